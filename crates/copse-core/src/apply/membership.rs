@@ -1,0 +1,222 @@
+//! Member entries, roles, removal, invitations and admission.
+
+use automerge::transaction::{Transactable, Transaction};
+use automerge::{ObjType, ReadDoc, ScalarValue};
+use autosurgeon::reconcile_prop;
+use rand::RngCore;
+
+use super::{Ctx, Effect, root_map};
+use crate::command::Created;
+use crate::doc_read::get_obj;
+use crate::input::{bounded, required, tags};
+use crate::record::{Invite, Member, MemberDetails, Role};
+use crate::schema::{INVITES, MEMBERS, limits};
+use crate::view::members::{current_member, read_invite, read_member};
+use crate::{CommandError, InviteId, InviteSecret, MemberId, Timestamp};
+
+/// Checks what a member says about themselves.
+pub(crate) fn checked_details(d: MemberDetails) -> Result<MemberDetails, CommandError> {
+    Ok(MemberDetails {
+        name: required("name", &d.name, limits::TITLE)?,
+        organisation: bounded("organisation", d.organisation.trim(), limits::TITLE)?,
+        department: bounded("department", d.department.trim(), limits::TITLE)?,
+        bio: bounded("bio", &d.bio, limits::BODY)?,
+        skills: tags("skills", &d.skills)?,
+    })
+}
+
+pub(super) fn update_details(
+    tx: &mut Transaction<'_>,
+    ctx: &Ctx<'_>,
+    details: MemberDetails,
+) -> Result<Effect, CommandError> {
+    let d = checked_details(details)?;
+    let members = root_map(tx, MEMBERS)?;
+    let entry = get_obj(tx, &members, ctx.me.as_str(), ObjType::Map)
+        .ok_or_else(|| CommandError::UnknownMember(ctx.me.clone()))?;
+    tx.put(&entry, "name", d.name)?;
+    tx.put(&entry, "organisation", d.organisation)?;
+    tx.put(&entry, "department", d.department)?;
+    tx.put(&entry, "bio", d.bio)?;
+    reconcile_prop(tx, &entry, "skills", &d.skills)?;
+    Ok(Effect::on(ctx.me))
+}
+
+pub(super) fn set_addrs(
+    tx: &mut Transaction<'_>,
+    ctx: &Ctx<'_>,
+    addrs: &[String],
+) -> Result<Effect, CommandError> {
+    if addrs.len() > limits::ADDRS {
+        return Err(CommandError::TooMany {
+            field: "addresses",
+            max: limits::ADDRS,
+        });
+    }
+    let mut clean: Vec<String> = Vec::new();
+    for a in addrs {
+        let a = bounded("address", a.trim(), 256)?;
+        if !a.is_empty() && !clean.contains(&a) {
+            clean.push(a);
+        }
+    }
+    let members = root_map(tx, MEMBERS)?;
+    let entry = get_obj(tx, &members, ctx.me.as_str(), ObjType::Map)
+        .ok_or_else(|| CommandError::UnknownMember(ctx.me.clone()))?;
+    reconcile_prop(tx, &entry, "addrs", &clean)?;
+    Ok(Effect::on(ctx.me))
+}
+
+fn coordinator_count(tx: &Transaction<'_>) -> usize {
+    crate::view::members::all_members(tx)
+        .into_iter()
+        .filter(|(_, m)| m.is_coordinator())
+        .count()
+}
+
+pub(super) fn set_role(
+    tx: &mut Transaction<'_>,
+    ctx: &Ctx<'_>,
+    member: &MemberId,
+    role: Role,
+) -> Result<Effect, CommandError> {
+    ctx.require_coordinator("change roles")?;
+    let current =
+        current_member(tx, member).ok_or_else(|| CommandError::UnknownMember(member.clone()))?;
+    if current.role == Role::Coordinator && role != Role::Coordinator && coordinator_count(tx) <= 1
+    {
+        return Err(CommandError::LastCoordinator);
+    }
+    let members = root_map(tx, MEMBERS)?;
+    let entry = get_obj(tx, &members, member.as_str(), ObjType::Map)
+        .ok_or_else(|| CommandError::UnknownMember(member.clone()))?;
+    tx.put(&entry, "role", role.as_str())?;
+    Ok(Effect::on(member))
+}
+
+pub(super) fn remove(
+    tx: &mut Transaction<'_>,
+    ctx: &Ctx<'_>,
+    member: &MemberId,
+) -> Result<Effect, CommandError> {
+    ctx.require_coordinator("remove members")?;
+    let current =
+        current_member(tx, member).ok_or_else(|| CommandError::UnknownMember(member.clone()))?;
+    if current.role == Role::Coordinator && coordinator_count(tx) <= 1 {
+        return Err(CommandError::LastCoordinator);
+    }
+    let members = root_map(tx, MEMBERS)?;
+    let entry = get_obj(tx, &members, member.as_str(), ObjType::Map)
+        .ok_or_else(|| CommandError::UnknownMember(member.clone()))?;
+    tx.put(&entry, "removed_at", ScalarValue::Int(ctx.now.0))?;
+    Ok(Effect::on(member))
+}
+
+pub(super) fn create_invite(
+    tx: &mut Transaction<'_>,
+    ctx: &Ctx<'_>,
+    rng: &mut dyn RngCore,
+    role: Role,
+    expires_at: Timestamp,
+    max_uses: u64,
+    secret_hash: String,
+) -> Result<Effect, CommandError> {
+    if role == Role::Coordinator {
+        ctx.require_coordinator("invite coordinators")?;
+    }
+    if expires_at <= ctx.now {
+        return Err(CommandError::InviteExpired(expires_at));
+    }
+    if max_uses == 0 {
+        return Err(CommandError::Empty { field: "uses" });
+    }
+    if secret_hash.len() != 64 || !secret_hash.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(CommandError::Document(
+            "an invite needs a SHA-256 secret hash".into(),
+        ));
+    }
+    let id = InviteId::random(rng);
+    let invite = Invite {
+        created_by: ctx.me.clone(),
+        created_at: ctx.now,
+        role,
+        expires_at,
+        max_uses,
+        secret_hash,
+        used_by: Vec::new(),
+        revoked: false,
+    };
+    let invites = root_map(tx, INVITES)?;
+    reconcile_prop(tx, &invites, id.as_str(), &invite)?;
+    Ok(Effect::created(Created::Invite(id.clone()), id))
+}
+
+pub(super) fn revoke_invite(
+    tx: &mut Transaction<'_>,
+    ctx: &Ctx<'_>,
+    invite: &InviteId,
+) -> Result<Effect, CommandError> {
+    let inv = read_invite(tx, invite).ok_or_else(|| CommandError::UnknownInvite(invite.clone()))?;
+    if &inv.created_by != ctx.me && !ctx.coordinator {
+        return Err(CommandError::NotInviteOwner);
+    }
+    let invites = root_map(tx, INVITES)?;
+    let entry = get_obj(tx, &invites, invite.as_str(), ObjType::Map)
+        .ok_or_else(|| CommandError::UnknownInvite(invite.clone()))?;
+    tx.put(&entry, "revoked", true)?;
+    Ok(Effect::on(invite))
+}
+
+/// Why an invite cannot admit anyone now, if it cannot.
+pub(crate) fn check_invite(
+    invite: &Invite,
+    secret: &InviteSecret,
+    now: Timestamp,
+) -> Result<(), CommandError> {
+    if !secret.matches(&invite.secret_hash) {
+        return Err(CommandError::WrongSecret);
+    }
+    if invite.revoked {
+        return Err(CommandError::InviteRevoked);
+    }
+    if now >= invite.expires_at {
+        return Err(CommandError::InviteExpired(invite.expires_at));
+    }
+    if invite.used_by.len() as u64 >= invite.max_uses {
+        return Err(CommandError::InviteUsedUp);
+    }
+    Ok(())
+}
+
+pub(super) fn admit(
+    tx: &mut Transaction<'_>,
+    ctx: &Ctx<'_>,
+    member: &MemberId,
+    details: MemberDetails,
+    invite_id: &InviteId,
+    secret: &InviteSecret,
+) -> Result<Effect, CommandError> {
+    let invite =
+        read_invite(tx, invite_id).ok_or_else(|| CommandError::UnknownInvite(invite_id.clone()))?;
+    check_invite(&invite, secret, ctx.now)?;
+    let details = checked_details(details)?;
+    let previous = read_member(tx, member);
+    if previous.as_ref().is_some_and(Member::is_current) {
+        return Err(CommandError::AlreadyMember(member.clone()));
+    }
+    let mut entry = Member::new(details, invite.role, ctx.now, Some(ctx.me.clone()));
+    if let Some(prev) = previous {
+        // A removed member invited again keeps the addresses peers knew.
+        entry.addrs = prev.addrs;
+    }
+    let members = root_map(tx, MEMBERS)?;
+    reconcile_prop(tx, &members, member.as_str(), &entry)?;
+    let invites = root_map(tx, INVITES)?;
+    let inv_obj = get_obj(tx, &invites, invite_id.as_str(), ObjType::Map)
+        .ok_or_else(|| CommandError::UnknownInvite(invite_id.clone()))?;
+    let used = get_obj(tx, &inv_obj, "used_by", ObjType::List)
+        .ok_or_else(|| CommandError::Document("invite without used_by".into()))?;
+    let n = tx.length(&used);
+    tx.insert(&used, n, member.as_str())?;
+    Ok(Effect::created(Created::Member(member.clone()), member))
+}

@@ -1,0 +1,93 @@
+//! The community's name, domain, norms and objectives: coordinators only.
+
+use automerge::transaction::{Transactable, Transaction};
+use automerge::{ObjType, ReadDoc};
+use autosurgeon::reconcile_insert;
+use rand::RngCore;
+
+use super::{Ctx, Effect, root_map};
+use crate::command::Created;
+use crate::doc_read::{get_obj, get_str};
+use crate::input::{bounded, required};
+use crate::record::{Objective, ObjectiveStatus};
+use crate::schema::{PROFILE, limits};
+use crate::{CommandError, ObjectiveId};
+
+pub(super) fn update(
+    tx: &mut Transaction<'_>,
+    ctx: &Ctx<'_>,
+    name: Option<String>,
+    domain: Option<String>,
+    norms: Option<String>,
+) -> Result<Effect, CommandError> {
+    let action = if norms.is_some() {
+        "edit the norms"
+    } else {
+        "edit the community profile"
+    };
+    ctx.require_coordinator(action)?;
+    let profile = root_map(tx, PROFILE)?;
+    if let Some(name) = name {
+        tx.put(&profile, "name", required("name", &name, limits::TITLE)?)?;
+    }
+    if let Some(domain) = domain {
+        tx.put(
+            &profile,
+            "domain",
+            required("domain", &domain, limits::BODY)?,
+        )?;
+    }
+    if let Some(norms) = norms {
+        tx.put(&profile, "norms", bounded("norms", &norms, limits::BODY)?)?;
+    }
+    Ok(Effect::on(PROFILE))
+}
+
+pub(super) fn add_objective(
+    tx: &mut Transaction<'_>,
+    ctx: &Ctx<'_>,
+    rng: &mut dyn RngCore,
+    text: &str,
+) -> Result<Effect, CommandError> {
+    ctx.require_coordinator("change the objectives")?;
+    let text = required("objective", text, limits::BODY)?;
+    let profile = root_map(tx, PROFILE)?;
+    let list = get_obj(tx, &profile, "objectives", ObjType::List)
+        .ok_or_else(|| CommandError::Document("the profile has no objectives".into()))?;
+    let id = ObjectiveId::random(rng);
+    let objective = Objective {
+        id: id.clone(),
+        text,
+        status: ObjectiveStatus::Planned,
+    };
+    let n = tx.length(&list);
+    reconcile_insert(tx, list, n, &objective)?;
+    Ok(Effect::created(Created::Objective(id), PROFILE))
+}
+
+pub(super) fn set_objective(
+    tx: &mut Transaction<'_>,
+    ctx: &Ctx<'_>,
+    id: &ObjectiveId,
+    text: Option<String>,
+    status: Option<ObjectiveStatus>,
+) -> Result<Effect, CommandError> {
+    ctx.require_coordinator("change the objectives")?;
+    let profile = root_map(tx, PROFILE)?;
+    let list = get_obj(tx, &profile, "objectives", ObjType::List)
+        .ok_or_else(|| CommandError::Document("the profile has no objectives".into()))?;
+    let entry = (0..tx.length(&list))
+        .filter_map(|i| match tx.get(&list, i).ok()?? {
+            (automerge::Value::Object(ObjType::Map), obj) => Some(obj),
+            _ => None,
+        })
+        .find(|obj| get_str(tx, obj, "id").as_deref() == Some(id.as_str()))
+        .ok_or_else(|| CommandError::UnknownObjective(id.clone()))?;
+    if let Some(text) = text {
+        tx.put(&entry, "text", required("objective", &text, limits::BODY)?)?;
+    }
+    if let Some(status) = status {
+        tx.put(&entry, "status", status.as_str())?;
+    }
+    Ok(Effect::on(PROFILE))
+}

@@ -1,0 +1,96 @@
+//! The task board.
+
+use automerge::transaction::{Transactable, Transaction};
+use automerge::{ObjId, ObjType, ScalarValue};
+use autosurgeon::reconcile_prop;
+use rand::RngCore;
+
+use super::{Ctx, Effect, root_map};
+use crate::command::Created;
+use crate::doc_read::get_obj;
+use crate::input::{bounded, required};
+use crate::record::{Task, TaskStatus};
+use crate::schema::{TASKS, limits};
+use crate::view::members::current_member;
+use crate::{CommandError, MemberId, TaskId, Timestamp};
+
+fn task_obj(tx: &Transaction<'_>, id: &TaskId) -> Result<ObjId, CommandError> {
+    let tasks = root_map(tx, TASKS)?;
+    get_obj(tx, &tasks, id.as_str(), ObjType::Map)
+        .ok_or_else(|| CommandError::UnknownTask(id.clone()))
+}
+
+fn check_assignee(tx: &Transaction<'_>, who: Option<&MemberId>) -> Result<(), CommandError> {
+    match who {
+        Some(m) if current_member(tx, m).is_none() => Err(CommandError::UnknownMember(m.clone())),
+        _ => Ok(()),
+    }
+}
+
+pub(super) fn create(
+    tx: &mut Transaction<'_>,
+    ctx: &Ctx<'_>,
+    rng: &mut dyn RngCore,
+    title: &str,
+    description: &str,
+    assignee: Option<MemberId>,
+    due: Option<Timestamp>,
+) -> Result<Effect, CommandError> {
+    let title = required("title", title, limits::TITLE)?;
+    let description = bounded("description", description, limits::BODY)?;
+    check_assignee(tx, assignee.as_ref())?;
+    let id = TaskId::random(rng);
+    let task = Task {
+        title,
+        description,
+        status: TaskStatus::Todo,
+        assignee,
+        due,
+        created_by: ctx.me.clone(),
+        created_at: ctx.now,
+        links: Vec::new(),
+    };
+    let tasks = root_map(tx, TASKS)?;
+    reconcile_prop(tx, &tasks, id.as_str(), &task)?;
+    Ok(Effect::created(Created::Task(id.clone()), id))
+}
+
+pub(super) fn assign(
+    tx: &mut Transaction<'_>,
+    _ctx: &Ctx<'_>,
+    id: &TaskId,
+    assignee: Option<MemberId>,
+) -> Result<Effect, CommandError> {
+    let t = task_obj(tx, id)?;
+    check_assignee(tx, assignee.as_ref())?;
+    match assignee {
+        Some(m) => tx.put(&t, "assignee", m.as_str())?,
+        None => tx.put(&t, "assignee", ScalarValue::Null)?,
+    }
+    Ok(Effect::on(id))
+}
+
+pub(super) fn move_to(
+    tx: &mut Transaction<'_>,
+    _ctx: &Ctx<'_>,
+    id: &TaskId,
+    status: TaskStatus,
+) -> Result<Effect, CommandError> {
+    let t = task_obj(tx, id)?;
+    tx.put(&t, "status", status.as_str())?;
+    Ok(Effect::on(id))
+}
+
+pub(super) fn set_due(
+    tx: &mut Transaction<'_>,
+    _ctx: &Ctx<'_>,
+    id: &TaskId,
+    due: Option<Timestamp>,
+) -> Result<Effect, CommandError> {
+    let t = task_obj(tx, id)?;
+    match due {
+        Some(d) => tx.put(&t, "due", ScalarValue::Int(d.0))?,
+        None => tx.put(&t, "due", ScalarValue::Null)?,
+    }
+    Ok(Effect::on(id))
+}

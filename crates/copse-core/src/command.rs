@@ -1,0 +1,324 @@
+//! Every mutation a member makes, as data. The app and the CLI build these; `Community::apply`
+//! checks and applies them, one Automerge commit each.
+
+use serde::{Deserialize, Serialize};
+
+use crate::record::{MemberDetails, ObjectiveStatus, Role, Rsvp, TaskStatus, ThreadKind};
+use crate::{
+    ArticleId, EventId, InviteId, InviteSecret, MemberId, ObjectiveId, PostId, ResourceId, TaskId,
+    ThreadId, Timestamp,
+};
+
+/// A member's edit of a community.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "cmd", rename_all = "snake_case")]
+pub enum Command {
+    /// Coordinators: rename, change the domain or the norms.
+    UpdateProfile {
+        /// New name.
+        name: Option<String>,
+        /// New domain.
+        domain: Option<String>,
+        /// New norms.
+        norms: Option<String>,
+    },
+    /// Coordinators: add an objective.
+    AddObjective {
+        /// What to reach.
+        text: String,
+    },
+    /// Coordinators: reword an objective or change its status.
+    SetObjective {
+        /// Which.
+        id: ObjectiveId,
+        /// New wording.
+        text: Option<String>,
+        /// New status.
+        status: Option<ObjectiveStatus>,
+    },
+    /// Any member: update what they say about themselves.
+    UpdateMyDetails(MemberDetails),
+    /// Any member: record where their device can be reached.
+    SetMyAddrs {
+        /// Multiaddrs.
+        addrs: Vec<String>,
+    },
+    /// Coordinators: make someone a coordinator or a member.
+    SetRole {
+        /// Whom.
+        member: MemberId,
+        /// Their new role.
+        role: Role,
+    },
+    /// Coordinators: remove a member. They keep what they had but get nothing new.
+    RemoveMember {
+        /// Whom.
+        member: MemberId,
+    },
+    /// Any member: create an invitation (coordinators only for the coordinator role).
+    CreateInvite {
+        /// Role the newcomer gets.
+        role: Role,
+        /// After this it admits nobody.
+        expires_at: Timestamp,
+        /// How many may use it.
+        max_uses: u64,
+        /// Hash of the secret that goes into the ticket.
+        secret_hash: String,
+    },
+    /// The invite's creator or a coordinator: withdraw it.
+    RevokeInvite {
+        /// Which.
+        invite: InviteId,
+    },
+    /// Any member, on behalf of a newcomer who presented a ticket: check it and admit them.
+    Admit {
+        /// The newcomer.
+        member: MemberId,
+        /// What they told us about themselves.
+        details: MemberDetails,
+        /// The invite they presented.
+        invite: InviteId,
+        /// The secret from their ticket.
+        secret: InviteSecret,
+    },
+    /// Start a discussion or ask a question.
+    StartThread {
+        /// Discussion or question.
+        kind: ThreadKind,
+        /// Title.
+        title: String,
+        /// Opening post.
+        body: String,
+        /// Topic tags.
+        tags: Vec<String>,
+    },
+    /// Reply in a thread.
+    Reply {
+        /// Where.
+        thread: ThreadId,
+        /// What.
+        body: String,
+    },
+    /// Edit one's own post.
+    EditPost {
+        /// Where.
+        thread: ThreadId,
+        /// Which post.
+        post: PostId,
+        /// New text.
+        body: String,
+    },
+    /// The asker or a coordinator: accept a reply as the answer (`None` clears it).
+    AcceptAnswer {
+        /// The question.
+        thread: ThreadId,
+        /// The reply, or none.
+        post: Option<PostId>,
+    },
+    /// Turn a thread into a knowledge article (question plus accepted answer, or the discussion).
+    PromoteToArticle {
+        /// Which thread.
+        thread: ThreadId,
+        /// Title; the thread's title if absent.
+        title: Option<String>,
+    },
+    /// Write a new knowledge article.
+    CreateArticle {
+        /// Title.
+        title: String,
+        /// Body text.
+        body: String,
+        /// Topic tags.
+        tags: Vec<String>,
+    },
+    /// Replace an article's text; stored as the minimal edit, so concurrent edits merge.
+    EditArticle {
+        /// Which.
+        article: ArticleId,
+        /// The whole new text.
+        body: String,
+    },
+    /// Insert and delete in an article's text at a position (character offsets).
+    SpliceArticle {
+        /// Which.
+        article: ArticleId,
+        /// Where.
+        pos: usize,
+        /// Characters to delete at `pos`.
+        delete: usize,
+        /// Text to insert at `pos`.
+        insert: String,
+    },
+    /// Retitle or retag an article.
+    SetArticleMeta {
+        /// Which.
+        article: ArticleId,
+        /// New title.
+        title: Option<String>,
+        /// New tags.
+        tags: Option<Vec<String>>,
+    },
+    /// Plan a meetup or other event.
+    CreateEvent {
+        /// Title.
+        title: String,
+        /// What it is about.
+        description: String,
+        /// Start.
+        starts_at: Timestamp,
+        /// End.
+        ends_at: Timestamp,
+        /// Where (address or link).
+        place: String,
+    },
+    /// Answer an event invitation.
+    Rsvp {
+        /// Which event.
+        event: EventId,
+        /// Coming or not.
+        answer: Rsvp,
+    },
+    /// Record whether someone attended (themselves; others: coordinators and the organiser).
+    RecordAttendance {
+        /// Which event.
+        event: EventId,
+        /// Who.
+        member: MemberId,
+        /// Attended or not.
+        present: bool,
+    },
+    /// Replace the shared notes of an event (stored as the minimal edit).
+    EditEventNotes {
+        /// Which event.
+        event: EventId,
+        /// The whole new text.
+        notes: String,
+    },
+    /// Add a task to the board.
+    CreateTask {
+        /// What.
+        title: String,
+        /// Details.
+        description: String,
+        /// Who takes it on.
+        assignee: Option<MemberId>,
+        /// When it is due.
+        due: Option<Timestamp>,
+    },
+    /// Give a task to someone, or to nobody.
+    AssignTask {
+        /// Which.
+        task: TaskId,
+        /// Who.
+        assignee: Option<MemberId>,
+    },
+    /// Move a task to another column.
+    MoveTask {
+        /// Which.
+        task: TaskId,
+        /// Column.
+        status: TaskStatus,
+    },
+    /// Set or clear a task's due date.
+    SetTaskDue {
+        /// Which.
+        task: TaskId,
+        /// When.
+        due: Option<Timestamp>,
+    },
+    /// Share a link or reference.
+    AddResource {
+        /// Title.
+        title: String,
+        /// Link.
+        url: Option<String>,
+        /// Why it matters.
+        description: String,
+        /// Topic tags.
+        tags: Vec<String>,
+    },
+    /// Take a shared resource down (whoever shared it, or a coordinator).
+    RemoveResource {
+        /// Which.
+        resource: ResourceId,
+    },
+}
+
+impl Command {
+    /// Short name, recorded in the commit message.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Command::UpdateProfile { .. } => "update_profile",
+            Command::AddObjective { .. } => "add_objective",
+            Command::SetObjective { .. } => "set_objective",
+            Command::UpdateMyDetails(_) => "update_my_details",
+            Command::SetMyAddrs { .. } => "set_my_addrs",
+            Command::SetRole { .. } => "set_role",
+            Command::RemoveMember { .. } => "remove_member",
+            Command::CreateInvite { .. } => "create_invite",
+            Command::RevokeInvite { .. } => "revoke_invite",
+            Command::Admit { .. } => "admit",
+            Command::StartThread { .. } => "start_thread",
+            Command::Reply { .. } => "reply",
+            Command::EditPost { .. } => "edit_post",
+            Command::AcceptAnswer { .. } => "accept_answer",
+            Command::PromoteToArticle { .. } => "promote_to_article",
+            Command::CreateArticle { .. } => "create_article",
+            Command::EditArticle { .. } => "edit_article",
+            Command::SpliceArticle { .. } => "splice_article",
+            Command::SetArticleMeta { .. } => "set_article_meta",
+            Command::CreateEvent { .. } => "create_event",
+            Command::Rsvp { .. } => "rsvp",
+            Command::RecordAttendance { .. } => "record_attendance",
+            Command::EditEventNotes { .. } => "edit_event_notes",
+            Command::CreateTask { .. } => "create_task",
+            Command::AssignTask { .. } => "assign_task",
+            Command::MoveTask { .. } => "move_task",
+            Command::SetTaskDue { .. } => "set_task_due",
+            Command::AddResource { .. } => "add_resource",
+            Command::RemoveResource { .. } => "remove_resource",
+        }
+    }
+}
+
+/// The id of what a command created, if it created something.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "id", rename_all = "snake_case")]
+pub enum Created {
+    /// A thread.
+    Thread(ThreadId),
+    /// A post.
+    Post(PostId),
+    /// An article.
+    Article(ArticleId),
+    /// An event.
+    Event(EventId),
+    /// A task.
+    Task(TaskId),
+    /// A resource.
+    Resource(ResourceId),
+    /// An invite.
+    Invite(InviteId),
+    /// An objective.
+    Objective(ObjectiveId),
+    /// A member.
+    Member(MemberId),
+}
+
+impl Created {
+    /// The created id as text.
+    pub fn id_string(&self) -> String {
+        match self {
+            Created::Thread(id) => id.to_string(),
+            Created::Post(id) => id.to_string(),
+            Created::Article(id) => id.to_string(),
+            Created::Event(id) => id.to_string(),
+            Created::Task(id) => id.to_string(),
+            Created::Resource(id) => id.to_string(),
+            Created::Invite(id) => id.to_string(),
+            Created::Objective(id) => id.to_string(),
+            Created::Member(id) => id.to_string(),
+        }
+    }
+}

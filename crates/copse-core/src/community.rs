@@ -1,0 +1,255 @@
+//! [`Community`]: one community's Automerge document with the rules that guard it.
+
+use automerge::transaction::{CommitOptions, Transactable};
+use automerge::{Automerge, ChangeHash, ObjType, ROOT, ScalarValue};
+use autosurgeon::reconcile_prop;
+use rand::RngCore;
+use serde::{Deserialize, Serialize};
+
+use crate::apply::{Ctx, apply};
+use crate::command::{Command, Created};
+use crate::commit_meta::CommitMeta;
+use crate::doc_read::{get_i64, get_obj, get_str};
+use crate::input::{bounded, required};
+use crate::record::{Member, MemberDetails, Objective, ObjectiveStatus, Profile, Role};
+use crate::schema::{self, SCHEMA_VERSION, limits};
+use crate::view::members::{current_member, read_member};
+use crate::view::profile::profile;
+use crate::view::snapshot::{CommunitySnapshot, snapshot};
+use crate::{CommandError, CommunityId, DocError, MemberId, ObjectiveId, Timestamp};
+
+/// What a founder fills in to create a community.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewCommunity {
+    /// Name.
+    pub name: String,
+    /// The shared domain ("structural engineering of timber buildings").
+    pub domain: String,
+    /// Objectives, one per entry.
+    #[serde(default)]
+    pub objectives: Vec<String>,
+    /// How members work together.
+    #[serde(default)]
+    pub norms: String,
+}
+
+/// The result of an applied command.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Applied {
+    /// What it created, if anything.
+    pub created: Option<Created>,
+    /// Document heads before the command: `doc.save_after(&heads_before)` is its change.
+    pub heads_before: Vec<ChangeHash>,
+    /// The change it made (`None` if it changed nothing, e.g. an edit to the same text).
+    pub change: Option<ChangeHash>,
+}
+
+/// A community document. Edits go through [`Community::apply`]; remote changes are merged
+/// into [`Community::doc_mut`] by the sync layer.
+#[derive(Debug, Clone)]
+pub struct Community {
+    id: CommunityId,
+    doc: Automerge,
+}
+
+fn commit_options(by: &MemberId, cmd: &str, obj: Option<String>, now: Timestamp) -> CommitOptions {
+    let meta = CommitMeta {
+        by: by.clone(),
+        cmd: cmd.to_owned(),
+        obj,
+    };
+    CommitOptions::default()
+        .with_message(meta.to_message())
+        .with_time(now.0)
+}
+
+impl Community {
+    /// Creates a community with `founder` as its first coordinator.
+    pub fn create(
+        founder: &MemberId,
+        details: MemberDetails,
+        spec: NewCommunity,
+        now: Timestamp,
+        rng: &mut dyn RngCore,
+    ) -> Result<(Self, Applied), CommandError> {
+        let name = required("name", &spec.name, limits::TITLE)?;
+        let domain = required("domain", &spec.domain, limits::BODY)?;
+        let norms = bounded("norms", &spec.norms, limits::BODY)?;
+        let mut objectives = Vec::new();
+        for text in spec.objectives.iter().filter(|t| !t.trim().is_empty()) {
+            objectives.push(Objective {
+                id: ObjectiveId::random(rng),
+                text: required("objective", text, limits::BODY)?,
+                status: ObjectiveStatus::Planned,
+            });
+        }
+        let details = crate::apply::checked_details(details)?;
+        let id = CommunityId::random(rng);
+        let profile = Profile {
+            name,
+            domain,
+            objectives,
+            norms,
+            created_at: now,
+            created_by: founder.clone(),
+        };
+        let founder_entry = Member::new(details, Role::Coordinator, now, None);
+        let mut doc = Automerge::new();
+        let result = doc.transact_with(
+            |_| commit_options(founder, "create_community", Some(id.to_string()), now),
+            |tx| {
+                tx.put(ROOT, schema::KIND_KEY, schema::KIND_VALUE)?;
+                tx.put(
+                    ROOT,
+                    schema::SCHEMA_VERSION_KEY,
+                    ScalarValue::Uint(SCHEMA_VERSION),
+                )?;
+                tx.put(ROOT, schema::COMMUNITY_ID_KEY, id.as_str())?;
+                for key in schema::ROOT_MAPS {
+                    if key != schema::PROFILE {
+                        tx.put_object(ROOT, key, ObjType::Map)?;
+                    }
+                }
+                reconcile_prop(tx, ROOT, schema::PROFILE, &profile)?;
+                let members = get_obj(tx, &ROOT, schema::MEMBERS, ObjType::Map)
+                    .ok_or_else(|| CommandError::Document("members map missing".into()))?;
+                reconcile_prop(tx, &members, founder.as_str(), &founder_entry)?;
+                Ok::<_, CommandError>(())
+            },
+        );
+        let success = result.map_err(|f| f.error)?;
+        Ok((
+            Self { id, doc },
+            Applied {
+                created: None,
+                heads_before: Vec::new(),
+                change: success.hash,
+            },
+        ))
+    }
+
+    /// Checks that `doc` is a Copse community this build can read.
+    pub fn from_doc(doc: Automerge) -> Result<Self, DocError> {
+        if get_str(&doc, &ROOT, schema::KIND_KEY).as_deref() != Some(schema::KIND_VALUE) {
+            return Err(DocError::NotACommunity(
+                "it has no Copse community marker".into(),
+            ));
+        }
+        let version = get_i64(&doc, &ROOT, schema::SCHEMA_VERSION_KEY)
+            .and_then(|v| u64::try_from(v).ok())
+            .ok_or_else(|| DocError::NotACommunity("it has no schema version".into()))?;
+        if version > SCHEMA_VERSION {
+            return Err(DocError::NewerSchema {
+                found: version,
+                supported: SCHEMA_VERSION,
+            });
+        }
+        let id: CommunityId = get_str(&doc, &ROOT, schema::COMMUNITY_ID_KEY)
+            .and_then(|s| s.parse().ok())
+            .ok_or_else(|| DocError::NotACommunity("it has no valid community id".into()))?;
+        for key in schema::ROOT_MAPS {
+            if get_obj(&doc, &ROOT, key, ObjType::Map).is_none() {
+                return Err(DocError::NotACommunity(format!(
+                    "its {key} section is missing"
+                )));
+            }
+        }
+        if profile(&doc).is_none() {
+            return Err(DocError::NotACommunity("its profile cannot be read".into()));
+        }
+        Ok(Self { id, doc })
+    }
+
+    /// Loads saved bytes (`Automerge::save` format) and checks them.
+    pub fn load(bytes: &[u8]) -> Result<Self, DocError> {
+        Self::from_doc(Automerge::load(bytes).map_err(|e| DocError::NotAutomerge(e.to_string()))?)
+    }
+
+    /// The community's id.
+    pub fn id(&self) -> &CommunityId {
+        &self.id
+    }
+
+    /// The document, for reads and saves.
+    pub fn doc(&self) -> &Automerge {
+        &self.doc
+    }
+
+    /// The document, for merging remote changes. Local edits go through [`Self::apply`].
+    pub fn doc_mut(&mut self) -> &mut Automerge {
+        &mut self.doc
+    }
+
+    /// The schema version now in the document (a merge may bring a newer one).
+    pub fn schema_version(&self) -> u64 {
+        get_i64(&self.doc, &ROOT, schema::SCHEMA_VERSION_KEY)
+            .and_then(|v| u64::try_from(v).ok())
+            .unwrap_or(0)
+    }
+
+    /// The profile. Present in every checked community; default-empty if a merge broke it.
+    pub fn profile(&self) -> Profile {
+        profile(&self.doc).unwrap_or_else(|| Profile {
+            name: String::new(),
+            domain: String::new(),
+            objectives: Vec::new(),
+            norms: String::new(),
+            created_at: Timestamp(0),
+            created_by: MemberId::placeholder(),
+        })
+    }
+
+    /// The community's name.
+    pub fn name(&self) -> String {
+        self.profile().name
+    }
+
+    /// Whether `id` is a current (not removed) member.
+    pub fn is_member(&self, id: &MemberId) -> bool {
+        current_member(&self.doc, id).is_some()
+    }
+
+    /// Everything, for JSON output and tests. Walks the whole document.
+    pub fn snapshot(&self) -> CommunitySnapshot {
+        snapshot(&self.id, self.profile(), &self.doc)
+    }
+
+    /// Applies `cmd` as member `me` at `now`: checks it, then commits it as one change whose
+    /// message records `me`. On error the document is unchanged.
+    pub fn apply(
+        &mut self,
+        me: &MemberId,
+        now: Timestamp,
+        rng: &mut dyn RngCore,
+        cmd: Command,
+    ) -> Result<Applied, CommandError> {
+        if self.schema_version() > SCHEMA_VERSION {
+            return Err(CommandError::Document(
+                "another member's newer Copse upgraded this community; update Copse to edit it"
+                    .into(),
+            ));
+        }
+        let acting = match read_member(&self.doc, me) {
+            None => return Err(CommandError::NotAMember),
+            Some(m) if !m.is_current() => return Err(CommandError::Removed),
+            Some(m) => m,
+        };
+        let ctx = Ctx {
+            me,
+            now,
+            coordinator: acting.is_coordinator(),
+        };
+        let heads_before = self.doc.get_heads();
+        let name = cmd.name();
+        let result = self.doc.transact_with(
+            |effect: &crate::apply::Effect| commit_options(me, name, effect.obj.clone(), now),
+            |tx| apply(tx, &ctx, rng, cmd),
+        );
+        let success = result.map_err(|f| f.error)?;
+        Ok(Applied {
+            created: success.result.created,
+            heads_before,
+            change: success.hash,
+        })
+    }
+}

@@ -1,0 +1,85 @@
+//! Small typed readers over an Automerge object, used by views and command checks.
+
+use automerge::{ObjId, ObjType, ReadDoc, ScalarValue, Value};
+
+/// The string at `obj[key]`, if it is a string (or a Text object).
+pub(crate) fn get_str<D: ReadDoc>(doc: &D, obj: &ObjId, key: &str) -> Option<String> {
+    match doc.get(obj, key).ok()?? {
+        (Value::Scalar(s), _) => s.as_str().map(str::to_owned),
+        (Value::Object(ObjType::Text), id) => doc.text(&id).ok(),
+        _ => None,
+    }
+}
+
+/// The integer at `obj[key]`.
+pub(crate) fn get_i64<D: ReadDoc>(doc: &D, obj: &ObjId, key: &str) -> Option<i64> {
+    match doc.get(obj, key).ok()?? {
+        (Value::Scalar(s), _) => match s.as_ref() {
+            ScalarValue::Int(i) | ScalarValue::Timestamp(i) => Some(*i),
+            ScalarValue::Uint(u) => i64::try_from(*u).ok(),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// The object id at `obj[key]`, if it is an object of type `ty`.
+pub(crate) fn get_obj<D: ReadDoc>(doc: &D, obj: &ObjId, key: &str, ty: ObjType) -> Option<ObjId> {
+    match doc.get(obj, key).ok()?? {
+        (Value::Object(t), id) if t == ty => Some(id),
+        _ => None,
+    }
+}
+
+/// The strings in the list at `obj[key]` (non-strings skipped).
+pub(crate) fn get_str_list<D: ReadDoc>(doc: &D, obj: &ObjId, key: &str) -> Vec<String> {
+    let Some(list) = get_obj(doc, obj, key, ObjType::List) else {
+        return Vec::new();
+    };
+    doc.list_range(&list, ..)
+        .filter_map(|item| match item.value {
+            automerge::ValueRef::Scalar(automerge::ScalarValueRef::Str(s)) => Some(s.into_owned()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Anything both automerge and autosurgeon can read: a document or an open transaction.
+pub trait DocRead: ReadDoc + autosurgeon::ReadDoc {}
+impl<T: ReadDoc + autosurgeon::ReadDoc> DocRead for T {}
+
+/// A root map by key.
+pub(crate) fn root<D: ReadDoc>(doc: &D, key: &str) -> Option<ObjId> {
+    get_obj(doc, &automerge::ROOT, key, ObjType::Map)
+}
+
+/// Hydrates the record under `map[key]` of the root map `root_key`, if present and well-formed.
+pub(crate) fn record<D: DocRead, H: autosurgeon::Hydrate>(
+    doc: &D,
+    root_key: &str,
+    key: &str,
+) -> Option<H> {
+    let map = root(doc, root_key)?;
+    autosurgeon::hydrate_prop::<_, Option<H>, _, _>(doc, &map, key)
+        .ok()
+        .flatten()
+}
+
+/// Hydrates every well-formed record of the root map `root_key`, in key order.
+pub(crate) fn records<D: DocRead, H: autosurgeon::Hydrate>(
+    doc: &D,
+    root_key: &str,
+) -> Vec<(String, H)> {
+    let Some(map) = root(doc, root_key) else {
+        return Vec::new();
+    };
+    let keys: Vec<String> = ReadDoc::keys(doc, &map).collect();
+    keys.into_iter()
+        .filter_map(|k| {
+            let v = autosurgeon::hydrate_prop::<_, Option<H>, _, _>(doc, &map, k.as_str())
+                .ok()
+                .flatten()?;
+            Some((k, v))
+        })
+        .collect()
+}

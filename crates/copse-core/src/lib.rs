@@ -1,0 +1,49 @@
+//! Copse's core: the community document and its rules, with no I/O.
+//!
+//! ```text
+//!  Command ──▶ Community::apply ──▶ checks (membership, roles, input)
+//!                     │                     │ ok
+//!                     ▼                     ▼
+//!              one Automerge commit   (message: CommitMeta {by, cmd, obj}; time: now)
+//!                     │
+//!                     ▼
+//!   Applied { created, heads_before, change }  ──▶ store appends doc.save_after(heads_before)
+//!
+//!  views (view::*) read a screen's worth of the document; view::snapshot reads it all.
+//! ```
+//!
+//! Time (`now`) and randomness (`rng`) are parameters; nothing here touches the disk, the
+//! network or the clock. Where things are:
+//! - [`ids`], [`time`]: identifiers and timestamps;
+//! - [`record`]: the stored records (members, threads, tasks, ...), [`schema`]: their layout;
+//! - [`command`]: every edit as data, applied by [`community::Community`] via `apply/`;
+//! - [`view`]: read views per screen;
+//! - [`invite_secret`]: invitations; [`commit_meta`]: who did what, from history.
+
+mod apply;
+pub mod command;
+pub mod commit_meta;
+pub mod community;
+mod doc_read;
+mod error;
+pub mod ids;
+mod input;
+pub mod invite_secret;
+pub mod record;
+pub mod schema;
+pub mod time;
+pub mod view;
+
+pub use command::{Command, Created};
+pub use community::{Applied, Community, NewCommunity};
+pub use doc_read::DocRead;
+pub use error::{CommandError, DocError};
+pub use ids::{
+    ArticleId, CommunityId, EventId, InvalidId, InviteId, MemberId, ObjectiveId, PostId,
+    ResourceId, TaskId, ThreadId,
+};
+pub use invite_secret::InviteSecret;
+pub use time::Timestamp;
+
+/// Re-exported so dependants use the same Automerge as the core.
+pub use automerge;

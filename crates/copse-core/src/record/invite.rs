@@ -1,0 +1,26 @@
+use autosurgeon::{Hydrate, Reconcile};
+use serde::{Deserialize, Serialize};
+
+use super::Role;
+use crate::{MemberId, Timestamp};
+
+/// An invitation as the document keeps it: never the secret, only its hash.
+#[derive(Debug, Clone, PartialEq, Eq, Hydrate, Reconcile, Serialize, Deserialize)]
+pub struct Invite {
+    /// Who created it.
+    pub created_by: MemberId,
+    /// When.
+    pub created_at: Timestamp,
+    /// The role a newcomer admitted with it gets.
+    pub role: Role,
+    /// After this it admits nobody.
+    pub expires_at: Timestamp,
+    /// How many newcomers it may admit.
+    pub max_uses: u64,
+    /// Hex SHA-256 of the secret (see [`crate::invite_secret`]).
+    pub secret_hash: String,
+    /// Who was admitted with it.
+    pub used_by: Vec<MemberId>,
+    /// Withdrawn by a coordinator or its creator.
+    pub revoked: bool,
+}

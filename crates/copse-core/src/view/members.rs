@@ -1,0 +1,97 @@
+//! The member directory: who is in the community, what they know, and invitations.
+
+use serde::Serialize;
+
+use crate::doc_read::{DocRead, record, records};
+use crate::record::{Invite, Member};
+use crate::schema::{INVITES, MEMBERS};
+use crate::{InviteId, MemberId};
+
+/// A member with their id, as listed in the directory.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MemberEntry {
+    /// Their id (PeerId).
+    pub id: MemberId,
+    /// Their entry.
+    #[serde(flatten)]
+    pub member: Member,
+}
+
+/// Narrows the directory ("who can help with X").
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct MemberFilter {
+    /// Case-insensitive substring of a skill.
+    pub skill: Option<String>,
+    /// Case-insensitive substring of the organisation.
+    pub organisation: Option<String>,
+    /// Include removed members.
+    pub include_removed: bool,
+}
+
+impl MemberFilter {
+    /// Whether `m` passes.
+    pub fn accepts(&self, m: &Member) -> bool {
+        if !self.include_removed && !m.is_current() {
+            return false;
+        }
+        if let Some(skill) = self.skill.as_deref().map(str::to_lowercase)
+            && !m.skills.iter().any(|s| s.to_lowercase().contains(&skill))
+        {
+            return false;
+        }
+        if let Some(org) = self.organisation.as_deref().map(str::to_lowercase)
+            && !m.organisation.to_lowercase().contains(&org)
+        {
+            return false;
+        }
+        true
+    }
+}
+
+/// A member's entry (current or removed).
+pub fn read_member<D: DocRead>(doc: &D, id: &MemberId) -> Option<Member> {
+    record(doc, MEMBERS, id.as_str())
+}
+
+/// A member's entry if they are a current member.
+pub fn current_member<D: DocRead>(doc: &D, id: &MemberId) -> Option<Member> {
+    read_member(doc, id).filter(Member::is_current)
+}
+
+/// Every member entry (including removed ones), by id.
+pub fn all_members<D: DocRead>(doc: &D) -> Vec<(MemberId, Member)> {
+    records::<_, Member>(doc, MEMBERS)
+        .into_iter()
+        .filter_map(|(k, m)| Some((k.parse().ok()?, m)))
+        .collect()
+}
+
+/// The directory, filtered, sorted by name.
+pub fn directory<D: DocRead>(doc: &D, filter: &MemberFilter) -> Vec<MemberEntry> {
+    let mut out: Vec<MemberEntry> = all_members(doc)
+        .into_iter()
+        .filter(|(_, m)| filter.accepts(m))
+        .map(|(id, member)| MemberEntry { id, member })
+        .collect();
+    out.sort_by(|a, b| {
+        a.member
+            .name
+            .to_lowercase()
+            .cmp(&b.member.name.to_lowercase())
+            .then_with(|| a.id.cmp(&b.id))
+    });
+    out
+}
+
+/// An invite's record.
+pub fn read_invite<D: DocRead>(doc: &D, id: &InviteId) -> Option<Invite> {
+    record(doc, INVITES, id.as_str())
+}
+
+/// Every invite, by id.
+pub fn all_invites<D: DocRead>(doc: &D) -> Vec<(InviteId, Invite)> {
+    records::<_, Invite>(doc, INVITES)
+        .into_iter()
+        .filter_map(|(k, v)| Some((k.parse().ok()?, v)))
+        .collect()
+}

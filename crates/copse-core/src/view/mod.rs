@@ -1,0 +1,11 @@
+//! Read views, one module per screen. Each reads only what its screen shows; only
+//! [`snapshot`] walks the whole document.
+
+pub mod articles;
+pub mod events;
+pub mod members;
+pub mod profile;
+pub mod resources;
+pub mod snapshot;
+pub mod tasks;
+pub mod threads;

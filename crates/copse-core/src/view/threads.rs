@@ -1,0 +1,168 @@
+//! Thread lists and single threads. A page is a range scan over the `threads` map, whose keys
+//! sort newest first (see `ids`), so its cost grows with the page, not with the community.
+
+use std::ops::Bound;
+
+use automerge::{ObjId, ObjType, ReadDoc, Value};
+use serde::Serialize;
+
+use crate::doc_read::{DocRead, get_i64, get_obj, get_str, get_str_list, root};
+use crate::record::{Thread, ThreadKind};
+use crate::schema::THREADS;
+use crate::{MemberId, PostId, ThreadId, Timestamp};
+
+/// One line of a thread list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ThreadSummary {
+    /// Id.
+    pub id: ThreadId,
+    /// Discussion or question.
+    pub kind: ThreadKind,
+    /// Title.
+    pub title: String,
+    /// Tags.
+    pub tags: Vec<String>,
+    /// Who started it.
+    pub author: MemberId,
+    /// When.
+    pub created_at: Timestamp,
+    /// Replies after the opening post.
+    pub replies: usize,
+    /// Time of the newest post.
+    pub last_activity: Timestamp,
+    /// A question with an accepted answer.
+    pub answered: bool,
+}
+
+/// Which threads a list shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ThreadQuery {
+    /// Only this kind.
+    pub kind: Option<ThreadKind>,
+    /// Only threads with this tag.
+    pub tag: Option<String>,
+    /// Start after this thread (the `next` of the previous page).
+    pub after: Option<ThreadId>,
+    /// Page size.
+    pub limit: usize,
+}
+
+impl Default for ThreadQuery {
+    fn default() -> Self {
+        Self {
+            kind: None,
+            tag: None,
+            after: None,
+            limit: 50,
+        }
+    }
+}
+
+/// A page of threads, newest first.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct ThreadPage {
+    /// The threads.
+    pub threads: Vec<ThreadSummary>,
+    /// Pass as `after` for the next page; `None` on the last page.
+    pub next: Option<ThreadId>,
+}
+
+/// A thread with its id.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ThreadView {
+    /// Id.
+    pub id: ThreadId,
+    /// Everything in it.
+    #[serde(flatten)]
+    pub thread: Thread,
+}
+
+impl ThreadView {
+    /// The accepted answer's post, if any.
+    pub fn accepted(&self) -> Option<&crate::record::Post> {
+        let id: &PostId = self.thread.accepted_post.as_ref()?;
+        self.thread.posts.iter().find(|p| &p.id == id)
+    }
+}
+
+fn summary<D: ReadDoc>(doc: &D, id: &str, obj: &ObjId) -> Option<ThreadSummary> {
+    let kind = get_str(doc, obj, "kind")?.parse().ok()?;
+    let created_at = Timestamp(get_i64(doc, obj, "created_at")?);
+    let posts = get_obj(doc, obj, "posts", ObjType::List)?;
+    let n = doc.length(&posts);
+    let last_activity = match doc.get(&posts, n.saturating_sub(1)).ok().flatten() {
+        Some((Value::Object(ObjType::Map), last)) => {
+            get_i64(doc, &last, "created_at").map_or(created_at, Timestamp)
+        }
+        _ => created_at,
+    };
+    let answered = get_str(doc, obj, "accepted_post").is_some_and(|s| !s.is_empty());
+    Some(ThreadSummary {
+        id: id.parse().ok()?,
+        kind,
+        title: get_str(doc, obj, "title")?,
+        tags: get_str_list(doc, obj, "tags"),
+        author: get_str(doc, obj, "author")?.parse().ok()?,
+        created_at,
+        replies: n.saturating_sub(1),
+        last_activity,
+        answered,
+    })
+}
+
+/// A page of threads matching `q`, newest first.
+pub fn thread_page<D: ReadDoc>(doc: &D, q: &ThreadQuery) -> ThreadPage {
+    let Some(threads) = root(doc, THREADS) else {
+        return ThreadPage::default();
+    };
+    let start = match &q.after {
+        Some(after) => Bound::Excluded(after.to_string()),
+        None => Bound::Unbounded,
+    };
+    let tag = q.tag.as_deref().map(str::to_lowercase);
+    let mut out = Vec::new();
+    let mut more = false;
+    for item in doc.map_range(&threads, (start, Bound::Unbounded)) {
+        if !matches!(item.value, automerge::ValueRef::Object(ObjType::Map)) {
+            continue;
+        }
+        let obj = item.id();
+        if let Some(kind) = q.kind
+            && get_str(doc, &obj, "kind").as_deref() != Some(kind.as_str())
+        {
+            continue;
+        }
+        if let Some(tag) = &tag
+            && !get_str_list(doc, &obj, "tags").iter().any(|t| t == tag)
+        {
+            continue;
+        }
+        if out.len() == q.limit {
+            more = true;
+            break;
+        }
+        if let Some(s) = summary(doc, &item.key, &obj) {
+            out.push(s);
+        }
+    }
+    let next = if more {
+        out.last().map(|s| s.id.clone())
+    } else {
+        None
+    };
+    ThreadPage { threads: out, next }
+}
+
+/// One thread with all its posts.
+pub fn thread<D: DocRead>(doc: &D, id: &ThreadId) -> Option<ThreadView> {
+    let thread: Thread = crate::doc_read::record(doc, THREADS, id.as_str())?;
+    Some(ThreadView {
+        id: id.clone(),
+        thread,
+    })
+}
+
+/// Number of threads (cheap: the map's length).
+pub fn thread_count<D: ReadDoc>(doc: &D) -> usize {
+    root(doc, THREADS).map_or(0, |t| doc.length(&t))
+}

@@ -1,0 +1,722 @@
+//! Commands: what they change and what they refuse.
+
+#![allow(clippy::unwrap_used)]
+
+mod fixture;
+
+use copse_core::record::{Role, Rsvp, TaskStatus, ThreadKind};
+use copse_core::view::{articles, events, members, tasks, threads};
+use copse_core::{Command, CommandError, Community, Created, DocError, Timestamp};
+use fixture::{Fixture, HOUR};
+
+fn start(
+    f: &mut Fixture,
+    who: &copse_core::MemberId,
+    kind: ThreadKind,
+    title: &str,
+) -> copse_core::ThreadId {
+    match f
+        .run(
+            who,
+            Command::StartThread {
+                kind,
+                title: title.into(),
+                body: "what do you think?".into(),
+                tags: vec!["Glulam".into()],
+            },
+        )
+        .unwrap()
+    {
+        Some(Created::Thread(id)) => id,
+        other => panic!("{other:?}"),
+    }
+}
+
+fn reply(
+    f: &mut Fixture,
+    who: &copse_core::MemberId,
+    thread: &copse_core::ThreadId,
+    body: &str,
+) -> copse_core::PostId {
+    match f
+        .run(
+            who,
+            Command::Reply {
+                thread: thread.clone(),
+                body: body.into(),
+            },
+        )
+        .unwrap()
+    {
+        Some(Created::Post(id)) => id,
+        other => panic!("{other:?}"),
+    }
+}
+
+/// Runs a command that must fail and checks the document did not move.
+fn refused(f: &mut Fixture, who: &copse_core::MemberId, cmd: Command) -> CommandError {
+    let heads = f.community.doc().get_heads();
+    let err = f.run(who, cmd).unwrap_err();
+    assert_eq!(
+        f.community.doc().get_heads(),
+        heads,
+        "a refused command changed the document"
+    );
+    err
+}
+
+#[test]
+fn question_with_accepted_answer() {
+    let mut f = Fixture::new(1);
+    let (bob, cyd) = (f.bob.clone(), f.cyd.clone());
+    let q = start(&mut f, &bob, ThreadKind::Question, "Which glue for CLT?");
+    let a1 = reply(&mut f, &cyd, &q, "PUR works");
+    let ada = f.ada.clone();
+    let _a2 = reply(&mut f, &ada, &q, "MUF too");
+    f.run(
+        &bob,
+        Command::AcceptAnswer {
+            thread: q.clone(),
+            post: Some(a1.clone()),
+        },
+    )
+    .unwrap();
+    let view = threads::thread(f.community.doc(), &q).unwrap();
+    assert_eq!(view.thread.posts.len(), 3);
+    assert_eq!(view.accepted().unwrap().body, "PUR works");
+    assert_eq!(view.thread.tags, vec!["glulam"]);
+    let page = threads::thread_page(f.community.doc(), &threads::ThreadQuery::default());
+    assert_eq!(page.threads.len(), 1);
+    assert!(page.threads[0].answered);
+    assert_eq!(page.threads[0].replies, 2);
+}
+
+#[test]
+fn accepting_is_for_questions_by_asker_or_coordinator() {
+    let mut f = Fixture::new(2);
+    let (bob, cyd, ada) = (f.bob.clone(), f.cyd.clone(), f.ada.clone());
+    let d = start(&mut f, &bob, ThreadKind::Discussion, "Site visits");
+    let p = reply(&mut f, &cyd, &d, "count me in");
+    assert_eq!(
+        refused(
+            &mut f,
+            &bob,
+            Command::AcceptAnswer {
+                thread: d.clone(),
+                post: Some(p)
+            }
+        ),
+        CommandError::NotAQuestion
+    );
+    let q = start(&mut f, &bob, ThreadKind::Question, "Fire rating?");
+    let a = reply(&mut f, &cyd, &q, "R60");
+    assert_eq!(
+        refused(
+            &mut f,
+            &cyd,
+            Command::AcceptAnswer {
+                thread: q.clone(),
+                post: Some(a.clone())
+            }
+        ),
+        CommandError::NotAskerOrCoordinator
+    );
+    let opening = threads::thread(f.community.doc(), &q).unwrap().thread.posts[0]
+        .id
+        .clone();
+    assert_eq!(
+        refused(
+            &mut f,
+            &bob,
+            Command::AcceptAnswer {
+                thread: q.clone(),
+                post: Some(opening)
+            }
+        ),
+        CommandError::OpeningPostNotAnAnswer
+    );
+    // A coordinator may accept on the asker's behalf.
+    f.run(
+        &ada,
+        Command::AcceptAnswer {
+            thread: q.clone(),
+            post: Some(a),
+        },
+    )
+    .unwrap();
+}
+
+#[test]
+fn input_is_checked() {
+    let mut f = Fixture::new(3);
+    let bob = f.bob.clone();
+    assert_eq!(
+        refused(
+            &mut f,
+            &bob,
+            Command::StartThread {
+                kind: ThreadKind::Discussion,
+                title: "   ".into(),
+                body: "b".into(),
+                tags: vec![],
+            }
+        ),
+        CommandError::Empty { field: "title" }
+    );
+    let unknown: copse_core::ThreadId = "00000000000000000000000000".parse().unwrap();
+    assert_eq!(
+        refused(
+            &mut f,
+            &bob,
+            Command::Reply {
+                thread: unknown.clone(),
+                body: "hi".into()
+            }
+        ),
+        CommandError::UnknownThread(unknown)
+    );
+    assert!(matches!(
+        refused(
+            &mut f,
+            &bob,
+            Command::AddResource {
+                title: "spec".into(),
+                url: Some("not a url".into()),
+                description: String::new(),
+                tags: vec![],
+            }
+        ),
+        CommandError::InvalidUrl(_)
+    ));
+}
+
+#[test]
+fn only_coordinators_edit_norms_and_roles() {
+    let mut f = Fixture::new(4);
+    let (bob, ada) = (f.bob.clone(), f.ada.clone());
+    assert_eq!(
+        refused(
+            &mut f,
+            &bob,
+            Command::UpdateProfile {
+                name: None,
+                domain: None,
+                norms: Some("anything goes".into())
+            }
+        ),
+        CommandError::NotCoordinator {
+            action: "edit the norms"
+        }
+    );
+    f.run(
+        &ada,
+        Command::UpdateProfile {
+            name: None,
+            domain: None,
+            norms: Some("cite sources".into()),
+        },
+    )
+    .unwrap();
+    assert_eq!(f.community.profile().norms, "cite sources");
+    assert_eq!(
+        refused(
+            &mut f,
+            &ada,
+            Command::SetRole {
+                member: ada.clone(),
+                role: Role::Member
+            }
+        ),
+        CommandError::LastCoordinator
+    );
+    f.run(
+        &ada,
+        Command::SetRole {
+            member: bob.clone(),
+            role: Role::Coordinator,
+        },
+    )
+    .unwrap();
+    f.run(
+        &ada,
+        Command::SetRole {
+            member: ada.clone(),
+            role: Role::Member,
+        },
+    )
+    .unwrap();
+    assert!(
+        !members::current_member(f.community.doc(), &ada)
+            .unwrap()
+            .is_coordinator()
+    );
+}
+
+#[test]
+fn removed_members_cannot_edit() {
+    let mut f = Fixture::new(5);
+    let (ada, cyd) = (f.ada.clone(), f.cyd.clone());
+    f.run(
+        &ada,
+        Command::RemoveMember {
+            member: cyd.clone(),
+        },
+    )
+    .unwrap();
+    assert!(!f.community.is_member(&cyd));
+    assert_eq!(
+        refused(
+            &mut f,
+            &cyd,
+            Command::StartThread {
+                kind: ThreadKind::Discussion,
+                title: "t".into(),
+                body: "b".into(),
+                tags: vec![]
+            }
+        ),
+        CommandError::Removed
+    );
+    let stranger = fixture::member("Eve");
+    assert_eq!(
+        refused(
+            &mut f,
+            &stranger,
+            Command::AddObjective { text: "x".into() }
+        ),
+        CommandError::NotAMember
+    );
+}
+
+#[test]
+fn invites_are_checked_on_admission() {
+    use copse_core::InviteSecret;
+    let mut f = Fixture::new(6);
+    let ada = f.ada.clone();
+    let secret = InviteSecret::random(&mut f.rng);
+    let invite = match f
+        .run(
+            &ada,
+            Command::CreateInvite {
+                role: Role::Member,
+                expires_at: f.now.plus_millis(10 * HOUR),
+                max_uses: 1,
+                secret_hash: secret.hash_hex(),
+            },
+        )
+        .unwrap()
+    {
+        Some(Created::Invite(id)) => id,
+        other => panic!("{other:?}"),
+    };
+    let wrong = InviteSecret::random(&mut f.rng);
+    let dan = fixture::member("Dan");
+    let admit = |secret: InviteSecret, who: &copse_core::MemberId| Command::Admit {
+        member: who.clone(),
+        details: fixture::details("Dan"),
+        invite: invite.clone(),
+        secret,
+    };
+    assert_eq!(
+        refused(&mut f, &ada, admit(wrong, &dan)),
+        CommandError::WrongSecret
+    );
+    f.run(&ada, admit(secret.clone(), &dan)).unwrap();
+    assert!(f.community.is_member(&dan));
+    let eve = fixture::member("Eve");
+    assert_eq!(
+        refused(&mut f, &ada, admit(secret.clone(), &eve)),
+        CommandError::InviteUsedUp
+    );
+    f.tick(11 * HOUR);
+    assert!(matches!(
+        refused(&mut f, &ada, admit(secret, &eve)),
+        CommandError::InviteExpired(_)
+    ));
+    let inv = members::read_invite(f.community.doc(), &invite).unwrap();
+    assert_eq!(inv.used_by, vec![dan.clone()]);
+    assert_eq!(
+        members::read_member(f.community.doc(), &dan)
+            .unwrap()
+            .invited_by,
+        Some(ada)
+    );
+}
+
+#[test]
+fn events_refuse_late_rsvp_and_early_attendance() {
+    let mut f = Fixture::new(7);
+    let (bob, ada, cyd) = (f.bob.clone(), f.ada.clone(), f.cyd.clone());
+    let starts = f.now.plus_millis(2 * HOUR);
+    let ev = match f
+        .run(
+            &ada,
+            Command::CreateEvent {
+                title: "Spring meetup".into(),
+                description: "talks".into(),
+                starts_at: starts,
+                ends_at: starts.plus_millis(HOUR),
+                place: "Oslo".into(),
+            },
+        )
+        .unwrap()
+    {
+        Some(Created::Event(id)) => id,
+        other => panic!("{other:?}"),
+    };
+    f.run(
+        &bob,
+        Command::Rsvp {
+            event: ev.clone(),
+            answer: Rsvp::Yes,
+        },
+    )
+    .unwrap();
+    assert!(matches!(
+        refused(
+            &mut f,
+            &ada,
+            Command::RecordAttendance {
+                event: ev.clone(),
+                member: bob.clone(),
+                present: true
+            }
+        ),
+        CommandError::EventNotStarted(_)
+    ));
+    f.tick(2 * HOUR);
+    assert!(matches!(
+        refused(
+            &mut f,
+            &cyd,
+            Command::RecordAttendance {
+                event: ev.clone(),
+                member: bob.clone(),
+                present: true
+            }
+        ),
+        CommandError::NotCoordinator { .. }
+    ));
+    f.run(
+        &ada,
+        Command::RecordAttendance {
+            event: ev.clone(),
+            member: bob.clone(),
+            present: true,
+        },
+    )
+    .unwrap();
+    f.run(
+        &bob,
+        Command::EditEventNotes {
+            event: ev.clone(),
+            notes: "CLT talk slides".into(),
+        },
+    )
+    .unwrap();
+    f.tick(2 * HOUR);
+    assert!(matches!(
+        refused(
+            &mut f,
+            &cyd,
+            Command::Rsvp {
+                event: ev.clone(),
+                answer: Rsvp::Maybe
+            }
+        ),
+        CommandError::EventOver(_)
+    ));
+    let view = events::event(f.community.doc(), &ev).unwrap();
+    assert_eq!(view.going(), 1);
+    assert_eq!(view.attended, vec![bob]);
+    assert_eq!(view.notes, "CLT talk slides");
+    assert!(events::upcoming_events(f.community.doc(), f.now).is_empty());
+    assert_eq!(events::past_events(f.community.doc(), f.now).len(), 1);
+    assert_eq!(
+        refused(
+            &mut f,
+            &ada,
+            Command::CreateEvent {
+                title: "x".into(),
+                description: String::new(),
+                starts_at: starts,
+                ends_at: starts,
+                place: String::new()
+            }
+        ),
+        CommandError::EndsBeforeStart
+    );
+}
+
+#[test]
+fn task_board_moves() {
+    let mut f = Fixture::new(8);
+    let (bob, cyd) = (f.bob.clone(), f.cyd.clone());
+    let t = match f
+        .run(
+            &bob,
+            Command::CreateTask {
+                title: "Write span tables".into(),
+                description: String::new(),
+                assignee: Some(cyd.clone()),
+                due: None,
+            },
+        )
+        .unwrap()
+    {
+        Some(Created::Task(id)) => id,
+        other => panic!("{other:?}"),
+    };
+    f.run(
+        &cyd,
+        Command::MoveTask {
+            task: t.clone(),
+            status: TaskStatus::Doing,
+        },
+    )
+    .unwrap();
+    f.run(
+        &cyd,
+        Command::SetTaskDue {
+            task: t.clone(),
+            due: Some(Timestamp(fixture::T0 + 50 * HOUR)),
+        },
+    )
+    .unwrap();
+    let board = tasks::task_board(f.community.doc());
+    assert!(board.todo.is_empty());
+    assert_eq!(board.doing.len(), 1);
+    assert_eq!(board.doing[0].task.assignee, Some(cyd));
+    let stranger = fixture::member("Eve");
+    assert_eq!(
+        refused(
+            &mut f,
+            &bob,
+            Command::AssignTask {
+                task: t,
+                assignee: Some(stranger.clone())
+            }
+        ),
+        CommandError::UnknownMember(stranger)
+    );
+}
+
+#[test]
+fn article_history_shows_earlier_text() {
+    let mut f = Fixture::new(9);
+    let (bob, cyd) = (f.bob.clone(), f.cyd.clone());
+    let q = start(&mut f, &bob, ThreadKind::Question, "Moisture limits?");
+    let a = reply(&mut f, &cyd, &q, "Below 15% at install");
+    f.run(
+        &bob,
+        Command::AcceptAnswer {
+            thread: q.clone(),
+            post: Some(a),
+        },
+    )
+    .unwrap();
+    let art = match f
+        .run(
+            &bob,
+            Command::PromoteToArticle {
+                thread: q.clone(),
+                title: None,
+            },
+        )
+        .unwrap()
+    {
+        Some(Created::Article(id)) => id,
+        other => panic!("{other:?}"),
+    };
+    let first = articles::article(f.community.doc(), &art).unwrap();
+    assert!(
+        first.body.contains("Below 15% at install"),
+        "{}",
+        first.body
+    );
+    assert_eq!(first.summary.from_thread, Some(q));
+    f.run(
+        &cyd,
+        Command::EditArticle {
+            article: art.clone(),
+            body: "Moisture below 15% at installation.".into(),
+        },
+    )
+    .unwrap();
+    f.run(
+        &bob,
+        Command::SpliceArticle {
+            article: art.clone(),
+            pos: 0,
+            delete: 0,
+            insert: "Rule: ".into(),
+        },
+    )
+    .unwrap();
+    let history = articles::article_history(f.community.doc(), &art);
+    assert_eq!(
+        history.iter().map(|r| r.cmd.as_str()).collect::<Vec<_>>(),
+        ["promote_to_article", "edit_article", "splice_article"]
+    );
+    assert_eq!(history[1].by, cyd);
+    assert_eq!(
+        articles::article_text_at(f.community.doc(), &art, &history[0].change).unwrap(),
+        first.body
+    );
+    assert_eq!(
+        articles::article_text_at(f.community.doc(), &art, &history[1].change).unwrap(),
+        "Moisture below 15% at installation."
+    );
+    assert_eq!(
+        articles::article(f.community.doc(), &art).unwrap().body,
+        "Rule: Moisture below 15% at installation."
+    );
+}
+
+#[test]
+fn thread_pages_are_newest_first_and_complete() {
+    let mut f = Fixture::new(10);
+    let bob = f.bob.clone();
+    let mut made = Vec::new();
+    for i in 0..25 {
+        let kind = if i % 2 == 0 {
+            ThreadKind::Question
+        } else {
+            ThreadKind::Discussion
+        };
+        made.push(start(&mut f, &bob, kind, &format!("thread {i}")));
+    }
+    made.reverse();
+    let mut seen = Vec::new();
+    let mut q = threads::ThreadQuery {
+        limit: 7,
+        ..Default::default()
+    };
+    loop {
+        let page = threads::thread_page(f.community.doc(), &q);
+        seen.extend(page.threads.iter().map(|t| t.id.clone()));
+        match page.next {
+            Some(next) => q.after = Some(next),
+            None => break,
+        }
+    }
+    assert_eq!(seen, made);
+    let questions = threads::thread_page(
+        f.community.doc(),
+        &threads::ThreadQuery {
+            kind: Some(ThreadKind::Question),
+            limit: 100,
+            ..Default::default()
+        },
+    );
+    assert_eq!(questions.threads.len(), 13);
+}
+
+#[test]
+fn directory_filters_by_skill_and_organisation() {
+    let f = Fixture::new(11);
+    let rust = members::directory(
+        f.community.doc(),
+        &members::MemberFilter {
+            skill: Some("RUST".into()),
+            ..Default::default()
+        },
+    );
+    assert_eq!(rust.len(), 3);
+    let bob = members::directory(
+        f.community.doc(),
+        &members::MemberFilter {
+            skill: Some("bob".into()),
+            ..Default::default()
+        },
+    );
+    assert_eq!(
+        bob.iter()
+            .map(|m| m.member.name.as_str())
+            .collect::<Vec<_>>(),
+        ["Bob"]
+    );
+    let org = members::directory(
+        f.community.doc(),
+        &members::MemberFilter {
+            organisation: Some("cyd org".into()),
+            ..Default::default()
+        },
+    );
+    assert_eq!(org.len(), 1);
+}
+
+#[test]
+fn posts_are_edited_by_their_authors_only() {
+    let mut f = Fixture::new(12);
+    let (bob, cyd) = (f.bob.clone(), f.cyd.clone());
+    let t = start(&mut f, &bob, ThreadKind::Discussion, "Tools");
+    let p = reply(&mut f, &cyd, &t, "I use Dlubal");
+    assert_eq!(
+        refused(
+            &mut f,
+            &bob,
+            Command::EditPost {
+                thread: t.clone(),
+                post: p.clone(),
+                body: "x".into()
+            }
+        ),
+        CommandError::NotYourPost
+    );
+    f.run(
+        &cyd,
+        Command::EditPost {
+            thread: t.clone(),
+            post: p,
+            body: "I use RFEM".into(),
+        },
+    )
+    .unwrap();
+    let view = threads::thread(f.community.doc(), &t).unwrap();
+    assert_eq!(view.thread.posts[1].body, "I use RFEM");
+    assert!(view.thread.posts[1].edited_at.is_some());
+}
+
+#[test]
+fn each_command_is_one_commit_with_author_and_time() {
+    let mut f = Fixture::new(13);
+    let bob = f.bob.clone();
+    let before = f.community.doc().get_changes_meta(&[]).len();
+    start(&mut f, &bob, ThreadKind::Discussion, "One commit");
+    let metas = f.community.doc().get_changes_meta(&[]);
+    assert_eq!(metas.len(), before + 1);
+    let last = metas.iter().max_by_key(|m| m.timestamp).unwrap();
+    let meta =
+        copse_core::commit_meta::CommitMeta::parse(last.message.as_deref().unwrap()).unwrap();
+    assert_eq!(meta.by, bob);
+    assert_eq!(meta.cmd, "start_thread");
+    assert_eq!(last.timestamp, f.now.0);
+}
+
+#[test]
+fn documents_that_are_not_communities_are_refused() {
+    use copse_core::automerge::{Automerge, ROOT, ScalarValue, transaction::Transactable};
+    assert!(matches!(
+        Community::load(b"definitely not automerge"),
+        Err(DocError::NotAutomerge(_))
+    ));
+    let mut other = Automerge::new();
+    other.transact(|tx| tx.put(ROOT, "todo", "milk")).unwrap();
+    assert!(matches!(
+        Community::load(&other.save()),
+        Err(DocError::NotACommunity(_))
+    ));
+    // A newer schema is reported as such, never misread.
+    let f = Fixture::new(14);
+    let mut doc = f.community.doc().clone();
+    doc.transact(|tx| tx.put(ROOT, "schema_version", ScalarValue::Uint(99)))
+        .unwrap();
+    match Community::load(&doc.save()) {
+        Err(DocError::NewerSchema {
+            found: 99,
+            supported,
+        }) => assert_eq!(supported, copse_core::schema::SCHEMA_VERSION),
+        other => panic!("{other:?}"),
+    }
+}

@@ -1,0 +1,3 @@
+//! Copse's network layer: the only crate that names libp2p types.
+
+pub mod identity;

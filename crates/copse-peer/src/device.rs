@@ -1,0 +1,306 @@
+//! [`Device`]: this device's identity and its communities, open on demand. It answers
+//! [`Request`]s; the CLI uses it directly, and the networked runtime wraps it.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use copse_core::record::MemberDetails;
+use copse_core::view::{articles, events, members, resources, tasks, threads};
+use copse_core::{Applied, Command, Community, CommunityId, MemberId, NewCommunity, Timestamp};
+use copse_store::{DeviceKey, OpenCommunity, ProfileDir};
+use rand::SeedableRng;
+use rand::rngs::StdRng;
+use serde_json::{Value, json};
+
+use crate::{PeerError, Request};
+
+/// The wall clock, as the document stores time.
+pub fn now() -> Timestamp {
+    let ms = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_millis())
+        .unwrap_or(0);
+    Timestamp(i64::try_from(ms).unwrap_or(i64::MAX))
+}
+
+/// The device's identity.
+#[derive(Debug, Clone)]
+pub struct Identity {
+    /// Secret key seed.
+    pub key: DeviceKey,
+    /// The member id it gives.
+    pub member: MemberId,
+}
+
+/// A device: profile directory, identity, and the communities opened so far.
+#[derive(Debug)]
+pub struct Device {
+    profile: ProfileDir,
+    identity: Option<Identity>,
+    communities: BTreeMap<CommunityId, OpenCommunity>,
+    rng: StdRng,
+}
+
+fn to_json<T: serde::Serialize>(v: &T) -> Value {
+    serde_json::to_value(v).unwrap_or(Value::Null)
+}
+
+impl Device {
+    /// Opens (and locks) the profile at `path`.
+    pub fn open(path: &Path) -> Result<Self, PeerError> {
+        let profile = ProfileDir::open(path)?;
+        let identity = profile.device_key()?.map(|key| Identity {
+            member: copse_net::identity::member_id(key.seed()),
+            key,
+        });
+        Ok(Self {
+            profile,
+            identity,
+            communities: BTreeMap::new(),
+            rng: StdRng::from_entropy(),
+        })
+    }
+
+    /// The profile directory.
+    pub fn profile(&self) -> &ProfileDir {
+        &self.profile
+    }
+
+    /// The identity, once `init` ran.
+    pub fn identity(&self) -> Result<&Identity, PeerError> {
+        self.identity.as_ref().ok_or(PeerError::NoIdentity)
+    }
+
+    /// This device's member id.
+    pub fn member_id(&self) -> Result<MemberId, PeerError> {
+        Ok(self.identity()?.member.clone())
+    }
+
+    /// Creates the identity if there is none, and saves the member's details.
+    pub fn init(&mut self, details: MemberDetails) -> Result<MemberId, PeerError> {
+        let details = copse_core::record::MemberDetails {
+            name: details.name.trim().to_owned(),
+            ..details
+        };
+        if details.name.is_empty() {
+            return Err(PeerError::Invalid("a name is needed (--name)".into()));
+        }
+        if self.identity.is_none() {
+            let key = DeviceKey::generate(&mut self.rng);
+            self.profile.create_device_key(&key)?;
+            self.identity = Some(Identity {
+                member: copse_net::identity::member_id(key.seed()),
+                key,
+            });
+        }
+        self.profile.set_me(&details)?;
+        self.member_id()
+    }
+
+    /// What the member said about themselves at `init`.
+    pub fn my_details(&self) -> Result<MemberDetails, PeerError> {
+        self.identity()?;
+        Ok(self.profile.me()?.unwrap_or_default())
+    }
+
+    /// Founds a community with this device's member as coordinator.
+    pub fn create_community(&mut self, spec: NewCommunity) -> Result<CommunityId, PeerError> {
+        let me = self.member_id()?;
+        let details = self.my_details()?;
+        let (community, _) = Community::create(&me, details, spec, now(), &mut self.rng)?;
+        let open = self.profile.add_community(community)?;
+        let id = open.community.id().clone();
+        self.communities.insert(id.clone(), open);
+        Ok(id)
+    }
+
+    /// Ids of the communities on this device.
+    pub fn community_ids(&self) -> Result<Vec<CommunityId>, PeerError> {
+        Ok(self.profile.community_ids()?)
+    }
+
+    /// A community, opened from disk on first use.
+    pub fn community(&mut self, id: &CommunityId) -> Result<&mut OpenCommunity, PeerError> {
+        if !self.communities.contains_key(id) {
+            if !self.profile.has_community(id) {
+                return Err(PeerError::UnknownCommunity(id.clone()));
+            }
+            let open = self.profile.open_community(id)?;
+            self.communities.insert(id.clone(), open);
+        }
+        self.communities
+            .get_mut(id)
+            .ok_or_else(|| PeerError::UnknownCommunity(id.clone()))
+    }
+
+    /// Applies a command as this device's member; returns once it is on disk.
+    pub fn execute(&mut self, id: &CommunityId, cmd: Command) -> Result<Applied, PeerError> {
+        let me = self.member_id()?;
+        let now = now();
+        let mut rng =
+            StdRng::from_rng(&mut self.rng).map_err(|e| PeerError::Invalid(e.to_string()))?;
+        Ok(self.community(id)?.execute(&me, now, &mut rng, cmd)?)
+    }
+
+    /// Takes in a saved community: a new one is added; a known one is merged.
+    /// Returns the id and whether it was new. Bad bytes change nothing.
+    pub fn import(&mut self, bytes: &[u8]) -> Result<(CommunityId, bool), PeerError> {
+        let incoming = Community::load(bytes)?;
+        let id = incoming.id().clone();
+        if self.profile.has_community(&id) {
+            let open = self.community(&id)?;
+            let mut other = incoming.doc().clone();
+            open.community
+                .doc_mut()
+                .merge(&mut other)
+                .map_err(|e| PeerError::Invalid(format!("the file could not be merged: {e}")))?;
+            open.save()?;
+            Ok((id, false))
+        } else {
+            let open = self.profile.add_community(incoming)?;
+            self.communities.insert(id.clone(), open);
+            Ok((id, true))
+        }
+    }
+
+    /// Answers a request with JSON.
+    pub fn handle(&mut self, req: Request) -> Result<Value, PeerError> {
+        Ok(match req {
+            Request::Init { details } => json!({ "member_id": self.init(details)? }),
+            Request::Whoami => json!({
+                "member_id": self.member_id()?,
+                "details": self.my_details()?,
+                "profile_dir": self.profile.path(),
+            }),
+            Request::CreateCommunity { spec } => json!({ "id": self.create_community(spec)? }),
+            Request::ListCommunities => {
+                let mut list = Vec::new();
+                for id in self.community_ids()? {
+                    let open = self.community(&id)?;
+                    let c = &open.community;
+                    let profile = c.profile();
+                    list.push(json!({
+                        "id": id,
+                        "name": profile.name,
+                        "domain": profile.domain,
+                        "members": members::directory(c.doc(), &members::MemberFilter::default()).len(),
+                        "threads": threads::thread_count(c.doc()),
+                    }));
+                }
+                Value::Array(list)
+            }
+            Request::Execute { community, command } => {
+                let applied = self.execute(&community, command)?;
+                json!({ "created": applied.created })
+            }
+            Request::Show { community } => {
+                to_json(&self.community(&community)?.community.snapshot())
+            }
+            Request::Threads {
+                community,
+                kind,
+                tag,
+                after,
+                limit,
+            } => {
+                let doc = self.community(&community)?.community.doc();
+                to_json(&threads::thread_page(
+                    doc,
+                    &threads::ThreadQuery {
+                        kind,
+                        tag,
+                        after,
+                        limit,
+                    },
+                ))
+            }
+            Request::Thread { community, thread } => {
+                let doc = self.community(&community)?.community.doc();
+                let view = threads::thread(doc, &thread)
+                    .ok_or_else(|| PeerError::NotFound(format!("there is no thread {thread}")))?;
+                to_json(&view)
+            }
+            Request::Members {
+                community,
+                skill,
+                organisation,
+            } => {
+                let doc = self.community(&community)?.community.doc();
+                to_json(&members::directory(
+                    doc,
+                    &members::MemberFilter {
+                        skill,
+                        organisation,
+                        include_removed: false,
+                    },
+                ))
+            }
+            Request::Articles { community, tag } => {
+                let doc = self.community(&community)?.community.doc();
+                to_json(&articles::article_list(doc, tag.as_deref()))
+            }
+            Request::Article {
+                community,
+                article,
+                at,
+            } => {
+                let doc = self.community(&community)?.community.doc();
+                let view = articles::article(doc, &article)
+                    .ok_or_else(|| PeerError::NotFound(format!("there is no article {article}")))?;
+                match at {
+                    None => to_json(&view),
+                    Some(change) => {
+                        let body =
+                            articles::article_text_at(doc, &article, &change).ok_or_else(|| {
+                                PeerError::NotFound(format!(
+                                    "{change} is not a revision of this article"
+                                ))
+                            })?;
+                        json!({ "id": article, "title": view.summary.title, "at": change, "body": body })
+                    }
+                }
+            }
+            Request::ArticleHistory { community, article } => {
+                let doc = self.community(&community)?.community.doc();
+                to_json(&articles::article_history(doc, &article))
+            }
+            Request::Events { community, past } => {
+                let doc = self.community(&community)?.community.doc();
+                if past {
+                    to_json(&events::past_events(doc, now()))
+                } else {
+                    to_json(&events::upcoming_events(doc, now()))
+                }
+            }
+            Request::Event { community, event } => {
+                let doc = self.community(&community)?.community.doc();
+                to_json(
+                    &events::event(doc, &event)
+                        .ok_or_else(|| PeerError::NotFound(format!("there is no event {event}")))?,
+                )
+            }
+            Request::Tasks { community } => to_json(&tasks::task_board(
+                self.community(&community)?.community.doc(),
+            )),
+            Request::Resources { community, tag } => to_json(&resources::resources(
+                self.community(&community)?.community.doc(),
+                tag.as_deref(),
+            )),
+            Request::Export { community, out } => {
+                let bytes = self.community(&community)?.community.doc().save();
+                std::fs::write(&out, &bytes).map_err(|e| {
+                    PeerError::Invalid(format!("could not write {}: {e}", out.display()))
+                })?;
+                json!({ "path": out, "bytes": bytes.len() })
+            }
+            Request::Import { path } => {
+                let bytes = std::fs::read(&path).map_err(|e| {
+                    PeerError::Invalid(format!("could not read {}: {e}", path.display()))
+                })?;
+                let (id, created) = self.import(&bytes)?;
+                json!({ "id": id, "created": created })
+            }
+        })
+    }
+}

@@ -1,0 +1,130 @@
+//! Requests a local client (the CLI, later over the control socket) makes of a device, and
+//! their JSON replies.
+
+use std::path::PathBuf;
+
+use copse_core::record::{MemberDetails, ThreadKind};
+use copse_core::{ArticleId, Command, CommunityId, EventId, NewCommunity, ThreadId};
+use serde::{Deserialize, Serialize};
+
+/// A request to the device.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "request", rename_all = "snake_case")]
+pub enum Request {
+    /// Create the identity (if none) and save the member's details.
+    Init {
+        /// What the member says about themselves.
+        details: MemberDetails,
+    },
+    /// This device's member id and details.
+    Whoami,
+    /// Found a community.
+    CreateCommunity {
+        /// Name, domain, objectives, norms.
+        spec: NewCommunity,
+    },
+    /// Communities on this device.
+    ListCommunities,
+    /// Apply a command to a community.
+    Execute {
+        /// Which community.
+        community: CommunityId,
+        /// The edit.
+        command: Command,
+    },
+    /// The whole community as JSON.
+    Show {
+        /// Which community.
+        community: CommunityId,
+    },
+    /// A page of threads.
+    Threads {
+        /// Which community.
+        community: CommunityId,
+        /// Only this kind.
+        kind: Option<ThreadKind>,
+        /// Only this tag.
+        tag: Option<String>,
+        /// After this thread.
+        after: Option<ThreadId>,
+        /// Page size.
+        limit: usize,
+    },
+    /// One thread.
+    Thread {
+        /// Which community.
+        community: CommunityId,
+        /// Which thread.
+        thread: ThreadId,
+    },
+    /// The member directory.
+    Members {
+        /// Which community.
+        community: CommunityId,
+        /// Skill filter.
+        skill: Option<String>,
+        /// Organisation filter.
+        organisation: Option<String>,
+    },
+    /// Articles.
+    Articles {
+        /// Which community.
+        community: CommunityId,
+        /// Tag filter.
+        tag: Option<String>,
+    },
+    /// One article, now or as of a revision.
+    Article {
+        /// Which community.
+        community: CommunityId,
+        /// Which article.
+        article: ArticleId,
+        /// A change from its history.
+        at: Option<String>,
+    },
+    /// An article's revisions.
+    ArticleHistory {
+        /// Which community.
+        community: CommunityId,
+        /// Which article.
+        article: ArticleId,
+    },
+    /// Events, upcoming or past.
+    Events {
+        /// Which community.
+        community: CommunityId,
+        /// Past instead of upcoming.
+        past: bool,
+    },
+    /// One event.
+    Event {
+        /// Which community.
+        community: CommunityId,
+        /// Which event.
+        event: EventId,
+    },
+    /// The task board.
+    Tasks {
+        /// Which community.
+        community: CommunityId,
+    },
+    /// Shared resources.
+    Resources {
+        /// Which community.
+        community: CommunityId,
+        /// Tag filter.
+        tag: Option<String>,
+    },
+    /// Write the community as a plain saved Automerge document.
+    Export {
+        /// Which community.
+        community: CommunityId,
+        /// Where.
+        out: PathBuf,
+    },
+    /// Read a saved community: new here, or merged into the copy here.
+    Import {
+        /// The file.
+        path: PathBuf,
+    },
+}

@@ -1,0 +1,3 @@
+//! Helpers for Copse's workspace scenario tests (`tests/tests/*.rs`).
+
+pub mod seed;
