@@ -10,11 +10,7 @@ fn main() -> eframe::Result<()> {
             .with_inner_size([900.0, 600.0]),
         ..Default::default()
     };
-    eframe::run_native(
-        "Copse",
-        options,
-        Box::new(|_cc| Ok(Box::new(Placeholder))),
-    )
+    eframe::run_native("Copse", options, Box::new(|_cc| Ok(Box::new(Placeholder))))
 }
 
 struct Placeholder;

@@ -31,6 +31,8 @@ mod input;
 pub mod invite_secret;
 pub mod record;
 pub mod schema;
+pub mod sync;
+pub mod ticket;
 pub mod time;
 pub mod view;
 

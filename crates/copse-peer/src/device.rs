@@ -110,6 +110,7 @@ impl Device {
         let details = self.my_details()?;
         let (community, _) = Community::create(&me, details, spec, now(), &mut self.rng)?;
         let open = self.profile.add_community(community)?;
+        let _ = open.write_cached_view();
         let id = open.community.id().clone();
         self.communities.insert(id.clone(), open);
         Ok(id)
@@ -140,7 +141,12 @@ impl Device {
         let now = now();
         let mut rng =
             StdRng::from_rng(&mut self.rng).map_err(|e| PeerError::Invalid(e.to_string()))?;
-        Ok(self.community(id)?.execute(&me, now, &mut rng, cmd)?)
+        let open = self.community(id)?;
+        let applied = open.execute(&me, now, &mut rng, cmd)?;
+        if let Err(e) = open.write_cached_view() {
+            tracing::warn!(error = %e, "could not refresh the cached view");
+        }
+        Ok(applied)
     }
 
     /// Takes in a saved community: a new one is added; a known one is merged.

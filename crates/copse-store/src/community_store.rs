@@ -245,10 +245,25 @@ fn read_dir(dir: &Path, repair: bool) -> Result<(Community, OpenReport, u64, u64
     for range in &found.corrupt {
         tracing::warn!(log = %log_path.display(), from = range.start, to = range.end, "skipped a damaged log record");
     }
-    for r in &found.records {
-        if let Err(e) = doc.load_incremental(&log[r.clone()]) {
-            tracing::warn!(log = %log_path.display(), offset = r.start, error = %e, "skipped a log record automerge refused");
-            report.rejected_records += 1;
+    // One call for the whole log is much faster than one per record; if Automerge refuses
+    // the batch, replay record by record to skip only the bad ones.
+    let batch: Vec<u8> = found
+        .records
+        .iter()
+        .flat_map(|r| &log[r.clone()])
+        .copied()
+        .collect();
+    if !batch.is_empty() && doc.load_incremental(&batch).is_err() {
+        // The failed batch may have half-applied: start again from the snapshot.
+        doc = Automerge::load(&snapshot).map_err(|e| StoreError::SnapshotDamaged {
+            path: snap_path.clone(),
+            reason: e.to_string(),
+        })?;
+        for r in &found.records {
+            if let Err(e) = doc.load_incremental(&log[r.clone()]) {
+                tracing::warn!(log = %log_path.display(), offset = r.start, error = %e, "skipped a log record automerge refused");
+                report.rejected_records += 1;
+            }
         }
     }
     if let Some(tail) = found.tail_from {

@@ -1,10 +1,14 @@
 //! A community open on this device: its document in memory and its files on disk, kept in
 //! step. Every path that changes the document ends in [`OpenCommunity::save`] or rolls back.
 
+use copse_core::view::cached::CachedView;
 use copse_core::{Applied, Command, CommandError, Community, MemberId, Timestamp};
 use rand::RngCore;
 
 use crate::{CommunityStore, OpenReport, StoreError};
+
+/// Side file holding the cached first screen.
+pub const CACHED_VIEW: &str = "view.json";
 
 /// Why a command did not take effect.
 #[derive(Debug, thiserror::Error)]
@@ -58,6 +62,16 @@ impl OpenCommunity {
             }
         }
         Ok(())
+    }
+
+    /// Saves the first screen (see [`CachedView`]) beside the document for a fast next start.
+    pub fn write_cached_view(&self) -> Result<(), StoreError> {
+        let view = CachedView::build(&self.community);
+        let bytes = serde_json::to_vec(&view).map_err(|e| StoreError::BadFile {
+            path: self.store.dir().join(CACHED_VIEW),
+            reason: e.to_string(),
+        })?;
+        self.store.write_side_file(CACHED_VIEW, &bytes)
     }
 
     /// Drops unsaved changes by reading the community back from disk.

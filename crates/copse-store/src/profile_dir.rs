@@ -12,6 +12,7 @@ use std::fs::{self, File, OpenOptions, TryLockError};
 use std::path::{Path, PathBuf};
 
 use copse_core::record::MemberDetails;
+use copse_core::view::cached::CachedView;
 use copse_core::{Community, CommunityId};
 
 use crate::atomic_file::write_durably;
@@ -159,6 +160,17 @@ impl ProfileDir {
             store,
             report,
         })
+    }
+
+    /// The cached first screen of a community, without loading it; `None` if absent or
+    /// unreadable (it is only a cache).
+    pub fn read_cached_view(&self, id: &CommunityId) -> Option<CachedView> {
+        let bytes = fs::read(
+            self.community_dir(id)
+                .join(crate::open_community::CACHED_VIEW),
+        )
+        .ok()?;
+        serde_json::from_slice(&bytes).ok()
     }
 
     /// Stores a community new to this device (created here, joined, or imported).

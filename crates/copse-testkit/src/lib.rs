@@ -1,1 +1,7 @@
-//! placeholder
+//! Test and benchmark support for Copse (not published): generators of realistic
+//! communities.
+
+pub mod generator;
+
+pub use generator::{CommunitySpec, Generated, fake_member_id, generate};
+pub mod bench_support;

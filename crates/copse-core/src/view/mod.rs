@@ -2,6 +2,7 @@
 //! [`snapshot`] walks the whole document.
 
 pub mod articles;
+pub mod cached;
 pub mod events;
 pub mod members;
 pub mod profile;

@@ -4,7 +4,7 @@
 use std::ops::Bound;
 
 use automerge::{ObjId, ObjType, ReadDoc, Value};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::doc_read::{DocRead, get_i64, get_obj, get_str, get_str_list, root};
 use crate::record::{Thread, ThreadKind};
@@ -12,7 +12,7 @@ use crate::schema::THREADS;
 use crate::{MemberId, PostId, ThreadId, Timestamp};
 
 /// One line of a thread list.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ThreadSummary {
     /// Id.
     pub id: ThreadId,
@@ -59,7 +59,7 @@ impl Default for ThreadQuery {
 }
 
 /// A page of threads, newest first.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ThreadPage {
     /// The threads.
     pub threads: Vec<ThreadSummary>,

@@ -1,0 +1,233 @@
+//! [`SyncSession`]: the sans-IO state of syncing one community with one peer.
+//!
+//! Two paths keep peers converged:
+//! - **Rounds** of Automerge's sync protocol (bloom filters, heads) on connect and whenever
+//!   something is missing. A round costs O(history) per received message.
+//! - **Pushes**: a local or newly received change is sent as `save_after(heads_before)` to
+//!   every session at once. Cheap; if the peer lacks a dependency it asks for a round.
+//!
+//! At most one request per session is in flight, so each direction is delivered in order.
+//! The runtime calls [`SyncSession::poll`] after anything happened to get the next request.
+
+use automerge::sync::{self, SyncDoc};
+use automerge::{Automerge, ChangeHash, ReadDoc};
+
+use super::wire::{Refusal, SyncRequest, SyncResponse};
+use crate::{CommunityId, Timestamp};
+
+/// Why a peer's message could not be applied. The session should be closed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SessionError {
+    /// Not a valid Automerge sync message.
+    #[error("invalid sync message: {0}")]
+    BadMessage(String),
+    /// Automerge refused the changes.
+    #[error("changes could not be applied: {0}")]
+    BadChanges(String),
+    /// The peer refused our request.
+    #[error("the peer refused: {0:?}")]
+    Refused(Refusal),
+}
+
+/// What applying a peer's message did to our document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Received {
+    /// Heads before; `doc.save_after(&heads_before)` are the new changes.
+    pub heads_before: Vec<ChangeHash>,
+    /// Whether the document changed.
+    pub changed: bool,
+}
+
+/// What we last sent and await an answer for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum InFlight {
+    Round,
+    Push,
+}
+
+/// Sync state of one (peer, community) pair.
+#[derive(Debug, Clone, Default)]
+pub struct SyncSession {
+    state: sync::State,
+    in_flight: Option<InFlight>,
+    wants_round: bool,
+    push_from: Option<Vec<ChangeHash>>,
+    peer_heads: Option<Vec<ChangeHash>>,
+    last_exchange: Option<Timestamp>,
+}
+
+fn sorted(mut h: Vec<ChangeHash>) -> Vec<ChangeHash> {
+    h.sort();
+    h
+}
+
+impl SyncSession {
+    /// A session resuming from a saved sync state (see [`Self::encoded_state`]); a damaged
+    /// or missing state starts fresh. Starts with a round.
+    pub fn resume(saved: Option<&[u8]>) -> Self {
+        let state = saved
+            .and_then(|b| sync::State::decode(b).ok())
+            .unwrap_or_default();
+        Self {
+            state,
+            wants_round: true,
+            ..Self::default()
+        }
+    }
+
+    /// The sync state to save for the next session with this peer.
+    pub fn encoded_state(&self) -> Vec<u8> {
+        self.state.encode()
+    }
+
+    /// When we last heard from the peer in this session.
+    pub fn last_exchange(&self) -> Option<Timestamp> {
+        self.last_exchange
+    }
+
+    /// The peer's heads as last reported.
+    pub fn peer_heads(&self) -> Option<&[ChangeHash]> {
+        self.peer_heads.as_deref()
+    }
+
+    /// Whether the peer has everything we have, as far as we know.
+    pub fn is_up_to_date(&self, doc: &Automerge) -> bool {
+        self.peer_heads
+            .as_ref()
+            .is_some_and(|h| sorted(h.clone()) == sorted(doc.get_heads()))
+    }
+
+    /// Whether a request is awaiting its response.
+    pub fn is_busy(&self) -> bool {
+        self.in_flight.is_some()
+    }
+
+    /// Our document gained changes after `heads_before` (local edit or from another peer):
+    /// push them.
+    pub fn changed_since(&mut self, heads_before: &[ChangeHash]) {
+        if self.push_from.is_none() {
+            self.push_from = Some(heads_before.to_vec());
+        }
+    }
+
+    /// Asks for a sync round (e.g. after a reconnect or a gap).
+    pub fn request_round(&mut self) {
+        self.wants_round = true;
+    }
+
+    /// The next request to send, if any and if none is in flight.
+    pub fn poll(&mut self, community: &CommunityId, doc: &Automerge) -> Option<SyncRequest> {
+        if self.in_flight.is_some() {
+            return None;
+        }
+        if self.wants_round {
+            self.wants_round = false;
+            if let Some(msg) = doc.generate_sync_message(&mut self.state) {
+                self.in_flight = Some(InFlight::Round);
+                // A round carries every change the peer lacks: pending pushes are covered.
+                self.push_from = None;
+                return Some(SyncRequest::Sync {
+                    community: community.clone(),
+                    message: msg.encode(),
+                });
+            }
+        }
+        if let Some(from) = self.push_from.take() {
+            let heads = doc.get_heads();
+            if sorted(from.clone()) == sorted(heads.clone()) {
+                return None;
+            }
+            self.in_flight = Some(InFlight::Push);
+            return Some(SyncRequest::Changes {
+                community: community.clone(),
+                heads,
+                changes: doc.save_after(&from),
+            });
+        }
+        None
+    }
+
+    fn note_shared(&mut self, heads: Vec<ChangeHash>, doc: &Automerge) {
+        if sorted(heads.clone()) == sorted(doc.get_heads()) {
+            // Both sides hold exactly these heads: a later round starts from here.
+            self.state.shared_heads = heads.clone();
+            self.state.last_sent_heads = heads.clone();
+            self.state.their_heads = Some(heads.clone());
+        }
+        self.peer_heads = Some(heads);
+    }
+
+    /// The peer answered our in-flight request.
+    pub fn on_response(
+        &mut self,
+        response: SyncResponse,
+        doc: &Automerge,
+        now: Timestamp,
+    ) -> Result<(), SessionError> {
+        let was = self.in_flight.take();
+        self.last_exchange = Some(now);
+        match response {
+            SyncResponse::Ok { heads } => {
+                if was == Some(InFlight::Push) {
+                    self.note_shared(heads, doc);
+                } else {
+                    self.peer_heads = Some(heads);
+                }
+                Ok(())
+            }
+            SyncResponse::Refused(r) => Err(SessionError::Refused(r)),
+        }
+    }
+
+    /// Our in-flight request was lost (timeout, closed stream): try again with a round.
+    pub fn on_failure(&mut self) {
+        self.in_flight = None;
+        self.wants_round = true;
+    }
+
+    /// Applies a sync protocol message from the peer.
+    pub fn receive_sync(
+        &mut self,
+        doc: &mut Automerge,
+        message: &[u8],
+        now: Timestamp,
+    ) -> Result<Received, SessionError> {
+        let msg =
+            sync::Message::decode(message).map_err(|e| SessionError::BadMessage(e.to_string()))?;
+        let heads_before = doc.get_heads();
+        doc.receive_sync_message(&mut self.state, msg)
+            .map_err(|e| SessionError::BadChanges(e.to_string()))?;
+        self.last_exchange = Some(now);
+        self.peer_heads = self.state.their_heads.clone();
+        // Every message in a round deserves an answer (possibly "nothing more").
+        self.wants_round = true;
+        let changed = doc.get_heads() != heads_before;
+        Ok(Received {
+            heads_before,
+            changed,
+        })
+    }
+
+    /// Applies changes the peer pushed. A gap (missing dependency) triggers a round.
+    pub fn receive_changes(
+        &mut self,
+        doc: &mut Automerge,
+        heads: Vec<ChangeHash>,
+        changes: &[u8],
+        now: Timestamp,
+    ) -> Result<Received, SessionError> {
+        let heads_before = doc.get_heads();
+        doc.load_incremental(changes)
+            .map_err(|e| SessionError::BadChanges(e.to_string()))?;
+        self.last_exchange = Some(now);
+        if !doc.get_missing_deps(&[]).is_empty() {
+            self.wants_round = true;
+        }
+        self.note_shared(heads, doc);
+        let changed = doc.get_heads() != heads_before;
+        Ok(Received {
+            heads_before,
+            changed,
+        })
+    }
+}

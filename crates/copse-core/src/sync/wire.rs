@@ -1,0 +1,426 @@
+//! The bytes Copse peers exchange, and their strict decoders (fuzzed: see `fuzz/`).
+//!
+//! Sync protocol (`/copse/sync/1`), one request and one response per message:
+//! ```text
+//! SyncRequest  = 0x01 community(26) automerge-sync-message..          (Sync)
+//!              | 0x02 community(26) n:u16 heads(32*n) changes..       (Changes: pushed changes)
+//! SyncResponse = 0x81 n:u16 heads(32*n)                                (Ok: receiver's heads after)
+//!              | 0x82 code:u8                                          (Refused)
+//! ```
+//! Join protocol (`/copse/join/1`):
+//! ```text
+//! JoinRequest  = 0x11 json(JoinRequestBody)
+//! JoinResponse = 0x91 community(26) saved-document..                   (Admitted)
+//!              | 0x92 utf8 reason                                      (Refused)
+//! ```
+//! Sizes are capped by the transport before decoding; decoders check every length.
+
+use automerge::ChangeHash;
+use serde::{Deserialize, Serialize};
+
+use crate::record::MemberDetails;
+use crate::{CommunityId, InviteId, InviteSecret};
+
+/// Largest sync request accepted (an incremental batch of changes).
+pub const MAX_SYNC_REQUEST: usize = 32 << 20;
+/// Largest sync response (heads only).
+pub const MAX_SYNC_RESPONSE: usize = 64 << 10;
+/// Largest join request.
+pub const MAX_JOIN_REQUEST: usize = 64 << 10;
+/// Largest join response (a whole saved community).
+pub const MAX_JOIN_RESPONSE: usize = 512 << 20;
+/// Most heads a message may carry.
+pub const MAX_HEADS: usize = 1024;
+
+/// Why bytes are not a valid message.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum WireError {
+    /// No bytes.
+    #[error("empty message")]
+    Empty,
+    /// Unknown first byte.
+    #[error("unknown message type {0:#04x}")]
+    UnknownType(u8),
+    /// Shorter than its fields.
+    #[error("message truncated")]
+    Truncated,
+    /// A field is not valid.
+    #[error("invalid {0}")]
+    Invalid(&'static str),
+    /// Larger than allowed.
+    #[error("message too large ({size} bytes, limit {limit})")]
+    TooLarge {
+        /// Its size.
+        size: usize,
+        /// The limit.
+        limit: usize,
+    },
+}
+
+/// A request on the sync protocol.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SyncRequest {
+    /// An Automerge sync protocol message.
+    Sync {
+        /// Which community.
+        community: CommunityId,
+        /// `automerge::sync::Message::encode()` bytes.
+        message: Vec<u8>,
+    },
+    /// New changes pushed to a peer believed up to date.
+    Changes {
+        /// Which community.
+        community: CommunityId,
+        /// The sender's heads once these changes are applied.
+        heads: Vec<ChangeHash>,
+        /// `Automerge::save_after` bytes.
+        changes: Vec<u8>,
+    },
+}
+
+impl SyncRequest {
+    /// The community this is about.
+    pub fn community(&self) -> &CommunityId {
+        match self {
+            SyncRequest::Sync { community, .. } | SyncRequest::Changes { community, .. } => {
+                community
+            }
+        }
+    }
+}
+
+/// Why a sync request was refused. Says nothing about the community.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refusal {
+    /// Not a member (or no such community here: indistinguishable on purpose).
+    NotAMember = 1,
+    /// The message could not be applied.
+    BadMessage = 2,
+    /// The receiver is shutting down or busy.
+    Unavailable = 3,
+}
+
+/// A response on the sync protocol.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SyncResponse {
+    /// Applied; the receiver's heads afterwards.
+    Ok {
+        /// Receiver's heads.
+        heads: Vec<ChangeHash>,
+    },
+    /// Not applied.
+    Refused(Refusal),
+}
+
+/// What a newcomer presents to join.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct JoinRequest {
+    /// Which community.
+    pub community: CommunityId,
+    /// The invite.
+    pub invite: InviteId,
+    /// Its secret.
+    pub secret: InviteSecret,
+    /// Who they are.
+    pub details: MemberDetails,
+}
+
+/// The answer to a join request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum JoinResponse {
+    /// Admitted: the whole community, saved.
+    Admitted {
+        /// Which community.
+        community: CommunityId,
+        /// `Automerge::save()` bytes.
+        document: Vec<u8>,
+    },
+    /// Refused, with a message for the newcomer.
+    Refused(String),
+}
+
+const SYNC: u8 = 0x01;
+const CHANGES: u8 = 0x02;
+const OK: u8 = 0x81;
+const REFUSED: u8 = 0x82;
+const JOIN: u8 = 0x11;
+const ADMITTED: u8 = 0x91;
+const JOIN_REFUSED: u8 = 0x92;
+const ID: usize = crate::ids::ID_LEN;
+
+fn check_size(bytes: &[u8], limit: usize) -> Result<(), WireError> {
+    if bytes.len() > limit {
+        Err(WireError::TooLarge {
+            size: bytes.len(),
+            limit,
+        })
+    } else {
+        Ok(())
+    }
+}
+
+fn split(bytes: &[u8], n: usize) -> Result<(&[u8], &[u8]), WireError> {
+    if bytes.len() < n {
+        Err(WireError::Truncated)
+    } else {
+        Ok(bytes.split_at(n))
+    }
+}
+
+fn community(bytes: &[u8]) -> Result<(CommunityId, &[u8]), WireError> {
+    let (id, rest) = split(bytes, ID)?;
+    let id = std::str::from_utf8(id).map_err(|_| WireError::Invalid("community id"))?;
+    Ok((
+        id.parse().map_err(|_| WireError::Invalid("community id"))?,
+        rest,
+    ))
+}
+
+fn put_heads(out: &mut Vec<u8>, heads: &[ChangeHash]) {
+    let n = heads.len().min(MAX_HEADS);
+    out.extend_from_slice(&(n as u16).to_be_bytes());
+    for h in &heads[..n] {
+        out.extend_from_slice(&h.0);
+    }
+}
+
+fn heads(bytes: &[u8]) -> Result<(Vec<ChangeHash>, &[u8]), WireError> {
+    let (n, mut rest) = split(bytes, 2)?;
+    let n = u16::from_be_bytes([n[0], n[1]]) as usize;
+    if n > MAX_HEADS {
+        return Err(WireError::Invalid("head count"));
+    }
+    let mut out = Vec::with_capacity(n);
+    for _ in 0..n {
+        let (h, r) = split(rest, 32)?;
+        let mut arr = [0u8; 32];
+        arr.copy_from_slice(h);
+        out.push(ChangeHash(arr));
+        rest = r;
+    }
+    Ok((out, rest))
+}
+
+impl SyncRequest {
+    /// Encodes the request.
+    pub fn encode(&self) -> Vec<u8> {
+        match self {
+            SyncRequest::Sync { community, message } => {
+                let mut out = Vec::with_capacity(1 + ID + message.len());
+                out.push(SYNC);
+                out.extend_from_slice(community.as_str().as_bytes());
+                out.extend_from_slice(message);
+                out
+            }
+            SyncRequest::Changes {
+                community,
+                heads,
+                changes,
+            } => {
+                let mut out = Vec::with_capacity(3 + ID + 32 * heads.len() + changes.len());
+                out.push(CHANGES);
+                out.extend_from_slice(community.as_str().as_bytes());
+                put_heads(&mut out, heads);
+                out.extend_from_slice(changes);
+                out
+            }
+        }
+    }
+
+    /// Decodes a request.
+    pub fn decode(bytes: &[u8]) -> Result<Self, WireError> {
+        check_size(bytes, MAX_SYNC_REQUEST)?;
+        let (&tag, rest) = bytes.split_first().ok_or(WireError::Empty)?;
+        match tag {
+            SYNC => {
+                let (community, message) = community(rest)?;
+                if message.is_empty() {
+                    return Err(WireError::Truncated);
+                }
+                Ok(SyncRequest::Sync {
+                    community,
+                    message: message.to_vec(),
+                })
+            }
+            CHANGES => {
+                let (community, rest) = community(rest)?;
+                let (heads, changes) = heads(rest)?;
+                Ok(SyncRequest::Changes {
+                    community,
+                    heads,
+                    changes: changes.to_vec(),
+                })
+            }
+            t => Err(WireError::UnknownType(t)),
+        }
+    }
+}
+
+impl SyncResponse {
+    /// Encodes the response.
+    pub fn encode(&self) -> Vec<u8> {
+        match self {
+            SyncResponse::Ok { heads } => {
+                let mut out = vec![OK];
+                put_heads(&mut out, heads);
+                out
+            }
+            SyncResponse::Refused(r) => vec![REFUSED, *r as u8],
+        }
+    }
+
+    /// Decodes a response.
+    pub fn decode(bytes: &[u8]) -> Result<Self, WireError> {
+        check_size(bytes, MAX_SYNC_RESPONSE)?;
+        let (&tag, rest) = bytes.split_first().ok_or(WireError::Empty)?;
+        match tag {
+            OK => {
+                let (heads, rest) = heads(rest)?;
+                if !rest.is_empty() {
+                    return Err(WireError::Invalid("trailing bytes"));
+                }
+                Ok(SyncResponse::Ok { heads })
+            }
+            REFUSED => match rest {
+                [1] => Ok(SyncResponse::Refused(Refusal::NotAMember)),
+                [2] => Ok(SyncResponse::Refused(Refusal::BadMessage)),
+                [3] => Ok(SyncResponse::Refused(Refusal::Unavailable)),
+                _ => Err(WireError::Invalid("refusal")),
+            },
+            t => Err(WireError::UnknownType(t)),
+        }
+    }
+}
+
+impl JoinRequest {
+    /// Encodes the request.
+    pub fn encode(&self) -> Vec<u8> {
+        let mut out = vec![JOIN];
+        // Serializing plain strings cannot fail.
+        out.extend_from_slice(&serde_json::to_vec(self).unwrap_or_default());
+        out
+    }
+
+    /// Decodes a request.
+    pub fn decode(bytes: &[u8]) -> Result<Self, WireError> {
+        check_size(bytes, MAX_JOIN_REQUEST)?;
+        let (&tag, rest) = bytes.split_first().ok_or(WireError::Empty)?;
+        if tag != JOIN {
+            return Err(WireError::UnknownType(tag));
+        }
+        serde_json::from_slice(rest).map_err(|_| WireError::Invalid("join request"))
+    }
+}
+
+impl JoinResponse {
+    /// Encodes the response.
+    pub fn encode(&self) -> Vec<u8> {
+        match self {
+            JoinResponse::Admitted {
+                community,
+                document,
+            } => {
+                let mut out = Vec::with_capacity(1 + ID + document.len());
+                out.push(ADMITTED);
+                out.extend_from_slice(community.as_str().as_bytes());
+                out.extend_from_slice(document);
+                out
+            }
+            JoinResponse::Refused(reason) => {
+                let mut out = vec![JOIN_REFUSED];
+                out.extend(reason.bytes().take(1024));
+                out
+            }
+        }
+    }
+
+    /// Decodes a response.
+    pub fn decode(bytes: &[u8]) -> Result<Self, WireError> {
+        check_size(bytes, MAX_JOIN_RESPONSE)?;
+        let (&tag, rest) = bytes.split_first().ok_or(WireError::Empty)?;
+        match tag {
+            ADMITTED => {
+                let (community, document) = community(rest)?;
+                if document.is_empty() {
+                    return Err(WireError::Truncated);
+                }
+                Ok(JoinResponse::Admitted {
+                    community,
+                    document: document.to_vec(),
+                })
+            }
+            JOIN_REFUSED => {
+                let reason = String::from_utf8_lossy(&rest[..rest.len().min(1024)]).into_owned();
+                Ok(JoinResponse::Refused(reason))
+            }
+            t => Err(WireError::UnknownType(t)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::SeedableRng;
+
+    fn id() -> CommunityId {
+        CommunityId::random(&mut rand::rngs::StdRng::seed_from_u64(1))
+    }
+
+    #[test]
+    fn round_trips() {
+        let h = ChangeHash([7; 32]);
+        for r in [
+            SyncRequest::Sync {
+                community: id(),
+                message: vec![1, 2, 3],
+            },
+            SyncRequest::Changes {
+                community: id(),
+                heads: vec![h, h],
+                changes: vec![9; 40],
+            },
+            SyncRequest::Changes {
+                community: id(),
+                heads: vec![],
+                changes: vec![],
+            },
+        ] {
+            assert_eq!(SyncRequest::decode(&r.encode()).unwrap(), r);
+        }
+        for r in [
+            SyncResponse::Ok { heads: vec![h] },
+            SyncResponse::Refused(Refusal::NotAMember),
+        ] {
+            assert_eq!(SyncResponse::decode(&r.encode()).unwrap(), r);
+        }
+        let j = JoinResponse::Admitted {
+            community: id(),
+            document: vec![1; 10],
+        };
+        assert_eq!(JoinResponse::decode(&j.encode()).unwrap(), j);
+    }
+
+    #[test]
+    fn garbage_is_an_error_not_a_panic() {
+        for bytes in [
+            &b""[..],
+            b"\x01",
+            b"\x02short",
+            b"\x81\xff\xff",
+            b"\x82\x09",
+            b"\x11{",
+            b"\xee",
+        ] {
+            assert!(SyncRequest::decode(bytes).is_err() || SyncResponse::decode(bytes).is_err());
+            let _ = JoinRequest::decode(bytes);
+            let _ = JoinResponse::decode(bytes);
+        }
+        let mut big = vec![SYNC];
+        big.resize(MAX_SYNC_REQUEST + 1, 0);
+        assert!(matches!(
+            SyncRequest::decode(&big),
+            Err(WireError::TooLarge { .. })
+        ));
+    }
+}

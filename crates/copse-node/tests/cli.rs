@@ -1,0 +1,284 @@
+//! `copse-node` as a user drives it: a question with an accepted answer survives export and
+//! import into a second profile; bad input gets clear errors and changes nothing.
+
+#![allow(clippy::unwrap_used)]
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn node(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_copse-node"))
+        .arg("--data-dir")
+        .arg(dir)
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+/// Runs a command that must succeed; returns its trimmed stdout.
+fn ok(dir: &Path, args: &[&str]) -> String {
+    let out = node(dir, args);
+    assert!(
+        out.status.success(),
+        "{args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap().trim().to_owned()
+}
+
+/// Runs a command that must fail; returns its stderr.
+fn fails(dir: &Path, args: &[&str]) -> String {
+    let out = node(dir, args);
+    assert!(!out.status.success(), "{args:?} should have failed");
+    assert!(
+        out.stdout.is_empty(),
+        "{args:?} printed to stdout on failure"
+    );
+    String::from_utf8(out.stderr).unwrap()
+}
+
+#[test]
+fn question_answer_export_import_round_trip() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
+    let me = ok(
+        &a,
+        &[
+            "init",
+            "--name",
+            "Ada",
+            "--organisation",
+            "Analytical",
+            "--skills",
+            "rust,math",
+        ],
+    );
+    assert!(me.starts_with("12D3KooW"), "{me}");
+    let c = ok(
+        &a,
+        &[
+            "community",
+            "create",
+            "--name",
+            "Timber",
+            "--domain",
+            "structural timber",
+            "--objective",
+            "share methods",
+        ],
+    );
+    let q = ok(
+        &a,
+        &[
+            "thread",
+            "new",
+            "-c",
+            &c,
+            "--title",
+            "Which glue?",
+            "--body",
+            "PUR or MUF?",
+            "--question",
+            "--tags",
+            "glue",
+        ],
+    );
+    let p = ok(
+        &a,
+        &["thread", "reply", "-c", &c, "--thread", &q, "--body", "PUR"],
+    );
+    assert_eq!(
+        ok(
+            &a,
+            &["thread", "accept", "-c", &c, "--thread", &q, "--post", &p]
+        ),
+        "ok"
+    );
+    let ev = ok(
+        &a,
+        &[
+            "event",
+            "new",
+            "-c",
+            &c,
+            "--title",
+            "Meetup",
+            "--starts",
+            "2099-01-10 18:00",
+            "--place",
+            "Oslo",
+        ],
+    );
+    ok(
+        &a,
+        &["event", "rsvp", "-c", &c, "--event", &ev, "--answer", "yes"],
+    );
+    let t = ok(
+        &a,
+        &[
+            "task",
+            "new",
+            "-c",
+            &c,
+            "--title",
+            "Span tables",
+            "--assignee",
+            &me,
+        ],
+    );
+    ok(
+        &a,
+        &["task", "move", "-c", &c, "--task", &t, "--status", "doing"],
+    );
+    let art = ok(&a, &["article", "promote", "-c", &c, "--thread", &q]);
+    ok(
+        &a,
+        &[
+            "article",
+            "edit",
+            "-c",
+            &c,
+            "--article",
+            &art,
+            "--body",
+            "Use PUR.",
+        ],
+    );
+    ok(
+        &a,
+        &[
+            "resource",
+            "add",
+            "-c",
+            &c,
+            "--title",
+            "Eurocode 5",
+            "--url",
+            "https://example.org/ec5",
+        ],
+    );
+
+    let shown: serde_json::Value =
+        serde_json::from_str(&ok(&a, &["show", "-c", &c, "--json"])).unwrap();
+    let thread = &shown["threads"][0];
+    assert_eq!(thread["accepted_post"], p.as_str());
+    assert_eq!(thread["posts"].as_array().unwrap().len(), 2);
+    assert_eq!(shown["tasks"]["doing"][0]["title"], "Span tables");
+    assert_eq!(shown["articles"][0]["body"], "Use PUR.");
+    assert_eq!(shown["events"][0]["rsvp"][&me], "yes");
+
+    let file = tmp.path().join("timber.automerge");
+    ok(&a, &["export", "-c", &c, "--out", file.to_str().unwrap()]);
+    // The export is a plain Automerge document.
+    let doc = automerge::Automerge::load(&std::fs::read(&file).unwrap()).unwrap();
+    assert!(!doc.get_heads().is_empty());
+
+    ok(&b, &["init", "--name", "Grace"]);
+    assert_eq!(
+        ok(&b, &["import", file.to_str().unwrap()]),
+        format!("added {c}")
+    );
+    assert_eq!(
+        ok(&b, &["show", "-c", &c, "--json"]),
+        ok(&a, &["show", "-c", &c, "--json"])
+    );
+    // Importing again merges and changes nothing.
+    assert_eq!(
+        ok(&b, &["import", file.to_str().unwrap()]),
+        format!("merged into {c}")
+    );
+    assert_eq!(
+        ok(&b, &["show", "-c", &c, "--json"]),
+        ok(&a, &["show", "-c", &c, "--json"])
+    );
+    // Grace is not a member of the imported copy: she can read but not post.
+    let err = fails(
+        &b,
+        &["thread", "new", "-c", &c, "--title", "t", "--body", "b"],
+    );
+    assert!(err.contains("not a member"), "{err}");
+}
+
+#[test]
+fn bad_input_gets_clear_errors_and_changes_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let a = tmp.path().join("a");
+    let err = fails(&a, &["community", "create", "--name", "X", "--domain", "Y"]);
+    assert!(err.contains("copse-node init"), "{err}");
+    ok(&a, &["init", "--name", "Ada"]);
+    let c = ok(&a, &["community", "create", "--name", "X", "--domain", "Y"]);
+    let before = ok(&a, &["show", "-c", &c, "--json"]);
+
+    let junk = tmp.path().join("junk");
+    std::fs::write(&junk, b"this is not automerge").unwrap();
+    let err = fails(&a, &["import", junk.to_str().unwrap()]);
+    assert!(err.contains("not an Automerge document"), "{err}");
+
+    let mut other = automerge::Automerge::new();
+    other
+        .transact(|tx| {
+            use automerge::transaction::Transactable;
+            tx.put(automerge::ROOT, "shopping", "milk")
+        })
+        .unwrap();
+    let foreign = tmp.path().join("foreign");
+    std::fs::write(&foreign, other.save()).unwrap();
+    let err = fails(&a, &["import", foreign.to_str().unwrap()]);
+    assert!(err.contains("not a Copse community"), "{err}");
+
+    let err = fails(
+        &a,
+        &["thread", "new", "-c", &c, "--title", "  ", "--body", "b"],
+    );
+    assert!(err.contains("title must not be empty"), "{err}");
+    let err = fails(
+        &a,
+        &[
+            "thread",
+            "reply",
+            "-c",
+            &c,
+            "--thread",
+            "00000000000000000000000000",
+            "--body",
+            "b",
+        ],
+    );
+    assert!(err.contains("no thread"), "{err}");
+    let err = fails(
+        &a,
+        &[
+            "event", "new", "-c", &c, "--title", "x", "--starts", "tomorrow",
+        ],
+    );
+    assert!(err.contains("is not a date"), "{err}");
+    let err = fails(&a, &["show", "-c", "00000000000000000000000000"]);
+    assert!(err.contains("not on this device"), "{err}");
+
+    assert_eq!(ok(&a, &["show", "-c", &c, "--json"]), before);
+    assert_eq!(ok(&a, &["community", "list"]).lines().count(), 1);
+}
+
+#[test]
+fn help_lists_the_commands() {
+    let out = Command::new(env!("CARGO_BIN_EXE_copse-node"))
+        .arg("--help")
+        .output()
+        .unwrap();
+    let help = String::from_utf8(out.stdout).unwrap();
+    for cmd in [
+        "init",
+        "community",
+        "thread",
+        "article",
+        "event",
+        "task",
+        "resource",
+        "member",
+        "show",
+        "export",
+        "import",
+    ] {
+        assert!(help.contains(cmd), "--help lacks {cmd}");
+    }
+}

@@ -1,0 +1,80 @@
+//! Helpers shared by the benchmark binaries: cached generated communities, percentiles,
+//! memory readings and a description of the machine.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use copse_core::Community;
+
+use crate::{CommunitySpec, generate};
+
+/// Where benchmarks keep generated documents between runs (under `target/`).
+pub fn cache_dir() -> PathBuf {
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target"));
+    target.join("copse-bench")
+}
+
+/// The saved bytes of the community for `spec`, generated once and cached on disk.
+pub fn community_bytes(spec: &CommunitySpec) -> Vec<u8> {
+    let path = cache_dir().join(spec.cache_name());
+    if let Ok(bytes) = std::fs::read(&path)
+        && Community::load(&bytes).is_ok()
+    {
+        return bytes;
+    }
+    eprintln!(
+        "generating {} (once; cached in {})",
+        spec.cache_name(),
+        path.display()
+    );
+    let bytes = generate(spec, None, &[]).community.doc().save();
+    let _ = std::fs::create_dir_all(cache_dir());
+    let _ = std::fs::write(&path, &bytes);
+    bytes
+}
+
+/// The `p`-th percentile (0..=100) of `samples` (sorted in place).
+pub fn percentile(samples: &mut [Duration], p: f64) -> Duration {
+    if samples.is_empty() {
+        return Duration::ZERO;
+    }
+    samples.sort();
+    let idx = ((p / 100.0) * (samples.len() - 1) as f64).round() as usize;
+    samples[idx.min(samples.len() - 1)]
+}
+
+/// Milliseconds with two decimals.
+pub fn ms(d: Duration) -> String {
+    format!("{:.2} ms", d.as_secs_f64() * 1000.0)
+}
+
+/// `(VmRSS, VmHWM)` of this process in KiB, from /proc.
+pub fn rss_kib() -> (u64, u64) {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let field = |name: &str| {
+        status
+            .lines()
+            .find(|l| l.starts_with(name))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0)
+    };
+    (field("VmRSS:"), field("VmHWM:"))
+}
+
+/// CPU model and core count.
+pub fn machine() -> String {
+    let cpu = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|c| {
+            c.lines()
+                .find(|l| l.starts_with("model name"))
+                .and_then(|l| l.split(':').nth(1))
+                .map(|s| s.trim().to_owned())
+        })
+        .unwrap_or_else(|| "unknown CPU".into());
+    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
+    format!("{cpu}, {cores} cores")
+}
