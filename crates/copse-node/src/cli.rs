@@ -89,6 +89,60 @@ pub(crate) enum Cmd {
         /// The exported file.
         file: PathBuf,
     },
+    /// Create an invitation; prints a one-line ticket to give to the newcomer.
+    Invite {
+        #[command(flatten)]
+        c: CommunityArg,
+        /// How long it is valid: 90s, 30m, 12h, 7d.
+        #[arg(long, default_value = "7d")]
+        expires: String,
+        /// How many newcomers may use it.
+        #[arg(long, default_value_t = 1)]
+        uses: u64,
+        /// member or coordinator (coordinators only).
+        #[arg(long, default_value = "member")]
+        role: String,
+    },
+    /// Join a community with a ticket: reaches the inviter (or another member) and is admitted.
+    Join {
+        /// The ticket (copse-invite:...).
+        ticket: String,
+        /// Your name (needed if this profile has no identity yet).
+        #[arg(long)]
+        name: Option<String>,
+        /// Your organisation.
+        #[arg(long)]
+        organisation: Option<String>,
+        /// Your department.
+        #[arg(long)]
+        department: Option<String>,
+        /// About you.
+        #[arg(long)]
+        bio: Option<String>,
+        /// Your skills, comma-separated.
+        #[arg(long, value_delimiter = ',')]
+        skills: Vec<String>,
+        /// Address to listen on while joining (repeatable).
+        #[arg(long = "listen", default_values_t = [String::from("/ip4/0.0.0.0/tcp/0")])]
+        listen: Vec<String>,
+        /// Do not look for members on the local network (mDNS).
+        #[arg(long)]
+        no_mdns: bool,
+    },
+    /// Run an always-on peer until SIGINT/SIGTERM; other commands on this profile go through it.
+    Serve {
+        /// Address to listen on (repeatable).
+        #[arg(long = "listen", default_values_t = [String::from("/ip4/0.0.0.0/tcp/4001"), String::from("/ip4/0.0.0.0/udp/4001/quic-v1")])]
+        listen: Vec<String>,
+        /// Do not look for members on the local network (mDNS).
+        #[arg(long)]
+        no_mdns: bool,
+        /// A peer to dial at start, e.g. /ip4/203.0.113.5/tcp/4001/p2p/12D3KooW... (repeatable).
+        #[arg(long)]
+        bootstrap: Vec<String>,
+    },
+    /// Connected peers, and for each community whether each member is up to date with us.
+    Status,
 }
 
 #[derive(Debug, Subcommand)]

@@ -24,6 +24,9 @@ pub(crate) enum Shape {
     Resources,
     Export,
     Import,
+    Ticket,
+    Joined,
+    Status,
 }
 
 impl Shape {
@@ -47,6 +50,9 @@ impl Shape {
             Request::Resources { .. } => Shape::Resources,
             Request::Export { .. } => Shape::Export,
             Request::Import { .. } => Shape::Import,
+            Request::Invite { .. } => Shape::Ticket,
+            Request::Join { .. } => Shape::Joined,
+            Request::Status => Shape::Status,
         }
     }
 }
@@ -287,6 +293,46 @@ fn text(shape: Shape, v: &Value) -> String {
             }
         }
         Shape::Export => out.push(format!("wrote {} bytes to {}", n(v, "bytes"), s(v, "path"))),
+        Shape::Ticket => out.push(s(v, "ticket").to_owned()),
+        Shape::Joined => out.push(format!("joined {} ({})", s(v, "name"), s(v, "community"))),
+        Shape::Status => {
+            out.push(format!(
+                "{} ({})",
+                s(v, "member"),
+                if v["online"].as_bool().unwrap_or(false) {
+                    "online"
+                } else {
+                    "offline: no copse-node serve running"
+                }
+            ));
+            for a in items(&v["addrs"]) {
+                out.push(format!("  listening on {}", a.as_str().unwrap_or("")));
+            }
+            for c in items(&v["communities"]) {
+                out.push(format!("{} ({})", s(c, "name"), s(c, "id")));
+                for p in items(&c["peers"]) {
+                    let state = match (
+                        p["connected"].as_bool().unwrap_or(false),
+                        p["up_to_date"].as_bool().unwrap_or(false),
+                    ) {
+                        (true, true) => "connected, up to date",
+                        (true, false) => "connected, syncing",
+                        (false, _) => "not connected",
+                    };
+                    let last = p
+                        .get("last_sync")
+                        .and_then(Value::as_i64)
+                        .map_or("never".to_owned(), |t| {
+                            copse_core::Timestamp(t).to_utc_string()
+                        });
+                    out.push(format!(
+                        "  {} {}: {state}; last synced {last}",
+                        s(p, "member"),
+                        s(p, "name")
+                    ));
+                }
+            }
+        }
         Shape::Import => out.push(format!(
             "{} {}",
             if v["created"].as_bool().unwrap_or(false) {

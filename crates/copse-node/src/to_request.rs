@@ -3,7 +3,9 @@
 use anyhow::{Context, bail};
 use copse_core::record::{MemberDetails, ObjectiveStatus, Role, Rsvp, TaskStatus, ThreadKind};
 use copse_core::{Command, NewCommunity, Timestamp};
-use copse_peer::{Device, Request};
+use copse_peer::Request;
+
+use crate::backend::Backend;
 
 use crate::cli::{
     ArticleCmd, Cmd, CommunityCmd, Details, EventCmd, MemberCmd, ResourceCmd, TaskCmd, ThreadCmd,
@@ -32,8 +34,25 @@ where
     s.parse::<T>().map_err(|e| anyhow::anyhow!("{e}"))
 }
 
-/// The request for a subcommand. `device` supplies defaults (your own member id).
-pub(crate) fn to_request(cmd: Cmd, device: &Device) -> anyhow::Result<Request> {
+fn duration_ms(s: &str) -> anyhow::Result<i64> {
+    let s = s.trim();
+    let (num, unit) = s.split_at(s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len()));
+    let n: i64 = num
+        .parse()
+        .with_context(|| format!("{s:?} is not a duration like 30m, 12h or 7d"))?;
+    let ms = match unit {
+        "s" => 1_000,
+        "m" => 60_000,
+        "h" => 3_600_000,
+        "d" | "" => 86_400_000,
+        "w" => 7 * 86_400_000,
+        _ => bail!("{s:?} is not a duration like 30m, 12h or 7d"),
+    };
+    Ok(n.saturating_mul(ms))
+}
+
+/// The request for a subcommand. `backend` supplies defaults (your own member id).
+pub(crate) fn to_request(cmd: Cmd, backend: &mut Backend) -> anyhow::Result<Request> {
     let exec = |community, command| Ok(Request::Execute { community, command });
     match cmd {
         Cmd::Init(d) => Ok(Request::Init {
@@ -47,7 +66,22 @@ pub(crate) fn to_request(cmd: Cmd, device: &Device) -> anyhow::Result<Request> {
             community: c.community,
             out,
         }),
-        Cmd::Import { file } => Ok(Request::Import { path: file }),
+        Cmd::Import { file } => Ok(Request::Import {
+            path: std::path::absolute(&file)?,
+        }),
+        Cmd::Invite {
+            c,
+            expires,
+            uses,
+            role,
+        } => Ok(Request::Invite {
+            community: c.community,
+            valid_ms: duration_ms(&expires)?,
+            uses,
+            role: parse::<Role>(&role)?,
+        }),
+        Cmd::Status => Ok(Request::Status),
+        Cmd::Serve { .. } | Cmd::Join { .. } => bail!("handled before"),
         Cmd::Community(c) => match c {
             CommunityCmd::Create {
                 name,
@@ -229,7 +263,11 @@ pub(crate) fn to_request(cmd: Cmd, device: &Device) -> anyhow::Result<Request> {
             } => {
                 let member = match member {
                     Some(m) => m,
-                    None => device.member_id()?,
+                    None => backend.call(Request::Whoami)?["member_id"]
+                        .as_str()
+                        .unwrap_or_default()
+                        .parse()
+                        .map_err(anyhow::Error::msg)?,
                 };
                 exec(
                     c.community,

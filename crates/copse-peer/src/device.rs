@@ -300,6 +300,21 @@ impl Device {
                 })?;
                 json!({ "path": out, "bytes": bytes.len() })
             }
+            Request::Invite {
+                community,
+                valid_ms,
+                uses,
+                role,
+            } => {
+                let ticket = self.create_invite(&community, valid_ms, uses, role, None)?;
+                json!({ "ticket": ticket.encode(), "invite": ticket.invite, "expires_at": ticket.expires_at })
+            }
+            Request::Join { .. } => {
+                return Err(PeerError::Invalid(
+                    "joining needs the network; this request must go to a running peer".into(),
+                ));
+            }
+            Request::Status => to_json(&self.offline_status()?),
             Request::Import { path } => {
                 let bytes = std::fs::read(&path).map_err(|e| {
                     PeerError::Invalid(format!("could not read {}: {e}", path.display()))
@@ -308,5 +323,128 @@ impl Device {
                 json!({ "id": id, "created": created })
             }
         })
+    }
+}
+
+impl Device {
+    /// Status without a network: every member, none connected.
+    pub fn offline_status(&mut self) -> Result<crate::Status, PeerError> {
+        let me = self.member_id()?;
+        let mut communities = Vec::new();
+        for id in self.community_ids()? {
+            let c = &self.community(&id)?.community;
+            let peers = members::directory(c.doc(), &members::MemberFilter::default())
+                .into_iter()
+                .filter(|m| m.id != me)
+                .map(|m| crate::PeerStatus {
+                    member: m.id,
+                    name: m.member.name,
+                    connected: false,
+                    last_sync: None,
+                    up_to_date: false,
+                })
+                .collect();
+            communities.push(crate::CommunityStatus {
+                id: id.clone(),
+                name: c.name(),
+                peers,
+            });
+        }
+        Ok(crate::Status {
+            online: false,
+            member: me,
+            addrs: Vec::new(),
+            connected: Vec::new(),
+            communities,
+        })
+    }
+}
+
+/// Up to this many other members go into a ticket, so any of them can admit the newcomer.
+const TICKET_CONTACTS: usize = 4;
+
+impl Device {
+    /// Creates an invite in `community` and returns its ticket. `my_addrs` are the addresses
+    /// the network listens on now; without them the addresses recorded in the document are
+    /// used.
+    pub fn create_invite(
+        &mut self,
+        community: &CommunityId,
+        valid_ms: i64,
+        uses: u64,
+        role: copse_core::record::Role,
+        my_addrs: Option<Vec<String>>,
+    ) -> Result<copse_core::ticket::Ticket, PeerError> {
+        use copse_core::ticket::{Contact, Ticket};
+        if valid_ms <= 0 {
+            return Err(PeerError::Invalid(
+                "an invite must be valid for some time (--expires)".into(),
+            ));
+        }
+        let me = self.member_id()?;
+        let secret = copse_core::InviteSecret::random(&mut self.rng);
+        let expires_at = now().plus_millis(valid_ms);
+        let applied = self.execute(
+            community,
+            Command::CreateInvite {
+                role,
+                expires_at,
+                max_uses: uses,
+                secret_hash: secret.hash_hex(),
+            },
+        )?;
+        let Some(copse_core::Created::Invite(invite)) = applied.created else {
+            return Err(PeerError::Invalid("the invite was not created".into()));
+        };
+        let c = &self.community(community)?.community;
+        let everyone = members::directory(c.doc(), &members::MemberFilter::default());
+        let my_recorded = everyone
+            .iter()
+            .find(|m| m.id == me)
+            .map(|m| m.member.addrs.clone())
+            .unwrap_or_default();
+        let mut others: Vec<Contact> = everyone
+            .into_iter()
+            .filter(|m| m.id != me && !m.member.addrs.is_empty())
+            .map(|m| Contact {
+                member: m.id,
+                addrs: m.member.addrs,
+            })
+            .collect();
+        others.truncate(TICKET_CONTACTS);
+        Ok(Ticket {
+            v: 1,
+            community: community.clone(),
+            name: c.name(),
+            invite,
+            secret,
+            inviter: Contact {
+                member: me,
+                addrs: my_addrs.filter(|a| !a.is_empty()).unwrap_or(my_recorded),
+            },
+            others,
+            expires_at,
+        })
+    }
+
+    /// Stores a community we were just admitted to (or merges it into a copy we had).
+    pub fn add_joined(
+        &mut self,
+        document: &[u8],
+        expected: &CommunityId,
+    ) -> Result<CommunityId, PeerError> {
+        let incoming = Community::load(document)?;
+        if incoming.id() != expected {
+            return Err(PeerError::Invalid(
+                "the member answered with a different community".into(),
+            ));
+        }
+        let me = self.member_id()?;
+        if !incoming.is_member(&me) {
+            return Err(PeerError::Invalid(
+                "the member answered, but did not admit us".into(),
+            ));
+        }
+        self.import(document).map(|(id, _)| id)
     }
 }

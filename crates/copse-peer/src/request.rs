@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use copse_core::record::{MemberDetails, ThreadKind};
+use copse_core::record::{MemberDetails, Role, ThreadKind};
 use copse_core::{ArticleId, Command, CommunityId, EventId, NewCommunity, ThreadId};
 use serde::{Deserialize, Serialize};
 
@@ -127,4 +127,24 @@ pub enum Request {
         /// The file.
         path: PathBuf,
     },
+    /// Create an invitation and its ticket.
+    Invite {
+        /// Which community.
+        community: CommunityId,
+        /// Valid for this long (milliseconds).
+        valid_ms: i64,
+        /// How many may use it.
+        uses: u64,
+        /// Role newcomers get.
+        role: Role,
+    },
+    /// Join a community with a ticket (needs the network).
+    Join {
+        /// The ticket text.
+        ticket: String,
+        /// Who we are (default: the details given at `init`).
+        details: Option<MemberDetails>,
+    },
+    /// Connected peers and sync state per community.
+    Status,
 }

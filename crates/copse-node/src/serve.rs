@@ -1,0 +1,97 @@
+//! `copse-node serve` (the always-on peer) and `join` (which needs the network for a moment).
+
+use std::io::Write;
+use std::path::Path;
+use std::time::Duration;
+
+use anyhow::Context;
+use copse_core::record::MemberDetails;
+use copse_peer::{PeerConfig, PeerEvent, Request};
+use serde_json::Value;
+use tokio::signal::unix::{SignalKind, signal};
+
+use crate::control;
+
+fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    Ok(tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?)
+}
+
+/// Network options shared by `serve` and `join`.
+pub(crate) struct NetOptions {
+    pub(crate) listen: Vec<String>,
+    pub(crate) mdns: bool,
+    pub(crate) bootstrap: Vec<String>,
+}
+
+fn config(dir: &Path, net: NetOptions) -> PeerConfig {
+    let mut c = PeerConfig::new(dir.to_owned());
+    c.listen = net.listen;
+    c.mdns = net.mdns;
+    c.bootstrap = net.bootstrap;
+    c
+}
+
+/// Runs until SIGINT or SIGTERM, then shuts down cleanly (sync states and caches saved).
+pub(crate) fn serve(dir: &Path, net: NetOptions) -> anyhow::Result<()> {
+    runtime()?.block_on(async {
+        let (handle, mut events) = copse_peer::start(config(dir, net))?;
+        let me = handle.member_id().clone();
+        println!("member id: {me}");
+        std::io::stdout().flush()?;
+        let control = control::serve(dir, handle.clone()).await?;
+        let mut term = signal(SignalKind::terminate())?;
+        let mut int = signal(SignalKind::interrupt())?;
+        loop {
+            tokio::select! {
+                ev = events.recv() => match ev {
+                    Some(PeerEvent::Listening { addr }) => {
+                        println!("listening on {addr}/p2p/{me}");
+                        std::io::stdout().flush()?;
+                    }
+                    Some(PeerEvent::Error { message }) => tracing::error!("{message}"),
+                    Some(PeerEvent::Removed { name, .. }) => {
+                        tracing::warn!("you were removed from {name}; you keep what you already had");
+                    }
+                    Some(ev) => tracing::info!(?ev),
+                    None => break,
+                },
+                _ = term.recv() => break,
+                _ = int.recv() => break,
+            }
+        }
+        control.abort();
+        handle.shutdown().await;
+        let _ = std::fs::remove_file(control::socket_path(dir));
+        println!("stopped");
+        Ok(())
+    })
+}
+
+/// Joins with a ticket using a short-lived network runtime on this profile.
+pub(crate) fn join(
+    dir: &Path,
+    ticket: String,
+    details: Option<MemberDetails>,
+    net: NetOptions,
+) -> anyhow::Result<Value> {
+    runtime()?.block_on(async {
+        let (handle, mut events) = copse_peer::start(config(dir, net))?;
+        let drain = tokio::spawn(async move { while events.recv().await.is_some() {} });
+        let result = tokio::time::timeout(
+            Duration::from_secs(300),
+            handle.request(Request::Join { ticket, details }),
+        )
+        .await;
+        handle.shutdown().await;
+        drain.abort();
+        match result {
+            Ok(r) => Ok(r?),
+            Err(_) => Err(anyhow::anyhow!(
+                "no member answered within 5 minutes; check that the inviter is online and try again"
+            )),
+        }
+        .context("joining")
+    })
+}

@@ -1,0 +1,59 @@
+//! What the runtime tells its user (the app, or `serve`'s log).
+
+use copse_core::commit_meta::CommitMeta;
+use copse_core::{CommunityId, MemberId};
+
+/// Something happened.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PeerEvent {
+    /// Listening on an address.
+    Listening {
+        /// Multiaddr.
+        addr: String,
+    },
+    /// A peer connected.
+    PeerConnected {
+        /// Who.
+        member: MemberId,
+    },
+    /// A peer disconnected.
+    PeerDisconnected {
+        /// Who.
+        member: MemberId,
+    },
+    /// A community changed; `changes` says who did what to which object.
+    CommunityChanged {
+        /// Which.
+        community: CommunityId,
+        /// Our own edit (already on disk) or merged from a peer.
+        local: bool,
+        /// The new changes' metadata (commands, authors, objects).
+        changes: Vec<CommitMeta>,
+    },
+    /// Whether a member is up to date with us changed.
+    SyncState {
+        /// Which community.
+        community: CommunityId,
+        /// Which member.
+        member: MemberId,
+        /// Has everything we have.
+        up_to_date: bool,
+    },
+    /// We joined a community.
+    Joined {
+        /// Which.
+        community: CommunityId,
+    },
+    /// A coordinator removed us; we keep what we had.
+    Removed {
+        /// From which community.
+        community: CommunityId,
+        /// Its name.
+        name: String,
+    },
+    /// Something went wrong that the user should know about.
+    Error {
+        /// What, in plain words.
+        message: String,
+    },
+}
