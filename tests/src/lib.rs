@@ -1,3 +1,4 @@
 //! Helpers for Copse's workspace scenario tests (`tests/tests/*.rs`).
 
+pub mod net;
 pub mod seed;

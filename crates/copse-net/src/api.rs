@@ -95,6 +95,8 @@ pub enum NetEvent {
         peer: MemberId,
         /// Their address on this connection.
         addr: String,
+        /// We dialled them (so `addr` is where they listen).
+        outbound: bool,
     },
     /// Last connection to a peer closed.
     Disconnected {

@@ -256,6 +256,7 @@ impl EventLoop {
                 self.emit(NetEvent::Connected {
                     peer: member_id_of(&peer_id),
                     addr,
+                    outbound: endpoint.is_dialer(),
                 })
                 .await
             }

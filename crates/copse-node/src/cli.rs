@@ -143,6 +143,8 @@ pub(crate) enum Cmd {
     },
     /// Connected peers, and for each community whether each member is up to date with us.
     Status,
+    /// The community document's heads (equal heads: identical documents).
+    Heads(CommunityArg),
 }
 
 #[derive(Debug, Subcommand)]

@@ -27,6 +27,7 @@ pub(crate) enum Shape {
     Ticket,
     Joined,
     Status,
+    Heads,
 }
 
 impl Shape {
@@ -53,6 +54,7 @@ impl Shape {
             Request::Invite { .. } => Shape::Ticket,
             Request::Join { .. } => Shape::Joined,
             Request::Status => Shape::Status,
+            Request::Heads { .. } => Shape::Heads,
         }
     }
 }
@@ -293,6 +295,7 @@ fn text(shape: Shape, v: &Value) -> String {
             }
         }
         Shape::Export => out.push(format!("wrote {} bytes to {}", n(v, "bytes"), s(v, "path"))),
+        Shape::Heads => out.extend(items(v).iter().filter_map(Value::as_str).map(str::to_owned)),
         Shape::Ticket => out.push(s(v, "ticket").to_owned()),
         Shape::Joined => out.push(format!("joined {} ({})", s(v, "name"), s(v, "community"))),
         Shape::Status => {

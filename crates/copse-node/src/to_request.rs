@@ -81,6 +81,9 @@ pub(crate) fn to_request(cmd: Cmd, backend: &mut Backend) -> anyhow::Result<Requ
             role: parse::<Role>(&role)?,
         }),
         Cmd::Status => Ok(Request::Status),
+        Cmd::Heads(c) => Ok(Request::Heads {
+            community: c.community,
+        }),
         Cmd::Serve { .. } | Cmd::Join { .. } => bail!("handled before"),
         Cmd::Community(c) => match c {
             CommunityCmd::Create {

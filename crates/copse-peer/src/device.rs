@@ -315,6 +315,18 @@ impl Device {
                 ));
             }
             Request::Status => to_json(&self.offline_status()?),
+            Request::Heads { community } => {
+                let mut heads: Vec<String> = self
+                    .community(&community)?
+                    .community
+                    .doc()
+                    .get_heads()
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect();
+                heads.sort();
+                json!(heads)
+            }
             Request::Import { path } => {
                 let bytes = std::fs::read(&path).map_err(|e| {
                     PeerError::Invalid(format!("could not read {}: {e}", path.display()))

@@ -71,7 +71,8 @@ pub fn start(config: PeerConfig) -> Result<(PeerHandle, mpsc::Receiver<PeerEvent
     let (tx, rx) = mpsc::channel(CHANNEL);
     let (ev_tx, ev_rx) = mpsc::channel(CHANNEL * 4);
     let runtime = Runtime::new(device, net, net_events, rx, ev_tx, config.bootstrap)?;
-    tokio::spawn(runtime.run());
+    let span = tracing::info_span!("peer", me = %&identity.member.as_str()[identity.member.as_str().len().saturating_sub(6)..]);
+    tokio::spawn(tracing::Instrument::instrument(runtime.run(), span));
     Ok((
         PeerHandle {
             tx,

@@ -63,6 +63,9 @@ impl Runtime {
         let mut contacts: VecDeque<Contact> = VecDeque::new();
         contacts.push_back(ticket.inviter.clone());
         contacts.extend(ticket.others.iter().filter(|c| c.member != me).cloned());
+        for c in &contacts {
+            self.remember_addrs(&c.member, &c.addrs);
+        }
         let pending = PendingJoin {
             request: JoinRequest {
                 community: ticket.community.clone(),

@@ -147,4 +147,9 @@ pub enum Request {
     },
     /// Connected peers and sync state per community.
     Status,
+    /// The document's heads (hex, sorted): equal heads mean equal documents.
+    Heads {
+        /// Which community.
+        community: CommunityId,
+    },
 }

@@ -49,6 +49,8 @@ pub(crate) enum PeerCommand {
 struct Session {
     sync: SyncSession,
     up_to_date: bool,
+    /// The peer was removed: it gets the pending push (which tells it so), then nothing.
+    leaving: bool,
 }
 
 /// Redial backoff for one member.
@@ -62,6 +64,8 @@ const TICK: Duration = Duration::from_millis(500);
 const REDIAL_MIN_MS: i64 = 1_000;
 const REDIAL_MAX_MS: i64 = 300_000;
 const MAX_RECORDED_ADDRS: usize = 8;
+/// Local file of addresses where members were reached.
+const KNOWN_ADDRS: &str = "known-addrs.json";
 
 fn sync_state_file(member: &MemberId) -> String {
     format!("sync/{member}.state")
@@ -87,6 +91,9 @@ pub(crate) struct Runtime {
     connected: HashMap<MemberId, String>,
     last_sync: HashMap<(CommunityId, MemberId), Timestamp>,
     backoff: HashMap<MemberId, Backoff>,
+    blocked: HashSet<MemberId>,
+    /// Where members were last reached (from tickets and our own dials), kept in the profile.
+    known_addrs: HashMap<MemberId, Vec<String>>,
     addrs_dirty: bool,
     dirty_cache: HashSet<CommunityId>,
     bootstrap: Vec<String>,
@@ -103,6 +110,11 @@ impl Runtime {
         bootstrap: Vec<String>,
     ) -> Result<Self, PeerError> {
         let me = device.member_id()?;
+        let known_addrs = device
+            .profile()
+            .read_local(KNOWN_ADDRS)
+            .and_then(|b| serde_json::from_slice(&b).ok())
+            .unwrap_or_default();
         // Open every community now: sessions start as soon as members connect.
         for id in device.community_ids()? {
             if let Err(e) = device.community(&id) {
@@ -123,6 +135,8 @@ impl Runtime {
             connected: HashMap::new(),
             last_sync: HashMap::new(),
             backoff: HashMap::new(),
+            blocked: HashSet::new(),
+            known_addrs,
             addrs_dirty: false,
             dirty_cache: HashSet::new(),
             bootstrap,
@@ -143,6 +157,8 @@ impl Runtime {
                     None => break,
                     Some(PeerCommand::Shutdown { reply }) => {
                         self.shutdown().await;
+                        // Release the profile (and its lock) before saying we are done.
+                        drop(self);
                         let _ = reply.send(());
                         return;
                     }
@@ -203,12 +219,20 @@ impl Runtime {
                 block,
                 reply,
             } => {
-                let cmd = if block {
-                    NetCommand::Block { peer: member }
+                if block {
+                    self.blocked.insert(member.clone());
+                    self.net.send(NetCommand::Block { peer: member }).await;
                 } else {
-                    NetCommand::Unblock { peer: member }
-                };
-                self.net.send(cmd).await;
+                    self.blocked.remove(&member);
+                    self.net
+                        .send(NetCommand::Unblock {
+                            peer: member.clone(),
+                        })
+                        .await;
+                    // Redial at once rather than after the backoff the block built up.
+                    self.backoff.remove(&member);
+                    self.redial().await;
+                }
                 let _ = reply.send(());
             }
             PeerCommand::Dial { addrs, reply } => {
@@ -310,7 +334,14 @@ impl Runtime {
                 self.emit(PeerEvent::Listening { addr }).await;
             }
             NetEvent::ObservedAddr { .. } => self.addrs_dirty = true,
-            NetEvent::Connected { peer, addr } => {
+            NetEvent::Connected {
+                peer,
+                addr,
+                outbound,
+            } => {
+                if outbound {
+                    self.remember_addrs(&peer, std::slice::from_ref(&addr));
+                }
                 self.connected.insert(peer.clone(), addr);
                 self.backoff.remove(&peer);
                 if self.is_shunned(&peer) {
@@ -339,7 +370,10 @@ impl Runtime {
                     .await;
             }
             NetEvent::Discovered { peer, addrs } => {
-                if !self.connected.contains_key(&peer) && self.is_member_anywhere(&peer) {
+                if !self.connected.contains_key(&peer)
+                    && !self.blocked.contains(&peer)
+                    && self.is_member_anywhere(&peer)
+                {
                     self.net
                         .send(NetCommand::Dial {
                             peer: Some(peer),
@@ -455,6 +489,7 @@ impl Runtime {
             Session {
                 sync: SyncSession::resume(saved.as_deref()),
                 up_to_date: false,
+                leaving: false,
             },
         );
     }
@@ -483,6 +518,10 @@ impl Runtime {
         let Some(s) = self.sessions.get_mut(&(c.clone(), peer.clone())) else {
             return;
         };
+        if s.leaving {
+            // A removed member gets the pending push that tells them, and no new rounds.
+            s.sync.cancel_round();
+        }
         let request = match catch_unwind(AssertUnwindSafe(|| s.sync.poll(c, open.community.doc())))
         {
             Ok(r) => r,
@@ -492,6 +531,7 @@ impl Runtime {
                 return;
             }
         };
+        let leaving_done = s.leaving && request.is_none() && !s.sync.is_busy();
         if let Some(request) = request {
             let tag = self.next_tag;
             self.next_tag += 1;
@@ -503,6 +543,16 @@ impl Runtime {
                     tag,
                 })
                 .await;
+        }
+        if leaving_done {
+            tracing::info!(community = %c, %peer, "closed the session of a removed member");
+            self.close_session(c, peer);
+            if self.is_shunned(peer) {
+                self.net
+                    .send(NetCommand::Disconnect { peer: peer.clone() })
+                    .await;
+            }
+            return;
         }
         self.report_sync_state(c, peer).await;
     }
@@ -613,6 +663,9 @@ impl Runtime {
             Err(e) => {
                 tracing::debug!(community = %c, %peer, error = %e, "sync request failed; will retry");
                 s.sync.on_failure();
+                if s.leaving {
+                    self.pump(&c, &p).await;
+                }
             }
         }
     }
@@ -640,9 +693,9 @@ impl Runtime {
             .collect();
         let peers: Vec<MemberId> = self
             .sessions
-            .keys()
-            .filter(|(cc, m)| cc == c && Some(m) != source)
-            .map(|(_, m)| m.clone())
+            .iter()
+            .filter(|((cc, m), s)| cc == c && Some(m) != source && !s.leaving)
+            .map(|((_, m), _)| m.clone())
             .collect();
         for p in &peers {
             if let Some(s) = self.sessions.get_mut(&(c.clone(), p.clone())) {
@@ -694,10 +747,12 @@ impl Runtime {
                 self.open_session(c, &p);
                 self.pump(c, &p).await;
             } else if !member && has {
-                self.close_session(c, &p);
-                if self.is_shunned(&p) {
-                    self.net.send(NetCommand::Disconnect { peer: p }).await;
+                tracing::debug!(community = %c, peer = %p, "a member was removed; sending them the news, then closing");
+                // Let the push that tells them go out, then close (see `pump`).
+                if let Some(s) = self.sessions.get_mut(&(c.clone(), p.clone())) {
+                    s.leaving = true;
                 }
+                self.pump(c, &p).await;
             }
         }
     }
@@ -765,6 +820,25 @@ impl Runtime {
         }
     }
 
+    /// Remembers where a member can be reached (most recent first), in the profile.
+    pub(crate) fn remember_addrs(&mut self, member: &MemberId, addrs: &[String]) {
+        if member == &self.me || addrs.is_empty() {
+            return;
+        }
+        let entry = self.known_addrs.entry(member.clone()).or_default();
+        let before = entry.clone();
+        for a in addrs.iter().rev() {
+            entry.retain(|x| x != a);
+            entry.insert(0, a.clone());
+        }
+        entry.truncate(MAX_RECORDED_ADDRS);
+        if *entry != before
+            && let Ok(bytes) = serde_json::to_vec(&self.known_addrs)
+        {
+            let _ = self.device.profile().write_local(KNOWN_ADDRS, &bytes);
+        }
+    }
+
     /// Dials members we know addresses of and are not connected to, with backoff.
     async fn redial(&mut self) {
         let t = now();
@@ -778,8 +852,32 @@ impl Runtime {
                 continue;
             }
             for m in members::directory(open.community.doc(), &members::MemberFilter::default()) {
-                if m.id != me && !m.member.addrs.is_empty() && !self.connected.contains_key(&m.id) {
+                if m.id != me
+                    && !m.member.addrs.is_empty()
+                    && !self.connected.contains_key(&m.id)
+                    && !self.blocked.contains(&m.id)
+                {
                     targets.entry(m.id).or_default().extend(m.member.addrs);
+                }
+            }
+            // Members whose recorded addresses are missing or stale: where we last reached them.
+            let members: Vec<MemberId> =
+                members::directory(open.community.doc(), &members::MemberFilter::default())
+                    .into_iter()
+                    .map(|m| m.id)
+                    .collect();
+            for m in members {
+                if m != me
+                    && !self.connected.contains_key(&m)
+                    && !self.blocked.contains(&m)
+                    && let Some(known) = self.known_addrs.get(&m)
+                {
+                    let t = targets.entry(m).or_default();
+                    for a in known {
+                        if !t.contains(a) {
+                            t.push(a.clone());
+                        }
+                    }
                 }
             }
         }

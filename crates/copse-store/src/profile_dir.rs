@@ -121,6 +121,17 @@ impl ProfileDir {
         write_durably(&self.me_path(), &bytes)
     }
 
+    /// Reads a local-only file of the profile (not synced; e.g. known peer addresses, read
+    /// markers); `None` if absent.
+    pub fn read_local(&self, name: &str) -> Option<Vec<u8>> {
+        fs::read(self.root.join(name)).ok()
+    }
+
+    /// Replaces a local-only file of the profile atomically.
+    pub fn write_local(&self, name: &str, bytes: &[u8]) -> Result<(), StoreError> {
+        crate::atomic_file::write_atomically(&self.root.join(name), bytes)
+    }
+
     /// Ids of the communities on this device.
     pub fn community_ids(&self) -> Result<Vec<CommunityId>, StoreError> {
         let dir = self.root.join("communities");

@@ -110,6 +110,12 @@ impl SyncSession {
         }
     }
 
+    /// Drops a wanted round: for a peer who is leaving (removed), only the pending push of
+    /// the change that removed them may still go out.
+    pub fn cancel_round(&mut self) {
+        self.wants_round = false;
+    }
+
     /// Asks for a sync round (e.g. after a reconnect or a gap).
     pub fn request_round(&mut self) {
         self.wants_round = true;

@@ -1,0 +1,274 @@
+//! In-process peers for multi-peer scenarios: real copse-peer runtimes with real libp2p on
+//! 127.0.0.1. Waiting is always for a condition, woken by the peers' own events, with a
+//! generous deadline that only turns a hang into a failure.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use copse_core::record::{MemberDetails, Role, ThreadKind};
+use copse_core::{Command, CommunityId, MemberId, NewCommunity};
+use copse_peer::{PeerConfig, PeerEvent, PeerHandle, Request};
+use serde_json::Value;
+use tokio::sync::{Mutex, watch};
+
+/// Longest any wait may take before the test fails.
+pub const DEADLINE: Duration = Duration::from_secs(120);
+
+/// A running peer with its own profile.
+pub struct TestPeer {
+    /// Name (for messages).
+    pub name: String,
+    /// The runtime.
+    pub handle: PeerHandle,
+    /// Member id.
+    pub member: MemberId,
+    /// Listen address with `/p2p/<id>`.
+    pub addr: String,
+    /// Every event so far.
+    pub events: Arc<Mutex<Vec<PeerEvent>>>,
+    /// Counts events; `changed()` wakes waiters.
+    pub ticks: watch::Receiver<u64>,
+    /// The profile directory.
+    pub dir: tempfile::TempDir,
+}
+
+impl TestPeer {
+    /// Creates a profile with an identity named `name` and starts its runtime on loopback.
+    pub async fn start(name: &str) -> Self {
+        let dir = tempfile::tempdir().expect("tempdir");
+        Self::start_in(name, dir).await
+    }
+
+    /// Starts a runtime on an existing profile directory (initialising it if needed).
+    pub async fn start_in(name: &str, dir: tempfile::TempDir) -> Self {
+        // COPSE_LOG=debug shows what the runtimes do.
+        if let Ok(filter) = std::env::var("COPSE_LOG") {
+            let _ = tracing_subscriber::fmt()
+                .with_env_filter(tracing_subscriber::EnvFilter::new(filter))
+                .with_test_writer()
+                .try_init();
+        }
+        {
+            let mut device = copse_peer::Device::open(dir.path()).expect("open profile");
+            if device.identity().is_err() {
+                device
+                    .init(MemberDetails {
+                        name: name.to_owned(),
+                        organisation: format!("{name} Ltd"),
+                        skills: vec!["testing".into()],
+                        ..Default::default()
+                    })
+                    .expect("init");
+            }
+        }
+        let (handle, mut rx) =
+            copse_peer::start(PeerConfig::loopback(dir.path().to_owned())).expect("start peer");
+        let member = handle.member_id().clone();
+        let events = Arc::new(Mutex::new(Vec::new()));
+        let (tx, ticks) = watch::channel(0u64);
+        let (addr_tx, mut addr_rx) = watch::channel(String::new());
+        let log = events.clone();
+        let counter = Arc::new(AtomicU64::new(0));
+        let me = member.clone();
+        tokio::spawn(async move {
+            while let Some(ev) = rx.recv().await {
+                if let PeerEvent::Listening { addr } = &ev {
+                    let _ = addr_tx.send(format!("{addr}/p2p/{me}"));
+                }
+                log.lock().await.push(ev);
+                let n = counter.fetch_add(1, Ordering::Relaxed) + 1;
+                let _ = tx.send(n);
+            }
+        });
+        let addr = tokio::time::timeout(DEADLINE, async {
+            loop {
+                let a = addr_rx.borrow_and_update().clone();
+                if !a.is_empty() {
+                    return a;
+                }
+                addr_rx.changed().await.expect("peer stopped");
+            }
+        })
+        .await
+        .expect("peer never listened");
+        Self {
+            name: name.to_owned(),
+            handle,
+            member,
+            addr,
+            events,
+            ticks,
+            dir,
+        }
+    }
+
+    /// Runs a request that must succeed.
+    pub async fn req(&self, req: Request) -> Value {
+        let what = format!("{req:?}");
+        self.handle
+            .request(req)
+            .await
+            .unwrap_or_else(|e| panic!("{}: {what} failed: {e}", self.name))
+    }
+
+    /// Runs a command in a community; returns the created id, if any.
+    pub async fn exec(&self, community: &CommunityId, command: Command) -> String {
+        let v = self
+            .req(Request::Execute {
+                community: community.clone(),
+                command,
+            })
+            .await;
+        v["created"]["id"].as_str().unwrap_or_default().to_owned()
+    }
+
+    /// Founds a community.
+    pub async fn create(&self, name: &str) -> CommunityId {
+        let v = self
+            .req(Request::CreateCommunity {
+                spec: NewCommunity {
+                    name: name.into(),
+                    domain: "testing".into(),
+                    ..Default::default()
+                },
+            })
+            .await;
+        v["id"].as_str().expect("id").parse().expect("community id")
+    }
+
+    /// Starts a discussion; returns its id.
+    pub async fn post(&self, community: &CommunityId, title: &str) -> String {
+        self.exec(
+            community,
+            Command::StartThread {
+                kind: ThreadKind::Discussion,
+                title: title.into(),
+                body: "body".into(),
+                tags: vec![],
+            },
+        )
+        .await
+    }
+
+    /// A ticket for `uses` newcomers.
+    pub async fn invite(&self, community: &CommunityId, uses: u64) -> String {
+        let v = self
+            .req(Request::Invite {
+                community: community.clone(),
+                valid_ms: 3_600_000,
+                uses,
+                role: Role::Member,
+            })
+            .await;
+        v["ticket"].as_str().expect("ticket").to_owned()
+    }
+
+    /// Joins with a ticket.
+    pub async fn join(&self, ticket: &str) -> Result<Value, String> {
+        self.handle
+            .request(Request::Join {
+                ticket: ticket.to_owned(),
+                details: None,
+            })
+            .await
+            .map_err(|e| e.to_string())
+    }
+
+    /// The community as `show --json` prints it.
+    pub async fn show(&self, community: &CommunityId) -> Value {
+        self.req(Request::Show {
+            community: community.clone(),
+        })
+        .await
+    }
+
+    /// The community's heads.
+    pub async fn heads(&self, community: &CommunityId) -> Value {
+        self.req(Request::Heads {
+            community: community.clone(),
+        })
+        .await
+    }
+
+    /// Whether the peer holds this community.
+    pub async fn has(&self, community: &CommunityId) -> bool {
+        self.handle
+            .request(Request::Heads {
+                community: community.clone(),
+            })
+            .await
+            .is_ok()
+    }
+
+    /// Titles of every thread in the community.
+    pub async fn titles(&self, community: &CommunityId) -> Vec<String> {
+        let v = self
+            .req(Request::Threads {
+                community: community.clone(),
+                kind: None,
+                tag: None,
+                after: None,
+                limit: usize::MAX,
+            })
+            .await;
+        v["threads"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|t| t["title"].as_str().map(str::to_owned))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// Whether an event matching `f` has happened.
+    pub async fn saw(&self, f: impl Fn(&PeerEvent) -> bool) -> bool {
+        self.events.lock().await.iter().any(f)
+    }
+}
+
+/// Waits until `cond` holds, re-checking whenever any of `peers` reports an event.
+pub async fn wait_for<F, Fut>(peers: &[&TestPeer], what: &str, mut cond: F)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    let mut ticks: Vec<watch::Receiver<u64>> = peers.iter().map(|p| p.ticks.clone()).collect();
+    let result = tokio::time::timeout(DEADLINE, async {
+        loop {
+            for t in &mut ticks {
+                t.borrow_and_update();
+            }
+            if cond().await {
+                return;
+            }
+            let waits = ticks.iter_mut().map(|t| Box::pin(t.changed()));
+            let _ = futures::future::select_all(waits).await;
+        }
+    })
+    .await;
+    if result.is_err() {
+        panic!("timed out after {DEADLINE:?} waiting for: {what}");
+    }
+}
+
+/// Waits until every peer holds `community` with the same heads.
+pub async fn converged(peers: &[&TestPeer], community: &CommunityId) {
+    wait_for(peers, "identical heads", || async {
+        let mut first = None;
+        for p in peers {
+            if !p.has(community).await {
+                return false;
+            }
+            let h = p.heads(community).await;
+            match &first {
+                None => first = Some(h),
+                Some(f) if *f != h => return false,
+                _ => {}
+            }
+        }
+        true
+    })
+    .await;
+}
