@@ -26,6 +26,8 @@ pub mod commit_meta;
 pub mod community;
 mod doc_read;
 mod error;
+#[doc(hidden)]
+pub mod fuzz_entry;
 pub mod ids;
 mod input;
 pub mod invite_secret;

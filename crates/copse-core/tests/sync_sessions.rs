@@ -248,9 +248,29 @@ fn garbage_from_a_peer_is_an_error_not_a_panic() {
         s.receive_sync(&mut doc, b"\x42garbage", Timestamp(1))
             .is_err()
     );
-    // Automerge skips what it cannot parse in an incremental load: no change, no panic.
-    if let Ok(r) = s.receive_changes(&mut doc, vec![], b"\x85\x6f\x4a\x83garbage", Timestamp(1)) {
-        assert!(!r.changed);
-    }
+    assert!(
+        s.receive_changes(&mut doc, vec![], b"\x85\x6f\x4a\x83garbage", Timestamp(1))
+            .is_err()
+    );
+    // A real change with one flipped byte fails its checksum.
+    let mut other = f.community.doc().clone();
+    let heads = other.get_heads();
+    other
+        .transact(|tx| {
+            copse_core::automerge::transaction::Transactable::put(
+                tx,
+                copse_core::automerge::ROOT,
+                "x",
+                1,
+            )
+        })
+        .unwrap();
+    let mut bytes = other.save_after(&heads);
+    let n = bytes.len();
+    bytes[n - 3] ^= 0x10;
+    assert!(
+        s.receive_changes(&mut doc, vec![], &bytes, Timestamp(1))
+            .is_err()
+    );
     assert_eq!(doc.get_heads(), f.community.doc().get_heads());
 }

@@ -118,6 +118,7 @@ impl<Req, Resp> FrameCodec<Req, Resp> {
         self.count(bytes.len());
         M::decode(bytes).map_err(|e| {
             self.traffic.rejected.fetch_add(1, Ordering::Relaxed);
+            tracing::warn!(error = %e, "dropped a malformed message");
             io::Error::new(io::ErrorKind::InvalidData, e.to_string())
         })
     }
@@ -134,8 +135,10 @@ impl<Req: Frame + 'static, Resp: Frame + 'static> libp2p::request_response::Code
     where
         T: AsyncRead + Unpin + Send,
     {
-        let bytes = read_frame(io, Req::CAP).await.inspect_err(|_| {
+        // libp2p reports a failed read only at debug level: count and log it here.
+        let bytes = read_frame(io, Req::CAP).await.inspect_err(|e| {
             self.traffic.rejected.fetch_add(1, Ordering::Relaxed);
+            tracing::warn!(error = %e, "dropped an unreadable request frame");
         })?;
         self.decode(&bytes)
     }

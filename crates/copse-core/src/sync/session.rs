@@ -56,6 +56,46 @@ pub struct SyncSession {
     last_exchange: Option<Timestamp>,
 }
 
+/// Splits `save_after` output into its change chunks and checks each one (magic, checksum,
+/// contents). Chunk layout: magic(4) checksum(4) type(1) length(uLEB128) data(length).
+pub fn parse_changes(bytes: &[u8]) -> Result<Vec<automerge::Change>, SessionError> {
+    const MAGIC: [u8; 4] = [0x85, 0x6f, 0x4a, 0x83];
+    let bad = |why: &str| SessionError::BadChanges(why.to_owned());
+    let mut out = Vec::new();
+    let mut rest = bytes;
+    while !rest.is_empty() {
+        if rest.len() < 9 || rest[..4] != MAGIC {
+            return Err(bad("not an Automerge change chunk"));
+        }
+        let mut len: u64 = 0;
+        let mut used = 0;
+        for (i, b) in rest[9..].iter().enumerate().take(10) {
+            len |= u64::from(b & 0x7f) << (7 * i);
+            if b & 0x80 == 0 {
+                used = i + 1;
+                break;
+            }
+        }
+        if used == 0 {
+            return Err(bad("bad chunk length"));
+        }
+        let end = 9usize
+            .checked_add(used)
+            .and_then(|h| h.checked_add(usize::try_from(len).ok()?))
+            .filter(|&e| e <= rest.len())
+            .ok_or_else(|| bad("chunk runs past the end"))?;
+        let change = automerge::Change::try_from(&rest[..end])
+            .map_err(|e| SessionError::BadChanges(e.to_string()))?;
+        // The header's checksum is the start of the change's hash: a damaged change fails it.
+        if change.hash().0[..4] != rest[4..8] {
+            return Err(bad("change checksum mismatch"));
+        }
+        out.push(change);
+        rest = &rest[end..];
+    }
+    Ok(out)
+}
+
 fn sorted(mut h: Vec<ChangeHash>) -> Vec<ChangeHash> {
     h.sort();
     h
@@ -223,7 +263,9 @@ impl SyncSession {
         now: Timestamp,
     ) -> Result<Received, SessionError> {
         let heads_before = doc.get_heads();
-        doc.load_incremental(changes)
+        // Parsed strictly: `load_incremental` would skip what it cannot read in silence.
+        let parsed = parse_changes(changes)?;
+        doc.apply_changes(parsed)
             .map_err(|e| SessionError::BadChanges(e.to_string()))?;
         self.last_exchange = Some(now);
         if !doc.get_missing_deps(&[]).is_empty() {
