@@ -40,10 +40,10 @@ pub fn run(target: &str, data: &[u8]) {
             }
         }
         "ticket" => {
-            if let Ok(text) = std::str::from_utf8(data) {
-                if let Ok(t) = Ticket::decode(text) {
-                    assert_eq!(Ticket::decode(&t.encode()).ok(), Some(t));
-                }
+            if let Ok(text) = std::str::from_utf8(data)
+                && let Ok(t) = Ticket::decode(text)
+            {
+                assert_eq!(Ticket::decode(&t.encode()).ok(), Some(t));
             }
         }
         "sync_message" => {

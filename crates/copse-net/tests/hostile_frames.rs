@@ -174,11 +174,8 @@ async fn hostile_frames_close_only_their_stream() {
         while bad < n_attacks || !answered {
             tokio::select! {
                 _ = recheck.tick() => bad = victim.traffic().rejected as usize,
-                Some(ev) = victim_events.recv() => match ev {
-                    NetEvent::SyncRequest { id, .. } => {
-                        victim.send(NetCommand::RespondSync { id, response: SyncResponse::Ok { heads: vec![] } }).await;
-                    }
-                    _ => {}
+                Some(ev) = victim_events.recv() => if let NetEvent::SyncRequest { id, .. } = ev {
+                    victim.send(NetCommand::RespondSync { id, response: SyncResponse::Ok { heads: vec![] } }).await;
                 },
                 Some(ev) = good_events.recv() => match ev {
                     NetEvent::Connected { .. } if !sent => {
