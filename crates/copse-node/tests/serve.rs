@@ -1,0 +1,195 @@
+//! Several `copse-node` processes: two always-on peers (`serve`) and a third device joining
+//! by ticket over TCP on 127.0.0.1; commands reach a running `serve` through its control
+//! socket; SIGTERM shuts down cleanly.
+
+#![allow(clippy::unwrap_used)]
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+fn node(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_copse-node"))
+        .arg("--data-dir")
+        .arg(dir)
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn ok(dir: &Path, args: &[&str]) -> String {
+    let out = node(dir, args);
+    assert!(
+        out.status.success(),
+        "{args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap().trim().to_owned()
+}
+
+/// A running `serve` and the address it printed.
+struct Serve {
+    child: Child,
+    addr: String,
+}
+
+impl Serve {
+    fn start(dir: &Path) -> Self {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_copse-node"))
+            .arg("--data-dir")
+            .arg(dir)
+            .args(["serve", "--listen", "/ip4/127.0.0.1/tcp/0", "--no-mdns"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .unwrap();
+        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+        let addr = loop {
+            let line = lines.next().expect("serve exited").unwrap();
+            if let Some(a) = line.strip_prefix("listening on ") {
+                break a.to_owned();
+            }
+        };
+        // Keep draining stdout so the child never blocks on a full pipe.
+        std::thread::spawn(move || for _ in lines {});
+        Self { child, addr }
+    }
+
+    /// SIGTERM, then wait: a clean shutdown exits 0.
+    fn stop(mut self) {
+        let pid = self.child.id().to_string();
+        assert!(
+            Command::new("kill")
+                .args(["-TERM", &pid])
+                .status()
+                .unwrap()
+                .success()
+        );
+        assert!(
+            self.child.wait().unwrap().success(),
+            "serve did not shut down cleanly"
+        );
+    }
+}
+
+/// Re-checks `cond` until it holds (60 s at most): waiting for a condition, not a duration.
+fn eventually(what: &str, mut cond: impl FnMut() -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while !cond() {
+        assert!(Instant::now() < deadline, "timed out waiting for: {what}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn two_serves_and_a_third_device_joining_by_ticket() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (a, b, c) = (
+        tmp.path().join("a"),
+        tmp.path().join("b"),
+        tmp.path().join("c"),
+    );
+    ok(&a, &["init", "--name", "Ada"]);
+    let id = ok(
+        &a,
+        &[
+            "community",
+            "create",
+            "--name",
+            "Timber",
+            "--domain",
+            "wood",
+        ],
+    );
+    let serve_a = Serve::start(&a);
+    assert!(serve_a.addr.contains("/p2p/12D3KooW"), "{}", serve_a.addr);
+
+    // Commands on a served profile go through the control socket (the store is locked).
+    let ticket = ok(&a, &["invite", "-c", &id, "--uses", "2", "--expires", "1h"]);
+    assert!(ticket.starts_with("copse-invite:"));
+    let joined = ok(
+        &b,
+        &[
+            "join",
+            &ticket,
+            "--name",
+            "Bob",
+            "--no-mdns",
+            "--listen",
+            "/ip4/127.0.0.1/tcp/0",
+        ],
+    );
+    assert!(joined.contains("joined Timber"), "{joined}");
+    let serve_b = Serve::start(&b);
+
+    let q = ok(
+        &a,
+        &[
+            "thread",
+            "new",
+            "-c",
+            &id,
+            "--title",
+            "Glue?",
+            "--body",
+            "PUR or MUF?",
+            "--question",
+        ],
+    );
+    eventually("Bob sees Ada's question", || {
+        ok(&b, &["heads", "-c", &id]) == ok(&a, &["heads", "-c", &id])
+    });
+    let p = ok(
+        &b,
+        &[
+            "thread", "reply", "-c", &id, "--thread", &q, "--body", "PUR",
+        ],
+    );
+    eventually("Ada sees Bob's answer", || {
+        ok(&b, &["heads", "-c", &id]) == ok(&a, &["heads", "-c", &id])
+    });
+    ok(
+        &a,
+        &["thread", "accept", "-c", &id, "--thread", &q, "--post", &p],
+    );
+
+    // A third device joins over TCP while both serve.
+    let joined = ok(
+        &c,
+        &[
+            "join",
+            &ticket,
+            "--name",
+            "Cyd",
+            "--no-mdns",
+            "--listen",
+            "/ip4/127.0.0.1/tcp/0",
+        ],
+    );
+    assert!(joined.contains("joined Timber"), "{joined}");
+    eventually("all three identical", || {
+        let ha = ok(&a, &["heads", "-c", &id]);
+        ha == ok(&b, &["heads", "-c", &id]) && ha == ok(&c, &["heads", "-c", &id])
+    });
+    let shown = ok(&a, &["show", "-c", &id, "--json"]);
+    assert_eq!(ok(&b, &["show", "-c", &id, "--json"]), shown);
+    assert_eq!(ok(&c, &["show", "-c", &id, "--json"]), shown);
+    assert!(shown.contains("\"accepted_post\""));
+
+    let status: serde_json::Value = serde_json::from_str(&ok(&b, &["status", "--json"])).unwrap();
+    assert_eq!(status["online"], true);
+    let ada = status["communities"][0]["peers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "Ada")
+        .unwrap()
+        .clone();
+    assert_eq!(ada["connected"], true, "{status}");
+
+    serve_a.stop();
+    serve_b.stop();
+    // After shutdown the profile opens directly again.
+    assert!(ok(&a, &["status"]).contains("offline"));
+}
