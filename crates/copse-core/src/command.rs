@@ -138,6 +138,11 @@ pub enum Command {
         article: ArticleId,
         /// The whole new text.
         body: String,
+        /// Document heads (hex) of the version the editor started from. The edit is diffed
+        /// against that version and merged with anything that happened since, so an editor
+        /// that has not yet seen others' edits does not undo them. Default: the current heads.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        base: Option<Vec<String>>,
     },
     /// Insert and delete in an article's text at a position (character offsets).
     SpliceArticle {
@@ -194,6 +199,9 @@ pub enum Command {
         event: EventId,
         /// The whole new text.
         notes: String,
+        /// Heads of the version the editor started from (see `EditArticle`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        base: Option<Vec<String>>,
     },
     /// Add a task to the board.
     CreateTask {
@@ -246,6 +254,16 @@ pub enum Command {
 }
 
 impl Command {
+    /// The version an edit was made against, for commands that carry one.
+    pub fn base(&self) -> Option<&[String]> {
+        match self {
+            Command::EditArticle { base, .. } | Command::EditEventNotes { base, .. } => {
+                base.as_deref()
+            }
+            _ => None,
+        }
+    }
+
     /// Short name, recorded in the commit message.
     pub fn name(&self) -> &'static str {
         match self {

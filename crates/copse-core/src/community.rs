@@ -241,6 +241,39 @@ impl Community {
         };
         let heads_before = self.doc.get_heads();
         let name = cmd.name();
+        if let Some(base) = cmd.base() {
+            // Apply as of the editor's version; Automerge merges it with later changes.
+            let mut at = Vec::with_capacity(base.len());
+            for h in base {
+                let hash: ChangeHash = h
+                    .parse()
+                    .map_err(|_| CommandError::Document(format!("{h:?} is not a change hash")))?;
+                if self.doc.get_change_meta_by_hash(&hash).is_none() {
+                    return Err(CommandError::Document(
+                        "the edit is based on an unknown version".into(),
+                    ));
+                }
+                at.push(hash);
+            }
+            let mut tx = self
+                .doc
+                .transaction_at(automerge::PatchLog::inactive(), &at)
+                .map_err(|e| CommandError::Document(e.to_string()))?;
+            return match apply(&mut tx, &ctx, rng, cmd) {
+                Ok(effect) => {
+                    let (hash, _) = tx.commit_with(commit_options(me, name, effect.obj, now));
+                    Ok(Applied {
+                        created: effect.created,
+                        heads_before,
+                        change: hash,
+                    })
+                }
+                Err(e) => {
+                    tx.rollback();
+                    Err(e)
+                }
+            };
+        }
         let result = self.doc.transact_with(
             |effect: &crate::apply::Effect| commit_options(me, name, effect.obj.clone(), now),
             |tx| apply(tx, &ctx, rng, cmd),

@@ -411,6 +411,7 @@ fn events_refuse_late_rsvp_and_early_attendance() {
         Command::EditEventNotes {
             event: ev.clone(),
             notes: "CLT talk slides".into(),
+            base: None,
         },
     )
     .unwrap();
@@ -540,6 +541,7 @@ fn article_history_shows_earlier_text() {
         Command::EditArticle {
             article: art.clone(),
             body: "Moisture below 15% at installation.".into(),
+            base: None,
         },
     )
     .unwrap();
@@ -719,4 +721,100 @@ fn documents_that_are_not_communities_are_refused() {
         }) => assert_eq!(supported, copse_core::schema::SCHEMA_VERSION),
         other => panic!("{other:?}"),
     }
+}
+
+#[test]
+fn an_edit_made_on_an_older_version_merges_instead_of_reverting() {
+    let mut f = Fixture::new(20);
+    let (bob, cyd) = (f.bob.clone(), f.cyd.clone());
+    let art = match f
+        .run(
+            &bob,
+            Command::CreateArticle {
+                title: "Greeting".into(),
+                body: "Hello world".into(),
+                tags: vec![],
+            },
+        )
+        .unwrap()
+    {
+        Some(Created::Article(id)) => id,
+        other => panic!("{other:?}"),
+    };
+    let base: Vec<String> = f
+        .community
+        .doc()
+        .get_heads()
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    // Bob edits the current version.
+    f.run(
+        &bob,
+        Command::EditArticle {
+            article: art.clone(),
+            body: "Hello brave world".into(),
+            base: None,
+        },
+    )
+    .unwrap();
+    // Cyd's editor still shows the old version; her edit must not undo Bob's.
+    f.run(
+        &cyd,
+        Command::EditArticle {
+            article: art.clone(),
+            body: "Hello world!".into(),
+            base: Some(base),
+        },
+    )
+    .unwrap();
+    assert_eq!(
+        articles::article(f.community.doc(), &art).unwrap().body,
+        "Hello brave world!"
+    );
+    let bogus = vec!["00".repeat(32)];
+    assert!(matches!(
+        refused(
+            &mut f,
+            &cyd,
+            Command::EditArticle {
+                article: art,
+                body: "x".into(),
+                base: Some(bogus)
+            }
+        ),
+        CommandError::Document(_)
+    ));
+}
+
+#[test]
+fn whats_new_and_contributions_come_from_history() {
+    use copse_core::view::activity::{contributions, whats_new};
+    let mut f = Fixture::new(21);
+    let (bob, cyd, ada) = (f.bob.clone(), f.cyd.clone(), f.ada.clone());
+    let seen = f.community.doc().get_heads();
+    let q = start(&mut f, &bob, ThreadKind::Question, "Fastener spacing?");
+    let a = reply(&mut f, &cyd, &q, "See EC5 8.3");
+    f.run(
+        &bob,
+        Command::AcceptAnswer {
+            thread: q.clone(),
+            post: Some(a),
+        },
+    )
+    .unwrap();
+    start(&mut f, &ada, ThreadKind::Discussion, "My own thread");
+    let new = whats_new(f.community.doc(), &seen, &ada, 10);
+    assert_eq!(
+        new.count("start_thread"),
+        1,
+        "Ada's own thread is not news to her"
+    );
+    assert_eq!(new.count("reply"), 1);
+    assert_eq!(new.count("accept_answer"), 1);
+    assert_eq!(new.notable[0].cmd, "accept_answer");
+    assert_eq!(new.notable[0].title.as_deref(), Some("Fastener spacing?"));
+    let c = contributions(f.community.doc(), &cyd, 10);
+    assert_eq!(c.count("reply"), 1);
+    assert_eq!(c.count("start_thread"), 0);
 }

@@ -229,6 +229,7 @@ fn concretize(r: &Replica, all: &[MemberId], op: &Op, now: Timestamp) -> Option<
         Op::ArticleEdit { pick: p, body } => Command::EditArticle {
             article: pick(&article_ids, p)?,
             body,
+            base: None,
         },
         Op::ArticleSplice {
             pick: p,
@@ -263,6 +264,7 @@ fn concretize(r: &Replica, all: &[MemberId], op: &Op, now: Timestamp) -> Option<
         Op::Notes { pick: p, text } => Command::EditEventNotes {
             event: pick(&event_ids, p)?,
             notes: text,
+            base: None,
         },
         Op::Task { title, who } => Command::CreateTask {
             title,

@@ -28,6 +28,7 @@ pub(crate) enum Shape {
     Joined,
     Status,
     Heads,
+    Json,
 }
 
 impl Shape {
@@ -55,6 +56,12 @@ impl Shape {
             Request::Join { .. } => Shape::Joined,
             Request::Status => Shape::Status,
             Request::Heads { .. } => Shape::Heads,
+            Request::ReadState { .. }
+            | Request::MarkRead { .. }
+            | Request::MarkSeen { .. }
+            | Request::WhatsNew { .. }
+            | Request::Contributions { .. }
+            | Request::Profile { .. } => Shape::Json,
         }
     }
 }
@@ -295,6 +302,7 @@ fn text(shape: Shape, v: &Value) -> String {
             }
         }
         Shape::Export => out.push(format!("wrote {} bytes to {}", n(v, "bytes"), s(v, "path"))),
+        Shape::Json => out.push(serde_json::to_string_pretty(v).unwrap_or_default()),
         Shape::Heads => out.extend(items(v).iter().filter_map(Value::as_str).map(str::to_owned)),
         Shape::Ticket => out.push(s(v, "ticket").to_owned()),
         Shape::Joined => out.push(format!("joined {} ({})", s(v, "name"), s(v, "community"))),

@@ -209,9 +209,14 @@ pub(crate) fn to_request(cmd: Cmd, backend: &mut Backend) -> anyhow::Result<Requ
             ArticleCmd::Promote { c, thread, title } => {
                 exec(c.community, Command::PromoteToArticle { thread, title })
             }
-            ArticleCmd::Edit { c, article, body } => {
-                exec(c.community, Command::EditArticle { article, body })
-            }
+            ArticleCmd::Edit { c, article, body } => exec(
+                c.community,
+                Command::EditArticle {
+                    article,
+                    body,
+                    base: None,
+                },
+            ),
             ArticleCmd::List { c, tag } => Ok(Request::Articles {
                 community: c.community,
                 tag,
@@ -281,9 +286,14 @@ pub(crate) fn to_request(cmd: Cmd, backend: &mut Backend) -> anyhow::Result<Requ
                     },
                 )
             }
-            EventCmd::Notes { c, event, text } => {
-                exec(c.community, Command::EditEventNotes { event, notes: text })
-            }
+            EventCmd::Notes { c, event, text } => exec(
+                c.community,
+                Command::EditEventNotes {
+                    event,
+                    notes: text,
+                    base: None,
+                },
+            ),
             EventCmd::List { c, past } => Ok(Request::Events {
                 community: c.community,
                 past,

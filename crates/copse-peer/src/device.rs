@@ -6,13 +6,14 @@ use std::path::Path;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use copse_core::record::MemberDetails;
-use copse_core::view::{articles, events, members, resources, tasks, threads};
+use copse_core::view::{activity, articles, events, members, resources, tasks, threads};
 use copse_core::{Applied, Command, Community, CommunityId, MemberId, NewCommunity, Timestamp};
 use copse_store::{DeviceKey, OpenCommunity, ProfileDir};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 use serde_json::{Value, json};
 
+use crate::local_state::LocalState;
 use crate::{PeerError, Request};
 
 /// The wall clock, as the document stores time.
@@ -40,6 +41,9 @@ pub struct Device {
     identity: Option<Identity>,
     communities: BTreeMap<CommunityId, OpenCommunity>,
     rng: StdRng,
+    /// Refresh the cached first screen after every command (the CLI); the runtime turns
+    /// this off and refreshes it periodically instead.
+    cache_on_execute: bool,
 }
 
 fn to_json<T: serde::Serialize>(v: &T) -> Value {
@@ -59,7 +63,13 @@ impl Device {
             identity,
             communities: BTreeMap::new(),
             rng: StdRng::from_entropy(),
+            cache_on_execute: true,
         })
+    }
+
+    /// Whether every command also refreshes the cached first screen (see the field doc).
+    pub fn set_cache_on_execute(&mut self, on: bool) {
+        self.cache_on_execute = on;
     }
 
     /// The profile directory.
@@ -141,10 +151,13 @@ impl Device {
         let now = now();
         let mut rng =
             StdRng::from_rng(&mut self.rng).map_err(|e| PeerError::Invalid(e.to_string()))?;
+        let cache = self.cache_on_execute;
         let open = self.community(id)?;
         let applied = open.execute(&me, now, &mut rng, cmd)?;
-        if let Err(e) = open.write_cached_view() {
-            tracing::warn!(error = %e, "could not refresh the cached view");
+        if cache {
+            if let Err(e) = open.write_cached_view() {
+                tracing::warn!(error = %e, "could not refresh the cached view");
+            }
         }
         Ok(applied)
     }
@@ -198,7 +211,55 @@ impl Device {
             }
             Request::Execute { community, command } => {
                 let applied = self.execute(&community, command)?;
-                json!({ "created": applied.created })
+                json!({
+                    "created": applied.created,
+                    "change": applied.change.map(|h| h.to_string()),
+                })
+            }
+            Request::Profile { community } => {
+                to_json(&self.community(&community)?.community.profile())
+            }
+            Request::ReadState { community } => {
+                to_json(&LocalState::load(self.community(&community)?))
+            }
+            Request::MarkRead {
+                community,
+                thread,
+                posts,
+            } => {
+                let open = self.community(&community)?;
+                let mut state = LocalState::load(open);
+                let seen = state.read.entry(thread).or_default();
+                *seen = (*seen).max(posts);
+                state.save(open)?;
+                json!({})
+            }
+            Request::MarkSeen { community } => {
+                let open = self.community(&community)?;
+                let mut state = LocalState::load(open);
+                state.seen_heads = open
+                    .community
+                    .doc()
+                    .get_heads()
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect();
+                state.save(open)?;
+                json!({})
+            }
+            Request::WhatsNew { community } => {
+                let me = self.member_id()?;
+                let open = self.community(&community)?;
+                let since: Vec<copse_core::automerge::ChangeHash> = LocalState::load(open)
+                    .seen_heads
+                    .iter()
+                    .filter_map(|h| h.parse().ok())
+                    .collect();
+                to_json(&activity::whats_new(open.community.doc(), &since, &me, 12))
+            }
+            Request::Contributions { community, member } => {
+                let open = self.community(&community)?;
+                to_json(&activity::contributions(open.community.doc(), &member, 10))
             }
             Request::Show { community } => {
                 to_json(&self.community(&community)?.community.snapshot())
@@ -255,7 +316,16 @@ impl Device {
                 let view = articles::article(doc, &article)
                     .ok_or_else(|| PeerError::NotFound(format!("there is no article {article}")))?;
                 match at {
-                    None => to_json(&view),
+                    None => {
+                        let mut v = to_json(&view);
+                        v["heads"] = json!(
+                            doc.get_heads()
+                                .iter()
+                                .map(ToString::to_string)
+                                .collect::<Vec<_>>()
+                        );
+                        v
+                    }
                     Some(change) => {
                         let body =
                             articles::article_text_at(doc, &article, &change).ok_or_else(|| {
@@ -281,10 +351,17 @@ impl Device {
             }
             Request::Event { community, event } => {
                 let doc = self.community(&community)?.community.doc();
-                to_json(
-                    &events::event(doc, &event)
-                        .ok_or_else(|| PeerError::NotFound(format!("there is no event {event}")))?,
-                )
+                let mut v =
+                    to_json(&events::event(doc, &event).ok_or_else(|| {
+                        PeerError::NotFound(format!("there is no event {event}"))
+                    })?);
+                v["heads"] = json!(
+                    doc.get_heads()
+                        .iter()
+                        .map(ToString::to_string)
+                        .collect::<Vec<_>>()
+                );
+                v
             }
             Request::Tasks { community } => to_json(&tasks::task_board(
                 self.community(&community)?.community.doc(),
@@ -440,6 +517,8 @@ impl Device {
     }
 
     /// Stores a community we were just admitted to (or merges it into a copy we had).
+    /// Loads the bytes once and keeps them as the snapshot: a big community is not saved
+    /// again on arrival.
     pub fn add_joined(
         &mut self,
         document: &[u8],
@@ -457,6 +536,20 @@ impl Device {
                 "the member answered, but did not admit us".into(),
             ));
         }
-        self.import(document).map(|(id, _)| id)
+        let id = incoming.id().clone();
+        if self.profile.has_community(&id) {
+            let open = self.community(&id)?;
+            let mut other = incoming.doc().clone();
+            open.community
+                .doc_mut()
+                .merge(&mut other)
+                .map_err(|e| PeerError::Invalid(format!("could not merge: {e}")))?;
+            open.save()?;
+        } else {
+            let open = self.profile.add_community_saved(incoming, document)?;
+            let _ = open.write_cached_view();
+            self.communities.insert(id.clone(), open);
+        }
+        Ok(id)
     }
 }

@@ -186,7 +186,7 @@ impl Runtime {
                 };
                 tracing::info!(community = %c, newcomer = %peer, "admitted a newcomer");
                 // The newcomer opens the sync session once it has loaded the document.
-                self.after_change(&c, &heads, None, true).await;
+                self.after_change(&c, &heads, None, true, None).await;
                 JoinResponse::Admitted {
                     community: c,
                     document,

@@ -152,4 +152,40 @@ pub enum Request {
         /// Which community.
         community: CommunityId,
     },
+    /// Read markers and the last-seen version (local to this device).
+    ReadState {
+        /// Which community.
+        community: CommunityId,
+    },
+    /// Marks `posts` posts of a thread as read.
+    MarkRead {
+        /// Which community.
+        community: CommunityId,
+        /// Which thread.
+        thread: ThreadId,
+        /// How many posts have been seen.
+        posts: usize,
+    },
+    /// Marks the community's current version as seen (resets "what's new").
+    MarkSeen {
+        /// Which community.
+        community: CommunityId,
+    },
+    /// What others did since the version last marked seen.
+    WhatsNew {
+        /// Which community.
+        community: CommunityId,
+    },
+    /// What a member did in the community.
+    Contributions {
+        /// Which community.
+        community: CommunityId,
+        /// Whose.
+        member: copse_core::MemberId,
+    },
+    /// The community's profile (name, domain, objectives, norms).
+    Profile {
+        /// Which community.
+        community: CommunityId,
+    },
 }

@@ -110,6 +110,7 @@ impl Runtime {
         bootstrap: Vec<String>,
     ) -> Result<Self, PeerError> {
         let me = device.member_id()?;
+        device.set_cache_on_execute(false);
         let known_addrs = device
             .profile()
             .read_local(KNOWN_ADDRS)
@@ -166,7 +167,11 @@ impl Runtime {
                 },
                 ev = self.net_events.recv() => match ev {
                     None => break,
-                    Some(ev) => self.on_net(ev).await,
+                    Some(ev) => {
+                        tracing::trace!(?ev, "net event");
+                        self.on_net(ev).await;
+                        tracing::trace!("net event handled");
+                    }
                 },
                 _ = tick.tick() => self.on_tick().await,
             }
@@ -268,7 +273,8 @@ impl Runtime {
                     .create_invite(&community, valid_ms, uses, role, Some(addrs))
                     .map(|t| serde_json::json!({ "ticket": t.encode(), "invite": t.invite, "expires_at": t.expires_at }));
                 if result.is_ok() {
-                    self.after_change(&community, &heads, None, true).await;
+                    self.after_change(&community, &heads, None, true, None)
+                        .await;
                 }
                 let _ = reply.send(result);
             }
@@ -291,9 +297,14 @@ impl Runtime {
                         .collect(),
                 };
                 let result = self.device.handle(req);
-                if result.is_ok() {
+                if let Ok(v) = &result {
+                    let change: Option<Vec<ChangeHash>> = v
+                        .get("change")
+                        .and_then(|h| h.as_str()?.parse().ok())
+                        .map(|h| vec![h]);
                     for (c, heads) in before {
-                        self.after_change(&c, &heads, None, true).await;
+                        self.after_change(&c, &heads, None, true, change.clone())
+                            .await;
                     }
                     // An import may have brought a new community.
                     if target.is_none() {
@@ -339,6 +350,7 @@ impl Runtime {
                 addr,
                 outbound,
             } => {
+                tracing::debug!(%peer, %addr, outbound, "connected");
                 if outbound {
                     self.remember_addrs(&peer, std::slice::from_ref(&addr));
                 }
@@ -628,8 +640,14 @@ impl Runtime {
         }
         let heads = open.community.doc().get_heads();
         if received.changed {
-            self.after_change(&c, &received.heads_before, Some(peer), false)
-                .await;
+            self.after_change(
+                &c,
+                &received.heads_before,
+                Some(peer),
+                false,
+                (!received.hashes.is_empty()).then_some(received.hashes),
+            )
+            .await;
         }
         self.pump(&c, peer).await;
         SyncResponse::Ok { heads }
@@ -678,6 +696,7 @@ impl Runtime {
         heads_before: &[ChangeHash],
         source: Option<&MemberId>,
         local: bool,
+        new: Option<Vec<ChangeHash>>,
     ) {
         let Ok(open) = self.device.community(c) else {
             return;
@@ -686,11 +705,22 @@ impl Runtime {
         if doc.get_heads() == heads_before {
             return;
         }
-        let changes: Vec<CommitMeta> = doc
-            .get_changes_meta(heads_before)
-            .iter()
-            .filter_map(|m| CommitMeta::parse(m.message.as_deref()?))
-            .collect();
+        // With the new changes' hashes at hand this is a few lookups; otherwise Automerge
+        // walks the change graph.
+        let changes: Vec<CommitMeta> = match new {
+            Some(hashes) => hashes
+                .iter()
+                .filter_map(|h| {
+                    let m = doc.get_change_meta_by_hash(h)?;
+                    CommitMeta::parse(m.message.as_deref()?)
+                })
+                .collect(),
+            None => doc
+                .get_changes_meta(heads_before)
+                .iter()
+                .filter_map(|m| CommitMeta::parse(m.message.as_deref()?))
+                .collect(),
+        };
         let peers: Vec<MemberId> = self
             .sessions
             .iter()
@@ -704,6 +734,7 @@ impl Runtime {
             self.pump(c, p).await;
         }
         self.dirty_cache.insert(c.clone());
+        tracing::trace!(community = %c, local, cmds = ?changes.iter().map(|m| m.cmd.as_str()).collect::<Vec<_>>(), "community changed");
         let membership = changes.iter().any(touches_membership);
         self.emit(PeerEvent::CommunityChanged {
             community: c.clone(),
@@ -773,7 +804,10 @@ impl Runtime {
         for (c, p) in keys {
             self.pump(&c, &p).await;
         }
-        self.flush_caches();
+        // The cached first screen only has to be roughly current: refresh it every 10 s.
+        if self.ticks % 20 == 0 {
+            self.flush_caches();
+        }
     }
 
     fn flush_caches(&mut self) {
@@ -812,7 +846,7 @@ impl Runtime {
                     addrs: addrs.clone(),
                 },
             ) {
-                Ok(_) => self.after_change(&c, &heads, None, true).await,
+                Ok(_) => self.after_change(&c, &heads, None, true, None).await,
                 Err(e) => {
                     tracing::warn!(community = %c, error = %e, "could not record our addresses")
                 }

@@ -62,7 +62,12 @@ fn open_log(path: &Path) -> Result<File, StoreError> {
 
 impl CommunityStore {
     /// Writes a new community folder atomically (built aside, then renamed into place).
-    pub(crate) fn create(dir: &Path, community: &Community) -> Result<Self, StoreError> {
+    /// `saved` is `community`'s `Automerge::save()` bytes.
+    pub(crate) fn create(
+        dir: &Path,
+        community: &Community,
+        saved: &[u8],
+    ) -> Result<Self, StoreError> {
         let parent = dir.parent().unwrap_or(Path::new("."));
         let name = dir
             .file_name()
@@ -71,8 +76,7 @@ impl CommunityStore {
         let staging = parent.join(format!(".new-{name}"));
         let _ = fs::remove_dir_all(&staging);
         fs::create_dir_all(&staging).map_err(StoreError::io("creating", &staging))?;
-        let bytes = community.doc().save();
-        write_durably(&staging.join(SNAPSHOT), &bytes)?;
+        write_durably(&staging.join(SNAPSHOT), saved)?;
         let log = open_log(&staging.join(LOG))?;
         log.sync_all()
             .map_err(StoreError::io("syncing", staging.join(LOG)))?;
@@ -84,7 +88,7 @@ impl CommunityStore {
             dir: dir.to_owned(),
             log: open_log(&dir.join(LOG))?,
             log_len: 0,
-            snapshot_len: bytes.len() as u64,
+            snapshot_len: saved.len() as u64,
             saved_heads: heads.clone(),
             overlap_heads: heads,
             #[cfg(any(test, feature = "faults"))]

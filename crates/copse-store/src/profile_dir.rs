@@ -186,8 +186,19 @@ impl ProfileDir {
 
     /// Stores a community new to this device (created here, joined, or imported).
     pub fn add_community(&self, community: Community) -> Result<OpenCommunity, StoreError> {
+        let bytes = community.doc().save();
+        self.add_community_saved(community, &bytes)
+    }
+
+    /// Like [`Self::add_community`], with `saved` being `community`'s `Automerge::save()`
+    /// bytes already at hand (e.g. as received), so they are not produced again.
+    pub fn add_community_saved(
+        &self,
+        community: Community,
+        saved: &[u8],
+    ) -> Result<OpenCommunity, StoreError> {
         let dir = self.community_dir(community.id());
-        let store = CommunityStore::create(&dir, &community)?;
+        let store = CommunityStore::create(&dir, &community, saved)?;
         Ok(OpenCommunity {
             community,
             store,

@@ -115,7 +115,7 @@ pub(crate) fn apply(
         Command::CreateArticle { title, body, tags } => {
             articles::create(tx, ctx, rng, &title, &body, &tags, None)
         }
-        Command::EditArticle { article, body } => articles::edit(tx, ctx, &article, &body),
+        Command::EditArticle { article, body, .. } => articles::edit(tx, ctx, &article, &body),
         Command::SpliceArticle {
             article,
             pos,
@@ -149,7 +149,7 @@ pub(crate) fn apply(
             member,
             present,
         } => events::record_attendance(tx, ctx, &event, &member, present),
-        Command::EditEventNotes { event, notes } => events::edit_notes(tx, ctx, &event, &notes),
+        Command::EditEventNotes { event, notes, .. } => events::edit_notes(tx, ctx, &event, &notes),
         Command::CreateTask {
             title,
             description,

@@ -36,6 +36,8 @@ pub struct Received {
     pub heads_before: Vec<ChangeHash>,
     /// Whether the document changed.
     pub changed: bool,
+    /// The changes received, when known (pushes); empty after a sync round.
+    pub hashes: Vec<ChangeHash>,
 }
 
 /// What we last sent and await an answer for.
@@ -54,6 +56,8 @@ pub struct SyncSession {
     push_from: Option<Vec<ChangeHash>>,
     peer_heads: Option<Vec<ChangeHash>>,
     last_exchange: Option<Timestamp>,
+    /// Send our heads even if there is nothing to push (first message after a reconnect).
+    hello: bool,
 }
 
 /// Splits `save_after` output into its change chunks and checks each one (magic, checksum,
@@ -103,14 +107,26 @@ fn sorted(mut h: Vec<ChangeHash>) -> Vec<ChangeHash> {
 
 impl SyncSession {
     /// A session resuming from a saved sync state (see [`Self::encoded_state`]); a damaged
-    /// or missing state starts fresh. Starts with a round.
+    /// or missing state starts fresh.
+    ///
+    /// With a saved state both sides know a version they shared, so each starts by pushing
+    /// what it has beyond it (possibly nothing, just its heads): no bloom filter, no walk of
+    /// the history. A peer that finds a gap asks for a round. Without one, a round it is.
     pub fn resume(saved: Option<&[u8]>) -> Self {
         let state = saved
             .and_then(|b| sync::State::decode(b).ok())
             .unwrap_or_default();
+        if state.shared_heads.is_empty() {
+            return Self {
+                state,
+                wants_round: true,
+                ..Self::default()
+            };
+        }
         Self {
+            push_from: Some(state.shared_heads.clone()),
+            hello: true,
             state,
-            wants_round: true,
             ..Self::default()
         }
     }
@@ -180,9 +196,10 @@ impl SyncSession {
         }
         if let Some(from) = self.push_from.take() {
             let heads = doc.get_heads();
-            if sorted(from.clone()) == sorted(heads.clone()) {
+            if sorted(from.clone()) == sorted(heads.clone()) && !self.hello {
                 return None;
             }
+            self.hello = false;
             self.in_flight = Some(InFlight::Push);
             return Some(SyncRequest::Changes {
                 community: community.clone(),
@@ -251,10 +268,12 @@ impl SyncSession {
         Ok(Received {
             heads_before,
             changed,
+            hashes: Vec::new(),
         })
     }
 
-    /// Applies changes the peer pushed. A gap (missing dependency) triggers a round.
+    /// Applies changes the peer pushed (possibly none: a reconnect's hello). A gap (missing
+    /// dependency) triggers a round.
     pub fn receive_changes(
         &mut self,
         doc: &mut Automerge,
@@ -265,6 +284,7 @@ impl SyncSession {
         let heads_before = doc.get_heads();
         // Parsed strictly: `load_incremental` would skip what it cannot read in silence.
         let parsed = parse_changes(changes)?;
+        let hashes: Vec<ChangeHash> = parsed.iter().map(|c| c.hash()).collect();
         doc.apply_changes(parsed)
             .map_err(|e| SessionError::BadChanges(e.to_string()))?;
         self.last_exchange = Some(now);
@@ -276,6 +296,7 @@ impl SyncSession {
         Ok(Received {
             heads_before,
             changed,
+            hashes,
         })
     }
 }

@@ -2,7 +2,7 @@
 //! change's commit message names the article it touched (see `commit_meta`).
 
 use automerge::{ChangeHash, ObjId, ObjType, ReadDoc};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::commit_meta::CommitMeta;
 use crate::doc_read::{get_i64, get_obj, get_str, get_str_list, root};
@@ -10,7 +10,7 @@ use crate::schema::ARTICLES;
 use crate::{ArticleId, MemberId, ThreadId, Timestamp};
 
 /// An article as the list shows it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ArticleSummary {
     /// Id.
     pub id: ArticleId,
@@ -31,7 +31,7 @@ pub struct ArticleSummary {
 }
 
 /// An article with its text.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ArticleView {
     /// Everything the list shows.
     #[serde(flatten)]
@@ -41,7 +41,7 @@ pub struct ArticleView {
 }
 
 /// One change to an article.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Revision {
     /// The Automerge change; pass it to [`article_text_at`].
     pub change: String,

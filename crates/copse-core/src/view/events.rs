@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use automerge::{ObjId, ObjType, ReadDoc};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::doc_read::{get_i64, get_obj, get_str, root};
 use crate::record::Rsvp;
@@ -11,7 +11,7 @@ use crate::schema::EVENTS;
 use crate::{EventId, MemberId, Timestamp};
 
 /// An event with everyone's answers.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EventView {
     /// Id.
     pub id: EventId,

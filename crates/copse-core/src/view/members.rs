@@ -1,6 +1,6 @@
 //! The member directory: who is in the community, what they know, and invitations.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::doc_read::{DocRead, record, records};
 use crate::record::{Invite, Member};
@@ -8,7 +8,7 @@ use crate::schema::{INVITES, MEMBERS};
 use crate::{InviteId, MemberId};
 
 /// A member with their id, as listed in the directory.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MemberEntry {
     /// Their id (PeerId).
     pub id: MemberId,

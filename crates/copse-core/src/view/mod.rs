@@ -1,6 +1,7 @@
 //! Read views, one module per screen. Each reads only what its screen shows; only
 //! [`snapshot`] walks the whole document.
 
+pub mod activity;
 pub mod articles;
 pub mod cached;
 pub mod events;

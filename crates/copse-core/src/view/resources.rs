@@ -1,6 +1,6 @@
 //! Shared resources.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::ResourceId;
 use crate::doc_read::{DocRead, records};
@@ -8,7 +8,7 @@ use crate::record::Resource;
 use crate::schema::RESOURCES;
 
 /// A resource with its id.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ResourceEntry {
     /// Id.
     pub id: ResourceId,

@@ -1,6 +1,6 @@
 //! The task board.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::TaskId;
 use crate::doc_read::{DocRead, records};
@@ -8,7 +8,7 @@ use crate::record::{Task, TaskStatus};
 use crate::schema::TASKS;
 
 /// A task with its id.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TaskEntry {
     /// Id.
     pub id: TaskId,
@@ -18,7 +18,7 @@ pub struct TaskEntry {
 }
 
 /// The board's three columns; each sorted by due date (undated last), then creation.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TaskBoard {
     /// Not started.
     pub todo: Vec<TaskEntry>,

@@ -68,7 +68,7 @@ pub struct ThreadPage {
 }
 
 /// A thread with its id.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ThreadView {
     /// Id.
     pub id: ThreadId,

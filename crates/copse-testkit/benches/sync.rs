@@ -1,0 +1,492 @@
+//! Sync benchmarks (a bench binary, not timed tests): real copse-peer runtimes over libp2p
+//! on 127.0.0.1. `cargo bench -p copse-testkit --bench sync`; results on stdout and in
+//! `target/copse-bench/sync.md`.
+
+#![allow(clippy::unwrap_used)]
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use copse_core::automerge::Automerge;
+use copse_core::record::{MemberDetails, Role, ThreadKind};
+use copse_core::sync::SyncRequest;
+use copse_core::{Command, Community, CommunityId, MemberId};
+use copse_net::{NetCommand, NetConfig, NetEvent};
+use copse_peer::{PeerConfig, PeerEvent, PeerHandle, Request};
+use copse_store::{DeviceKey, ProfileDir};
+use copse_testkit::bench_support::{cache_dir, machine, ms, percentile};
+use copse_testkit::{CommunitySpec, generate};
+use tokio::sync::mpsc;
+
+fn seed(i: u8) -> [u8; 32] {
+    [i.wrapping_add(100); 32]
+}
+
+fn member(i: u8) -> MemberId {
+    copse_net::identity::member_id(seed(i))
+}
+
+/// The community for `spec` whose founder is device 0 and whose members include devices
+/// 1..n (real keys), generated once and cached.
+fn community_with_devices(spec: &CommunitySpec, n: u8) -> Vec<u8> {
+    let path = cache_dir().join(format!("devices{n}-{}", spec.cache_name()));
+    if let Ok(b) = std::fs::read(&path) {
+        return b;
+    }
+    eprintln!("generating {} (once)", path.display());
+    let extra: Vec<MemberId> = (1..n).map(member).collect();
+    let bytes = generate(spec, Some(member(0)), &extra)
+        .community
+        .doc()
+        .save();
+    let _ = std::fs::create_dir_all(cache_dir());
+    std::fs::write(&path, &bytes).unwrap();
+    bytes
+}
+
+/// A profile holding device `i`'s key and the community.
+fn profile(dir: &Path, i: u8, community: Option<&[u8]>) {
+    let p = ProfileDir::open(dir).unwrap();
+    p.create_device_key(&DeviceKey::from_seed(seed(i))).unwrap();
+    p.set_me(&MemberDetails {
+        name: format!("Device {i}"),
+        ..Default::default()
+    })
+    .unwrap();
+    if let Some(bytes) = community {
+        p.add_community(Community::load(bytes).unwrap()).unwrap();
+    }
+}
+
+struct Peer {
+    handle: PeerHandle,
+    events: mpsc::Receiver<PeerEvent>,
+    addr: String,
+    _dir: tempfile::TempDir,
+}
+
+async fn start(i: u8, community: Option<&[u8]>) -> Peer {
+    let dir = tempfile::tempdir().unwrap();
+    profile(dir.path(), i, community);
+    let (handle, mut events) =
+        copse_peer::start(PeerConfig::loopback(dir.path().to_owned())).unwrap();
+    let addr = loop {
+        if let Some(PeerEvent::Listening { addr }) = events.recv().await {
+            break format!("{addr}/p2p/{}", handle.member_id());
+        }
+    };
+    Peer {
+        handle,
+        events,
+        addr,
+        _dir: dir,
+    }
+}
+
+/// Waits for an event matching `f`.
+async fn until(p: &mut Peer, mut f: impl FnMut(&PeerEvent) -> bool) {
+    tokio::time::timeout(Duration::from_secs(600), async {
+        while let Some(ev) = p.events.recv().await {
+            if f(&ev) {
+                return;
+            }
+        }
+        panic!("peer stopped");
+    })
+    .await
+    .expect("benchmark wait timed out");
+}
+
+async fn heads(p: &PeerHandle, c: &CommunityId) -> serde_json::Value {
+    p.request(Request::Heads {
+        community: c.clone(),
+    })
+    .await
+    .unwrap()
+}
+
+/// Waits until `b` has `a`'s heads, draining b's events meanwhile.
+async fn caught_up(a: &PeerHandle, b: &mut Peer, c: &CommunityId) {
+    loop {
+        if heads(a, c).await == heads(&b.handle, c).await {
+            return;
+        }
+        until(b, |e| {
+            matches!(
+                e,
+                PeerEvent::CommunityChanged { .. } | PeerEvent::SyncState { .. }
+            )
+        })
+        .await;
+    }
+}
+
+fn post(title: String) -> Command {
+    Command::StartThread {
+        kind: ThreadKind::Discussion,
+        title,
+        body: "z".repeat(200),
+        tags: vec![],
+    }
+}
+
+#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
+async fn main() {
+    if let Ok(filter) = std::env::var("COPSE_LOG") {
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter(tracing_subscriber::EnvFilter::new(filter))
+            .with_writer(std::io::stderr)
+            .try_init();
+    }
+    // COPSE_BENCH_SMALL=1 runs the same steps on a small community (a quick check).
+    let spec = if std::env::var_os("COPSE_BENCH_SMALL").is_some() {
+        CommunitySpec {
+            threads: 200,
+            ..CommunitySpec::realistic()
+        }
+    } else {
+        CommunitySpec::realistic()
+    };
+    let bytes = community_with_devices(&spec, 2);
+    let id = Community::load(&bytes).unwrap().id().clone();
+    let mut out = String::new();
+    out.push_str(&format!(
+        "## Sync (copse-peer, copse-net)\n\nMachine: {}. Two peers on 127.0.0.1 (TCP, Noise, Yamux) holding the realistic community ({} threads x {} posts); every step includes fsync on both sides.\n\n| measure | result | goal | ratio to goal |\n| --- | --- | --- | --- |\n",
+        machine(),
+        spec.threads,
+        spec.posts_per_thread
+    ));
+
+    // --- post latency A -> B ---
+    eprintln!("[sync bench] post latency");
+    let mut a = start(0, Some(&bytes)).await;
+    let mut b = start(1, Some(&bytes)).await;
+    b.handle.dial(vec![a.addr.clone()]).await.unwrap();
+    until(&mut b, |e| {
+        matches!(
+            e,
+            PeerEvent::SyncState {
+                up_to_date: true,
+                ..
+            }
+        )
+    })
+    .await;
+    caught_up(&a.handle, &mut b, &id).await;
+    let mut lat = Vec::new();
+    for i in 0..300 {
+        let t = Instant::now();
+        a.handle
+            .request(Request::Execute {
+                community: id.clone(),
+                command: post(format!("latency {i}")),
+            })
+            .await
+            .unwrap();
+        until(&mut b, |e| matches!(e, PeerEvent::CommunityChanged { local: false, changes, .. } if changes.iter().any(|c| c.cmd == "start_thread"))).await;
+        lat.push(t.elapsed());
+        while a.events.try_recv().is_ok() {}
+    }
+    lat.drain(..20); // the first posts warm Automerge's caches on both sides
+    let (p50, p99) = (percentile(&mut lat, 50.0), percentile(&mut lat, 99.0));
+    out.push_str(&format!(
+        "| new post, commit on A to visible on B, p50 ({} posts) | {} | <= 5 ms | {:.2} |\n",
+        lat.len(),
+        ms(p50),
+        p50.as_secs_f64() / 0.005
+    ));
+    out.push_str(&format!(
+        "| new post, commit on A to visible on B, p99 | {} | <= 20 ms | {:.2} |\n",
+        ms(p99),
+        p99.as_secs_f64() / 0.020
+    ));
+
+    // --- reconnect with saved sync state ---
+    for k in [0usize, 1, 1000] {
+        eprintln!("[sync bench] reconnect with {k} new posts");
+        b.handle.block(a.handle.member_id().clone()).await.unwrap();
+        until(&mut b, |e| matches!(e, PeerEvent::PeerDisconnected { .. })).await;
+        let before = heads(&a.handle, &id).await;
+        let before_heads: Vec<copse_core::automerge::ChangeHash> = before
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|h| h.as_str().unwrap().parse().unwrap())
+            .collect();
+        for i in 0..k {
+            a.handle
+                .request(Request::Execute {
+                    community: id.clone(),
+                    command: post(format!("offline {k}/{i}")),
+                })
+                .await
+                .unwrap();
+        }
+        while a.events.try_recv().is_ok() {}
+        let change_bytes = if k == 0 {
+            0
+        } else {
+            let file = a._dir.path().join("bench-export.am");
+            a.handle
+                .request(Request::Export {
+                    community: id.clone(),
+                    out: file.clone(),
+                })
+                .await
+                .unwrap();
+            let doc = Automerge::load(&std::fs::read(&file).unwrap()).unwrap();
+            doc.save_after(&before_heads).len() as u64
+        };
+        let (ta, tb) = (
+            a.handle.traffic().await.unwrap(),
+            b.handle.traffic().await.unwrap(),
+        );
+        let t = Instant::now();
+        b.handle
+            .unblock(a.handle.member_id().clone())
+            .await
+            .unwrap();
+        // Reconnected, a sync round done (up to date again), and the same heads.
+        until(&mut b, |e| matches!(e, PeerEvent::PeerConnected { .. })).await;
+        until(&mut b, |e| {
+            matches!(
+                e,
+                PeerEvent::SyncState {
+                    up_to_date: true,
+                    ..
+                }
+            )
+        })
+        .await;
+        caught_up(&a.handle, &mut b, &id).await;
+        let took = t.elapsed();
+        let (ta2, tb2) = (
+            a.handle.traffic().await.unwrap(),
+            b.handle.traffic().await.unwrap(),
+        );
+        let bytes_moved = (ta2.sync_in - ta.sync_in) + (tb2.sync_in - tb.sync_in);
+        let overhead = bytes_moved.saturating_sub(change_bytes);
+        out.push_str(&format!(
+            "| reconnect with saved sync state, {k} new posts: time / bytes beyond the changes ({change_bytes} B) | {} / {overhead} B | <= 100 ms / <= 2 KB | {:.2} / {:.2} |\n",
+            ms(took),
+            took.as_secs_f64() / 0.1,
+            overhead as f64 / 2048.0
+        ));
+    }
+
+    // --- full sync to a new member ---
+    eprintln!("[sync bench] full sync to a new member");
+    let ticket = a
+        .handle
+        .request(Request::Invite {
+            community: id.clone(),
+            valid_ms: 3_600_000,
+            uses: 1,
+            role: Role::Member,
+        })
+        .await
+        .unwrap()["ticket"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let c = start(2, None).await;
+    let t = Instant::now();
+    c.handle
+        .request(Request::Join {
+            ticket,
+            details: None,
+        })
+        .await
+        .unwrap();
+    let join = t.elapsed();
+    let snapshot = {
+        let file = a._dir.path().join("bench-export.am");
+        a.handle
+            .request(Request::Export {
+                community: id.clone(),
+                out: file.clone(),
+            })
+            .await
+            .unwrap();
+        std::fs::read(&file).unwrap()
+    };
+    let doc = Automerge::load(&snapshot).unwrap();
+    let t = Instant::now();
+    let saved = doc.save();
+    let save = t.elapsed();
+    let t = Instant::now();
+    let _loaded = Automerge::load(&saved).unwrap();
+    let load = t.elapsed();
+    let transfer = raw_transfer(&saved, &id).await;
+    let base = save + load + transfer;
+    out.push_str(&format!(
+        "| full sync to a new member (join: admit, save, transfer, load, store) | {} | <= 1.2x ({} save + {} load + {} raw transfer of {:.1} MiB = {}) | {:.2} |\n",
+        ms(join),
+        ms(save),
+        ms(load),
+        ms(transfer),
+        saved.len() as f64 / 1048576.0,
+        ms(base),
+        join.as_secs_f64() / (1.2 * base.as_secs_f64())
+    ));
+    for p in [&a.handle, &b.handle, &c.handle] {
+        p.shutdown().await;
+    }
+    drop((a, b, c));
+
+    // --- 20 peers, each connected to a few others ---
+    eprintln!("[sync bench] 20 peers");
+    out.push_str(&twenty_peers().await);
+
+    println!("{out}");
+    let _ = std::fs::write(cache_dir().join("sync.md"), &out);
+}
+
+/// Time to move `bytes` over a fresh copse-net connection between two nodes (request with
+/// the bytes, tiny response), median of 3.
+async fn raw_transfer(bytes: &[u8], id: &CommunityId) -> Duration {
+    let (x, mut xe, xl) = copse_net::new(NetConfig::loopback([201; 32])).unwrap();
+    let (y, mut ye, yl) = copse_net::new(NetConfig::loopback([202; 32])).unwrap();
+    tokio::spawn(xl.run());
+    tokio::spawn(yl.run());
+    let addr = loop {
+        if let Some(NetEvent::Listening { addr }) = ye.recv().await {
+            break addr;
+        }
+    };
+    x.send(NetCommand::Dial {
+        peer: Some(y.me().clone()),
+        addrs: vec![addr],
+    })
+    .await;
+    loop {
+        if let Some(NetEvent::Connected { .. }) = xe.recv().await {
+            break;
+        }
+    }
+    let responder = tokio::spawn(async move {
+        while let Some(ev) = ye.recv().await {
+            if let NetEvent::SyncRequest { id, .. } = ev {
+                y.send(NetCommand::RespondSync {
+                    id,
+                    response: copse_core::sync::SyncResponse::Ok { heads: vec![] },
+                })
+                .await;
+            }
+        }
+    });
+    let mut times = Vec::new();
+    for tag in 0..3 {
+        let t = Instant::now();
+        x.send(NetCommand::SendSync {
+            peer: copse_net::identity::member_id([202; 32]),
+            request: SyncRequest::Changes {
+                community: id.clone(),
+                heads: vec![],
+                changes: bytes.to_vec(),
+            },
+            tag,
+        })
+        .await;
+        loop {
+            if let Some(NetEvent::SyncResult { .. }) = xe.recv().await {
+                break;
+            }
+        }
+        times.push(t.elapsed());
+    }
+    responder.abort();
+    x.send(NetCommand::Shutdown).await;
+    percentile(&mut times, 50.0)
+}
+
+async fn twenty_peers() -> String {
+    const N: u8 = 20;
+    let spec = CommunitySpec {
+        threads: 1_000,
+        ..CommunitySpec::realistic()
+    };
+    let bytes = community_with_devices(&spec, N);
+    let id = Community::load(&bytes).unwrap().id().clone();
+    let mut peers = Vec::new();
+    for i in 0..N {
+        peers.push(start(i, Some(&bytes)).await);
+    }
+    // Each peer talks to 3 neighbours in a ring with chords; everyone else is blocked.
+    let neighbours =
+        |i: usize| -> Vec<usize> { vec![(i + 1) % 20, (i + 19) % 20, (i + 5) % 20, (i + 15) % 20] };
+    for i in 0..N as usize {
+        for j in 0..N as usize {
+            if i != j && !neighbours(i).contains(&j) {
+                peers[i].handle.block(member(j as u8)).await.unwrap();
+            }
+        }
+    }
+    for i in 0..N as usize {
+        let addr = peers[(i + 1) % 20].addr.clone();
+        let addr5 = peers[(i + 5) % 20].addr.clone();
+        peers[i].handle.dial(vec![addr, addr5]).await.unwrap();
+    }
+    // Settle: everyone up to date.
+    for i in 1..N as usize {
+        let (head, tail) = peers.split_at_mut(i);
+        caught_up(&head[0].handle, &mut tail[0], &id).await;
+    }
+    let mut times = Vec::new();
+    for round in 0..20 {
+        for p in peers.iter_mut() {
+            while p.events.try_recv().is_ok() {}
+        }
+        let t = Instant::now();
+        peers[0]
+            .handle
+            .request(Request::Execute {
+                community: id.clone(),
+                command: post(format!("broadcast {round}")),
+            })
+            .await
+            .unwrap();
+        let mut reached: HashMap<usize, Duration> = HashMap::new();
+        for (i, p) in peers.iter_mut().enumerate().skip(1) {
+            let title = format!("broadcast {round}");
+            loop {
+                until(p, |e| matches!(e, PeerEvent::CommunityChanged { .. })).await;
+                let titles = p
+                    .handle
+                    .request(Request::Threads {
+                        community: id.clone(),
+                        kind: None,
+                        tag: None,
+                        after: None,
+                        limit: 3,
+                    })
+                    .await
+                    .unwrap();
+                if titles["threads"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|x| x["title"] == title.as_str())
+                {
+                    break;
+                }
+            }
+            reached.insert(i, t.elapsed());
+        }
+        times.push(reached.values().copied().max().unwrap());
+    }
+    times.drain(..2);
+    let (p50, max) = (percentile(&mut times, 50.0), percentile(&mut times, 100.0));
+    for p in &peers {
+        p.handle.shutdown().await;
+    }
+    format!(
+        "| 20 peers, each connected to 4 others: one post reaches all, p50 / max of {} ({} threads) | {} / {} | <= 1 s | {:.2} |\n",
+        times.len(),
+        spec.threads,
+        ms(p50),
+        ms(max),
+        max.as_secs_f64() / 1.0
+    )
+}
