@@ -135,12 +135,18 @@ impl EventLoop {
             NetCommand::Dial { peer, addrs } => {
                 let addrs = parse_addrs(&addrs);
                 let opts = match peer.as_ref().and_then(peer_of) {
+                    // A fresh source port per dial: reusing the listen port makes every
+                    // reconnect to a peer the same TCP 4-tuple, which TIME_WAIT can stall.
                     Some(p) => DialOpts::peer_id(p)
                         .addresses(addrs)
                         .condition(PeerCondition::DisconnectedAndNotDialing)
+                        .allocate_new_port()
                         .build(),
                     None => match addrs.into_iter().next() {
-                        Some(a) => DialOpts::unknown_peer_id().address(a).build(),
+                        Some(a) => DialOpts::unknown_peer_id()
+                            .address(a)
+                            .allocate_new_port()
+                            .build(),
                         None => return,
                     },
                 };

@@ -128,6 +128,7 @@ impl Runtime {
                         })
                         .await;
                         self.addrs_changed();
+                        self.forget_contacts();
                         self.start_sessions_with(peer).await;
                     }
                     Err(e) => {

@@ -94,6 +94,8 @@ pub(crate) struct Runtime {
     blocked: HashSet<MemberId>,
     /// Where members were last reached (from tickets and our own dials), kept in the profile.
     known_addrs: HashMap<MemberId, Vec<String>>,
+    /// Members and their recorded addresses (see `contacts()`); `None` when stale.
+    contacts: Option<HashMap<MemberId, Vec<String>>>,
     addrs_dirty: bool,
     dirty_cache: HashSet<CommunityId>,
     bootstrap: Vec<String>,
@@ -138,6 +140,7 @@ impl Runtime {
             backoff: HashMap::new(),
             blocked: HashSet::new(),
             known_addrs,
+            contacts: None,
             addrs_dirty: false,
             dirty_cache: HashSet::new(),
             bootstrap,
@@ -308,6 +311,7 @@ impl Runtime {
                     }
                     // An import may have brought a new community.
                     if target.is_none() {
+                        self.contacts = None;
                         self.start_all_sessions().await;
                     }
                 }
@@ -322,6 +326,11 @@ impl Runtime {
                 let _ = reply.send(result);
             }
         }
+    }
+
+    /// Member addresses must be read again (a community was added).
+    pub(crate) fn forget_contacts(&mut self) {
+        self.contacts = None;
     }
 
     /// Our addresses should be (re)recorded, e.g. in a community we just joined.
@@ -736,6 +745,9 @@ impl Runtime {
         self.dirty_cache.insert(c.clone());
         tracing::trace!(community = %c, local, cmds = ?changes.iter().map(|m| m.cmd.as_str()).collect::<Vec<_>>(), "community changed");
         let membership = changes.iter().any(touches_membership);
+        if membership || changes.iter().any(|m| m.cmd == "set_my_addrs") {
+            self.contacts = None;
+        }
         self.emit(PeerEvent::CommunityChanged {
             community: c.clone(),
             local,
@@ -804,8 +816,9 @@ impl Runtime {
         for (c, p) in keys {
             self.pump(&c, &p).await;
         }
-        // The cached first screen only has to be roughly current: refresh it every 10 s.
-        if self.ticks % 20 == 0 {
+        // The cached first screen only has to be roughly current: refresh it every minute
+        // (and at shutdown); building it costs a few milliseconds on a large community.
+        if self.ticks % 120 == 0 {
             self.flush_caches();
         }
     }
@@ -874,45 +887,49 @@ impl Runtime {
     }
 
     /// Dials members we know addresses of and are not connected to, with backoff.
-    async fn redial(&mut self) {
-        let t = now();
-        let me = self.me.clone();
-        let mut targets: HashMap<MemberId, Vec<String>> = HashMap::new();
-        for c in self.device.community_ids().unwrap_or_default() {
-            let Ok(open) = self.device.community(&c) else {
-                continue;
-            };
-            if !open.community.is_member(&me) {
-                continue;
-            }
-            for m in members::directory(open.community.doc(), &members::MemberFilter::default()) {
-                if m.id != me
-                    && !m.member.addrs.is_empty()
-                    && !self.connected.contains_key(&m.id)
-                    && !self.blocked.contains(&m.id)
-                {
-                    targets.entry(m.id).or_default().extend(m.member.addrs);
+    /// Every current member of a community we belong to, with the addresses recorded in
+    /// the document. Cached: rebuilt only after membership or address changes.
+    fn contacts(&mut self) -> &HashMap<MemberId, Vec<String>> {
+        if self.contacts.is_none() {
+            let me = self.me.clone();
+            let mut all: HashMap<MemberId, Vec<String>> = HashMap::new();
+            for c in self.device.community_ids().unwrap_or_default() {
+                let Ok(open) = self.device.community(&c) else {
+                    continue;
+                };
+                if !open.community.is_member(&me) {
+                    continue;
                 }
-            }
-            // Members whose recorded addresses are missing or stale: where we last reached them.
-            let members: Vec<MemberId> =
-                members::directory(open.community.doc(), &members::MemberFilter::default())
-                    .into_iter()
-                    .map(|m| m.id)
-                    .collect();
-            for m in members {
-                if m != me
-                    && !self.connected.contains_key(&m)
-                    && !self.blocked.contains(&m)
-                    && let Some(known) = self.known_addrs.get(&m)
+                for m in members::directory(open.community.doc(), &members::MemberFilter::default())
                 {
-                    let t = targets.entry(m).or_default();
-                    for a in known {
-                        if !t.contains(a) {
-                            t.push(a.clone());
-                        }
+                    if m.id != me {
+                        all.entry(m.id).or_default().extend(m.member.addrs);
                     }
                 }
+            }
+            self.contacts = Some(all);
+        }
+        self.contacts.get_or_insert_with(HashMap::new)
+    }
+
+    /// Dials members we know addresses of and are not connected to, with backoff: the
+    /// addresses they recorded, then where we last reached them.
+    async fn redial(&mut self) {
+        let t = now();
+        let contacts = self.contacts().clone();
+        let mut targets: HashMap<MemberId, Vec<String>> = HashMap::new();
+        for (m, recorded) in contacts {
+            if self.connected.contains_key(&m) || self.blocked.contains(&m) {
+                continue;
+            }
+            let mut addrs = recorded;
+            for a in self.known_addrs.get(&m).into_iter().flatten() {
+                if !addrs.contains(a) {
+                    addrs.push(a.clone());
+                }
+            }
+            if !addrs.is_empty() {
+                targets.insert(m, addrs);
             }
         }
         for (peer, addrs) in targets {
