@@ -1,25 +1,58 @@
-//! `copse`: the desktop app. For now a window that shows this device's profile; the full
-//! client follows in the app issue.
+//! `copse`: the desktop app. `copse [--data-dir DIR]` (or `COPSE_HOME`), so two instances
+//! can run side by side with different profiles.
 
-use eframe::egui;
+use std::path::PathBuf;
 
-fn main() -> eframe::Result<()> {
-    let options = eframe::NativeOptions {
-        viewport: egui::ViewportBuilder::default()
-            .with_title("Copse")
-            .with_inner_size([900.0, 600.0]),
-        ..Default::default()
-    };
-    eframe::run_native("Copse", options, Box::new(|_cc| Ok(Box::new(Placeholder))))
+use clap::Parser;
+use copse_app::app::CopseApp;
+use copse_app::backend::{Backend, NetOptions};
+
+/// Copse: your community of practice, on your own device, shared peer to peer.
+#[derive(Debug, Parser)]
+#[command(name = "copse", version)]
+struct Args {
+    /// Profile directory (default: $COPSE_HOME, else the platform data dir).
+    #[arg(long, value_name = "DIR")]
+    data_dir: Option<PathBuf>,
+    /// Address to listen on (repeatable; default: every interface, random ports).
+    #[arg(long = "listen")]
+    listen: Vec<String>,
+    /// Do not look for members on the local network.
+    #[arg(long)]
+    no_mdns: bool,
 }
 
-struct Placeholder;
-
-impl eframe::App for Placeholder {
-    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
-        egui::CentralPanel::default().show(ui, |ui| {
-            ui.heading("Copse");
-            ui.label("Use copse-node from a terminal for now; see README.md.");
-        });
+fn main() -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("COPSE_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn,automerge=off")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let args = Args::parse();
+    let dir = copse_store::resolve_profile_path(args.data_dir.as_deref())?;
+    let mut net = NetOptions::default();
+    if !args.listen.is_empty() {
+        net.listen = args.listen;
     }
+    net.mdns = !args.no_mdns;
+    let title = format!("Copse — {}", dir.display());
+    let options = eframe::NativeOptions {
+        viewport: egui::ViewportBuilder::default()
+            .with_title(title)
+            .with_inner_size([1180.0, 780.0]),
+        ..Default::default()
+    };
+    eframe::run_native(
+        "Copse",
+        options,
+        Box::new(move |cc| {
+            copse_app::ui::apply_theme(&cc.egui_ctx);
+            let ctx = cc.egui_ctx.clone();
+            let backend = Backend::start(dir, net, move || ctx.request_repaint())?;
+            Ok(Box::new(CopseApp::new(backend)))
+        }),
+    )
+    .map_err(|e| anyhow::anyhow!("{e}"))
 }

@@ -154,10 +154,8 @@ impl Device {
         let cache = self.cache_on_execute;
         let open = self.community(id)?;
         let applied = open.execute(&me, now, &mut rng, cmd)?;
-        if cache {
-            if let Err(e) = open.write_cached_view() {
-                tracing::warn!(error = %e, "could not refresh the cached view");
-            }
+        if cache && let Err(e) = open.write_cached_view() {
+            tracing::warn!(error = %e, "could not refresh the cached view");
         }
         Ok(applied)
     }

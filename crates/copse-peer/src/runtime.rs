@@ -818,7 +818,7 @@ impl Runtime {
         }
         // The cached first screen only has to be roughly current: refresh it every minute
         // (and at shutdown); building it costs a few milliseconds on a large community.
-        if self.ticks % 120 == 0 {
+        if self.ticks.is_multiple_of(120) {
             self.flush_caches();
         }
     }

@@ -413,13 +413,13 @@ async fn twenty_peers() -> String {
     for i in 0..N {
         peers.push(start(i, Some(&bytes)).await);
     }
-    // Each peer talks to 3 neighbours in a ring with chords; everyone else is blocked.
+    // Each peer talks to 4 neighbours in a ring with chords; everyone else is blocked.
     let neighbours =
         |i: usize| -> Vec<usize> { vec![(i + 1) % 20, (i + 19) % 20, (i + 5) % 20, (i + 15) % 20] };
-    for i in 0..N as usize {
+    for (i, peer) in peers.iter().enumerate() {
         for j in 0..N as usize {
             if i != j && !neighbours(i).contains(&j) {
-                peers[i].handle.block(member(j as u8)).await.unwrap();
+                peer.handle.block(member(j as u8)).await.unwrap();
             }
         }
     }

@@ -76,7 +76,7 @@ fn digest_of(doc: &Automerge, metas: Vec<(CommitMeta, Timestamp)>, limit: usize)
             notable.push((m, at));
         }
     }
-    notable.sort_by(|a, b| b.1.cmp(&a.1));
+    notable.sort_by_key(|n| std::cmp::Reverse(n.1));
     d.notable = notable
         .into_iter()
         .take(limit)

@@ -1,0 +1,14 @@
+//! The Copse desktop app (binary `copse`).
+//!
+//! ```text
+//!  egui frame ──▶ ui::show(&mut AppState) ──▶ state.outbox: UiAction ──▶ Backend (tokio)
+//!       ▲                                                                   │ copse-peer
+//!       └── AppState::apply(AppEvent) ◀── replies, PeerEvents ◀─────────────┘ (+ repaint)
+//! ```
+//! The UI thread never awaits: it renders plain data, queues work and drains results.
+//! Views reload only when a change touches them (`state::loads`), never per frame.
+
+pub mod app;
+pub mod backend;
+pub mod state;
+pub mod ui;

@@ -1,0 +1,126 @@
+//! The data of one community, as loaded for its screens.
+
+use std::collections::HashMap;
+
+use copse_core::record::{Profile, ThreadKind};
+use copse_core::view::activity::Digest;
+use copse_core::view::articles::{ArticleSummary, Revision};
+use copse_core::view::events::EventView;
+use copse_core::view::members::MemberEntry;
+use copse_core::view::resources::ResourceEntry;
+use copse_core::view::tasks::TaskBoard;
+use copse_core::view::threads::{ThreadSummary, ThreadView};
+use copse_core::{ArticleId, EventId, MemberId, PostId, ThreadId};
+use copse_peer::LocalState;
+
+use super::drafts::{EventDraft, ResourceDraft, TaskDraft, ThreadDraft};
+use super::editor::TextEditor;
+
+/// A thread list (discussions or questions).
+#[derive(Debug, Clone, Default)]
+pub struct ThreadListView {
+    /// Loaded threads, newest first (pages appended).
+    pub threads: Vec<ThreadSummary>,
+    /// More to load after the last one.
+    pub more: bool,
+    /// Pages loaded.
+    pub pages: usize,
+    /// Tag filter.
+    pub tag: String,
+    /// The tag filter the loaded threads match.
+    pub loaded_tag: String,
+    /// "New thread" form.
+    pub draft: ThreadDraft,
+    /// Showing the form.
+    pub composing: bool,
+}
+
+/// Everything loaded for one community.
+#[derive(Debug, Default)]
+pub struct CommunityView {
+    /// Profile.
+    pub profile: Option<Profile>,
+    /// What's new since last seen.
+    pub whats_new: Option<Digest>,
+    /// Thread lists by kind.
+    pub lists: HashMap<ThreadKind, ThreadListView>,
+    /// The open thread's id.
+    pub thread_id: Option<ThreadId>,
+    /// The open thread, once loaded.
+    pub thread: Option<ThreadView>,
+    /// Reply being written in the open thread.
+    pub reply: String,
+    /// A post being edited (id, text).
+    pub editing_post: Option<(PostId, String)>,
+    /// Read markers.
+    pub read: LocalState,
+    /// Articles.
+    pub articles: Vec<ArticleSummary>,
+    /// Article tag filter.
+    pub article_tag: String,
+    /// The open article's editor.
+    pub article: Option<TextEditor<ArticleId>>,
+    /// Its revisions, when the history is open.
+    pub history: Option<Vec<Revision>>,
+    /// A revision's text being viewed (change, text).
+    pub revision: Option<(String, String)>,
+    /// New article form (title, body, tags).
+    pub new_article: Option<(String, String, String)>,
+    /// Upcoming events.
+    pub upcoming: Vec<EventView>,
+    /// Past events.
+    pub past: Vec<EventView>,
+    /// The open event's notes editor.
+    pub notes: Option<TextEditor<EventId>>,
+    /// New event form.
+    pub event_draft: Option<EventDraft>,
+    /// Task board.
+    pub tasks: TaskBoard,
+    /// New task form.
+    pub task_draft: TaskDraft,
+    /// Members.
+    pub members: Vec<MemberEntry>,
+    /// Directory filters (skill, organisation).
+    pub member_filter: (String, String),
+    /// The member whose contributions are shown.
+    pub member_open: Option<(MemberId, Option<Digest>)>,
+    /// Resources.
+    pub resources: Vec<ResourceEntry>,
+    /// New resource form.
+    pub resource_draft: ResourceDraft,
+    /// The last invite ticket made here.
+    pub ticket: Option<String>,
+    /// Invite options (uses, days).
+    pub invite_uses: u64,
+    /// Export path field.
+    pub export_path: String,
+    /// Import path field.
+    pub import_path: String,
+    /// Editing the norms (coordinators).
+    pub norms_draft: Option<String>,
+    /// New objective text (coordinators).
+    pub objective_draft: String,
+}
+
+impl CommunityView {
+    /// The list for `kind`.
+    pub fn list(&self, kind: ThreadKind) -> Option<&ThreadListView> {
+        self.lists.get(&kind)
+    }
+
+    /// The list for `kind`, created on first use.
+    pub fn list_mut(&mut self, kind: ThreadKind) -> &mut ThreadListView {
+        self.lists.entry(kind).or_default()
+    }
+
+    /// Unread posts in a thread (all of them if never opened).
+    pub fn unread(&self, t: &ThreadSummary) -> usize {
+        let seen = self.read.read.get(&t.id).copied().unwrap_or(0);
+        (t.replies + 1).saturating_sub(seen)
+    }
+
+    /// Whether the open thread is `id`.
+    pub fn is_open(&self, id: &ThreadId) -> bool {
+        self.thread_id.as_ref() == Some(id)
+    }
+}

@@ -1,0 +1,304 @@
+//! Which data each visible screen needs, and the request that loads it.
+
+use copse_core::record::ThreadKind;
+use copse_core::{ArticleId, CommunityId, EventId, MemberId, ThreadId};
+use copse_peer::Request;
+
+use super::{AppState, Screen, Tab};
+
+/// Threads per page.
+pub(crate) const PAGE: usize = 50;
+
+/// Something the UI shows that is loaded from the runtime.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum View {
+    /// Communities on this device.
+    Communities,
+    /// Network status.
+    Status,
+    /// A community's profile.
+    Profile(CommunityId),
+    /// Members.
+    Members(CommunityId),
+    /// Read markers.
+    ReadState(CommunityId),
+    /// What's new.
+    WhatsNew(CommunityId),
+    /// A thread list.
+    Threads(CommunityId, ThreadKind),
+    /// One thread.
+    Thread(CommunityId, ThreadId),
+    /// Articles.
+    Articles(CommunityId),
+    /// One article (text and heads).
+    Article(CommunityId, ArticleId),
+    /// An article's revisions.
+    History(CommunityId, ArticleId),
+    /// Upcoming events.
+    Upcoming(CommunityId),
+    /// Past events.
+    Past(CommunityId),
+    /// One event (for its notes).
+    Event(CommunityId, EventId),
+    /// The task board.
+    Tasks(CommunityId),
+    /// A member's contributions.
+    Contributions(CommunityId, MemberId),
+    /// Resources.
+    Resources(CommunityId),
+}
+
+impl View {
+    /// The community it belongs to.
+    pub fn community(&self) -> Option<&CommunityId> {
+        match self {
+            View::Communities | View::Status => None,
+            View::Profile(c)
+            | View::Members(c)
+            | View::ReadState(c)
+            | View::WhatsNew(c)
+            | View::Threads(c, _)
+            | View::Thread(c, _)
+            | View::Articles(c)
+            | View::Article(c, _)
+            | View::History(c, _)
+            | View::Upcoming(c)
+            | View::Past(c)
+            | View::Event(c, _)
+            | View::Tasks(c)
+            | View::Contributions(c, _)
+            | View::Resources(c) => Some(c),
+        }
+    }
+
+    /// The request that loads it, given the state (page counts, filters).
+    pub fn request(&self, state: &AppState) -> Request {
+        let community = |c: &CommunityId| c.clone();
+        match self {
+            View::Communities => Request::ListCommunities,
+            View::Status => Request::Status,
+            View::Profile(c) => Request::Profile {
+                community: community(c),
+            },
+            View::Members(c) => Request::Members {
+                community: community(c),
+                skill: None,
+                organisation: None,
+            },
+            View::ReadState(c) => Request::ReadState {
+                community: community(c),
+            },
+            View::WhatsNew(c) => Request::WhatsNew {
+                community: community(c),
+            },
+            View::Threads(c, kind) => {
+                let list = state.views.get(c).and_then(|v| v.list(*kind));
+                let tag = list
+                    .map(|l| l.tag.trim().to_lowercase())
+                    .filter(|t| !t.is_empty());
+                let pages = list.map_or(1, |l| l.pages.max(1));
+                Request::Threads {
+                    community: community(c),
+                    kind: Some(*kind),
+                    tag,
+                    after: None,
+                    limit: PAGE * pages,
+                }
+            }
+            View::Thread(c, t) => Request::Thread {
+                community: community(c),
+                thread: t.clone(),
+            },
+            View::Articles(c) => Request::Articles {
+                community: community(c),
+                tag: None,
+            },
+            View::Article(c, a) => Request::Article {
+                community: community(c),
+                article: a.clone(),
+                at: None,
+            },
+            View::History(c, a) => Request::ArticleHistory {
+                community: community(c),
+                article: a.clone(),
+            },
+            View::Upcoming(c) => Request::Events {
+                community: community(c),
+                past: false,
+            },
+            View::Past(c) => Request::Events {
+                community: community(c),
+                past: true,
+            },
+            View::Event(c, e) => Request::Event {
+                community: community(c),
+                event: e.clone(),
+            },
+            View::Tasks(c) => Request::Tasks {
+                community: community(c),
+            },
+            View::Contributions(c, m) => Request::Contributions {
+                community: community(c),
+                member: m.clone(),
+            },
+            View::Resources(c) => Request::Resources {
+                community: community(c),
+                tag: None,
+            },
+        }
+    }
+
+    /// The view a request loads, if it is a load.
+    pub fn of(req: &Request) -> Option<View> {
+        Some(match req {
+            Request::ListCommunities => View::Communities,
+            Request::Status => View::Status,
+            Request::Profile { community } => View::Profile(community.clone()),
+            Request::Members { community, .. } => View::Members(community.clone()),
+            Request::ReadState { community } => View::ReadState(community.clone()),
+            Request::WhatsNew { community } => View::WhatsNew(community.clone()),
+            Request::Threads {
+                community,
+                kind: Some(k),
+                ..
+            } => View::Threads(community.clone(), *k),
+            Request::Thread { community, thread } => {
+                View::Thread(community.clone(), thread.clone())
+            }
+            Request::Articles { community, .. } => View::Articles(community.clone()),
+            Request::Article {
+                community,
+                article,
+                at: None,
+            } => View::Article(community.clone(), article.clone()),
+            Request::ArticleHistory { community, article } => {
+                View::History(community.clone(), article.clone())
+            }
+            Request::Events {
+                community,
+                past: false,
+            } => View::Upcoming(community.clone()),
+            Request::Events {
+                community,
+                past: true,
+            } => View::Past(community.clone()),
+            Request::Event { community, event } => View::Event(community.clone(), event.clone()),
+            Request::Tasks { community } => View::Tasks(community.clone()),
+            Request::Contributions { community, member } => {
+                View::Contributions(community.clone(), member.clone())
+            }
+            Request::Resources { community, .. } => View::Resources(community.clone()),
+            _ => return None,
+        })
+    }
+}
+
+impl AppState {
+    /// The views the current screen shows.
+    pub fn visible_views(&self) -> Vec<View> {
+        if self.screen() != Screen::Main || self.me.is_none() {
+            return Vec::new();
+        }
+        let mut out = vec![View::Communities];
+        out.push(View::Status);
+        let Some(c) = self.selected.clone() else {
+            return out;
+        };
+        out.extend([
+            View::Profile(c.clone()),
+            View::Members(c.clone()),
+            View::ReadState(c.clone()),
+        ]);
+        let v = self.views.get(&c);
+        match self.tab() {
+            Tab::Overview => out.extend([View::WhatsNew(c.clone()), View::Upcoming(c.clone())]),
+            Tab::Discussions | Tab::Questions => {
+                let kind = if self.tab() == Tab::Questions {
+                    ThreadKind::Question
+                } else {
+                    ThreadKind::Discussion
+                };
+                out.push(View::Threads(c.clone(), kind));
+                if let Some(t) = v.and_then(|v| v.thread_id.as_ref()) {
+                    out.push(View::Thread(c.clone(), t.clone()));
+                }
+            }
+            Tab::Knowledge => {
+                out.push(View::Articles(c.clone()));
+                if let Some(e) = v.and_then(|v| v.article.as_ref()) {
+                    out.push(View::Article(c.clone(), e.id.clone()));
+                    if v.is_some_and(|v| v.history.is_some()) {
+                        out.push(View::History(c.clone(), e.id.clone()));
+                    }
+                }
+            }
+            Tab::Events => {
+                out.extend([View::Upcoming(c.clone()), View::Past(c.clone())]);
+                if let Some(n) = v.and_then(|v| v.notes.as_ref()) {
+                    out.push(View::Event(c.clone(), n.id.clone()));
+                }
+            }
+            Tab::Tasks => out.push(View::Tasks(c.clone())),
+            Tab::Members => {
+                if let Some((m, _)) = v.and_then(|v| v.member_open.as_ref()) {
+                    out.push(View::Contributions(c.clone(), m.clone()));
+                }
+            }
+            Tab::Resources => out.push(View::Resources(c.clone())),
+            Tab::Peers => {}
+        }
+        out
+    }
+
+    /// Requests for visible views that were never loaded or went stale, and for pending
+    /// editor changes. Call once per frame; marks what it returns as in flight.
+    pub fn wanted_loads(&mut self) -> Vec<Request> {
+        let mut out = Vec::new();
+        for view in self.visible_views() {
+            if self.in_flight.contains(&view) {
+                continue;
+            }
+            if self.loaded.contains(&view) && !self.dirty.contains(&view) {
+                continue;
+            }
+            self.dirty.remove(&view);
+            out.push(view.request(self));
+            self.in_flight.insert(view);
+        }
+        // Collaborative editors send their typing as soon as nothing is in flight.
+        if let Some(c) = self.selected.clone()
+            && let Some(v) = self.views.get_mut(&c)
+        {
+            if let Some(e) = v.article.as_mut()
+                && let Some((body, base)) = e.take_edit()
+            {
+                out.push(Request::Execute {
+                    community: c.clone(),
+                    command: copse_core::Command::EditArticle {
+                        article: e.id.clone(),
+                        body,
+                        base: Some(base),
+                    },
+                });
+            }
+            if let Some(e) = v.notes.as_mut()
+                && let Some((notes, base)) = e.take_edit()
+            {
+                out.push(Request::Execute {
+                    community: c.clone(),
+                    command: copse_core::Command::EditEventNotes {
+                        event: e.id.clone(),
+                        notes,
+                        base: Some(base),
+                    },
+                });
+            }
+        }
+        out
+    }
+
+    /// Marks views stale so they reload when visible.
+    pub fn invalidate(&mut self, views: impl IntoIterator<Item = View>) {
+        self.dirty.extend(views);
+    }
+}

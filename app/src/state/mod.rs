@@ -1,0 +1,283 @@
+//! [`AppState`]: everything the window shows, as plain data. The UI renders it and pushes
+//! [`UiAction`]s into `outbox`; replies and peer events come back through
+//! [`AppState::apply`]; [`AppState::wanted_loads`] says which visible views need data.
+//! Nothing here does I/O, so all of it is tested without a window.
+
+mod apply;
+mod community_view;
+mod drafts;
+mod editor;
+mod loads;
+
+use copse_core::record::MemberDetails;
+use copse_core::{CommunityId, MemberId};
+use copse_peer::{Request, Status};
+use serde_json::Value;
+
+pub use community_view::{CommunityView, ThreadListView};
+pub use drafts::{
+    EventDraft, NewCommunityDraft, ResourceDraft, TaskDraft, ThreadDraft, WelcomeDraft,
+    split_list as drafts_split_list,
+};
+pub use editor::TextEditor;
+pub use loads::View;
+
+/// What the UI asks the backend to do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum UiAction {
+    /// Create this device's identity with these details, then start the peer.
+    Init(MemberDetails),
+    /// Run a request on the peer runtime; its reply comes back as [`AppEvent::Reply`].
+    Request(Request),
+}
+
+/// What the backend tells the state.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AppEvent {
+    /// No identity yet: show the welcome screen.
+    NeedsIdentity,
+    /// First screens from the profile's caches, before the communities have loaded.
+    Cached(Vec<copse_core::view::cached::CachedView>),
+    /// The peer runtime runs as this member.
+    Ready {
+        /// Member id.
+        member: MemberId,
+        /// Our details.
+        details: MemberDetails,
+    },
+    /// A request finished.
+    Reply {
+        /// What was asked.
+        request: Request,
+        /// The JSON reply or the error in plain words.
+        result: Result<Value, String>,
+    },
+    /// Something happened on the network or in a community.
+    Peer(copse_peer::PeerEvent),
+    /// The backend failed (e.g. the profile is in use).
+    Fatal(String),
+}
+
+/// The top-level screens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Screen {
+    /// Starting up.
+    Loading,
+    /// First run: who are you?
+    Welcome,
+    /// The main window.
+    Main,
+    /// Cannot continue (message in `fatal`).
+    Fatal,
+}
+
+/// Tabs of a community.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Tab {
+    /// Domain, objectives, norms, what's new.
+    Overview,
+    /// Discussions.
+    Discussions,
+    /// Questions.
+    Questions,
+    /// Knowledge articles.
+    Knowledge,
+    /// Meetups.
+    Events,
+    /// Task board.
+    Tasks,
+    /// Member directory.
+    Members,
+    /// Shared links.
+    Resources,
+    /// Peers, sync, invitations, files.
+    Peers,
+}
+
+impl Tab {
+    /// Every tab, in order.
+    pub const ALL: [Tab; 9] = [
+        Tab::Overview,
+        Tab::Discussions,
+        Tab::Questions,
+        Tab::Knowledge,
+        Tab::Events,
+        Tab::Tasks,
+        Tab::Members,
+        Tab::Resources,
+        Tab::Peers,
+    ];
+
+    /// Its label.
+    pub fn label(self) -> &'static str {
+        match self {
+            Tab::Overview => "Overview",
+            Tab::Discussions => "Discussions",
+            Tab::Questions => "Questions",
+            Tab::Knowledge => "Knowledge",
+            Tab::Events => "Events",
+            Tab::Tasks => "Tasks",
+            Tab::Members => "Members",
+            Tab::Resources => "Resources",
+            Tab::Peers => "Peers",
+        }
+    }
+}
+
+/// A message for the user.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Notice {
+    /// The text, in plain words.
+    pub text: String,
+    /// An error (red) or information.
+    pub error: bool,
+}
+
+/// A community in the left rail.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RailEntry {
+    /// Id.
+    pub id: CommunityId,
+    /// Name.
+    pub name: String,
+    /// Unseen activity.
+    pub new_activity: bool,
+}
+
+/// The whole window's state.
+#[derive(Debug, Default)]
+pub struct AppState {
+    /// Which screen.
+    pub screen: Option<Screen>,
+    /// Why we cannot continue.
+    pub fatal: Option<String>,
+    /// Us, once ready.
+    pub me: Option<(MemberId, MemberDetails)>,
+    /// First-run form.
+    pub welcome: WelcomeDraft,
+    /// Communities on this device.
+    pub rail: Vec<RailEntry>,
+    /// The open community.
+    pub selected: Option<CommunityId>,
+    /// The open tab.
+    pub tab: Option<Tab>,
+    /// Per community data.
+    pub views: std::collections::HashMap<CommunityId, CommunityView>,
+    /// Network status.
+    pub status: Option<Status>,
+    /// "Create a community" form (also on first run).
+    pub new_community: NewCommunityDraft,
+    /// "Join with an invite" ticket text.
+    pub join_ticket: String,
+    /// A join in progress.
+    pub joining: bool,
+    /// Showing the create/join page instead of a community.
+    pub adding: bool,
+    /// Messages.
+    pub notices: Vec<Notice>,
+    /// Actions for the backend, drained every frame.
+    pub outbox: Vec<UiAction>,
+    /// Loads in flight (to avoid asking twice).
+    pub(crate) in_flight: std::collections::HashSet<View>,
+    /// Views whose data is stale.
+    pub(crate) dirty: std::collections::HashSet<View>,
+    /// Views loaded at least once.
+    pub(crate) loaded: std::collections::HashSet<View>,
+}
+
+impl AppState {
+    /// A fresh state, waiting for the backend.
+    pub fn new() -> Self {
+        Self {
+            screen: Some(Screen::Loading),
+            ..Self::default()
+        }
+    }
+
+    /// The current screen.
+    pub fn screen(&self) -> Screen {
+        self.screen.unwrap_or(Screen::Loading)
+    }
+
+    /// The open tab.
+    pub fn tab(&self) -> Tab {
+        self.tab.unwrap_or(Tab::Overview)
+    }
+
+    /// Sends a request to the runtime.
+    pub fn request(&mut self, req: Request) {
+        self.outbox.push(UiAction::Request(req));
+    }
+
+    /// Runs a command in the open community.
+    pub fn command(&mut self, cmd: copse_core::Command) {
+        if let Some(c) = self.selected.clone() {
+            self.request(Request::Execute {
+                community: c,
+                command: cmd,
+            });
+        }
+    }
+
+    /// Shows a message.
+    pub fn notify(&mut self, text: impl Into<String>, error: bool) {
+        self.notices.push(Notice {
+            text: text.into(),
+            error,
+        });
+        if self.notices.len() > 5 {
+            self.notices.remove(0);
+        }
+    }
+
+    /// The open community's view (created on first use).
+    pub fn view_mut(&mut self) -> Option<&mut CommunityView> {
+        let id = self.selected.clone()?;
+        Some(self.views.entry(id).or_default())
+    }
+
+    /// The open community's view.
+    pub fn view(&self) -> Option<&CommunityView> {
+        self.views.get(self.selected.as_ref()?)
+    }
+
+    /// Opens a community (and its overview).
+    pub fn select(&mut self, id: CommunityId) {
+        self.adding = false;
+        self.selected = Some(id.clone());
+        self.views.entry(id).or_default();
+        self.tab = Some(Tab::Overview);
+    }
+
+    /// Opens a tab of the selected community (closing an open thread).
+    pub fn select_tab(&mut self, tab: Tab) {
+        if self.tab() != tab {
+            self.close_thread();
+        }
+        self.tab = Some(tab);
+    }
+
+    /// Whether we coordinate the open community.
+    pub fn is_coordinator(&self) -> bool {
+        let (Some((me, _)), Some(v)) = (&self.me, self.view()) else {
+            return false;
+        };
+        v.members
+            .iter()
+            .any(|m| &m.id == me && m.member.role == copse_core::record::Role::Coordinator)
+    }
+
+    /// A member's display name in the open community (their id if unknown).
+    pub fn name_of(&self, id: &MemberId) -> String {
+        self.view()
+            .and_then(|v| v.members.iter().find(|m| &m.id == id))
+            .map(|m| m.member.name.clone())
+            .unwrap_or_else(|| short_id(id.as_str()))
+    }
+}
+
+/// The last characters of an id, for display.
+pub fn short_id(id: &str) -> String {
+    let n = id.len();
+    format!("…{}", &id[n.saturating_sub(6)..])
+}

@@ -1,0 +1,209 @@
+//! Events: upcoming and past meetups, planning one, RSVP, attendance, shared notes.
+
+use copse_core::record::Rsvp;
+use copse_core::view::events::EventView;
+use copse_core::{Command, Timestamp};
+use egui::{RichText, Ui};
+
+use super::style;
+use crate::state::{AppState, EventDraft};
+
+pub(super) fn show(ui: &mut Ui, state: &mut AppState) {
+    let Some(c) = state.selected.clone() else {
+        return;
+    };
+    if state.view().is_some_and(|v| v.notes.is_some()) {
+        notes(ui, state);
+        return;
+    }
+    let Some(v) = state.view_mut() else { return };
+    if ui.button("Plan a meetup").clicked() && v.event_draft.is_none() {
+        v.event_draft = Some(EventDraft::default());
+    }
+    let mut cmd = None;
+    let mut cancel = false;
+    if let Some(d) = v.event_draft.as_mut() {
+        egui::Frame::group(ui.style()).show(ui, |ui| {
+            style::field(ui, "Title", &mut d.title);
+            style::field(ui, "Starts (UTC)", &mut d.starts);
+            style::field(ui, "Ends (UTC)", &mut d.ends);
+            style::muted(
+                ui,
+                "Dates as 2026-12-03 18:00; the end defaults to two hours after the start.",
+            );
+            style::field(ui, "Place", &mut d.place);
+            style::area(ui, "What it is about", &mut d.description, 3);
+            let starts = Timestamp::parse_utc(&d.starts);
+            let ends = if d.ends.trim().is_empty() {
+                starts.map(|s| s.plus_millis(2 * 3_600_000))
+            } else {
+                Timestamp::parse_utc(&d.ends)
+            };
+            ui.horizontal(|ui| {
+                let ok = !d.title.trim().is_empty() && starts.is_some() && ends.is_some();
+                if ui.add_enabled(ok, style::primary("Create event")).clicked()
+                    && let (Some(s), Some(e)) = (starts, ends)
+                {
+                    cmd = Some(Command::CreateEvent {
+                        title: d.title.trim().to_owned(),
+                        description: d.description.clone(),
+                        starts_at: s,
+                        ends_at: e,
+                        place: d.place.clone(),
+                    });
+                }
+                if ui.button("Cancel").clicked() {
+                    cancel = true;
+                }
+            });
+            if !d.starts.is_empty() && starts.is_none() {
+                ui.label(
+                    RichText::new("The start is not a date like 2026-12-03 18:00")
+                        .color(style::ERROR),
+                );
+            }
+        });
+    }
+    if cancel {
+        v.event_draft = None;
+    }
+    let (upcoming, past) = (v.upcoming.clone(), v.past.clone());
+    if let Some(cmd) = cmd {
+        state.command(cmd);
+    }
+    style::section(ui, "Upcoming");
+    if upcoming.is_empty() {
+        ui.label("Nothing planned yet.");
+    }
+    for e in &upcoming {
+        event_card(ui, state, &c, e, false);
+    }
+    style::section(ui, "Past");
+    if past.is_empty() {
+        ui.label("No past events.");
+    }
+    for e in past.iter().take(20) {
+        event_card(ui, state, &c, e, true);
+    }
+}
+
+fn event_card(
+    ui: &mut Ui,
+    state: &mut AppState,
+    c: &copse_core::CommunityId,
+    e: &EventView,
+    past: bool,
+) {
+    let me = state.me.as_ref().map(|(m, _)| m.clone());
+    let coordinator = state.is_coordinator();
+    let mut cmd = None;
+    let mut open_notes = false;
+    egui::Frame::group(ui.style()).show(ui, |ui| {
+        ui.set_width(ui.available_width());
+        ui.horizontal(|ui| {
+            ui.label(RichText::new(&e.title).strong().size(15.5));
+            style::muted(
+                ui,
+                format!(
+                    "{} UTC · {} · {}",
+                    e.starts_at.to_utc_string(),
+                    e.place,
+                    style::when(e.starts_at)
+                ),
+            );
+        });
+        if !e.description.is_empty() {
+            ui.label(&e.description);
+        }
+        let mine = me.as_ref().and_then(|m| e.rsvp.get(m)).copied();
+        ui.horizontal(|ui| {
+            ui.label(format!("{} going", e.going()));
+            if !past {
+                for (answer, label) in [
+                    (Rsvp::Yes, "Going"),
+                    (Rsvp::Maybe, "Maybe"),
+                    (Rsvp::No, "Not going"),
+                ] {
+                    if ui.selectable_label(mine == Some(answer), label).clicked()
+                        && mine != Some(answer)
+                    {
+                        cmd = Some(Command::Rsvp {
+                            event: e.id.clone(),
+                            answer,
+                        });
+                    }
+                }
+            }
+            if ui.button("Notes").clicked() {
+                open_notes = true;
+            }
+        });
+        let started = e.starts_at <= copse_peer::now();
+        let organiser = me.as_ref() == Some(&e.created_by);
+        if started && (coordinator || organiser) {
+            ui.horizontal_wrapped(|ui| {
+                ui.label("Attendance:");
+                let members: Vec<_> = state.view().map(|v| v.members.clone()).unwrap_or_default();
+                for m in &members {
+                    let was = e.attended.contains(&m.id);
+                    let mut now = was;
+                    ui.checkbox(&mut now, &m.member.name);
+                    if now != was {
+                        cmd = Some(Command::RecordAttendance {
+                            event: e.id.clone(),
+                            member: m.id.clone(),
+                            present: now,
+                        });
+                    }
+                }
+            });
+        } else if started && let Some(m) = &me {
+            let was = e.attended.contains(m);
+            let mut now = was;
+            ui.checkbox(&mut now, "I was there");
+            if now != was {
+                cmd = Some(Command::RecordAttendance {
+                    event: e.id.clone(),
+                    member: m.clone(),
+                    present: now,
+                });
+            }
+        }
+    });
+    if let Some(cmd) = cmd {
+        state.command(cmd);
+    }
+    if open_notes {
+        state.open_notes(c.clone(), e);
+    }
+}
+
+fn notes(ui: &mut Ui, state: &mut AppState) {
+    let Some(v) = state.view_mut() else { return };
+    let Some(e) = v.notes.as_mut() else { return };
+    let mut close = false;
+    ui.horizontal(|ui| {
+        if ui.button("← All events").clicked() {
+            close = true;
+        }
+        style::muted(
+            ui,
+            if e.in_flight.is_some() || e.has_unsent() {
+                "saving…"
+            } else {
+                "saved · shared with everyone"
+            },
+        );
+    });
+    ui.label(RichText::new(format!("Notes: {}", e.title)).heading());
+    let l = ui.label("Shared notes");
+    ui.add(
+        egui::TextEdit::multiline(&mut e.buffer)
+            .desired_rows(16)
+            .desired_width(f32::INFINITY),
+    )
+    .labelled_by(l.id);
+    if close {
+        v.notes = None;
+    }
+}

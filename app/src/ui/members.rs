@@ -1,0 +1,89 @@
+//! The member directory: who is here, who can help with what, and what each has done.
+
+use copse_core::view::members::MemberFilter;
+use egui::{RichText, Ui};
+
+use super::style;
+use crate::state::AppState;
+
+pub(super) fn show(ui: &mut Ui, state: &mut AppState) {
+    let Some(v) = state.view_mut() else { return };
+    ui.horizontal(|ui| {
+        let l = ui.label("Who can help with");
+        ui.add(
+            egui::TextEdit::singleline(&mut v.member_filter.0)
+                .hint_text("a skill")
+                .desired_width(160.0),
+        )
+        .labelled_by(l.id);
+        let l = ui.label("Organisation");
+        ui.add(egui::TextEdit::singleline(&mut v.member_filter.1).desired_width(160.0))
+            .labelled_by(l.id);
+    });
+    let filter = MemberFilter {
+        skill: Some(v.member_filter.0.trim().to_owned()).filter(|s| !s.is_empty()),
+        organisation: Some(v.member_filter.1.trim().to_owned()).filter(|s| !s.is_empty()),
+        include_removed: false,
+    };
+    let shown: Vec<_> = v
+        .members
+        .iter()
+        .filter(|m| filter.accepts(&m.member))
+        .cloned()
+        .collect();
+    style::muted(
+        ui,
+        format!("{} of {} members", shown.len(), v.members.len()),
+    );
+    let mut open = None;
+    for m in &shown {
+        egui::Frame::group(ui.style()).show(ui, |ui| {
+            ui.set_width(ui.available_width());
+            ui.horizontal(|ui| {
+                if ui.link(RichText::new(&m.member.name).strong().size(15.5)).clicked() {
+                    open = Some(m.id.clone());
+                }
+                if m.member.role == copse_core::record::Role::Coordinator {
+                    ui.label(RichText::new("coordinator").small().color(style::ACCENT));
+                }
+            });
+            let org: Vec<&str> = [m.member.organisation.as_str(), m.member.department.as_str()].into_iter().filter(|s| !s.is_empty()).collect();
+            if !org.is_empty() {
+                ui.label(org.join(" · "));
+            }
+            ui.horizontal_wrapped(|ui| style::tags(ui, &m.member.skills));
+            if !m.member.bio.is_empty() {
+                style::muted(ui, m.member.bio.clone());
+            }
+            if let Some((id, digest)) = &v.member_open
+                && id == &m.id {
+                    match digest {
+                        None => {
+                            ui.spinner();
+                        }
+                        Some(d) => {
+                            ui.label(format!(
+                                "Contributions: {} threads, {} replies, {} answers accepted, {} articles, {} article edits, {} events",
+                                d.count("start_thread"),
+                                d.count("reply"),
+                                d.count("accept_answer"),
+                                d.count("create_article") + d.count("promote_to_article"),
+                                d.count("edit_article") + d.count("splice_article"),
+                                d.count("create_event")
+                            ));
+                            for h in &d.notable {
+                                style::muted(ui, format!("{} {} · {}", h.cmd.replace('_', " "), h.title.clone().unwrap_or_default(), style::when(h.at)));
+                            }
+                        }
+                    }
+                }
+        });
+    }
+    if let Some(id) = open {
+        v.member_open = if v.member_open.as_ref().is_some_and(|(m, _)| m == &id) {
+            None
+        } else {
+            Some((id, None))
+        };
+    }
+}

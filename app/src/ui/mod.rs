@@ -1,0 +1,98 @@
+//! The window: a left rail of communities, tabs per community, one module per screen.
+//! Every function renders `&mut AppState` and records what the member did in its outbox.
+
+mod add_community;
+mod events;
+mod knowledge;
+mod members;
+mod notices;
+mod overview;
+mod peers;
+mod qr;
+mod rail;
+mod resources;
+mod style;
+mod tasks;
+mod thread;
+mod threads;
+mod welcome;
+
+use egui::{RichText, Ui};
+
+use crate::state::{AppState, Screen, Tab};
+
+pub use style::apply_theme;
+
+/// Draws the whole window.
+pub fn show(ui: &mut Ui, state: &mut AppState) {
+    match state.screen() {
+        Screen::Loading => {
+            egui::CentralPanel::default().show(ui, |ui| {
+                ui.centered_and_justified(|ui| ui.label("Opening Copse…"));
+            });
+        }
+        Screen::Fatal => {
+            egui::CentralPanel::default().show(ui, |ui| {
+                ui.heading("Copse cannot start");
+                ui.label(state.fatal.clone().unwrap_or_default());
+                ui.label("Close other Copse windows using this profile, or start with --data-dir to use another one.");
+            });
+        }
+        Screen::Welcome => {
+            notices::show(ui, state);
+            egui::CentralPanel::default().show(ui, |ui| welcome::show(ui, state));
+        }
+        Screen::Main => {
+            egui::Panel::left("rail")
+                .resizable(false)
+                .exact_size(210.0)
+                .show(ui, |ui| rail::show(ui, state));
+            notices::show(ui, state);
+            if state.adding || state.selected.is_none() {
+                egui::CentralPanel::default().show(ui, |ui| add_community::show(ui, state));
+                return;
+            }
+            egui::Panel::top("tabs").show(ui, |ui| tabs(ui, state));
+            egui::CentralPanel::default().show(ui, |ui| {
+                egui::ScrollArea::vertical()
+                    .auto_shrink([false; 2])
+                    .show(ui, |ui| match state.tab() {
+                        Tab::Overview => overview::show(ui, state),
+                        Tab::Discussions => {
+                            threads::show(ui, state, copse_core::record::ThreadKind::Discussion)
+                        }
+                        Tab::Questions => {
+                            threads::show(ui, state, copse_core::record::ThreadKind::Question)
+                        }
+                        Tab::Knowledge => knowledge::show(ui, state),
+                        Tab::Events => events::show(ui, state),
+                        Tab::Tasks => tasks::show(ui, state),
+                        Tab::Members => members::show(ui, state),
+                        Tab::Resources => resources::show(ui, state),
+                        Tab::Peers => peers::show(ui, state),
+                    });
+            });
+        }
+    }
+}
+
+fn tabs(ui: &mut Ui, state: &mut AppState) {
+    ui.add_space(4.0);
+    let name = state
+        .view()
+        .and_then(|v| v.profile.as_ref())
+        .map(|p| p.name.clone())
+        .unwrap_or_default();
+    ui.label(RichText::new(name).heading().color(style::ACCENT));
+    ui.horizontal_wrapped(|ui| {
+        for tab in Tab::ALL {
+            if ui
+                .selectable_label(state.tab() == tab, tab.label())
+                .clicked()
+            {
+                state.select_tab(tab);
+            }
+        }
+    });
+    ui.add_space(2.0);
+}

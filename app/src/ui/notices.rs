@@ -1,0 +1,27 @@
+//! Messages for the member, newest last, each dismissable.
+
+use egui::{RichText, Ui};
+
+use super::style;
+use crate::state::AppState;
+
+pub(super) fn show(ui: &mut Ui, state: &mut AppState) {
+    if state.notices.is_empty() {
+        return;
+    }
+    egui::Panel::bottom("notices").show(ui, |ui| {
+        let mut dismiss = None;
+        for (i, n) in state.notices.iter().enumerate() {
+            ui.horizontal(|ui| {
+                let color = if n.error { style::ERROR } else { style::ACCENT };
+                ui.label(RichText::new(&n.text).color(color));
+                if ui.small_button("Dismiss").clicked() {
+                    dismiss = Some(i);
+                }
+            });
+        }
+        if let Some(i) = dismiss {
+            state.notices.remove(i);
+        }
+    });
+}

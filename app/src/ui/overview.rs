@@ -1,0 +1,176 @@
+//! Overview: what the community is about, where it is going, and what is new.
+
+use copse_core::Command;
+use copse_core::record::ObjectiveStatus;
+use copse_peer::Request;
+use egui::{RichText, Ui};
+
+use super::style;
+use crate::state::{AppState, Tab};
+
+fn happening_text(cmd: &str) -> &'static str {
+    match cmd {
+        "start_thread" => "started",
+        "reply" => "replied to",
+        "accept_answer" => "accepted an answer on",
+        "create_article" | "promote_to_article" => "wrote the article",
+        "create_event" => "planned",
+        "admit" => "welcomed",
+        _ => "changed",
+    }
+}
+
+pub(super) fn show(ui: &mut Ui, state: &mut AppState) {
+    let coordinator = state.is_coordinator();
+    let Some(c) = state.selected.clone() else {
+        return;
+    };
+    let Some(profile) = state.view().and_then(|v| v.profile.clone()) else {
+        ui.spinner();
+        return;
+    };
+    ui.label(RichText::new(&profile.domain).size(17.0));
+    style::section(ui, "Objectives");
+    let mut set_status = None;
+    for o in &profile.objectives {
+        ui.horizontal(|ui| {
+            let mark = match o.status {
+                ObjectiveStatus::Achieved => "✔",
+                ObjectiveStatus::Active => "▶",
+                ObjectiveStatus::Dropped => "✖",
+                ObjectiveStatus::Planned => "○",
+            };
+            ui.label(format!("{mark} {}", o.text));
+            if coordinator {
+                let mut status = o.status;
+                egui::ComboBox::from_id_salt(("objective", o.id.as_str()))
+                    .selected_text(status.as_str())
+                    .show_ui(ui, |ui| {
+                        for s in ObjectiveStatus::ALL {
+                            ui.selectable_value(&mut status, *s, s.as_str());
+                        }
+                    });
+                if status != o.status {
+                    set_status = Some((o.id.clone(), status));
+                }
+            } else {
+                style::muted(ui, o.status.as_str());
+            }
+        });
+    }
+    if let Some((id, status)) = set_status {
+        state.command(Command::SetObjective {
+            id,
+            text: None,
+            status: Some(status),
+        });
+    }
+    if coordinator {
+        let mut add = None;
+        if let Some(v) = state.view_mut() {
+            ui.horizontal(|ui| {
+                let l = ui.label("New objective");
+                ui.add(egui::TextEdit::singleline(&mut v.objective_draft))
+                    .labelled_by(l.id);
+                if ui.button("Add objective").clicked() && !v.objective_draft.trim().is_empty() {
+                    add = Some(v.objective_draft.trim().to_owned());
+                }
+            });
+        }
+        if let Some(text) = add {
+            state.command(Command::AddObjective { text });
+        }
+    }
+    style::section(ui, "Norms");
+    let editing = state.view().and_then(|v| v.norms_draft.clone());
+    match editing {
+        Some(mut draft) => {
+            let l = ui.label("Norms");
+            ui.add(egui::TextEdit::multiline(&mut draft).desired_width(f32::INFINITY))
+                .labelled_by(l.id);
+            let save = ui.button("Save norms").clicked();
+            if let Some(v) = state.view_mut() {
+                v.norms_draft = Some(draft.clone());
+            }
+            if save {
+                state.command(Command::UpdateProfile {
+                    name: None,
+                    domain: None,
+                    norms: Some(draft),
+                });
+            }
+        }
+        None => {
+            ui.label(if profile.norms.is_empty() {
+                "No norms written yet."
+            } else {
+                &profile.norms
+            });
+            if coordinator
+                && ui.small_button("Edit norms").clicked()
+                && let Some(v) = state.view_mut()
+            {
+                v.norms_draft = Some(profile.norms.clone());
+            }
+        }
+    }
+
+    style::section(ui, "What's new since you last looked");
+    let digest = state.view().and_then(|v| v.whats_new.clone());
+    match digest {
+        None => {
+            ui.spinner();
+        }
+        Some(d) if d.notable.is_empty() => {
+            ui.label("Nothing new. You are up to date.");
+        }
+        Some(d) => {
+            ui.label(format!(
+                "{} new threads, {} replies, {} answers accepted, {} articles, {} events",
+                d.count("start_thread"),
+                d.count("reply"),
+                d.count("accept_answer"),
+                d.count("create_article") + d.count("promote_to_article"),
+                d.count("create_event")
+            ));
+            for h in &d.notable {
+                ui.horizontal(|ui| {
+                    ui.label(RichText::new(state.name_of(&h.by)).strong());
+                    ui.label(happening_text(&h.cmd));
+                    ui.label(RichText::new(h.title.clone().unwrap_or_default()).italics());
+                    style::muted(ui, style::when(h.at));
+                });
+            }
+            if ui.button("Mark all as seen").clicked() {
+                state.request(Request::MarkSeen {
+                    community: c.clone(),
+                });
+            }
+        }
+    }
+
+    style::section(ui, "Next meetup");
+    let next = state.view().and_then(|v| v.upcoming.first().cloned());
+    match next {
+        Some(e) => {
+            ui.horizontal(|ui| {
+                ui.label(RichText::new(&e.title).strong());
+                ui.label(format!(
+                    "{} UTC at {}",
+                    e.starts_at.to_utc_string(),
+                    e.place
+                ));
+                style::muted(ui, format!("({} going)", e.going()));
+            });
+            if ui.link("See all events").clicked() {
+                state.select_tab(Tab::Events);
+            }
+        }
+        None => {
+            ui.label("No meetup planned.");
+            if ui.link("Plan one").clicked() {
+                state.select_tab(Tab::Events);
+            }
+        }
+    }
+}

@@ -1,0 +1,55 @@
+//! The left rail: communities on this device, and who you are.
+
+use egui::{RichText, Ui};
+
+use super::style;
+use crate::state::AppState;
+
+pub(super) fn show(ui: &mut Ui, state: &mut AppState) {
+    ui.add_space(8.0);
+    ui.label(
+        RichText::new("Copse")
+            .size(24.0)
+            .strong()
+            .color(style::ACCENT),
+    );
+    ui.add_space(6.0);
+    let mut pick = None;
+    for entry in &state.rail {
+        let selected = state.selected.as_ref() == Some(&entry.id) && !state.adding;
+        let text = if entry.new_activity {
+            format!("● {}", entry.name)
+        } else {
+            entry.name.clone()
+        };
+        if ui.selectable_label(selected, text).clicked() {
+            pick = Some(entry.id.clone());
+        }
+    }
+    if let Some(id) = pick {
+        if let Some(r) = state.rail.iter_mut().find(|r| r.id == id) {
+            r.new_activity = false;
+        }
+        state.select(id);
+    }
+    ui.add_space(8.0);
+    if ui.button("+ Create or join").clicked() {
+        state.adding = true;
+    }
+    ui.with_layout(egui::Layout::bottom_up(egui::Align::Min), |ui| {
+        if let Some(status) = &state.status {
+            let n = status.connected.len();
+            style::muted(
+                ui,
+                if n == 1 {
+                    "1 peer connected".to_owned()
+                } else {
+                    format!("{n} peers connected")
+                },
+            );
+        }
+        if let Some((_, d)) = &state.me {
+            ui.label(RichText::new(&d.name).strong());
+        }
+    });
+}

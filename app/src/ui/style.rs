@@ -1,0 +1,102 @@
+//! Look and small shared widgets.
+
+use egui::{Color32, RichText, Ui};
+
+/// The accent colour (a copse: young woodland green).
+pub(crate) const ACCENT: Color32 = Color32::from_rgb(46, 125, 80);
+/// Muted text.
+pub(crate) const MUTED: Color32 = Color32::from_rgb(110, 110, 110);
+/// Errors.
+pub(crate) const ERROR: Color32 = Color32::from_rgb(180, 40, 40);
+
+/// Sets the app's visuals: light, roomy, readable.
+pub fn apply_theme(ctx: &egui::Context) {
+    ctx.set_theme(egui::Theme::Light);
+    ctx.set_visuals(egui::Visuals::light());
+    let mut style = (*ctx.global_style()).clone();
+    style.spacing.item_spacing = egui::vec2(8.0, 7.0);
+    style.spacing.button_padding = egui::vec2(10.0, 5.0);
+    style.visuals.selection.bg_fill = Color32::from_rgb(204, 230, 212);
+    style.visuals.selection.stroke.color = ACCENT;
+    style.visuals.hyperlink_color = ACCENT;
+    for (text_style, size) in [
+        (egui::TextStyle::Heading, 22.0),
+        (egui::TextStyle::Body, 14.5),
+        (egui::TextStyle::Button, 14.5),
+        (egui::TextStyle::Small, 11.5),
+    ] {
+        if let Some(font) = style.text_styles.get_mut(&text_style) {
+            font.size = size;
+        }
+    }
+    ctx.set_global_style(style);
+}
+
+/// A labelled single-line field; the label names it for assistive tech (and tests).
+pub(crate) fn field(ui: &mut Ui, label: &str, value: &mut String) -> egui::Response {
+    ui.horizontal(|ui| {
+        let l = ui.add_sized([110.0, 20.0], egui::Label::new(label));
+        ui.add(egui::TextEdit::singleline(value).desired_width(320.0))
+            .labelled_by(l.id)
+    })
+    .inner
+}
+
+/// A labelled multi-line field.
+pub(crate) fn area(ui: &mut Ui, label: &str, value: &mut String, rows: usize) -> egui::Response {
+    let l = ui.label(label);
+    ui.add(
+        egui::TextEdit::multiline(value)
+            .desired_rows(rows)
+            .desired_width(f32::INFINITY),
+    )
+    .labelled_by(l.id)
+}
+
+/// A prominent button (the main action of a form).
+pub(crate) fn primary(text: &str) -> egui::Button<'static> {
+    egui::Button::new(RichText::new(text).color(Color32::WHITE).strong()).fill(ACCENT)
+}
+
+/// Tags as small green chips.
+pub(crate) fn tags(ui: &mut Ui, tags: &[String]) {
+    for t in tags {
+        ui.label(RichText::new(format!("#{t}")).small().color(ACCENT));
+    }
+}
+
+/// A section heading.
+pub(crate) fn section(ui: &mut Ui, text: &str) {
+    ui.add_space(6.0);
+    ui.label(RichText::new(text).strong().size(16.0));
+}
+
+/// "3 h ago", "in 2 d", or the date.
+pub(crate) fn when(t: copse_core::Timestamp) -> String {
+    let now = copse_peer::now().0;
+    let d = now - t.0;
+    let (abs, future) = (d.abs(), d < 0);
+    let s = if abs < 60_000 {
+        "just now".to_owned()
+    } else if abs < 3_600_000 {
+        format!("{} min", abs / 60_000)
+    } else if abs < 86_400_000 {
+        format!("{} h", abs / 3_600_000)
+    } else if abs < 14 * 86_400_000 {
+        format!("{} d", abs / 86_400_000)
+    } else {
+        return t.to_utc_string()[..10].to_owned();
+    };
+    if s == "just now" {
+        s
+    } else if future {
+        format!("in {s}")
+    } else {
+        format!("{s} ago")
+    }
+}
+
+/// Muted small text.
+pub(crate) fn muted(ui: &mut Ui, text: impl Into<String>) {
+    ui.label(RichText::new(text.into()).small().color(MUTED));
+}

@@ -1,0 +1,156 @@
+//! One thread: the question or opening post, replies, replying, editing one's own posts,
+//! accepting an answer, and promoting the thread to a knowledge article.
+
+use copse_core::Command;
+use copse_core::record::ThreadKind;
+use egui::{RichText, Ui};
+
+use super::style;
+use crate::state::AppState;
+
+pub(super) fn show(ui: &mut Ui, state: &mut AppState) {
+    if ui.button("← All threads").clicked() {
+        state.close_thread();
+        return;
+    }
+    let me = state.me.as_ref().map(|(m, _)| m.clone());
+    let coordinator = state.is_coordinator();
+    let Some(t) = state.view().and_then(|v| v.thread.clone()) else {
+        ui.spinner();
+        return;
+    };
+    let is_question = t.thread.kind == ThreadKind::Question;
+    let can_accept = is_question && (me.as_ref() == Some(&t.thread.author) || coordinator);
+    ui.label(RichText::new(&t.thread.title).heading());
+    ui.horizontal(|ui| {
+        style::muted(
+            ui,
+            format!(
+                "{} by {}",
+                if is_question {
+                    "Question"
+                } else {
+                    "Discussion"
+                },
+                state.name_of(&t.thread.author)
+            ),
+        );
+        style::tags(ui, &t.thread.tags);
+    });
+    let mut cmd = None;
+    let mut start_edit = None;
+    let editing = state.view().and_then(|v| v.editing_post.clone());
+    for (i, p) in t.thread.posts.iter().enumerate() {
+        let accepted = t.thread.accepted_post.as_ref() == Some(&p.id);
+        let frame = if accepted {
+            egui::Frame::group(ui.style()).stroke(egui::Stroke::new(2.0, style::ACCENT))
+        } else {
+            egui::Frame::group(ui.style())
+        };
+        frame.show(ui, |ui| {
+            ui.set_width(ui.available_width());
+            ui.horizontal(|ui| {
+                ui.label(RichText::new(state.name_of(&p.author)).strong());
+                style::muted(ui, style::when(p.created_at));
+                if p.edited_at.is_some() {
+                    style::muted(ui, "(edited)");
+                }
+                if accepted {
+                    ui.label(
+                        RichText::new("✔ Accepted answer")
+                            .color(style::ACCENT)
+                            .strong(),
+                    );
+                }
+            });
+            match &editing {
+                Some((id, text)) if id == &p.id => {
+                    let mut text = text.clone();
+                    let l = ui.label("Edit post");
+                    ui.add(egui::TextEdit::multiline(&mut text).desired_width(f32::INFINITY))
+                        .labelled_by(l.id);
+                    ui.horizontal(|ui| {
+                        if ui.button("Save").clicked() {
+                            cmd = Some(Command::EditPost {
+                                thread: t.id.clone(),
+                                post: p.id.clone(),
+                                body: text.clone(),
+                            });
+                        }
+                        if ui.button("Cancel").clicked() {
+                            start_edit = Some(None);
+                        }
+                    });
+                    if start_edit.is_none() {
+                        start_edit = Some(Some((p.id.clone(), text)));
+                    }
+                }
+                _ => {
+                    ui.label(&p.body);
+                }
+            }
+            ui.horizontal(|ui| {
+                if me.as_ref() == Some(&p.author)
+                    && editing.is_none()
+                    && ui.small_button("Edit").clicked()
+                {
+                    start_edit = Some(Some((p.id.clone(), p.body.clone())));
+                }
+                if can_accept && i > 0 && !accepted && ui.small_button("Accept as answer").clicked()
+                {
+                    cmd = Some(Command::AcceptAnswer {
+                        thread: t.id.clone(),
+                        post: Some(p.id.clone()),
+                    });
+                }
+            });
+        });
+    }
+    if let Some(e) = start_edit
+        && let Some(v) = state.view_mut()
+    {
+        v.editing_post = e;
+    }
+    ui.add_space(6.0);
+    let Some(v) = state.view_mut() else { return };
+    let l = ui.label(if is_question {
+        "Your answer"
+    } else {
+        "Your reply"
+    });
+    ui.add(
+        egui::TextEdit::multiline(&mut v.reply)
+            .desired_rows(3)
+            .desired_width(f32::INFINITY),
+    )
+    .labelled_by(l.id);
+    let reply = v.reply.trim().to_owned();
+    ui.horizontal(|ui| {
+        if ui
+            .add_enabled(!reply.is_empty(), style::primary("Reply"))
+            .clicked()
+        {
+            cmd = Some(Command::Reply {
+                thread: t.id.clone(),
+                body: reply.clone(),
+            });
+        }
+        let promotable = !is_question || t.thread.accepted_post.is_some();
+        if ui
+            .add_enabled(
+                promotable,
+                egui::Button::new("Promote to knowledge article"),
+            )
+            .on_disabled_hover_text("Accept an answer first")
+            .clicked()
+        {
+            cmd = Some(Command::PromoteToArticle {
+                thread: t.id.clone(),
+                title: None,
+            });
+        }
+    });
+    if let Some(cmd) = cmd {
+        state.command(cmd);
+    }
+}

@@ -1,0 +1,495 @@
+//! Every screen, driven like a member would: find widgets by role and label, click and
+//! type, then check what is shown and the exact command or request queued.
+
+#![allow(clippy::unwrap_used)]
+
+mod fixture;
+
+use copse_app::state::{AppEvent, AppState, Tab, UiAction, View};
+use copse_core::record::{MemberDetails, Rsvp, TaskStatus, ThreadKind};
+use copse_core::{Command, NewCommunity};
+use copse_peer::Request;
+use egui::accesskit::Role;
+use egui_kittest::kittest::Queryable;
+use fixture::{World, commands, harness, loaded, requests, settle, type_into};
+
+#[test]
+fn welcome_creates_the_identity() {
+    let mut state = AppState::new();
+    state.apply(AppEvent::NeedsIdentity);
+    let mut h = harness(state);
+    h.run_steps(2);
+    type_into(&mut h, "Your name", "Grace Hopper");
+    type_into(&mut h, "Organisation", "Navy");
+    type_into(&mut h, "Skills", "cobol, compilers");
+    h.run_steps(2);
+    h.get_by_role_and_label(Role::Button, "Continue").click();
+    h.run_steps(2);
+    assert_eq!(
+        h.state().outbox,
+        vec![UiAction::Init(MemberDetails {
+            name: "Grace Hopper".into(),
+            organisation: "Navy".into(),
+            department: String::new(),
+            bio: String::new(),
+            skills: vec!["cobol".into(), "compilers".into()],
+        })]
+    );
+}
+
+#[test]
+fn first_run_offers_create_and_join() {
+    let mut state = AppState::new();
+    state.apply(AppEvent::Ready {
+        member: "12D3KooWNewNewNew".parse().unwrap(),
+        details: Default::default(),
+    });
+    state.apply(AppEvent::Reply {
+        request: Request::ListCommunities,
+        result: Ok(serde_json::json!([])),
+    });
+    let mut h = harness(state);
+    h.run_steps(2);
+    type_into(&mut h, "Name", "VFX Guild");
+    type_into(&mut h, "Domain", "visual effects pipelines");
+    h.run_steps(2);
+    h.get_by_role_and_label(Role::Button, "Create community")
+        .click();
+    type_into(&mut h, "Invite ticket", "copse-invite:abc");
+    h.run_steps(2);
+    h.get_by_role_and_label(Role::Button, "Join").click();
+    h.run_steps(2);
+    let reqs = requests(h.state());
+    assert_eq!(
+        reqs[0],
+        Request::CreateCommunity {
+            spec: NewCommunity {
+                name: "VFX Guild".into(),
+                domain: "visual effects pipelines".into(),
+                objectives: vec![],
+                norms: String::new()
+            }
+        }
+    );
+    assert_eq!(
+        reqs[1],
+        Request::Join {
+            ticket: "copse-invite:abc".into(),
+            details: None
+        }
+    );
+    // A bad ticket's error is shown in plain words.
+    let mut state = h.into_state();
+    state.apply(AppEvent::Reply {
+        request: reqs[1].clone(),
+        result: Err("this invite expired on 2026-11-20 10:00; ask a member for a new one".into()),
+    });
+    let mut h = harness(state);
+    h.run_steps(2);
+    assert!(
+        h.query_by_label_contains("ask a member for a new one")
+            .is_some()
+    );
+}
+
+#[test]
+fn overview_shows_domain_objectives_norms_and_whats_new() {
+    let w = World::new();
+    let state = loaded(&w, &w.ada, Tab::Overview);
+    let mut h = harness(state);
+    h.run_steps(2);
+    assert!(h.query_by_label("Structural timber").is_some());
+    assert!(h.query_by_label_contains("Share methods").is_some());
+    assert!(h.query_by_label("Cite sources").is_some());
+    assert!(
+        h.query_by_label_contains("Which glue for CLT?").is_some(),
+        "what's new lists Bob's question"
+    );
+    assert!(h.query_by_label("Spring meetup").is_some(), "next meetup");
+    h.get_by_role_and_label(Role::Button, "Mark all as seen")
+        .click();
+    h.run_steps(2);
+    assert_eq!(
+        requests(h.state()),
+        vec![Request::MarkSeen { community: w.id() }]
+    );
+}
+
+#[test]
+fn discussions_list_new_thread_and_open() {
+    let w = World::new();
+    let state = loaded(&w, &w.ada, Tab::Discussions);
+    let mut h = harness(state);
+    h.run_steps(2);
+    assert!(h.query_by_label("Site visit in spring").is_some());
+    assert!(
+        h.query_by_label("Which glue for CLT?").is_none(),
+        "questions are on their own tab"
+    );
+    h.get_by_role_and_label(Role::Button, "New discussion")
+        .click();
+    h.run_steps(2);
+    type_into(&mut h, "Title", "Connection details");
+    type_into(&mut h, "Text", "Share your favourite screws");
+    type_into(&mut h, "Tags", "Screws, steel");
+    h.run_steps(2);
+    h.get_by_role_and_label(Role::Button, "Post discussion")
+        .click();
+    h.run_steps(2);
+    assert_eq!(
+        commands(h.state()),
+        vec![Command::StartThread {
+            kind: ThreadKind::Discussion,
+            title: "Connection details".into(),
+            body: "Share your favourite screws".into(),
+            tags: vec!["Screws".into(), "steel".into()],
+        }]
+    );
+    h.get_by_label("Site visit in spring").click();
+    h.run_steps(2);
+    let mut state = h.into_state();
+    let loads = state.wanted_loads();
+    assert!(
+        loads.iter().any(|r| matches!(r, Request::Thread { .. })),
+        "{loads:?}"
+    );
+}
+
+#[test]
+fn question_reply_accept_and_promote() {
+    let w = World::new();
+    // Bob asked; as Bob, open the question.
+    let mut state = loaded(&w, &w.bob, Tab::Questions);
+    let q = state
+        .view()
+        .unwrap()
+        .list(ThreadKind::Question)
+        .unwrap()
+        .threads[0]
+        .id
+        .clone();
+    state.open_thread(w.id(), q.clone());
+    settle(&w, &mut state);
+    assert!(
+        matches!(
+            state.outbox.last(),
+            Some(UiAction::Request(Request::MarkRead { posts: 2, .. }))
+        ),
+        "opening marks it read"
+    );
+    state.outbox.clear();
+    let mut h = harness(state);
+    h.run_steps(2);
+    assert!(h.query_by_label("PUR for most panels").is_some());
+    h.get_by_role_and_label(Role::Button, "Accept as answer")
+        .click();
+    type_into(&mut h, "Your answer", "Thanks!");
+    h.run_steps(2);
+    h.get_by_role_and_label(Role::Button, "Reply").click();
+    h.run_steps(2);
+    let cmds = commands(h.state());
+    let post = h
+        .state()
+        .view()
+        .unwrap()
+        .thread
+        .as_ref()
+        .unwrap()
+        .thread
+        .posts[1]
+        .id
+        .clone();
+    assert_eq!(
+        cmds[0],
+        Command::AcceptAnswer {
+            thread: q.clone(),
+            post: Some(post)
+        }
+    );
+    assert_eq!(
+        cmds[1],
+        Command::Reply {
+            thread: q.clone(),
+            body: "Thanks!".into()
+        }
+    );
+    // Until an answer is accepted, the question cannot become an article.
+    h.get_by_role_and_label(Role::Button, "Promote to knowledge article")
+        .click();
+    h.run_steps(2);
+    assert_eq!(commands(h.state()).len(), 2);
+}
+
+#[test]
+fn knowledge_editor_sends_edits_against_its_version() {
+    let w = World::new();
+    let mut state = loaded(&w, &w.ada, Tab::Knowledge);
+    let mut h = harness(std::mem::take(&mut state));
+    h.run_steps(2);
+    h.get_by_label("Moisture limits").click();
+    h.run_steps(2);
+    let mut state = h.into_state();
+    settle(&w, &mut state);
+    let mut h = harness(state);
+    h.run_steps(2);
+    let editor = h.get_by_label("Article text");
+    assert_eq!(editor.value().as_deref(), Some("Below 15% at install."));
+    editor.focus();
+    h.key_press(egui::Key::End);
+    type_into(&mut h, "Article text", " Measure twice.");
+    h.run_steps(2);
+    let mut state = h.into_state();
+    let heads: Vec<String> = w
+        .community
+        .doc()
+        .get_heads()
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    let sent = state.wanted_loads();
+    let edit = sent.iter().find_map(|r| match r {
+        Request::Execute {
+            command: c @ Command::EditArticle { .. },
+            ..
+        } => Some(c.clone()),
+        _ => None,
+    });
+    match edit {
+        Some(Command::EditArticle { body, base, .. }) => {
+            assert!(body.contains("Measure twice."), "{body}");
+            assert_eq!(base, Some(heads));
+        }
+        other => panic!("no edit sent: {other:?}"),
+    }
+    // History lists the revisions.
+    let mut h = harness(state);
+    h.get_by_role_and_label(Role::Button, "History").click();
+    h.run_steps(2);
+    let mut state = h.into_state();
+    settle(&w, &mut state);
+    let mut h = harness(state);
+    h.run_steps(2);
+    assert!(h.query_by_label_contains("create article").is_some());
+}
+
+#[test]
+fn events_plan_rsvp() {
+    let w = World::new();
+    let state = loaded(&w, &w.bob, Tab::Events);
+    let mut h = harness(state);
+    h.run_steps(2);
+    assert!(h.query_by_label("Spring meetup").is_some());
+    h.get_by_role_and_label(Role::Button, "Going").click();
+    h.run_steps(2);
+    h.get_by_role_and_label(Role::Button, "Plan a meetup")
+        .click();
+    h.run_steps(2);
+    type_into(&mut h, "Title", "Winter social");
+    type_into(&mut h, "Starts (UTC)", "2030-01-15 18:00");
+    type_into(&mut h, "Place", "Bergen");
+    h.run_steps(2);
+    h.get_by_role_and_label(Role::Button, "Create event")
+        .click();
+    h.run_steps(2);
+    let cmds = commands(h.state());
+    let event = h.state().view().unwrap().upcoming[0].id.clone();
+    assert_eq!(
+        cmds[0],
+        Command::Rsvp {
+            event,
+            answer: Rsvp::Yes
+        }
+    );
+    let starts = copse_core::Timestamp::parse_utc("2030-01-15 18:00").unwrap();
+    assert_eq!(
+        cmds[1],
+        Command::CreateEvent {
+            title: "Winter social".into(),
+            description: String::new(),
+            starts_at: starts,
+            ends_at: starts.plus_millis(7_200_000),
+            place: "Bergen".into()
+        }
+    );
+}
+
+#[test]
+fn tasks_create_and_move() {
+    let w = World::new();
+    let state = loaded(&w, &w.ada, Tab::Tasks);
+    let mut h = harness(state);
+    h.run_steps(2);
+    assert!(h.query_by_label("Write span tables").is_some());
+    type_into(&mut h, "New task", "Book the venue");
+    type_into(&mut h, "Due", "2030-02-01");
+    h.run_steps(2);
+    h.get_by_role_and_label(Role::Button, "Add task").click();
+    h.get_by_role_and_label(Role::Button, "doing →").click();
+    h.run_steps(2);
+    let task = h.state().view().unwrap().tasks.todo[0].id.clone();
+    assert_eq!(
+        commands(h.state()),
+        vec![
+            Command::CreateTask {
+                title: "Book the venue".into(),
+                description: String::new(),
+                assignee: None,
+                due: copse_core::Timestamp::parse_utc("2030-02-01")
+            },
+            Command::MoveTask {
+                task,
+                status: TaskStatus::Doing
+            },
+        ]
+    );
+}
+
+#[test]
+fn members_directory_filters_by_skill() {
+    let w = World::new();
+    let state = loaded(&w, &w.ada, Tab::Members);
+    let mut h = harness(state);
+    h.run_steps(2);
+    assert!(h.query_by_label("Analytical").is_some() && h.query_by_label("Builders").is_some());
+    type_into(&mut h, "Who can help with", "fire");
+    h.run_steps(2);
+    assert!(h.query_by_label("Builders").is_some());
+    assert!(h.query_by_label("Analytical").is_none());
+    assert!(h.query_by_label_contains("1 of 2 members").is_some());
+    h.get_by_label("Bob").click();
+    h.run_steps(2);
+    let mut state = h.into_state();
+    assert!(
+        state
+            .wanted_loads()
+            .iter()
+            .any(|r| matches!(r, Request::Contributions { member, .. } if member == &w.bob))
+    );
+}
+
+#[test]
+fn resources_share() {
+    let w = World::new();
+    let state = loaded(&w, &w.ada, Tab::Resources);
+    let mut h = harness(state);
+    h.run_steps(2);
+    assert!(h.query_by_label("Eurocode 5").is_some());
+    h.get_by_label("Share a resource").click();
+    h.run_steps(2);
+    type_into(&mut h, "Title", "Span tables");
+    type_into(&mut h, "Link", "https://example.org/spans");
+    h.run_steps(2);
+    h.get_by_role_and_label(Role::Button, "Share").click();
+    h.run_steps(2);
+    assert_eq!(
+        commands(h.state()),
+        vec![Command::AddResource {
+            title: "Span tables".into(),
+            url: Some("https://example.org/spans".into()),
+            description: String::new(),
+            tags: vec![]
+        }]
+    );
+}
+
+#[test]
+fn peers_show_sync_state_and_make_invites() {
+    let w = World::new();
+    let mut state = loaded(&w, &w.ada, Tab::Peers);
+    let mut h = harness(std::mem::take(&mut state));
+    h.run_steps(2);
+    assert!(h.query_by_label("connected · up to date").is_some());
+    h.get_by_role_and_label(Role::Button, "Create invite")
+        .click();
+    h.run_steps(2);
+    let reqs = requests(h.state());
+    assert!(
+        matches!(&reqs[0], Request::Invite { uses: 1, .. }),
+        "{reqs:?}"
+    );
+    let mut state = h.into_state();
+    state.outbox.clear();
+    state.apply(AppEvent::Reply {
+        request: reqs[0].clone(),
+        result: Ok(serde_json::json!({ "ticket": "copse-invite:eyJ2IjoxfQ" })),
+    });
+    let mut h = harness(state);
+    h.run_steps(2);
+    assert_eq!(
+        h.get_by_label("Invite ticket").value().as_deref(),
+        Some("copse-invite:eyJ2IjoxfQ")
+    );
+    assert!(
+        h.query_by_role_and_label(Role::Button, "Copy ticket")
+            .is_some()
+    );
+    h.get_by_role_and_label(Role::Button, "Remove Bob").click();
+    h.run_steps(2);
+    assert_eq!(
+        commands(h.state()),
+        vec![Command::RemoveMember {
+            member: w.bob.clone()
+        }]
+    );
+}
+
+#[test]
+fn remote_changes_reload_only_what_they_touch() {
+    let w = World::new();
+    let mut state = loaded(&w, &w.ada, Tab::Discussions);
+    assert!(
+        state.wanted_loads().is_empty(),
+        "everything visible is loaded"
+    );
+    let meta = |cmd: &str| copse_core::commit_meta::CommitMeta {
+        by: w.bob.clone(),
+        cmd: cmd.into(),
+        obj: None,
+    };
+    state.apply(AppEvent::Peer(copse_peer::PeerEvent::CommunityChanged {
+        community: w.id(),
+        local: false,
+        changes: vec![meta("move_task")],
+    }));
+    assert!(
+        state.wanted_loads().is_empty(),
+        "a task change does not reload the thread list"
+    );
+    state.apply(AppEvent::Peer(copse_peer::PeerEvent::CommunityChanged {
+        community: w.id(),
+        local: false,
+        changes: vec![meta("start_thread")],
+    }));
+    let loads = state.wanted_loads();
+    assert_eq!(loads.len(), 1, "{loads:?}");
+    assert!(matches!(
+        &loads[0],
+        Request::Threads {
+            kind: Some(ThreadKind::Discussion),
+            ..
+        }
+    ));
+    // The task board reloads when shown.
+    state.select_tab(Tab::Tasks);
+    assert!(
+        state
+            .wanted_loads()
+            .iter()
+            .any(|r| matches!(r, Request::Tasks { .. }))
+    );
+    let _ = View::Status;
+}
+
+#[test]
+fn removal_is_explained() {
+    let mut state = AppState::new();
+    state.apply(AppEvent::Peer(copse_peer::PeerEvent::Removed {
+        community: "00000000000000000000000000".parse().unwrap(),
+        name: "Guild".into(),
+    }));
+    assert!(
+        state.notices[0]
+            .text
+            .contains("You were removed from Guild. You keep what you already had")
+    );
+}
