@@ -200,7 +200,7 @@ fn a_question_and_its_accepted_answer_travel_between_two_windows() {
     });
     assert!(a.query_by_label("PUR for most panels").is_some());
     // And her question list marks it answered.
-    a.get_by_role_and_label(Role::Button, "← All threads")
+    a.get_by_role_and_label(Role::Button, "Back to threads")
         .click();
     until(&mut [&mut a, &mut b], "answered in Ada's list", |hs| {
         hs[0].query_by_label("✔ answered").is_some()

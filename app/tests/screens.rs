@@ -324,7 +324,8 @@ fn tasks_create_and_move() {
     type_into(&mut h, "Due", "2030-02-01");
     h.run_steps(2);
     h.get_by_role_and_label(Role::Button, "Add task").click();
-    h.get_by_role_and_label(Role::Button, "doing →").click();
+    h.get_by_role_and_label(Role::Button, "Move to doing")
+        .click();
     h.run_steps(2);
     let task = h.state().view().unwrap().tasks.todo[0].id.clone();
     assert_eq!(

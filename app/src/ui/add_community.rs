@@ -8,7 +8,7 @@ use super::style;
 use crate::state::AppState;
 
 pub(super) fn show(ui: &mut Ui, state: &mut AppState) {
-    if !state.rail.is_empty() && ui.button("← Back").clicked() {
+    if !state.rail.is_empty() && ui.button("Back").clicked() {
         state.adding = false;
     }
     ui.heading("Start or join a community");

@@ -102,14 +102,15 @@ fn event_card(
         ui.set_width(ui.available_width());
         ui.horizontal(|ui| {
             ui.label(RichText::new(&e.title).strong().size(15.5));
+            let soon = (e.starts_at.0 - copse_peer::now().0).abs() < 14 * 86_400_000;
+            let rel = if soon {
+                format!(" · {}", style::when(e.starts_at))
+            } else {
+                String::new()
+            };
             style::muted(
                 ui,
-                format!(
-                    "{} UTC · {} · {}",
-                    e.starts_at.to_utc_string(),
-                    e.place,
-                    style::when(e.starts_at)
-                ),
+                format!("{} UTC · {}{rel}", e.starts_at.to_utc_string(), e.place),
             );
         });
         if !e.description.is_empty() {
@@ -183,7 +184,7 @@ fn notes(ui: &mut Ui, state: &mut AppState) {
     let Some(e) = v.notes.as_mut() else { return };
     let mut close = false;
     ui.horizontal(|ui| {
-        if ui.button("← All events").clicked() {
+        if ui.button("Back to events").clicked() {
             close = true;
         }
         style::muted(

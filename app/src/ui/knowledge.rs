@@ -110,7 +110,7 @@ fn editor(ui: &mut Ui, state: &mut AppState, c: &copse_core::CommunityId) {
     let Some(v) = state.view_mut() else { return };
     let Some(e) = v.article.as_mut() else { return };
     ui.horizontal(|ui| {
-        if ui.button("← All articles").clicked() {
+        if ui.button("Back to articles").clicked() {
             close = true;
         }
         if ui.button("History").clicked() {

@@ -125,14 +125,27 @@ pub(super) fn show(ui: &mut Ui, state: &mut AppState) {
             ui.label("Nothing new. You are up to date.");
         }
         Some(d) => {
-            ui.label(format!(
-                "{} new threads, {} replies, {} answers accepted, {} articles, {} events",
-                d.count("start_thread"),
-                d.count("reply"),
-                d.count("accept_answer"),
-                d.count("create_article") + d.count("promote_to_article"),
-                d.count("create_event")
-            ));
+            let parts: Vec<String> = [
+                (d.count("start_thread"), "new thread", "new threads"),
+                (d.count("reply"), "reply", "replies"),
+                (
+                    d.count("accept_answer"),
+                    "answer accepted",
+                    "answers accepted",
+                ),
+                (
+                    d.count("create_article") + d.count("promote_to_article"),
+                    "article",
+                    "articles",
+                ),
+                (d.count("create_event"), "event", "events"),
+                (d.count("admit"), "new member", "new members"),
+            ]
+            .into_iter()
+            .filter(|(n, _, _)| *n > 0)
+            .map(|(n, one, many)| format!("{n} {}", if n == 1 { one } else { many }))
+            .collect();
+            ui.label(parts.join(", "));
             for h in &d.notable {
                 ui.horizontal(|ui| {
                     ui.label(RichText::new(state.name_of(&h.by)).strong());

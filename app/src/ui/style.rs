@@ -85,7 +85,7 @@ pub(crate) fn when(t: copse_core::Timestamp) -> String {
     } else if abs < 14 * 86_400_000 {
         format!("{} d", abs / 86_400_000)
     } else {
-        return t.to_utc_string()[..10].to_owned();
+        return t.to_utc_string().chars().take(10).collect();
     };
     if s == "just now" {
         s
@@ -94,6 +94,13 @@ pub(crate) fn when(t: copse_core::Timestamp) -> String {
     } else {
         format!("{s} ago")
     }
+}
+
+/// A small filled circle (unread marker), painted: not every font has "●".
+pub(crate) fn dot(ui: &mut Ui) -> egui::Response {
+    let (rect, response) = ui.allocate_exact_size(egui::vec2(10.0, 10.0), egui::Sense::hover());
+    ui.painter().circle_filled(rect.center(), 4.0, ACCENT);
+    response
 }
 
 /// Muted small text.

@@ -78,7 +78,7 @@ pub(super) fn show(ui: &mut Ui, state: &mut AppState) {
                     ui.horizontal(|ui| {
                         if i > 0
                             && ui
-                                .small_button(format!("← {}", TaskStatus::ALL[i - 1]))
+                                .small_button(format!("Back to {}", TaskStatus::ALL[i - 1]))
                                 .clicked()
                         {
                             cmd = Some(Command::MoveTask {
@@ -88,7 +88,7 @@ pub(super) fn show(ui: &mut Ui, state: &mut AppState) {
                         }
                         if i + 1 < TaskStatus::ALL.len()
                             && ui
-                                .small_button(format!("{} →", TaskStatus::ALL[i + 1]))
+                                .small_button(format!("Move to {}", TaskStatus::ALL[i + 1]))
                                 .clicked()
                         {
                             cmd = Some(Command::MoveTask {

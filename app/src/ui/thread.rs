@@ -9,7 +9,7 @@ use super::style;
 use crate::state::AppState;
 
 pub(super) fn show(ui: &mut Ui, state: &mut AppState) {
-    if ui.button("← All threads").clicked() {
+    if ui.button("Back to threads").clicked() {
         state.close_thread();
         return;
     }

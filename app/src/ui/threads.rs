@@ -76,8 +76,7 @@ pub(super) fn show(ui: &mut Ui, state: &mut AppState, kind: ThreadKind) {
             .show(ui, |ui| {
                 ui.horizontal(|ui| {
                     if unread > 0 {
-                        ui.label(RichText::new("●").color(style::ACCENT))
-                            .on_hover_text(format!("{unread} unread"));
+                        style::dot(ui).on_hover_text(format!("{unread} unread"));
                     }
                     let mut title = RichText::new(&t.title).size(15.5);
                     if unread > 0 {
