@@ -117,11 +117,15 @@ impl AppState {
                     r.new_activity = true;
                 }
             }
-            PeerEvent::PeerConnected { .. }
-            | PeerEvent::PeerDisconnected { .. }
-            | PeerEvent::SyncState { .. } => {
+            PeerEvent::PeerConnected { member } => {
+                self.connected.insert(member);
                 self.invalidate([View::Status]);
             }
+            PeerEvent::PeerDisconnected { member } => {
+                self.connected.remove(&member);
+                self.invalidate([View::Status]);
+            }
+            PeerEvent::SyncState { .. } => self.invalidate([View::Status]),
             PeerEvent::Listening { .. } => self.invalidate([View::Status]),
             PeerEvent::Joined { .. } => self.invalidate([View::Communities]),
             PeerEvent::Removed { name, .. } => {

@@ -200,7 +200,6 @@ impl AppState {
             return Vec::new();
         }
         let mut out = vec![View::Communities];
-        out.push(View::Status);
         let Some(c) = self.selected.clone() else {
             return out;
         };
@@ -245,7 +244,7 @@ impl AppState {
                 }
             }
             Tab::Resources => out.push(View::Resources(c.clone())),
-            Tab::Peers => {}
+            Tab::Peers => out.push(View::Status),
         }
         out
     }

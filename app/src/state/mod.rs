@@ -163,8 +163,10 @@ pub struct AppState {
     pub tab: Option<Tab>,
     /// Per community data.
     pub views: std::collections::HashMap<CommunityId, CommunityView>,
-    /// Network status.
+    /// Network status (loaded on the Peers tab).
     pub status: Option<Status>,
+    /// Peers connected now (from events; for the rail).
+    pub connected: std::collections::BTreeSet<MemberId>,
     /// "Create a community" form (also on first run).
     pub new_community: NewCommunityDraft,
     /// "Join with an invite" ticket text.

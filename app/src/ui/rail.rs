@@ -37,17 +37,15 @@ pub(super) fn show(ui: &mut Ui, state: &mut AppState) {
         state.adding = true;
     }
     ui.with_layout(egui::Layout::bottom_up(egui::Align::Min), |ui| {
-        if let Some(status) = &state.status {
-            let n = status.connected.len();
-            style::muted(
-                ui,
-                if n == 1 {
-                    "1 peer connected".to_owned()
-                } else {
-                    format!("{n} peers connected")
-                },
-            );
-        }
+        let n = state.connected.len();
+        style::muted(
+            ui,
+            if n == 1 {
+                "1 peer connected".to_owned()
+            } else {
+                format!("{n} peers connected")
+            },
+        );
         if let Some((_, d)) = &state.me {
             ui.label(RichText::new(&d.name).strong());
         }

@@ -159,6 +159,16 @@ impl EventLoop {
                 }
             }
             NetCommand::SendSync { peer, request, tag } => match peer_of(&peer) {
+                // Sync traffic never dials (request-response would): a peer that accepts
+                // connections and drops them must not become a dial loop.
+                Some(p) if !self.swarm.is_connected(&p) => {
+                    self.emit(NetEvent::SyncResult {
+                        peer,
+                        tag,
+                        result: Err("not connected".into()),
+                    })
+                    .await;
+                }
                 Some(p) => {
                     let id = self.swarm.behaviour_mut().sync.send_request(&p, request);
                     self.outbound_sync.insert(id, (p, tag));
@@ -233,6 +243,17 @@ impl EventLoop {
             }
             NetCommand::Shutdown => {}
         }
+    }
+
+    fn on_listen_port(&self, addr: &Multiaddr) -> bool {
+        let port = |a: &Multiaddr| {
+            a.iter().find_map(|p| match p {
+                Protocol::Tcp(port) | Protocol::Udp(port) => Some(port),
+                _ => None,
+            })
+        };
+        let theirs = port(addr);
+        theirs.is_some() && self.listen_addrs.iter().any(|l| port(l) == theirs)
     }
 
     async fn on_swarm_event(&mut self, event: SwarmEvent<BehaviourEvent>) -> bool {
@@ -315,7 +336,9 @@ impl EventLoop {
                     self.swarm.add_peer_address(peer_id, a);
                 }
                 let observed = strip_peer(info.observed_addr);
-                if !self.observed.contains(&observed) {
+                // Only an address on one of our listen ports can be dialled back; others are
+                // the ephemeral ports of our outbound connections.
+                if self.on_listen_port(&observed) && !self.observed.contains(&observed) {
                     self.observed.push(observed.clone());
                     if self.observed.len() > MAX_OBSERVED {
                         self.observed.remove(0);

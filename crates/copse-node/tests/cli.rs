@@ -3,39 +3,11 @@
 
 #![allow(clippy::unwrap_used)]
 
-use std::path::Path;
-use std::process::{Command, Output};
+mod common;
 
-fn node(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_copse-node"))
-        .arg("--data-dir")
-        .arg(dir)
-        .args(args)
-        .output()
-        .unwrap()
-}
+use common::{fails, ok};
 
-/// Runs a command that must succeed; returns its trimmed stdout.
-fn ok(dir: &Path, args: &[&str]) -> String {
-    let out = node(dir, args);
-    assert!(
-        out.status.success(),
-        "{args:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap().trim().to_owned()
-}
-
-/// Runs a command that must fail; returns its stderr.
-fn fails(dir: &Path, args: &[&str]) -> String {
-    let out = node(dir, args);
-    assert!(!out.status.success(), "{args:?} should have failed");
-    assert!(
-        out.stdout.is_empty(),
-        "{args:?} printed to stdout on failure"
-    );
-    String::from_utf8(out.stderr).unwrap()
-}
+use std::process::Command;
 
 #[test]
 fn question_answer_export_import_round_trip() {

@@ -201,7 +201,7 @@ impl Device {
                         "id": id,
                         "name": profile.name,
                         "domain": profile.domain,
-                        "members": members::directory(c.doc(), &members::MemberFilter::default()).len(),
+                        "members": members::member_count(c.doc()),
                         "threads": threads::thread_count(c.doc()),
                     }));
                 }
@@ -248,7 +248,20 @@ impl Device {
             Request::WhatsNew { community } => {
                 let me = self.member_id()?;
                 let open = self.community(&community)?;
-                let since: Vec<copse_core::automerge::ChangeHash> = LocalState::load(open)
+                let mut state = LocalState::load(open);
+                if state.seen_heads.is_empty() {
+                    // First look: start counting from now. (Everything since the founding
+                    // would be a walk of the whole history, and news to nobody.)
+                    state.seen_heads = open
+                        .community
+                        .doc()
+                        .get_heads()
+                        .iter()
+                        .map(ToString::to_string)
+                        .collect();
+                    state.save(open)?;
+                }
+                let since: Vec<copse_core::automerge::ChangeHash> = state
                     .seen_heads
                     .iter()
                     .filter_map(|h| h.parse().ok())

@@ -205,10 +205,7 @@ impl Runtime {
     }
 
     async fn shutdown(&mut self) {
-        let keys: Vec<_> = self.sessions.keys().cloned().collect();
-        for key in keys {
-            self.close_session(&key.0, &key.1);
-        }
+        self.close_sessions(|_, _| true);
         self.flush_caches();
         self.net.send(NetCommand::Shutdown).await;
     }
@@ -364,7 +361,9 @@ impl Runtime {
                     self.remember_addrs(&peer, std::slice::from_ref(&addr));
                 }
                 self.connected.insert(peer.clone(), addr);
-                self.backoff.remove(&peer);
+                // The redial backoff is reset only once the peer answers a sync request: a
+                // peer that accepts connections and drops them (it blocks or removed us)
+                // keeps being retried less and less often.
                 if self.is_shunned(&peer) {
                     tracing::info!(%peer, "refusing a removed member");
                     self.net.send(NetCommand::Disconnect { peer }).await;
@@ -378,15 +377,8 @@ impl Runtime {
             }
             NetEvent::Disconnected { peer } => {
                 self.connected.remove(&peer);
-                let keys: Vec<_> = self
-                    .sessions
-                    .keys()
-                    .filter(|(_, m)| m == &peer)
-                    .cloned()
-                    .collect();
-                for (c, m) in keys {
-                    self.close_session(&c, &m);
-                }
+                self.back_off(&peer);
+                self.close_sessions(|_, m| m == &peer);
                 self.emit(PeerEvent::PeerDisconnected { member: peer })
                     .await;
             }
@@ -406,12 +398,7 @@ impl Runtime {
             NetEvent::DialFailed { peer, error } => {
                 tracing::debug!(?peer, %error, "dial failed");
                 if let Some(p) = peer {
-                    let b = self.backoff.entry(p).or_insert(Backoff {
-                        next_at: now(),
-                        delay_ms: REDIAL_MIN_MS,
-                    });
-                    b.delay_ms = (b.delay_ms * 2).min(REDIAL_MAX_MS);
-                    b.next_at = now().plus_millis(b.delay_ms);
+                    self.back_off(&p);
                 }
             }
             NetEvent::SyncRequest { peer, id, request } => {
@@ -434,15 +421,7 @@ impl Runtime {
             }
             NetEvent::BadInbound { peer, error } => {
                 tracing::warn!(%peer, %error, "dropped a malformed message; closing that peer's sessions");
-                let keys: Vec<_> = self
-                    .sessions
-                    .keys()
-                    .filter(|(_, m)| m == &peer)
-                    .cloned()
-                    .collect();
-                for (c, m) in keys {
-                    self.close_session(&c, &m);
-                }
+                self.close_sessions(|_, m| m == &peer);
                 self.net.send(NetCommand::Disconnect { peer }).await;
             }
         }
@@ -513,6 +492,30 @@ impl Runtime {
                 leaving: false,
             },
         );
+    }
+
+    /// Waits longer before the next redial of `peer` (doubling, up to five minutes).
+    fn back_off(&mut self, peer: &MemberId) {
+        let t = now();
+        let b = self.backoff.entry(peer.clone()).or_insert(Backoff {
+            next_at: t,
+            delay_ms: REDIAL_MIN_MS / 2,
+        });
+        b.delay_ms = (b.delay_ms * 2).min(REDIAL_MAX_MS);
+        b.next_at = t.plus_millis(b.delay_ms);
+    }
+
+    /// Ends every session matching `which(community, member)`.
+    fn close_sessions(&mut self, which: impl Fn(&CommunityId, &MemberId) -> bool) {
+        let keys: Vec<_> = self
+            .sessions
+            .keys()
+            .filter(|(c, m)| which(c, m))
+            .cloned()
+            .collect();
+        for (c, m) in keys {
+            self.close_session(&c, &m);
+        }
     }
 
     /// Ends a session, keeping its sync state for next time.
@@ -680,6 +683,9 @@ impl Runtime {
         };
         match result {
             Ok(response) => {
+                if matches!(response, SyncResponse::Ok { .. }) {
+                    self.backoff.remove(&p);
+                }
                 if let Err(e) = s.sync.on_response(response, open.community.doc(), now()) {
                     tracing::info!(community = %c, %peer, error = %e, "sync session ended by the peer");
                     self.close_session(&c, &p);
@@ -766,15 +772,7 @@ impl Runtime {
         };
         if !open.community.is_member(&me) {
             let name = open.community.name();
-            let keys: Vec<_> = self
-                .sessions
-                .keys()
-                .filter(|(cc, _)| cc == c)
-                .cloned()
-                .collect();
-            for (cc, m) in keys {
-                self.close_session(&cc, &m);
-            }
+            self.close_sessions(|cc, _| cc == c);
             self.emit(PeerEvent::Removed {
                 community: c.clone(),
                 name,

@@ -15,34 +15,20 @@ use copse_core::{Command, Community, CommunityId, MemberId};
 use copse_net::{NetCommand, NetConfig, NetEvent};
 use copse_peer::{PeerConfig, PeerEvent, PeerHandle, Request};
 use copse_store::{DeviceKey, ProfileDir};
-use copse_testkit::bench_support::{cache_dir, machine, ms, percentile};
-use copse_testkit::{CommunitySpec, generate};
+use copse_testkit::CommunitySpec;
+use copse_testkit::bench_support::{cache_dir, device_seed, machine, ms, percentile};
 use tokio::sync::mpsc;
 
 fn seed(i: u8) -> [u8; 32] {
-    [i.wrapping_add(100); 32]
+    device_seed(i)
 }
 
 fn member(i: u8) -> MemberId {
     copse_net::identity::member_id(seed(i))
 }
 
-/// The community for `spec` whose founder is device 0 and whose members include devices
-/// 1..n (real keys), generated once and cached.
 fn community_with_devices(spec: &CommunitySpec, n: u8) -> Vec<u8> {
-    let path = cache_dir().join(format!("devices{n}-{}", spec.cache_name()));
-    if let Ok(b) = std::fs::read(&path) {
-        return b;
-    }
-    eprintln!("generating {} (once)", path.display());
-    let extra: Vec<MemberId> = (1..n).map(member).collect();
-    let bytes = generate(spec, Some(member(0)), &extra)
-        .community
-        .doc()
-        .save();
-    let _ = std::fs::create_dir_all(cache_dir());
-    std::fs::write(&path, &bytes).unwrap();
-    bytes
+    copse_testkit::bench_support::community_with_devices(spec, n, member)
 }
 
 /// A profile holding device `i`'s key and the community.
@@ -249,6 +235,7 @@ async fn main() {
             .unwrap();
         // Reconnected, a sync round done (up to date again), and the same heads.
         until(&mut b, |e| matches!(e, PeerEvent::PeerConnected { .. })).await;
+        let connected = t.elapsed();
         until(&mut b, |e| {
             matches!(
                 e,
@@ -261,6 +248,11 @@ async fn main() {
         .await;
         caught_up(&a.handle, &mut b, &id).await;
         let took = t.elapsed();
+        eprintln!(
+            "[sync bench] reconnect {k}: connected after {}, caught up after {}",
+            ms(connected),
+            ms(took)
+        );
         let (ta2, tb2) = (
             a.handle.traffic().await.unwrap(),
             b.handle.traffic().await.unwrap(),

@@ -83,6 +83,20 @@ pub fn directory<D: DocRead>(doc: &D, filter: &MemberFilter) -> Vec<MemberEntry>
     out
 }
 
+/// Current members, counted without reading their entries (one field each).
+pub fn member_count<D: DocRead>(doc: &D) -> usize {
+    use automerge::{ObjType, ReadDoc};
+    let Some(map) = crate::doc_read::root(doc, MEMBERS) else {
+        return 0;
+    };
+    ReadDoc::map_range(doc, &map, ..)
+        .filter(|item| {
+            matches!(item.value, automerge::ValueRef::Object(ObjType::Map))
+                && crate::doc_read::get_i64(doc, &item.id(), "removed_at").is_none()
+        })
+        .count()
+}
+
 /// An invite's record.
 pub fn read_invite<D: DocRead>(doc: &D, id: &InviteId) -> Option<Invite> {
     record(doc, INVITES, id.as_str())

@@ -1,0 +1,38 @@
+//! Running `copse-node` as a process, for the CLI scenario tests.
+
+#![allow(clippy::unwrap_used, dead_code)]
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+/// Runs `copse-node --data-dir DIR ARGS...`.
+pub(crate) fn node(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_copse-node"))
+        .arg("--data-dir")
+        .arg(dir)
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+/// Runs a command that must succeed; returns its trimmed stdout.
+pub(crate) fn ok(dir: &Path, args: &[&str]) -> String {
+    let out = node(dir, args);
+    assert!(
+        out.status.success(),
+        "{args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap().trim().to_owned()
+}
+
+/// Runs a command that must fail without printing to stdout; returns its stderr.
+pub(crate) fn fails(dir: &Path, args: &[&str]) -> String {
+    let out = node(dir, args);
+    assert!(!out.status.success(), "{args:?} should have failed");
+    assert!(
+        out.stdout.is_empty(),
+        "{args:?} printed to stdout on failure"
+    );
+    String::from_utf8(out.stderr).unwrap()
+}
