@@ -253,22 +253,27 @@ where
     }
 }
 
-/// Waits until every peer holds `community` with the same heads.
-pub async fn converged(peers: &[&TestPeer], community: &CommunityId) {
-    wait_for(peers, "identical heads", || async {
-        let mut first = None;
+/// Waits until every peer holds `community` with the same heads and shows the same JSON, and
+/// returns that JSON. Both are compared in one check: a peer may record a newly observed
+/// address at any moment, so comparing `show` after a separate heads check would race.
+pub async fn converged(peers: &[&TestPeer], community: &CommunityId) -> Value {
+    let agreed = std::sync::Mutex::new(Value::Null);
+    wait_for(peers, "identical heads and show", || async {
+        let mut first: Option<(Value, Value)> = None;
         for p in peers {
             if !p.has(community).await {
                 return false;
             }
-            let h = p.heads(community).await;
+            let now = (p.heads(community).await, p.show(community).await);
             match &first {
-                None => first = Some(h),
-                Some(f) if *f != h => return false,
+                None => first = Some(now),
+                Some(f) if *f != now => return false,
                 _ => {}
             }
         }
+        *agreed.lock().unwrap() = first.map(|f| f.1).unwrap_or(Value::Null);
         true
     })
     .await;
+    agreed.into_inner().unwrap()
 }

@@ -153,13 +153,19 @@ fn two_serves_and_a_third_device_joining_by_ticket() {
         ],
     );
     assert!(joined.contains("joined Timber"), "{joined}");
+    // Heads and `show` are compared in one check: a node may record a newly observed address
+    // (a change to its member entry) at any moment.
+    let view = |d: &std::path::Path| {
+        (
+            ok(d, &["heads", "-c", &id]),
+            ok(d, &["show", "-c", &id, "--json"]),
+        )
+    };
     eventually("all three identical", || {
-        let ha = ok(&a, &["heads", "-c", &id]);
-        ha == ok(&b, &["heads", "-c", &id]) && ha == ok(&c, &["heads", "-c", &id])
+        let va = view(&a);
+        va == view(&b) && va == view(&c)
     });
     let shown = ok(&a, &["show", "-c", &id, "--json"]);
-    assert_eq!(ok(&b, &["show", "-c", &id, "--json"]), shown);
-    assert_eq!(ok(&c, &["show", "-c", &id, "--json"]), shown);
     assert!(shown.contains("\"accepted_post\""));
 
     let status: serde_json::Value = serde_json::from_str(&ok(&b, &["status", "--json"])).unwrap();
