@@ -180,14 +180,15 @@ impl Runtime {
             },
         );
         match admitted {
-            Ok(_) => {
+            Ok(applied) => {
                 let document = match self.device.community(&c) {
                     Ok(o) => o.community.doc().save(),
                     Err(e) => return JoinResponse::Refused(e.to_string()),
                 };
                 tracing::info!(community = %c, newcomer = %peer, "admitted a newcomer");
                 // The newcomer opens the sync session once it has loaded the document.
-                self.after_change(&c, &heads, None, true, None).await;
+                let change = applied.change.map(|h| vec![h]);
+                self.after_change(&c, &heads, None, true, change).await;
                 JoinResponse::Admitted {
                     community: c,
                     document,

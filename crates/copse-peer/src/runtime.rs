@@ -3,7 +3,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use copse_core::automerge::ChangeHash;
 use copse_core::commit_meta::CommitMeta;
@@ -61,6 +61,29 @@ struct Backoff {
 }
 
 const TICK: Duration = Duration::from_millis(500);
+
+/// A step of the actor that takes longer than this is logged: everything else waits for it.
+const SLOW_STEP: Duration = Duration::from_millis(20);
+
+/// A short description of a step, only when slow steps are logged.
+fn slow_label(step: &impl std::fmt::Debug) -> Option<String> {
+    tracing::enabled!(tracing::Level::INFO).then(|| {
+        let mut s = format!("{step:?}");
+        s.truncate(s.floor_char_boundary(80));
+        s
+    })
+}
+
+fn note_slow(what: Option<String>, started: Instant) {
+    let took = started.elapsed();
+    if took >= SLOW_STEP {
+        tracing::info!(
+            step = what.as_deref().unwrap_or("?"),
+            ms = took.as_millis() as u64,
+            "slow step"
+        );
+    }
+}
 const REDIAL_MIN_MS: i64 = 1_000;
 const REDIAL_MAX_MS: i64 = 300_000;
 const MAX_RECORDED_ADDRS: usize = 8;
@@ -120,8 +143,14 @@ impl Runtime {
             .unwrap_or_default();
         // Open every community now: sessions start as soon as members connect.
         for id in device.community_ids()? {
-            if let Err(e) = device.community(&id) {
-                tracing::error!(community = %id, error = %e, "could not open community");
+            let t = Instant::now();
+            match device.community(&id) {
+                Ok(_) => {
+                    tracing::info!(community = %id, ms = t.elapsed().as_millis() as u64, "opened")
+                }
+                Err(e) => {
+                    tracing::error!(community = %id, error = %e, "could not open community")
+                }
             }
         }
         Ok(Self {
@@ -153,7 +182,9 @@ impl Runtime {
         if !bootstrap.is_empty() {
             self.dial_addrs(bootstrap).await;
         }
-        let mut tick = tokio::time::interval(TICK);
+        // The first tick comes one period after start, not at once: the views a window asks
+        // for on start are served before the housekeeping (recording our addresses).
+        let mut tick = tokio::time::interval_at(tokio::time::Instant::now() + TICK, TICK);
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             tokio::select! {
@@ -166,17 +197,28 @@ impl Runtime {
                         let _ = reply.send(());
                         return;
                     }
-                    Some(cmd) => self.on_command(cmd).await,
+                    Some(cmd) => {
+                        let what = slow_label(&cmd);
+                        let t = Instant::now();
+                        self.on_command(cmd).await;
+                        note_slow(what, t);
+                    }
                 },
                 ev = self.net_events.recv() => match ev {
                     None => break,
                     Some(ev) => {
                         tracing::trace!(?ev, "net event");
+                        let what = slow_label(&ev);
+                        let t = Instant::now();
                         self.on_net(ev).await;
-                        tracing::trace!("net event handled");
+                        note_slow(what, t);
                     }
                 },
-                _ = tick.tick() => self.on_tick().await,
+                _ = tick.tick() => {
+                    let t = Instant::now();
+                    self.on_tick().await;
+                    note_slow(Some("tick".into()), t);
+                }
             }
         }
         self.shutdown().await;
@@ -857,7 +899,10 @@ impl Runtime {
                     addrs: addrs.clone(),
                 },
             ) {
-                Ok(_) => self.after_change(&c, &heads, None, true, None).await,
+                Ok(applied) => {
+                    let change = applied.change.map(|h| vec![h]);
+                    self.after_change(&c, &heads, None, true, change).await
+                }
                 Err(e) => {
                     tracing::warn!(community = %c, error = %e, "could not record our addresses")
                 }

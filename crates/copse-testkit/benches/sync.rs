@@ -175,6 +175,12 @@ async fn main() {
         while a.events.try_recv().is_ok() {}
     }
     lat.drain(..20); // the first posts warm Automerge's caches on both sides
+    let mut worst: Vec<(usize, Duration)> = lat.iter().copied().enumerate().collect();
+    worst.sort_by_key(|w| std::cmp::Reverse(w.1));
+    eprintln!(
+        "[sync bench] slowest posts (index, latency): {:?}",
+        &worst[..5]
+    );
     let (p50, p99) = (percentile(&mut lat, 50.0), percentile(&mut lat, 99.0));
     out.push_str(&format!(
         "| new post, commit on A to visible on B, p50 ({} posts) | {} | <= 5 ms | {:.2} |\n",
