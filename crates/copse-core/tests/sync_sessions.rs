@@ -373,3 +373,40 @@ fn reconnecting_with_saved_states_needs_no_rounds() {
         assert!(s.is_up_to_date(node.community.doc()), "node {i}");
     }
 }
+
+#[test]
+fn a_round_between_replicas_in_sync_stops_as_soon_as_both_know_it() {
+    let f = Fixture::new(5);
+    let saved = f.community.doc().save();
+    let mut net = Net {
+        nodes: [f.ada.clone(), f.bob.clone()]
+            .iter()
+            .map(|m| Node {
+                community: Community::load(&saved).unwrap(),
+                me: m.clone(),
+                sessions: vec![None, None],
+            })
+            .collect(),
+        links: (0..4).map(|_| VecDeque::new()).collect(),
+        n: 2,
+        now: f.now,
+        rounds: 0,
+    };
+    // No saved state: each side says its heads once, and hears the other's.
+    net.connect(0, 1);
+    net.drain();
+    assert!(
+        net.rounds <= 4,
+        "{} round messages for replicas already in sync",
+        net.rounds
+    );
+    // A round asked for later (e.g. after a lost request) has nothing to say.
+    let id = net.nodes[0].community.id().clone();
+    for i in 0..2 {
+        let node = &mut net.nodes[i];
+        let s = node.sessions[1 - i].as_mut().unwrap();
+        assert!(s.is_up_to_date(node.community.doc()), "node {i}");
+        s.request_round();
+        assert!(s.poll(&id, node.community.doc()).is_none(), "node {i}");
+    }
+}

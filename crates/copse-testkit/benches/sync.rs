@@ -216,6 +216,7 @@ async fn main() {
                 .unwrap();
         }
         while a.events.try_recv().is_ok() {}
+        let mut apply_floor = None;
         let change_bytes = if k == 0 {
             0
         } else {
@@ -228,7 +229,15 @@ async fn main() {
                 .await
                 .unwrap();
             let doc = Automerge::load(&std::fs::read(&file).unwrap()).unwrap();
-            doc.save_after(&before_heads).len() as u64
+            let changes = doc.save_after(&before_heads);
+            if k == 1000 {
+                // The floor: Automerge applying the same changes in memory, no network or disk.
+                let mut behind = doc.fork_at(&before_heads).unwrap();
+                let t = Instant::now();
+                behind.load_incremental(&changes).unwrap();
+                apply_floor = Some(t.elapsed());
+            }
+            changes.len() as u64
         };
         let (ta, tb) = (
             a.handle.traffic().await.unwrap(),
@@ -271,6 +280,12 @@ async fn main() {
             took.as_secs_f64() / 0.1,
             overhead as f64 / 2048.0
         ));
+        if let Some(floor) = apply_floor {
+            out.push_str(&format!(
+                "| of which Automerge applying those {k} changes in memory (`load_incremental`, no network, no disk) | {} | | |\n",
+                ms(floor)
+            ));
+        }
     }
 
     // --- full sync to a new member ---
