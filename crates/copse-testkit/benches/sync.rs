@@ -160,6 +160,31 @@ async fn main() {
     })
     .await;
     caught_up(&a.handle, &mut b, &id).await;
+    // Steady state: both devices have done their start-up housekeeping (recording their
+    // addresses, the first commit after a load, ~110 ms inside Automerge at this size) and
+    // B has it all. Start-up costs are measured by the foundation and frames benches.
+    let both = [a.handle.member_id().clone(), b.handle.member_id().clone()];
+    loop {
+        let members = b
+            .handle
+            .request(Request::Members {
+                community: id.clone(),
+                skill: None,
+                organisation: None,
+            })
+            .await
+            .unwrap();
+        let recorded = |m: &copse_core::MemberId| {
+            members.as_array().unwrap().iter().any(|e| {
+                e["id"].as_str() == Some(m.as_str())
+                    && e["addrs"].as_array().is_some_and(|a| !a.is_empty())
+            })
+        };
+        if both.iter().all(recorded) && heads(&a.handle, &id).await == heads(&b.handle, &id).await {
+            break;
+        }
+        until(&mut b, |e| matches!(e, PeerEvent::CommunityChanged { .. })).await;
+    }
     let mut lat = Vec::new();
     for i in 0..300 {
         let t = Instant::now();
