@@ -47,6 +47,25 @@ struct Net {
 }
 
 impl Net {
+    /// Ada and Bob, each with a copy of the fixture's community, not connected.
+    fn ada_and_bob(f: &Fixture) -> Self {
+        let saved = f.community.doc().save();
+        Net {
+            nodes: [&f.ada, &f.bob]
+                .into_iter()
+                .map(|m| Node {
+                    community: Community::load(&saved).unwrap(),
+                    me: m.clone(),
+                    sessions: vec![None, None],
+                })
+                .collect(),
+            links: (0..4).map(|_| VecDeque::new()).collect(),
+            n: 2,
+            now: f.now,
+            rounds: 0,
+        }
+    }
+
     fn link(&mut self, from: usize, to: usize) -> &mut VecDeque<Msg> {
         &mut self.links[from * self.n + to]
     }
@@ -315,22 +334,7 @@ fn garbage_from_a_peer_is_an_error_not_a_panic() {
 #[test]
 fn reconnecting_with_saved_states_needs_no_rounds() {
     let f = Fixture::new(5);
-    let saved = f.community.doc().save();
-    let members = [f.ada.clone(), f.bob.clone()];
-    let mut net = Net {
-        nodes: members
-            .iter()
-            .map(|m| Node {
-                community: Community::load(&saved).unwrap(),
-                me: m.clone(),
-                sessions: vec![None, None],
-            })
-            .collect(),
-        links: (0..4).map(|_| VecDeque::new()).collect(),
-        n: 2,
-        now: f.now,
-        rounds: 0,
-    };
+    let mut net = Net::ada_and_bob(&f);
     net.connect(0, 1);
     net.drain();
     // Offline: both edit; then reconnect with the saved sync states.
@@ -377,21 +381,7 @@ fn reconnecting_with_saved_states_needs_no_rounds() {
 #[test]
 fn a_round_between_replicas_in_sync_stops_as_soon_as_both_know_it() {
     let f = Fixture::new(5);
-    let saved = f.community.doc().save();
-    let mut net = Net {
-        nodes: [f.ada.clone(), f.bob.clone()]
-            .iter()
-            .map(|m| Node {
-                community: Community::load(&saved).unwrap(),
-                me: m.clone(),
-                sessions: vec![None, None],
-            })
-            .collect(),
-        links: (0..4).map(|_| VecDeque::new()).collect(),
-        n: 2,
-        now: f.now,
-        rounds: 0,
-    };
+    let mut net = Net::ada_and_bob(&f);
     // No saved state: each side says its heads once, and hears the other's.
     net.connect(0, 1);
     net.drain();

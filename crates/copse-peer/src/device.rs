@@ -160,19 +160,26 @@ impl Device {
         Ok(applied)
     }
 
+    /// Merges `incoming` into the copy of the same community this device holds, and saves.
+    /// `what` names the source in the error.
+    fn merge_known(&mut self, incoming: &Community, what: &str) -> Result<(), PeerError> {
+        let open = self.community(incoming.id())?;
+        let mut other = incoming.doc().clone();
+        open.community
+            .doc_mut()
+            .merge(&mut other)
+            .map_err(|e| PeerError::Invalid(format!("{what} could not be merged: {e}")))?;
+        open.save()?;
+        Ok(())
+    }
+
     /// Takes in a saved community: a new one is added; a known one is merged.
     /// Returns the id and whether it was new. Bad bytes change nothing.
     pub fn import(&mut self, bytes: &[u8]) -> Result<(CommunityId, bool), PeerError> {
         let incoming = Community::load(bytes)?;
         let id = incoming.id().clone();
         if self.profile.has_community(&id) {
-            let open = self.community(&id)?;
-            let mut other = incoming.doc().clone();
-            open.community
-                .doc_mut()
-                .merge(&mut other)
-                .map_err(|e| PeerError::Invalid(format!("the file could not be merged: {e}")))?;
-            open.save()?;
+            self.merge_known(&incoming, "the file")?;
             Ok((id, false))
         } else {
             let open = self.profile.add_community(incoming)?;
@@ -549,13 +556,7 @@ impl Device {
         }
         let id = incoming.id().clone();
         if self.profile.has_community(&id) {
-            let open = self.community(&id)?;
-            let mut other = incoming.doc().clone();
-            open.community
-                .doc_mut()
-                .merge(&mut other)
-                .map_err(|e| PeerError::Invalid(format!("could not merge: {e}")))?;
-            open.save()?;
+            self.merge_known(&incoming, "the admitting member's copy")?;
         } else {
             let open = self.profile.add_community_saved(incoming, document)?;
             let _ = open.write_cached_view();

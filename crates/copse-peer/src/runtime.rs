@@ -233,7 +233,7 @@ impl Runtime {
                 _ = tick.tick() => {
                     let t = Instant::now();
                     self.on_tick().await;
-                    note_slow(Some("tick".into()), t);
+                    note_slow(slow_label(&format_args!("tick")), t);
                 }
             }
         }

@@ -84,6 +84,20 @@ async fn until(p: &mut Peer, mut f: impl FnMut(&PeerEvent) -> bool) {
     .expect("benchmark wait timed out");
 }
 
+/// Waits until `p` reports being up to date with a peer.
+async fn up_to_date(p: &mut Peer) {
+    until(p, |e| {
+        matches!(
+            e,
+            PeerEvent::SyncState {
+                up_to_date: true,
+                ..
+            }
+        )
+    })
+    .await;
+}
+
 async fn heads(p: &PeerHandle, c: &CommunityId) -> serde_json::Value {
     p.request(Request::Heads {
         community: c.clone(),
@@ -149,16 +163,7 @@ async fn main() {
     let mut a = start(0, Some(&bytes)).await;
     let mut b = start(1, Some(&bytes)).await;
     b.handle.dial(vec![a.addr.clone()]).await.unwrap();
-    until(&mut b, |e| {
-        matches!(
-            e,
-            PeerEvent::SyncState {
-                up_to_date: true,
-                ..
-            }
-        )
-    })
-    .await;
+    up_to_date(&mut b).await;
     caught_up(&a.handle, &mut b, &id).await;
     // Steady state: both devices have done their start-up housekeeping (recording their
     // addresses, the first commit after a load, ~110 ms inside Automerge at this size) and
@@ -276,16 +281,7 @@ async fn main() {
         // Reconnected, a sync round done (up to date again), and the same heads.
         until(&mut b, |e| matches!(e, PeerEvent::PeerConnected { .. })).await;
         let connected = t.elapsed();
-        until(&mut b, |e| {
-            matches!(
-                e,
-                PeerEvent::SyncState {
-                    up_to_date: true,
-                    ..
-                }
-            )
-        })
-        .await;
+        up_to_date(&mut b).await;
         caught_up(&a.handle, &mut b, &id).await;
         let took = t.elapsed();
         eprintln!(
