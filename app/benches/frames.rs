@@ -211,7 +211,7 @@ fn main() {
     let burst = rt.spawn(async move {
         for i in 0..1000 {
             sender
-                .request(Request::Execute {
+                .request(Request::Edit {
                     community: cid.clone(),
                     command: Command::StartThread {
                         kind: ThreadKind::Discussion,

@@ -1,17 +1,22 @@
 //! [`Backend`]: the app's link to copse-peer. A tokio runtime on background threads runs the
 //! peer; the UI thread only queues work and drains results (never awaits, never blocks on
 //! disk or network). Every result asks egui to repaint, so remote changes show at once.
+//!
+//! Peer events are drained into an [`Inbox`] by a background task whether or not frames are
+//! drawn (a minimised window draws none): the runtime never waits for the window. The inbox
+//! is bounded; when events pile up unread, the oldest are dropped and the window reloads
+//! what it shows once it looks again.
 
+use std::collections::VecDeque;
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use copse_core::record::MemberDetails;
-use copse_peer::{Device, PeerConfig, PeerHandle, Request};
-use tokio::sync::mpsc;
+use copse_peer::{PeerConfig, PeerError, PeerEvent, PeerHandle, Profile, Request};
 
 use crate::state::{AppEvent, UiAction};
 
-/// Capacity of the results channel.
+/// Peer events kept unread before the oldest are dropped.
 const INBOX: usize = 4096;
 
 /// How the peer's network starts.
@@ -35,15 +40,71 @@ impl Default for NetOptions {
     }
 }
 
+/// What the background tasks hand to the UI thread.
+#[derive(Debug, Default)]
+pub struct Inbox {
+    items: VecDeque<AppEvent>,
+    dropped: u64,
+}
+
+impl Inbox {
+    /// Keeps an event; a peer event beyond the bound pushes out the oldest peer event.
+    pub fn push(&mut self, ev: AppEvent) {
+        let is_peer = matches!(ev, AppEvent::Peer(_));
+        if is_peer
+            && self.items.len() >= INBOX
+            && let Some(pos) = self
+                .items
+                .iter()
+                .position(|e| matches!(e, AppEvent::Peer(_)))
+        {
+            self.items.remove(pos);
+            self.dropped += 1;
+        }
+        self.items.push_back(ev);
+    }
+
+    /// Everything kept so far, oldest first; if events were dropped, the list starts with
+    /// a `Lagged` event (so the window reloads what it shows).
+    pub fn drain(&mut self) -> Vec<AppEvent> {
+        let mut out = Vec::with_capacity(self.items.len() + 1);
+        if self.dropped > 0 {
+            out.push(AppEvent::Peer(PeerEvent::Lagged {
+                missed: std::mem::take(&mut self.dropped),
+            }));
+        }
+        out.extend(self.items.drain(..));
+        out
+    }
+
+    /// How many wait.
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    /// Whether nothing waits.
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+}
+
+type SharedInbox = Arc<Mutex<Inbox>>;
+
 /// Runs the peer for the UI.
 pub struct Backend {
     rt: tokio::runtime::Runtime,
     data_dir: PathBuf,
     net: NetOptions,
-    handle: Arc<std::sync::Mutex<Option<PeerHandle>>>,
-    tx: mpsc::Sender<AppEvent>,
-    inbox: mpsc::Receiver<AppEvent>,
+    handle: Arc<Mutex<Option<PeerHandle>>>,
+    inbox: SharedInbox,
     repaint: Arc<dyn Fn() + Send + Sync>,
+}
+
+fn deliver(inbox: &SharedInbox, wake: &(dyn Fn() + Send + Sync), ev: AppEvent) {
+    if let Ok(mut i) = inbox.lock() {
+        i.push(ev);
+    }
+    wake();
 }
 
 impl Backend {
@@ -58,14 +119,12 @@ impl Backend {
             .thread_name("copse-peer")
             .enable_all()
             .build()?;
-        let (tx, inbox) = mpsc::channel(INBOX);
         let backend = Self {
             rt,
             data_dir,
             net,
             handle: Default::default(),
-            tx,
-            inbox,
+            inbox: Default::default(),
             repaint: Arc::new(repaint),
         };
         backend.boot(None);
@@ -77,46 +136,32 @@ impl Backend {
     fn boot(&self, details: Option<MemberDetails>) {
         let dir = self.data_dir.clone();
         let net = self.net.clone();
-        let tx = self.tx.clone();
+        let inbox = self.inbox.clone();
         let slot = self.handle.clone();
-        let wake = self.waker();
+        let wake = self.repaint.clone();
         self.rt.spawn(async move {
-            let send = |ev: AppEvent| {
-                let tx = tx.clone();
-                let wake = wake.clone();
-                async move {
-                    let _ = tx.send(ev).await;
-                    wake();
-                }
-            };
-            // Identity and first screen from disk (cheap), before the full load.
+            let send = |ev: AppEvent| deliver(&inbox, &*wake, ev);
+            // Identity and first screens from disk (cheap), before the full load.
             let dir2 = dir.clone();
-            let prepared = tokio::task::spawn_blocking(move || -> Result<Option<(MemberDetails, Vec<copse_core::view::cached::CachedView>)>, String> {
-                let mut device = Device::open(&dir2).map_err(|e| e.to_string())?;
+            let prepared = tokio::task::spawn_blocking(move || -> Result<Option<(MemberDetails, Vec<copse_core::view::cached::CachedView>)>, PeerError> {
+                let mut profile = Profile::open(&dir2)?;
                 if let Some(d) = details {
-                    device.init(d).map_err(|e| e.to_string())?;
+                    profile.init(d)?;
                 }
-                if device.identity().is_err() {
+                if profile.identity().is_err() {
                     return Ok(None);
                 }
-                let me = device.my_details().map_err(|e| e.to_string())?;
-                let cached = device
-                    .community_ids()
-                    .unwrap_or_default()
-                    .iter()
-                    .filter_map(|id| device.profile().read_cached_view(id))
-                    .collect();
-                Ok(Some((me, cached)))
+                Ok(Some((profile.my_details()?, profile.cached_views())))
             })
             .await;
             let (details, cached) = match prepared {
                 Ok(Ok(Some(x))) => x,
-                Ok(Ok(None)) => return send(AppEvent::NeedsIdentity).await,
-                Ok(Err(e)) => return send(AppEvent::Fatal(e)).await,
-                Err(e) => return send(AppEvent::Fatal(e.to_string())).await,
+                Ok(Ok(None)) => return send(AppEvent::NeedsIdentity),
+                Ok(Err(e)) => return send(AppEvent::Fatal(e.to_string())),
+                Err(e) => return send(AppEvent::Fatal(e.to_string())),
             };
             if !cached.is_empty() {
-                send(AppEvent::Cached(cached)).await;
+                send(AppEvent::Cached(cached));
             }
             let mut config = PeerConfig::new(dir);
             config.listen = net.listen;
@@ -129,22 +174,18 @@ impl Backend {
             .await;
             let (handle, mut events) = match started {
                 Ok(Ok(x)) => x,
-                Ok(Err(e)) => return send(AppEvent::Fatal(e.to_string())).await,
-                Err(e) => return send(AppEvent::Fatal(e.to_string())).await,
+                Ok(Err(e)) => return send(AppEvent::Fatal(e.to_string())),
+                Err(e) => return send(AppEvent::Fatal(e.to_string())),
             };
             let member = handle.member_id().clone();
             if let Ok(mut s) = slot.lock() {
                 *s = Some(handle);
             }
-            send(AppEvent::Ready { member, details }).await;
+            send(AppEvent::Ready { member, details });
             while let Some(ev) = events.recv().await {
-                send(AppEvent::Peer(ev)).await;
+                send(AppEvent::Peer(ev));
             }
         });
-    }
-
-    fn waker(&self) -> Arc<dyn Fn() + Send + Sync> {
-        self.repaint.clone()
     }
 
     /// Queues an action.
@@ -158,37 +199,50 @@ impl Backend {
     /// Queues a request; its reply arrives through [`Self::poll`].
     pub fn request(&self, req: Request) {
         let handle = self.handle.lock().ok().and_then(|h| h.clone());
-        let tx = self.tx.clone();
-        let wake = self.waker();
+        let inbox = self.inbox.clone();
+        let wake = self.repaint.clone();
         self.rt.spawn(async move {
             let result = match handle {
-                Some(h) => h.request(req.clone()).await.map_err(|e| e.to_string()),
-                None => Err("Copse is still starting; try again in a moment".into()),
+                Some(h) => h.request(req.clone()).await,
+                None => Err(PeerError::Invalid(
+                    "Copse is still starting; try again in a moment".into(),
+                )),
             };
-            let _ = tx
-                .send(AppEvent::Reply {
+            deliver(
+                &inbox,
+                &*wake,
+                AppEvent::Reply {
                     request: req,
-                    result,
-                })
-                .await;
-            wake();
+                    result: Box::new(result),
+                },
+            );
         });
     }
 
     /// Everything that arrived since the last call.
     pub fn poll(&mut self) -> Vec<AppEvent> {
-        let mut out = Vec::new();
-        while let Ok(ev) = self.inbox.try_recv() {
-            out.push(ev);
-        }
-        out
+        self.inbox.lock().map(|mut i| i.drain()).unwrap_or_default()
+    }
+
+    /// How many results wait for the window (for tests of a window that draws nothing).
+    pub fn waiting(&self) -> usize {
+        self.inbox.lock().map(|i| i.len()).unwrap_or(0)
+    }
+
+    /// A handle to the running peer, once started.
+    pub fn peer(&self) -> Option<PeerHandle> {
+        self.handle.lock().ok().and_then(|h| h.clone())
     }
 
     /// Saves and stops the peer (on window close).
     pub fn shutdown(&self) {
-        let handle = self.handle.lock().ok().and_then(|h| h.clone());
-        if let Some(h) = handle {
+        if let Some(h) = self.peer() {
             self.rt.block_on(h.shutdown());
         }
+    }
+
+    /// Runs a future on the backend's runtime (tests).
+    pub fn block_on<F: std::future::Future>(&self, f: F) -> F::Output {
+        self.rt.block_on(f)
     }
 }

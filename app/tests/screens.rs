@@ -7,8 +7,9 @@ mod fixture;
 
 use copse_app::state::{AppEvent, AppState, Tab, UiAction, View};
 use copse_core::record::{MemberDetails, Rsvp, TaskStatus, ThreadKind};
+use copse_core::sync::JoinRefusal;
 use copse_core::{Command, NewCommunity};
-use copse_peer::Request;
+use copse_peer::{Invitation, JoinFailure, PeerError, Query, QueryReply, Reply, Request};
 use egui::accesskit::Role;
 use egui_kittest::kittest::Queryable;
 use fixture::{World, commands, harness, loaded, requests, settle, type_into};
@@ -45,8 +46,8 @@ fn first_run_offers_create_and_join() {
         details: Default::default(),
     });
     state.apply(AppEvent::Reply {
-        request: Request::ListCommunities,
-        result: Ok(serde_json::json!([])),
+        request: Request::Query(Query::ListCommunities),
+        result: Box::new(Ok(Reply::Query(QueryReply::Communities(vec![])))),
     });
     let mut h = harness(state);
     h.run_steps(2);
@@ -82,7 +83,10 @@ fn first_run_offers_create_and_join() {
     let mut state = h.into_state();
     state.apply(AppEvent::Reply {
         request: reqs[1].clone(),
-        result: Err("this invite expired on 2026-11-20 10:00; ask a member for a new one".into()),
+        result: Box::new(Err(PeerError::Join(JoinFailure::Refused {
+            refusal: JoinRefusal::Expired,
+            expires_at: copse_core::Timestamp(1_795_000_000_000),
+        }))),
     });
     let mut h = harness(state);
     h.run_steps(2);
@@ -150,7 +154,9 @@ fn discussions_list_new_thread_and_open() {
     let mut state = h.into_state();
     let loads = state.wanted_loads();
     assert!(
-        loads.iter().any(|r| matches!(r, Request::Thread { .. })),
+        loads
+            .iter()
+            .any(|r| matches!(r, Request::Query(Query::Thread { .. }))),
         "{loads:?}"
     );
 }
@@ -248,7 +254,7 @@ fn knowledge_editor_sends_edits_against_its_version() {
         .collect();
     let sent = state.wanted_loads();
     let edit = sent.iter().find_map(|r| match r {
-        Request::Execute {
+        Request::Edit {
             command: c @ Command::EditArticle { .. },
             ..
         } => Some(c.clone()),
@@ -360,12 +366,9 @@ fn members_directory_filters_by_skill() {
     h.get_by_label("Bob").click();
     h.run_steps(2);
     let mut state = h.into_state();
-    assert!(
-        state
-            .wanted_loads()
-            .iter()
-            .any(|r| matches!(r, Request::Contributions { member, .. } if member == &w.bob))
-    );
+    assert!(state.wanted_loads().iter().any(
+        |r| matches!(r, Request::Query(Query::Contributions { member, .. }) if member == &w.bob)
+    ));
 }
 
 #[test]
@@ -412,7 +415,11 @@ fn peers_show_sync_state_and_make_invites() {
     state.outbox.clear();
     state.apply(AppEvent::Reply {
         request: reqs[0].clone(),
-        result: Ok(serde_json::json!({ "ticket": "copse-invite:eyJ2IjoxfQ" })),
+        result: Box::new(Ok(Reply::Invitation(Invitation {
+            ticket: "copse-invite:eyJ2IjoxfQ".into(),
+            invite: copse_core::InviteId::random(&mut rand::thread_rng()),
+            expires_at: copse_core::Timestamp(0),
+        }))),
     });
     let mut h = harness(state);
     h.run_steps(2);
@@ -465,10 +472,10 @@ fn remote_changes_reload_only_what_they_touch() {
     assert_eq!(loads.len(), 1, "{loads:?}");
     assert!(matches!(
         &loads[0],
-        Request::Threads {
+        Request::Query(Query::Threads {
             kind: Some(ThreadKind::Discussion),
             ..
-        }
+        })
     ));
     // The task board reloads when shown.
     state.select_tab(Tab::Tasks);
@@ -476,7 +483,7 @@ fn remote_changes_reload_only_what_they_touch() {
         state
             .wanted_loads()
             .iter()
-            .any(|r| matches!(r, Request::Tasks { .. }))
+            .any(|r| matches!(r, Request::Query(Query::Tasks { .. })))
     );
     let _ = View::Status;
 }

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use copse_core::record::{MemberDetails, Role, ThreadKind};
 use copse_core::{Command, CommunityId, MemberId, NewCommunity};
-use copse_peer::{PeerConfig, PeerEvent, PeerHandle, Request};
+use copse_peer::{PeerConfig, PeerEvent, PeerHandle, Query, QueryReply, Reply, Request};
 use serde_json::Value;
 use tokio::sync::{Mutex, watch};
 
@@ -50,9 +50,9 @@ impl TestPeer {
                 .try_init();
         }
         {
-            let mut device = copse_peer::Device::open(dir.path()).expect("open profile");
-            if device.identity().is_err() {
-                device
+            let mut profile = copse_peer::Profile::open(dir.path()).expect("open profile");
+            if profile.identity().is_err() {
+                profile
                     .init(MemberDetails {
                         name: name.to_owned(),
                         organisation: format!("{name} Ltd"),
@@ -104,7 +104,7 @@ impl TestPeer {
     }
 
     /// Runs a request that must succeed.
-    pub async fn req(&self, req: Request) -> Value {
+    pub async fn req(&self, req: Request) -> Reply {
         let what = format!("{req:?}");
         self.handle
             .request(req)
@@ -112,29 +112,38 @@ impl TestPeer {
             .unwrap_or_else(|e| panic!("{}: {what} failed: {e}", self.name))
     }
 
+    /// Runs a query that must succeed.
+    pub async fn query(&self, query: Query) -> QueryReply {
+        match self.req(Request::Query(query)).await {
+            Reply::Query(q) => q,
+            other => panic!("{}: not a query reply: {other:?}", self.name),
+        }
+    }
+
     /// Runs a command in a community; returns the created id, if any.
     pub async fn exec(&self, community: &CommunityId, command: Command) -> String {
-        let v = self
-            .req(Request::Execute {
+        match self
+            .req(Request::Edit {
                 community: community.clone(),
                 command,
             })
-            .await;
-        v["created"]["id"].as_str().unwrap_or_default().to_owned()
+            .await
+        {
+            Reply::Applied(a) => a.created.map(|c| c.id_string()).unwrap_or_default(),
+            other => panic!("{}: not an edit reply: {other:?}", self.name),
+        }
     }
 
     /// Founds a community.
     pub async fn create(&self, name: &str) -> CommunityId {
-        let v = self
-            .req(Request::CreateCommunity {
-                spec: NewCommunity {
-                    name: name.into(),
-                    domain: "testing".into(),
-                    ..Default::default()
-                },
+        self.handle
+            .create_community(NewCommunity {
+                name: name.into(),
+                domain: "testing".into(),
+                ..Default::default()
             })
-            .await;
-        v["id"].as_str().expect("id").parse().expect("community id")
+            .await
+            .unwrap_or_else(|e| panic!("{}: create failed: {e}", self.name))
     }
 
     /// Starts a discussion; returns its id.
@@ -153,48 +162,43 @@ impl TestPeer {
 
     /// A ticket for `uses` newcomers.
     pub async fn invite(&self, community: &CommunityId, uses: u64) -> String {
-        let v = self
-            .req(Request::Invite {
-                community: community.clone(),
-                valid_ms: 3_600_000,
-                uses,
-                role: Role::Member,
-            })
-            .await;
-        v["ticket"].as_str().expect("ticket").to_owned()
+        self.handle
+            .invite(community, 3_600_000, uses, Role::Member)
+            .await
+            .unwrap_or_else(|e| panic!("{}: invite failed: {e}", self.name))
+            .ticket
     }
 
     /// Joins with a ticket.
-    pub async fn join(&self, ticket: &str) -> Result<Value, String> {
+    pub async fn join(&self, ticket: &str) -> Result<copse_peer::Joined, String> {
         self.handle
-            .request(Request::Join {
-                ticket: ticket.to_owned(),
-                details: None,
-            })
+            .join(ticket, None)
             .await
             .map_err(|e| e.to_string())
     }
 
     /// The community as `show --json` prints it.
     pub async fn show(&self, community: &CommunityId) -> Value {
-        self.req(Request::Show {
+        self.query(Query::Show {
             community: community.clone(),
         })
         .await
+        .to_json()
     }
 
     /// The community's heads.
     pub async fn heads(&self, community: &CommunityId) -> Value {
-        self.req(Request::Heads {
+        self.query(Query::Heads {
             community: community.clone(),
         })
         .await
+        .to_json()
     }
 
     /// Whether the peer holds this community.
     pub async fn has(&self, community: &CommunityId) -> bool {
         self.handle
-            .request(Request::Heads {
+            .query(Query::Heads {
                 community: community.clone(),
             })
             .await
@@ -203,23 +207,19 @@ impl TestPeer {
 
     /// Titles of every thread in the community.
     pub async fn titles(&self, community: &CommunityId) -> Vec<String> {
-        let v = self
-            .req(Request::Threads {
+        match self
+            .query(Query::Threads {
                 community: community.clone(),
                 kind: None,
                 tag: None,
                 after: None,
                 limit: usize::MAX,
             })
-            .await;
-        v["threads"]
-            .as_array()
-            .map(|a| {
-                a.iter()
-                    .filter_map(|t| t["title"].as_str().map(str::to_owned))
-                    .collect()
-            })
-            .unwrap_or_default()
+            .await
+        {
+            QueryReply::Threads(page) => page.threads.into_iter().map(|t| t.title).collect(),
+            other => panic!("not a thread page: {other:?}"),
+        }
     }
 
     /// Whether an event matching `f` has happened.

@@ -58,7 +58,7 @@ async fn garbage_from_a_member_closes_only_that_session() {
                         raw.send(NetCommand::SendSync {
                             peer: a.member.clone(),
                             request: request.clone(),
-                            tag: tag as u64,
+                            tag: copse_core::sync::Tag(tag as u64),
                         })
                         .await;
                     }

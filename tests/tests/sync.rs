@@ -5,7 +5,7 @@
 
 use copse_core::record::{MemberDetails, Role};
 use copse_core::{Command, Community, InviteSecret};
-use copse_peer::{PeerEvent, Request};
+use copse_peer::PeerEvent;
 use copse_scenarios::net::{TestPeer, converged, wait_for};
 
 async fn connected(p: &TestPeer) -> Vec<String> {
@@ -76,20 +76,22 @@ async fn edits_made_offline_on_both_sides_merge() {
     let TestPeer { handle, dir, .. } = b;
     handle.shutdown().await;
     {
-        let mut device = copse_peer::Device::open(dir.path()).unwrap();
+        let (offline, _events) = copse_peer::start_offline(dir.path().to_owned()).unwrap();
         for i in 0..20 {
-            device
-                .handle(Request::Execute {
-                    community: id.clone(),
-                    command: Command::StartThread {
+            offline
+                .edit(
+                    &id,
+                    Command::StartThread {
                         kind: copse_core::record::ThreadKind::Question,
                         title: format!("offline B {i}"),
                         body: "written on the train".into(),
                         tags: vec![],
                     },
-                })
+                )
+                .await
                 .unwrap();
         }
+        offline.shutdown().await;
     }
     for i in 0..20 {
         a.post(&id, &format!("online A {i}")).await;
@@ -111,15 +113,15 @@ async fn two_peers_editing_at_full_speed_do_not_stall() {
     let (ia, ib) = (id.clone(), id.clone());
     let post = |h: copse_peer::PeerHandle, c: copse_core::CommunityId, who: &'static str| async move {
         for i in 0..300 {
-            h.request(Request::Execute {
-                community: c.clone(),
-                command: Command::StartThread {
+            h.edit(
+                &c,
+                Command::StartThread {
                     kind: copse_core::record::ThreadKind::Discussion,
                     title: format!("{who} {i}"),
                     body: "x".repeat(200),
                     tags: vec![],
                 },
-            })
+            )
             .await
             .unwrap();
         }
@@ -143,11 +145,7 @@ async fn a_non_member_receives_nothing_and_is_refused() {
 
     // Eve forges a copy in which she is a member (members are trusted; non-members are not).
     let file = a.dir.path().join("export.am");
-    a.req(Request::Export {
-        community: id.clone(),
-        out: file.clone(),
-    })
-    .await;
+    a.handle.export(&id, file.clone()).await.unwrap();
     let mut forged = Community::load(&std::fs::read(&file).unwrap()).unwrap();
     let mut rng = rand::thread_rng();
     let secret = InviteSecret::random(&mut rng);
@@ -186,7 +184,7 @@ async fn a_non_member_receives_nothing_and_is_refused() {
         .unwrap();
     let forged_file = eve.dir.path().join("forged.am");
     std::fs::write(&forged_file, forged.doc().save()).unwrap();
-    eve.req(Request::Import { path: forged_file }).await;
+    eve.handle.import(forged_file).await.unwrap();
     let eve_titles = eve.titles(&id).await;
 
     eve.handle.dial(vec![a.addr.clone()]).await.unwrap();
@@ -199,10 +197,10 @@ async fn a_non_member_receives_nothing_and_is_refused() {
         a.post(&id, &format!("secret {i}")).await;
     }
     wait_for(&[&a, &eve], "Eve's sync attempts refused", || async {
-        eve.handle.traffic().await.unwrap().sync_in > 0
+        eve.handle.traffic().sync_in > 0
     })
     .await;
-    let traffic = eve.handle.traffic().await.unwrap();
+    let traffic = eve.handle.traffic();
     // Everything Eve received on the sync protocol is refusal frames (2 bytes each: no id,
     // no data); nothing on the join protocol.
     assert_eq!(traffic.sync_in % 2, 0, "{traffic:?}");

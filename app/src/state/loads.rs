@@ -2,7 +2,7 @@
 
 use copse_core::record::ThreadKind;
 use copse_core::{ArticleId, CommunityId, EventId, MemberId, ThreadId};
-use copse_peer::Request;
+use copse_peer::{Query, Request};
 
 use super::{AppState, Screen, Tab};
 
@@ -71,24 +71,24 @@ impl View {
         }
     }
 
-    /// The request that loads it, given the state (page counts, filters).
-    pub fn request(&self, state: &AppState) -> Request {
+    /// The query that loads it, given the state (page counts, filters).
+    pub fn query(&self, state: &AppState) -> Query {
         let community = |c: &CommunityId| c.clone();
         match self {
-            View::Communities => Request::ListCommunities,
-            View::Status => Request::Status,
-            View::Profile(c) => Request::Profile {
+            View::Communities => Query::ListCommunities,
+            View::Status => Query::Status,
+            View::Profile(c) => Query::Profile {
                 community: community(c),
             },
-            View::Members(c) => Request::Members {
+            View::Members(c) => Query::Members {
                 community: community(c),
                 skill: None,
                 organisation: None,
             },
-            View::ReadState(c) => Request::ReadState {
+            View::ReadState(c) => Query::ReadState {
                 community: community(c),
             },
-            View::WhatsNew(c) => Request::WhatsNew {
+            View::WhatsNew(c) => Query::WhatsNew {
                 community: community(c),
             },
             View::Threads(c, kind) => {
@@ -97,7 +97,7 @@ impl View {
                     .map(|l| l.tag.trim().to_lowercase())
                     .filter(|t| !t.is_empty());
                 let pages = list.map_or(1, |l| l.pages.max(1));
-                Request::Threads {
+                Query::Threads {
                     community: community(c),
                     kind: Some(*kind),
                     tag,
@@ -105,89 +105,84 @@ impl View {
                     limit: PAGE * pages,
                 }
             }
-            View::Thread(c, t) => Request::Thread {
+            View::Thread(c, t) => Query::Thread {
                 community: community(c),
                 thread: t.clone(),
             },
-            View::Articles(c) => Request::Articles {
+            View::Articles(c) => Query::Articles {
                 community: community(c),
                 tag: None,
             },
-            View::Article(c, a) => Request::Article {
-                community: community(c),
-                article: a.clone(),
-                at: None,
-            },
-            View::History(c, a) => Request::ArticleHistory {
+            View::Article(c, a) => Query::Article {
                 community: community(c),
                 article: a.clone(),
             },
-            View::Upcoming(c) => Request::Events {
+            View::History(c, a) => Query::ArticleHistory {
+                community: community(c),
+                article: a.clone(),
+            },
+            View::Upcoming(c) => Query::Events {
                 community: community(c),
                 past: false,
             },
-            View::Past(c) => Request::Events {
+            View::Past(c) => Query::Events {
                 community: community(c),
                 past: true,
             },
-            View::Event(c, e) => Request::Event {
+            View::Event(c, e) => Query::Event {
                 community: community(c),
                 event: e.clone(),
             },
-            View::Tasks(c) => Request::Tasks {
+            View::Tasks(c) => Query::Tasks {
                 community: community(c),
             },
-            View::Contributions(c, m) => Request::Contributions {
+            View::Contributions(c, m) => Query::Contributions {
                 community: community(c),
                 member: m.clone(),
             },
-            View::Resources(c) => Request::Resources {
+            View::Resources(c) => Query::Resources {
                 community: community(c),
                 tag: None,
             },
         }
     }
 
-    /// The view a request loads, if it is a load.
-    pub fn of(req: &Request) -> Option<View> {
+    /// The view a query loads, if it loads one.
+    pub fn of(req: &Query) -> Option<View> {
         Some(match req {
-            Request::ListCommunities => View::Communities,
-            Request::Status => View::Status,
-            Request::Profile { community } => View::Profile(community.clone()),
-            Request::Members { community, .. } => View::Members(community.clone()),
-            Request::ReadState { community } => View::ReadState(community.clone()),
-            Request::WhatsNew { community } => View::WhatsNew(community.clone()),
-            Request::Threads {
+            Query::ListCommunities => View::Communities,
+            Query::Status => View::Status,
+            Query::Profile { community } => View::Profile(community.clone()),
+            Query::Members { community, .. } => View::Members(community.clone()),
+            Query::ReadState { community } => View::ReadState(community.clone()),
+            Query::WhatsNew { community } => View::WhatsNew(community.clone()),
+            Query::Threads {
                 community,
                 kind: Some(k),
                 ..
             } => View::Threads(community.clone(), *k),
-            Request::Thread { community, thread } => {
-                View::Thread(community.clone(), thread.clone())
+            Query::Thread { community, thread } => View::Thread(community.clone(), thread.clone()),
+            Query::Articles { community, .. } => View::Articles(community.clone()),
+            Query::Article { community, article } => {
+                View::Article(community.clone(), article.clone())
             }
-            Request::Articles { community, .. } => View::Articles(community.clone()),
-            Request::Article {
-                community,
-                article,
-                at: None,
-            } => View::Article(community.clone(), article.clone()),
-            Request::ArticleHistory { community, article } => {
+            Query::ArticleHistory { community, article } => {
                 View::History(community.clone(), article.clone())
             }
-            Request::Events {
+            Query::Events {
                 community,
                 past: false,
             } => View::Upcoming(community.clone()),
-            Request::Events {
+            Query::Events {
                 community,
                 past: true,
             } => View::Past(community.clone()),
-            Request::Event { community, event } => View::Event(community.clone(), event.clone()),
-            Request::Tasks { community } => View::Tasks(community.clone()),
-            Request::Contributions { community, member } => {
+            Query::Event { community, event } => View::Event(community.clone(), event.clone()),
+            Query::Tasks { community } => View::Tasks(community.clone()),
+            Query::Contributions { community, member } => {
                 View::Contributions(community.clone(), member.clone())
             }
-            Request::Resources { community, .. } => View::Resources(community.clone()),
+            Query::Resources { community, .. } => View::Resources(community.clone()),
             _ => return None,
         })
     }
@@ -261,7 +256,7 @@ impl AppState {
                 continue;
             }
             self.dirty.remove(&view);
-            out.push(view.request(self));
+            out.push(Request::Query(view.query(self)));
             self.in_flight.insert(view);
         }
         // Collaborative editors send their typing as soon as nothing is in flight.
@@ -271,7 +266,7 @@ impl AppState {
             if let Some(e) = v.article.as_mut()
                 && let Some((body, base)) = e.take_edit()
             {
-                out.push(Request::Execute {
+                out.push(Request::Edit {
                     community: c.clone(),
                     command: copse_core::Command::EditArticle {
                         article: e.id.clone(),
@@ -283,7 +278,7 @@ impl AppState {
             if let Some(e) = v.notes.as_mut()
                 && let Some((notes, base)) = e.take_edit()
             {
-                out.push(Request::Execute {
+                out.push(Request::Edit {
                     community: c.clone(),
                     command: copse_core::Command::EditEventNotes {
                         event: e.id.clone(),
@@ -299,5 +294,11 @@ impl AppState {
     /// Marks views stale so they reload when visible.
     pub fn invalidate(&mut self, views: impl IntoIterator<Item = View>) {
         self.dirty.extend(views);
+    }
+
+    /// Marks every view loaded so far stale (events were missed).
+    pub fn invalidate_all(&mut self) {
+        let all: Vec<View> = self.loaded.iter().cloned().collect();
+        self.dirty.extend(all);
     }
 }

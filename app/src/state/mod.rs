@@ -7,12 +7,15 @@ mod apply;
 mod community_view;
 mod drafts;
 mod editor;
+mod invalidation;
+mod loaded;
 mod loads;
+mod navigation;
+mod replies;
 
 use copse_core::record::MemberDetails;
 use copse_core::{CommunityId, MemberId};
-use copse_peer::{Request, Status};
-use serde_json::Value;
+use copse_peer::{PeerError, Query, Reply, Request, Status};
 
 pub use community_view::{CommunityView, ThreadListView};
 pub use drafts::{
@@ -49,8 +52,8 @@ pub enum AppEvent {
     Reply {
         /// What was asked.
         request: Request,
-        /// The JSON reply or the error in plain words.
-        result: Result<Value, String>,
+        /// The typed reply, or the typed error (boxed: replies can be large).
+        result: Box<Result<Reply, PeerError>>,
     },
     /// Something happened on the network or in a community.
     Peer(copse_peer::PeerEvent),
@@ -211,10 +214,15 @@ impl AppState {
         self.outbox.push(UiAction::Request(req));
     }
 
+    /// Reads something (the reply comes back as an [`AppEvent::Reply`]).
+    pub fn query(&mut self, query: Query) {
+        self.request(Request::Query(query));
+    }
+
     /// Runs a command in the open community.
     pub fn command(&mut self, cmd: copse_core::Command) {
         if let Some(c) = self.selected.clone() {
-            self.request(Request::Execute {
+            self.request(Request::Edit {
                 community: c,
                 command: cmd,
             });

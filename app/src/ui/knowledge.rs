@@ -2,7 +2,7 @@
 //! the revision history with the text of any earlier revision.
 
 use copse_core::Command;
-use copse_peer::Request;
+use copse_peer::Query;
 use egui::{RichText, Ui};
 
 use super::style;
@@ -170,10 +170,10 @@ fn editor(ui: &mut Ui, state: &mut AppState, c: &copse_core::CommunityId) {
         state.invalidate([crate::state::View::History(c.clone(), id.clone())]);
     }
     if let Some(change) = view_rev {
-        state.request(Request::Article {
+        state.query(Query::ArticleAt {
             community: c.clone(),
             article: id,
-            at: Some(change),
+            change,
         });
     }
     if close && let Some(v) = state.view_mut() {

@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::CommandKind;
 use crate::record::{MemberDetails, ObjectiveStatus, Role, Rsvp, TaskStatus, ThreadKind};
 use crate::{
     ArticleId, EventId, InviteId, InviteSecret, MemberId, ObjectiveId, PostId, ResourceId, TaskId,
@@ -266,36 +267,42 @@ impl Command {
 
     /// Short name, recorded in the commit message.
     pub fn name(&self) -> &'static str {
+        self.kind().name()
+    }
+
+    /// The kind of edit.
+    pub fn kind(&self) -> CommandKind {
+        use CommandKind as K;
         match self {
-            Command::UpdateProfile { .. } => "update_profile",
-            Command::AddObjective { .. } => "add_objective",
-            Command::SetObjective { .. } => "set_objective",
-            Command::UpdateMyDetails(_) => "update_my_details",
-            Command::SetMyAddrs { .. } => "set_my_addrs",
-            Command::SetRole { .. } => "set_role",
-            Command::RemoveMember { .. } => "remove_member",
-            Command::CreateInvite { .. } => "create_invite",
-            Command::RevokeInvite { .. } => "revoke_invite",
-            Command::Admit { .. } => "admit",
-            Command::StartThread { .. } => "start_thread",
-            Command::Reply { .. } => "reply",
-            Command::EditPost { .. } => "edit_post",
-            Command::AcceptAnswer { .. } => "accept_answer",
-            Command::PromoteToArticle { .. } => "promote_to_article",
-            Command::CreateArticle { .. } => "create_article",
-            Command::EditArticle { .. } => "edit_article",
-            Command::SpliceArticle { .. } => "splice_article",
-            Command::SetArticleMeta { .. } => "set_article_meta",
-            Command::CreateEvent { .. } => "create_event",
-            Command::Rsvp { .. } => "rsvp",
-            Command::RecordAttendance { .. } => "record_attendance",
-            Command::EditEventNotes { .. } => "edit_event_notes",
-            Command::CreateTask { .. } => "create_task",
-            Command::AssignTask { .. } => "assign_task",
-            Command::MoveTask { .. } => "move_task",
-            Command::SetTaskDue { .. } => "set_task_due",
-            Command::AddResource { .. } => "add_resource",
-            Command::RemoveResource { .. } => "remove_resource",
+            Command::UpdateProfile { .. } => K::UpdateProfile,
+            Command::AddObjective { .. } => K::AddObjective,
+            Command::SetObjective { .. } => K::SetObjective,
+            Command::UpdateMyDetails(_) => K::UpdateMyDetails,
+            Command::SetMyAddrs { .. } => K::SetMyAddrs,
+            Command::SetRole { .. } => K::SetRole,
+            Command::RemoveMember { .. } => K::RemoveMember,
+            Command::CreateInvite { .. } => K::CreateInvite,
+            Command::RevokeInvite { .. } => K::RevokeInvite,
+            Command::Admit { .. } => K::Admit,
+            Command::StartThread { .. } => K::StartThread,
+            Command::Reply { .. } => K::Reply,
+            Command::EditPost { .. } => K::EditPost,
+            Command::AcceptAnswer { .. } => K::AcceptAnswer,
+            Command::PromoteToArticle { .. } => K::PromoteToArticle,
+            Command::CreateArticle { .. } => K::CreateArticle,
+            Command::EditArticle { .. } => K::EditArticle,
+            Command::SpliceArticle { .. } => K::SpliceArticle,
+            Command::SetArticleMeta { .. } => K::SetArticleMeta,
+            Command::CreateEvent { .. } => K::CreateEvent,
+            Command::Rsvp { .. } => K::Rsvp,
+            Command::RecordAttendance { .. } => K::RecordAttendance,
+            Command::EditEventNotes { .. } => K::EditEventNotes,
+            Command::CreateTask { .. } => K::CreateTask,
+            Command::AssignTask { .. } => K::AssignTask,
+            Command::MoveTask { .. } => K::MoveTask,
+            Command::SetTaskDue { .. } => K::SetTaskDue,
+            Command::AddResource { .. } => K::AddResource,
+            Command::RemoveResource { .. } => K::RemoveResource,
         }
     }
 }

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::MemberId;
+use crate::{CommandKind, MemberId, Touched};
 
 /// The JSON commit message of a Copse change.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -21,6 +21,18 @@ impl CommitMeta {
     /// Reads a commit message; `None` for changes not made by Copse.
     pub fn parse(message: &str) -> Option<Self> {
         serde_json::from_str(message).ok()
+    }
+
+    /// The command's kind; `None` for a name this build does not know.
+    pub fn kind(&self) -> Option<CommandKind> {
+        CommandKind::from_name(&self.cmd)
+    }
+
+    /// What the change may have changed. A command this build does not know (a newer
+    /// Copse's) may have changed anything.
+    pub fn touches(&self) -> Touched {
+        self.kind()
+            .map_or(Touched::Everything, |k| k.touches(self.obj.as_deref()))
     }
 
     /// The message text.

@@ -44,6 +44,13 @@ pub struct Applied {
     pub change: Option<ChangeHash>,
 }
 
+/// A fresh 16-byte Automerge actor id.
+fn random_actor(rng: &mut dyn RngCore) -> automerge::ActorId {
+    let mut bytes = [0u8; 16];
+    rng.fill_bytes(&mut bytes);
+    automerge::ActorId::from(bytes)
+}
+
 /// A community document. Edits go through [`Community::apply`]; remote changes are merged
 /// into [`Community::doc_mut`] by the sync layer.
 #[derive(Debug, Clone)]
@@ -95,8 +102,16 @@ impl Community {
         };
         let founder_entry = Member::new(details, Role::Coordinator, now, None);
         let mut doc = Automerge::new();
+        doc.set_actor(random_actor(rng));
         let result = doc.transact_with(
-            |_| commit_options(founder, "create_community", Some(id.to_string()), now),
+            |_| {
+                commit_options(
+                    founder,
+                    crate::CommandKind::CreateCommunity.name(),
+                    Some(id.to_string()),
+                    now,
+                )
+            },
             |tx| {
                 tx.put(ROOT, schema::KIND_KEY, schema::KIND_VALUE)?;
                 tx.put(
@@ -173,6 +188,13 @@ impl Community {
     /// The document, for reads and saves.
     pub fn doc(&self) -> &Automerge {
         &self.doc
+    }
+
+    /// Makes this copy's future changes use a fresh actor id drawn from `rng` (a loaded
+    /// document otherwise gets one from the system's randomness, which a deterministic
+    /// simulation cannot replay).
+    pub fn set_actor(&mut self, rng: &mut dyn RngCore) {
+        self.doc.set_actor(random_actor(rng));
     }
 
     /// The document, for merging remote changes. Local edits go through [`Self::apply`].

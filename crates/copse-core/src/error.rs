@@ -5,8 +5,13 @@ use crate::{
     Timestamp,
 };
 
-/// Why a command was refused. A refused command leaves the document unchanged.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+/// A short description inside an error ("edit the norms", "title").
+pub type Label = std::borrow::Cow<'static, str>;
+
+/// Why a command was refused. A refused command leaves the document unchanged. Serializable,
+/// so a refusal reads the same after crossing the control socket.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum CommandError {
     /// The acting device is not a member of this community.
     #[error("you are not a member of this community")]
@@ -18,19 +23,19 @@ pub enum CommandError {
     #[error("only a coordinator can {action}")]
     NotCoordinator {
         /// What was attempted.
-        action: &'static str,
+        action: Label,
     },
     /// A required field was empty.
     #[error("{field} must not be empty")]
     Empty {
         /// Which field.
-        field: &'static str,
+        field: Label,
     },
     /// A field was longer than allowed.
     #[error("{field} is too long (at most {max} characters)")]
     TooLong {
         /// Which field.
-        field: &'static str,
+        field: Label,
         /// The limit.
         max: usize,
     },
@@ -38,7 +43,7 @@ pub enum CommandError {
     #[error("too many {field} (at most {max})")]
     TooMany {
         /// Which list.
-        field: &'static str,
+        field: Label,
         /// The limit.
         max: usize,
     },
@@ -132,7 +137,8 @@ impl From<autosurgeon::ReconcileError> for CommandError {
 }
 
 /// Why bytes could not be opened as a community.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum DocError {
     /// Not an Automerge document at all.
     #[error("not an Automerge document ({0})")]

@@ -48,12 +48,12 @@ pub fn run(target: &str, data: &[u8]) {
         }
         "sync_message" => {
             let mut doc = Automerge::new();
-            let mut session = SyncSession::resume(None);
+            let mut session = SyncSession::resume(None, &doc);
             let _ = session.receive_sync(&mut doc, data, Timestamp(0));
         }
         "pushed_changes" => {
             let mut doc = Automerge::new();
-            let mut session = SyncSession::resume(None);
+            let mut session = SyncSession::resume(None, &doc);
             let _ = session.receive_changes(&mut doc, Vec::new(), data, Timestamp(0));
         }
         _ => {}

@@ -11,7 +11,9 @@ pub(crate) fn required(
 ) -> Result<String, CommandError> {
     let v = value.trim();
     if v.is_empty() {
-        return Err(CommandError::Empty { field });
+        return Err(CommandError::Empty {
+            field: field.into(),
+        });
     }
     bounded(field, v, max)
 }
@@ -23,7 +25,10 @@ pub(crate) fn bounded(
     max: usize,
 ) -> Result<String, CommandError> {
     if value.chars().count() > max {
-        return Err(CommandError::TooLong { field, max });
+        return Err(CommandError::TooLong {
+            field: field.into(),
+            max,
+        });
     }
     Ok(value.to_owned())
 }
@@ -38,7 +43,7 @@ pub(crate) fn tags(field: &'static str, values: &[String]) -> Result<Vec<String>
         }
         if t.chars().count() > limits::TAG {
             return Err(CommandError::TooLong {
-                field,
+                field: field.into(),
                 max: limits::TAG,
             });
         }
@@ -46,7 +51,7 @@ pub(crate) fn tags(field: &'static str, values: &[String]) -> Result<Vec<String>
     }
     if out.len() > limits::TAGS {
         return Err(CommandError::TooMany {
-            field,
+            field: field.into(),
             max: limits::TAGS,
         });
     }
@@ -80,7 +85,9 @@ mod tests {
         assert_eq!(required("title", "  hi ", 10).unwrap(), "hi");
         assert_eq!(
             required("title", "   ", 10),
-            Err(CommandError::Empty { field: "title" })
+            Err(CommandError::Empty {
+                field: "title".into()
+            })
         );
         assert!(required("title", "abcdefghijk", 10).is_err());
     }

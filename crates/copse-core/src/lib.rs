@@ -20,7 +20,9 @@
 //! - [`view`]: read views per screen;
 //! - [`invite_secret`]: invitations; [`commit_meta`]: who did what, from history.
 
+pub mod admission;
 mod apply;
+pub mod change_kind;
 pub mod command;
 pub mod commit_meta;
 pub mod community;
@@ -31,6 +33,7 @@ pub mod fuzz_entry;
 pub mod ids;
 mod input;
 pub mod invite_secret;
+pub mod log_cursor;
 pub mod record;
 pub mod schema;
 pub mod sync;
@@ -38,15 +41,18 @@ pub mod ticket;
 pub mod time;
 pub mod view;
 
+pub use admission::Admission;
+pub use change_kind::{CommandKind, Touched};
 pub use command::{Command, Created};
 pub use community::{Applied, Community, NewCommunity};
 pub use doc_read::DocRead;
-pub use error::{CommandError, DocError};
+pub use error::{CommandError, DocError, Label};
 pub use ids::{
     ArticleId, CommunityId, EventId, InvalidId, InviteId, MemberId, ObjectiveId, PostId,
     ResourceId, TaskId, ThreadId,
 };
 pub use invite_secret::InviteSecret;
+pub use log_cursor::{LogCursor, NextRecord};
 pub use time::Timestamp;
 
 /// Re-exported so dependants use the same Automerge as the core.

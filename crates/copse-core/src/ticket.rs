@@ -44,7 +44,8 @@ pub struct Ticket {
 }
 
 /// Why a ticket could not be read.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum TicketError {
     /// Not a ticket at all.
     #[error(

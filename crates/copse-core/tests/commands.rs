@@ -161,7 +161,9 @@ fn input_is_checked() {
                 tags: vec![],
             }
         ),
-        CommandError::Empty { field: "title" }
+        CommandError::Empty {
+            field: "title".into()
+        }
     );
     let unknown: copse_core::ThreadId = "00000000000000000000000000".parse().unwrap();
     assert_eq!(
@@ -205,7 +207,7 @@ fn only_coordinators_edit_norms_and_roles() {
             }
         ),
         CommandError::NotCoordinator {
-            action: "edit the norms"
+            action: "edit the norms".into()
         }
     );
     f.run(

@@ -146,8 +146,8 @@ impl Net {
     }
 
     fn connect(&mut self, a: usize, b: usize) {
-        self.nodes[a].sessions[b] = Some(SyncSession::resume(None));
-        self.nodes[b].sessions[a] = Some(SyncSession::resume(None));
+        self.nodes[a].sessions[b] = Some(SyncSession::resume(None, self.nodes[a].community.doc()));
+        self.nodes[b].sessions[a] = Some(SyncSession::resume(None, self.nodes[b].community.doc()));
         self.pump(a);
         self.pump(b);
     }
@@ -156,7 +156,8 @@ impl Net {
     fn reconnect(&mut self, a: usize, b: usize) {
         for (x, y) in [(a, b), (b, a)] {
             let saved = self.nodes[x].sessions[y].take().map(|s| s.encoded_state());
-            self.nodes[x].sessions[y] = Some(SyncSession::resume(saved.as_deref()));
+            let resumed = SyncSession::resume(saved.as_deref(), self.nodes[x].community.doc());
+            self.nodes[x].sessions[y] = Some(resumed);
         }
         self.link(a, b).clear();
         self.link(b, a).clear();
@@ -299,7 +300,7 @@ proptest! {
 fn garbage_from_a_peer_is_an_error_not_a_panic() {
     let f = Fixture::new(1);
     let mut doc = f.community.doc().clone();
-    let mut s = SyncSession::resume(Some(b"not a sync state"));
+    let mut s = SyncSession::resume(Some(b"not a sync state"), &doc);
     assert!(
         s.receive_sync(&mut doc, b"\x42garbage", Timestamp(1))
             .is_err()

@@ -1,16 +1,11 @@
 //! What the runtime sends to the network ([`NetCommand`]) and hears back ([`NetEvent`]).
 //! Peers are [`MemberId`]s and addresses are multiaddr strings: no libp2p types leak out.
 
-use copse_core::MemberId;
+use std::collections::{BTreeMap, BTreeSet};
+
 use copse_core::sync::wire::{JoinRequest, JoinResponse, SyncRequest, SyncResponse};
-use tokio::sync::oneshot;
-
-/// Identifies an inbound request awaiting our response.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct InboundId(pub(crate) u64);
-
-/// Identifies an outbound request; chosen by the caller, echoed in the result.
-pub type Tag = u64;
+use copse_core::sync::{InboundId, Tag};
+use copse_core::{CommunityId, MemberId};
 
 /// A command to the network event loop.
 #[derive(Debug)]
@@ -72,10 +67,11 @@ pub enum NetCommand {
         /// Whom.
         peer: MemberId,
     },
-    /// Our current listen and observed addresses.
-    Addresses {
-        /// Where to answer.
-        reply: oneshot::Sender<Vec<String>>,
+    /// Who may sync which community with us: everyone else is refused as soon as a
+    /// request names its community, before the rest of it is read.
+    Allow {
+        /// Member → the communities they share with us.
+        members: BTreeMap<MemberId, BTreeSet<CommunityId>>,
     },
     /// Stop the event loop.
     Shutdown,
@@ -114,6 +110,8 @@ pub enum NetEvent {
     ObservedAddr {
         /// Multiaddr.
         addr: String,
+        /// Who said so (authenticated).
+        reporter: MemberId,
     },
     /// A dial failed.
     DialFailed {

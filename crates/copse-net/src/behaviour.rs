@@ -1,9 +1,8 @@
 //! The composed libp2p behaviour: sync and join protocols, discovery, liveness, limits.
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use copse_core::sync::wire::{JoinRequest, JoinResponse, SyncRequest, SyncResponse};
 use libp2p::swarm::NetworkBehaviour;
 use libp2p::swarm::behaviour::toggle::Toggle;
 use libp2p::{
@@ -11,20 +10,28 @@ use libp2p::{
     request_response,
 };
 
-use crate::codec::{FrameCodec, JOIN_PROTOCOL, SYNC_PROTOCOL, Traffic};
+use crate::access::SharedAccess;
+use crate::codec::{JOIN_PROTOCOL, JoinCodec, SYNC_PROTOCOL, SyncCodec, Traffic};
+use crate::gate::PeerAware;
+use crate::ip_limits::IpLimits;
 
-pub(crate) type SyncBehaviour = request_response::Behaviour<FrameCodec<SyncRequest, SyncResponse>>;
-pub(crate) type JoinBehaviour = request_response::Behaviour<FrameCodec<JoinRequest, JoinResponse>>;
+pub(crate) type JoinBehaviour = request_response::Behaviour<JoinCodec>;
+
+/// Inbound connections established per remote IP (members behind one NAT share one).
+const MAX_PER_IP: usize = 32;
+/// Inbound connections being set up per remote IP.
+const MAX_PENDING_PER_IP: usize = 8;
 
 #[derive(NetworkBehaviour)]
 pub(crate) struct Behaviour {
     pub(crate) blocked: allow_block_list::Behaviour<allow_block_list::BlockedPeers>,
     pub(crate) limits: connection_limits::Behaviour,
+    pub(crate) per_ip: IpLimits,
     pub(crate) memory: memory_connection_limits::Behaviour,
     pub(crate) identify: identify::Behaviour,
     pub(crate) ping: ping::Behaviour,
     pub(crate) mdns: Toggle<mdns::tokio::Behaviour>,
-    pub(crate) sync: SyncBehaviour,
+    pub(crate) sync: PeerAware,
     pub(crate) join: JoinBehaviour,
 }
 
@@ -33,6 +40,7 @@ impl Behaviour {
         key: &identity::Keypair,
         use_mdns: bool,
         traffic: Arc<Traffic>,
+        access: SharedAccess,
     ) -> std::io::Result<Self> {
         let peer = key.public().to_peer_id();
         let mdns = if use_mdns {
@@ -42,6 +50,12 @@ impl Behaviour {
         };
         let full = [(SYNC_PROTOCOL, request_response::ProtocolSupport::Full)];
         let join = [(JOIN_PROTOCOL, request_response::ProtocolSupport::Full)];
+        let next_peer = Arc::new(Mutex::new(None));
+        let sync = request_response::Behaviour::with_codec(
+            SyncCodec::new(traffic.clone(), access, next_peer.clone()),
+            full,
+            request_response::Config::default().with_request_timeout(Duration::from_secs(120)),
+        );
         Ok(Self {
             blocked: allow_block_list::Behaviour::default(),
             limits: connection_limits::Behaviour::new(
@@ -50,6 +64,7 @@ impl Behaviour {
                     .with_max_established_incoming(Some(256))
                     .with_max_established_per_peer(Some(4)),
             ),
+            per_ip: IpLimits::new(MAX_PER_IP, MAX_PENDING_PER_IP),
             memory: memory_connection_limits::Behaviour::with_max_percentage(0.9),
             identify: identify::Behaviour::new(identify::Config::new(
                 "/copse/1".into(),
@@ -57,13 +72,9 @@ impl Behaviour {
             )),
             ping: ping::Behaviour::default(),
             mdns: mdns.into(),
-            sync: request_response::Behaviour::with_codec(
-                FrameCodec::new(traffic.clone(), false),
-                full,
-                request_response::Config::default().with_request_timeout(Duration::from_secs(120)),
-            ),
+            sync: PeerAware::new(sync, next_peer),
             join: request_response::Behaviour::with_codec(
-                FrameCodec::new(traffic, true),
+                JoinCodec::new(traffic),
                 join,
                 request_response::Config::default().with_request_timeout(Duration::from_secs(300)),
             ),

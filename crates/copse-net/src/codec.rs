@@ -1,24 +1,34 @@
 //! Length-prefixed frames (`len: u32 BE | bytes`) with a size cap checked before reading,
 //! decoded with copse-core's strict wire decoders. A bad frame is an I/O error: libp2p drops
 //! that stream and reports it; nothing else is affected.
+//!
+//! Frames are read as their bytes arrive, never allocated at their announced size: a peer
+//! announcing 32 MiB and sending nothing costs nothing. A sync request is checked as soon as
+//! its community id is read: a peer that may not sync that community (see [`Access`]) gets
+//! `Gated::Refused` without the rest of the frame being read.
+//!
+//! [`Access`]: crate::access::Access
 
 use std::io;
-use std::marker::PhantomData;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 
+use copse_core::CommunityId;
+use copse_core::ids::ID_LEN;
 use copse_core::sync::wire::{
     self, JoinRequest, JoinResponse, SyncRequest, SyncResponse, WireError,
 };
 use futures::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
-use libp2p::StreamProtocol;
+use libp2p::{PeerId, StreamProtocol};
+
+use crate::access::{self, SharedAccess};
 
 /// Protocol of sync messages.
 pub(crate) const SYNC_PROTOCOL: StreamProtocol = StreamProtocol::new("/copse/sync/1");
 /// Protocol of join requests.
 pub(crate) const JOIN_PROTOCOL: StreamProtocol = StreamProtocol::new("/copse/join/1");
 
-/// Bytes read from peers per protocol (frame payloads), for tests and status.
+/// Bytes read from peers per protocol (frame payloads), for tests, status and benchmarks.
 #[derive(Debug, Default)]
 pub struct Traffic {
     /// Sync requests and responses received.
@@ -27,9 +37,21 @@ pub struct Traffic {
     pub join_in: AtomicU64,
     /// Frames rejected as malformed or too large.
     pub rejected: AtomicU64,
+    /// Sync requests refused as soon as they named a community the peer may not sync.
+    pub refused_early: AtomicU64,
 }
 
-async fn read_frame<T: AsyncRead + Unpin + Send>(io: &mut T, cap: usize) -> io::Result<Vec<u8>> {
+/// A sync request, or the note that it was refused before it was read.
+#[derive(Debug)]
+pub(crate) enum Gated {
+    /// Read and decoded.
+    Admitted(SyncRequest),
+    /// Names a community the peer may not sync; the rest was not read.
+    Refused(CommunityId),
+}
+
+/// Reads the 4-byte length and checks it against `cap`.
+async fn read_len<T: AsyncRead + Unpin + Send>(io: &mut T, cap: usize) -> io::Result<usize> {
     let mut len = [0u8; 4];
     io.read_exact(&mut len).await?;
     let len = u32::from_be_bytes(len) as usize;
@@ -39,8 +61,27 @@ async fn read_frame<T: AsyncRead + Unpin + Send>(io: &mut T, cap: usize) -> io::
             format!("frame of {len} bytes exceeds the {cap}-byte limit"),
         ));
     }
-    let mut buf = vec![0u8; len];
-    io.read_exact(&mut buf).await?;
+    Ok(len)
+}
+
+/// Reads `len` more bytes onto `buf` as they arrive.
+async fn read_rest<T: AsyncRead + Unpin + Send>(
+    io: &mut T,
+    buf: &mut Vec<u8>,
+    len: usize,
+) -> io::Result<()> {
+    let want = len.saturating_sub(buf.len());
+    let got = io.take(want as u64).read_to_end(buf).await?;
+    if got < want {
+        return Err(io::ErrorKind::UnexpectedEof.into());
+    }
+    Ok(())
+}
+
+async fn read_frame<T: AsyncRead + Unpin + Send>(io: &mut T, cap: usize) -> io::Result<Vec<u8>> {
+    let len = read_len(io, cap).await?;
+    let mut buf = Vec::with_capacity(len.min(64 << 10));
+    read_rest(io, &mut buf, len).await?;
     Ok(buf)
 }
 
@@ -52,106 +93,207 @@ async fn write_frame<T: AsyncWrite + Unpin + Send>(io: &mut T, bytes: &[u8]) -> 
     io.close().await
 }
 
-/// A message that travels in one frame.
-pub(crate) trait Frame: Sized + Send {
-    /// Largest encoded size accepted.
-    const CAP: usize;
-    fn encode(&self) -> Vec<u8>;
-    fn decode(bytes: &[u8]) -> Result<Self, WireError>;
+fn invalid(traffic: &Traffic, e: WireError) -> io::Error {
+    traffic.rejected.fetch_add(1, Ordering::Relaxed);
+    tracing::warn!(error = %e, "dropped a malformed message");
+    io::Error::new(io::ErrorKind::InvalidData, e.to_string())
 }
 
-macro_rules! frame {
-    ($t:ty, $cap:expr) => {
-        impl Frame for $t {
-            const CAP: usize = $cap;
-            fn encode(&self) -> Vec<u8> {
-                <$t>::encode(self)
-            }
-            fn decode(bytes: &[u8]) -> Result<Self, WireError> {
-                <$t>::decode(bytes)
-            }
-        }
-    };
-}
-
-frame!(SyncRequest, wire::MAX_SYNC_REQUEST);
-frame!(SyncResponse, wire::MAX_SYNC_RESPONSE);
-frame!(JoinRequest, wire::MAX_JOIN_REQUEST);
-frame!(JoinResponse, wire::MAX_JOIN_RESPONSE);
-
-/// A request-response codec for one (request, response) pair of frame types.
-pub(crate) struct FrameCodec<Req, Resp> {
+/// The sync protocol's codec. Each connection's copy knows its peer (see
+/// [`crate::gate::PeerAware`]), so requests are checked against the access list as soon as
+/// they name their community.
+pub(crate) struct SyncCodec {
     traffic: Arc<Traffic>,
-    join: bool,
-    _types: PhantomData<fn() -> (Req, Resp)>,
+    access: SharedAccess,
+    /// The peer of this connection, once known.
+    peer: Option<PeerId>,
+    /// Set by `PeerAware` while a connection's handler is made; copied in `clone`.
+    next_peer: Arc<Mutex<Option<PeerId>>>,
 }
 
-impl<Req, Resp> Clone for FrameCodec<Req, Resp> {
-    fn clone(&self) -> Self {
-        Self {
-            traffic: self.traffic.clone(),
-            join: self.join,
-            _types: PhantomData,
-        }
-    }
-}
-
-impl<Req, Resp> FrameCodec<Req, Resp> {
-    pub(crate) fn new(traffic: Arc<Traffic>, join: bool) -> Self {
+impl SyncCodec {
+    pub(crate) fn new(
+        traffic: Arc<Traffic>,
+        access: SharedAccess,
+        next_peer: Arc<Mutex<Option<PeerId>>>,
+    ) -> Self {
         Self {
             traffic,
-            join,
-            _types: PhantomData,
+            access,
+            peer: None,
+            next_peer,
         }
-    }
-
-    fn count(&self, n: usize) {
-        let counter = if self.join {
-            &self.traffic.join_in
-        } else {
-            &self.traffic.sync_in
-        };
-        counter.fetch_add(n as u64, Ordering::Relaxed);
-    }
-
-    fn decode<M: Frame>(&self, bytes: &[u8]) -> io::Result<M> {
-        self.count(bytes.len());
-        M::decode(bytes).map_err(|e| {
-            self.traffic.rejected.fetch_add(1, Ordering::Relaxed);
-            tracing::warn!(error = %e, "dropped a malformed message");
-            io::Error::new(io::ErrorKind::InvalidData, e.to_string())
-        })
     }
 }
 
-impl<Req: Frame + 'static, Resp: Frame + 'static> libp2p::request_response::Codec
-    for FrameCodec<Req, Resp>
-{
-    type Protocol = StreamProtocol;
-    type Request = Req;
-    type Response = Resp;
+impl Clone for SyncCodec {
+    fn clone(&self) -> Self {
+        let peer = self
+            .peer
+            .or_else(|| self.next_peer.lock().ok().and_then(|p| *p));
+        Self {
+            traffic: self.traffic.clone(),
+            access: self.access.clone(),
+            peer,
+            next_peer: self.next_peer.clone(),
+        }
+    }
+}
 
-    async fn read_request<T>(&mut self, _: &StreamProtocol, io: &mut T) -> io::Result<Req>
+impl libp2p::request_response::Codec for SyncCodec {
+    type Protocol = StreamProtocol;
+    type Request = Gated;
+    type Response = SyncResponse;
+
+    async fn read_request<T>(&mut self, _: &StreamProtocol, io: &mut T) -> io::Result<Gated>
     where
         T: AsyncRead + Unpin + Send,
     {
         // libp2p reports a failed read only at debug level: count and log it here.
-        let bytes = read_frame(io, Req::CAP).await.inspect_err(|e| {
-            self.traffic.rejected.fetch_add(1, Ordering::Relaxed);
+        let traffic = self.traffic.clone();
+        self.read_gated(io).await.inspect_err(|e| {
+            if e.kind() != io::ErrorKind::InvalidData {
+                traffic.rejected.fetch_add(1, Ordering::Relaxed);
+            }
             tracing::warn!(error = %e, "dropped an unreadable request frame");
-        })?;
-        self.decode(&bytes)
+        })
     }
 
-    async fn read_response<T>(&mut self, _: &StreamProtocol, io: &mut T) -> io::Result<Resp>
+    async fn read_response<T>(&mut self, _: &StreamProtocol, io: &mut T) -> io::Result<SyncResponse>
     where
         T: AsyncRead + Unpin + Send,
     {
-        let bytes = read_frame(io, Resp::CAP).await?;
-        self.decode(&bytes)
+        let bytes = read_frame(io, wire::MAX_SYNC_RESPONSE).await?;
+        self.traffic
+            .sync_in
+            .fetch_add(bytes.len() as u64, Ordering::Relaxed);
+        SyncResponse::decode(&bytes).map_err(|e| invalid(&self.traffic, e))
     }
 
-    async fn write_request<T>(&mut self, _: &StreamProtocol, io: &mut T, req: Req) -> io::Result<()>
+    async fn write_request<T>(
+        &mut self,
+        _: &StreamProtocol,
+        io: &mut T,
+        req: Gated,
+    ) -> io::Result<()>
+    where
+        T: AsyncWrite + Unpin + Send,
+    {
+        match req {
+            Gated::Admitted(r) => write_frame(io, &r.encode()).await,
+            Gated::Refused(_) => Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "a refusal marker is not a request",
+            )),
+        }
+    }
+
+    async fn write_response<T>(
+        &mut self,
+        _: &StreamProtocol,
+        io: &mut T,
+        res: SyncResponse,
+    ) -> io::Result<()>
+    where
+        T: AsyncWrite + Unpin + Send,
+    {
+        write_frame(io, &res.encode()).await
+    }
+}
+
+impl SyncCodec {
+    /// Reads a sync request, refusing it as soon as its community id shows that the peer
+    /// may not sync it.
+    async fn read_gated<T: AsyncRead + Unpin + Send>(&mut self, io: &mut T) -> io::Result<Gated> {
+        let len = read_len(io, wire::MAX_SYNC_REQUEST)
+            .await
+            .inspect_err(|e| {
+                if e.kind() == io::ErrorKind::InvalidData {
+                    self.traffic.rejected.fetch_add(1, Ordering::Relaxed);
+                }
+            })?;
+        // Type byte and community id first: enough to refuse.
+        let head = (1 + ID_LEN).min(len);
+        let mut buf = Vec::with_capacity(head);
+        read_rest(io, &mut buf, head).await?;
+        self.traffic
+            .sync_in
+            .fetch_add(buf.len() as u64, Ordering::Relaxed);
+        if let Some(community) = buf
+            .get(1..1 + ID_LEN)
+            .and_then(|id| std::str::from_utf8(id).ok())
+            .and_then(|id| id.parse::<CommunityId>().ok())
+        {
+            let allowed = self
+                .peer
+                .is_some_and(|p| access::allows(&self.access, &p, &community));
+            if !allowed {
+                self.traffic.refused_early.fetch_add(1, Ordering::Relaxed);
+                return Ok(Gated::Refused(community));
+            }
+        }
+        let mut reserve = buf;
+        reserve.reserve(len.min(64 << 10));
+        read_rest(io, &mut reserve, len).await?;
+        self.traffic
+            .sync_in
+            .fetch_add((len - head) as u64, Ordering::Relaxed);
+        SyncRequest::decode(&reserve)
+            .map(Gated::Admitted)
+            .map_err(|e| invalid(&self.traffic, e))
+    }
+}
+
+/// The join protocol's codec.
+#[derive(Clone)]
+pub(crate) struct JoinCodec {
+    traffic: Arc<Traffic>,
+}
+
+impl JoinCodec {
+    pub(crate) fn new(traffic: Arc<Traffic>) -> Self {
+        Self { traffic }
+    }
+}
+
+impl libp2p::request_response::Codec for JoinCodec {
+    type Protocol = StreamProtocol;
+    type Request = JoinRequest;
+    type Response = JoinResponse;
+
+    async fn read_request<T>(&mut self, _: &StreamProtocol, io: &mut T) -> io::Result<JoinRequest>
+    where
+        T: AsyncRead + Unpin + Send,
+    {
+        let bytes = read_frame(io, wire::MAX_JOIN_REQUEST)
+            .await
+            .inspect_err(|e| {
+                self.traffic.rejected.fetch_add(1, Ordering::Relaxed);
+                tracing::warn!(error = %e, "dropped an unreadable join frame");
+            })?;
+        self.traffic
+            .join_in
+            .fetch_add(bytes.len() as u64, Ordering::Relaxed);
+        JoinRequest::decode(&bytes).map_err(|e| invalid(&self.traffic, e))
+    }
+
+    async fn read_response<T>(&mut self, _: &StreamProtocol, io: &mut T) -> io::Result<JoinResponse>
+    where
+        T: AsyncRead + Unpin + Send,
+    {
+        let bytes = read_frame(io, wire::MAX_JOIN_RESPONSE).await?;
+        self.traffic
+            .join_in
+            .fetch_add(bytes.len() as u64, Ordering::Relaxed);
+        JoinResponse::decode(&bytes).map_err(|e| invalid(&self.traffic, e))
+    }
+
+    async fn write_request<T>(
+        &mut self,
+        _: &StreamProtocol,
+        io: &mut T,
+        req: JoinRequest,
+    ) -> io::Result<()>
     where
         T: AsyncWrite + Unpin + Send,
     {
@@ -162,7 +304,7 @@ impl<Req: Frame + 'static, Resp: Frame + 'static> libp2p::request_response::Code
         &mut self,
         _: &StreamProtocol,
         io: &mut T,
-        res: Resp,
+        res: JoinResponse,
     ) -> io::Result<()>
     where
         T: AsyncWrite + Unpin + Send,

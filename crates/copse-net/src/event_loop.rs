@@ -1,42 +1,74 @@
 //! [`EventLoop`]: owns the libp2p `Swarm`, turns [`NetCommand`]s into swarm calls and swarm
 //! events into [`NetEvent`]s. Runs until [`NetCommand::Shutdown`] or the handle is dropped.
+//!
+//! It never waits on its user: events go into a queue that is handed over as the channel
+//! has room, while commands keep being served. When the queue is long, strangers are shed
+//! first: their requests are refused here, their comings and goings not reported.
 
-use std::collections::HashMap;
-use std::sync::Arc;
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
 use copse_core::sync::wire::{JoinResponse, SyncResponse};
+use copse_core::sync::{InboundId, JoinRefusal, Refusal, Tag};
 use futures::StreamExt;
 use libp2p::multiaddr::Protocol;
-use libp2p::request_response::{self, OutboundRequestId, ResponseChannel};
+use libp2p::request_response::{self, InboundRequestId, OutboundRequestId, ResponseChannel};
 use libp2p::swarm::SwarmEvent;
 use libp2p::swarm::dial_opts::{DialOpts, PeerCondition};
 use libp2p::{Multiaddr, PeerId, Swarm, identify, mdns, noise, tcp, yamux};
 use tokio::sync::mpsc;
 
-use crate::api::{InboundId, NetCommand, NetEvent, Tag};
+use crate::access::{self, Access, SharedAccess};
+use crate::api::{NetCommand, NetEvent};
 use crate::behaviour::{Behaviour, BehaviourEvent};
-use crate::codec::Traffic;
+use crate::codec::{Gated, Traffic};
 use crate::identity::{keypair, member_id_of, peer_of};
 use crate::{NetConfig, NetError, NetHandle};
 
-/// Capacity of the command and event channels (backpressure beyond it).
+/// Capacity of the command and event channels.
 const CHANNEL: usize = 1024;
-/// Observed addresses remembered.
-const MAX_OBSERVED: usize = 8;
+/// Events queued beyond the channel before strangers are shed.
+const SHED_AT: usize = 1024;
+/// How long a peer being cut off keeps its connection after its last response is written.
+const CLOSE_GRACE: Duration = Duration::from_millis(500);
 
 /// The network's event loop.
 pub struct EventLoop {
     swarm: Swarm<Behaviour>,
     commands: mpsc::Receiver<NetCommand>,
     events: mpsc::Sender<NetEvent>,
+    queue: VecDeque<NetEvent>,
+    access: SharedAccess,
+    /// Peers whose `Connected` was reported (their `Disconnected` must be too).
+    announced: HashSet<PeerId>,
     next_inbound: u64,
-    inbound_sync: HashMap<u64, ResponseChannel<SyncResponse>>,
-    inbound_join: HashMap<u64, ResponseChannel<JoinResponse>>,
+    inbound_sync: HashMap<u64, Inbound<SyncResponse>>,
+    inbound_join: HashMap<u64, Inbound<JoinResponse>>,
+    /// Responses being written, per peer: a disconnect waits until they are out.
+    responding: HashMap<PeerId, HashSet<(Proto, InboundRequestId)>>,
+    /// Peers to disconnect once their responses are written.
+    disconnect_after: HashSet<PeerId>,
+    /// Peers to disconnect at these times: a response just written gets a moment to be
+    /// read before the connection closes (closing drops streams still being read).
+    closing: Vec<(tokio::time::Instant, PeerId)>,
     outbound_sync: HashMap<OutboundRequestId, (PeerId, Tag)>,
     outbound_join: HashMap<OutboundRequestId, (PeerId, Tag)>,
     listen_addrs: Vec<Multiaddr>,
-    observed: Vec<Multiaddr>,
+}
+
+/// Which request-response protocol (their request ids are separate counters).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Proto {
+    Sync,
+    Join,
+}
+
+/// An inbound request awaiting its response.
+struct Inbound<R> {
+    channel: ResponseChannel<R>,
+    peer: PeerId,
+    request: InboundRequestId,
 }
 
 fn parse_addrs(addrs: &[String]) -> Vec<Multiaddr> {
@@ -57,7 +89,9 @@ pub fn new(
 ) -> Result<(NetHandle, mpsc::Receiver<NetEvent>, EventLoop), NetError> {
     let key = keypair(config.seed);
     let traffic = Arc::new(Traffic::default());
+    let access: SharedAccess = Arc::new(RwLock::new(Access::default()));
     let behaviour_traffic = traffic.clone();
+    let behaviour_access = access.clone();
     let mdns = config.mdns;
     let mut swarm = libp2p::SwarmBuilder::with_existing_identity(key)
         .with_tokio()
@@ -71,7 +105,7 @@ pub fn new(
         .with_dns()
         .map_err(|e| NetError::Transport(e.to_string()))?
         .with_behaviour(|key| {
-            Behaviour::new(key, mdns, behaviour_traffic)
+            Behaviour::new(key, mdns, behaviour_traffic, behaviour_access)
                 .map_err(|e| Box::new(e) as Box<dyn std::error::Error + Send + Sync>)
         })
         .map_err(|e| NetError::Transport(e.to_string()))?
@@ -95,13 +129,18 @@ pub fn new(
             swarm,
             commands: cmd_rx,
             events: ev_tx,
+            queue: VecDeque::new(),
+            access,
+            announced: HashSet::new(),
             next_inbound: 0,
             inbound_sync: HashMap::new(),
             inbound_join: HashMap::new(),
+            responding: HashMap::new(),
+            disconnect_after: HashSet::new(),
+            closing: Vec::new(),
             outbound_sync: HashMap::new(),
             outbound_join: HashMap::new(),
             listen_addrs: Vec::new(),
-            observed: Vec::new(),
         },
     ))
 }
@@ -109,28 +148,55 @@ pub fn new(
 impl EventLoop {
     /// Runs until shutdown.
     pub async fn run(mut self) {
+        let events = self.events.clone();
         loop {
+            let next_close = self.closing.iter().map(|(t, _)| *t).min();
             tokio::select! {
-                event = self.swarm.select_next_some() => {
-                    if !self.on_swarm_event(event).await {
-                        break;
-                    }
+                _ = tokio::time::sleep_until(next_close.unwrap_or_else(tokio::time::Instant::now)), if next_close.is_some() => {
+                    self.close_due();
                 }
+                event = self.swarm.select_next_some() => self.on_swarm_event(event),
                 cmd = self.commands.recv() => match cmd {
                     None | Some(NetCommand::Shutdown) => break,
-                    Some(cmd) => self.on_command(cmd).await,
+                    Some(cmd) => self.on_command(cmd),
+                },
+                permit = events.reserve(), if !self.queue.is_empty() => match permit {
+                    Ok(permit) => {
+                        if let Some(ev) = self.queue.pop_front() {
+                            permit.send(ev);
+                        }
+                    }
+                    // Nobody listens any more.
+                    Err(_) => break,
                 },
             }
         }
         tracing::debug!("network event loop stopped");
     }
 
-    /// Sends an event; `false` if nobody listens any more.
-    async fn emit(&mut self, event: NetEvent) -> bool {
-        self.events.send(event).await.is_ok()
+    /// Whether `peer` shares a community with us.
+    fn is_member(&self, peer: &PeerId) -> bool {
+        access::knows(&self.access, peer)
     }
 
-    async fn on_command(&mut self, cmd: NetCommand) {
+    fn shedding(&self) -> bool {
+        self.queue.len() >= SHED_AT
+    }
+
+    /// Queues an event for the runtime (sent as the channel has room).
+    fn emit(&mut self, event: NetEvent) {
+        if !self.queue.is_empty() {
+            self.queue.push_back(event);
+            return;
+        }
+        // Straight into the channel when it has room, so an idle runtime sees it at once.
+        match self.events.try_send(event) {
+            Ok(()) | Err(mpsc::error::TrySendError::Closed(_)) => {}
+            Err(mpsc::error::TrySendError::Full(ev)) => self.queue.push_back(ev),
+        }
+    }
+
+    fn on_command(&mut self, cmd: NetCommand) {
         match cmd {
             NetCommand::Dial { peer, addrs } => {
                 let addrs = parse_addrs(&addrs);
@@ -154,37 +220,35 @@ impl EventLoop {
                     self.emit(NetEvent::DialFailed {
                         peer,
                         error: e.to_string(),
-                    })
-                    .await;
+                    });
                 }
             }
             NetCommand::SendSync { peer, request, tag } => match peer_of(&peer) {
                 // Sync traffic never dials (request-response would): a peer that accepts
                 // connections and drops them must not become a dial loop.
-                Some(p) if !self.swarm.is_connected(&p) => {
-                    self.emit(NetEvent::SyncResult {
-                        peer,
-                        tag,
-                        result: Err("not connected".into()),
-                    })
-                    .await;
-                }
+                Some(p) if !self.swarm.is_connected(&p) => self.emit(NetEvent::SyncResult {
+                    peer,
+                    tag,
+                    result: Err("not connected".into()),
+                }),
                 Some(p) => {
-                    let id = self.swarm.behaviour_mut().sync.send_request(&p, request);
+                    let id = self
+                        .swarm
+                        .behaviour_mut()
+                        .sync
+                        .inner()
+                        .send_request(&p, Gated::Admitted(request));
                     self.outbound_sync.insert(id, (p, tag));
                 }
-                None => {
-                    self.emit(NetEvent::SyncResult {
-                        peer,
-                        tag,
-                        result: Err("not a peer id".into()),
-                    })
-                    .await;
-                }
+                None => self.emit(NetEvent::SyncResult {
+                    peer,
+                    tag,
+                    result: Err("not a peer id".into()),
+                }),
             },
             NetCommand::RespondSync { id, response } => {
-                if let Some(ch) = self.inbound_sync.remove(&id.0) {
-                    let _ = self.swarm.behaviour_mut().sync.send_response(ch, response);
+                if let Some(inbound) = self.inbound_sync.remove(&id.0) {
+                    self.respond_sync(inbound, response);
                 }
             }
             NetCommand::SendJoin {
@@ -201,23 +265,20 @@ impl EventLoop {
                     );
                     self.outbound_join.insert(id, (p, tag));
                 }
-                None => {
-                    self.emit(NetEvent::JoinResult {
-                        peer,
-                        tag,
-                        result: Err("not a peer id".into()),
-                    })
-                    .await;
-                }
+                None => self.emit(NetEvent::JoinResult {
+                    peer,
+                    tag,
+                    result: Err("not a peer id".into()),
+                }),
             },
             NetCommand::RespondJoin { id, response } => {
-                if let Some(ch) = self.inbound_join.remove(&id.0) {
-                    let _ = self.swarm.behaviour_mut().join.send_response(ch, response);
+                if let Some(inbound) = self.inbound_join.remove(&id.0) {
+                    self.respond_join(inbound, response);
                 }
             }
             NetCommand::Disconnect { peer } => {
                 if let Some(p) = peer_of(&peer) {
-                    let _ = self.swarm.disconnect_peer_id(p);
+                    self.disconnect(p);
                 }
             }
             NetCommand::Block { peer } => {
@@ -230,16 +291,14 @@ impl EventLoop {
                     self.swarm.behaviour_mut().blocked.unblock_peer(p);
                 }
             }
-            NetCommand::Addresses { reply } => {
-                let mut all: Vec<String> =
-                    self.listen_addrs.iter().map(ToString::to_string).collect();
-                for a in &self.observed {
-                    let s = a.to_string();
-                    if !all.contains(&s) {
-                        all.push(s);
-                    }
+            NetCommand::Allow { members } => {
+                let list = members
+                    .into_iter()
+                    .filter_map(|(m, cs)| Some((peer_of(&m)?, cs.into_iter().collect())))
+                    .collect();
+                if let Ok(mut a) = self.access.write() {
+                    a.set(list);
                 }
-                let _ = reply.send(all);
             }
             NetCommand::Shutdown => {}
         }
@@ -256,7 +315,7 @@ impl EventLoop {
         theirs.is_some() && self.listen_addrs.iter().any(|l| port(l) == theirs)
     }
 
-    async fn on_swarm_event(&mut self, event: SwarmEvent<BehaviourEvent>) -> bool {
+    fn on_swarm_event(&mut self, event: SwarmEvent<BehaviourEvent>) {
         match event {
             SwarmEvent::NewListenAddr { address, .. } => {
                 let address = strip_peer(address);
@@ -265,13 +324,11 @@ impl EventLoop {
                 }
                 self.emit(NetEvent::Listening {
                     addr: address.to_string(),
-                })
-                .await
+                });
             }
             SwarmEvent::ExpiredListenAddr { address, .. } => {
                 let address = strip_peer(address);
                 self.listen_addrs.retain(|a| a != &address);
-                true
             }
             SwarmEvent::ConnectionEstablished {
                 peer_id,
@@ -279,38 +336,44 @@ impl EventLoop {
                 num_established,
                 ..
             } if num_established.get() == 1 => {
+                // Strangers' comings and goings are the first thing shed.
+                if self.shedding() && !self.is_member(&peer_id) {
+                    return;
+                }
+                self.announced.insert(peer_id);
                 let addr = strip_peer(endpoint.get_remote_address().clone()).to_string();
                 self.emit(NetEvent::Connected {
                     peer: member_id_of(&peer_id),
                     addr,
                     outbound: endpoint.is_dialer(),
-                })
-                .await
+                });
             }
             SwarmEvent::ConnectionClosed {
                 peer_id,
                 num_established: 0,
                 ..
             } => {
-                self.emit(NetEvent::Disconnected {
-                    peer: member_id_of(&peer_id),
-                })
-                .await
+                self.responding.remove(&peer_id);
+                self.disconnect_after.remove(&peer_id);
+                self.closing.retain(|(_, p)| p != &peer_id);
+                if self.announced.remove(&peer_id) {
+                    self.emit(NetEvent::Disconnected {
+                        peer: member_id_of(&peer_id),
+                    });
+                }
             }
             SwarmEvent::OutgoingConnectionError { peer_id, error, .. } => {
-                let peer = peer_id.as_ref().map(member_id_of);
                 self.emit(NetEvent::DialFailed {
-                    peer,
+                    peer: peer_id.as_ref().map(member_id_of),
                     error: error.to_string(),
-                })
-                .await
+                });
             }
-            SwarmEvent::Behaviour(b) => self.on_behaviour_event(b).await,
-            _ => true,
+            SwarmEvent::Behaviour(b) => self.on_behaviour_event(b),
+            _ => {}
         }
     }
 
-    async fn on_behaviour_event(&mut self, event: BehaviourEvent) -> bool {
+    fn on_behaviour_event(&mut self, event: BehaviourEvent) {
         match event {
             BehaviourEvent::Mdns(mdns::Event::Discovered(found)) => {
                 let mut by_peer: HashMap<PeerId, Vec<String>> = HashMap::new();
@@ -319,159 +382,267 @@ impl EventLoop {
                     by_peer.entry(peer).or_default().push(addr.to_string());
                 }
                 for (peer, addrs) in by_peer {
-                    if !self
-                        .emit(NetEvent::Discovered {
-                            peer: member_id_of(&peer),
-                            addrs,
-                        })
-                        .await
-                    {
-                        return false;
+                    if self.shedding() && !self.is_member(&peer) {
+                        continue;
                     }
+                    self.emit(NetEvent::Discovered {
+                        peer: member_id_of(&peer),
+                        addrs,
+                    });
                 }
-                true
             }
             BehaviourEvent::Identify(identify::Event::Received { peer_id, info, .. }) => {
+                // Where a stranger claims to listen is none of our business.
+                if !self.is_member(&peer_id) {
+                    return;
+                }
                 for a in info.listen_addrs {
                     self.swarm.add_peer_address(peer_id, a);
                 }
                 let observed = strip_peer(info.observed_addr);
                 // Only an address on one of our listen ports can be dialled back; others are
                 // the ephemeral ports of our outbound connections.
-                if self.on_listen_port(&observed) && !self.observed.contains(&observed) {
-                    self.observed.push(observed.clone());
-                    if self.observed.len() > MAX_OBSERVED {
-                        self.observed.remove(0);
-                    }
-                    return self
-                        .emit(NetEvent::ObservedAddr {
-                            addr: observed.to_string(),
-                        })
-                        .await;
+                if self.on_listen_port(&observed) {
+                    self.emit(NetEvent::ObservedAddr {
+                        addr: observed.to_string(),
+                        reporter: member_id_of(&peer_id),
+                    });
                 }
-                true
             }
-            BehaviourEvent::Sync(ev) => self.on_sync_event(ev).await,
-            BehaviourEvent::Join(ev) => self.on_join_event(ev).await,
-            _ => true,
+            BehaviourEvent::Sync(ev) => self.on_sync_event(ev),
+            BehaviourEvent::Join(ev) => self.on_join_event(ev),
+            _ => {}
         }
     }
 
-    async fn on_sync_event(
-        &mut self,
-        ev: request_response::Event<copse_core::sync::SyncRequest, SyncResponse>,
-    ) -> bool {
+    fn on_sync_event(&mut self, ev: request_response::Event<Gated, SyncResponse>) {
         match ev {
             request_response::Event::Message { peer, message, .. } => match message {
                 request_response::Message::Request {
-                    request, channel, ..
+                    request,
+                    channel,
+                    request_id,
                 } => {
-                    let id = self.next_inbound;
-                    self.next_inbound += 1;
-                    self.inbound_sync.insert(id, channel);
-                    self.emit(NetEvent::SyncRequest {
-                        peer: member_id_of(&peer),
-                        id: InboundId(id),
-                        request,
-                    })
-                    .await
+                    let inbound = Inbound {
+                        channel,
+                        peer,
+                        request: request_id,
+                    };
+                    match request {
+                        Gated::Refused(community) => {
+                            tracing::debug!(%peer, %community, "refused a sync request early");
+                            // Refused as soon as it named the community; a stranger is then cut
+                            // off (a member of another community of ours stays connected).
+                            self.respond_sync(inbound, SyncResponse::Refused(Refusal::NotAMember));
+                            if !self.is_member(&peer) {
+                                self.disconnect(peer);
+                            }
+                        }
+                        Gated::Admitted(request) => {
+                            if self.shedding() && !self.is_member(&peer) {
+                                self.respond_sync(
+                                    inbound,
+                                    SyncResponse::Refused(Refusal::NotAMember),
+                                );
+                                self.disconnect(peer);
+                                return;
+                            }
+                            let id = self.next_inbound;
+                            self.next_inbound += 1;
+                            self.inbound_sync.insert(id, inbound);
+                            self.emit(NetEvent::SyncRequest {
+                                peer: member_id_of(&peer),
+                                id: InboundId(id),
+                                request,
+                            });
+                        }
+                    }
                 }
                 request_response::Message::Response {
                     request_id,
                     response,
-                } => match self.outbound_sync.remove(&request_id) {
-                    Some((p, tag)) => {
+                } => {
+                    if let Some((p, tag)) = self.outbound_sync.remove(&request_id) {
                         self.emit(NetEvent::SyncResult {
                             peer: member_id_of(&p),
                             tag,
                             result: Ok(response),
-                        })
-                        .await
+                        });
                     }
-                    None => true,
-                },
+                }
             },
             request_response::Event::OutboundFailure {
                 request_id, error, ..
-            } => match self.outbound_sync.remove(&request_id) {
-                Some((p, tag)) => {
+            } => {
+                if let Some((p, tag)) = self.outbound_sync.remove(&request_id) {
                     self.emit(NetEvent::SyncResult {
                         peer: member_id_of(&p),
                         tag,
                         result: Err(error.to_string()),
-                    })
-                    .await
+                    });
                 }
-                None => true,
-            },
-            request_response::Event::InboundFailure { peer, error, .. } => {
-                self.inbound_sync.retain(|_, ch| ch.is_open());
-                self.emit(NetEvent::BadInbound {
-                    peer: member_id_of(&peer),
-                    error: error.to_string(),
-                })
-                .await
             }
-            request_response::Event::ResponseSent { .. } => true,
+            request_response::Event::InboundFailure {
+                peer,
+                error,
+                request_id,
+                ..
+            } => {
+                self.inbound_sync.retain(|_, i| i.channel.is_open());
+                self.response_done(peer, (Proto::Sync, request_id));
+                self.bad_inbound(peer, &error);
+            }
+            request_response::Event::ResponseSent {
+                peer, request_id, ..
+            } => self.response_done(peer, (Proto::Sync, request_id)),
         }
     }
 
-    async fn on_join_event(
+    fn on_join_event(
         &mut self,
         ev: request_response::Event<copse_core::sync::JoinRequest, JoinResponse>,
-    ) -> bool {
+    ) {
         match ev {
             request_response::Event::Message { peer, message, .. } => match message {
                 request_response::Message::Request {
-                    request, channel, ..
+                    request,
+                    channel,
+                    request_id,
                 } => {
+                    let inbound = Inbound {
+                        channel,
+                        peer,
+                        request: request_id,
+                    };
+                    if self.shedding() {
+                        self.respond_join(inbound, JoinResponse::Refused(JoinRefusal::Unavailable));
+                        return;
+                    }
                     let id = self.next_inbound;
                     self.next_inbound += 1;
-                    self.inbound_join.insert(id, channel);
+                    self.inbound_join.insert(id, inbound);
                     self.emit(NetEvent::JoinRequest {
                         peer: member_id_of(&peer),
                         id: InboundId(id),
                         request,
-                    })
-                    .await
+                    });
                 }
                 request_response::Message::Response {
                     request_id,
                     response,
-                } => match self.outbound_join.remove(&request_id) {
-                    Some((p, tag)) => {
+                } => {
+                    if let Some((p, tag)) = self.outbound_join.remove(&request_id) {
                         self.emit(NetEvent::JoinResult {
                             peer: member_id_of(&p),
                             tag,
                             result: Ok(response),
-                        })
-                        .await
+                        });
                     }
-                    None => true,
-                },
+                }
             },
             request_response::Event::OutboundFailure {
                 request_id, error, ..
-            } => match self.outbound_join.remove(&request_id) {
-                Some((p, tag)) => {
+            } => {
+                if let Some((p, tag)) = self.outbound_join.remove(&request_id) {
                     self.emit(NetEvent::JoinResult {
                         peer: member_id_of(&p),
                         tag,
                         result: Err(error.to_string()),
-                    })
-                    .await
+                    });
                 }
-                None => true,
-            },
-            request_response::Event::InboundFailure { peer, error, .. } => {
-                self.inbound_join.retain(|_, ch| ch.is_open());
-                self.emit(NetEvent::BadInbound {
-                    peer: member_id_of(&peer),
-                    error: error.to_string(),
-                })
-                .await
             }
-            request_response::Event::ResponseSent { .. } => true,
+            request_response::Event::InboundFailure {
+                peer,
+                error,
+                request_id,
+                ..
+            } => {
+                self.inbound_join.retain(|_, i| i.channel.is_open());
+                self.response_done(peer, (Proto::Join, request_id));
+                self.bad_inbound(peer, &error);
+            }
+            request_response::Event::ResponseSent {
+                peer, request_id, ..
+            } => self.response_done(peer, (Proto::Join, request_id)),
+        }
+    }
+
+    fn respond_sync(&mut self, inbound: Inbound<SyncResponse>, response: SyncResponse) {
+        let sent = self
+            .swarm
+            .behaviour_mut()
+            .sync
+            .inner()
+            .send_response(inbound.channel, response);
+        if sent.is_ok() {
+            self.responding
+                .entry(inbound.peer)
+                .or_default()
+                .insert((Proto::Sync, inbound.request));
+        }
+    }
+
+    fn respond_join(&mut self, inbound: Inbound<JoinResponse>, response: JoinResponse) {
+        let sent = self
+            .swarm
+            .behaviour_mut()
+            .join
+            .send_response(inbound.channel, response);
+        if sent.is_ok() {
+            self.responding
+                .entry(inbound.peer)
+                .or_default()
+                .insert((Proto::Join, inbound.request));
+        }
+    }
+
+    /// Closes every connection to `peer`, once the responses being written to it are out
+    /// (a refusal reaches the peer before the connection closes).
+    fn disconnect(&mut self, peer: PeerId) {
+        if self.responding.get(&peer).is_some_and(|r| !r.is_empty()) {
+            self.disconnect_after.insert(peer);
+        } else {
+            let _ = self.swarm.disconnect_peer_id(peer);
+        }
+    }
+
+    fn response_done(&mut self, peer: PeerId, key: (Proto, InboundRequestId)) {
+        let empty = match self.responding.get_mut(&peer) {
+            Some(set) => {
+                set.remove(&key);
+                set.is_empty()
+            }
+            None => true,
+        };
+        if empty {
+            self.responding.remove(&peer);
+            if self.disconnect_after.remove(&peer) {
+                self.closing
+                    .push((tokio::time::Instant::now() + CLOSE_GRACE, peer));
+            }
+        }
+    }
+
+    /// Disconnects the peers whose grace is over.
+    fn close_due(&mut self) {
+        let now = tokio::time::Instant::now();
+        let (due, later): (Vec<_>, Vec<_>) = self.closing.drain(..).partition(|(t, _)| *t <= now);
+        self.closing = later;
+        for (_, peer) in due {
+            let _ = self.swarm.disconnect_peer_id(peer);
+        }
+    }
+
+    /// A peer sent something unreadable: the runtime decides about members; strangers are
+    /// cut off here.
+    fn bad_inbound(&mut self, peer: PeerId, error: &request_response::InboundFailure) {
+        if self.is_member(&peer) {
+            self.emit(NetEvent::BadInbound {
+                peer: member_id_of(&peer),
+                error: error.to_string(),
+            });
+        } else {
+            self.disconnect(peer);
         }
     }
 }

@@ -4,7 +4,7 @@ use std::sync::Arc;
 use std::sync::atomic::Ordering;
 
 use copse_core::MemberId;
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::mpsc;
 
 use crate::api::NetCommand;
 use crate::codec::Traffic;
@@ -26,6 +26,8 @@ pub struct TrafficStats {
     pub join_in: u64,
     /// Frames rejected (malformed or oversized).
     pub rejected: u64,
+    /// Sync requests refused as soon as they named a community the peer may not sync.
+    pub refused_early: u64,
 }
 
 impl NetHandle {
@@ -43,18 +45,14 @@ impl NetHandle {
         self.tx.send(cmd).await.is_ok()
     }
 
+    /// The command channel itself, for a caller that queues commands on its own.
+    pub fn sender(&self) -> mpsc::Sender<NetCommand> {
+        self.tx.clone()
+    }
+
     /// Sends a command without waiting; `false` if the queue is full or the network stopped.
     pub fn try_send(&self, cmd: NetCommand) -> bool {
         self.tx.try_send(cmd).is_ok()
-    }
-
-    /// Our listen and observed addresses.
-    pub async fn addresses(&self) -> Vec<String> {
-        let (reply, rx) = oneshot::channel();
-        if !self.send(NetCommand::Addresses { reply }).await {
-            return Vec::new();
-        }
-        rx.await.unwrap_or_default()
     }
 
     /// Bytes received so far.
@@ -63,6 +61,7 @@ impl NetHandle {
             sync_in: self.traffic.sync_in.load(Ordering::Relaxed),
             join_in: self.traffic.join_in.load(Ordering::Relaxed),
             rejected: self.traffic.rejected.load(Ordering::Relaxed),
+            refused_early: self.traffic.refused_early.load(Ordering::Relaxed),
         }
     }
 }

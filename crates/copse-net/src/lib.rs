@@ -2,25 +2,33 @@
 //!
 //! ```text
 //! NetHandle ──NetCommand──▶ EventLoop (owns Swarm: TCP+QUIC, Noise, Yamux, Identify, Ping,
-//!     ▲                        mDNS, connection/memory limits, block list,
-//!     │                        /copse/sync/1 and /copse/join/1 request-response)
+//!     ▲                        mDNS, connection limits per peer, per IP and in memory,
+//!     │                        block list, /copse/sync/1 and /copse/join/1 request-response)
 //!     └──────NetEvent─────────┘
 //! ```
-//! Both channels are bounded. Frames are length-prefixed and capped before they are read
-//! (`codec`); their contents are decoded by copse-core's strict wire decoders. Which peer
-//! may receive what is decided by the runtime (copse-peer), which sees only member ids.
+//! Both channels are bounded, and the loop never waits on either: events queue while the
+//! runtime is busy, strangers' traffic is shed first when the queue is long. Frames are
+//! length-prefixed, capped before they are read and read as their bytes arrive (`codec`);
+//! their contents are decoded by copse-core's strict wire decoders. A sync request naming a
+//! community its sender may not sync (the access list the runtime sends, `NetCommand::Allow`)
+//! is refused as soon as the community id is read. Which peer may receive what is decided
+//! by the hub (copse-hub), which sees only member ids.
 
+mod access;
 mod api;
 mod behaviour;
 mod codec;
 mod config;
 mod event_loop;
+mod gate;
 mod handle;
 pub mod identity;
+mod ip_limits;
 
-pub use api::{InboundId, NetCommand, NetEvent, Tag};
+pub use api::{NetCommand, NetEvent};
 pub use codec::Traffic;
 pub use config::NetConfig;
+pub use copse_core::sync::{InboundId, Tag};
 pub use event_loop::{EventLoop, new};
 pub use handle::{NetHandle, TrafficStats};
 

@@ -8,7 +8,7 @@ use std::io;
 use std::time::Duration;
 
 use copse_core::CommunityId;
-use copse_core::sync::{SyncRequest, SyncResponse};
+use copse_core::sync::{SyncRequest, SyncResponse, Tag};
 use copse_net::{NetCommand, NetConfig, NetEvent};
 use futures::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, StreamExt};
 use libp2p::request_response::{self, ProtocolSupport};
@@ -139,6 +139,12 @@ async fn hostile_frames_close_only_their_stream() {
     .await;
 
     let community = CommunityId::random(&mut rand::rngs::StdRng::seed_from_u64(9));
+    // The good peer may sync the community; the attacker is a stranger.
+    victim
+        .send(NetCommand::Allow {
+            members: [(good.me().clone(), [community.clone()].into())].into(),
+        })
+        .await;
     let attacks: Vec<Vec<u8>> = vec![
         // A length prefix claiming 1 GiB.
         (1u32 << 30).to_be_bytes().to_vec(),
@@ -148,19 +154,20 @@ async fn hostile_frames_close_only_their_stream() {
         framed(b"\x01not-a-community-id-at-all!!!!"),
         // A frame cut short.
         vec![0, 0, 0, 50, 1, 2, 3],
+        // An invalid join message.
+        framed(b"\x11{not json"),
     ];
     let n_attacks = attacks.len();
-    for a in attacks {
-        attacker.behaviour_mut().send_request(&victim_peer, a);
-    }
-    // An invalid join message.
-    let join_id = attacker
-        .behaviour_mut()
-        .send_request(&victim_peer, framed(b"\x11{not json"));
-    let _ = join_id;
+    // A stranger that sends garbage is disconnected: the attacker redials for each frame.
+    let (send_attack, mut to_send) = tokio::sync::mpsc::channel::<Vec<u8>>(1);
     let attacker_task = tokio::spawn(async move {
         loop {
-            let _ = attacker.select_next_some().await;
+            tokio::select! {
+                Some(a) = to_send.recv() => {
+                    let _ = attacker.behaviour_mut().send_request(&victim_peer, a);
+                }
+                _ = attacker.select_next_some() => {}
+            }
         }
     });
 
@@ -169,11 +176,19 @@ async fn hostile_frames_close_only_their_stream() {
     let mut bad = 0;
     let mut answered = false;
     let mut sent = false;
+    let mut pending = attacks.into_iter();
+    let mut waiting_for = 0;
     let mut recheck = tokio::time::interval(Duration::from_millis(10));
     tokio::time::timeout(Duration::from_secs(60), async {
         while bad < n_attacks || !answered {
             tokio::select! {
-                _ = recheck.tick() => bad = victim.traffic().rejected as usize,
+                _ = recheck.tick() => {
+                    bad = victim.traffic().rejected as usize;
+                    if bad >= waiting_for && let Some(a) = pending.next() {
+                        waiting_for += 1;
+                        send_attack.send(a).await.unwrap();
+                    }
+                }
                 Some(ev) = victim_events.recv() => if let NetEvent::SyncRequest { id, .. } = ev {
                     victim.send(NetCommand::RespondSync { id, response: SyncResponse::Ok { heads: vec![] } }).await;
                 },
@@ -183,10 +198,10 @@ async fn hostile_frames_close_only_their_stream() {
                         good.send(NetCommand::SendSync {
                             peer: victim.me().clone(),
                             request: SyncRequest::Sync { community: community.clone(), message: vec![0x42] },
-                            tag: 7,
+                            tag: Tag(7),
                         }).await;
                     }
-                    NetEvent::SyncResult { tag: 7, result: Ok(SyncResponse::Ok { .. }), .. } => answered = true,
+                    NetEvent::SyncResult { tag: Tag(7), result: Ok(SyncResponse::Ok { .. }), .. } => answered = true,
                     _ => {}
                 },
             }

@@ -1,12 +1,12 @@
-//! Where a command runs: through a running `serve` (control socket), or on the store
-//! directly.
+//! Where a command runs: through a running `serve` (control socket), or on a runtime of its
+//! own without a network (the same runtime, so the same rules and the same replies).
 
 use std::os::unix::net::UnixStream;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
-use copse_peer::{Device, Request};
-use serde_json::Value;
+use copse_core::MemberId;
+use copse_peer::{PeerHandle, Query, QueryReply, Reply, Request};
 
 use crate::control;
 
@@ -14,8 +14,18 @@ use crate::control;
 pub(crate) enum Backend {
     /// `serve` is running: talk to it.
     Remote(UnixStream),
-    /// Open the store ourselves.
-    Local(Box<Device>),
+    /// No `serve`: a runtime of our own, without a network.
+    Local {
+        rt: tokio::runtime::Runtime,
+        peer: PeerHandle,
+    },
+}
+
+/// A tokio runtime for a command.
+pub(crate) fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    Ok(tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?)
 }
 
 impl Backend {
@@ -24,16 +34,37 @@ impl Backend {
         if let Some(stream) = control::connect(dir) {
             return Ok(Backend::Remote(stream));
         }
-        let device =
-            Device::open(dir).with_context(|| format!("opening profile {}", dir.display()))?;
-        Ok(Backend::Local(Box::new(device)))
+        let rt = runtime()?;
+        let (peer, _events) = rt
+            .block_on(async { copse_peer::start_offline(dir.to_owned()) })
+            .with_context(|| format!("opening profile {}", dir.display()))?;
+        Ok(Backend::Local { rt, peer })
     }
 
     /// Runs a request.
-    pub(crate) fn call(&mut self, req: Request) -> anyhow::Result<Value> {
+    pub(crate) fn call(&mut self, req: Request) -> anyhow::Result<Reply> {
         match self {
             Backend::Remote(stream) => control::call(stream, &req),
-            Backend::Local(device) => Ok(device.handle(req)?),
+            Backend::Local { rt, peer } => Ok(rt.block_on(peer.request(req))?),
+        }
+    }
+
+    /// This device's member id.
+    pub(crate) fn member_id(&mut self) -> anyhow::Result<MemberId> {
+        match self {
+            Backend::Local { peer, .. } => Ok(peer.member_id().clone()),
+            Backend::Remote(_) => match self.call(Request::Query(Query::Whoami))? {
+                Reply::Query(QueryReply::Whoami(w)) => Ok(w.member_id),
+                other => anyhow::bail!("the running copse-node serve answered {other:?}"),
+            },
+        }
+    }
+}
+
+impl Drop for Backend {
+    fn drop(&mut self) {
+        if let Backend::Local { rt, peer } = self {
+            rt.block_on(peer.shutdown());
         }
     }
 }

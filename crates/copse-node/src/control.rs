@@ -1,6 +1,10 @@
 //! The control socket: while `serve` runs, other `copse-node` commands on the same profile
-//! send their [`Request`] over `<profile>/control.sock` (owner-only) instead of opening the
-//! store, which `serve` holds. One JSON line in, one JSON line out.
+//! send their [`Request`] over `<profile>/control.sock` instead of opening the store, which
+//! `serve` holds. One JSON line in (`Request`), one JSON line out (`Result<Reply,
+//! PeerError>`): the reply and the error are the typed ones, serialized.
+//!
+//! The profile folder is owner-only (0700) before the socket is bound in it, so nobody else
+//! can reach the socket from the moment it exists; the socket itself is then made 0600.
 
 use std::io::{BufRead, BufReader, Write};
 use std::os::unix::fs::PermissionsExt;
@@ -9,8 +13,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use anyhow::Context;
-use copse_peer::{PeerHandle, Request};
-use serde_json::{Value, json};
+use copse_peer::{PeerError, PeerHandle, Reply, Request};
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt};
 
 /// Largest request line accepted.
@@ -27,7 +30,7 @@ pub(crate) fn connect(profile: &Path) -> Option<UnixStream> {
 }
 
 /// Sends one request over an open connection and reads the reply.
-pub(crate) fn call(stream: &mut UnixStream, req: &Request) -> anyhow::Result<Value> {
+pub(crate) fn call(stream: &mut UnixStream, req: &Request) -> anyhow::Result<Reply> {
     let mut line = serde_json::to_vec(req)?;
     line.push(b'\n');
     stream.set_read_timeout(Some(Duration::from_secs(600)))?;
@@ -38,12 +41,9 @@ pub(crate) fn call(stream: &mut UnixStream, req: &Request) -> anyhow::Result<Val
     BufReader::new(&*stream)
         .read_line(&mut reply)
         .context("reading from the running copse-node serve")?;
-    let reply: Value =
+    let reply: Result<Reply, PeerError> =
         serde_json::from_str(&reply).context("the running copse-node serve answered garbage")?;
-    match reply.get("error").and_then(Value::as_str) {
-        Some(e) => Err(anyhow::anyhow!("{e}")),
-        None => Ok(reply.get("ok").cloned().unwrap_or(Value::Null)),
-    }
+    Ok(reply?)
 }
 
 /// Serves requests on the profile's socket until the task is dropped.
@@ -54,6 +54,12 @@ pub(crate) async fn serve(
     let path = socket_path(profile);
     // We hold the profile lock, so any socket file left here is stale.
     let _ = std::fs::remove_file(&path);
+    let folder = std::fs::metadata(profile)?.permissions().mode() & 0o777;
+    anyhow::ensure!(
+        folder & 0o077 == 0,
+        "the profile folder {} is open to others (mode {folder:o}); refusing to open a control socket in it",
+        profile.display()
+    );
     let listener = tokio::net::UnixListener::bind(&path)
         .with_context(|| format!("binding {}", path.display()))?;
     std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600))?;
@@ -69,14 +75,12 @@ pub(crate) async fn serve(
                     .take(MAX_LINE as u64 + 1)
                     .lines();
                 while let Ok(Some(line)) = lines.next_line().await {
-                    let reply = match serde_json::from_str::<Request>(&line) {
-                        Ok(req) => match peer.request(req).await {
-                            Ok(v) => json!({ "ok": v }),
-                            Err(e) => json!({ "error": e.to_string() }),
-                        },
-                        Err(e) => json!({ "error": format!("bad request: {e}") }),
-                    };
-                    let mut out = reply.to_string();
+                    let reply: Result<Reply, PeerError> =
+                        match serde_json::from_str::<Request>(&line) {
+                            Ok(req) => peer.request(req).await,
+                            Err(e) => Err(PeerError::Invalid(format!("bad request: {e}"))),
+                        };
+                    let mut out = serde_json::to_string(&reply).unwrap_or_default();
                     out.push('\n');
                     if write.write_all(out.as_bytes()).await.is_err() {
                         break;

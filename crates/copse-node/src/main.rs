@@ -1,22 +1,24 @@
-//! `copse-node`: Copse's headless node. Every subcommand becomes a [`copse_peer::Request`],
-//! run by a `serve` on the same profile if one is running (control socket), else on the
-//! store directly. Replies print as text, or as JSON with `--json`.
+//! `copse-node`: Copse's headless node. Every subcommand becomes a typed
+//! [`copse_peer::Request`], run by a `serve` on the same profile if one is running (control
+//! socket), else by a runtime of its own without a network. Replies print as text, or as
+//! JSON with `--json`. One module per area under `commands/`.
 
 mod backend;
 mod cli;
+mod commands;
 mod control;
-mod output;
 mod serve;
-mod to_request;
 
 use std::process::ExitCode;
 
 use clap::Parser;
-use copse_core::record::MemberDetails;
-use copse_peer::Request;
+use copse_peer::{Profile, Reply, Request};
 
 use crate::backend::Backend;
 use crate::cli::Cmd;
+use crate::commands::identity;
+use crate::commands::network::print_joined;
+use crate::commands::print::Printer;
 use crate::serve::NetOptions;
 
 fn main() -> ExitCode {
@@ -37,73 +39,84 @@ fn main() -> ExitCode {
     }
 }
 
+fn print(reply: &Reply, printer: Printer, json: bool) {
+    let text = if json {
+        serde_json::to_string_pretty(&reply.to_json()).unwrap_or_default()
+    } else {
+        printer(reply)
+    };
+    if !text.is_empty() {
+        println!("{text}");
+    }
+}
+
 fn run(cli: cli::Cli) -> anyhow::Result<()> {
     let dir = backend::profile_dir(cli.data_dir.as_deref())?;
     match cli.command {
-        Cmd::Serve {
-            listen,
-            no_mdns,
-            bootstrap,
-        } => serve::serve(
+        Cmd::Serve(args) => serve::serve(
             &dir,
             NetOptions {
-                listen,
-                mdns: !no_mdns,
-                bootstrap,
+                listen: args.listen,
+                mdns: !args.net.no_mdns,
+                bootstrap: args.bootstrap,
             },
         ),
-        Cmd::Join {
-            ticket,
-            name,
-            organisation,
-            department,
-            bio,
-            skills,
-            listen,
-            no_mdns,
-        } => {
-            let details = name.map(|name| MemberDetails {
-                name,
-                organisation: organisation.unwrap_or_default(),
-                department: department.unwrap_or_default(),
-                bio: bio.unwrap_or_default(),
-                skills,
-            });
-            let reply = match Backend::open(&dir)? {
-                Backend::Remote(mut stream) => {
-                    control::call(&mut stream, &Request::Join { ticket, details })?
-                }
-                Backend::Local(mut device) => {
-                    if device.identity().is_err() {
+        Cmd::Init(details) => {
+            // No runtime can start without an identity: `init` makes it.
+            let reply = match control::connect(&dir) {
+                Some(mut stream) => control::call(
+                    &mut stream,
+                    &Request::Init {
+                        details: details.into(),
+                    },
+                )?,
+                None => Reply::Member(Profile::open(&dir)?.init(details.into())?),
+            };
+            print(&reply, identity::print_member, cli.json);
+            Ok(())
+        }
+        Cmd::Join(args) => {
+            let details = args.details();
+            let reply = match control::connect(&dir) {
+                Some(mut stream) => control::call(
+                    &mut stream,
+                    &Request::Join {
+                        ticket: args.ticket,
+                        details,
+                    },
+                )?,
+                None => {
+                    let mut profile = Profile::open(&dir)?;
+                    if profile.identity().is_err() {
                         let Some(d) = details.clone() else {
                             anyhow::bail!(
                                 "this profile has no identity yet: give --name (and optionally --organisation, --skills)"
                             );
                         };
-                        device.init(d)?;
+                        profile.init(d)?;
                     }
-                    drop(device);
+                    drop(profile);
                     serve::join(
                         &dir,
-                        ticket,
+                        args.ticket,
                         details,
                         NetOptions {
-                            listen,
-                            mdns: !no_mdns,
+                            listen: args.listen,
+                            mdns: !args.net.no_mdns,
                             bootstrap: Vec::new(),
                         },
                     )?
                 }
             };
-            output::print(output::Shape::Joined, &reply, cli.json);
+            print(&reply, print_joined, cli.json);
             Ok(())
         }
         cmd => {
             let mut backend = Backend::open(&dir)?;
-            let request = to_request::to_request(cmd, &mut backend)?;
-            let shape = output::Shape::of(&request);
+            let me = backend.member_id()?;
+            let (request, printer) = cmd.request(&me)?;
             let reply = backend.call(request)?;
-            output::print(shape, &reply, cli.json);
+            print(&reply, printer, cli.json);
             Ok(())
         }
     }

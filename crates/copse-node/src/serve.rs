@@ -6,17 +6,11 @@ use std::time::Duration;
 
 use anyhow::Context;
 use copse_core::record::MemberDetails;
-use copse_peer::{PeerConfig, PeerEvent, Request};
-use serde_json::Value;
+use copse_peer::{PeerConfig, PeerEvent, Reply, Request};
 use tokio::signal::unix::{SignalKind, signal};
 
+use crate::backend::runtime;
 use crate::control;
-
-fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
-    Ok(tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()?)
-}
 
 /// Network options shared by `serve` and `join`.
 pub(crate) struct NetOptions {
@@ -34,6 +28,7 @@ fn config(dir: &Path, net: NetOptions) -> PeerConfig {
 }
 
 /// Runs until SIGINT or SIGTERM, then shuts down cleanly (sync states and caches saved).
+/// Fails (a non-zero exit) if the runtime stops on its own.
 pub(crate) fn serve(dir: &Path, net: NetOptions) -> anyhow::Result<()> {
     runtime()?.block_on(async {
         let (handle, mut events) = copse_peer::start(config(dir, net))?;
@@ -43,7 +38,7 @@ pub(crate) fn serve(dir: &Path, net: NetOptions) -> anyhow::Result<()> {
         let control = control::serve(dir, handle.clone()).await?;
         let mut term = signal(SignalKind::terminate())?;
         let mut int = signal(SignalKind::interrupt())?;
-        loop {
+        let outcome = loop {
             tokio::select! {
                 ev = events.recv() => match ev {
                     Some(PeerEvent::Listening { addr }) => {
@@ -55,15 +50,16 @@ pub(crate) fn serve(dir: &Path, net: NetOptions) -> anyhow::Result<()> {
                         tracing::warn!("you were removed from {name}; you keep what you already had");
                     }
                     Some(ev) => tracing::info!(?ev),
-                    None => break,
+                    None => break Err(anyhow::anyhow!("the Copse runtime stopped unexpectedly")),
                 },
-                _ = term.recv() => break,
-                _ = int.recv() => break,
+                _ = term.recv() => break Ok(()),
+                _ = int.recv() => break Ok(()),
             }
-        }
+        };
         control.abort();
         handle.shutdown().await;
         let _ = std::fs::remove_file(control::socket_path(dir));
+        outcome?;
         println!("stopped");
         Ok(())
     })
@@ -75,17 +71,15 @@ pub(crate) fn join(
     ticket: String,
     details: Option<MemberDetails>,
     net: NetOptions,
-) -> anyhow::Result<Value> {
+) -> anyhow::Result<Reply> {
     runtime()?.block_on(async {
-        let (handle, mut events) = copse_peer::start(config(dir, net))?;
-        let drain = tokio::spawn(async move { while events.recv().await.is_some() {} });
+        let (handle, _events) = copse_peer::start(config(dir, net))?;
         let result = tokio::time::timeout(
             Duration::from_secs(300),
             handle.request(Request::Join { ticket, details }),
         )
         .await;
         handle.shutdown().await;
-        drain.abort();
         match result {
             Ok(r) => Ok(r?),
             Err(_) => Err(anyhow::anyhow!(

@@ -1,16 +1,30 @@
-//! [`PeerHandle`]: the cloneable, bounded way into a running [`crate::runtime::Runtime`].
+//! [`PeerHandle`]: the cloneable, bounded way into a running runtime, and [`start`] /
+//! [`start_offline`] which set one up.
 
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use copse_core::MemberId;
-use serde_json::Value;
-use tokio::sync::{mpsc, oneshot};
+use copse_core::record::Role;
+use copse_core::{Command, CommunityId, MemberId, NewCommunity};
+use copse_hub::{
+    EditApplied, Hub, HubConfig, Imported, Invitation, Joined, PeerError, PeerEvent, Status,
+};
+use rand::RngCore;
+use tokio::sync::{broadcast, mpsc, oneshot};
 
-use crate::runtime::{PeerCommand, Runtime};
-use crate::{Device, PeerError, PeerEvent, Request, Status};
+use crate::disk_store::DiskStore;
+use crate::local_state::LocalStates;
+use crate::outbox::Outbox;
+use crate::query_reply::Whoami;
+use crate::runtime::{PeerCommand, Runtime, StoreLink};
+use crate::{Exported, Profile, Query, QueryReply, Reply, Request, now, store_thread};
 
-/// Capacity of the command and event channels.
-const CHANNEL: usize = 1024;
+/// Capacity of the command channel.
+const COMMANDS: usize = 1024;
+/// Events kept for a slow listener before it lags.
+const EVENTS: usize = 4096;
+/// Store results queued.
+const RESULTS: usize = 4096;
 
 /// How a peer starts.
 #[derive(Debug, Clone)]
@@ -50,42 +64,147 @@ impl PeerConfig {
     }
 }
 
+/// A subscription to what the runtime reports.
+#[derive(Debug)]
+pub struct PeerEvents {
+    rx: broadcast::Receiver<PeerEvent>,
+}
+
+impl PeerEvents {
+    /// The next event; `None` once the runtime stopped. A listener that fell behind gets
+    /// [`PeerEvent::Lagged`] instead of what it missed: the runtime never waits for it.
+    pub async fn recv(&mut self) -> Option<PeerEvent> {
+        match self.rx.recv().await {
+            Ok(ev) => Some(ev),
+            Err(broadcast::error::RecvError::Lagged(missed)) => Some(PeerEvent::Lagged { missed }),
+            Err(broadcast::error::RecvError::Closed) => None,
+        }
+    }
+
+    /// An event if one is there, without waiting.
+    pub fn try_recv(&mut self) -> Option<PeerEvent> {
+        match self.rx.try_recv() {
+            Ok(ev) => Some(ev),
+            Err(broadcast::error::TryRecvError::Lagged(missed)) => {
+                Some(PeerEvent::Lagged { missed })
+            }
+            Err(_) => None,
+        }
+    }
+}
+
 /// Sends requests to the runtime. Cheap to clone.
 #[derive(Debug, Clone)]
 pub struct PeerHandle {
     tx: mpsc::Sender<PeerCommand>,
     me: MemberId,
+    events: broadcast::Sender<PeerEvent>,
+    net: Option<copse_net::NetHandle>,
 }
 
 /// Opens the profile and starts the network and the runtime on the current tokio runtime.
-/// The profile must have an identity (`init`).
-pub fn start(config: PeerConfig) -> Result<(PeerHandle, mpsc::Receiver<PeerEvent>), PeerError> {
-    let device = Device::open(&config.data_dir)?;
-    let identity = device.identity()?.clone();
-    let mut net_config = copse_net::NetConfig::new(identity.key.seed());
-    net_config.listen = config.listen.clone();
-    net_config.mdns = config.mdns;
-    let (net, net_events, event_loop) =
-        copse_net::new(net_config).map_err(|e| PeerError::Invalid(e.to_string()))?;
-    tokio::spawn(event_loop.run());
-    let (tx, rx) = mpsc::channel(CHANNEL);
-    let (ev_tx, ev_rx) = mpsc::channel(CHANNEL * 4);
-    let runtime = Runtime::new(device, net, net_events, rx, ev_tx, config.bootstrap)?;
-    let span = tracing::info_span!("peer", me = %&identity.member.as_str()[identity.member.as_str().len().saturating_sub(6)..]);
+/// Every community is loaded before this returns (call it off a UI thread). The profile
+/// must have an identity (`init`).
+pub fn start(config: PeerConfig) -> Result<(PeerHandle, PeerEvents), PeerError> {
+    launch(config, true)
+}
+
+/// Like [`start`], without a network: the CLI's way to a profile no `serve` runs on. Reads
+/// and edits behave exactly as with a network; joining is refused.
+pub fn start_offline(data_dir: PathBuf) -> Result<(PeerHandle, PeerEvents), PeerError> {
+    launch(PeerConfig::loopback(data_dir), false)
+}
+
+fn launch(config: PeerConfig, networked: bool) -> Result<(PeerHandle, PeerEvents), PeerError> {
+    let profile = Profile::open(&config.data_dir)?;
+    let identity = profile.identity()?.clone();
+    let whoami = Whoami {
+        member_id: identity.member.clone(),
+        details: profile.my_details()?,
+        profile_dir: config.data_dir.clone(),
+    };
+    let (disk, startup) = DiskStore::open(profile.into_dir());
+    let (results_tx, results) = mpsc::channel(RESULTS);
+    let (jobs, thread) = store_thread::spawn(disk, results_tx)
+        .map_err(|e| PeerError::Store(format!("could not start the store thread: {e}")))?;
+    let (hub, first) = Hub::new(
+        HubConfig {
+            me: identity.member.clone(),
+            seed: rand::rngs::OsRng.next_u64(),
+        },
+        startup.loaded,
+        now(),
+    );
+    let (net_events, net_out, net_handle) = if networked {
+        let mut net_config = copse_net::NetConfig::new(identity.key.seed());
+        net_config.listen = config.listen.clone();
+        net_config.mdns = config.mdns;
+        let (handle, events, event_loop) =
+            copse_net::new(net_config).map_err(|e| PeerError::Invalid(e.to_string()))?;
+        tokio::spawn(event_loop.run());
+        (
+            Some(events),
+            Some(Outbox::new(handle.sender())),
+            Some(handle),
+        )
+    } else {
+        (None, None, None)
+    };
+    let (tx, rx) = mpsc::channel(COMMANDS);
+    let (events, first_listener) = broadcast::channel(EVENTS);
+    let mut runtime = Runtime {
+        hub,
+        commands: rx,
+        events: events.clone(),
+        net_events,
+        net_out,
+        store: StoreLink {
+            outbox: Outbox::new(jobs),
+            results,
+            thread: Some(thread),
+        },
+        locals: LocalStates::new(startup.locals.into_iter().collect::<BTreeMap<_, _>>()),
+        whoami,
+        waiting: BTreeMap::new(),
+        next_request: 1,
+    };
+    for output in first {
+        runtime.carry(output);
+    }
+    if !config.bootstrap.is_empty() {
+        runtime.feed(copse_hub::Input::Dial {
+            addrs: config.bootstrap,
+        });
+    }
+    let short = &identity.member.as_str()[identity.member.as_str().len().saturating_sub(6)..];
+    let span = tracing::info_span!("peer", me = %short);
     tokio::spawn(tracing::Instrument::instrument(runtime.run(), span));
     Ok((
         PeerHandle {
             tx,
             me: identity.member,
+            events,
+            net: net_handle,
         },
-        ev_rx,
+        PeerEvents { rx: first_listener },
     ))
+}
+
+fn unexpected(reply: Reply) -> PeerError {
+    PeerError::Invalid(format!("the runtime answered something else: {reply:?}"))
 }
 
 impl PeerHandle {
     /// This device's member id.
     pub fn member_id(&self) -> &MemberId {
         &self.me
+    }
+
+    /// Another subscription to the runtime's events.
+    pub fn subscribe(&self) -> PeerEvents {
+        PeerEvents {
+            rx: self.events.subscribe(),
+        }
     }
 
     async fn call<T>(
@@ -96,13 +215,12 @@ impl PeerHandle {
         self.tx
             .send(make(reply))
             .await
-            .map_err(|_| PeerError::Invalid("the Copse runtime has stopped".into()))?;
-        rx.await
-            .map_err(|_| PeerError::Invalid("the Copse runtime stopped before answering".into()))
+            .map_err(|_| PeerError::Stopped)?;
+        rx.await.map_err(|_| PeerError::Stopped)
     }
 
-    /// Runs a request (as the CLI would) and returns its JSON reply.
-    pub async fn request(&self, req: Request) -> Result<Value, PeerError> {
+    /// Runs a request and waits for its reply (for edits: until they are on disk).
+    pub async fn request(&self, req: Request) -> Result<Reply, PeerError> {
         self.call(|reply| PeerCommand::Request { req, reply })
             .await?
     }
@@ -112,17 +230,123 @@ impl PeerHandle {
     pub fn try_request(
         &self,
         req: Request,
-    ) -> Result<oneshot::Receiver<Result<Value, PeerError>>, PeerError> {
+    ) -> Result<oneshot::Receiver<Result<Reply, PeerError>>, PeerError> {
         let (reply, rx) = oneshot::channel();
         self.tx
             .try_send(PeerCommand::Request { req, reply })
-            .map_err(|_| PeerError::Invalid("Copse is busy; try again in a moment".into()))?;
+            .map_err(|e| match e {
+                mpsc::error::TrySendError::Full(_) => PeerError::Busy,
+                mpsc::error::TrySendError::Closed(_) => PeerError::Stopped,
+            })?;
         Ok(rx)
+    }
+
+    /// Reads something.
+    pub async fn query(&self, query: Query) -> Result<QueryReply, PeerError> {
+        match self.request(Request::Query(query)).await? {
+            Reply::Query(q) => Ok(q),
+            other => Err(unexpected(other)),
+        }
+    }
+
+    /// Applies an edit; returns once it is on disk.
+    pub async fn edit(
+        &self,
+        community: &CommunityId,
+        command: Command,
+    ) -> Result<EditApplied, PeerError> {
+        match self
+            .request(Request::Edit {
+                community: community.clone(),
+                command,
+            })
+            .await?
+        {
+            Reply::Applied(a) => Ok(a),
+            other => Err(unexpected(other)),
+        }
+    }
+
+    /// Founds a community with this device's member as coordinator.
+    pub async fn create_community(&self, spec: NewCommunity) -> Result<CommunityId, PeerError> {
+        match self.request(Request::CreateCommunity { spec }).await? {
+            Reply::Community(c) => Ok(c),
+            other => Err(unexpected(other)),
+        }
+    }
+
+    /// Creates an invitation.
+    pub async fn invite(
+        &self,
+        community: &CommunityId,
+        valid_ms: i64,
+        uses: u64,
+        role: Role,
+    ) -> Result<Invitation, PeerError> {
+        match self
+            .request(Request::Invite {
+                community: community.clone(),
+                valid_ms,
+                uses,
+                role,
+            })
+            .await?
+        {
+            Reply::Invitation(i) => Ok(i),
+            other => Err(unexpected(other)),
+        }
+    }
+
+    /// Joins with a ticket (details default to those given at `init`).
+    pub async fn join(
+        &self,
+        ticket: &str,
+        details: Option<copse_core::record::MemberDetails>,
+    ) -> Result<Joined, PeerError> {
+        match self
+            .request(Request::Join {
+                ticket: ticket.to_owned(),
+                details,
+            })
+            .await?
+        {
+            Reply::Joined(j) => Ok(j),
+            other => Err(unexpected(other)),
+        }
+    }
+
+    /// Takes in a community file.
+    pub async fn import(&self, path: PathBuf) -> Result<Imported, PeerError> {
+        match self.request(Request::Import { path }).await? {
+            Reply::Imported(i) => Ok(i),
+            other => Err(unexpected(other)),
+        }
+    }
+
+    /// Writes a community as a plain saved Automerge document.
+    pub async fn export(
+        &self,
+        community: &CommunityId,
+        out: PathBuf,
+    ) -> Result<Exported, PeerError> {
+        match self
+            .request(Request::Export {
+                community: community.clone(),
+                out,
+            })
+            .await?
+        {
+            Reply::Exported(e) => Ok(e),
+            other => Err(unexpected(other)),
+        }
     }
 
     /// Network and sync status.
     pub async fn status(&self) -> Result<Status, PeerError> {
-        self.call(|reply| PeerCommand::Status { reply }).await
+        match self.query(Query::Status).await? {
+            QueryReply::Status(s) => Ok(s),
+            other => Err(unexpected(Reply::Query(other))),
+        }
     }
 
     /// Cuts a peer off (partition tests, or a member who misbehaves) until unblocked.
@@ -150,12 +374,16 @@ impl PeerHandle {
         self.call(|reply| PeerCommand::Dial { addrs, reply }).await
     }
 
-    /// Bytes received per protocol so far.
-    pub async fn traffic(&self) -> Result<copse_net::TrafficStats, PeerError> {
-        self.call(|reply| PeerCommand::Traffic { reply }).await
+    /// Bytes received per protocol so far (zero without a network).
+    pub fn traffic(&self) -> copse_net::TrafficStats {
+        self.net
+            .as_ref()
+            .map(copse_net::NetHandle::traffic)
+            .unwrap_or_default()
     }
 
-    /// Saves sync states and caches, stops the network, and waits until done.
+    /// Saves sync states and caches, stops the network and the store (releasing the
+    /// profile), and waits until done.
     pub async fn shutdown(&self) {
         let _ = self.call(|reply| PeerCommand::Shutdown { reply }).await;
     }

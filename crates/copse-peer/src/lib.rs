@@ -1,32 +1,46 @@
 //! The runtime a Copse device runs, used by the app and by `copse-node`.
 //!
 //! ```text
-//!  PeerHandle ──PeerCommand──▶ Runtime (one task: owns Device + sync sessions)
-//!      ▲                          │  Device: identity, communities (copse-store), Request handling
-//!      │                          │  sessions: SyncSession per (community, member)
-//!  PeerEvent ◀────────────────────┤
-//!                                 ▼
-//!                     NetHandle ──NetCommand──▶ copse-net EventLoop (libp2p)
-//!                                 ◀──NetEvent──
+//!  PeerHandle ──PeerCommand──▶ Runtime (one task: plumbing around copse-hub's Hub)
+//!   (typed Request/Query)        │ reads: answered from the hub's documents in place
+//!      ▲                         │ everything else: Input ─▶ Hub::handle ─▶ Outputs
+//!  PeerEvents ◀── broadcast ─────┤   Net(..)   ─▶ Outbox ─▶ copse-net EventLoop (libp2p)
+//!  (never blocks the runtime)    │   Store(..) ─▶ Outbox ─▶ store thread (DiskStore: fsync,
+//!                                │                          compaction and export workers)
+//!                                │   Done      ─▶ the caller's oneshot
+//!                                ◀── NetEvent, StoreResult, tick ── as inputs
 //! ```
-//! A local edit is applied, fsynced, then pushed to every connected member; a remote change
-//! is applied, fsynced, acknowledged, and pushed on to the other members. Non-members get
-//! refusals that name nothing. All channels are bounded.
+//! An edit is acknowledged only once its record is fsynced; nothing that depends on a
+//! change (a push to a peer, an answer) leaves before the change is durable. No loop waits
+//! on another: the runtime queues what the network or the store cannot take yet, the
+//! network sheds strangers when its own queue is long, the store thread never blocks on the
+//! runtime's results for long, and listeners that fall behind lag instead of blocking.
+//! [`start_offline`] runs the same runtime without a network (the CLI when no `serve`
+//! runs).
 
-mod device;
-mod error;
-mod event;
+mod answer;
+mod clock;
+mod disk_store;
 mod handle;
-mod join;
 mod local_state;
+mod net_bridge;
+mod outbox;
+mod profile;
+mod query;
+mod query_reply;
 mod request;
 mod runtime;
-mod status;
+mod slow_step;
+mod store_thread;
 
-pub use device::{Device, Identity, now};
-pub use error::PeerError;
-pub use event::PeerEvent;
-pub use handle::{PeerConfig, PeerHandle, start};
+pub use clock::now;
+pub use copse_hub::{
+    CommunityStatus, Done, EditApplied, Imported, Invitation, JoinFailure, Joined, Missing,
+    PeerError, PeerEvent, PeerStatus, Status,
+};
+pub use handle::{PeerConfig, PeerEvents, PeerHandle, start, start_offline};
 pub use local_state::LocalState;
-pub use request::Request;
-pub use status::{CommunityStatus, PeerStatus, Status};
+pub use profile::{Identity, Profile};
+pub use query::Query;
+pub use query_reply::{ArticleNow, CommunitySummary, EventNow, QueryReply, RevisionText, Whoami};
+pub use request::{Exported, Reply, Request};

@@ -1,131 +1,38 @@
-//! Requests a local client (the CLI, later over the control socket) makes of a device, and
-//! their JSON replies.
+//! [`Request`] and [`Reply`]: everything a client (the app, `copse-node`, the control
+//! socket) asks of a device, typed. Reads are [`Query`]s; everything else changes
+//! something and is answered only once it is on disk.
 
 use std::path::PathBuf;
 
-use copse_core::record::{MemberDetails, Role, ThreadKind};
-use copse_core::{ArticleId, Command, CommunityId, EventId, NewCommunity, ThreadId};
+use copse_core::record::{MemberDetails, Role};
+use copse_core::{Command, CommunityId, MemberId, NewCommunity, ThreadId};
+use copse_hub::{EditApplied, Imported, Invitation, Joined};
 use serde::{Deserialize, Serialize};
 
-/// A request to the device.
+use crate::{Query, QueryReply};
+
+/// A request to a device.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "request", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum Request {
+    /// A read.
+    Query(Query),
     /// Create the identity (if none) and save the member's details.
     Init {
         /// What the member says about themselves.
         details: MemberDetails,
     },
-    /// This device's member id and details.
-    Whoami,
     /// Found a community.
     CreateCommunity {
         /// Name, domain, objectives, norms.
         spec: NewCommunity,
     },
-    /// Communities on this device.
-    ListCommunities,
     /// Apply a command to a community.
-    Execute {
+    Edit {
         /// Which community.
         community: CommunityId,
         /// The edit.
         command: Command,
-    },
-    /// The whole community as JSON.
-    Show {
-        /// Which community.
-        community: CommunityId,
-    },
-    /// A page of threads.
-    Threads {
-        /// Which community.
-        community: CommunityId,
-        /// Only this kind.
-        kind: Option<ThreadKind>,
-        /// Only this tag.
-        tag: Option<String>,
-        /// After this thread.
-        after: Option<ThreadId>,
-        /// Page size.
-        limit: usize,
-    },
-    /// One thread.
-    Thread {
-        /// Which community.
-        community: CommunityId,
-        /// Which thread.
-        thread: ThreadId,
-    },
-    /// The member directory.
-    Members {
-        /// Which community.
-        community: CommunityId,
-        /// Skill filter.
-        skill: Option<String>,
-        /// Organisation filter.
-        organisation: Option<String>,
-    },
-    /// Articles.
-    Articles {
-        /// Which community.
-        community: CommunityId,
-        /// Tag filter.
-        tag: Option<String>,
-    },
-    /// One article, now or as of a revision.
-    Article {
-        /// Which community.
-        community: CommunityId,
-        /// Which article.
-        article: ArticleId,
-        /// A change from its history.
-        at: Option<String>,
-    },
-    /// An article's revisions.
-    ArticleHistory {
-        /// Which community.
-        community: CommunityId,
-        /// Which article.
-        article: ArticleId,
-    },
-    /// Events, upcoming or past.
-    Events {
-        /// Which community.
-        community: CommunityId,
-        /// Past instead of upcoming.
-        past: bool,
-    },
-    /// One event.
-    Event {
-        /// Which community.
-        community: CommunityId,
-        /// Which event.
-        event: EventId,
-    },
-    /// The task board.
-    Tasks {
-        /// Which community.
-        community: CommunityId,
-    },
-    /// Shared resources.
-    Resources {
-        /// Which community.
-        community: CommunityId,
-        /// Tag filter.
-        tag: Option<String>,
-    },
-    /// Write the community as a plain saved Automerge document.
-    Export {
-        /// Which community.
-        community: CommunityId,
-        /// Where.
-        out: PathBuf,
-    },
-    /// Read a saved community: new here, or merged into the copy here.
-    Import {
-        /// The file.
-        path: PathBuf,
     },
     /// Create an invitation and its ticket.
     Invite {
@@ -145,17 +52,17 @@ pub enum Request {
         /// Who we are (default: the details given at `init`).
         details: Option<MemberDetails>,
     },
-    /// Connected peers and sync state per community.
-    Status,
-    /// The document's heads (hex, sorted): equal heads mean equal documents.
-    Heads {
-        /// Which community.
-        community: CommunityId,
+    /// Read a saved community: new here, or merged into the copy here.
+    Import {
+        /// The file.
+        path: PathBuf,
     },
-    /// Read markers and the last-seen version (local to this device).
-    ReadState {
+    /// Write the community as a plain saved Automerge document.
+    Export {
         /// Which community.
         community: CommunityId,
+        /// Where.
+        out: PathBuf,
     },
     /// Marks `posts` posts of a thread as read.
     MarkRead {
@@ -171,21 +78,56 @@ pub enum Request {
         /// Which community.
         community: CommunityId,
     },
-    /// What others did since the version last marked seen.
-    WhatsNew {
-        /// Which community.
-        community: CommunityId,
-    },
-    /// What a member did in the community.
-    Contributions {
-        /// Which community.
-        community: CommunityId,
-        /// Whose.
-        member: copse_core::MemberId,
-    },
-    /// The community's profile (name, domain, objectives, norms).
-    Profile {
-        /// Which community.
-        community: CommunityId,
-    },
+}
+
+/// The answer to a [`Request`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Reply {
+    /// To a `Query`.
+    Query(QueryReply),
+    /// To `Init`: the member id.
+    Member(MemberId),
+    /// To `CreateCommunity`: its id.
+    Community(CommunityId),
+    /// To `Edit`.
+    Applied(EditApplied),
+    /// To `Invite`.
+    Invitation(Invitation),
+    /// To `Join`.
+    Joined(Joined),
+    /// To `Import`.
+    Imported(Imported),
+    /// To `Export`.
+    Exported(Exported),
+    /// To `MarkRead` and `MarkSeen`.
+    Done,
+}
+
+/// A community written to a file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Exported {
+    /// Where.
+    pub path: PathBuf,
+    /// How many bytes.
+    pub bytes: u64,
+}
+
+impl Reply {
+    /// The answer as `copse-node --json` prints it.
+    pub fn to_json(&self) -> serde_json::Value {
+        use serde_json::json;
+        let v = match self {
+            Reply::Query(q) => return q.to_json(),
+            Reply::Member(m) => Ok(json!({ "member_id": m })),
+            Reply::Community(c) => Ok(json!({ "id": c })),
+            Reply::Applied(a) => serde_json::to_value(a),
+            Reply::Invitation(i) => serde_json::to_value(i),
+            Reply::Joined(j) => serde_json::to_value(j),
+            Reply::Imported(i) => serde_json::to_value(i),
+            Reply::Exported(e) => serde_json::to_value(e),
+            Reply::Done => Ok(json!({})),
+        };
+        v.unwrap_or(serde_json::Value::Null)
+    }
 }

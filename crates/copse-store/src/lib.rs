@@ -6,7 +6,8 @@
 //!     └─ Community::apply ──▶ CommunityStore::persist ──▶ append record + fdatasync ──▶ Ok (ack)
 //!                                   │ error (ENOSPC, EIO, ...)
 //!                                   └─▶ truncate partial record, reload from disk ──▶ Err
-//! CommunityStore::compact: snapshot.am.tmp ─fsync─▶ rename ─fsync dir─▶ empty changes.log
+//! compaction: CompactionInput (files as they are) ─compact (any thread)─▶ snapshot.am.tmp
+//!             ─install─▶ changes.log.new (the tail) ─▶ rename snapshot ─▶ rename log
 //! ProfileDir::open_community: load snapshot, replay log (skip torn tail / damaged records)
 //! ```
 //! Only this crate touches the disk.
@@ -20,9 +21,9 @@ mod open_community;
 mod open_report;
 mod profile_dir;
 
-pub use community_store::CommunityStore;
 #[cfg(any(test, feature = "faults"))]
 pub use community_store::Fault;
+pub use community_store::{CommunityStore, Compacted, CompactionInput};
 pub use device_key::DeviceKey;
 pub use error::StoreError;
 pub use open_community::{ExecuteError, OpenCommunity};

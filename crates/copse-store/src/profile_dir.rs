@@ -9,6 +9,7 @@
 //! ```
 
 use std::fs::{self, File, OpenOptions, TryLockError};
+use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
 use copse_core::record::MemberDetails;
@@ -47,14 +48,19 @@ pub struct ProfileDir {
 }
 
 impl ProfileDir {
-    /// Opens (creating if needed) and locks the profile at `root`.
+    /// Opens (creating if needed) and locks the profile at `root`. The profile folder is
+    /// made owner-only (0700) whatever the umask: it holds the device key, every community,
+    /// and the control socket.
     pub fn open(root: &Path) -> Result<Self, StoreError> {
         fs::create_dir_all(root.join("communities")).map_err(StoreError::io("creating", root))?;
+        fs::set_permissions(root, fs::Permissions::from_mode(0o700))
+            .map_err(StoreError::io("protecting", root))?;
         let lock_path = root.join("lock");
         let lock = OpenOptions::new()
             .write(true)
             .create(true)
             .truncate(false)
+            .mode(0o600)
             .open(&lock_path)
             .map_err(StoreError::io("opening", &lock_path))?;
         match lock.try_lock() {

@@ -170,7 +170,7 @@ fn a_full_disk_fails_the_command_and_the_store_stays_usable() {
     let mut open = new_community(&profile, &mut rng);
     post(&mut open, &mut rng, 0).unwrap();
     for (written, errno) in [(0, 28), (7, 28), (100, 5), (30, 30)] {
-        open.store.inject_fault(Fault { written, errno });
+        open.store.inject_fault(Fault::Append { written, errno });
         let err = post(&mut open, &mut rng, 1).unwrap_err();
         assert!(
             matches!(err, ExecuteError::NotSaved(StoreError::Io { .. })),
@@ -180,7 +180,7 @@ fn a_full_disk_fails_the_command_and_the_store_stays_usable() {
         assert_eq!(titles(&open), expected(0..1));
     }
     let msg = {
-        open.store.inject_fault(Fault {
+        open.store.inject_fault(Fault::Append {
             written: 0,
             errno: 28,
         });
@@ -273,4 +273,108 @@ fn damaged_or_missing_communities_give_clear_errors() {
     assert_eq!(fs::read(&snap).unwrap(), b"garbage");
     fs::write(&snap, original).unwrap();
     assert!(profile.open_community(&id).is_ok());
+}
+
+/// A compaction taken while appends go on keeps every record written after it started.
+#[test]
+fn compaction_off_the_appending_thread_keeps_later_appends() {
+    let (dir, id, _) = setup(10);
+    let profile = ProfileDir::open(dir.path()).unwrap();
+    let mut open = profile.open_community(&id).unwrap();
+    let mut rng = StdRng::seed_from_u64(7);
+    let input = open.store.compaction_input().unwrap();
+    // Appends continue while another thread compacts.
+    let worker = std::thread::spawn(move || input.compact());
+    for i in 10..15 {
+        post(&mut open, &mut rng, i).unwrap();
+    }
+    let compacted = worker.join().unwrap().unwrap().unwrap();
+    open.store.install(compacted).unwrap();
+    post(&mut open, &mut rng, 15).unwrap();
+    assert!(open.store.log_len() > 0);
+    drop(open);
+    let open = profile.open_community(&id).unwrap();
+    assert!(open.report.is_clean(), "{:?}", open.report);
+    assert_eq!(titles(&open), expected(0..16));
+}
+
+/// Regression: after compaction replaced the log, a failed folder fsync or log reopen must
+/// not leave appends going to the old (unlinked) file, where a crash would lose them.
+#[test]
+fn failed_fsync_or_reopen_during_compaction_loses_no_later_append() {
+    for fault in [
+        Fault::SyncDir { skip: 0 },
+        Fault::SyncDir { skip: 1 },
+        Fault::ReopenLog,
+    ] {
+        let (dir, id, _) = setup(5);
+        let profile = ProfileDir::open(dir.path()).unwrap();
+        let mut open = profile.open_community(&id).unwrap();
+        let mut rng = StdRng::seed_from_u64(8);
+        open.store.inject_fault(fault);
+        let doc = open.community.doc().clone();
+        assert!(open.store.compact(&doc).is_err(), "{fault:?} did not fail");
+        // The next appends are acknowledged only once they are in the file the folder names.
+        post(&mut open, &mut rng, 5).unwrap();
+        post(&mut open, &mut rng, 6).unwrap();
+        // A crash now: only what is on disk counts.
+        drop(open);
+        let open = profile.open_community(&id).unwrap();
+        assert_eq!(titles(&open), expected(0..7), "{fault:?}");
+    }
+}
+
+/// When the folder cannot be synced, appends fail (nothing is acknowledged) until it can.
+#[test]
+fn an_unsynced_folder_blocks_acknowledgements_until_it_syncs() {
+    let (dir, id, _) = setup(3);
+    let profile = ProfileDir::open(dir.path()).unwrap();
+    let mut open = profile.open_community(&id).unwrap();
+    let mut rng = StdRng::seed_from_u64(9);
+    open.store.inject_fault(Fault::SyncDir { skip: 1 });
+    let doc = open.community.doc().clone();
+    assert!(open.store.compact(&doc).is_err());
+    open.store.inject_fault(Fault::SyncDir { skip: 0 });
+    assert!(
+        post(&mut open, &mut rng, 3).is_err(),
+        "acknowledged before the folder synced"
+    );
+    assert_eq!(titles(&open), expected(0..3));
+    post(&mut open, &mut rng, 3).unwrap();
+    drop(open);
+    let open = profile.open_community(&id).unwrap();
+    assert_eq!(titles(&open), expected(0..4));
+}
+
+#[test]
+fn the_durable_document_loads_as_the_community() {
+    let (dir, id, _) = setup(8);
+    let profile = ProfileDir::open(dir.path()).unwrap();
+    let open = profile.open_community(&id).unwrap();
+    let bytes = open.store.durable_document().unwrap();
+    let loaded = Community::load(&bytes).unwrap();
+    assert_eq!(loaded.doc().get_heads(), open.community.doc().get_heads());
+}
+
+#[test]
+fn the_profile_is_owner_only_whatever_the_umask() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("profile");
+    fs::create_dir_all(&root).unwrap();
+    fs::set_permissions(&root, fs::Permissions::from_mode(0o777)).unwrap();
+    let profile = ProfileDir::open(&root).unwrap();
+    let mut rng = StdRng::seed_from_u64(3);
+    let mut open = new_community(&profile, &mut rng);
+    post(&mut open, &mut rng, 0).unwrap();
+    profile.write_local("known.json", b"{}").unwrap();
+    let mode = |p: &std::path::Path| fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&root), 0o700);
+    for f in [
+        root.join("lock"),
+        root.join("known.json"),
+        open.store.dir().join(LOG),
+        open.store.dir().join(SNAPSHOT),
+    ] {
+        assert_eq!(mode(&f), 0o600, "{}", f.display());
+    }
 }

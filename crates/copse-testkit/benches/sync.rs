@@ -13,11 +13,10 @@ use copse_core::record::{MemberDetails, Role, ThreadKind};
 use copse_core::sync::SyncRequest;
 use copse_core::{Command, Community, CommunityId, MemberId};
 use copse_net::{NetCommand, NetConfig, NetEvent};
-use copse_peer::{PeerConfig, PeerEvent, PeerHandle, Request};
+use copse_peer::{PeerConfig, PeerEvent, PeerEvents, PeerHandle, Query, QueryReply};
 use copse_store::{DeviceKey, ProfileDir};
 use copse_testkit::CommunitySpec;
 use copse_testkit::bench_support::{cache_dir, device_seed, machine, ms, percentile};
-use tokio::sync::mpsc;
 
 fn seed(i: u8) -> [u8; 32] {
     device_seed(i)
@@ -47,7 +46,7 @@ fn profile(dir: &Path, i: u8, community: Option<&[u8]>) {
 
 struct Peer {
     handle: PeerHandle,
-    events: mpsc::Receiver<PeerEvent>,
+    events: PeerEvents,
     addr: String,
     _dir: tempfile::TempDir,
 }
@@ -99,11 +98,12 @@ async fn up_to_date(p: &mut Peer) {
 }
 
 async fn heads(p: &PeerHandle, c: &CommunityId) -> serde_json::Value {
-    p.request(Request::Heads {
+    p.query(Query::Heads {
         community: c.clone(),
     })
     .await
     .unwrap()
+    .to_json()
 }
 
 /// Waits until `b` has `a`'s heads, draining b's events meanwhile.
@@ -170,20 +170,22 @@ async fn main() {
     // B has it all. Start-up costs are measured by the foundation and frames benches.
     let both = [a.handle.member_id().clone(), b.handle.member_id().clone()];
     loop {
-        let members = b
+        let QueryReply::Members(members) = b
             .handle
-            .request(Request::Members {
+            .query(Query::Members {
                 community: id.clone(),
                 skill: None,
                 organisation: None,
             })
             .await
-            .unwrap();
+            .unwrap()
+        else {
+            panic!("not a member list")
+        };
         let recorded = |m: &copse_core::MemberId| {
-            members.as_array().unwrap().iter().any(|e| {
-                e["id"].as_str() == Some(m.as_str())
-                    && e["addrs"].as_array().is_some_and(|a| !a.is_empty())
-            })
+            members
+                .iter()
+                .any(|e| &e.id == m && !e.member.addrs.is_empty())
         };
         if both.iter().all(recorded) && heads(&a.handle, &id).await == heads(&b.handle, &id).await {
             break;
@@ -194,15 +196,12 @@ async fn main() {
     for i in 0..300 {
         let t = Instant::now();
         a.handle
-            .request(Request::Execute {
-                community: id.clone(),
-                command: post(format!("latency {i}")),
-            })
+            .edit(&id, post(format!("latency {i}")))
             .await
             .unwrap();
-        until(&mut b, |e| matches!(e, PeerEvent::CommunityChanged { local: false, changes, .. } if changes.iter().any(|c| c.cmd == "start_thread"))).await;
+        until(&mut b, |e| matches!(e, PeerEvent::CommunityChanged { local: false, changes, .. } if changes.iter().any(|c| c.kind() == Some(copse_core::CommandKind::StartThread)))).await;
         lat.push(t.elapsed());
-        while a.events.try_recv().is_ok() {}
+        while a.events.try_recv().is_some() {}
     }
     lat.drain(..20); // the first posts warm Automerge's caches on both sides
     let mut worst: Vec<(usize, Duration)> = lat.iter().copied().enumerate().collect();
@@ -238,26 +237,17 @@ async fn main() {
             .collect();
         for i in 0..k {
             a.handle
-                .request(Request::Execute {
-                    community: id.clone(),
-                    command: post(format!("offline {k}/{i}")),
-                })
+                .edit(&id, post(format!("offline {k}/{i}")))
                 .await
                 .unwrap();
         }
-        while a.events.try_recv().is_ok() {}
+        while a.events.try_recv().is_some() {}
         let mut apply_floor = None;
         let change_bytes = if k == 0 {
             0
         } else {
             let file = a._dir.path().join("bench-export.am");
-            a.handle
-                .request(Request::Export {
-                    community: id.clone(),
-                    out: file.clone(),
-                })
-                .await
-                .unwrap();
+            a.handle.export(&id, file.clone()).await.unwrap();
             let doc = Automerge::load(&std::fs::read(&file).unwrap()).unwrap();
             let changes = doc.save_after(&before_heads);
             if k == 1000 {
@@ -269,10 +259,7 @@ async fn main() {
             }
             changes.len() as u64
         };
-        let (ta, tb) = (
-            a.handle.traffic().await.unwrap(),
-            b.handle.traffic().await.unwrap(),
-        );
+        let (ta, tb) = (a.handle.traffic(), b.handle.traffic());
         let t = Instant::now();
         b.handle
             .unblock(a.handle.member_id().clone())
@@ -289,10 +276,7 @@ async fn main() {
             ms(connected),
             ms(took)
         );
-        let (ta2, tb2) = (
-            a.handle.traffic().await.unwrap(),
-            b.handle.traffic().await.unwrap(),
-        );
+        let (ta2, tb2) = (a.handle.traffic(), b.handle.traffic());
         let bytes_moved = (ta2.sync_in - ta.sync_in) + (tb2.sync_in - tb.sync_in);
         let overhead = bytes_moved.saturating_sub(change_bytes);
         out.push_str(&format!(
@@ -313,36 +297,17 @@ async fn main() {
     eprintln!("[sync bench] full sync to a new member");
     let ticket = a
         .handle
-        .request(Request::Invite {
-            community: id.clone(),
-            valid_ms: 3_600_000,
-            uses: 1,
-            role: Role::Member,
-        })
+        .invite(&id, 3_600_000, 1, Role::Member)
         .await
-        .unwrap()["ticket"]
-        .as_str()
         .unwrap()
-        .to_owned();
+        .ticket;
     let c = start(2, None).await;
     let t = Instant::now();
-    c.handle
-        .request(Request::Join {
-            ticket,
-            details: None,
-        })
-        .await
-        .unwrap();
+    c.handle.join(&ticket, None).await.unwrap();
     let join = t.elapsed();
     let snapshot = {
         let file = a._dir.path().join("bench-export.am");
-        a.handle
-            .request(Request::Export {
-                community: id.clone(),
-                out: file.clone(),
-            })
-            .await
-            .unwrap();
+        a.handle.export(&id, file.clone()).await.unwrap();
         std::fs::read(&file).unwrap()
     };
     let doc = Automerge::load(&snapshot).unwrap();
@@ -420,7 +385,7 @@ async fn raw_transfer(bytes: &[u8], id: &CommunityId) -> Duration {
                 heads: vec![],
                 changes: bytes.to_vec(),
             },
-            tag,
+            tag: copse_core::sync::Tag(tag),
         })
         .await;
         loop {
@@ -470,15 +435,12 @@ async fn twenty_peers() -> String {
     let mut times = Vec::new();
     for round in 0..20 {
         for p in peers.iter_mut() {
-            while p.events.try_recv().is_ok() {}
+            while p.events.try_recv().is_some() {}
         }
         let t = Instant::now();
         peers[0]
             .handle
-            .request(Request::Execute {
-                community: id.clone(),
-                command: post(format!("broadcast {round}")),
-            })
+            .edit(&id, post(format!("broadcast {round}")))
             .await
             .unwrap();
         let mut reached: HashMap<usize, Duration> = HashMap::new();
@@ -488,7 +450,7 @@ async fn twenty_peers() -> String {
                 until(p, |e| matches!(e, PeerEvent::CommunityChanged { .. })).await;
                 let titles = p
                     .handle
-                    .request(Request::Threads {
+                    .query(Query::Threads {
                         community: id.clone(),
                         kind: None,
                         tag: None,
@@ -497,11 +459,7 @@ async fn twenty_peers() -> String {
                     })
                     .await
                     .unwrap();
-                if titles["threads"]
-                    .as_array()
-                    .unwrap()
-                    .iter()
-                    .any(|x| x["title"] == title.as_str())
+                if matches!(&titles, QueryReply::Threads(page) if page.threads.iter().any(|x| x.title == title))
                 {
                     break;
                 }

@@ -141,7 +141,7 @@ pub(super) fn splice(
     }
     if len - delete + insert.chars().count() > limits::LONG_TEXT {
         return Err(CommandError::TooLong {
-            field: "body",
+            field: "body".into(),
             max: limits::LONG_TEXT,
         });
     }

@@ -93,7 +93,7 @@ pub(super) fn record_attendance(
     let organiser = get_str(tx, &e, "created_by");
     if member != ctx.me && !ctx.coordinator && organiser.as_deref() != Some(ctx.me.as_str()) {
         return Err(CommandError::NotCoordinator {
-            action: "record others' attendance (or the organiser)",
+            action: "record others' attendance (or the organiser)".into(),
         });
     }
     if current_member(tx, member).is_none() {

@@ -49,7 +49,7 @@ pub(super) fn set_addrs(
 ) -> Result<Effect, CommandError> {
     if addrs.len() > limits::ADDRS {
         return Err(CommandError::TooMany {
-            field: "addresses",
+            field: "addresses".into(),
             max: limits::ADDRS,
         });
     }
@@ -128,7 +128,9 @@ pub(super) fn create_invite(
         return Err(CommandError::InviteExpired(expires_at));
     }
     if max_uses == 0 {
-        return Err(CommandError::Empty { field: "uses" });
+        return Err(CommandError::Empty {
+            field: "uses".into(),
+        });
     }
     if secret_hash.len() != 64 || !secret_hash.bytes().all(|b| b.is_ascii_hexdigit()) {
         return Err(CommandError::Document(

@@ -4,7 +4,7 @@
 mod articles;
 mod events;
 mod membership;
-pub(crate) use membership::checked_details;
+pub(crate) use membership::{check_invite, checked_details};
 mod profile;
 mod resources;
 mod tasks;
@@ -30,7 +30,9 @@ impl Ctx<'_> {
         if self.coordinator {
             Ok(())
         } else {
-            Err(CommandError::NotCoordinator { action })
+            Err(CommandError::NotCoordinator {
+                action: action.into(),
+            })
         }
     }
 }

@@ -45,7 +45,7 @@ pub(super) fn remove(
         .ok_or_else(|| CommandError::UnknownResource(id.clone()))?;
     if &r.added_by != ctx.me && !ctx.coordinator {
         return Err(CommandError::NotCoordinator {
-            action: "remove resources shared by others",
+            action: "remove resources shared by others".into(),
         });
     }
     let resources = root_map(tx, RESOURCES)?;

@@ -1,7 +1,11 @@
 //! Sync between peers, without I/O: the wire format and per-peer sessions.
 
+pub mod exchange_ids;
 pub mod session;
 pub mod wire;
 
+pub use exchange_ids::{InboundId, Tag};
 pub use session::{Received, SessionError, SyncSession};
-pub use wire::{JoinRequest, JoinResponse, Refusal, SyncRequest, SyncResponse, WireError};
+pub use wire::{
+    JoinRefusal, JoinRequest, JoinResponse, Refusal, SyncRequest, SyncResponse, WireError,
+};

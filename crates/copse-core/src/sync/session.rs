@@ -111,14 +111,21 @@ impl SyncSession {
     ///
     /// With a saved state both sides know a version they shared, so each starts by pushing
     /// what it has beyond it (possibly nothing, just its heads): no bloom filter, no walk of
-    /// the history. A peer that finds a gap asks for a round. Without one, a round it is.
-    pub fn resume(saved: Option<&[u8]>) -> Self {
+    /// the history. A peer that finds a gap asks for a round. Without one, a round it is;
+    /// also when `doc` lacks some of the saved shared heads (it lost changes it had not made
+    /// durable before a crash), since pushing "after" heads we do not have means nothing.
+    pub fn resume(saved: Option<&[u8]>, doc: &Automerge) -> Self {
         let state = saved
             .and_then(|b| sync::State::decode(b).ok())
+            .filter(|s| {
+                s.shared_heads
+                    .iter()
+                    .all(|h| doc.get_change_meta_by_hash(h).is_some())
+            })
             .unwrap_or_default();
         if state.shared_heads.is_empty() {
             return Self {
-                state,
+                state: sync::State::new(),
                 wants_round: true,
                 ..Self::default()
             };

@@ -11,7 +11,7 @@
 //! ```text
 //! JoinRequest  = 0x11 json(JoinRequestBody)
 //! JoinResponse = 0x91 community(26) saved-document..                   (Admitted)
-//!              | 0x92 utf8 reason                                      (Refused)
+//!              | 0x92 code:u8                                          (Refused: JoinRefusal)
 //! ```
 //! Sizes are capped by the transport before decoding; decoders check every length.
 
@@ -125,6 +125,51 @@ pub struct JoinRequest {
     pub details: MemberDetails,
 }
 
+/// Why a join request was refused: a fixed code, so that someone who only knows a
+/// community's id learns nothing from it. Whether a community or an invite exists, and
+/// whether a secret is wrong, read the same ([`JoinRefusal::NotAccepted`]); only a newcomer
+/// who presents the right secret learns that the invite expired, was withdrawn or used up.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, thiserror::Error,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum JoinRefusal {
+    /// Unknown community, unknown invite, wrong secret: indistinguishable on purpose.
+    #[error(
+        "this ticket was not accepted: check that you copied the whole ticket, or ask the inviter for a new one"
+    )]
+    NotAccepted = 1,
+    /// The invite expired.
+    #[error("this invite has expired; ask a member for a new one")]
+    Expired = 2,
+    /// The invite was withdrawn.
+    #[error("this invite was withdrawn; ask a member for a new one")]
+    Revoked = 3,
+    /// Every use of the invite was taken.
+    #[error("this invite has already been used; ask a member for a new one")]
+    UsedUp = 4,
+    /// The details the newcomer gave are not acceptable (empty name, too long).
+    #[error("your details were not accepted (a name is needed; keep fields short)")]
+    BadDetails = 5,
+    /// The member could not admit anyone now (could not save, shutting down).
+    #[error("the member could not admit you just now; try again in a moment")]
+    Unavailable = 6,
+}
+
+impl JoinRefusal {
+    fn from_code(code: u8) -> Option<Self> {
+        Some(match code {
+            1 => Self::NotAccepted,
+            2 => Self::Expired,
+            3 => Self::Revoked,
+            4 => Self::UsedUp,
+            5 => Self::BadDetails,
+            6 => Self::Unavailable,
+            _ => return None,
+        })
+    }
+}
+
 /// The answer to a join request.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum JoinResponse {
@@ -135,8 +180,8 @@ pub enum JoinResponse {
         /// `Automerge::save()` bytes.
         document: Vec<u8>,
     },
-    /// Refused, with a message for the newcomer.
-    Refused(String),
+    /// Refused, with a fixed code.
+    Refused(JoinRefusal),
 }
 
 const SYNC: u8 = 0x01;
@@ -326,11 +371,7 @@ impl JoinResponse {
                 out.extend_from_slice(document);
                 out
             }
-            JoinResponse::Refused(reason) => {
-                let mut out = vec![JOIN_REFUSED];
-                out.extend(reason.bytes().take(1024));
-                out
-            }
+            JoinResponse::Refused(code) => vec![JOIN_REFUSED, *code as u8],
         }
     }
 
@@ -349,10 +390,12 @@ impl JoinResponse {
                     document: document.to_vec(),
                 })
             }
-            JOIN_REFUSED => {
-                let reason = String::from_utf8_lossy(&rest[..rest.len().min(1024)]).into_owned();
-                Ok(JoinResponse::Refused(reason))
-            }
+            JOIN_REFUSED => match rest {
+                [code] => JoinRefusal::from_code(*code)
+                    .map(JoinResponse::Refused)
+                    .ok_or(WireError::Invalid("join refusal")),
+                _ => Err(WireError::Invalid("join refusal")),
+            },
             t => Err(WireError::UnknownType(t)),
         }
     }
@@ -399,6 +442,13 @@ mod tests {
             document: vec![1; 10],
         };
         assert_eq!(JoinResponse::decode(&j.encode()).unwrap(), j);
+        for code in 1..=6 {
+            let r = JoinResponse::Refused(JoinRefusal::from_code(code).unwrap());
+            assert_eq!(r.encode(), vec![JOIN_REFUSED, code]);
+            assert_eq!(JoinResponse::decode(&r.encode()).unwrap(), r);
+        }
+        assert!(JoinResponse::decode(&[JOIN_REFUSED, 7]).is_err());
+        assert!(JoinResponse::decode(b"\x92no such invite").is_err());
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! traversal: never call it per frame.
 
 use automerge::{Automerge, ReadDoc};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::articles::{ArticleView, article, article_list};
 use super::events::{EventView, all_events};
@@ -16,7 +16,7 @@ use crate::record::Profile;
 use crate::schema::THREADS;
 
 /// Everything in a community.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CommunitySnapshot {
     /// Id.
     pub id: CommunityId,

@@ -1,4 +1,4 @@
-//! What the runtime tells its user (the app, or `serve`'s log).
+//! What a device tells its user (the app, or `serve`'s log).
 
 use copse_core::commit_meta::CommitMeta;
 use copse_core::{CommunityId, MemberId};
@@ -55,5 +55,10 @@ pub enum PeerEvent {
     Error {
         /// What, in plain words.
         message: String,
+    },
+    /// This listener fell behind and missed `missed` events: reload whatever is shown.
+    Lagged {
+        /// How many.
+        missed: u64,
     },
 }

@@ -1,0 +1,51 @@
+//! Copse's sync hub: the rules of a device, without I/O.
+//!
+//! ```text
+//!   local requests ─┐                                   ┌─▶ Net(NetOp)     send, respond, dial,
+//!   network events ─┼─▶ Input ─▶ Hub::handle(now, ·) ─▶ ┤                  disconnect, access list
+//!   store results  ─┤                                   ├─▶ Store(StoreOp) append, reload, create,
+//!   ticks          ─┘        (owns the documents)       │                  adopt, serve a join, ...
+//!                                                       ├─▶ Event(PeerEvent)   for the user
+//!                                                       └─▶ Done{request}      results
+//! ```
+//!
+//! The hub owns every community's document. A change (a local edit, a peer's push, an
+//! admission) is applied at once, then written by the store; only once the store says it is
+//! durable does anything that depends on it leave the device: the acknowledgement to the
+//! member, the answer to the peer, the push to everyone else (the `replica` module). Inputs that
+//! would change a document while its record is being written wait and are applied together.
+//!
+//! Nothing here touches a clock, a socket or a file: `now` comes with every input and the
+//! randomness from a seed, so `copse-testkit`'s simulator runs hubs deterministically, and
+//! `copse-peer`'s runtime only carries inputs in and outputs out.
+//!
+//! Who may receive what: sessions exist only with current members of a community we are a
+//! current member of; strangers get fixed refusals and are disconnected; a removed member
+//! gets the change that removes them, then nothing; maps keyed by peer are bounded.
+
+mod address_book;
+pub mod adopt;
+mod backoff;
+mod bounded_map;
+mod done;
+mod error;
+mod event;
+mod hub;
+mod ids;
+mod input;
+mod joiner;
+mod output;
+mod own_addresses;
+mod peer_session;
+mod replica;
+mod session_table;
+mod status;
+
+pub use done::{Done, EditApplied, Imported, Invitation, Joined};
+pub use error::{JoinFailure, Missing, PeerError};
+pub use event::PeerEvent;
+pub use hub::{Hub, HubConfig, Loaded};
+pub use ids::RequestId;
+pub use input::{Adopted, Input, StoreResult};
+pub use output::{AccessList, AdoptSource, NetOp, Output, StoreOp};
+pub use status::{CommunityStatus, PeerStatus, Status};

@@ -1,0 +1,220 @@
+//! `community create / list / update / add-objective / set-objective`, `show`, `heads`.
+
+use anyhow::bail;
+use clap::Subcommand;
+use copse_core::{Command, NewCommunity, ObjectiveId};
+use copse_peer::{Query, QueryReply, Reply, Request};
+
+use super::args::CommunityArg;
+use super::choice::ObjectiveStatusArg;
+use super::print::{Printer, created, query};
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum CommunityCmd {
+    /// Found a community; you become its coordinator. Prints its id.
+    Create {
+        /// Name.
+        #[arg(long)]
+        name: String,
+        /// The domain members share.
+        #[arg(long)]
+        domain: String,
+        /// An objective (repeat for several).
+        #[arg(long = "objective")]
+        objectives: Vec<String>,
+        /// How members work together.
+        #[arg(long, default_value = "")]
+        norms: String,
+    },
+    /// Communities on this device.
+    List,
+    /// Coordinators: change name, domain or norms.
+    Update {
+        #[command(flatten)]
+        c: CommunityArg,
+        /// New name.
+        #[arg(long)]
+        name: Option<String>,
+        /// New domain.
+        #[arg(long)]
+        domain: Option<String>,
+        /// New norms.
+        #[arg(long)]
+        norms: Option<String>,
+    },
+    /// Coordinators: add an objective.
+    AddObjective {
+        #[command(flatten)]
+        c: CommunityArg,
+        /// The objective.
+        #[arg(long)]
+        text: String,
+    },
+    /// Coordinators: reword an objective or set its status.
+    SetObjective {
+        #[command(flatten)]
+        c: CommunityArg,
+        /// Objective id (see `show`).
+        #[arg(long)]
+        objective: ObjectiveId,
+        /// New wording.
+        #[arg(long)]
+        text: Option<String>,
+        /// New status.
+        #[arg(long, value_enum)]
+        status: Option<ObjectiveStatusArg>,
+    },
+}
+
+fn edit(c: CommunityArg, command: Command) -> (Request, Printer) {
+    (
+        Request::Edit {
+            community: c.community,
+            command,
+        },
+        created,
+    )
+}
+
+impl CommunityCmd {
+    pub(crate) fn request(self) -> anyhow::Result<(Request, Printer)> {
+        Ok(match self {
+            CommunityCmd::Create {
+                name,
+                domain,
+                objectives,
+                norms,
+            } => (
+                Request::CreateCommunity {
+                    spec: NewCommunity {
+                        name,
+                        domain,
+                        objectives,
+                        norms,
+                    },
+                },
+                print_id,
+            ),
+            CommunityCmd::List => (Request::Query(Query::ListCommunities), print_list),
+            CommunityCmd::Update {
+                c,
+                name,
+                domain,
+                norms,
+            } => {
+                if name.is_none() && domain.is_none() && norms.is_none() {
+                    bail!("nothing to change: give --name, --domain or --norms");
+                }
+                edit(
+                    c,
+                    Command::UpdateProfile {
+                        name,
+                        domain,
+                        norms,
+                    },
+                )
+            }
+            CommunityCmd::AddObjective { c, text } => edit(c, Command::AddObjective { text }),
+            CommunityCmd::SetObjective {
+                c,
+                objective,
+                text,
+                status,
+            } => edit(
+                c,
+                Command::SetObjective {
+                    id: objective,
+                    text,
+                    status: status.map(Into::into),
+                },
+            ),
+        })
+    }
+}
+
+/// `show`.
+pub(crate) fn show(c: CommunityArg) -> (Request, Printer) {
+    (
+        Request::Query(Query::Show {
+            community: c.community,
+        }),
+        print_show,
+    )
+}
+
+/// `heads`.
+pub(crate) fn heads(c: CommunityArg) -> (Request, Printer) {
+    (
+        Request::Query(Query::Heads {
+            community: c.community,
+        }),
+        print_heads,
+    )
+}
+
+fn print_id(reply: &Reply) -> String {
+    match reply {
+        Reply::Community(c) => c.to_string(),
+        _ => String::new(),
+    }
+}
+
+fn print_list(reply: &Reply) -> String {
+    let Some(QueryReply::Communities(list)) = query(reply) else {
+        return String::new();
+    };
+    if list.is_empty() {
+        return "no communities yet: `copse-node community create --name N --domain D`".into();
+    }
+    list.iter()
+        .map(|c| {
+            format!(
+                "{}  {} — {} ({} members, {} threads)",
+                c.id, c.name, c.domain, c.members, c.threads
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn print_show(reply: &Reply) -> String {
+    let Some(QueryReply::Community(s)) = query(reply) else {
+        return String::new();
+    };
+    let p = &s.profile;
+    let mut out = vec![format!("{} — {}", p.name, p.domain)];
+    for o in &p.objectives {
+        out.push(format!("  objective [{}] {}", o.status, o.text));
+    }
+    if !p.norms.is_empty() {
+        out.push(format!("  norms: {}", p.norms));
+    }
+    out.push(format!(
+        "{} members, {} threads, {} articles, {} events, {} resources",
+        s.members.len(),
+        s.threads.len(),
+        s.articles.len(),
+        s.events.len(),
+        s.resources.len()
+    ));
+    for t in &s.threads {
+        out.push(format!(
+            "  {} {} ({} posts)",
+            t.id,
+            t.thread.title,
+            t.thread.posts.len()
+        ));
+    }
+    out.join("\n")
+}
+
+fn print_heads(reply: &Reply) -> String {
+    match query(reply) {
+        Some(QueryReply::Heads(h)) => h
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join("\n"),
+        _ => String::new(),
+    }
+}

@@ -1,0 +1,166 @@
+//! `event new / rsvp / attend / notes / list [--past]`.
+
+use clap::Subcommand;
+use copse_core::{Command, EventId, MemberId, Timestamp};
+use copse_peer::{Query, QueryReply, Reply, Request};
+
+use super::args::CommunityArg;
+use super::choice::RsvpArg;
+use super::parse;
+use super::print::{Printer, created, query, when};
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum EventCmd {
+    /// Plan an event. Times are UTC: "2026-12-03 18:00". Prints its id.
+    New {
+        #[command(flatten)]
+        c: CommunityArg,
+        /// Title.
+        #[arg(long)]
+        title: String,
+        /// Start (UTC).
+        #[arg(long, value_parser = parse::when)]
+        starts: Timestamp,
+        /// End (UTC; default: two hours after the start).
+        #[arg(long, value_parser = parse::when)]
+        ends: Option<Timestamp>,
+        /// Where.
+        #[arg(long, default_value = "")]
+        place: String,
+        /// What it is about.
+        #[arg(long, default_value = "")]
+        description: String,
+    },
+    /// Answer yes, no or maybe.
+    Rsvp {
+        #[command(flatten)]
+        c: CommunityArg,
+        /// Event id.
+        #[arg(long)]
+        event: EventId,
+        /// Your answer.
+        #[arg(long, value_enum)]
+        answer: RsvpArg,
+    },
+    /// Record attendance (yours, or anyone's if you organise or coordinate).
+    Attend {
+        #[command(flatten)]
+        c: CommunityArg,
+        /// Event id.
+        #[arg(long)]
+        event: EventId,
+        /// Member id (default: you).
+        #[arg(long)]
+        member: Option<MemberId>,
+        /// Record absence instead.
+        #[arg(long)]
+        absent: bool,
+    },
+    /// Replace the shared notes.
+    Notes {
+        #[command(flatten)]
+        c: CommunityArg,
+        /// Event id.
+        #[arg(long)]
+        event: EventId,
+        /// The notes.
+        #[arg(long)]
+        text: String,
+    },
+    /// Upcoming events (or --past).
+    List {
+        #[command(flatten)]
+        c: CommunityArg,
+        /// Past events instead.
+        #[arg(long)]
+        past: bool,
+    },
+}
+
+impl EventCmd {
+    /// The request; `me` is the default attendee.
+    pub(crate) fn request(self, me: &MemberId) -> (Request, Printer) {
+        let edit = |c: CommunityArg, command| {
+            (
+                Request::Edit {
+                    community: c.community,
+                    command,
+                },
+                created as Printer,
+            )
+        };
+        match self {
+            EventCmd::New {
+                c,
+                title,
+                starts,
+                ends,
+                place,
+                description,
+            } => edit(
+                c,
+                Command::CreateEvent {
+                    title,
+                    description,
+                    starts_at: starts,
+                    ends_at: ends.unwrap_or(starts.plus_millis(2 * 3_600_000)),
+                    place,
+                },
+            ),
+            EventCmd::Rsvp { c, event, answer } => edit(
+                c,
+                Command::Rsvp {
+                    event,
+                    answer: answer.into(),
+                },
+            ),
+            EventCmd::Attend {
+                c,
+                event,
+                member,
+                absent,
+            } => edit(
+                c,
+                Command::RecordAttendance {
+                    event,
+                    member: member.unwrap_or_else(|| me.clone()),
+                    present: !absent,
+                },
+            ),
+            EventCmd::Notes { c, event, text } => edit(
+                c,
+                Command::EditEventNotes {
+                    event,
+                    notes: text,
+                    base: None,
+                },
+            ),
+            EventCmd::List { c, past } => (
+                Request::Query(Query::Events {
+                    community: c.community,
+                    past,
+                }),
+                print_list,
+            ),
+        }
+    }
+}
+
+fn print_list(reply: &Reply) -> String {
+    let Some(QueryReply::Events(list)) = query(reply) else {
+        return String::new();
+    };
+    list.iter()
+        .map(|e| {
+            format!(
+                "{}  {} — {} at {} ({} going)",
+                e.id,
+                when(e.starts_at),
+                e.title,
+                e.place,
+                e.going()
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}

@@ -1,0 +1,47 @@
+//! `export` and `import`: the community as a plain Automerge file.
+
+use std::path::PathBuf;
+
+use copse_peer::{Reply, Request};
+
+use super::args::CommunityArg;
+use super::print::Printer;
+
+/// `export -c ID --out FILE`.
+pub(crate) fn export(c: CommunityArg, out: PathBuf) -> (Request, Printer) {
+    (
+        Request::Export {
+            community: c.community,
+            out,
+        },
+        print_export,
+    )
+}
+
+/// `import FILE` (the path made absolute: a running `serve` may have another directory).
+pub(crate) fn import(file: PathBuf) -> anyhow::Result<(Request, Printer)> {
+    Ok((
+        Request::Import {
+            path: std::path::absolute(&file)?,
+        },
+        print_import,
+    ))
+}
+
+fn print_export(reply: &Reply) -> String {
+    match reply {
+        Reply::Exported(e) => format!("wrote {} bytes to {}", e.bytes, e.path.display()),
+        _ => String::new(),
+    }
+}
+
+fn print_import(reply: &Reply) -> String {
+    match reply {
+        Reply::Imported(i) => format!(
+            "{} {}",
+            if i.created { "added" } else { "merged into" },
+            i.id
+        ),
+        _ => String::new(),
+    }
+}

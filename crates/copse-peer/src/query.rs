@@ -1,0 +1,136 @@
+//! [`Query`]: what a client reads from a device. Answered from the documents in memory
+//! (and the device's local read markers); never changes a community.
+
+use copse_core::record::ThreadKind;
+use copse_core::{ArticleId, CommunityId, EventId, MemberId, ThreadId};
+use serde::{Deserialize, Serialize};
+
+/// A read.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(tag = "query", rename_all = "snake_case")]
+pub enum Query {
+    /// This device's member id and details.
+    Whoami,
+    /// Communities on this device.
+    ListCommunities,
+    /// The whole community (a full traversal: scripts and tests, not screens).
+    Show {
+        /// Which community.
+        community: CommunityId,
+    },
+    /// The community's profile (name, domain, objectives, norms).
+    Profile {
+        /// Which community.
+        community: CommunityId,
+    },
+    /// A page of threads.
+    Threads {
+        /// Which community.
+        community: CommunityId,
+        /// Only this kind.
+        kind: Option<ThreadKind>,
+        /// Only this tag.
+        tag: Option<String>,
+        /// After this thread.
+        after: Option<ThreadId>,
+        /// Page size.
+        limit: usize,
+    },
+    /// One thread.
+    Thread {
+        /// Which community.
+        community: CommunityId,
+        /// Which thread.
+        thread: ThreadId,
+    },
+    /// The member directory.
+    Members {
+        /// Which community.
+        community: CommunityId,
+        /// Skill filter.
+        skill: Option<String>,
+        /// Organisation filter.
+        organisation: Option<String>,
+    },
+    /// Articles.
+    Articles {
+        /// Which community.
+        community: CommunityId,
+        /// Tag filter.
+        tag: Option<String>,
+    },
+    /// One article as it is now, with the document's heads (the version an editor starts
+    /// from).
+    Article {
+        /// Which community.
+        community: CommunityId,
+        /// Which article.
+        article: ArticleId,
+    },
+    /// An article's text as of one of its revisions.
+    ArticleAt {
+        /// Which community.
+        community: CommunityId,
+        /// Which article.
+        article: ArticleId,
+        /// A change from its history (hex).
+        change: String,
+    },
+    /// An article's revisions.
+    ArticleHistory {
+        /// Which community.
+        community: CommunityId,
+        /// Which article.
+        article: ArticleId,
+    },
+    /// Events, upcoming or past.
+    Events {
+        /// Which community.
+        community: CommunityId,
+        /// Past instead of upcoming.
+        past: bool,
+    },
+    /// One event, with the document's heads (for its notes editor).
+    Event {
+        /// Which community.
+        community: CommunityId,
+        /// Which event.
+        event: EventId,
+    },
+    /// The task board.
+    Tasks {
+        /// Which community.
+        community: CommunityId,
+    },
+    /// Shared resources.
+    Resources {
+        /// Which community.
+        community: CommunityId,
+        /// Tag filter.
+        tag: Option<String>,
+    },
+    /// Read markers and the last-seen version (local to this device).
+    ReadState {
+        /// Which community.
+        community: CommunityId,
+    },
+    /// What others did since the version last marked seen.
+    WhatsNew {
+        /// Which community.
+        community: CommunityId,
+    },
+    /// What a member did in the community.
+    Contributions {
+        /// Which community.
+        community: CommunityId,
+        /// Whose.
+        member: MemberId,
+    },
+    /// Connected peers and sync state per community.
+    Status,
+    /// The document's heads, sorted: equal heads mean identical documents.
+    Heads {
+        /// Which community.
+        community: CommunityId,
+    },
+}

@@ -1,0 +1,178 @@
+//! The store thread: runs the [`DiskStore`] off the async workers, one job at a time, in
+//! order. Appends are fsynced here; compactions and exports load and save whole documents
+//! on worker threads of their own, so appends (and so sync) go on meanwhile.
+
+use std::path::PathBuf;
+use std::thread::JoinHandle;
+
+use copse_core::record::MemberDetails;
+use copse_core::{CommunityId, MemberId};
+use copse_hub::{PeerError, StoreOp, StoreResult};
+use copse_store::{Compacted, StoreError};
+use tokio::sync::mpsc;
+
+use crate::disk_store::DiskStore;
+use crate::request::{Exported, Reply};
+use crate::runtime::ReplyTo;
+
+/// Jobs queued at once; the runtime holds more in its outbox rather than wait.
+pub(crate) const JOBS: usize = 1024;
+
+/// Work for the store thread.
+#[derive(Debug)]
+pub(crate) enum Job {
+    /// A hub store operation; its result goes back to the runtime.
+    Op(StoreOp),
+    /// Write a community as one saved document.
+    Export {
+        community: CommunityId,
+        path: PathBuf,
+        reply: ReplyTo,
+    },
+    /// Write a community's local state.
+    Local {
+        community: CommunityId,
+        bytes: Vec<u8>,
+    },
+    /// Update the member's details.
+    SetMe {
+        details: MemberDetails,
+        member: MemberId,
+        reply: ReplyTo,
+    },
+    /// A compaction worker finished.
+    Compacted {
+        community: CommunityId,
+        result: Result<Option<Compacted>, StoreError>,
+    },
+    /// Finish the queued jobs and the running compactions, then stop (releasing the
+    /// profile).
+    Stop,
+}
+
+/// Starts the store thread. Results of hub operations go to `results`.
+pub(crate) fn spawn(
+    store: DiskStore,
+    results: mpsc::Sender<StoreResult>,
+) -> std::io::Result<(mpsc::Sender<Job>, JoinHandle<()>)> {
+    let (tx, rx) = mpsc::channel(JOBS);
+    let own = tx.clone();
+    let handle = std::thread::Builder::new()
+        .name("copse-store".into())
+        .spawn(move || run(store, rx, own, results))?;
+    Ok((tx, handle))
+}
+
+fn run(
+    mut store: DiskStore,
+    mut jobs: mpsc::Receiver<Job>,
+    own: mpsc::Sender<Job>,
+    results: mpsc::Sender<StoreResult>,
+) {
+    let mut workers: Vec<JoinHandle<()>> = Vec::new();
+    while let Some(job) = jobs.blocking_recv() {
+        match job {
+            Job::Op(op) => {
+                let appended = match &op {
+                    StoreOp::Append { community, .. } => Some(community.clone()),
+                    _ => None,
+                };
+                if let Some(result) = store.run(op) {
+                    let ok = matches!(result, StoreResult::Appended { .. });
+                    if results.blocking_send(result).is_err() {
+                        tracing::debug!("the runtime stopped; dropping a store result");
+                    }
+                    if let (true, Some(c)) = (ok, appended)
+                        && let Some(input) = store.compaction_due(&c)
+                    {
+                        let own = own.clone();
+                        workers.push(spawn_worker("copse-compact", move || {
+                            let result = input.compact();
+                            let _ = own.blocking_send(Job::Compacted {
+                                community: c,
+                                result,
+                            });
+                        }));
+                    }
+                }
+            }
+            Job::Export {
+                community,
+                path,
+                reply,
+            } => match store.export_input(&community) {
+                Ok(input) => workers.push(spawn_worker("copse-export", move || {
+                    let result = input
+                        .save()
+                        .map_err(|e| PeerError::Store(e.to_string()))
+                        .and_then(|bytes| {
+                            std::fs::write(&path, &bytes)
+                                .map(|()| {
+                                    Reply::Exported(Exported {
+                                        bytes: bytes.len() as u64,
+                                        path: path.clone(),
+                                    })
+                                })
+                                .map_err(|e| {
+                                    PeerError::Invalid(format!(
+                                        "could not write {}: {e}",
+                                        path.display()
+                                    ))
+                                })
+                        });
+                    let _ = reply.send(result);
+                })),
+                Err(e) => {
+                    let _ = reply.send(Err(e));
+                }
+            },
+            Job::Local { community, bytes } => store.write_local(&community, &bytes),
+            Job::SetMe {
+                details,
+                member,
+                reply,
+            } => {
+                let _ = reply.send(store.set_me(&details).map(|()| Reply::Member(member)));
+            }
+            Job::Compacted { community, result } => store.install(&community, result),
+            Job::Stop => {
+                // Compactions still running report back through `own`; wait for them.
+                let running: Vec<JoinHandle<()>> = std::mem::take(&mut workers);
+                for w in running {
+                    let _ = w.join();
+                }
+                while let Ok(job) = jobs.try_recv() {
+                    if let Job::Compacted { community, result } = job {
+                        store.install(&community, result);
+                    }
+                }
+                break;
+            }
+        }
+        workers.retain(|w| !w.is_finished());
+    }
+    drop(store);
+}
+
+/// Runs `work` on a thread of its own (inline if no thread can be had).
+fn spawn_worker(name: &str, work: impl FnOnce() + Send + 'static) -> JoinHandle<()> {
+    let slot = std::sync::Arc::new(std::sync::Mutex::new(Some(work)));
+    let theirs = slot.clone();
+    let spawned = std::thread::Builder::new()
+        .name(name.into())
+        .spawn(move || {
+            if let Some(w) = theirs.lock().ok().and_then(|mut s| s.take()) {
+                w();
+            }
+        });
+    match spawned {
+        Ok(handle) => handle,
+        Err(e) => {
+            tracing::error!(error = %e, "could not start a worker thread; working inline");
+            if let Some(w) = slot.lock().ok().and_then(|mut s| s.take()) {
+                w();
+            }
+            std::thread::spawn(|| {})
+        }
+    }
+}
