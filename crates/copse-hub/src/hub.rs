@@ -28,6 +28,7 @@ use rand::rngs::StdRng;
 
 use crate::address_book::AddressBook;
 use crate::backoff::Backoff;
+use crate::bounded_map::BoundedMap;
 use crate::joiner::{Adopting, Attempt, Joiner, PendingJoin};
 use crate::own_addresses::{OwnAddresses, RECORD_EVERY_MS};
 use crate::replica::{Deferred, MAX_WAITING, Phase, Replica};
@@ -44,6 +45,10 @@ const TICKET_CONTACTS: usize = 4;
 const REDIAL_TICKS: u64 = 4;
 /// Refresh the cached first screens every this many ticks (and at shutdown).
 const CACHE_TICKS: u64 = 120;
+/// A session a member refused is tried again after this long.
+const RETRY_REFUSED_MS: i64 = 30_000;
+/// Refusals remembered.
+const REFUSALS: usize = 4096;
 
 /// Who the hub runs as, and its randomness.
 #[derive(Debug, Clone)]
@@ -87,6 +92,9 @@ pub struct Hub {
     contacts: Option<BTreeMap<MemberId, Vec<String>>>,
     access: AccessList,
     membership_dirty: bool,
+    /// When a member last refused a session with us, per community (its copy said we
+    /// were not a member): sessions are retried after a while, not on every tick.
+    refused: BoundedMap<(CommunityId, MemberId), Timestamp>,
     ticks: u64,
     out: Vec<Output>,
 }
@@ -128,6 +136,7 @@ impl Hub {
             contacts: None,
             access: AccessList::default(),
             membership_dirty: true,
+            refused: BoundedMap::new(REFUSALS),
             ticks: 0,
             out: Vec::new(),
         };
@@ -743,6 +752,7 @@ impl Hub {
     }
 
     fn ask(&mut self, pending: PendingJoin) {
+        self.membership_dirty = true;
         let tag = self.tag();
         match self.joiner.next(pending, tag) {
             Attempt::Ask {
@@ -764,6 +774,7 @@ impl Hub {
         let Some(mut pending) = self.joiner.answered(tag) else {
             return;
         };
+        self.membership_dirty = true;
         match result {
             Ok(JoinResponse::Admitted { document, .. }) => {
                 self.joiner.adopting.insert(
@@ -802,6 +813,7 @@ impl Hub {
         let Some(kind) = self.joiner.adopting.remove(&request) else {
             return;
         };
+        self.membership_dirty = true;
         let Adopted {
             mut community,
             fresh,
@@ -976,17 +988,17 @@ impl Hub {
                 }
                 if let Err(e) = s.sync.on_response(response, r.community.doc(), self.now) {
                     tracing::info!(community = %c, %peer, error = %e, "sync session ended by the peer");
+                    self.refused.insert((c.clone(), p.clone()), self.now);
                     self.close_session(&c, &p);
                     return;
                 }
                 self.pump(&c, &p);
             }
             Err(e) => {
+                // Retried on the next tick, not at once: a peer that is not connected fails
+                // every request immediately, and an immediate retry would never end.
                 tracing::debug!(community = %c, %peer, error = %e, "sync request failed; will retry");
                 s.sync.on_failure();
-                if s.leaving {
-                    self.pump(&c, &p);
-                }
             }
         }
     }
@@ -1004,10 +1016,6 @@ impl Hub {
         let Some(s) = self.sessions.get_mut(c, peer) else {
             return;
         };
-        if s.leaving {
-            // A removed member gets the pending push that tells them, and no new rounds.
-            s.sync.cancel_round();
-        }
         let doc = r.community.doc();
         let request = match catch_unwind(AssertUnwindSafe(|| s.sync.poll(c, doc))) {
             Ok(r) => r,
@@ -1017,7 +1025,7 @@ impl Hub {
                 return;
             }
         };
-        let leaving_done = s.leaving && request.is_none() && !s.sync.is_busy();
+        let leaving_done = s.sync.has_left();
         let up = s.sync.is_up_to_date(doc);
         let report = (up != s.up_to_date).then(|| {
             s.up_to_date = up;
@@ -1073,7 +1081,7 @@ impl Hub {
                 continue;
             }
             if let Some(s) = self.sessions.get_mut(c, &p)
-                && !s.leaving
+                && !s.sync.is_leaving()
             {
                 s.sync.changed_since(heads_before);
             }
@@ -1123,8 +1131,9 @@ impl Hub {
                 }
             } else if !member && has {
                 tracing::debug!(community = %c, peer = %p, "a member was removed; sending them the news, then closing");
-                if let Some(s) = self.sessions.get_mut(c, &p) {
-                    s.leaving = true;
+                if let (Some(s), Some(r)) = (self.sessions.get_mut(c, &p), self.replicas.get(c)) {
+                    // What they get is frozen now: nothing written later may follow.
+                    s.sync.leave(c, r.community.doc());
                 }
             }
         }
@@ -1210,7 +1219,7 @@ impl Hub {
     /// A peer that shares no community with us and is not joining one of ours gets
     /// disconnected after a refusal.
     fn cut_off_stranger(&mut self, peer: &MemberId) {
-        if !self.is_member_anywhere(peer) {
+        if !self.is_member_anywhere(peer) && !self.joiner.asked().any(|m| m == peer) {
             self.net(NetOp::Disconnect { peer: peer.clone() });
         }
     }
@@ -1223,6 +1232,14 @@ impl Hub {
         let ids: Vec<CommunityId> = self.replicas.keys().cloned().collect();
         for c in ids {
             if self.sessions.contains(&c, peer) || !self.shares(&c, peer) {
+                continue;
+            }
+            let key = (c.clone(), peer.clone());
+            if self
+                .refused
+                .get(&key)
+                .is_some_and(|t| self.now.0.saturating_sub(t.0) < RETRY_REFUSED_MS)
+            {
                 continue;
             }
             if let Some(r) = self.replicas.get(&c) {
@@ -1261,10 +1278,18 @@ impl Hub {
         self.replicas.keys().any(|c| self.shares(c, peer))
     }
 
-    /// A removed member who shares no community with us any more.
+    /// A removed member who shares no community with us any more (and whom we are not
+    /// asking to admit us). Only communities we are a current member of count: a removed
+    /// device's stale copy shuns nobody.
     fn is_shunned(&self, peer: &MemberId) -> bool {
+        if self.joiner.asked().any(|m| m == peer) {
+            return false;
+        }
         let mut removed = false;
         for r in self.replicas.values() {
+            if !r.community.is_member(&self.me) {
+                continue;
+            }
             match members::read_member(r.community.doc(), peer) {
                 Some(m) if m.is_current() => return false,
                 Some(_) => removed = true,
@@ -1292,9 +1317,15 @@ impl Hub {
                 }
             }
         }
+        // A member we are asking to admit us pushes to us as soon as it has: we refuse
+        // (we do not hold the community yet) but must not cut it off as a stranger.
+        for m in self.joiner.asked() {
+            access.members.entry(m.clone()).or_default();
+        }
         if access != self.access {
             self.access = access.clone();
-            self.net(NetOp::Access(access));
+            // First: the network must know the new members before anything sent to them.
+            self.out.insert(0, Output::Net(NetOp::Access(access)));
         }
     }
 
@@ -1305,6 +1336,12 @@ impl Hub {
         self.record_own_addrs();
         if self.ticks.is_multiple_of(REDIAL_TICKS) {
             self.redial();
+            // A session either side closed (a refusal while copies disagreed on who is a
+            // member) comes back while the connection stays.
+            let peers: Vec<MemberId> = self.connected.keys().cloned().collect();
+            for p in peers {
+                self.start_sessions_with(&p);
+            }
         }
         // Retry sessions whose last request failed.
         for (c, p) in self.sessions.matching(|_, _| true) {
@@ -1438,6 +1475,45 @@ impl Hub {
         if let Some(bytes) = self.book.take_changes() {
             self.store(StoreOp::AddressBook { bytes });
         }
+    }
+
+    /// A one-paragraph account of the hub's state, for diagnosing a stuck simulation.
+    pub fn describe(&self) -> String {
+        let mut out = Vec::new();
+        for (c, r) in &self.replicas {
+            out.push(format!(
+                "community {c}: {:?}, settled {}, {} waiting, {} deferred, member {}",
+                r.phase,
+                r.is_settled(),
+                r.waiting.len(),
+                r.deferred.len(),
+                r.community.is_member(&self.me)
+            ));
+            for m in self.sessions.members_of(c) {
+                if let Some(s) = self.sessions.get(c, &m) {
+                    out.push(format!(
+                        "  session {m}: busy {}, leaving {}, up to date {}",
+                        s.sync.is_busy(),
+                        s.sync.is_leaving(),
+                        s.up_to_date
+                    ));
+                }
+            }
+        }
+        out.push(format!(
+            "connected: {:?}",
+            self.connected.keys().collect::<Vec<_>>()
+        ));
+        for ((c, m), t) in self.refused.iter() {
+            out.push(format!("refused by {m} in {c} at {}", t.0));
+        }
+        for c in self.replicas.keys() {
+            for m in self.connected.keys() {
+                out.push(format!("shares {c} with {m}: {}", self.shares(c, m)));
+            }
+        }
+        out.push(format!("now {}, ticks {}", self.now.0, self.ticks));
+        out.join("\n")
     }
 
     // ----- status -----

@@ -20,6 +20,8 @@ pub(crate) struct PendingJoin {
     pub(crate) message: JoinRequest,
     contacts: VecDeque<Contact>,
     tried: Vec<String>,
+    /// Who is being asked now.
+    asked: Option<MemberId>,
 }
 
 /// An answer (or a file) being read in by the store.
@@ -74,6 +76,7 @@ impl Joiner {
             message,
             contacts,
             tried: Vec::new(),
+            asked: None,
         }
     }
 
@@ -81,6 +84,7 @@ impl Joiner {
     pub(crate) fn next(&mut self, mut pending: PendingJoin, tag: Tag) -> Attempt {
         match pending.contacts.pop_front() {
             Some(contact) => {
+                pending.asked = Some(contact.member.clone());
                 let attempt = Attempt::Ask {
                     tag,
                     peer: contact.member,
@@ -103,6 +107,19 @@ impl Joiner {
     /// The join an answer belongs to.
     pub(crate) fn answered(&mut self, tag: Tag) -> Option<PendingJoin> {
         self.asking.remove(&tag)
+    }
+
+    /// The members being asked to admit us right now: the network must not cut them off
+    /// as strangers while they answer.
+    pub(crate) fn asked(&self) -> impl Iterator<Item = &MemberId> {
+        let admitting = self.adopting.values().filter_map(|a| match a {
+            Adopting::Join { admitted_by, .. } => Some(admitted_by),
+            Adopting::Import => None,
+        });
+        self.asking
+            .values()
+            .filter_map(|p| p.asked.as_ref())
+            .chain(admitting)
     }
 
     /// Whether a join of `community` is asking right now.

@@ -9,8 +9,6 @@ pub(crate) struct PeerSession {
     pub(crate) sync: SyncSession,
     /// As last reported in a `SyncState` event.
     pub(crate) up_to_date: bool,
-    /// The member was removed: they get the pending push that tells them, then nothing.
-    pub(crate) leaving: bool,
 }
 
 impl PeerSession {
@@ -18,7 +16,6 @@ impl PeerSession {
         Self {
             sync,
             up_to_date: false,
-            leaving: false,
         }
     }
 }

@@ -1,7 +1,8 @@
 //! Test and benchmark support for Copse (not published): generators of realistic
-//! communities.
+//! communities, and the deterministic simulator of devices (`sim`).
 
 pub mod generator;
 
 pub use generator::{CommunitySpec, Generated, fake_member_id, generate};
 pub mod bench_support;
+pub mod sim;

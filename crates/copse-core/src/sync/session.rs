@@ -47,6 +47,20 @@ enum InFlight {
     Push,
 }
 
+/// The last message to a peer who was removed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+enum Farewell {
+    /// Not leaving.
+    #[default]
+    Staying,
+    /// To send: the changes pending when the removal reached us, frozen then.
+    Pending(SyncRequest),
+    /// Sent; kept to send again if it is lost.
+    Sent(SyncRequest),
+    /// Delivered (or there was nothing to say): nothing more goes to this peer.
+    Done,
+}
+
 /// Sync state of one (peer, community) pair.
 #[derive(Debug, Clone, Default)]
 pub struct SyncSession {
@@ -58,6 +72,7 @@ pub struct SyncSession {
     last_exchange: Option<Timestamp>,
     /// Send our heads even if there is nothing to push (first message after a reconnect).
     hello: bool,
+    farewell: Farewell,
 }
 
 /// Splits `save_after` output into its change chunks and checks each one (magic, checksum,
@@ -173,10 +188,33 @@ impl SyncSession {
         }
     }
 
-    /// Drops a wanted round: for a peer who is leaving (removed), only the pending push of
-    /// the change that removed them may still go out.
-    pub fn cancel_round(&mut self) {
+    /// The peer was removed: from now on only what was pending at this moment (which
+    /// includes the change that removed them) goes out, frozen now so that nothing written
+    /// later can follow; then nothing. No more rounds.
+    pub fn leave(&mut self, community: &CommunityId, doc: &Automerge) {
+        if self.farewell != Farewell::Staying {
+            return;
+        }
         self.wants_round = false;
+        self.hello = false;
+        self.farewell = match self.push_from.take() {
+            Some(from) => Farewell::Pending(SyncRequest::Changes {
+                community: community.clone(),
+                heads: doc.get_heads(),
+                changes: doc.save_after(&from),
+            }),
+            None => Farewell::Done,
+        };
+    }
+
+    /// Whether the peer is leaving (removed).
+    pub fn is_leaving(&self) -> bool {
+        self.farewell != Farewell::Staying
+    }
+
+    /// A leaving peer got its last message: the session can close.
+    pub fn has_left(&self) -> bool {
+        self.farewell == Farewell::Done && self.in_flight.is_none()
     }
 
     /// Asks for a sync round (e.g. after a reconnect or a gap).
@@ -188,6 +226,19 @@ impl SyncSession {
     pub fn poll(&mut self, community: &CommunityId, doc: &Automerge) -> Option<SyncRequest> {
         if self.in_flight.is_some() {
             return None;
+        }
+        if self.is_leaving() {
+            return match std::mem::replace(&mut self.farewell, Farewell::Done) {
+                Farewell::Pending(r) => {
+                    self.in_flight = Some(InFlight::Push);
+                    self.farewell = Farewell::Sent(r.clone());
+                    Some(r)
+                }
+                other => {
+                    self.farewell = other;
+                    None
+                }
+            };
         }
         if self.wants_round {
             self.wants_round = false;
@@ -251,6 +302,9 @@ impl SyncSession {
     ) -> Result<(), SessionError> {
         let was = self.in_flight.take();
         self.last_exchange = Some(now);
+        if matches!(self.farewell, Farewell::Sent(_)) {
+            self.farewell = Farewell::Done;
+        }
         match response {
             SyncResponse::Ok { heads } => {
                 if was == Some(InFlight::Push) {
@@ -264,10 +318,21 @@ impl SyncSession {
         }
     }
 
-    /// Our in-flight request was lost (timeout, closed stream): try again with a round.
+    /// Our in-flight request was lost (timeout, closed stream): try again with a round (a
+    /// leaving peer gets its frozen farewell again instead).
     pub fn on_failure(&mut self) {
-        self.in_flight = None;
-        self.wants_round = true;
+        if self.in_flight.take() == Some(InFlight::Round) {
+            // What we sent may never have arrived: forget having sent it, or Automerge waits
+            // for an acknowledgement that will not come and never says it again.
+            self.state.in_flight = false;
+            self.state.sent_hashes.clear();
+            self.state.last_sent_heads.clear();
+        }
+        match std::mem::take(&mut self.farewell) {
+            Farewell::Sent(r) => self.farewell = Farewell::Pending(r),
+            Farewell::Staying => self.wants_round = true,
+            other => self.farewell = other,
+        }
     }
 
     /// Applies a sync protocol message from the peer.
