@@ -162,3 +162,65 @@ impl NetworkBehaviour for IpLimits {
         Poll::Pending
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn addr(ip: &str, port: u16) -> Multiaddr {
+        format!("/ip4/{ip}/tcp/{port}")
+            .parse()
+            .unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    fn establish(l: &mut IpLimits, id: usize, ip: &str) -> bool {
+        let local = addr("127.0.0.1", 4001);
+        let remote = addr(ip, 50_000 + id as u16);
+        let cid = ConnectionId::new_unchecked(id);
+        if l.handle_pending_inbound_connection(cid, &local, &remote)
+            .is_err()
+        {
+            return false;
+        }
+        if l.handle_established_inbound_connection(cid, PeerId::random(), &local, &remote)
+            .is_err()
+        {
+            return false;
+        }
+        l.on_swarm_event(FromSwarm::ConnectionEstablished(ConnectionEstablished {
+            peer_id: PeerId::random(),
+            connection_id: cid,
+            endpoint: &ConnectedPoint::Listener {
+                local_addr: local.clone(),
+                send_back_addr: remote.clone(),
+            },
+            failed_addresses: &[],
+            other_established: 0,
+        }));
+        true
+    }
+
+    #[test]
+    fn one_address_gets_at_most_its_share() {
+        let mut l = IpLimits::new(32, 8);
+        let admitted = (0..100)
+            .filter(|i| establish(&mut l, *i, "127.0.0.7"))
+            .count();
+        assert_eq!(admitted, 32);
+        // Another address is not affected.
+        assert!(establish(&mut l, 1_000, "127.0.0.8"));
+        // A closed connection frees its slot.
+        l.on_swarm_event(FromSwarm::ConnectionClosed(ConnectionClosed {
+            peer_id: PeerId::random(),
+            connection_id: ConnectionId::new_unchecked(0),
+            endpoint: &ConnectedPoint::Listener {
+                local_addr: addr("127.0.0.1", 4001),
+                send_back_addr: addr("127.0.0.7", 50_000),
+            },
+            cause: None,
+            remaining_established: 0,
+        }));
+        assert!(establish(&mut l, 2_000, "127.0.0.7"));
+        assert!(!establish(&mut l, 2_001, "127.0.0.7"));
+    }
+}

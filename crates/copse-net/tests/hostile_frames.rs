@@ -216,3 +216,106 @@ async fn hostile_frames_close_only_their_stream() {
     );
     attacker_task.abort();
 }
+
+/// A frame announcing 32 MiB but sending only its header: the node refuses it as soon as it
+/// has read the community id (a stranger may not sync it), answers with the two-byte
+/// refusal, and then cuts the stranger off; it never waits for (or allocates) the rest.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stranger_is_refused_after_the_community_id_and_cut_off() {
+    let (victim, mut victim_events, victim_loop) =
+        copse_net::new(NetConfig::loopback([3; 32])).unwrap();
+    tokio::spawn(victim_loop.run());
+    let addr = match next_matching(&mut victim_events, |e| {
+        matches!(e, NetEvent::Listening { .. })
+    })
+    .await
+    {
+        NetEvent::Listening { addr } => addr,
+        _ => unreachable!(),
+    };
+    let victim_peer: PeerId = victim.me().as_str().parse().unwrap();
+    let mut attacker = libp2p::SwarmBuilder::with_new_identity()
+        .with_tokio()
+        .with_tcp(
+            tcp::Config::default(),
+            noise::Config::new,
+            yamux::Config::default,
+        )
+        .unwrap()
+        .with_behaviour(|_| {
+            request_response::Behaviour::<RawCodec>::new(
+                [(
+                    StreamProtocol::new("/copse/sync/1"),
+                    ProtocolSupport::Outbound,
+                )],
+                request_response::Config::default().with_request_timeout(Duration::from_secs(60)),
+            )
+        })
+        .unwrap()
+        .build();
+    attacker.add_peer_address(victim_peer, addr.parse().unwrap());
+    let community = CommunityId::random(&mut rand::rngs::StdRng::seed_from_u64(10));
+    // Header only: length (32 MiB), type, community id. The rest never comes.
+    let mut header = ((32u32 << 20) - 1).to_be_bytes().to_vec();
+    header.push(0x02);
+    header.extend_from_slice(community.as_str().as_bytes());
+    attacker.behaviour_mut().send_request(&victim_peer, header);
+    let (mut refusal, mut closed) = (None, false);
+    tokio::time::timeout(Duration::from_secs(30), async {
+        while refusal.is_none() || !closed {
+            match attacker.select_next_some().await {
+                libp2p::swarm::SwarmEvent::Behaviour(request_response::Event::Message {
+                    message: request_response::Message::Response { response, .. },
+                    ..
+                }) => refusal = Some(response),
+                libp2p::swarm::SwarmEvent::ConnectionClosed { .. } => closed = true,
+                _ => {}
+            }
+        }
+    })
+    .await
+    .unwrap_or_else(|_| panic!("refusal {refusal:?}, closed {closed}"));
+    // `len(2) | 0x82 | NotAMember`.
+    assert_eq!(refusal.unwrap(), vec![0, 0, 0, 2, 0x82, 1]);
+    assert_eq!(victim.traffic().refused_early, 1);
+    assert!(victim.traffic().sync_in <= 27, "{:?}", victim.traffic());
+}
+
+/// Regression: the event loop waited to hand an event to the runtime while the runtime
+/// waited on the event loop. Now it keeps serving commands however many events nobody
+/// reads.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn commands_are_served_while_nobody_reads_events() {
+    let (net, _events_never_read, event_loop) =
+        copse_net::new(NetConfig::loopback([4; 32])).unwrap();
+    tokio::spawn(event_loop.run());
+    let (other, mut other_events, other_loop) =
+        copse_net::new(NetConfig::loopback([5; 32])).unwrap();
+    tokio::spawn(other_loop.run());
+    let other_addr = match next_matching(&mut other_events, |e| {
+        matches!(e, NetEvent::Listening { .. })
+    })
+    .await
+    {
+        NetEvent::Listening { addr } => addr,
+        _ => unreachable!(),
+    };
+    // Far more failing dials (each one an event) than the event channel holds.
+    for i in 0..3_000u32 {
+        net.send(NetCommand::Dial {
+            peer: None,
+            addrs: vec![format!("/ip4/127.0.0.1/tcp/{}", 1 + i % 3)],
+        })
+        .await;
+    }
+    // The loop still does what it is told.
+    net.send(NetCommand::Dial {
+        peer: Some(other.me().clone()),
+        addrs: vec![other_addr],
+    })
+    .await;
+    next_matching(&mut other_events, |e| {
+        matches!(e, NetEvent::Connected { .. })
+    })
+    .await;
+}

@@ -9,6 +9,7 @@ mod common;
 use common::ok;
 
 use std::io::{BufRead, BufReader};
+use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -89,6 +90,10 @@ fn two_serves_and_a_third_device_joining_by_ticket() {
     );
     let serve_a = Serve::start(&a);
     assert!(serve_a.addr.contains("/p2p/12D3KooW"), "{}", serve_a.addr);
+    // The control socket is reachable by its owner only: in an owner-only folder, itself 0600.
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&a), 0o700);
+    assert_eq!(mode(&a.join("control.sock")), 0o600);
 
     // Commands on a served profile go through the control socket (the store is locked).
     let ticket = ok(&a, &["invite", "-c", &id, "--uses", "2", "--expires", "1h"]);

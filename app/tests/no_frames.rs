@@ -1,0 +1,81 @@
+//! Regression: the app forwarded the runtime's events into a bounded queue only as frames
+//! were drawn; a minimised window draws none, the queue filled, and the runtime blocked on
+//! it. Events are now drained in the background into a bounded inbox: with no frame drawn,
+//! thousands of events later the runtime still answers, the inbox stays bounded, and the
+//! window learns it missed some (and reloads what it shows).
+
+#![allow(clippy::unwrap_used)]
+
+use std::time::{Duration, Instant};
+
+use copse_app::backend::{Backend, NetOptions};
+use copse_app::state::AppEvent;
+use copse_core::record::{MemberDetails, ThreadKind};
+use copse_core::{Command, NewCommunity};
+use copse_peer::PeerEvent;
+
+#[test]
+fn a_window_that_draws_nothing_never_blocks_the_runtime() {
+    let dir = tempfile::tempdir().unwrap();
+    copse_peer::Profile::open(dir.path())
+        .unwrap()
+        .init(MemberDetails {
+            name: "Ada".into(),
+            ..MemberDetails::default()
+        })
+        .unwrap();
+    let net = NetOptions {
+        listen: vec!["/ip4/127.0.0.1/tcp/0".into()],
+        mdns: false,
+    };
+    let mut backend = Backend::start(dir.path().to_owned(), net, || {}).unwrap();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let peer = loop {
+        if let Some(p) = backend.peer() {
+            break p;
+        }
+        assert!(Instant::now() < deadline, "the peer never started");
+        std::thread::sleep(Duration::from_millis(10));
+    };
+    let c = backend
+        .block_on(peer.create_community(NewCommunity {
+            name: "Guild".into(),
+            domain: "tests".into(),
+            ..NewCommunity::default()
+        }))
+        .unwrap();
+    // More events than the inbox holds, and nobody draws a frame.
+    let edits = 4_500;
+    backend.block_on(async {
+        let posts = (0..edits).map(|i| {
+            peer.edit(
+                &c,
+                Command::StartThread {
+                    kind: ThreadKind::Discussion,
+                    title: format!("post {i}"),
+                    body: "b".into(),
+                    tags: vec![],
+                },
+            )
+        });
+        for r in futures::future::join_all(posts).await {
+            r.unwrap();
+        }
+    });
+    // The runtime still answers at once.
+    let t = Instant::now();
+    backend.block_on(peer.status()).unwrap();
+    assert!(t.elapsed() < Duration::from_secs(5));
+    assert!(backend.waiting() <= 4_096 + 16, "{}", backend.waiting());
+    // The window, when it looks again, is told it missed events.
+    let events = backend.poll();
+    assert!(
+        matches!(
+            events.first(),
+            Some(AppEvent::Peer(PeerEvent::Lagged { .. }))
+        ),
+        "{:?}",
+        events.first()
+    );
+    backend.shutdown();
+}
