@@ -47,6 +47,8 @@ const REDIAL_TICKS: u64 = 4;
 const CACHE_TICKS: u64 = 120;
 /// A session a member refused is tried again after this long.
 const RETRY_REFUSED_MS: i64 = 30_000;
+/// A session whose peer differs from us and said nothing for this long gets a round.
+const STALLED_MS: i64 = 10_000;
 /// Refusals remembered.
 const REFUSALS: usize = 4096;
 
@@ -908,6 +910,7 @@ impl Hub {
 
     fn sync_request(&mut self, peer: MemberId, inbound: InboundId, request: SyncRequest) {
         let c = request.community().clone();
+        tracing::trace!(community = %c, %peer, kind = request_kind(&request), "received");
         if !self.shares(&c, &peer) {
             // An unknown community and a non-member look the same from outside.
             self.net(NetOp::RespondSync {
@@ -974,6 +977,7 @@ impl Hub {
     }
 
     fn sync_result(&mut self, peer: &MemberId, tag: Tag, result: Result<SyncResponse, String>) {
+        tracing::trace!(%peer, %tag, ok = result.is_ok(), "answered");
         let Some((c, p)) = self.sessions.take(tag) else {
             return;
         };
@@ -982,6 +986,13 @@ impl Hub {
             return;
         };
         match result {
+            // Busy, or reading its copy back from disk: not an end, like a lost request.
+            // Closing the session here would drop what it owes the peer (the answer to a
+            // round the peer started meanwhile), and the peer would wait for it for good.
+            Ok(SyncResponse::Refused(Refusal::Unavailable)) => {
+                tracing::debug!(community = %c, %peer, "peer unavailable; will retry");
+                s.sync.on_failure();
+            }
             Ok(response) => {
                 if matches!(response, SyncResponse::Ok { .. }) {
                     self.backoff.reset(&p);
@@ -1033,6 +1044,7 @@ impl Hub {
         });
         if let Some(request) = request {
             let tag = self.tag();
+            tracing::trace!(community = %c, %peer, %tag, kind = request_kind(&request), "sending");
             self.sessions.track(tag, c, peer);
             self.net(NetOp::SendSync {
                 peer: peer.clone(),
@@ -1342,6 +1354,7 @@ impl Hub {
             for p in peers {
                 self.start_sessions_with(&p);
             }
+            self.restart_stalled_sessions();
         }
         // Retry sessions whose last request failed.
         for (c, p) in self.sessions.matching(|_, _| true) {
@@ -1352,6 +1365,19 @@ impl Hub {
         }
         if let Some(bytes) = self.book.take_changes() {
             self.store(StoreOp::AddressBook { bytes });
+        }
+    }
+
+    /// Sessions where each side waits on the other get a fresh round.
+    fn restart_stalled_sessions(&mut self) {
+        for (c, p) in self.sessions.matching(|_, _| true) {
+            let (Some(r), Some(s)) = (self.replicas.get(&c), self.sessions.get_mut(&c, &p)) else {
+                continue;
+            };
+            if s.sync.is_stalled(r.community.doc(), self.now, STALLED_MS) {
+                tracing::debug!(community = %c, peer = %p, "session stalled; starting a round");
+                s.sync.restart_round();
+            }
         }
     }
 
@@ -1580,6 +1606,13 @@ impl Hub {
 
     fn done(&mut self, request: RequestId, result: Result<Done, PeerError>) {
         self.out.push(Output::Done { request, result });
+    }
+}
+
+fn request_kind(r: &SyncRequest) -> &'static str {
+    match r {
+        SyncRequest::Sync { .. } => "round",
+        SyncRequest::Changes { .. } => "push",
     }
 }
 

@@ -69,6 +69,8 @@ pub(crate) enum Cmd {
         #[arg(long)]
         out: PathBuf,
     },
+    /// Rewrite a community's files as one snapshot now (done on its own as the log grows).
+    Compact(CommunityArg),
     /// Read an exported community: added if new here, merged into your copy if known.
     Import {
         /// The exported file.
@@ -103,6 +105,7 @@ impl Cmd {
             Cmd::Show(c) => community::show(c),
             Cmd::Export { c, out } => files::export(c, out),
             Cmd::Import { file } => files::import(file)?,
+            Cmd::Compact(c) => files::compact(c),
             Cmd::Invite(i) => i.request(),
             Cmd::Status => network::status(),
             Cmd::Heads(c) => community::heads(c),

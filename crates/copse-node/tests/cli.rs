@@ -232,6 +232,53 @@ fn bad_input_gets_clear_errors_and_changes_nothing() {
 }
 
 #[test]
+fn compact_folds_the_log_into_the_snapshot_and_keeps_every_post() {
+    let tmp = tempfile::tempdir().unwrap();
+    let a = tmp.path();
+    ok(a, &["init", "--name", "Ada"]);
+    let c = ok(
+        a,
+        &[
+            "community",
+            "create",
+            "--name",
+            "Timber",
+            "--domain",
+            "timber",
+        ],
+    );
+    let new_thread = |title: &str| {
+        ok(
+            a,
+            &[
+                "thread", "new", "-c", &c, "--title", title, "--body", "text",
+            ],
+        )
+    };
+    for n in 0..5 {
+        new_thread(&format!("before {n}"));
+    }
+    let files = a.join("communities").join(&c);
+    let size = |name: &str| std::fs::metadata(files.join(name)).unwrap().len();
+    let (log_before, snapshot_before) = (size("changes.log"), size("snapshot.am"));
+    assert!(log_before > 0, "the posts went to the log");
+    let heads = ok(a, &["heads", "-c", &c]);
+
+    assert_eq!(ok(a, &["compact", "-c", &c]), "compacted");
+    assert_eq!(size("changes.log"), 0, "the log was folded in");
+    assert!(size("snapshot.am") > snapshot_before);
+    assert_eq!(ok(a, &["heads", "-c", &c]), heads, "nothing changed");
+
+    new_thread("after");
+    let list = ok(a, &["thread", "list", "-c", &c]);
+    for title in ["before 0", "before 4", "after"] {
+        assert!(list.contains(title), "{title} missing from {list}");
+    }
+    let err = fails(a, &["compact", "-c", "00000000000000000000000000"]);
+    assert!(err.contains("not on this device"), "{err}");
+}
+
+#[test]
 fn help_lists_the_commands() {
     let out = Command::new(env!("CARGO_BIN_EXE_copse-node"))
         .arg("--help")
@@ -250,6 +297,7 @@ fn help_lists_the_commands() {
         "show",
         "export",
         "import",
+        "compact",
     ] {
         assert!(help.contains(cmd), "--help lacks {cmd}");
     }

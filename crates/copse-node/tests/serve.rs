@@ -7,57 +7,11 @@
 mod common;
 
 use common::ok;
+use common::serve_process::Serve;
 
-use std::io::{BufRead, BufReader};
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
-
-/// A running `serve` and the address it printed.
-struct Serve {
-    child: Child,
-    addr: String,
-}
-
-impl Serve {
-    fn start(dir: &Path) -> Self {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_copse-node"))
-            .arg("--data-dir")
-            .arg(dir)
-            .args(["serve", "--listen", "/ip4/127.0.0.1/tcp/0", "--no-mdns"])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .unwrap();
-        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-        let addr = loop {
-            let line = lines.next().expect("serve exited").unwrap();
-            if let Some(a) = line.strip_prefix("listening on ") {
-                break a.to_owned();
-            }
-        };
-        // Keep draining stdout so the child never blocks on a full pipe.
-        std::thread::spawn(move || for _ in lines {});
-        Self { child, addr }
-    }
-
-    /// SIGTERM, then wait: a clean shutdown exits 0.
-    fn stop(mut self) {
-        let pid = self.child.id().to_string();
-        assert!(
-            Command::new("kill")
-                .args(["-TERM", &pid])
-                .status()
-                .unwrap()
-                .success()
-        );
-        assert!(
-            self.child.wait().unwrap().success(),
-            "serve did not shut down cleanly"
-        );
-    }
-}
 
 /// Re-checks `cond` until it holds (60 s at most): waiting for a condition, not a duration.
 fn eventually(what: &str, mut cond: impl FnMut() -> bool) {
@@ -88,7 +42,7 @@ fn two_serves_and_a_third_device_joining_by_ticket() {
             "wood",
         ],
     );
-    let serve_a = Serve::start(&a);
+    let serve_a = Serve::start(&a, false);
     assert!(serve_a.addr.contains("/p2p/12D3KooW"), "{}", serve_a.addr);
     // The control socket is reachable by its owner only: in an owner-only folder, itself 0600.
     let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
@@ -111,7 +65,7 @@ fn two_serves_and_a_third_device_joining_by_ticket() {
         ],
     );
     assert!(joined.contains("joined Timber"), "{joined}");
-    let serve_b = Serve::start(&b);
+    let serve_b = Serve::start(&b, false);
 
     let q = ok(
         &a,
@@ -184,8 +138,8 @@ fn two_serves_and_a_third_device_joining_by_ticket() {
         .clone();
     assert_eq!(ada["connected"], true, "{status}");
 
-    serve_a.stop();
-    serve_b.stop();
+    assert!(serve_a.terminate(), "serve did not shut down cleanly");
+    assert!(serve_b.terminate(), "serve did not shut down cleanly");
     // After shutdown the profile opens directly again.
     assert!(ok(&a, &["status"]).contains("offline"));
 }

@@ -211,20 +211,30 @@ impl DiskStore {
     /// When community `c`'s log has grown enough and it is not compacting already: what
     /// to compact (it is compacting from now until [`Self::install`]).
     pub(crate) fn compaction_due(&mut self, c: &CommunityId) -> Option<CompactionInput> {
-        let s = self.stores.get(c)?;
-        if !s.wants_compaction() || self.compacting.contains(c) {
+        if !self.stores.get(c)?.wants_compaction() {
             return None;
         }
-        match s.compaction_input() {
-            Ok(input) => {
-                self.compacting.insert(c.clone());
-                Some(input)
-            }
-            Err(e) => {
-                tracing::warn!(community = %c, error = %e, "could not start a compaction");
-                None
-            }
+        self.start_compaction(c).unwrap_or_else(|e| {
+            tracing::warn!(community = %c, error = %e, "could not start a compaction");
+            None
+        })
+    }
+
+    /// What to compact now, whatever the log's size; `None` if it is compacting already.
+    pub(crate) fn start_compaction(
+        &mut self,
+        c: &CommunityId,
+    ) -> Result<Option<CompactionInput>, PeerError> {
+        let s = self
+            .stores
+            .get(c)
+            .ok_or_else(|| PeerError::UnknownCommunity(c.clone()))?;
+        if self.compacting.contains(c) {
+            return Ok(None);
         }
+        let input = s.compaction_input().map_err(store_error)?;
+        self.compacting.insert(c.clone());
+        Ok(Some(input))
     }
 
     /// Puts a finished compaction in place.

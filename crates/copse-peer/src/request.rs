@@ -64,6 +64,13 @@ pub enum Request {
         /// Where.
         out: PathBuf,
     },
+    /// Rewrites a community's files as one snapshot now (they are compacted on their own
+    /// when the log grows; this is for before copying a profile, or for a benchmark).
+    /// Answered once the new snapshot is in place; edits and sync go on meanwhile.
+    Compact {
+        /// Which community.
+        community: CommunityId,
+    },
     /// Marks `posts` posts of a thread as read.
     MarkRead {
         /// Which community.
@@ -100,7 +107,7 @@ pub enum Reply {
     Imported(Imported),
     /// To `Export`.
     Exported(Exported),
-    /// To `MarkRead` and `MarkSeen`.
+    /// To `MarkRead`, `MarkSeen` and `Compact`.
     Done,
 }
 

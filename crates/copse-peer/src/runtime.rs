@@ -278,6 +278,13 @@ impl Runtime {
                     reply,
                 });
             }
+            Request::Compact { community } => {
+                if self.hub.community(&community).is_none() {
+                    let _ = reply.send(Err(PeerError::UnknownCommunity(community)));
+                    return;
+                }
+                self.store.outbox.push(Job::Compact { community, reply });
+            }
             Request::MarkRead {
                 community,
                 thread,

@@ -2,6 +2,7 @@
 //! order. Appends are fsynced here; compactions and exports load and save whole documents
 //! on worker threads of their own, so appends (and so sync) go on meanwhile.
 
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::thread::JoinHandle;
 
@@ -40,6 +41,11 @@ pub(crate) enum Job {
         member: MemberId,
         reply: ReplyTo,
     },
+    /// Compact a community now; answer once the new snapshot is in place.
+    Compact {
+        community: CommunityId,
+        reply: ReplyTo,
+    },
     /// A compaction worker finished.
     Compacted {
         community: CommunityId,
@@ -70,6 +76,8 @@ fn run(
     results: mpsc::Sender<StoreResult>,
 ) {
     let mut workers: Vec<JoinHandle<()>> = Vec::new();
+    // Who waits for a compaction to be in place, per community.
+    let mut compact_waiters: BTreeMap<CommunityId, Vec<ReplyTo>> = BTreeMap::new();
     while let Some(job) = jobs.blocking_recv() {
         match job {
             Job::Op(op) => {
@@ -85,14 +93,7 @@ fn run(
                     if let (true, Some(c)) = (ok, appended)
                         && let Some(input) = store.compaction_due(&c)
                     {
-                        let own = own.clone();
-                        workers.push(spawn_worker("copse-compact", move || {
-                            let result = input.compact();
-                            let _ = own.blocking_send(Job::Compacted {
-                                community: c,
-                                result,
-                            });
-                        }));
+                        workers.push(compact_off_thread(input, c, own.clone()));
                     }
                 }
             }
@@ -134,7 +135,28 @@ fn run(
             } => {
                 let _ = reply.send(store.set_me(&details).map(|()| Reply::Member(member)));
             }
-            Job::Compacted { community, result } => store.install(&community, result),
+            Job::Compact { community, reply } => match store.start_compaction(&community) {
+                // Started now, or running already: answered when it is in place.
+                Ok(started) => {
+                    if let Some(input) = started {
+                        workers.push(compact_off_thread(input, community.clone(), own.clone()));
+                    }
+                    compact_waiters.entry(community).or_default().push(reply);
+                }
+                Err(e) => {
+                    let _ = reply.send(Err(e));
+                }
+            },
+            Job::Compacted { community, result } => {
+                let failed = result.as_ref().err().map(ToString::to_string);
+                store.install(&community, result);
+                for reply in compact_waiters.remove(&community).unwrap_or_default() {
+                    let _ = reply.send(match &failed {
+                        None => Ok(Reply::Done),
+                        Some(e) => Err(PeerError::Store(e.clone())),
+                    });
+                }
+            }
             Job::Stop => {
                 // Compactions still running report back through `own`; wait for them.
                 let running: Vec<JoinHandle<()>> = std::mem::take(&mut workers);
@@ -152,6 +174,18 @@ fn run(
         workers.retain(|w| !w.is_finished());
     }
     drop(store);
+}
+
+/// Compacts on a worker thread; the result comes back as `Job::Compacted`.
+fn compact_off_thread(
+    input: copse_store::CompactionInput,
+    community: CommunityId,
+    own: mpsc::Sender<Job>,
+) -> JoinHandle<()> {
+    spawn_worker("copse-compact", move || {
+        let result = input.compact();
+        let _ = own.blocking_send(Job::Compacted { community, result });
+    })
 }
 
 /// Runs `work` on a thread of its own (inline if no thread can be had).

@@ -13,7 +13,7 @@ use copse_core::record::{MemberDetails, Role, ThreadKind};
 use copse_core::sync::SyncRequest;
 use copse_core::{Command, Community, CommunityId, MemberId};
 use copse_net::{NetCommand, NetConfig, NetEvent};
-use copse_peer::{PeerConfig, PeerEvent, PeerEvents, PeerHandle, Query, QueryReply};
+use copse_peer::{PeerConfig, PeerEvent, PeerEvents, PeerHandle, Query, QueryReply, Request};
 use copse_store::{DeviceKey, ProfileDir};
 use copse_testkit::CommunitySpec;
 use copse_testkit::bench_support::{cache_dir, device_seed, machine, ms, percentile};
@@ -190,7 +190,11 @@ async fn main() {
         if both.iter().all(recorded) && heads(&a.handle, &id).await == heads(&b.handle, &id).await {
             break;
         }
-        until(&mut b, |e| matches!(e, PeerEvent::CommunityChanged { .. })).await;
+        // The change still missing may be on either side.
+        tokio::select! {
+            _ = until(&mut a, |e| matches!(e, PeerEvent::CommunityChanged { .. })) => {}
+            _ = until(&mut b, |e| matches!(e, PeerEvent::CommunityChanged { .. })) => {}
+        }
     }
     let mut lat = Vec::new();
     for i in 0..300 {
@@ -221,6 +225,56 @@ async fn main() {
         "| new post, commit on A to visible on B, p99 | {} | <= 20 ms | {:.2} |\n",
         ms(p99),
         p99.as_secs_f64() / 0.020
+    ));
+
+    // --- post latency while A compacts the whole community ---
+    eprintln!("[sync bench] post latency while A compacts");
+    let compactor = a.handle.clone();
+    let cid = id.clone();
+    let compaction = tokio::spawn(async move {
+        let t = Instant::now();
+        compactor
+            .request(Request::Compact { community: cid })
+            .await
+            .unwrap();
+        t.elapsed()
+    });
+    let mut during = Vec::new();
+    while !compaction.is_finished() {
+        let t = Instant::now();
+        let title = format!("during compaction {}", during.len());
+        a.handle.edit(&id, post(title)).await.unwrap();
+        until(&mut b, |e| matches!(e, PeerEvent::CommunityChanged { local: false, changes, .. } if changes.iter().any(|c| c.kind() == Some(copse_core::CommandKind::StartThread)))).await;
+        during.push(t.elapsed());
+        while a.events.try_recv().is_some() {}
+    }
+    let compaction_took = compaction.await.unwrap();
+    // Let the last answer arrive, so the next measure starts from a known shared version.
+    loop {
+        let status = a.handle.status().await.unwrap();
+        if status.communities[0]
+            .peers
+            .iter()
+            .filter(|p| p.connected)
+            .all(|p| p.up_to_date)
+        {
+            break;
+        }
+        until(&mut a, |e| matches!(e, PeerEvent::SyncState { .. })).await;
+    }
+    let (p50, p99, max) = (
+        percentile(&mut during, 50.0),
+        percentile(&mut during, 99.0),
+        percentile(&mut during, 100.0),
+    );
+    out.push_str(&format!(
+        "| new post A to B while A compacts the community ({} of its files; the old runtime stopped for all of it): p50 / p99 / max of {} posts | {} / {} / {} | p99 <= 50 ms | {:.2} |\n",
+        ms(compaction_took),
+        during.len(),
+        ms(p50),
+        ms(p99),
+        ms(max),
+        p99.as_secs_f64() / 0.050
     ));
 
     // --- reconnect with saved sync state ---

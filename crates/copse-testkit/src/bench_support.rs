@@ -52,7 +52,12 @@ pub fn ms(d: Duration) -> String {
 
 /// `(VmRSS, VmHWM)` of this process in KiB, from /proc.
 pub fn rss_kib() -> (u64, u64) {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    rss_kib_of("self")
+}
+
+/// `(VmRSS, VmHWM)` in KiB of process `pid` ("self" or a number), from /proc.
+pub fn rss_kib_of(pid: &str) -> (u64, u64) {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
     let field = |name: &str| {
         status
             .lines()
@@ -62,6 +67,22 @@ pub fn rss_kib() -> (u64, u64) {
             .unwrap_or(0)
     };
     (field("VmRSS:"), field("VmHWM:"))
+}
+
+/// CPU time (user + system) process `pid` ("self" or a number) has used, from /proc.
+pub fn cpu_time_of(pid: &str) -> Duration {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    // The fields after the command name, which is in parentheses and may hold spaces;
+    // utime and stime are the 14th and 15th of the line, so the 12th and 13th after it.
+    let after_name = stat.rfind(')').map_or("", |i| &stat[i + 1..]);
+    let ticks: u64 = after_name
+        .split_whitespace()
+        .skip(11)
+        .take(2)
+        .filter_map(|f| f.parse::<u64>().ok())
+        .sum();
+    // USER_HZ is 100 on Linux.
+    Duration::from_millis(ticks * 10)
 }
 
 /// CPU model and core count.

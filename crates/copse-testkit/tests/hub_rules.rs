@@ -3,8 +3,11 @@
 
 #![allow(clippy::unwrap_used)]
 
+use copse_core::automerge::sync::SyncDoc as _;
 use copse_core::record::{MemberDetails, Role};
-use copse_core::sync::{InboundId, JoinRefusal, JoinRequest, JoinResponse};
+use copse_core::sync::{
+    InboundId, JoinRefusal, JoinRequest, JoinResponse, Refusal, SyncRequest, SyncResponse, Tag,
+};
 use copse_core::ticket::Ticket;
 use copse_core::view::members::current_member;
 use copse_core::{CommunityId, InviteSecret, MemberId, NewCommunity, Timestamp};
@@ -298,4 +301,155 @@ fn a_failed_save_leaves_no_trace_and_sends_nothing() {
     );
     assert_eq!(a.heads(&c), heads, "the failed edit stayed in memory");
     assert_eq!(a.disk.community(&c).unwrap().doc().get_heads(), heads);
+}
+
+/// Founder `a` with member `b` admitted and connected, the first sync round answered
+/// (`b` reports `b_heads`); returns the community.
+fn admitted_and_connected(
+    a: &mut Device,
+    b: &MemberId,
+    b_heads: impl FnOnce(&Device, &CommunityId) -> Vec<copse_core::automerge::ChangeHash>,
+) -> CommunityId {
+    let c = a.create();
+    let t = a.ticket(&c);
+    let admitted = a.feed(Input::JoinRequest {
+        peer: b.clone(),
+        inbound: InboundId(1),
+        request: join_request(&t),
+    });
+    assert!(matches!(answer(&admitted), JoinResponse::Admitted { .. }));
+    let heads = b_heads(a, &c);
+    let outputs = a.feed(Input::Connected {
+        peer: b.clone(),
+        addr: "/ip4/10.0.0.2/tcp/4001".into(),
+        outbound: false,
+    });
+    let (tag, _) = sent_to(&outputs, b).expect("a sync request on connecting");
+    a.feed(Input::SyncResult {
+        peer: b.clone(),
+        tag,
+        result: Ok(SyncResponse::Ok { heads }),
+    });
+    c
+}
+
+/// The first sync request in `outputs` for `peer`: its tag and whether it is a round.
+fn sent_to(outputs: &[Output], peer: &MemberId) -> Option<(Tag, bool)> {
+    outputs.iter().find_map(|o| match o {
+        Output::Net(NetOp::SendSync {
+            peer: p,
+            tag,
+            request,
+        }) if p == peer => Some((*tag, matches!(request, SyncRequest::Sync { .. }))),
+        _ => None,
+    })
+}
+
+fn edit(a: &mut Device, c: &CommunityId, text: &str) -> Vec<Output> {
+    let id = RequestId(a.next);
+    a.next += 1;
+    a.feed(Input::Edit {
+        request: id,
+        community: c.clone(),
+        command: copse_core::Command::AddObjective { text: text.into() },
+    })
+}
+
+/// Regression (found by the simulator): a peer answered our push "unavailable" (it was
+/// reading its copy back from disk) while its own sync round to us waited for our answer.
+/// The refusal closed our session, and with it the answer we owed: both sides waited on
+/// each other for good. "Unavailable" is now retried like a lost request.
+#[test]
+fn an_unavailable_peer_still_gets_the_answer_to_its_round() {
+    let mut a = Device::new(member(0));
+    let b = member(1);
+    let c = admitted_and_connected(&mut a, &b, |a, c| a.heads(c));
+    let b_copy = a.hub.community(&c).unwrap().doc().fork();
+    let pushed = edit(&mut a, &c, "pushed while b reloads");
+    let (push, round) = sent_to(&pushed, &b).expect("the edit is pushed");
+    assert!(!round);
+    // b's round reaches a while the push is in flight.
+    let message = b_copy
+        .clone()
+        .generate_sync_message(&mut copse_core::automerge::sync::State::new())
+        .unwrap()
+        .encode();
+    let answered = a.feed(Input::SyncRequest {
+        peer: b.clone(),
+        inbound: InboundId(2),
+        request: SyncRequest::Sync {
+            community: c.clone(),
+            message,
+        },
+    });
+    assert!(answered.iter().any(|o| matches!(
+        o,
+        Output::Net(NetOp::RespondSync {
+            inbound: InboundId(2),
+            ..
+        })
+    )));
+    a.feed(Input::SyncResult {
+        peer: b.clone(),
+        tag: push,
+        result: Ok(SyncResponse::Refused(Refusal::Unavailable)),
+    });
+    a.now = a.now.plus_millis(500);
+    let next = a.feed(Input::Tick);
+    assert!(
+        matches!(sent_to(&next, &b), Some((_, true))),
+        "a owes b an answer to its round: {next:?}"
+    );
+}
+
+/// Regression (found by the simulator): a round's answer that never comes (lost with a
+/// refusal, a reconnect) left the session waiting for good with the peer behind. An idle
+/// session whose peer differs from us gets a fresh round.
+#[test]
+fn a_stalled_session_starts_a_fresh_round() {
+    let mut a = Device::new(member(0));
+    let b = member(1);
+    // b answers the first round reporting only the founding change's heads: behind.
+    let c = admitted_and_connected(&mut a, &b, |a, c| {
+        let doc = a.hub.community(c).unwrap().doc();
+        vec![doc.get_changes(&[]).first().unwrap().hash()]
+    });
+    let mut waited = 0;
+    let restarted = loop {
+        a.now = a.now.plus_millis(500);
+        waited += 500;
+        if let Some((_, round)) = sent_to(&a.feed(Input::Tick), &b) {
+            break round;
+        }
+        assert!(
+            waited <= 15_000,
+            "no fresh round after {waited} ms idle\n{}",
+            a.hub.describe()
+        );
+    };
+    assert!(restarted, "the fresh request is a round");
+    assert!(
+        waited >= 10_000,
+        "a round only after 10 s idle, got one after {waited} ms"
+    );
+    let _ = c;
+}
+
+/// A push answered with heads we do not have (the peer's own push of them was lost)
+/// starts a round at once.
+#[test]
+fn a_push_answer_with_unknown_heads_starts_a_round() {
+    let mut a = Device::new(member(0));
+    let b = member(1);
+    let c = admitted_and_connected(&mut a, &b, |a, c| a.heads(c));
+    let pushed = edit(&mut a, &c, "pushed");
+    let (push, _) = sent_to(&pushed, &b).expect("the edit is pushed");
+    let mut heads = a.heads(&c);
+    heads.push(copse_core::automerge::ChangeHash([7; 32]));
+    let next = a.feed(Input::SyncResult {
+        peer: b.clone(),
+        tag: push,
+        result: Ok(SyncResponse::Ok { heads }),
+    });
+    assert!(matches!(sent_to(&next, &b), Some((_, true))), "{next:?}");
 }

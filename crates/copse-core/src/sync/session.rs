@@ -307,6 +307,15 @@ impl SyncSession {
         }
         match response {
             SyncResponse::Ok { heads } => {
+                // The peer holds changes we lack (its own push of them may have been lost):
+                // a round fetches them.
+                if heads
+                    .iter()
+                    .any(|h| doc.get_change_meta_by_hash(h).is_none())
+                    && !self.is_leaving()
+                {
+                    self.wants_round = true;
+                }
                 if was == Some(InFlight::Push) {
                     self.note_shared(heads, doc);
                 } else {
@@ -318,15 +327,41 @@ impl SyncSession {
         }
     }
 
+    /// Whether the session is stuck: it is idle, the peer's heads differ from ours (or are
+    /// unknown), and nothing was exchanged for `idle_ms`. Each side waits on the other in
+    /// a few corners (a round's answer lost in a refusal, a push lost with a connection);
+    /// a fresh round gets them moving. Never for a leaving peer.
+    pub fn is_stalled(&self, doc: &Automerge, now: Timestamp, idle_ms: i64) -> bool {
+        !self.is_busy()
+            && !self.is_leaving()
+            && !self.wants_round
+            && self.push_from.is_none()
+            && !self.is_up_to_date(doc)
+            && self
+                .last_exchange
+                .is_none_or(|t| now.0.saturating_sub(t.0) >= idle_ms)
+    }
+
+    /// Starts over a round the peer stopped answering (see [`Self::is_stalled`]).
+    pub fn restart_round(&mut self) {
+        self.forget_sent();
+        self.wants_round = true;
+    }
+
+    /// Forgets what the last round sent: Automerge otherwise waits for an acknowledgement
+    /// that will not come and never says it again.
+    fn forget_sent(&mut self) {
+        self.state.in_flight = false;
+        self.state.sent_hashes.clear();
+        self.state.last_sent_heads.clear();
+    }
+
     /// Our in-flight request was lost (timeout, closed stream): try again with a round (a
     /// leaving peer gets its frozen farewell again instead).
     pub fn on_failure(&mut self) {
         if self.in_flight.take() == Some(InFlight::Round) {
-            // What we sent may never have arrived: forget having sent it, or Automerge waits
-            // for an acknowledgement that will not come and never says it again.
-            self.state.in_flight = false;
-            self.state.sent_hashes.clear();
-            self.state.last_sent_heads.clear();
+            // What we sent may never have arrived.
+            self.forget_sent();
         }
         match std::mem::take(&mut self.farewell) {
             Farewell::Sent(r) => self.farewell = Farewell::Pending(r),

@@ -1,4 +1,4 @@
-//! `export` and `import`: the community as a plain Automerge file.
+//! `export`, `import` and `compact`: the community as files.
 
 use std::path::PathBuf;
 
@@ -26,6 +26,20 @@ pub(crate) fn import(file: PathBuf) -> anyhow::Result<(Request, Printer)> {
         },
         print_import,
     ))
+}
+
+/// `compact -c ID`.
+pub(crate) fn compact(c: CommunityArg) -> (Request, Printer) {
+    (
+        Request::Compact {
+            community: c.community,
+        },
+        print_compacted,
+    )
+}
+
+fn print_compacted(_: &Reply) -> String {
+    "compacted".into()
 }
 
 fn print_export(reply: &Reply) -> String {

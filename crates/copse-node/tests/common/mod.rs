@@ -2,6 +2,8 @@
 
 #![allow(clippy::unwrap_used, dead_code)]
 
+pub(crate) mod serve_process;
+
 use std::path::Path;
 use std::process::{Command, Output};
 

@@ -118,6 +118,8 @@ pub struct World {
     seed: u64,
     faults: NetFaults,
     conns: BTreeSet<(Dev, Dev)>,
+    /// When each device last hears of its link to a peer: `(device, peer)`.
+    link_heard_at: BTreeMap<(Dev, Dev), Timestamp>,
     blocked: BTreeSet<(Dev, Dev)>,
     sync_pending: Pending,
     join_pending: Pending,
@@ -168,6 +170,7 @@ impl World {
             seed,
             faults,
             conns: BTreeSet::new(),
+            link_heard_at: BTreeMap::new(),
             blocked: BTreeSet::new(),
             sync_pending: BTreeMap::new(),
             join_pending: BTreeMap::new(),
@@ -492,9 +495,14 @@ impl World {
                         .iter()
                         .find_map(|x| (0..self.devices.len()).find(|i| listen_addr(*i) == *x))
                 });
+                // As copse-net: a dial to a peer already connected fails (libp2p's
+                // `DisconnectedAndNotDialing` condition).
                 match target {
-                    Some(b) if b != a && self.reachable(a, b) => self.connect(a, b),
-                    Some(b) if self.conns.contains(&pair(a, b)) => {}
+                    Some(b)
+                        if b != a && self.reachable(a, b) && !self.conns.contains(&pair(a, b)) =>
+                    {
+                        self.connect(a, b)
+                    }
                     _ => self.deliver_later(a, Input::DialFailed { peer }),
                 }
             }
@@ -611,6 +619,21 @@ impl World {
         InboundId(self.next_inbound)
     }
 
+    /// When `to` hears next of its link to `peer`: later than anything it heard of that
+    /// link before, since libp2p reports one peer's connection events in order (a
+    /// `Disconnected` overtaking the next `Connected` would leave the device believing it
+    /// is cut off from a peer it is connected to).
+    fn link_event_at(&mut self, to: Dev, peer: Dev) -> Timestamp {
+        let mut at = self.later();
+        if let Some(last) = self.link_heard_at.get(&(to, peer))
+            && at <= *last
+        {
+            at = last.plus_millis(1);
+        }
+        self.link_heard_at.insert((to, peer), at);
+        at
+    }
+
     fn connect(&mut self, a: Dev, b: Dev) {
         if !self.conns.insert(pair(a, b)) {
             return;
@@ -619,7 +642,7 @@ impl World {
             self.devices[a].member.clone(),
             self.devices[b].member.clone(),
         );
-        let at = self.later();
+        let at = self.link_event_at(a, b);
         self.deliver_at(
             at,
             a,
@@ -629,6 +652,7 @@ impl World {
                 outbound: true,
             },
         );
+        let at = self.link_event_at(b, a);
         self.deliver_at(
             at,
             b,
@@ -649,10 +673,11 @@ impl World {
             self.devices[a].member.clone(),
             self.devices[b].member.clone(),
         );
-        let at = self.later();
-        for (x, peer) in [(a, mb.clone()), (b, ma.clone())] {
-            self.deliver_at(at, x, Input::Disconnected { peer });
+        for (x, other, peer) in [(a, b, mb.clone()), (b, a, ma.clone())] {
+            let heard = self.link_event_at(x, other);
+            self.deliver_at(heard, x, Input::Disconnected { peer });
         }
+        let at = self.later();
         let broken = |p: &Pending| -> Vec<(Dev, u64)> {
             p.iter()
                 .filter(|((to, _), (from, _))| pair(*to, *from) == pair(a, b))
