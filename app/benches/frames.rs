@@ -108,7 +108,7 @@ fn main() {
             .init();
     }
     let spec = CommunitySpec::realistic();
-    let bytes = community_with_devices(&spec, 2, member);
+    let bytes = community_with_devices(&spec, 2);
     let id = Community::load(&bytes).unwrap().id().clone();
     let (da, db) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
     profile(da.path(), 0, &bytes);

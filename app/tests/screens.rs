@@ -120,6 +120,27 @@ fn overview_shows_domain_objectives_norms_and_whats_new() {
 }
 
 #[test]
+fn overview_says_plainly_which_edit_broke_the_rules() {
+    let mut w = World::new();
+    w.refused.push(copse_core::guard::Refused {
+        change: "ab".repeat(32),
+        author: Some(w.bob.clone()),
+        cmd: Some("edit_post".into()),
+        time: w.now.0,
+        reason: copse_core::guard::Violation::OthersRecord("post".into()),
+    });
+    let state = loaded(&w, &w.ada, Tab::Overview);
+    let mut h = harness(state);
+    h.run_steps(2);
+    assert!(
+        h.query_by_label_contains(
+            "An edit from Bob broke the community's rules: changed another member's post; it was not applied."
+        )
+        .is_some()
+    );
+}
+
+#[test]
 fn discussions_list_new_thread_and_open() {
     let w = World::new();
     let state = loaded(&w, &w.ada, Tab::Discussions);

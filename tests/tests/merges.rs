@@ -5,36 +5,58 @@
 #![allow(clippy::unwrap_used)]
 
 use copse_core::automerge::transaction::Transactable;
-use copse_core::automerge::{ActorId, Automerge, ChangeHash, ROOT};
+use copse_core::automerge::{Automerge, ChangeHash, ROOT, ReadDoc};
+use copse_core::guard::signature::{read_signature, signature_change};
+use copse_core::guard::{Signer, member_of_actor};
 use copse_core::sync::{SyncRequest, SyncResponse, Tag};
 use copse_core::{Community, CommunityId};
 use copse_net::{NetCommand, NetConfig, NetEvent};
 use copse_peer::{Query, QueryReply};
 use copse_scenarios::net::{TestPeer, converged};
 
-/// Change chunks that contradict `doc`'s history: a valid change of a new actor, then the
-/// last change rewritten (same actor and sequence number, other content), so a merge would
-/// have something to take if it took anything.
-fn contradicting(doc: &Automerge) -> (Vec<u8>, ChangeHash) {
-    let last = doc.get_changes(&[]).last().cloned().unwrap();
+/// The key of `p`'s device.
+fn key_of(p: &TestPeer) -> Signer {
+    let seed: [u8; 32] = std::fs::read(p.dir.path().join("identity.key"))
+        .unwrap()
+        .try_into()
+        .unwrap();
+    Signer::from_seed(seed)
+}
+
+/// Writes a new bio into `key`'s own member entry (an edit the guard allows), signed.
+fn sign_bio(doc: &mut Automerge, key: &Signer, bio: &str) {
+    let (_, members) = doc.get(ROOT, "members").unwrap().unwrap();
+    let (_, entry) = doc.get(&members, key.member().as_str()).unwrap().unwrap();
+    let (hash, _) = {
+        let mut tx = doc.transaction();
+        tx.put(&entry, "bio", bio).unwrap();
+        tx.commit()
+    };
+    let hash = hash.unwrap();
+    let change = doc.get_change_by_hash(&hash).unwrap();
+    let sig = signature_change(&change, &key.sign(&hash));
+    doc.apply_changes([sig]).unwrap();
+}
+
+/// A copy of `doc` that contradicts it: the last change `key` made is replaced by another
+/// change under the same actor and sequence number (validly signed: the guard lets it
+/// through, Automerge cannot take it), then an innocent change, so a merge would have
+/// something to take if it took anything.
+fn contradicting_copy(doc: &Automerge, key: &Signer) -> Automerge {
+    let last = doc
+        .get_changes(&[])
+        .into_iter()
+        .rfind(|c| {
+            member_of_actor(c.actor_id()).as_ref() == Some(key.member())
+                && read_signature(c).is_none()
+        })
+        .unwrap();
     let mut fork = doc.fork_at(last.deps()).unwrap();
     fork.set_actor(last.actor_id().clone());
-    fork.transact(|tx| tx.put(ROOT, "forged", "another story"))
-        .unwrap();
-    let forged = fork.get_changes(last.deps());
-    let mut other = doc.fork();
-    other.set_actor(ActorId::from([9u8; 16]));
-    other
-        .transact(|tx| tx.put(ROOT, "innocent", "looks fine"))
-        .unwrap();
-    let heads = doc.get_heads();
-    let innocent = other.get_changes(&heads);
-    let innocent_hash = innocent[0].hash();
-    let mut bytes = Vec::new();
-    for c in innocent.iter().chain(forged.iter()) {
-        bytes.extend_from_slice(c.raw_bytes());
-    }
-    (bytes, innocent_hash)
+    sign_bio(&mut fork, key, "another story");
+    fork.set_actor(key.actor(&mut rand::thread_rng()));
+    sign_bio(&mut fork, key, "looks fine");
+    fork
 }
 
 async fn heads(p: &TestPeer, c: &CommunityId) -> Vec<ChangeHash> {
@@ -60,14 +82,7 @@ async fn a_contradicting_file_changes_nothing_in_memory_or_on_disk() {
     let doc = Automerge::load(&std::fs::read(&exported).unwrap()).unwrap();
     // A file that loads on its own: the community as it was before Ada's last change, then
     // another change under that change's actor and number, then an innocent one.
-    let last = doc.get_changes(&[]).last().cloned().unwrap();
-    let mut fork = doc.fork_at(last.deps()).unwrap();
-    fork.set_actor(last.actor_id().clone());
-    fork.transact(|tx| tx.put(ROOT, "forged", "another story"))
-        .unwrap();
-    fork.set_actor(ActorId::from([9u8; 16]));
-    fork.transact(|tx| tx.put(ROOT, "innocent", "looks fine"))
-        .unwrap();
+    let fork = contradicting_copy(&doc, &key_of(&a));
     let bad = a.dir.path().join("bad.am");
     std::fs::write(&bad, fork.save()).unwrap();
 
@@ -90,12 +105,21 @@ async fn a_contradicting_pushed_batch_changes_nothing_in_memory_or_on_disk() {
     let id = a.create("Guild").await;
     m.join(&a.invite(&id, 1).await).await.unwrap();
     a.post(&id, "before").await;
+    m.post(&id, "Mallory's last honest post").await;
     converged(&[&a, &m], &id).await;
     let before = heads(&a, &id).await;
     let file = m.dir.path().join("copy.am");
     m.handle.export(&id, file.clone()).await.unwrap();
     let doc = Automerge::load(&std::fs::read(&file).unwrap()).unwrap();
-    let (changes, _) = contradicting(&doc);
+    // Mallory equivocates: her own last change, rewritten under its actor and number.
+    let key = key_of(&m);
+    let fork = contradicting_copy(&doc, &key);
+    let mut changes = Vec::new();
+    for c in fork.get_changes(&[]) {
+        if doc.get_change_by_hash(&c.hash()).is_none() {
+            changes.extend_from_slice(c.raw_bytes());
+        }
+    }
 
     // Mallory's device goes rogue: her identity, raw network access, no runtime.
     let seed: [u8; 32] = std::fs::read(m.dir.path().join("identity.key"))

@@ -143,7 +143,8 @@ async fn a_non_member_receives_nothing_and_is_refused() {
     a.post(&id, "members only").await;
     let eve = TestPeer::start("Eve").await;
 
-    // Eve forges a copy in which she is a member (members are trusted; non-members are not).
+    // Eve's modified client forges a copy in which she is a member. An import would refuse
+    // it (the admission is not signed by a member), so her client puts it on her own disk.
     let file = a.dir.path().join("export.am");
     a.handle.export(&id, file.clone()).await.unwrap();
     let mut forged = Community::load(&std::fs::read(&file).unwrap()).unwrap();
@@ -182,9 +183,14 @@ async fn a_non_member_receives_nothing_and_is_refused() {
             },
         )
         .unwrap();
-    let forged_file = eve.dir.path().join("forged.am");
-    std::fs::write(&forged_file, forged.doc().save()).unwrap();
-    eve.handle.import(forged_file).await.unwrap();
+    let TestPeer { handle, dir, .. } = eve;
+    handle.shutdown().await;
+    let saved = forged.doc().save();
+    copse_store::ProfileDir::open(dir.path())
+        .unwrap()
+        .add_community_saved(forged, &saved)
+        .unwrap();
+    let eve = TestPeer::start_in("Eve", dir).await;
     let eve_titles = eve.titles(&id).await;
 
     eve.handle.dial(vec![a.addr.clone()]).await.unwrap();

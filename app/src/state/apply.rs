@@ -64,6 +64,13 @@ impl AppState {
             PeerEvent::Removed { name, .. } => {
                 self.notify(format!("You were removed from {name}. You keep what you already had; nothing new will reach you."), true);
             }
+            PeerEvent::Refused { community, refused } => {
+                for r in refused.iter().take(3) {
+                    let text = self.refusal_text(r);
+                    self.notify(text, true);
+                }
+                self.invalidate([View::Refused(community)]);
+            }
             PeerEvent::Error { message } => self.notify(message, true),
             // Some events were missed: reload whatever is on screen.
             PeerEvent::Lagged { .. } => self.invalidate_all(),

@@ -100,6 +100,8 @@ pub struct CommunityView {
     pub norms_draft: Option<String>,
     /// New objective text (coordinators).
     pub objective_draft: String,
+    /// Members' edits the guard refused, oldest first.
+    pub refused: Vec<copse_core::guard::Refused>,
 }
 
 impl CommunityView {

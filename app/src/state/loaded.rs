@@ -133,6 +133,7 @@ impl AppState {
                         }
                     }
                     (View::Resources(_), QueryReply::Resources(r)) => cv.resources = r,
+                    (View::Refused(_), QueryReply::Refused(r)) => cv.refused = r,
                     _ => {}
                 }
             }

@@ -46,6 +46,8 @@ pub enum View {
     Contributions(CommunityId, MemberId),
     /// Resources.
     Resources(CommunityId),
+    /// Members' edits the guard refused.
+    Refused(CommunityId),
 }
 
 impl View {
@@ -67,7 +69,8 @@ impl View {
             | View::Event(c, _)
             | View::Tasks(c)
             | View::Contributions(c, _)
-            | View::Resources(c) => Some(c),
+            | View::Resources(c)
+            | View::Refused(c) => Some(c),
         }
     }
 
@@ -144,6 +147,9 @@ impl View {
                 community: community(c),
                 tag: None,
             },
+            View::Refused(c) => Query::Refused {
+                community: community(c),
+            },
         }
     }
 
@@ -183,6 +189,7 @@ impl View {
                 View::Contributions(community.clone(), member.clone())
             }
             Query::Resources { community, .. } => View::Resources(community.clone()),
+            Query::Refused { community } => View::Refused(community.clone()),
             _ => return None,
         })
     }
@@ -205,7 +212,11 @@ impl AppState {
         ]);
         let v = self.views.get(&c);
         match self.tab() {
-            Tab::Overview => out.extend([View::WhatsNew(c.clone()), View::Upcoming(c.clone())]),
+            Tab::Overview => out.extend([
+                View::WhatsNew(c.clone()),
+                View::Upcoming(c.clone()),
+                View::Refused(c.clone()),
+            ]),
             Tab::Discussions | Tab::Questions => {
                 let kind = if self.tab() == Tab::Questions {
                     ThreadKind::Question

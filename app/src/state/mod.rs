@@ -277,6 +277,18 @@ impl AppState {
             .any(|m| &m.id == me && m.member.role == copse_core::record::Role::Coordinator)
     }
 
+    /// A refused edit in plain words: who, which rule, and that it was not applied.
+    pub fn refusal_text(&self, r: &copse_core::guard::Refused) -> String {
+        let who = r
+            .author
+            .as_ref()
+            .map_or_else(|| "someone without a key".to_owned(), |a| self.name_of(a));
+        format!(
+            "An edit from {who} broke the community's rules: {}; it was not applied.",
+            r.reason.to_string().trim_start_matches("it ")
+        )
+    }
+
     /// A member's display name in the open community (their id if unknown).
     pub fn name_of(&self, id: &MemberId) -> String {
         self.view()

@@ -115,6 +115,25 @@ pub(super) fn show(ui: &mut Ui, state: &mut AppState) {
         }
     }
 
+    let refused = state.view().map(|v| v.refused.clone()).unwrap_or_default();
+    if !refused.is_empty() {
+        style::section(ui, "Edits that broke the community's rules");
+        style::muted(
+            ui,
+            "Your copy checked these and kept them out; they were not passed on to anyone.",
+        );
+        for r in refused.iter().rev().take(10) {
+            ui.label(
+                RichText::new(format!(
+                    "{} · {}",
+                    style::when(copse_core::Timestamp(r.time)),
+                    state.refusal_text(r)
+                ))
+                .color(style::ERROR),
+            );
+        }
+    }
+
     style::section(ui, "What's new since you last looked");
     let digest = state.view().and_then(|v| v.whats_new.clone());
     match digest {

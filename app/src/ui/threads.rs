@@ -97,9 +97,10 @@ pub(super) fn show(ui: &mut Ui, state: &mut AppState, kind: ThreadKind) {
                     style::muted(
                         ui,
                         format!(
-                            "{} · {} replies · {}",
+                            "{} · {} {} · {}",
                             state.name_of(&t.author),
                             t.replies,
+                            if t.replies == 1 { "reply" } else { "replies" },
                             style::when(t.last_activity)
                         ),
                     );

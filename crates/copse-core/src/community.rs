@@ -1,7 +1,7 @@
 //! [`Community`]: one community's Automerge document with the rules that guard it.
 
 use automerge::transaction::{CommitOptions, Transactable};
-use automerge::{Automerge, ChangeHash, ObjType, ROOT, ScalarValue};
+use automerge::{Automerge, ChangeHash, ObjType, ROOT, ReadDoc, ScalarValue};
 use autosurgeon::reconcile_prop;
 use rand::RngCore;
 use serde::{Deserialize, Serialize};
@@ -10,6 +10,8 @@ use crate::apply::{Ctx, apply};
 use crate::command::{Command, Created};
 use crate::commit_meta::CommitMeta;
 use crate::doc_read::{get_i64, get_obj, get_str};
+use crate::guard::Signer;
+use crate::guard::signature::signature_change;
 use crate::input::{bounded, required};
 use crate::record::{Member, MemberDetails, Objective, ObjectiveStatus, Profile, Role};
 use crate::schema::{self, SCHEMA_VERSION, limits};
@@ -57,6 +59,9 @@ fn random_actor(rng: &mut dyn RngCore) -> automerge::ActorId {
 pub struct Community {
     id: CommunityId,
     doc: Automerge,
+    /// Signs this copy's changes (see `guard`); `None` in tests that play several members
+    /// on one copy, whose changes are then unsigned.
+    signer: Option<Signer>,
 }
 
 fn commit_options(by: &MemberId, cmd: &str, obj: Option<String>, now: Timestamp) -> CommitOptions {
@@ -71,13 +76,26 @@ fn commit_options(by: &MemberId, cmd: &str, obj: Option<String>, now: Timestamp)
 }
 
 impl Community {
-    /// Creates a community with `founder` as its first coordinator.
+    /// Creates a community with `founder` as its first coordinator (unsigned: for tests
+    /// that play several members on one copy; devices use [`Self::create_signed`]).
     pub fn create(
         founder: &MemberId,
         details: MemberDetails,
         spec: NewCommunity,
         now: Timestamp,
         rng: &mut dyn RngCore,
+    ) -> Result<(Self, Applied), CommandError> {
+        let actor = random_actor(rng);
+        Self::create_with_actor(founder, details, spec, now, rng, actor)
+    }
+
+    fn create_with_actor(
+        founder: &MemberId,
+        details: MemberDetails,
+        spec: NewCommunity,
+        now: Timestamp,
+        rng: &mut dyn RngCore,
+        actor: automerge::ActorId,
     ) -> Result<(Self, Applied), CommandError> {
         let name = required("name", &spec.name, limits::TITLE)?;
         let domain = required("domain", &spec.domain, limits::BODY)?;
@@ -102,7 +120,7 @@ impl Community {
         };
         let founder_entry = Member::new(details, Role::Coordinator, now, None);
         let mut doc = Automerge::new();
-        doc.set_actor(random_actor(rng));
+        doc.set_actor(actor);
         let result = doc.transact_with(
             |_| {
                 commit_options(
@@ -134,13 +152,85 @@ impl Community {
         );
         let success = result.map_err(|f| f.error)?;
         Ok((
-            Self { id, doc },
+            Self {
+                id,
+                doc,
+                signer: None,
+            },
             Applied {
                 created: None,
                 heads_before: Vec::new(),
                 change: success.hash,
             },
         ))
+    }
+
+    /// Creates a community founded by `signer`'s member, its creation signed.
+    pub fn create_signed(
+        signer: &Signer,
+        details: MemberDetails,
+        spec: NewCommunity,
+        now: Timestamp,
+        rng: &mut dyn RngCore,
+    ) -> Result<(Self, Applied), CommandError> {
+        let actor = signer.actor(rng);
+        let (mut c, applied) =
+            Self::create_with_actor(signer.member(), details, spec, now, rng, actor)?;
+        c.signer = Some(signer.clone());
+        c.sign(applied.change)?;
+        Ok((c, applied))
+    }
+
+    /// Signs the change `hash` just made by this copy (a signature change follows it).
+    fn sign(&mut self, hash: Option<ChangeHash>) -> Result<(), CommandError> {
+        let (Some(signer), Some(hash)) = (&self.signer, hash) else {
+            return Ok(());
+        };
+        let change = self
+            .doc
+            .get_change_by_hash(&hash)
+            .ok_or_else(|| CommandError::Document("the new change is missing".into()))?;
+        let sig = signature_change(&change, &signer.sign(&hash));
+        self.doc
+            .apply_changes([sig])
+            .map_err(|e| CommandError::Document(e.to_string()))
+    }
+
+    /// Seals the unsigned history this copy holds (see `guard::legacy`): a signed change
+    /// with no operations whose causal past is everything here. Only a coordinator's seal
+    /// counts; `None` if there is nothing to seal or this copy does not sign.
+    pub fn seal_history(&mut self, now: Timestamp) -> Result<Option<Applied>, CommandError> {
+        let Some(signer) = &self.signer else {
+            return Ok(None);
+        };
+        let heads_before = self.doc.get_heads();
+        let unsigned_head = heads_before.iter().any(|h| {
+            self.doc
+                .get_change_by_hash(h)
+                .is_some_and(|c| crate::guard::legacy::is_unsigned(&c))
+        });
+        if !unsigned_head
+            || !current_member(&self.doc, signer.member()).is_some_and(|m| m.is_coordinator())
+        {
+            return Ok(None);
+        }
+        let hash = self.doc.empty_commit(
+            CommitOptions::default()
+                .with_message(crate::guard::SEAL_MESSAGE.to_owned())
+                .with_time(now.0),
+        );
+        self.sign(Some(hash))?;
+        Ok(Some(Applied {
+            created: None,
+            heads_before,
+            change: Some(hash),
+        }))
+    }
+
+    /// Makes this copy sign its changes with `signer`, under a fresh actor for this session.
+    pub fn sign_as(&mut self, signer: Signer, rng: &mut dyn RngCore) {
+        self.doc.set_actor(signer.actor(rng));
+        self.signer = Some(signer);
     }
 
     /// Checks that `doc` is a Copse community this build can read.
@@ -172,7 +262,11 @@ impl Community {
         if profile(&doc).is_none() {
             return Err(DocError::NotACommunity("its profile cannot be read".into()));
         }
-        Ok(Self { id, doc })
+        Ok(Self {
+            id,
+            doc,
+            signer: None,
+        })
     }
 
     /// Loads saved bytes (`Automerge::save` format) and checks them.
@@ -194,7 +288,11 @@ impl Community {
     /// document otherwise gets one from the system's randomness, which a deterministic
     /// simulation cannot replay).
     pub fn set_actor(&mut self, rng: &mut dyn RngCore) {
-        self.doc.set_actor(random_actor(rng));
+        let actor = match &self.signer {
+            Some(s) => s.actor(rng),
+            None => random_actor(rng),
+        };
+        self.doc.set_actor(actor);
     }
 
     /// The document, for merging remote changes. Local edits go through [`Self::apply`].
@@ -256,6 +354,11 @@ impl Community {
             Some(m) if !m.is_current() => return Err(CommandError::Removed),
             Some(m) => m,
         };
+        if self.signer.as_ref().is_some_and(|s| s.member() != me) {
+            return Err(CommandError::Document(
+                "this copy signs as another member".into(),
+            ));
+        }
         let ctx = Ctx {
             me,
             now,
@@ -284,6 +387,7 @@ impl Community {
             return match apply(&mut tx, &ctx, rng, cmd) {
                 Ok(effect) => {
                     let (hash, _) = tx.commit_with(commit_options(me, name, effect.obj, now));
+                    self.sign(hash)?;
                     Ok(Applied {
                         created: effect.created,
                         heads_before,
@@ -301,6 +405,7 @@ impl Community {
             |tx| apply(tx, &ctx, rng, cmd),
         );
         let success = result.map_err(|f| f.error)?;
+        self.sign(success.hash)?;
         Ok(Applied {
             created: success.result.created,
             heads_before,

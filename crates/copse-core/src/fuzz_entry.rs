@@ -4,7 +4,7 @@
 use automerge::Automerge;
 
 use crate::Timestamp;
-use crate::sync::{JoinRequest, JoinResponse, SyncRequest, SyncResponse, SyncSession};
+use crate::sync::{Gate, JoinRequest, JoinResponse, SyncRequest, SyncResponse, SyncSession};
 use crate::ticket::Ticket;
 
 /// Names of the targets, as in `fuzz/fuzz_targets/<name>.rs` and `fuzz/corpus/<name>/`.
@@ -49,12 +49,18 @@ pub fn run(target: &str, data: &[u8]) {
         "sync_message" => {
             let mut doc = Automerge::new();
             let mut session = SyncSession::resume(None, &doc);
-            let _ = session.receive_sync(&mut doc, data, Timestamp(0));
+            let _ = session.receive_sync(&mut doc, data, Timestamp(0), &Gate::accepting_unsigned());
         }
         "pushed_changes" => {
             let mut doc = Automerge::new();
             let mut session = SyncSession::resume(None, &doc);
-            let _ = session.receive_changes(&mut doc, Vec::new(), data, Timestamp(0));
+            let _ = session.receive_changes(
+                &mut doc,
+                Vec::new(),
+                data,
+                Timestamp(0),
+                &Gate::accepting_unsigned(),
+            );
         }
         _ => {}
     }

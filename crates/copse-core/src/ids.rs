@@ -207,6 +207,11 @@ impl MemberId {
     pub(crate) fn placeholder() -> Self {
         Self("unknownmember".to_owned())
     }
+
+    /// From the base58 text of a key's PeerId (always a valid id).
+    pub(crate) fn from_key_text(text: String) -> Self {
+        Self(text)
+    }
 }
 
 #[cfg(test)]

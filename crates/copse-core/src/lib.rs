@@ -30,6 +30,7 @@ mod doc_read;
 mod error;
 #[doc(hidden)]
 pub mod fuzz_entry;
+pub mod guard;
 pub mod ids;
 mod input;
 pub mod invite_secret;

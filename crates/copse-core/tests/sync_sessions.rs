@@ -8,7 +8,7 @@ mod fixture;
 use std::collections::VecDeque;
 
 use copse_core::record::ThreadKind;
-use copse_core::sync::{SyncRequest, SyncResponse, SyncSession};
+use copse_core::sync::{Gate, SyncRequest, SyncResponse, SyncSession};
 use copse_core::{Command, Community, MemberId, Timestamp};
 use fixture::Fixture;
 use proptest::prelude::*;
@@ -117,12 +117,12 @@ impl Net {
                 };
                 let doc = node.community.doc_mut();
                 let received = match req {
-                    SyncRequest::Sync { message, .. } => {
-                        session.receive_sync(doc, &message, now).unwrap()
-                    }
-                    SyncRequest::Changes { heads, changes, .. } => {
-                        session.receive_changes(doc, heads, &changes, now).unwrap()
-                    }
+                    SyncRequest::Sync { message, .. } => session
+                        .receive_sync(doc, &message, now, &Gate::accepting_unsigned())
+                        .unwrap(),
+                    SyncRequest::Changes { heads, changes, .. } => session
+                        .receive_changes(doc, heads, &changes, now, &Gate::accepting_unsigned())
+                        .unwrap(),
                 };
                 let heads = node.community.doc().get_heads();
                 self.link(to, from).push_back(Msg::Resp {
@@ -302,12 +302,23 @@ fn garbage_from_a_peer_is_an_error_not_a_panic() {
     let mut doc = f.community.doc().clone();
     let mut s = SyncSession::resume(Some(b"not a sync state"), &doc);
     assert!(
-        s.receive_sync(&mut doc, b"\x42garbage", Timestamp(1))
-            .is_err()
+        s.receive_sync(
+            &mut doc,
+            b"\x42garbage",
+            Timestamp(1),
+            &Gate::accepting_unsigned()
+        )
+        .is_err()
     );
     assert!(
-        s.receive_changes(&mut doc, vec![], b"\x85\x6f\x4a\x83garbage", Timestamp(1))
-            .is_err()
+        s.receive_changes(
+            &mut doc,
+            vec![],
+            b"\x85\x6f\x4a\x83garbage",
+            Timestamp(1),
+            &Gate::accepting_unsigned(),
+        )
+        .is_err()
     );
     // A real change with one flipped byte fails its checksum.
     let mut other = f.community.doc().clone();
@@ -326,8 +337,14 @@ fn garbage_from_a_peer_is_an_error_not_a_panic() {
     let n = bytes.len();
     bytes[n - 3] ^= 0x10;
     assert!(
-        s.receive_changes(&mut doc, vec![], &bytes, Timestamp(1))
-            .is_err()
+        s.receive_changes(
+            &mut doc,
+            vec![],
+            &bytes,
+            Timestamp(1),
+            &Gate::accepting_unsigned()
+        )
+        .is_err()
     );
     assert_eq!(doc.get_heads(), f.community.doc().get_heads());
 }

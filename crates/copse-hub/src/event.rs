@@ -51,6 +51,13 @@ pub enum PeerEvent {
         /// Its name.
         name: String,
     },
+    /// Changes from members were refused: they broke the community's rules.
+    Refused {
+        /// Which community.
+        community: CommunityId,
+        /// What, by whom, why.
+        refused: Vec<copse_core::guard::Refused>,
+    },
     /// Something went wrong that the user should know about.
     Error {
         /// What, in plain words.

@@ -12,9 +12,11 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use copse_core::automerge::ChangeHash;
 use copse_core::commit_meta::CommitMeta;
+use copse_core::guard::{NoLegacy, Signer};
 use copse_core::record::{MemberDetails, Role};
 use copse_core::sync::{
-    InboundId, JoinRefusal, JoinRequest, JoinResponse, Refusal, SyncRequest, SyncResponse, Tag,
+    Gate, InboundId, JoinRefusal, JoinRequest, JoinResponse, Refusal, SyncRequest, SyncResponse,
+    Tag,
 };
 use copse_core::ticket::{Contact, Ticket};
 use copse_core::view::cached::CachedView;
@@ -31,6 +33,7 @@ use crate::backoff::Backoff;
 use crate::bounded_map::BoundedMap;
 use crate::joiner::{Adopting, Attempt, Joiner, PendingJoin};
 use crate::own_addresses::{OwnAddresses, RECORD_EVERY_MS};
+use crate::refused_log::RefusedLog;
 use crate::replica::{Deferred, MAX_WAITING, Phase, Replica};
 use crate::session_table::SessionTable;
 use crate::{
@@ -55,8 +58,8 @@ const REFUSALS: usize = 4096;
 /// Who the hub runs as, and its randomness.
 #[derive(Debug, Clone)]
 pub struct HubConfig {
-    /// This device's member id.
-    pub me: MemberId,
+    /// This device's key: its member id, and what signs its changes.
+    pub signer: Signer,
     /// Seeds every random choice (ids, secrets, actor ids): a simulation replays a seed.
     pub seed: u64,
 }
@@ -70,12 +73,15 @@ pub struct Loaded {
     pub sync_states: Vec<((CommunityId, MemberId), Vec<u8>)>,
     /// The saved address book (`known-addrs.json`), if any.
     pub address_book: Option<Vec<u8>>,
+    /// Each community's refused changes (`refused.json`), if any.
+    pub refused: Vec<(CommunityId, Vec<u8>)>,
 }
 
 /// A device's rules. See the module doc.
 #[derive(Debug)]
 pub struct Hub {
     me: MemberId,
+    signer: Signer,
     rng: StdRng,
     now: Timestamp,
     replicas: BTreeMap<CommunityId, Replica>,
@@ -113,16 +119,23 @@ impl Hub {
     /// A hub over the communities on disk. Returns its first outputs (who may sync what).
     pub fn new(config: HubConfig, loaded: Loaded, now: Timestamp) -> (Self, Vec<Output>) {
         let mut rng = StdRng::seed_from_u64(config.seed);
+        let mut refused: BTreeMap<CommunityId, Vec<u8>> = loaded.refused.into_iter().collect();
         let replicas = loaded
             .communities
             .into_iter()
             .map(|mut c| {
-                c.set_actor(&mut rng);
-                (c.id().clone(), Replica::new(c, Phase::Ready))
+                c.sign_as(config.signer.clone(), &mut rng);
+                let id = c.id().clone();
+                let mut r = Replica::new(c, Phase::Ready);
+                if let Some(bytes) = refused.remove(&id) {
+                    r.refused = RefusedLog::from_bytes(&bytes);
+                }
+                (id, r)
             })
             .collect();
         let mut hub = Self {
-            me: config.me,
+            me: config.signer.member().clone(),
+            signer: config.signer,
             rng,
             now,
             replicas,
@@ -145,6 +158,14 @@ impl Hub {
         hub.refresh_access();
         let first = std::mem::take(&mut hub.out);
         (hub, first)
+    }
+
+    /// What `c`'s guard refused (kept to show), oldest first.
+    pub fn refused(&self, c: &CommunityId) -> Vec<copse_core::guard::Refused> {
+        self.replicas
+            .get(c)
+            .map(|r| r.refused.shown())
+            .unwrap_or_default()
     }
 
     /// This device's member id.
@@ -197,6 +218,7 @@ impl Hub {
                     Ok(Adopted {
                         community,
                         fresh: false,
+                        ..
                     }),
                 ..
             }) => Some(community.id().clone()),
@@ -488,7 +510,7 @@ impl Hub {
             }
             StoreResult::Reloaded { community, result } => match result {
                 Ok(mut doc) => {
-                    doc.set_actor(&mut self.rng);
+                    doc.sign_as(self.signer.clone(), &mut self.rng);
                     if let Some(r) = self.replicas.get_mut(&community) {
                         r.reset_to(*doc);
                     }
@@ -706,7 +728,8 @@ impl Hub {
     }
 
     fn create(&mut self, request: RequestId, spec: NewCommunity, details: MemberDetails) {
-        let created = Community::create(&self.me, details, spec, self.now, &mut self.rng);
+        let created =
+            Community::create_signed(&self.signer, details, spec, self.now, &mut self.rng);
         let community = match created {
             Ok((c, _)) => c,
             Err(e) => {
@@ -819,6 +842,7 @@ impl Hub {
         let Adopted {
             mut community,
             fresh,
+            refused,
         } = match result {
             Ok(a) => a,
             Err(e) => {
@@ -838,10 +862,27 @@ impl Hub {
                 created: fresh,
             }),
         };
+        if !refused.is_empty() {
+            tracing::warn!(community = %id, n = refused.len(), "refused changes in a copy read in");
+            self.event(PeerEvent::Refused {
+                community: id.clone(),
+                refused: refused.clone(),
+            });
+        }
         if fresh {
-            community.set_actor(&mut self.rng);
-            self.replicas
-                .insert(id.clone(), Replica::new(*community, Phase::Ready));
+            community.sign_as(self.signer.clone(), &mut self.rng);
+            let mut replica = Replica::new(*community, Phase::Ready);
+            let hashes: Vec<ChangeHash> = refused
+                .iter()
+                .filter_map(|r| r.change.parse().ok())
+                .collect();
+            if replica.refused.note(&refused, &hashes) {
+                self.store(StoreOp::RefusedLog {
+                    community: id.clone(),
+                    bytes: replica.refused.to_bytes(),
+                });
+            }
+            self.replicas.insert(id.clone(), replica);
             self.membership_dirty = true;
             self.contacts = None;
             self.own.touch(self.now);
@@ -931,15 +972,36 @@ impl Hub {
         };
         let now = self.now;
         let heads_before = r.community.doc().get_heads();
+        let log = &r.refused;
+        let was_refused = |h: &ChangeHash| log.contains(h);
+        let gate = Gate {
+            was_refused: &was_refused,
+            legacy: &NoLegacy,
+        };
         let doc = r.community.doc_mut();
         let outcome = catch_unwind(AssertUnwindSafe(|| match request {
-            SyncRequest::Sync { message, .. } => s.sync.receive_sync(doc, &message, now),
+            SyncRequest::Sync { message, .. } => s.sync.receive_sync(doc, &message, now, &gate),
             SyncRequest::Changes { heads, changes, .. } => {
-                s.sync.receive_changes(doc, heads, &changes, now)
+                s.sync.receive_changes(doc, heads, &changes, now, &gate)
             }
         }));
         let why = match outcome {
             Ok(Ok(received)) => {
+                if r.refused.note(&received.refused, &received.refused_hashes) {
+                    tracing::warn!(community = %c, %peer, n = received.refused.len(), "refused changes");
+                    let bytes = r.refused.to_bytes();
+                    let refused = received.refused.clone();
+                    self.out.push(Output::Store(StoreOp::RefusedLog {
+                        community: c.clone(),
+                        bytes,
+                    }));
+                    if !refused.is_empty() {
+                        self.out.push(Output::Event(PeerEvent::Refused {
+                            community: c.clone(),
+                            refused,
+                        }));
+                    }
+                }
                 if received.changed {
                     let metas = if received.hashes.is_empty() {
                         r.community
@@ -1345,6 +1407,9 @@ impl Hub {
 
     fn tick(&mut self) {
         self.ticks += 1;
+        if self.ticks == 1 {
+            self.seal_histories();
+        }
         self.record_own_addrs();
         if self.ticks.is_multiple_of(REDIAL_TICKS) {
             self.redial();
@@ -1365,6 +1430,30 @@ impl Hub {
         }
         if let Some(bytes) = self.book.take_changes() {
             self.store(StoreOp::AddressBook { bytes });
+        }
+    }
+
+    /// Communities from before signatures: a coordinator's device seals their history once
+    /// (see `copse_core::guard::legacy`), so that newcomers can check it.
+    fn seal_histories(&mut self) {
+        let now = self.now;
+        for (c, r) in &mut self.replicas {
+            if !r.is_ready() {
+                continue;
+            }
+            match r.community.seal_history(now) {
+                Ok(Some(applied)) => {
+                    tracing::info!(community = %c, "sealed the history written before signatures");
+                    r.note_change(Deferred::Changed {
+                        heads_before: applied.heads_before,
+                        source: None,
+                        local: true,
+                        metas: Vec::new(),
+                    });
+                }
+                Ok(None) => {}
+                Err(e) => tracing::warn!(community = %c, error = %e, "could not seal the history"),
+            }
         }
     }
 

@@ -223,4 +223,6 @@ pub struct Adopted {
     pub community: Box<Community>,
     /// Its folder was created now: it is new on this device and on disk as it is.
     pub fresh: bool,
+    /// Changes the guard refused while reading it (not in `community`).
+    pub refused: Vec<copse_core::guard::Refused>,
 }

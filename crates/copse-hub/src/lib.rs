@@ -37,6 +37,7 @@ mod joiner;
 mod output;
 mod own_addresses;
 mod peer_session;
+mod refused_log;
 mod replica;
 mod session_table;
 mod status;

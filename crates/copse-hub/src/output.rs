@@ -169,6 +169,13 @@ pub enum StoreOp {
         /// Its JSON.
         bytes: Vec<u8>,
     },
+    /// Replace the community's refused changes (`refused.json`).
+    RefusedLog {
+        /// Which community.
+        community: CommunityId,
+        /// Its JSON.
+        bytes: Vec<u8>,
+    },
     /// Replace the address book (`known-addrs.json`).
     AddressBook {
         /// Its JSON.

@@ -7,6 +7,7 @@
 //! nothing leaves the device, and nothing is acknowledged, that is not on disk; and a burst
 //! of changes costs one fsync per batch rather than one per change.
 
+use crate::refused_log::RefusedLog;
 use std::collections::VecDeque;
 
 use copse_core::automerge::ChangeHash;
@@ -66,6 +67,8 @@ pub(crate) struct Replica {
     pub(crate) view_dirty: bool,
     /// When our addresses were last recorded in it (this run).
     pub(crate) addrs_recorded_at: Option<Timestamp>,
+    /// What its guard refused.
+    pub(crate) refused: RefusedLog,
 }
 
 impl Replica {
@@ -79,6 +82,7 @@ impl Replica {
             deferred: Vec::new(),
             view_dirty: false,
             addrs_recorded_at: None,
+            refused: RefusedLog::default(),
         }
     }
 

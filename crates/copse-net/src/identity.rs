@@ -47,4 +47,14 @@ mod tests {
         assert_eq!(member_id_of(&peer_of(&a).unwrap()), a);
         assert!(a.as_str().starts_with("12D3KooW"));
     }
+
+    #[test]
+    fn core_names_signers_as_libp2p_names_peers() {
+        // Signatures name their signer by the PeerId that core computes without libp2p.
+        for i in 0..=255u8 {
+            let seed = [i; 32];
+            let signer = copse_core::guard::Signer::from_seed(seed);
+            assert_eq!(signer.member(), &member_id(seed), "seed {i}");
+        }
+    }
 }

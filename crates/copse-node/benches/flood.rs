@@ -485,7 +485,7 @@ async fn run() {
         threads: 1_000,
         ..CommunitySpec::realistic()
     };
-    let bytes = community_with_devices(&spec, 3, member);
+    let bytes = community_with_devices(&spec, 3);
     let id = Community::load(&bytes).unwrap().id().clone();
     let node_dir = tempfile::tempdir().unwrap();
     profile(node_dir.path(), 0, &bytes);

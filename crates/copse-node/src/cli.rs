@@ -16,7 +16,7 @@ use crate::commands::print::Printer;
 use crate::commands::resource::ResourceCmd;
 use crate::commands::task::TaskCmd;
 use crate::commands::thread::ThreadCmd;
-use crate::commands::{files, identity};
+use crate::commands::{files, guard, identity};
 
 /// Copse's headless node: scripting CLI and always-on peer for communities of practice.
 #[derive(Debug, Parser)]
@@ -86,6 +86,8 @@ pub(crate) enum Cmd {
     Status,
     /// The community document's heads (equal heads: identical documents).
     Heads(CommunityArg),
+    /// Changes from members that broke the community's rules: not applied, not passed on.
+    Rejected(CommunityArg),
 }
 
 impl Cmd {
@@ -109,6 +111,7 @@ impl Cmd {
             Cmd::Invite(i) => i.request(),
             Cmd::Status => network::status(),
             Cmd::Heads(c) => community::heads(c),
+            Cmd::Rejected(c) => guard::rejected(c),
             Cmd::Join(_) | Cmd::Serve(_) => anyhow::bail!("handled before"),
         })
     }

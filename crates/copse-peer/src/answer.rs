@@ -181,5 +181,9 @@ pub(crate) fn answer(cx: &mut Context<'_>, query: Query) -> Result<QueryReply, P
             heads.sort();
             QueryReply::Heads(heads)
         }
+        Query::Refused { community: id } => {
+            community(&id)?;
+            QueryReply::Refused(hub.refused(&id))
+        }
     })
 }

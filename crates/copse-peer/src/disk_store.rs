@@ -15,6 +15,7 @@ use crate::profile::store_error;
 pub(crate) const ADDRESS_BOOK: &str = "known-addrs.json";
 /// The side file holding the cached first screen.
 const CACHED_VIEW: &str = copse_store::files::CACHED_VIEW;
+const REFUSED_LOG: &str = copse_store::files::REFUSED_LOG;
 
 fn sync_state_file(member: &MemberId) -> String {
     format!("sync/{member}.state")
@@ -69,6 +70,9 @@ impl DiskStore {
                         .sync_states
                         .push(((id.clone(), member), state));
                 }
+            }
+            if let Some(bytes) = open.store.read_side_file(REFUSED_LOG) {
+                startup.loaded.refused.push((id.clone(), bytes));
             }
             let local =
                 LocalState::from_bytes(open.store.read_side_file(local_state::FILE).as_deref());
@@ -138,6 +142,10 @@ impl DiskStore {
                 self.side_file(&community, CACHED_VIEW, &bytes);
                 None
             }
+            StoreOp::RefusedLog { community, bytes } => {
+                self.side_file(&community, REFUSED_LOG, &bytes);
+                None
+            }
             StoreOp::AddressBook { bytes } => {
                 if let Err(e) = self.profile.write_local(ADDRESS_BOOK, &bytes) {
                     tracing::warn!(error = %e, "could not save the address book");
@@ -175,15 +183,23 @@ impl DiskStore {
                 me,
             } => (document, Some((expected, me))),
         };
-        let community = adopt::load_foreign(&bytes, expect.as_ref().map(|(c, m)| (c, m)))?;
+        let adopt::Foreign { community, refused } =
+            adopt::load_foreign(&bytes, expect.as_ref().map(|(c, m)| (c, m)))?;
         let id = community.id().clone();
         if self.stores.contains_key(&id) || self.profile.has_community(&id) {
             return Ok(Adopted {
                 community: Box::new(community),
                 fresh: false,
+                refused,
             });
         }
-        // Kept as received: a large community is not saved again on arrival.
+        // Kept as received (a large community is not saved again on arrival), unless the
+        // guard took changes out of it.
+        let bytes = if refused.is_empty() {
+            bytes
+        } else {
+            community.doc().save()
+        };
         let open = self
             .profile
             .add_community_saved(community, &bytes)
@@ -192,6 +208,7 @@ impl DiskStore {
         Ok(Adopted {
             community: Box::new(open.community),
             fresh: true,
+            refused,
         })
     }
 

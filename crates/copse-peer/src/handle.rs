@@ -129,7 +129,7 @@ fn launch(config: PeerConfig, networked: bool) -> Result<(PeerHandle, PeerEvents
         .map_err(|e| PeerError::Store(format!("could not start the store thread: {e}")))?;
     let (hub, first) = Hub::new(
         HubConfig {
-            me: identity.member.clone(),
+            signer: copse_core::guard::Signer::from_seed(identity.key.seed()),
             seed: rand::rngs::OsRng.next_u64(),
         },
         startup.loaded,

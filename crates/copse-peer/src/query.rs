@@ -133,4 +133,9 @@ pub enum Query {
         /// Which community.
         community: CommunityId,
     },
+    /// Changes from members that broke the community's rules and were not applied.
+    Refused {
+        /// Which community.
+        community: CommunityId,
+    },
 }

@@ -59,6 +59,8 @@ pub enum QueryReply {
     Status(Status),
     /// `Heads`.
     Heads(Vec<ChangeHash>),
+    /// `Refused`, oldest first.
+    Refused(Vec<copse_core::guard::Refused>),
 }
 
 /// This device's identity.
@@ -143,6 +145,7 @@ impl QueryReply {
             QueryReply::Digest(x) => serde_json::to_value(x),
             QueryReply::Status(x) => serde_json::to_value(x),
             QueryReply::Heads(x) => serde_json::to_value(x),
+            QueryReply::Refused(x) => serde_json::to_value(x),
         };
         v.unwrap_or(serde_json::Value::Null)
     }

@@ -33,5 +33,5 @@ pub use profile_dir::{COPSE_HOME, ProfileDir, resolve_profile_path};
 /// Names of the change log and snapshot inside a community folder (for tests and tools).
 pub mod files {
     pub use crate::community_store::{LOG, SNAPSHOT};
-    pub use crate::open_community::CACHED_VIEW;
+    pub use crate::open_community::{CACHED_VIEW, REFUSED_LOG};
 }

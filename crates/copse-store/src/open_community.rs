@@ -10,6 +10,9 @@ use crate::{CommunityStore, OpenReport, StoreError};
 /// Side file holding the cached first screen.
 pub const CACHED_VIEW: &str = "view.json";
 
+/// Side file holding the changes the guard refused, and why.
+pub const REFUSED_LOG: &str = "refused.json";
+
 /// Why a command did not take effect.
 #[derive(Debug, thiserror::Error)]
 pub enum ExecuteError {

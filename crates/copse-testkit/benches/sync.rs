@@ -27,7 +27,7 @@ fn member(i: u8) -> MemberId {
 }
 
 fn community_with_devices(spec: &CommunitySpec, n: u8) -> Vec<u8> {
-    copse_testkit::bench_support::community_with_devices(spec, n, member)
+    copse_testkit::bench_support::community_with_devices(spec, n)
 }
 
 /// A profile holding device `i`'s key and the community.

@@ -107,23 +107,16 @@ pub fn device_seed(i: u8) -> [u8; 32] {
 }
 
 /// The saved community for `spec` whose founder is benchmark device 0 and whose members
-/// include devices `1..n` (with `member_of` giving each device's member id), generated once
-/// and cached.
-pub fn community_with_devices(
-    spec: &CommunitySpec,
-    n: u8,
-    member_of: impl Fn(u8) -> copse_core::MemberId,
-) -> Vec<u8> {
+/// include devices `1..n` (keys from [`device_seed`]), generated once and cached.
+pub fn community_with_devices(spec: &CommunitySpec, n: u8) -> Vec<u8> {
     let path = cache_dir().join(format!("devices{n}-{}", spec.cache_name()));
     if let Ok(b) = std::fs::read(&path) {
         return b;
     }
     eprintln!("generating {} (once)", path.display());
-    let extra: Vec<copse_core::MemberId> = (1..n).map(&member_of).collect();
-    let bytes = generate(spec, Some(member_of(0)), &extra)
-        .community
-        .doc()
-        .save();
+    let key = |i| copse_core::guard::Signer::from_seed(device_seed(i));
+    let extra: Vec<_> = (1..n).map(key).collect();
+    let bytes = generate(spec, Some(key(0)), &extra).community.doc().save();
     let _ = std::fs::create_dir_all(cache_dir());
     let _ = std::fs::write(&path, &bytes);
     bytes

@@ -1,15 +1,17 @@
 //! A realistic community for benchmarks and load tests: members from several organisations,
 //! threads with replies spread over a year, articles with edits, events with answers, tasks.
-//! Every edit goes through `Community::apply`, one commit each, each member on their own
-//! Automerge actor, so history and size look like the real thing.
+//! Every edit goes through `Community::apply`, one commit each, signed by its member's own
+//! key on that member's actor, so history, size and checking cost look like the real thing.
 
-use automerge::ActorId;
+use std::collections::HashMap;
+
+use copse_core::guard::Signer;
 use copse_core::record::{MemberDetails, Role, Rsvp, TaskStatus, ThreadKind};
 use copse_core::{
     Command, Community, Created, InviteSecret, MemberId, NewCommunity, ThreadId, Timestamp,
 };
 use rand::seq::SliceRandom;
-use rand::{Rng, RngCore, SeedableRng};
+use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
 /// How big a community to make.
@@ -66,7 +68,7 @@ impl CommunitySpec {
     /// A file name that identifies this spec (for caching generated documents).
     pub fn cache_name(&self) -> String {
         format!(
-            "community-m{}-t{}x{}-c{}-a{}-e{}-k{}-s{}.am",
+            "signed-community-m{}-t{}x{}-c{}-a{}-e{}-k{}-s{}.am",
             self.members,
             self.threads,
             self.posts_per_thread,
@@ -169,17 +171,6 @@ const WORDS: &[&str] = &[
     "check",
 ];
 
-/// A member id shaped like a libp2p PeerId (base58, `12D3KooW` prefix).
-pub fn fake_member_id(rng: &mut dyn RngCore) -> MemberId {
-    const B58: &[u8] = b"123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
-    let tail: String = (0..44)
-        .map(|_| B58[(rng.next_u32() as usize) % B58.len()] as char)
-        .collect();
-    format!("12D3KooW{tail}")
-        .parse()
-        .unwrap_or_else(|e| panic!("generated member id rejected: {e}"))
-}
-
 fn sentence(rng: &mut impl Rng, chars: usize) -> String {
     let mut s = String::with_capacity(chars + 16);
     while s.len() < chars {
@@ -192,25 +183,29 @@ fn sentence(rng: &mut impl Rng, chars: usize) -> String {
     s
 }
 
-fn actor_for(member: &MemberId) -> ActorId {
-    let mut bytes = [0u8; 16];
-    for (i, b) in member.as_str().bytes().enumerate() {
-        bytes[i % 16] = bytes[i % 16].wrapping_mul(31).wrapping_add(b);
-    }
-    ActorId::from(bytes.as_slice())
-}
-
 struct Gen {
     community: Community,
     rng: ChaCha8Rng,
     now: Timestamp,
     current_actor: Option<MemberId>,
+    /// Each member's key, and a number that fixes their actor id.
+    keys: HashMap<MemberId, (Signer, u64)>,
 }
 
 impl Gen {
+    fn add_key(&mut self, key: Signer) -> MemberId {
+        let id = key.member().clone();
+        let n = self.keys.len() as u64;
+        self.keys.insert(id.clone(), (key, n));
+        id
+    }
+
     fn run(&mut self, who: &MemberId, cmd: Command) -> Option<Created> {
         if self.current_actor.as_ref() != Some(who) {
-            self.community.doc_mut().set_actor(actor_for(who));
+            let (key, n) = self.keys[who].clone();
+            // One actor per member, as a device keeps one per session.
+            self.community
+                .sign_as(key, &mut ChaCha8Rng::seed_from_u64(n));
             self.current_actor = Some(who.clone());
         }
         let name = cmd.name();
@@ -221,15 +216,15 @@ impl Gen {
     }
 }
 
-/// Generates a community. `founder` acts as the first coordinator (default: a fake id);
-/// `extra` members (e.g. real device ids for network benchmarks) are admitted first.
-pub fn generate(spec: &CommunitySpec, founder: Option<MemberId>, extra: &[MemberId]) -> Generated {
+/// Generates a community. `founder` acts as the first coordinator (default: a random
+/// key); `extra` members (e.g. real device keys for network benchmarks) are admitted first.
+pub fn generate(spec: &CommunitySpec, founder: Option<Signer>, extra: &[Signer]) -> Generated {
     let mut rng = ChaCha8Rng::seed_from_u64(spec.seed);
-    let founder = founder.unwrap_or_else(|| fake_member_id(&mut rng));
+    let founder_key = founder.unwrap_or_else(|| Signer::random(&mut rng));
     // A year before "now": history spreads over it.
     let now = Timestamp(1_760_000_000_000);
-    let (community, _) = Community::create(
-        &founder,
+    let (community, _) = Community::create_signed(
+        &founder_key,
         MemberDetails {
             name: "Founder".into(),
             organisation: ORGS[0].into(),
@@ -256,11 +251,14 @@ pub fn generate(spec: &CommunitySpec, founder: Option<MemberId>, extra: &[Member
         rng,
         now,
         current_actor: None,
+        keys: HashMap::new(),
     };
+    let founder = g.add_key(founder_key);
     let mut members = vec![founder.clone()];
-    let mut others: Vec<MemberId> = extra.to_vec();
+    let mut others: Vec<MemberId> = extra.iter().map(|k| g.add_key(k.clone())).collect();
     while others.len() + 1 < spec.members.max(1 + extra.len()) {
-        others.push(fake_member_id(&mut g.rng));
+        let key = Signer::random(&mut g.rng);
+        others.push(g.add_key(key));
     }
     for (i, m) in others.iter().enumerate() {
         let secret = InviteSecret::random(&mut g.rng);

@@ -3,6 +3,6 @@
 
 pub mod generator;
 
-pub use generator::{CommunitySpec, Generated, fake_member_id, generate};
+pub use generator::{CommunitySpec, Generated, generate};
 pub mod bench_support;
 pub mod sim;

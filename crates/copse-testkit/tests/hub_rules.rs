@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used)]
 
 use copse_core::automerge::sync::SyncDoc as _;
+use copse_core::guard::Signer;
 use copse_core::record::{MemberDetails, Role};
 use copse_core::sync::{
     InboundId, JoinRefusal, JoinRequest, JoinResponse, Refusal, SyncRequest, SyncResponse, Tag,
@@ -22,14 +23,22 @@ struct Device {
     next: u64,
 }
 
+fn key(i: u8) -> Signer {
+    Signer::from_seed([i + 1; 32])
+}
+
 fn member(i: u8) -> MemberId {
-    format!("12D3KooWRulesMember{i:03}x").parse().unwrap()
+    key(i).member().clone()
 }
 
 impl Device {
     fn new(me: MemberId) -> Self {
         let now = Timestamp(1_800_000_000_000);
-        let (hub, _) = Hub::new(HubConfig { me, seed: 7 }, Loaded::default(), now);
+        let signer = (0..=u8::MAX)
+            .map(key)
+            .find(|k| k.member() == &me)
+            .expect("a member made by `member`");
+        let (hub, _) = Hub::new(HubConfig { signer, seed: 7 }, Loaded::default(), now);
         Self {
             hub,
             disk: SimStore::default(),

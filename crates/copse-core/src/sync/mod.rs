@@ -5,7 +5,7 @@ pub mod session;
 pub mod wire;
 
 pub use exchange_ids::{InboundId, Tag};
-pub use session::{Received, SessionError, SyncSession};
+pub use session::{Gate, Received, SessionError, SyncSession};
 pub use wire::{
     JoinRefusal, JoinRequest, JoinResponse, Refusal, SyncRequest, SyncResponse, WireError,
 };

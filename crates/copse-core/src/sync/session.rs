@@ -10,9 +10,10 @@
 //! The runtime calls [`SyncSession::poll`] after anything happened to get the next request.
 
 use automerge::sync::{self, SyncDoc};
-use automerge::{Automerge, ChangeHash, ReadDoc};
+use automerge::{Automerge, ChangeHash};
 
 use super::wire::{Refusal, SyncRequest, SyncResponse};
+use crate::guard::{Admitted, LegacyPolicy, Refused, admit};
 use crate::{CommunityId, Timestamp};
 
 /// Why a peer's message could not be applied. The session should be closed.
@@ -36,8 +37,48 @@ pub struct Received {
     pub heads_before: Vec<ChangeHash>,
     /// Whether the document changed.
     pub changed: bool,
-    /// The changes received, when known (pushes); empty after a sync round.
+    /// The changes applied (signature changes included).
     pub hashes: Vec<ChangeHash>,
+    /// Changes the guard refused, with why.
+    pub refused: Vec<Refused>,
+    /// Their hashes, signature changes included.
+    pub refused_hashes: Vec<ChangeHash>,
+}
+
+/// How received changes are judged: what this copy refused before, and the policy for
+/// unsigned history.
+pub struct Gate<'a> {
+    /// Whether a change was refused before.
+    pub was_refused: &'a dyn Fn(&ChangeHash) -> bool,
+    /// Unsigned changes.
+    pub legacy: &'a dyn LegacyPolicy,
+}
+
+impl Gate<'static> {
+    /// Takes unsigned changes as they are: for tests that play several members on one copy.
+    pub fn accepting_unsigned() -> Self {
+        Gate {
+            was_refused: &|_| false,
+            legacy: &crate::guard::AcceptUnsigned,
+        }
+    }
+}
+
+impl Gate<'_> {
+    fn admit(
+        &self,
+        doc: &mut Automerge,
+        mut changes: Vec<automerge::Change>,
+        held: &mut Vec<automerge::Change>,
+    ) -> Result<Admitted, SessionError> {
+        changes.append(held);
+        let mut admitted = admit(doc, changes, self.was_refused, self.legacy)
+            .map_err(|e| SessionError::BadChanges(e.to_string()))?;
+        if admitted.waiting.len() <= HELD_MAX {
+            *held = std::mem::take(&mut admitted.waiting);
+        }
+        Ok(admitted)
+    }
 }
 
 /// What we last sent and await an answer for.
@@ -73,7 +114,12 @@ pub struct SyncSession {
     /// Send our heads even if there is nothing to push (first message after a reconnect).
     hello: bool,
     farewell: Farewell,
+    /// Changes from the peer that wait for something they build on (bounded).
+    held: Vec<automerge::Change>,
 }
+
+/// Changes held per session while their dependencies are missing.
+const HELD_MAX: usize = 50_000;
 
 /// Splits `save_after` output into its change chunks and checks each one (magic, checksum,
 /// contents). Chunk layout: magic(4) checksum(4) type(1) length(uLEB128) data(length).
@@ -371,17 +417,40 @@ impl SyncSession {
     }
 
     /// Applies a sync protocol message from the peer.
+    ///
+    /// The changes it carries go through `gate` (the guard) rather than straight into the
+    /// document; Automerge sees the rest of the message. Capabilities are dropped, so no
+    /// peer is told we read V2 messages (one document chunk, which could not be checked
+    /// change by change), and a V2 message is refused.
     pub fn receive_sync(
         &mut self,
         doc: &mut Automerge,
         message: &[u8],
         now: Timestamp,
+        gate: &Gate<'_>,
     ) -> Result<Received, SessionError> {
-        let msg =
+        let mut msg =
             sync::Message::decode(message).map_err(|e| SessionError::BadMessage(e.to_string()))?;
+        if msg.version == sync::MessageVersion::V2 {
+            return Err(SessionError::BadMessage("a V2 sync message".into()));
+        }
+        msg.flags = None;
+        let mut changes = Vec::with_capacity(msg.changes.len());
+        for chunk in msg.changes.iter() {
+            changes.extend(parse_changes(chunk)?);
+        }
+        msg.changes = sync::ChunkList::empty();
         let heads_before = doc.get_heads();
+        // As Automerge does it: the changes first, then the rest of the message (which,
+        // seeing no changes, would take the peer's heads for our own last sent heads).
+        let carried = !changes.is_empty();
+        let admitted = gate.admit(doc, changes, &mut self.held)?;
+        let last_sent = self.state.last_sent_heads.clone();
         doc.receive_sync_message(&mut self.state, msg)
             .map_err(|e| SessionError::BadChanges(e.to_string()))?;
+        if carried {
+            self.state.last_sent_heads = last_sent;
+        }
         self.last_exchange = Some(now);
         self.peer_heads = self.state.their_heads.clone();
         // Every message in a round deserves an answer (possibly "nothing more").
@@ -390,7 +459,9 @@ impl SyncSession {
         Ok(Received {
             heads_before,
             changed,
-            hashes: Vec::new(),
+            hashes: admitted.applied,
+            refused: admitted.refused,
+            refused_hashes: admitted.refused_hashes,
         })
     }
 
@@ -402,15 +473,14 @@ impl SyncSession {
         heads: Vec<ChangeHash>,
         changes: &[u8],
         now: Timestamp,
+        gate: &Gate<'_>,
     ) -> Result<Received, SessionError> {
         let heads_before = doc.get_heads();
         // Parsed strictly: `load_incremental` would skip what it cannot read in silence.
         let parsed = parse_changes(changes)?;
-        let hashes: Vec<ChangeHash> = parsed.iter().map(|c| c.hash()).collect();
-        doc.apply_changes(parsed)
-            .map_err(|e| SessionError::BadChanges(e.to_string()))?;
+        let admitted = gate.admit(doc, parsed, &mut self.held)?;
         self.last_exchange = Some(now);
-        if !doc.get_missing_deps(&[]).is_empty() {
+        if !admitted.waiting.is_empty() {
             self.wants_round = true;
         }
         self.note_shared(heads, doc);
@@ -418,7 +488,9 @@ impl SyncSession {
         Ok(Received {
             heads_before,
             changed,
-            hashes,
+            hashes: admitted.applied,
+            refused: admitted.refused,
+            refused_hashes: admitted.refused_hashes,
         })
     }
 }

@@ -32,6 +32,8 @@ impl Files {
 pub struct SimStore {
     communities: BTreeMap<CommunityId, Files>,
     sync_states: BTreeMap<(CommunityId, MemberId), Vec<u8>>,
+    /// Each community's refused changes (a side file).
+    refused: BTreeMap<CommunityId, Vec<u8>>,
     address_book: Option<Vec<u8>>,
     /// Make the next append fail (a full disk).
     pub fail_next_append: bool,
@@ -52,6 +54,11 @@ impl SimStore {
                 .map(|(k, v)| (k.clone(), v.clone()))
                 .collect(),
             address_book: self.address_book.clone(),
+            refused: self
+                .refused
+                .iter()
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect(),
         }
     }
 
@@ -122,21 +129,27 @@ impl SimStore {
                         document,
                         expected,
                         me,
-                    } => adopt::load_foreign(&document, Some((&expected, &me))).map(|c| {
-                        let id = c.id().clone();
+                    } => adopt::load_foreign(&document, Some((&expected, &me))).map(|f| {
+                        let id = f.community.id().clone();
                         let fresh = !self.communities.contains_key(&id);
                         if fresh {
+                            let snapshot = if f.refused.is_empty() {
+                                document
+                            } else {
+                                f.community.doc().save()
+                            };
                             self.communities.insert(
                                 id,
                                 Files {
-                                    snapshot: document,
+                                    snapshot,
                                     records: Vec::new(),
                                 },
                             );
                         }
                         Adopted {
-                            community: Box::new(c),
+                            community: Box::new(f.community),
                             fresh,
+                            refused: f.refused,
                         }
                     }),
                 };
@@ -160,6 +173,10 @@ impl SimStore {
                 None
             }
             StoreOp::CachedView { .. } => None,
+            StoreOp::RefusedLog { community, bytes } => {
+                self.refused.insert(community, bytes);
+                None
+            }
             StoreOp::AddressBook { bytes } => {
                 self.address_book = Some(bytes);
                 None

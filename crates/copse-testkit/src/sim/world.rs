@@ -9,6 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use copse_core::automerge::ChangeHash;
 use copse_core::automerge::sync::Message;
+use copse_core::guard::Signer;
 use copse_core::sync::session::parse_changes;
 use copse_core::sync::{InboundId, JoinResponse, Refusal, SyncRequest, SyncResponse, Tag};
 use copse_core::view::members::{self, MemberFilter};
@@ -67,8 +68,10 @@ pub struct Journal {
 /// One simulated device.
 #[derive(Debug)]
 pub struct Device {
-    /// Its member id.
+    /// Its member id (its key's).
     pub member: MemberId,
+    /// Its key.
+    pub signer: Signer,
     /// Its hub while it runs.
     pub hub: Option<Hub>,
     /// Its disk.
@@ -131,11 +134,11 @@ pub struct World {
     trace: bool,
 }
 
-fn member_of(i: Dev) -> MemberId {
-    // The shape of a PeerId: alphanumeric, long enough.
-    format!("12D3KooWSimDevice{i:04}x")
-        .parse()
-        .unwrap_or_else(|e| panic!("{e}"))
+/// Device `i`'s key: the same in every run, so traces read alike.
+fn key_of(i: Dev) -> Signer {
+    let mut seed = [7u8; 32];
+    seed[..8].copy_from_slice(&(i as u64).to_le_bytes());
+    Signer::from_seed(seed)
 }
 
 fn listen_addr(i: Dev) -> String {
@@ -151,7 +154,8 @@ impl World {
     pub fn new(seed: u64, n: usize, faults: NetFaults) -> Self {
         let devices = (0..n)
             .map(|i| Device {
-                member: member_of(i),
+                member: key_of(i).member().clone(),
+                signer: key_of(i),
                 hub: None,
                 store: SimStore::default(),
                 epoch: 0,
@@ -232,7 +236,7 @@ impl World {
         let dev = &mut self.devices[d];
         dev.epoch += 1;
         let config = HubConfig {
-            me: dev.member.clone(),
+            signer: dev.signer.clone(),
             seed: self
                 .seed
                 .wrapping_mul(0x9E37_79B9_7F4A_7C15)

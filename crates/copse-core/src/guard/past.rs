@@ -1,0 +1,107 @@
+//! Reads of the community as it stood in a change's causal past (at its deps): the only
+//! state the rules may depend on, so that every device decides the same in any order.
+
+use automerge::{Automerge, ChangeHash, ObjId, ObjType, ROOT, ReadDoc, ScalarValue, Value};
+
+use crate::MemberId;
+
+/// The document as of some heads.
+pub(crate) struct Past<'a> {
+    pub(crate) doc: &'a Automerge,
+    pub(crate) heads: &'a [ChangeHash],
+}
+
+/// A member entry's fields the rules need.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Standing {
+    pub(crate) coordinator: bool,
+    /// `removed_at`, if set.
+    pub(crate) removed_at: Option<i64>,
+}
+
+impl Standing {
+    pub(crate) fn is_current(&self) -> bool {
+        self.removed_at.is_none()
+    }
+}
+
+impl Past<'_> {
+    fn value(&self, obj: &ObjId, key: &str) -> Option<(Value<'_>, ObjId)> {
+        self.doc.get_at(obj, key, self.heads).ok()?
+    }
+
+    /// The object at `obj[key]` if it is of type `ty`.
+    pub(crate) fn obj(&self, obj: &ObjId, key: &str, ty: ObjType) -> Option<ObjId> {
+        match self.value(obj, key)? {
+            (Value::Object(t), id) if t == ty => Some(id),
+            _ => None,
+        }
+    }
+
+    /// The string at `obj[key]`.
+    pub(crate) fn str(&self, obj: &ObjId, key: &str) -> Option<String> {
+        match self.value(obj, key)? {
+            (Value::Scalar(s), _) => s.as_str().map(str::to_owned),
+            _ => None,
+        }
+    }
+
+    /// The integer at `obj[key]` (`None` for null or another type).
+    pub(crate) fn int(&self, obj: &ObjId, key: &str) -> Option<i64> {
+        match self.value(obj, key)? {
+            (Value::Scalar(s), _) => match s.as_ref() {
+                ScalarValue::Int(i) | ScalarValue::Timestamp(i) => Some(*i),
+                ScalarValue::Uint(u) => i64::try_from(*u).ok(),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    /// The entry `key` of the root map `section`.
+    pub(crate) fn entry(&self, section: &str, key: &str) -> Option<ObjId> {
+        let map = self.obj(&ROOT, section, ObjType::Map)?;
+        self.obj(&map, key, ObjType::Map)
+    }
+
+    /// A member's standing; `None` if never admitted.
+    pub(crate) fn standing(&self, id: &MemberId) -> Option<Standing> {
+        let entry = self.entry(crate::schema::MEMBERS, id.as_str())?;
+        Some(Standing {
+            coordinator: self.str(&entry, "role").as_deref() == Some("coordinator"),
+            removed_at: self.int(&entry, "removed_at"),
+        })
+    }
+
+    /// The number of items in the list at `obj[key]`.
+    pub(crate) fn list_len(&self, obj: &ObjId, key: &str) -> usize {
+        self.obj(obj, key, ObjType::List)
+            .map_or(0, |l| self.doc.length_at(&l, self.heads))
+    }
+
+    /// What `obj[key]` shows once the values `removed` are deleted, if anything is left
+    /// (a put of a value the key already holds among conflicting values is written by
+    /// Automerge as a delete of the others).
+    pub(crate) fn left_after_delete(
+        &self,
+        obj: &ObjId,
+        key: &str,
+        removed: &[automerge::legacy::OpId],
+    ) -> Option<automerge::legacy::OpType> {
+        let all = self.doc.get_all_at(obj, key, self.heads).ok()?;
+        let (value, _) = all.into_iter().rfind(|(_, id)| {
+            !removed.iter().any(|r| {
+                matches!(id, automerge::ObjId::Id(counter, actor, _) if *counter == r.0 && *actor == r.1)
+            })
+        })?;
+        Some(match value {
+            Value::Scalar(s) => automerge::legacy::OpType::Put(s.into_owned()),
+            Value::Object(t) => automerge::legacy::OpType::Make(t),
+        })
+    }
+
+    /// Whether the Bool at `obj[key]` is true.
+    pub(crate) fn is_true(&self, obj: &ObjId, key: &str) -> bool {
+        matches!(self.value(obj, key), Some((Value::Scalar(s), _)) if matches!(s.as_ref(), ScalarValue::Boolean(true)))
+    }
+}

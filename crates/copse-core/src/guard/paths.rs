@@ -1,0 +1,107 @@
+//! Where an operation writes, as a path from the root (`threads/<id>/posts/[i]/body`).
+//! Objects are placed once, by the operation that makes them, so an object's path never
+//! changes: it can be read from the document whatever happened later.
+
+use std::collections::HashMap;
+
+use automerge::legacy::{Key, ObjectId, OpId};
+use automerge::{Automerge, ObjId, ObjType, Prop, ReadDoc};
+
+/// One step of a path.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Seg {
+    /// A map key.
+    Key(String),
+    /// An element of a list or text (its position does not matter to the rules).
+    Elem,
+}
+
+impl Seg {
+    pub(crate) fn of_key(key: &Key) -> Self {
+        match key {
+            Key::Map(k) => Seg::Key(k.to_string()),
+            Key::Seq(_) => Seg::Elem,
+        }
+    }
+}
+
+/// A path as text, for reasons shown to people.
+pub(crate) fn show(path: &[Seg]) -> String {
+    let parts: Vec<String> = path
+        .iter()
+        .map(|s| match s {
+            Seg::Key(k) => k.clone(),
+            Seg::Elem => "[]".to_owned(),
+        })
+        .collect();
+    parts.join("/")
+}
+
+/// An object an operation writes into: its path and, if it existed before the change,
+/// its id in the document.
+#[derive(Debug, Clone)]
+pub(crate) struct Placed {
+    pub(crate) path: Vec<Seg>,
+    pub(crate) id: Option<ObjId>,
+}
+
+/// Resolves objects to paths: those made earlier from the document, those made by the
+/// change being checked from its own operations.
+pub(crate) struct Paths<'a> {
+    doc: &'a Automerge,
+    known: HashMap<OpId, Placed>,
+    /// Objects made by the change being checked, with their type.
+    pub(crate) made: HashMap<OpId, ObjType>,
+}
+
+impl<'a> Paths<'a> {
+    pub(crate) fn new(doc: &'a Automerge) -> Self {
+        Self {
+            doc,
+            known: HashMap::new(),
+            made: HashMap::new(),
+        }
+    }
+
+    /// Notes that `op` made an object at `path`.
+    pub(crate) fn made(&mut self, op: OpId, path: Vec<Seg>, ty: ObjType) {
+        self.made.insert(op.clone(), ty);
+        self.known.insert(op, Placed { path, id: None });
+    }
+
+    /// Where `obj` is; `None` if the document does not know it.
+    pub(crate) fn place(&mut self, obj: &ObjectId) -> Option<Placed> {
+        let op = match obj {
+            ObjectId::Root => {
+                return Some(Placed {
+                    path: Vec::new(),
+                    id: Some(automerge::ROOT),
+                });
+            }
+            ObjectId::Id(op) => op,
+        };
+        if let Some(p) = self.known.get(op) {
+            return Some(p.clone());
+        }
+        let id = self
+            .doc
+            .import_obj(&format!("{}@{}", op.0, op.1.to_hex_string()))
+            .ok()?;
+        self.doc.object_type(&id).ok()?;
+        // Objects are only ever made in maps and lists, so a parent chain is all keys and
+        // elements; `parents` walks it from the object up.
+        let mut path: Vec<Seg> = self
+            .doc
+            .parents(&id)
+            .ok()?
+            .map(|p| match p.prop {
+                Prop::Map(k) => Seg::Key(k),
+                Prop::Seq(_) => Seg::Elem,
+            })
+            .collect();
+        path.reverse();
+        let placed = Placed { path, id: Some(id) };
+        self.known.insert(op.clone(), placed.clone());
+        Some(placed)
+    }
+}

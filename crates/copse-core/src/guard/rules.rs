@@ -1,0 +1,589 @@
+//! Who may write what: the rule table every device applies to every change it receives,
+//! deciding from the change's causal past only. `docs/schema.md` ("Who may write what")
+//! is the same table in prose; keep them together.
+
+use std::collections::BTreeMap;
+
+use automerge::legacy::{ObjectId, Op, OpId, OpType};
+use automerge::{Change, ObjType, ScalarValue};
+
+use super::past::{Past, Standing};
+use super::paths::{Paths, Placed, Seg, show};
+use super::violation::Violation;
+use crate::schema::{ARTICLES, EVENTS, INVITES, MEMBERS, PROFILE, RESOURCES, TASKS, THREADS};
+use crate::{ArticleId, EventId, InviteId, MemberId, PostId, ResourceId, TaskId, ThreadId};
+
+/// Checks every operation of `change`, signed by `signer`, against the rules as they stood
+/// at the change's deps. `doc` holds the deps (and nothing refused).
+pub(crate) fn check_ops(
+    doc: &automerge::Automerge,
+    change: &Change,
+    signer: &MemberId,
+) -> Result<(), Violation> {
+    let deps = change.deps().to_vec();
+    let past = Past { doc, heads: &deps };
+    let expanded = change.decode();
+    let start = change.start_op().get();
+    let actor = change.actor_id().clone();
+    let ops = &expanded.operations;
+    let op_id = |i: usize| OpId(start + i as u64, actor.clone());
+
+    let mut paths = Paths::new(doc);
+    let mut targets: Vec<(Placed, Vec<Seg>)> = Vec::with_capacity(ops.len());
+    for (i, op) in ops.iter().enumerate() {
+        let placed = paths
+            .place(&op.obj)
+            .ok_or_else(|| Violation::Unknown("an object that does not exist".into()))?;
+        let mut target = placed.path.clone();
+        target.push(Seg::of_key(&op.key));
+        if let OpType::Make(ty) = op.action {
+            paths.made(op_id(i), target.clone(), ty);
+        }
+        targets.push((placed, target));
+    }
+    let change_ops = ChangeOps {
+        ops,
+        start,
+        actor: &actor,
+    };
+
+    if deps.is_empty() {
+        return check_creation(&change_ops, &targets, signer);
+    }
+    let standing = match past.standing(signer) {
+        None => return Err(Violation::NotAMember),
+        Some(s) if !s.is_current() => return Err(Violation::Removed),
+        Some(s) => s,
+    };
+    let rules = Rules {
+        past,
+        signer,
+        standing,
+        time: change.timestamp(),
+        ops: &change_ops,
+        admitted: admissions(ops, &targets),
+    };
+    for (id, invite) in &rules.admitted {
+        rules.admission(id, invite, &targets)?;
+    }
+    for (op, (placed, target)) in ops.iter().zip(&targets) {
+        // What goes inside an object made by this change is judged with that object.
+        if let ObjectId::Id(obj) = &op.obj
+            && paths.made.contains_key(obj)
+        {
+            continue;
+        }
+        rules.permit(op, placed, target)?;
+    }
+    for (i, (op, (_, target))) in ops.iter().zip(&targets).enumerate() {
+        if let OpType::Make(ty) = op.action {
+            rules.new_record(&op_id(i), ty, target)?;
+        }
+    }
+    Ok(())
+}
+
+/// A change's operations with their ids.
+struct ChangeOps<'a> {
+    ops: &'a [Op],
+    start: u64,
+    actor: &'a automerge::ActorId,
+}
+
+impl ChangeOps<'_> {
+    /// The value the change puts at `key` of the object it made with `made`.
+    fn put_in(&self, made: &OpId, key: &str) -> Option<&OpType> {
+        self.ops
+            .iter()
+            .rev()
+            .find(|op| {
+                matches!(&op.obj, ObjectId::Id(o) if o == made)
+                    && matches!(&op.key, automerge::legacy::Key::Map(k) if k == key)
+            })
+            .map(|op| &op.action)
+    }
+
+    /// The string the change puts at `key` of an object it made.
+    fn str_in(&self, made: &OpId, key: &str) -> Option<String> {
+        match self.put_in(made, key)? {
+            OpType::Put(ScalarValue::Str(s)) => Some(s.to_string()),
+            _ => None,
+        }
+    }
+
+    fn id_of(&self, index: usize) -> OpId {
+        OpId(self.start + index as u64, self.actor.clone())
+    }
+}
+
+/// Ids this change inserts into an invite's `used_by`, with the invite: its admissions.
+fn admissions(ops: &[Op], targets: &[(Placed, Vec<Seg>)]) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    for (op, (_, target)) in ops.iter().zip(targets) {
+        if let [Seg::Key(s), Seg::Key(invite), Seg::Key(f), Seg::Elem] = target.as_slice()
+            && s == INVITES
+            && f == "used_by"
+            && op.insert
+            && let OpType::Put(ScalarValue::Str(id)) = &op.action
+        {
+            out.insert(id.to_string(), invite.clone());
+        }
+    }
+    out
+}
+
+fn key(seg: &Seg) -> Option<&str> {
+    match seg {
+        Seg::Key(k) => Some(k),
+        Seg::Elem => None,
+    }
+}
+
+fn is_str(op: &OpType) -> bool {
+    matches!(op, OpType::Put(ScalarValue::Str(_)))
+}
+
+fn is_int_or_null(op: &OpType) -> bool {
+    matches!(
+        op,
+        OpType::Put(ScalarValue::Int(_) | ScalarValue::Timestamp(_) | ScalarValue::Null)
+    )
+}
+
+fn is_str_or_null(op: &OpType) -> bool {
+    matches!(op, OpType::Put(ScalarValue::Str(_) | ScalarValue::Null))
+}
+
+/// The creation: the first change, by the founder, who becomes its only member.
+fn check_creation(
+    ops: &ChangeOps<'_>,
+    targets: &[(Placed, Vec<Seg>)],
+    signer: &MemberId,
+) -> Result<(), Violation> {
+    let mut founder_entry = false;
+    for (op, (_, target)) in ops.ops.iter().zip(targets) {
+        match target.as_slice() {
+            [Seg::Key(s), Seg::Key(id)] if s == MEMBERS => {
+                if id != signer.as_str() {
+                    return Err(Violation::Malformed(
+                        "creation that admits someone else".into(),
+                    ));
+                }
+                founder_entry = true;
+            }
+            [Seg::Key(s), Seg::Key(f)]
+                if s == PROFILE
+                    && f == "created_by"
+                    && !matches!(&op.action, OpType::Put(ScalarValue::Str(b)) if b.as_str() == signer.as_str()) =>
+            {
+                return Err(Violation::WrongAuthorName);
+            }
+            _ => {}
+        }
+    }
+    if founder_entry {
+        Ok(())
+    } else {
+        Err(Violation::Malformed("creation without its founder".into()))
+    }
+}
+
+struct Rules<'a> {
+    past: Past<'a>,
+    signer: &'a MemberId,
+    standing: Standing,
+    time: i64,
+    ops: &'a ChangeOps<'a>,
+    /// Member id -> invite id, for each admission in the change.
+    admitted: BTreeMap<String, String>,
+}
+
+impl Rules<'_> {
+    fn coordinator(&self, what: &str) -> Result<(), Violation> {
+        if self.standing.coordinator {
+            Ok(())
+        } else {
+            Err(Violation::CoordinatorsOnly(what.to_owned()))
+        }
+    }
+
+    fn is_signer(&self, who: Option<&str>) -> bool {
+        who == Some(self.signer.as_str())
+    }
+
+    /// One operation on an object that existed before the change.
+    fn permit(&self, op: &Op, placed: &Placed, target: &[Seg]) -> Result<(), Violation> {
+        // A delete that leaves a value visible sets the key to that value: judge it so.
+        let resolved;
+        let op = match (&op.action, &op.key, &placed.id) {
+            (OpType::Delete, automerge::legacy::Key::Map(k), Some(obj)) => {
+                let preds: Vec<OpId> = op.pred.iter().cloned().collect();
+                match self.past.left_after_delete(obj, k, &preds) {
+                    Some(left) => {
+                        resolved = Op {
+                            action: left,
+                            ..op.clone()
+                        };
+                        &resolved
+                    }
+                    None => op,
+                }
+            }
+            _ => op,
+        };
+        let a = &op.action;
+        let keys: Vec<Option<&str>> = target.iter().map(key).collect();
+        let section = keys.first().copied().flatten().unwrap_or("");
+        if keys.len() == 2 && matches!(a, OpType::Make(_)) && !op.pred.is_empty() {
+            // A record is made once; making it again would replace someone's record.
+            return Err(Violation::Immutable(format!(
+                "an existing {}",
+                show(target)
+            )));
+        }
+        match (section, &keys[1..]) {
+            (root_key, []) => Err(Violation::RootKey(root_key.to_owned())),
+            (PROFILE, [Some("created_at" | "created_by")]) => {
+                Err(Violation::Immutable("the profile's creation".into()))
+            }
+            (PROFILE, _) => self.coordinator("edit the profile, norms or objectives"),
+            (MEMBERS, [Some(id), rest @ ..]) => self.member_entry(op, id, rest),
+            (INVITES, [Some(id), Some("revoked")]) => {
+                let creator = self
+                    .past
+                    .entry(INVITES, id)
+                    .and_then(|e| self.past.str(&e, "created_by"));
+                if !matches!(a, OpType::Put(ScalarValue::Boolean(_))) {
+                    Err(Violation::Malformed("invite".into()))
+                } else if self.is_signer(creator.as_deref()) || self.standing.coordinator {
+                    Ok(())
+                } else {
+                    Err(Violation::OthersRecord("invite".into()))
+                }
+            }
+            (INVITES, [Some(_), Some("used_by"), None]) => match a {
+                OpType::Put(ScalarValue::Str(id))
+                    if op.insert && self.admitted.contains_key(id.as_str()) =>
+                {
+                    Ok(())
+                }
+                _ => Err(Violation::Immutable("who used an invite".into())),
+            },
+            (INVITES, [Some(_)]) if matches!(a, OpType::Make(ObjType::Map)) => Ok(()),
+            (INVITES, _) => Err(Violation::Immutable("an invite".into())),
+            (THREADS, [Some(_)]) if matches!(a, OpType::Make(ObjType::Map)) => Ok(()),
+            (THREADS, [Some(_), Some("accepted_post")]) => {
+                let author = placed.id.as_ref().and_then(|t| self.past.str(t, "author"));
+                if !is_str_or_null(a) {
+                    Err(Violation::Malformed("accepted answer".into()))
+                } else if self.is_signer(author.as_deref()) || self.standing.coordinator {
+                    Ok(())
+                } else {
+                    Err(Violation::CoordinatorsOnly(
+                        "accept an answer to someone else's question".into(),
+                    ))
+                }
+            }
+            (THREADS, [Some(_), Some("posts"), None])
+                if op.insert && matches!(a, OpType::Make(ObjType::Map)) =>
+            {
+                Ok(())
+            }
+            (
+                THREADS,
+                [
+                    Some(_),
+                    Some("posts"),
+                    None,
+                    Some(field @ ("body" | "edited_at")),
+                ],
+            ) => {
+                let author = placed.id.as_ref().and_then(|p| self.past.str(p, "author"));
+                let well_formed = if *field == "body" {
+                    is_str(a)
+                } else {
+                    is_int_or_null(a)
+                };
+                if !self.is_signer(author.as_deref()) {
+                    Err(Violation::OthersRecord("post".into()))
+                } else if !well_formed {
+                    Err(Violation::Malformed(format!("post {field}")))
+                } else {
+                    Ok(())
+                }
+            }
+            (THREADS, _) => Err(Violation::Immutable("a thread or post".into())),
+            (ARTICLES, [Some(_)]) if matches!(a, OpType::Make(ObjType::Map)) => Ok(()),
+            (
+                ARTICLES,
+                [
+                    Some(_),
+                    Some("created_by" | "created_at" | "from_thread" | "body"),
+                ],
+            ) => Err(Violation::Immutable("an article's origin".into())),
+            (ARTICLES, [Some(_), Some("updated_by")]) => match a {
+                OpType::Put(ScalarValue::Str(by)) if by.as_str() == self.signer.as_str() => Ok(()),
+                _ => Err(Violation::WrongAuthorName),
+            },
+            (ARTICLES, [Some(_), ..]) => Ok(()),
+            (EVENTS, [Some(_)]) if matches!(a, OpType::Make(ObjType::Map)) => Ok(()),
+            (EVENTS, [Some(_), Some("rsvp"), Some(who)]) => {
+                if self.is_signer(Some(who)) {
+                    Ok(())
+                } else {
+                    Err(Violation::OthersRecord("RSVP".into()))
+                }
+            }
+            (EVENTS, [Some(event), Some("attended"), Some(who)]) => {
+                let organiser = self
+                    .past
+                    .entry(EVENTS, event)
+                    .and_then(|e| self.past.str(&e, "created_by"));
+                if self.is_signer(Some(who))
+                    || self.is_signer(organiser.as_deref())
+                    || self.standing.coordinator
+                {
+                    Ok(())
+                } else {
+                    Err(Violation::OthersRecord("attendance".into()))
+                }
+            }
+            (EVENTS, [Some(_), Some("notes"), _, ..]) => Ok(()),
+            (EVENTS, _) => Err(Violation::Immutable("an event".into())),
+            (TASKS, [Some(_)]) if matches!(a, OpType::Make(ObjType::Map)) => Ok(()),
+            (TASKS, [Some(_), Some("assignee")]) if is_str_or_null(a) => Ok(()),
+            (TASKS, [Some(_), Some("status")]) if is_str(a) => Ok(()),
+            (TASKS, [Some(_), Some("due")]) if is_int_or_null(a) => Ok(()),
+            (TASKS, _) => Err(Violation::Immutable("a task".into())),
+            (RESOURCES, [Some(_)]) if matches!(a, OpType::Make(ObjType::Map)) => Ok(()),
+            (RESOURCES, [Some(id)]) if matches!(a, OpType::Delete) => {
+                let sharer = self
+                    .past
+                    .entry(RESOURCES, id)
+                    .and_then(|e| self.past.str(&e, "added_by"));
+                if self.is_signer(sharer.as_deref()) || self.standing.coordinator {
+                    Ok(())
+                } else {
+                    Err(Violation::CoordinatorsOnly(
+                        "remove a resource someone else shared".into(),
+                    ))
+                }
+            }
+            (RESOURCES, _) => Err(Violation::Immutable("a resource".into())),
+            _ => Err(Violation::Unknown(show(target))),
+        }
+    }
+
+    /// An operation inside `members/<id>`.
+    fn member_entry(&self, op: &Op, id: &str, rest: &[Option<&str>]) -> Result<(), Violation> {
+        if self.admitted.contains_key(id) {
+            // Judged as a whole by `admission`.
+            return Ok(());
+        }
+        let a = &op.action;
+        match rest {
+            [] => Err(Violation::Malformed("member entry".into())),
+            [
+                Some("name" | "organisation" | "department" | "bio" | "skills" | "addrs"),
+                ..,
+            ] => {
+                if id == self.signer.as_str() {
+                    Ok(())
+                } else {
+                    Err(Violation::OthersRecord("details".into()))
+                }
+            }
+            [Some("role")] => {
+                self.coordinator("change roles")?;
+                match a {
+                    OpType::Put(ScalarValue::Str(r)) if r == "member" || r == "coordinator" => {
+                        Ok(())
+                    }
+                    _ => Err(Violation::Malformed("role".into())),
+                }
+            }
+            [Some("removed_at")] => {
+                self.coordinator("remove members")?;
+                if is_int_or_null(a) {
+                    Ok(())
+                } else {
+                    Err(Violation::Malformed("removal".into()))
+                }
+            }
+            _ => Err(Violation::Immutable("a member's admission record".into())),
+        }
+    }
+
+    /// `id` admitted with `invite` in this change: the invite is usable as of the deps,
+    /// and the entry comes out current, with the invite's role.
+    fn admission(
+        &self,
+        id: &str,
+        invite: &str,
+        targets: &[(Placed, Vec<Seg>)],
+    ) -> Result<(), Violation> {
+        let bad = || Violation::BadAdmission(id.to_owned());
+        let member: MemberId = id
+            .parse()
+            .map_err(|_| Violation::Malformed("member id".into()))?;
+        let inv = self.past.entry(INVITES, invite).ok_or_else(bad)?;
+        let creator: Option<MemberId> = self
+            .past
+            .str(&inv, "created_by")
+            .and_then(|c| c.parse().ok());
+        let creator_current = creator
+            .as_ref()
+            .and_then(|c| self.past.standing(c))
+            .is_some_and(|s| s.is_current());
+        let expires = self.past.int(&inv, "expires_at").unwrap_or(i64::MIN);
+        let max_uses = self.past.int(&inv, "max_uses").unwrap_or(0);
+        let used = self.past.list_len(&inv, "used_by") as i64;
+        if !creator_current
+            || self.past.is_true(&inv, "revoked")
+            || self.time >= expires
+            || used >= max_uses
+        {
+            return Err(bad());
+        }
+        let invite_role = self.past.str(&inv, "role");
+        let before = self.past.standing(&member);
+        if let Some(b) = &before {
+            match b.removed_at {
+                None => return Err(bad()),
+                // Only an invite made after the removal readmits.
+                Some(removed)
+                    if self.past.int(&inv, "created_at").unwrap_or(i64::MIN) <= removed =>
+                {
+                    return Err(bad());
+                }
+                Some(_) => {}
+            }
+        }
+        // What the change leaves in the entry: its writes, else what was there.
+        let mut role = before.as_ref().map(|b| {
+            if b.coordinator {
+                "coordinator"
+            } else {
+                "member"
+            }
+            .to_owned()
+        });
+        let mut removed_is_null = before.is_none();
+        let mut made_entry = false;
+        for (i, (op, (_, target))) in self.ops.ops.iter().zip(targets).enumerate() {
+            match target.as_slice() {
+                [Seg::Key(s), Seg::Key(m)] if s == MEMBERS && m == id => {
+                    if !matches!(op.action, OpType::Make(ObjType::Map)) {
+                        return Err(Violation::Malformed("member entry".into()));
+                    }
+                    made_entry = true;
+                    let made = self.ops.id_of(i);
+                    role = self.ops.str_in(&made, "role");
+                    removed_is_null = matches!(
+                        self.ops.put_in(&made, "removed_at"),
+                        Some(OpType::Put(ScalarValue::Null))
+                    );
+                }
+                [Seg::Key(s), Seg::Key(m), Seg::Key(f)] if s == MEMBERS && m == id => {
+                    match (f.as_str(), &op.action) {
+                        ("role", OpType::Put(ScalarValue::Str(r))) => role = Some(r.to_string()),
+                        ("removed_at", OpType::Put(ScalarValue::Null)) => removed_is_null = true,
+                        ("removed_at", _) => removed_is_null = false,
+                        _ => {}
+                    }
+                }
+                _ => {}
+            }
+        }
+        if before.is_none() && !made_entry {
+            return Err(bad());
+        }
+        if role != invite_role || !removed_is_null {
+            return Err(bad());
+        }
+        Ok(())
+    }
+
+    /// A record made by this change: well-formed, and its author is the signer.
+    fn new_record(&self, made: &OpId, ty: ObjType, target: &[Seg]) -> Result<(), Violation> {
+        let keys: Vec<Option<&str>> = target.iter().map(key).collect();
+        let ops = self.ops;
+        let by_signer = |field: &str| -> Result<(), Violation> {
+            if ops.str_in(made, field).as_deref() == Some(self.signer.as_str()) {
+                Ok(())
+            } else {
+                Err(Violation::WrongAuthorName)
+            }
+        };
+        let map = || -> Result<(), Violation> {
+            if ty == ObjType::Map {
+                Ok(())
+            } else {
+                Err(Violation::Malformed(show(target)))
+            }
+        };
+        let valid = |ok: bool, what: &str| {
+            if ok {
+                Ok(())
+            } else {
+                Err(Violation::Malformed(what.to_owned()))
+            }
+        };
+        match keys.as_slice() {
+            [Some(INVITES), Some(id)] => {
+                map()?;
+                valid(id.parse::<InviteId>().is_ok(), "invite id")?;
+                by_signer("created_by")?;
+                if ops.str_in(made, "role").as_deref() != Some("member") {
+                    self.coordinator("invite coordinators")?;
+                }
+                Ok(())
+            }
+            [Some(THREADS), Some(id)] => {
+                map()?;
+                valid(id.parse::<ThreadId>().is_ok(), "thread id")?;
+                by_signer("author")?;
+                let kind = ops.str_in(made, "kind");
+                valid(
+                    matches!(kind.as_deref(), Some("discussion" | "question")),
+                    "thread kind",
+                )
+            }
+            [Some(THREADS), Some(_), Some("posts"), None] => {
+                map()?;
+                let id = ops.str_in(made, "id").unwrap_or_default();
+                valid(id.parse::<PostId>().is_ok(), "post id")?;
+                by_signer("author")?;
+                valid(
+                    ops.put_in(made, "body").is_some_and(is_str),
+                    "post body (it must be a string)",
+                )
+            }
+            [Some(ARTICLES), Some(id)] => {
+                map()?;
+                valid(id.parse::<ArticleId>().is_ok(), "article id")?;
+                by_signer("created_by")?;
+                valid(
+                    matches!(ops.put_in(made, "body"), Some(OpType::Make(ObjType::Text))),
+                    "article body",
+                )
+            }
+            [Some(EVENTS), Some(id)] => {
+                map()?;
+                valid(id.parse::<EventId>().is_ok(), "event id")?;
+                by_signer("created_by")
+            }
+            [Some(TASKS), Some(id)] => {
+                map()?;
+                valid(id.parse::<TaskId>().is_ok(), "task id")?;
+                by_signer("created_by")
+            }
+            [Some(RESOURCES), Some(id)] => {
+                map()?;
+                valid(id.parse::<ResourceId>().is_ok(), "resource id")?;
+                by_signer("added_by")
+            }
+            _ => Ok(()),
+        }
+    }
+}

@@ -1,0 +1,647 @@
+//! The guardian: signed changes, and the rule table applied from each change's causal
+//! past. Each device is a copy signed by its own key; attacks are raw Automerge writes
+//! that a modified client could make, signed with the attacker's real key.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use copse_core::automerge::transaction::{CommitOptions, Transactable, Transaction};
+use copse_core::automerge::{
+    Automerge, Change, ChangeHash, ObjId, ObjType, ROOT, ReadDoc, ScalarValue,
+};
+use copse_core::commit_meta::CommitMeta;
+use copse_core::guard::signature::{signature_change, signed_bytes};
+use copse_core::guard::{Admitted, NoLegacy, Signer, Violation, admit, verify_document};
+use copse_core::record::{MemberDetails, Role, ThreadKind};
+use copse_core::view::threads::thread;
+use copse_core::{
+    Command, Community, Created, InviteSecret, MemberId, NewCommunity, PostId, ThreadId, Timestamp,
+};
+use std::collections::HashSet;
+
+use rand::SeedableRng;
+use rand::rngs::StdRng;
+
+const T0: i64 = 1_790_000_000_000;
+
+fn details(name: &str) -> MemberDetails {
+    MemberDetails {
+        name: name.into(),
+        ..MemberDetails::default()
+    }
+}
+
+/// One member's device: their key and their copy.
+struct Device {
+    signer: Signer,
+    copy: Community,
+    refused: HashSet<ChangeHash>,
+}
+
+impl Device {
+    fn me(&self) -> MemberId {
+        self.signer.member().clone()
+    }
+
+    fn run(&mut self, rng: &mut StdRng, now: i64, cmd: Command) -> (Option<Created>, Vec<Change>) {
+        let me = self.me();
+        let applied = self
+            .copy
+            .apply(&me, Timestamp(now), rng, cmd)
+            .expect("an honest command");
+        let changes = self.copy.doc().get_changes(&applied.heads_before);
+        (applied.created, changes)
+    }
+
+    /// Takes what another device sends: the changes pass through the guard.
+    fn receive(&mut self, changes: Vec<Change>) -> Admitted {
+        let refused = self.refused.clone();
+        let got = admit(
+            self.copy.doc_mut(),
+            changes,
+            &|h| refused.contains(h),
+            &NoLegacy,
+        )
+        .unwrap();
+        self.refused.extend(got.refused_hashes.iter().copied());
+        got
+    }
+
+    /// A modified client: writes `edit` raw, as `me`, signs it with the real key.
+    fn raw(&mut self, cmd: &str, edit: impl FnOnce(&mut Transaction<'_>)) -> Vec<Change> {
+        let heads = self.copy.doc().get_heads();
+        let meta = CommitMeta {
+            by: self.me(),
+            cmd: cmd.into(),
+            obj: None,
+        };
+        let mut tx = self.copy.doc_mut().transaction();
+        edit(&mut tx);
+        let (hash, _) = tx.commit_with(
+            CommitOptions::default()
+                .with_message(meta.to_message())
+                .with_time(T0 + 10_000_000),
+        );
+        let hash = hash.expect("the attack wrote something");
+        sign_raw(self.copy.doc_mut(), &self.signer, hash);
+        self.copy.doc().get_changes(&heads)
+    }
+}
+
+fn sign_raw(doc: &mut Automerge, signer: &Signer, hash: ChangeHash) {
+    let change = doc.get_change_by_hash(&hash).unwrap();
+    let sig = signature_change(&change, &signer.sign(&hash));
+    doc.apply_changes([sig]).unwrap();
+}
+
+struct World {
+    rng: StdRng,
+    ada: Device,
+    bob: Device,
+    thread: ThreadId,
+}
+
+fn obj(doc: &impl ReadDoc, parent: &ObjId, key: &str) -> ObjId {
+    match doc.get(parent, key).unwrap().unwrap() {
+        (copse_core::automerge::Value::Object(_), id) => id,
+        other => panic!("{key} is {other:?}"),
+    }
+}
+
+/// Ada founds a community and admits Bob; Bob's device starts from Ada's copy, checked;
+/// Ada starts a thread that Bob receives.
+fn world(seed: u64) -> World {
+    let mut rng = StdRng::seed_from_u64(seed);
+    let ada_key = Signer::random(&mut rng);
+    let bob_key = Signer::random(&mut rng);
+    let (copy, _) = Community::create_signed(
+        &ada_key,
+        details("Ada"),
+        NewCommunity {
+            name: "Timber".into(),
+            domain: "timber".into(),
+            ..NewCommunity::default()
+        },
+        Timestamp(T0),
+        &mut rng,
+    )
+    .unwrap();
+    let mut ada = Device {
+        signer: ada_key,
+        copy,
+        refused: HashSet::new(),
+    };
+    let secret = InviteSecret::random(&mut rng);
+    let (created, _) = ada.run(
+        &mut rng,
+        T0 + 1,
+        Command::CreateInvite {
+            role: Role::Member,
+            expires_at: Timestamp(T0 + 100_000_000),
+            max_uses: 2,
+            secret_hash: secret.hash_hex(),
+        },
+    );
+    let Some(Created::Invite(invite)) = created else {
+        panic!()
+    };
+    ada.run(
+        &mut rng,
+        T0 + 2,
+        Command::Admit {
+            member: bob_key.member().clone(),
+            details: details("Bob"),
+            invite,
+            secret,
+        },
+    );
+    let (created, _) = ada.run(
+        &mut rng,
+        T0 + 3,
+        Command::StartThread {
+            kind: ThreadKind::Question,
+            title: "Glulam spans?".into(),
+            body: "How far can a 400 mm beam go?".into(),
+            tags: vec!["glulam".into()],
+        },
+    );
+    let Some(Created::Thread(thread)) = created else {
+        panic!()
+    };
+    let (doc, refused) = verify_document(Automerge::load(&ada.copy.doc().save()).unwrap()).unwrap();
+    assert_eq!(refused, vec![], "an honest history passes");
+    let mut copy = Community::from_doc(doc).unwrap();
+    copy.sign_as(bob_key.clone(), &mut rng);
+    let bob = Device {
+        signer: bob_key,
+        copy,
+        refused: HashSet::new(),
+    };
+    World {
+        rng,
+        ada,
+        bob,
+        thread,
+    }
+}
+
+/// Ada admits a newcomer, whose device starts from her copy, checked.
+fn newcomer(w: &mut World, name: &str) -> Device {
+    let key = Signer::random(&mut w.rng);
+    let secret = InviteSecret::random(&mut w.rng);
+    let (created, _) = w.ada.run(
+        &mut w.rng,
+        T0 + 4,
+        Command::CreateInvite {
+            role: Role::Member,
+            expires_at: Timestamp(T0 + 100_000_000),
+            max_uses: 1,
+            secret_hash: secret.hash_hex(),
+        },
+    );
+    let Some(Created::Invite(invite)) = created else {
+        panic!()
+    };
+    w.ada.run(
+        &mut w.rng,
+        T0 + 4,
+        Command::Admit {
+            member: key.member().clone(),
+            details: details(name),
+            invite,
+            secret,
+        },
+    );
+    let (doc, refused) =
+        verify_document(Automerge::load(&w.ada.copy.doc().save()).unwrap()).unwrap();
+    assert_eq!(refused, vec![]);
+    let mut copy = Community::from_doc(doc).unwrap();
+    copy.sign_as(key.clone(), &mut w.rng);
+    Device {
+        signer: key,
+        copy,
+        refused: HashSet::new(),
+    }
+}
+
+/// Bob's attack reaches Ada: refused for `want`, and nothing of it is in her copy.
+fn refused_by_ada(w: &mut World, attack: Vec<Change>, want: Violation) {
+    let heads = w.ada.copy.doc().get_heads();
+    let got = w.ada.receive(attack);
+    assert!(got.applied.is_empty(), "applied {:?}", got.applied);
+    assert_eq!(got.refused.len(), 1, "{:?}", got.refused);
+    assert_eq!(got.refused[0].reason, want);
+    assert_eq!(got.refused[0].author.as_ref(), Some(&w.bob.me()));
+    assert_eq!(w.ada.copy.doc().get_heads(), heads);
+}
+
+#[test]
+fn signature_changes_are_what_automerge_itself_would_write() {
+    let mut rng = StdRng::seed_from_u64(1);
+    let key = Signer::random(&mut rng);
+    let mut doc = Automerge::new();
+    doc.set_actor(key.actor(&mut rng));
+    let mut tx = doc.transaction();
+    tx.put(ROOT, "x", 1).unwrap();
+    let (hash, _) = tx.commit_with(CommitOptions::default().with_time(5));
+    let hash = hash.unwrap();
+    let change = doc.get_change_by_hash(&hash).unwrap();
+    let sig = key.sign(&hash);
+    let ours = signature_change(&change, &sig);
+    let message = ours.message().unwrap().to_owned();
+    let theirs = doc.empty_commit(CommitOptions::default().with_message(message).with_time(0));
+    assert_eq!(
+        ours.hash(),
+        theirs,
+        "the same bytes as Automerge's own empty change"
+    );
+    assert_eq!(ours.deps(), &[hash]);
+    assert_eq!(signed_bytes(&hash).len(), 26 + 32);
+}
+
+#[test]
+fn honest_edits_pass_on_every_path() {
+    let mut w = world(2);
+    let (_, changes) = w.bob.run(
+        &mut w.rng,
+        T0 + 10,
+        Command::Reply {
+            thread: w.thread.clone(),
+            body: "About 12 m.".into(),
+        },
+    );
+    assert_eq!(changes.len(), 2, "the reply and its signature");
+    let got = w.ada.receive(changes);
+    assert_eq!(got.refused, vec![]);
+    assert_eq!(got.applied.len(), 2);
+    assert_eq!(w.ada.copy.doc().get_heads(), w.bob.copy.doc().get_heads());
+    // Ada's own edits reach Bob too.
+    let (_, changes) = w.ada.run(
+        &mut w.rng,
+        T0 + 11,
+        Command::SetRole {
+            member: w.bob.me(),
+            role: Role::Coordinator,
+        },
+    );
+    assert_eq!(w.bob.receive(changes).refused, vec![]);
+}
+
+#[test]
+fn forging_another_members_post_is_refused() {
+    let mut w = world(3);
+    let t = w.thread.clone();
+    let attack = w.bob.raw("edit_post", |tx| {
+        let threads = obj(tx, &ROOT, "threads");
+        let th = obj(tx, &threads, t.as_str());
+        let posts = obj(tx, &th, "posts");
+        let (_, first) = tx.get(&posts, 0).unwrap().unwrap();
+        tx.put(&first, "body", "Ada says: anything goes").unwrap();
+    });
+    refused_by_ada(&mut w, attack, Violation::OthersRecord("post".into()));
+}
+
+#[test]
+fn self_promotion_and_removing_everyone_are_refused() {
+    let mut w = world(4);
+    let me = w.bob.me();
+    let attack = w.bob.raw("set_role", |tx| {
+        let members = obj(tx, &ROOT, "members");
+        let entry = obj(tx, &members, me.as_str());
+        tx.put(&entry, "role", "coordinator").unwrap();
+    });
+    refused_by_ada(
+        &mut w,
+        attack,
+        Violation::CoordinatorsOnly("change roles".into()),
+    );
+    let ada = w.ada.me();
+    let attack = w.bob.raw("remove_member", |tx| {
+        let members = obj(tx, &ROOT, "members");
+        let entry = obj(tx, &members, ada.as_str());
+        tx.put(&entry, "removed_at", ScalarValue::Int(T0)).unwrap();
+    });
+    // The first attack is in Bob's copy: this one builds on it.
+    let got = w.ada.receive(attack);
+    assert!(got.applied.is_empty());
+    assert_eq!(got.refused[0].reason, Violation::DependsOnRefused);
+}
+
+#[test]
+fn root_keys_cannot_change() {
+    let mut w = world(5);
+    let attack = w.bob.raw("upgrade", |tx| {
+        tx.put(ROOT, "schema_version", ScalarValue::Uint(99))
+            .unwrap();
+    });
+    refused_by_ada(&mut w, attack, Violation::RootKey("schema_version".into()));
+    let mut w = world(6);
+    let attack = w.bob.raw("drop", |tx| tx.delete(ROOT, "members").unwrap());
+    refused_by_ada(&mut w, attack, Violation::RootKey("members".into()));
+}
+
+#[test]
+fn a_post_with_a_text_body_or_a_bad_id_is_refused() {
+    let mut w = world(7);
+    let (t, me) = (w.thread.clone(), w.bob.me());
+    let attack = w.bob.raw("reply", |tx| {
+        let threads = obj(tx, &ROOT, "threads");
+        let th = obj(tx, &threads, t.as_str());
+        let posts = obj(tx, &th, "posts");
+        let post = tx.insert_object(&posts, 1, ObjType::Map).unwrap();
+        tx.put(
+            &post,
+            "id",
+            PostId::random(&mut StdRng::seed_from_u64(1)).as_str(),
+        )
+        .unwrap();
+        tx.put(&post, "author", me.as_str()).unwrap();
+        tx.put_object(&post, "body", ObjType::Text).unwrap();
+    });
+    refused_by_ada(
+        &mut w,
+        attack,
+        Violation::Malformed("post body (it must be a string)".into()),
+    );
+    let mut w = world(8);
+    let me = w.bob.me();
+    let attack = w.bob.raw("start_thread", |tx| {
+        let threads = obj(tx, &ROOT, "threads");
+        let th = tx.put_object(&threads, "not an id", ObjType::Map).unwrap();
+        tx.put(&th, "author", me.as_str()).unwrap();
+        tx.put(&th, "kind", "discussion").unwrap();
+    });
+    refused_by_ada(&mut w, attack, Violation::Malformed("thread id".into()));
+}
+
+#[test]
+fn forged_and_missing_signatures_are_refused() {
+    let mut w = world(9);
+    let mut attack = w.bob.raw("reply", |tx| {
+        tx.put(ROOT, "x", 1).unwrap();
+    });
+    // Drop the signature change.
+    attack.truncate(1);
+    refused_by_ada(&mut w, attack, Violation::MissingSignature);
+
+    // Bob writes under Ada's key (her actor) and signs with his own.
+    let mut w = world(10);
+    let mut doc = w.bob.copy.doc().clone();
+    doc.set_actor(w.ada.signer.actor(&mut w.rng));
+    let heads = doc.get_heads();
+    let ada = w.ada.me();
+    let mut tx = doc.transaction();
+    let members = obj(&tx, &ROOT, "members");
+    let entry = obj(&tx, &members, ada.as_str());
+    tx.put(&entry, "bio", "I resign").unwrap();
+    let meta = CommitMeta {
+        by: ada,
+        cmd: "update_my_details".into(),
+        obj: None,
+    };
+    let (hash, _) = tx.commit_with(CommitOptions::default().with_message(meta.to_message()));
+    sign_raw(&mut doc, &w.bob.signer, hash.unwrap());
+    let got = w.ada.receive(doc.get_changes(&heads));
+    assert!(got.applied.is_empty());
+    assert_eq!(got.refused[0].reason, Violation::BadSignature);
+}
+
+#[test]
+fn a_change_replayed_under_another_key_is_judged_as_its_signer() {
+    let mut w = world(11);
+    // Bob copies Ada's own kind of edit (her details) but it is his key that signs.
+    let ada = w.ada.me();
+    let attack = w.bob.raw("update_my_details", |tx| {
+        let members = obj(tx, &ROOT, "members");
+        let entry = obj(tx, &members, ada.as_str());
+        tx.put(&entry, "name", "Ada (not really)").unwrap();
+    });
+    refused_by_ada(&mut w, attack, Violation::OthersRecord("details".into()));
+    // And a message that names Ada does not make it hers.
+    let mut w = world(12);
+    let heads = w.bob.copy.doc().get_heads();
+    let mut tx = w.bob.copy.doc_mut().transaction();
+    tx.put(ROOT, "y", 1).unwrap();
+    let meta = CommitMeta {
+        by: w.ada.me(),
+        cmd: "reply".into(),
+        obj: None,
+    };
+    let (hash, _) = tx.commit_with(CommitOptions::default().with_message(meta.to_message()));
+    sign_raw(w.bob.copy.doc_mut(), &w.bob.signer, hash.unwrap());
+    let attack = w.bob.copy.doc().get_changes(&heads);
+    refused_by_ada(&mut w, attack, Violation::WrongAuthorName);
+}
+
+#[test]
+fn a_removed_member_is_refused_once_they_knew_and_cannot_rejoin_with_an_old_ticket() {
+    let mut w = world(13);
+    // Bob made an invite (for a friend) before his removal.
+    let secret = InviteSecret::random(&mut w.rng);
+    let (created, changes) = w.bob.run(
+        &mut w.rng,
+        T0 + 20,
+        Command::CreateInvite {
+            role: Role::Member,
+            expires_at: Timestamp(T0 + 100_000_000),
+            max_uses: 5,
+            secret_hash: secret.hash_hex(),
+        },
+    );
+    let Some(Created::Invite(bobs_invite)) = created else {
+        panic!()
+    };
+    assert_eq!(w.ada.receive(changes).refused, vec![]);
+    let (_, removal) = w.ada.run(
+        &mut w.rng,
+        T0 + 30,
+        Command::RemoveMember { member: w.bob.me() },
+    );
+    // A reply written before Bob heard of it survives; one written after does not.
+    let (_, concurrent) = w.bob.run(
+        &mut w.rng,
+        T0 + 31,
+        Command::Reply {
+            thread: w.thread.clone(),
+            body: "written offline".into(),
+        },
+    );
+    assert_eq!(w.ada.receive(concurrent).refused, vec![]);
+    assert_eq!(w.bob.receive(removal).refused, vec![]);
+    let t = w.thread.clone();
+    let me = w.bob.me();
+    let after = w.bob.raw("reply", |tx| {
+        let threads = obj(tx, &ROOT, "threads");
+        let th = obj(tx, &threads, t.as_str());
+        let posts = obj(tx, &th, "posts");
+        let post = tx.insert_object(&posts, 1, ObjType::Map).unwrap();
+        tx.put(
+            &post,
+            "id",
+            PostId::random(&mut StdRng::seed_from_u64(1)).as_str(),
+        )
+        .unwrap();
+        tx.put(&post, "author", me.as_str()).unwrap();
+        tx.put(&post, "body", "after my removal").unwrap();
+    });
+    refused_by_ada(&mut w, after, Violation::Removed);
+
+    // Ada's own copy now refuses Bob's old invite (its creator was removed), so would
+    // every honest member; a forged admission with it is refused by the guard.
+    let eve = Signer::random(&mut w.rng);
+    let ada_members = w.ada.copy.doc().clone();
+    let mut doc = ada_members;
+    doc.set_actor(w.ada.signer.actor(&mut w.rng));
+    let heads = doc.get_heads();
+    let mut tx = doc.transaction();
+    let invites = obj(&tx, &ROOT, "invites");
+    let inv = obj(&tx, &invites, bobs_invite.as_str());
+    let used = obj(&tx, &inv, "used_by");
+    tx.insert(&used, 0, eve.member().as_str()).unwrap();
+    let members = obj(&tx, &ROOT, "members");
+    let entry = tx
+        .put_object(&members, eve.member().as_str(), ObjType::Map)
+        .unwrap();
+    tx.put(&entry, "role", "member").unwrap();
+    tx.put(&entry, "removed_at", ScalarValue::Null).unwrap();
+    let meta = CommitMeta {
+        by: w.ada.me(),
+        cmd: "admit".into(),
+        obj: None,
+    };
+    let (hash, _) = tx.commit_with(
+        CommitOptions::default()
+            .with_message(meta.to_message())
+            .with_time(T0 + 40),
+    );
+    sign_raw(&mut doc, &w.ada.signer, hash.unwrap());
+    let mut carol = w.ada.copy.clone();
+    let got = admit(
+        carol.doc_mut(),
+        doc.get_changes(&heads),
+        &|_| false,
+        &NoLegacy,
+    )
+    .unwrap();
+    assert_eq!(
+        got.refused[0].reason,
+        Violation::BadAdmission(eve.member().to_string())
+    );
+}
+
+#[test]
+fn a_whole_document_with_a_forged_change_loads_without_it() {
+    let mut w = world(14);
+    let (t, me) = (w.thread.clone(), w.bob.me());
+    w.bob.raw("edit_post", |tx| {
+        let threads = obj(tx, &ROOT, "threads");
+        let th = obj(tx, &threads, t.as_str());
+        let posts = obj(tx, &th, "posts");
+        let (_, first) = tx.get(&posts, 0).unwrap().unwrap();
+        tx.put(&first, "body", "forged").unwrap();
+    });
+    let (_, honest) = w.ada.run(
+        &mut w.rng,
+        T0 + 50,
+        Command::Reply {
+            thread: w.thread.clone(),
+            body: "still here".into(),
+        },
+    );
+    w.bob.receive(honest);
+    let saved = w.bob.copy.doc().save();
+    let (doc, refused) = verify_document(Automerge::load(&saved).unwrap()).unwrap();
+    assert_eq!(refused.len(), 1);
+    assert_eq!(refused[0].author.as_ref(), Some(&me));
+    let view = thread(&doc, &w.thread).unwrap();
+    assert_eq!(view.thread.posts[0].body, "How far can a 400 mm beam go?");
+    assert_eq!(view.thread.posts.len(), 2);
+}
+
+#[test]
+fn concurrent_article_edits_pass_including_edits_on_an_older_version() {
+    let mut w = world(20);
+    let (created, ch) = w.ada.run(
+        &mut w.rng,
+        T0 + 5,
+        Command::CreateArticle {
+            title: "Spans".into(),
+            body: "one".into(),
+            tags: vec![],
+        },
+    );
+    assert_eq!(w.bob.receive(ch).refused, vec![]);
+    let Some(Created::Article(a)) = created else {
+        panic!()
+    };
+    let edit = |body: &str, base: Option<Vec<String>>| Command::EditArticle {
+        article: a.clone(),
+        body: body.into(),
+        base,
+    };
+    // Bob and Cyd edit at once: `updated_by` holds both their names.
+    let mut cyd = newcomer(&mut w, "Cyd");
+    assert_eq!(
+        w.bob.receive(w.ada.copy.doc().get_changes(&[])).refused,
+        vec![]
+    );
+    let (_, from_cyd) = cyd.run(&mut w.rng, T0 + 6, edit("one two", None));
+    let (_, from_bob) = w.bob.run(&mut w.rng, T0 + 6, edit("zero one", None));
+    assert_eq!(w.bob.receive(from_cyd.clone()).refused, vec![]);
+    assert_eq!(cyd.receive(from_bob.clone()).refused, vec![]);
+    assert_eq!(w.ada.receive([from_bob, from_cyd].concat()).refused, vec![]);
+    // Whoever's name shows edits again: Automerge writes a delete of the other name.
+    let articles = obj(w.bob.copy.doc(), &ROOT, "articles");
+    let article = obj(w.bob.copy.doc(), &articles, a.as_str());
+    let shown = match w
+        .bob
+        .copy
+        .doc()
+        .get(&article, "updated_by")
+        .unwrap()
+        .unwrap()
+    {
+        (copse_core::automerge::Value::Scalar(s), _) => s.as_str().unwrap().to_owned(),
+        other => panic!("{other:?}"),
+    };
+    let writer = if shown == w.bob.me().as_str() {
+        &mut w.bob
+    } else {
+        &mut cyd
+    };
+    let (_, again) = writer.run(&mut w.rng, T0 + 7, edit("zero one two three", None));
+    let deletes = again[0]
+        .decode()
+        .operations
+        .iter()
+        .filter(|o| {
+            matches!(o.action, copse_core::automerge::legacy::OpType::Delete)
+                && matches!(&o.key, copse_core::automerge::legacy::Key::Map(k) if k == "updated_by")
+        })
+        .count();
+    assert_eq!(deletes, 1, "the rewrite is a delete of the other name");
+    assert_eq!(w.ada.receive(again.clone()).refused, vec![]);
+    let other = w.bob.receive(again.clone());
+    let _ = cyd.receive(again);
+    assert_eq!(other.refused, vec![]);
+    // Bob edits on a version without his own latest edit: a derived actor.
+    let old: Vec<String> = w
+        .bob
+        .copy
+        .doc()
+        .get_heads()
+        .iter()
+        .map(|h| h.to_string())
+        .collect();
+    let (_, first) = w
+        .bob
+        .run(&mut w.rng, T0 + 8, edit("zero one two three four", None));
+    let (_, second) = w
+        .bob
+        .run(&mut w.rng, T0 + 9, edit("zero, one two three", Some(old)));
+    assert!(
+        second[0].actor_id().to_bytes().len() > 40,
+        "the edit on an older version has a derived actor"
+    );
+    assert_eq!(w.ada.receive([first, second].concat()).refused, vec![]);
+    assert_eq!(w.ada.copy.doc().get_heads(), w.bob.copy.doc().get_heads());
+}

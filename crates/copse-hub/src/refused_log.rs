@@ -1,0 +1,86 @@
+//! What a community's guard refused: the last refusals with their reasons (to show), and
+//! the hashes refused (so what builds on them is refused too). Both bounded: a member
+//! sending forgeries cannot grow them without limit.
+
+use std::collections::{HashSet, VecDeque};
+
+use copse_core::automerge::ChangeHash;
+use copse_core::guard::Refused;
+use serde::{Deserialize, Serialize};
+
+/// Refusals kept to show.
+const SHOWN: usize = 200;
+/// Refused hashes remembered.
+const HASHES: usize = 100_000;
+
+/// One community's refusals.
+#[derive(Debug, Default)]
+pub(crate) struct RefusedLog {
+    shown: VecDeque<Refused>,
+    hashes: HashSet<ChangeHash>,
+    order: VecDeque<ChangeHash>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct Saved {
+    shown: Vec<Refused>,
+    hashes: Vec<String>,
+}
+
+impl RefusedLog {
+    /// Notes refusals; returns whether anything new was noted.
+    pub(crate) fn note(&mut self, refused: &[Refused], hashes: &[ChangeHash]) -> bool {
+        let mut new = false;
+        for h in hashes {
+            if self.hashes.insert(*h) {
+                new = true;
+                self.order.push_back(*h);
+                if self.order.len() > HASHES
+                    && let Some(old) = self.order.pop_front()
+                {
+                    self.hashes.remove(&old);
+                }
+            }
+        }
+        for r in refused {
+            if !self.shown.iter().any(|s| s.change == r.change) {
+                new = true;
+                self.shown.push_back(r.clone());
+                if self.shown.len() > SHOWN {
+                    self.shown.pop_front();
+                }
+            }
+        }
+        new
+    }
+
+    /// Whether `h` was refused.
+    pub(crate) fn contains(&self, h: &ChangeHash) -> bool {
+        self.hashes.contains(h)
+    }
+
+    /// The refusals kept, oldest first.
+    pub(crate) fn shown(&self) -> Vec<Refused> {
+        self.shown.iter().cloned().collect()
+    }
+
+    /// For the side file.
+    pub(crate) fn to_bytes(&self) -> Vec<u8> {
+        let saved = Saved {
+            shown: self.shown(),
+            hashes: self.order.iter().map(ToString::to_string).collect(),
+        };
+        serde_json::to_vec(&saved).unwrap_or_default()
+    }
+
+    /// From the side file; a damaged one is an empty log.
+    pub(crate) fn from_bytes(bytes: &[u8]) -> Self {
+        let mut log = Self::default();
+        if let Ok(saved) = serde_json::from_slice::<Saved>(bytes) {
+            let hashes: Vec<ChangeHash> =
+                saved.hashes.iter().filter_map(|h| h.parse().ok()).collect();
+            log.note(&saved.shown, &hashes);
+        }
+        log
+    }
+}

@@ -1,0 +1,43 @@
+//! `rejected`: changes from members that broke the community's rules, which this device
+//! did not apply (and did not pass on).
+
+use copse_core::Timestamp;
+use copse_peer::{Query, QueryReply, Reply, Request};
+
+use super::args::CommunityArg;
+use super::print::{Printer, query, when};
+
+/// `rejected`.
+pub(crate) fn rejected(c: CommunityArg) -> (Request, Printer) {
+    (
+        Request::Query(Query::Refused {
+            community: c.community,
+        }),
+        print_rejected,
+    )
+}
+
+fn print_rejected(reply: &Reply) -> String {
+    let Some(QueryReply::Refused(list)) = query(reply) else {
+        return String::new();
+    };
+    if list.is_empty() {
+        return "No change was rejected.".into();
+    }
+    list.iter()
+        .map(|r| {
+            let by = r
+                .author
+                .as_ref()
+                .map_or_else(|| "an unsigned writer".to_owned(), ToString::to_string);
+            let cmd = r.cmd.as_deref().unwrap_or("an edit");
+            format!(
+                "{}  {cmd} by {by}: {}; not applied (change {})",
+                when(Timestamp(r.time)),
+                r.reason,
+                &r.change[..r.change.len().min(12)]
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
