@@ -68,12 +68,13 @@ fn a_window_that_draws_nothing_never_blocks_the_runtime() {
     assert!(t.elapsed() < Duration::from_secs(5));
     assert!(backend.waiting() <= 4_096 + 16, "{}", backend.waiting());
     // The window, when it looks again, is told it missed events.
+    // (Dropped by the bounded inbox, or already missed by the background drain when the
+    // broadcast channel outran it: either way a `Lagged` is among what the window gets.)
     let events = backend.poll();
     assert!(
-        matches!(
-            events.first(),
-            Some(AppEvent::Peer(PeerEvent::Lagged { .. }))
-        ),
+        events
+            .iter()
+            .any(|e| matches!(e, AppEvent::Peer(PeerEvent::Lagged { .. }))),
         "{:?}",
         events.first()
     );

@@ -40,6 +40,15 @@ pub(super) fn show(ui: &mut Ui, state: &mut AppState) {
     let mut cmd = None;
     let mut start_edit = None;
     let editing = state.view().and_then(|v| v.editing_post.clone());
+    if t.unreadable_posts > 0 {
+        ui.label(
+            RichText::new(format!(
+                "{} post(s) in this thread could not be read (a malformed record) and are not shown.",
+                t.unreadable_posts
+            ))
+            .color(style::ERROR),
+        );
+    }
     for (i, p) in t.thread.posts.iter().enumerate() {
         let accepted = t.thread.accepted_post.as_ref() == Some(&p.id);
         let frame = if accepted {

@@ -2,7 +2,7 @@
 //! to hand them the community again (they were admitted already and the answer was lost),
 //! or to refuse with a code that reveals nothing to someone without the invite's secret.
 
-use crate::apply::check_invite;
+use crate::apply::{check_invite, check_invite_for};
 use crate::sync::JoinRefusal;
 use crate::view::members::{current_member, read_invite};
 use crate::{CommandError, Community, InviteId, InviteSecret, MemberId, Timestamp};
@@ -38,6 +38,7 @@ impl Community {
             return Ok(Admission::AlreadyAdmitted);
         }
         check_invite(&found, secret, now).map_err(|e| JoinRefusal::for_admit_error(&e))?;
+        check_invite_for(doc, &found, newcomer).map_err(|e| JoinRefusal::for_admit_error(&e))?;
         Ok(Admission::New)
     }
 }

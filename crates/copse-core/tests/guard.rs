@@ -4,224 +4,19 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use copse_core::automerge::transaction::{CommitOptions, Transactable, Transaction};
-use copse_core::automerge::{
-    Automerge, Change, ChangeHash, ObjId, ObjType, ROOT, ReadDoc, ScalarValue,
-};
+mod guard_world;
+
+use copse_core::automerge::transaction::{CommitOptions, Transactable};
+use copse_core::automerge::{Automerge, Change, ObjType, ROOT, ReadDoc, ScalarValue};
 use copse_core::commit_meta::CommitMeta;
 use copse_core::guard::signature::{signature_change, signed_bytes};
-use copse_core::guard::{Admitted, NoLegacy, Signer, Violation, admit, verify_document};
-use copse_core::record::{MemberDetails, Role, ThreadKind};
+use copse_core::guard::{NoLegacy, Signer, Violation, admit, verify_document};
+use copse_core::record::Role;
 use copse_core::view::threads::thread;
-use copse_core::{
-    Command, Community, Created, InviteSecret, MemberId, NewCommunity, PostId, ThreadId, Timestamp,
-};
-use std::collections::HashSet;
-
+use copse_core::{Command, Created, InviteSecret, PostId, Timestamp};
+use guard_world::{T0, World, newcomer, obj, sign_raw, world};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
-
-const T0: i64 = 1_790_000_000_000;
-
-fn details(name: &str) -> MemberDetails {
-    MemberDetails {
-        name: name.into(),
-        ..MemberDetails::default()
-    }
-}
-
-/// One member's device: their key and their copy.
-struct Device {
-    signer: Signer,
-    copy: Community,
-    refused: HashSet<ChangeHash>,
-}
-
-impl Device {
-    fn me(&self) -> MemberId {
-        self.signer.member().clone()
-    }
-
-    fn run(&mut self, rng: &mut StdRng, now: i64, cmd: Command) -> (Option<Created>, Vec<Change>) {
-        let me = self.me();
-        let applied = self
-            .copy
-            .apply(&me, Timestamp(now), rng, cmd)
-            .expect("an honest command");
-        let changes = self.copy.doc().get_changes(&applied.heads_before);
-        (applied.created, changes)
-    }
-
-    /// Takes what another device sends: the changes pass through the guard.
-    fn receive(&mut self, changes: Vec<Change>) -> Admitted {
-        let refused = self.refused.clone();
-        let got = admit(
-            self.copy.doc_mut(),
-            changes,
-            &|h| refused.contains(h),
-            &NoLegacy,
-        )
-        .unwrap();
-        self.refused.extend(got.refused_hashes.iter().copied());
-        got
-    }
-
-    /// A modified client: writes `edit` raw, as `me`, signs it with the real key.
-    fn raw(&mut self, cmd: &str, edit: impl FnOnce(&mut Transaction<'_>)) -> Vec<Change> {
-        let heads = self.copy.doc().get_heads();
-        let meta = CommitMeta {
-            by: self.me(),
-            cmd: cmd.into(),
-            obj: None,
-        };
-        let mut tx = self.copy.doc_mut().transaction();
-        edit(&mut tx);
-        let (hash, _) = tx.commit_with(
-            CommitOptions::default()
-                .with_message(meta.to_message())
-                .with_time(T0 + 10_000_000),
-        );
-        let hash = hash.expect("the attack wrote something");
-        sign_raw(self.copy.doc_mut(), &self.signer, hash);
-        self.copy.doc().get_changes(&heads)
-    }
-}
-
-fn sign_raw(doc: &mut Automerge, signer: &Signer, hash: ChangeHash) {
-    let change = doc.get_change_by_hash(&hash).unwrap();
-    let sig = signature_change(&change, &signer.sign(&hash));
-    doc.apply_changes([sig]).unwrap();
-}
-
-struct World {
-    rng: StdRng,
-    ada: Device,
-    bob: Device,
-    thread: ThreadId,
-}
-
-fn obj(doc: &impl ReadDoc, parent: &ObjId, key: &str) -> ObjId {
-    match doc.get(parent, key).unwrap().unwrap() {
-        (copse_core::automerge::Value::Object(_), id) => id,
-        other => panic!("{key} is {other:?}"),
-    }
-}
-
-/// Ada founds a community and admits Bob; Bob's device starts from Ada's copy, checked;
-/// Ada starts a thread that Bob receives.
-fn world(seed: u64) -> World {
-    let mut rng = StdRng::seed_from_u64(seed);
-    let ada_key = Signer::random(&mut rng);
-    let bob_key = Signer::random(&mut rng);
-    let (copy, _) = Community::create_signed(
-        &ada_key,
-        details("Ada"),
-        NewCommunity {
-            name: "Timber".into(),
-            domain: "timber".into(),
-            ..NewCommunity::default()
-        },
-        Timestamp(T0),
-        &mut rng,
-    )
-    .unwrap();
-    let mut ada = Device {
-        signer: ada_key,
-        copy,
-        refused: HashSet::new(),
-    };
-    let secret = InviteSecret::random(&mut rng);
-    let (created, _) = ada.run(
-        &mut rng,
-        T0 + 1,
-        Command::CreateInvite {
-            role: Role::Member,
-            expires_at: Timestamp(T0 + 100_000_000),
-            max_uses: 2,
-            secret_hash: secret.hash_hex(),
-        },
-    );
-    let Some(Created::Invite(invite)) = created else {
-        panic!()
-    };
-    ada.run(
-        &mut rng,
-        T0 + 2,
-        Command::Admit {
-            member: bob_key.member().clone(),
-            details: details("Bob"),
-            invite,
-            secret,
-        },
-    );
-    let (created, _) = ada.run(
-        &mut rng,
-        T0 + 3,
-        Command::StartThread {
-            kind: ThreadKind::Question,
-            title: "Glulam spans?".into(),
-            body: "How far can a 400 mm beam go?".into(),
-            tags: vec!["glulam".into()],
-        },
-    );
-    let Some(Created::Thread(thread)) = created else {
-        panic!()
-    };
-    let (doc, refused) = verify_document(Automerge::load(&ada.copy.doc().save()).unwrap()).unwrap();
-    assert_eq!(refused, vec![], "an honest history passes");
-    let mut copy = Community::from_doc(doc).unwrap();
-    copy.sign_as(bob_key.clone(), &mut rng);
-    let bob = Device {
-        signer: bob_key,
-        copy,
-        refused: HashSet::new(),
-    };
-    World {
-        rng,
-        ada,
-        bob,
-        thread,
-    }
-}
-
-/// Ada admits a newcomer, whose device starts from her copy, checked.
-fn newcomer(w: &mut World, name: &str) -> Device {
-    let key = Signer::random(&mut w.rng);
-    let secret = InviteSecret::random(&mut w.rng);
-    let (created, _) = w.ada.run(
-        &mut w.rng,
-        T0 + 4,
-        Command::CreateInvite {
-            role: Role::Member,
-            expires_at: Timestamp(T0 + 100_000_000),
-            max_uses: 1,
-            secret_hash: secret.hash_hex(),
-        },
-    );
-    let Some(Created::Invite(invite)) = created else {
-        panic!()
-    };
-    w.ada.run(
-        &mut w.rng,
-        T0 + 4,
-        Command::Admit {
-            member: key.member().clone(),
-            details: details(name),
-            invite,
-            secret,
-        },
-    );
-    let (doc, refused) =
-        verify_document(Automerge::load(&w.ada.copy.doc().save()).unwrap()).unwrap();
-    assert_eq!(refused, vec![]);
-    let mut copy = Community::from_doc(doc).unwrap();
-    copy.sign_as(key.clone(), &mut w.rng);
-    Device {
-        signer: key,
-        copy,
-        refused: HashSet::new(),
-    }
-}
 
 /// Bob's attack reaches Ada: refused for `want`, and nothing of it is in her copy.
 fn refused_by_ada(w: &mut World, attack: Vec<Change>, want: Violation) {
@@ -644,4 +439,89 @@ fn concurrent_article_edits_pass_including_edits_on_an_older_version() {
     );
     assert_eq!(w.ada.receive([first, second].concat()).refused, vec![]);
     assert_eq!(w.ada.copy.doc().get_heads(), w.bob.copy.doc().get_heads());
+}
+
+#[test]
+fn a_malformed_post_hides_only_itself() {
+    // A copy written before the guard (or by hand): one post's body is a Text object.
+    let mut w = world(21);
+    let t = w.thread.clone();
+    let (_, ch) = w.ada.run(
+        &mut w.rng,
+        T0 + 5,
+        Command::Reply {
+            thread: t.clone(),
+            body: "a fine reply".into(),
+        },
+    );
+    drop(ch);
+    let doc = w.ada.copy.doc_mut();
+    let mut tx = doc.transaction();
+    let threads = obj(&tx, &ROOT, "threads");
+    let th = obj(&tx, &threads, t.as_str());
+    let posts = obj(&tx, &th, "posts");
+    let (_, first) = tx.get(&posts, 0).unwrap().unwrap();
+    tx.put_object(&first, "body", ObjType::Text).unwrap();
+    tx.commit();
+    let view = thread(w.ada.copy.doc(), &t).expect("the thread still shows");
+    assert_eq!(view.unreadable_posts, 1);
+    assert_eq!(view.thread.posts.len(), 1);
+    assert_eq!(view.thread.posts[0].body, "a fine reply");
+}
+
+#[test]
+fn history_from_before_signatures_is_accepted_where_a_coordinator_sealed_it() {
+    let mut rng = StdRng::seed_from_u64(40);
+    let ada = Signer::random(&mut rng);
+    // An old community: every change unsigned, under a random actor.
+    let (mut old, _) = copse_core::Community::create(
+        ada.member(),
+        copse_core::record::MemberDetails {
+            name: "Ada".into(),
+            ..Default::default()
+        },
+        copse_core::NewCommunity {
+            name: "Old".into(),
+            domain: "timber".into(),
+            ..Default::default()
+        },
+        Timestamp(T0),
+        &mut rng,
+    )
+    .unwrap();
+    old.apply(
+        ada.member(),
+        Timestamp(T0 + 1),
+        &mut rng,
+        Command::StartThread {
+            kind: copse_core::record::ThreadKind::Discussion,
+            title: "From before".into(),
+            body: "unsigned".into(),
+            tags: vec![],
+        },
+    )
+    .unwrap();
+    let unsealed = old.doc().save();
+    let (_, refused) = verify_document(Automerge::load(&unsealed).unwrap()).unwrap();
+    assert_eq!(refused[0].reason, Violation::Unsigned, "the creation");
+    assert_eq!(refused[1].reason, Violation::DependsOnRefused);
+    // Ada's upgraded device seals it once; a newcomer then accepts all of it.
+    old.sign_as(ada.clone(), &mut rng);
+    assert!(old.seal_history(Timestamp(T0 + 2)).unwrap().is_some());
+    assert!(
+        old.seal_history(Timestamp(T0 + 3)).unwrap().is_none(),
+        "once"
+    );
+    let (doc, refused) = verify_document(Automerge::load(&old.doc().save()).unwrap()).unwrap();
+    assert_eq!(refused, vec![]);
+    assert_eq!(doc.get_heads(), old.doc().get_heads());
+    // An unsigned change made after the seal is not covered.
+    let mut later = Automerge::load(&old.doc().save()).unwrap();
+    later.set_actor(copse_core::automerge::ActorId::from([5u8; 16]));
+    later
+        .transact(|tx| tx.put(ROOT, "late", 1).map(|_| ()))
+        .unwrap();
+    let (_, refused) = verify_document(later).unwrap();
+    assert_eq!(refused.len(), 1);
+    assert_eq!(refused[0].reason, Violation::Unsigned);
 }

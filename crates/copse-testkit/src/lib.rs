@@ -2,6 +2,7 @@
 //! communities, and the deterministic simulator of devices (`sim`).
 
 pub mod generator;
+pub mod malicious;
 
 pub use generator::{CommunitySpec, Generated, generate};
 pub mod bench_support;

@@ -52,6 +52,7 @@ fn shard(index: u64) {
                 total.removals += o.removals;
                 total.crashes += o.crashes;
                 total.partitions += o.partitions;
+                total.forgeries += o.forgeries;
                 total.settle_s = total.settle_s.max(o.settle_s);
             }
             Err(e) => panic!(
@@ -60,7 +61,7 @@ fn shard(index: u64) {
         }
     }
     eprintln!(
-        "simulation shard {index}: {} seeds in {:.1} s: {} edits acknowledged, {} joins, {} removals, {} crashes, {} partitions; slowest settle {} s (virtual)",
+        "simulation shard {index}: {} seeds in {:.1} s: {} edits acknowledged, {} joins, {} removals, {} crashes, {} partitions, {} forgeries refused; slowest settle {} s (virtual)",
         seeds.len(),
         started.elapsed().as_secs_f64(),
         total.acked,
@@ -68,6 +69,7 @@ fn shard(index: u64) {
         total.removals,
         total.crashes,
         total.partitions,
+        total.forgeries,
         total.settle_s
     );
 }

@@ -169,6 +169,26 @@ pub(super) fn revoke_invite(
     Ok(Effect::on(invite))
 }
 
+/// Why `invite` cannot admit `newcomer` in this community, whatever the time: an invite
+/// dies with its creator's removal, and a removed member comes back only with an invite
+/// made after the removal (not with a ticket kept from before). The guard applies the
+/// same rule to every admission it receives.
+pub(crate) fn check_invite_for<D: crate::DocRead>(
+    doc: &D,
+    invite: &Invite,
+    newcomer: &MemberId,
+) -> Result<(), CommandError> {
+    if current_member(doc, &invite.created_by).is_none() {
+        return Err(CommandError::InviteRevoked);
+    }
+    if let Some(removed_at) = read_member(doc, newcomer).and_then(|m| m.removed_at)
+        && invite.created_at <= removed_at
+    {
+        return Err(CommandError::Removed);
+    }
+    Ok(())
+}
+
 /// Why an invite cannot admit anyone now, if it cannot.
 pub(crate) fn check_invite(
     invite: &Invite,
@@ -201,6 +221,7 @@ pub(super) fn admit(
     let invite =
         read_invite(tx, invite_id).ok_or_else(|| CommandError::UnknownInvite(invite_id.clone()))?;
     check_invite(&invite, secret, ctx.now)?;
+    check_invite_for(tx, &invite, member)?;
     let details = checked_details(details)?;
     let previous = read_member(tx, member);
     if previous.as_ref().is_some_and(Member::is_current) {

@@ -4,7 +4,7 @@
 mod articles;
 mod events;
 mod membership;
-pub(crate) use membership::{check_invite, checked_details};
+pub(crate) use membership::{check_invite, check_invite_for, checked_details};
 mod profile;
 mod resources;
 mod tasks;

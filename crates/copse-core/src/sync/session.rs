@@ -116,6 +116,8 @@ pub struct SyncSession {
     farewell: Farewell,
     /// Changes from the peer that wait for something they build on (bounded).
     held: Vec<automerge::Change>,
+    /// The next round tells the peer to send again whatever we lack.
+    resend: bool,
 }
 
 /// Changes held per session while their dependencies are missing.
@@ -293,7 +295,8 @@ impl SyncSession {
                 // since the last shared heads (~100 ms at 100k changes) to find that out.
                 let heads = doc.get_heads();
                 self.state.shared_heads = heads;
-            } else if let Some(msg) = doc.generate_sync_message(&mut self.state) {
+            } else if let Some(mut msg) = doc.generate_sync_message(&mut self.state) {
+                self.ask_for_what_held_changes_lack(doc, &mut msg);
                 self.in_flight = Some(InFlight::Round);
                 // A round carries every change the peer lacks: pending pushes are covered.
                 self.push_from = None;
@@ -317,6 +320,30 @@ impl SyncSession {
             });
         }
         None
+    }
+
+    /// Automerge cannot see changes the guard holds (waiting for a dependency), so it
+    /// would ask for them again, and the peer, having sent them, would send nothing. Ask for
+    /// their missing dependencies instead. After a stall, heads `[]` make the peer forget
+    /// what it believes it sent us and send whatever our `have` lacks.
+    fn ask_for_what_held_changes_lack(&mut self, doc: &Automerge, msg: &mut sync::Message) {
+        if !self.held.is_empty() {
+            let held: std::collections::HashSet<ChangeHash> =
+                self.held.iter().map(automerge::Change::hash).collect();
+            let mut need: Vec<ChangeHash> = self
+                .held
+                .iter()
+                .flat_map(|c| c.deps().iter().copied())
+                .filter(|d| !held.contains(d) && doc.get_change_meta_by_hash(d).is_none())
+                .collect();
+            need.extend(msg.need.iter().filter(|h| !held.contains(h)));
+            need.sort();
+            need.dedup();
+            msg.need = need;
+        }
+        if std::mem::take(&mut self.resend) {
+            msg.heads = Vec::new();
+        }
     }
 
     /// Both sides hold the same heads, we already told the peer ours and it asked for
@@ -392,6 +419,9 @@ impl SyncSession {
     pub fn restart_round(&mut self) {
         self.forget_sent();
         self.wants_round = true;
+        // If we hold changes we cannot place, the peer may believe it sent what they
+        // build on: have it send again.
+        self.resend = !self.held.is_empty();
     }
 
     /// Forgets what the last round sent: Automerge otherwise waits for an acknowledgement

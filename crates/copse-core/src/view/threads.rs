@@ -7,7 +7,7 @@ use automerge::{ObjId, ObjType, ReadDoc, Value};
 use serde::{Deserialize, Serialize};
 
 use crate::doc_read::{DocRead, get_i64, get_obj, get_str, get_str_list, root};
-use crate::record::{Thread, ThreadKind};
+use crate::record::{Post, Thread, ThreadKind};
 use crate::schema::THREADS;
 use crate::{MemberId, PostId, ThreadId, Timestamp};
 
@@ -72,9 +72,16 @@ pub struct ThreadPage {
 pub struct ThreadView {
     /// Id.
     pub id: ThreadId,
-    /// Everything in it.
+    /// Everything in it (its readable posts).
     #[serde(flatten)]
     pub thread: Thread,
+    /// Posts that could not be read (a malformed record): skipped, the rest still show.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub unreadable_posts: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 impl ThreadView {
@@ -153,12 +160,34 @@ pub fn thread_page<D: ReadDoc>(doc: &D, q: &ThreadQuery) -> ThreadPage {
     ThreadPage { threads: out, next }
 }
 
-/// One thread with all its posts.
+/// One thread with all its posts. Read field by field and post by post, so one malformed
+/// post hides only itself (counted in `unreadable_posts`), never its thread.
 pub fn thread<D: DocRead>(doc: &D, id: &ThreadId) -> Option<ThreadView> {
-    let thread: Thread = crate::doc_read::record(doc, THREADS, id.as_str())?;
+    let threads = root(doc, THREADS)?;
+    let obj = get_obj(doc, &threads, id.as_str(), ObjType::Map)?;
+    let mut posts = Vec::new();
+    let mut unreadable_posts = 0;
+    if let Some(list) = get_obj(doc, &obj, "posts", ObjType::List) {
+        for i in 0..ReadDoc::length(doc, &list) {
+            match autosurgeon::hydrate_prop::<_, Post, _, _>(doc, &list, i) {
+                Ok(p) => posts.push(p),
+                Err(_) => unreadable_posts += 1,
+            }
+        }
+    }
+    let thread = Thread {
+        kind: get_str(doc, &obj, "kind")?.parse().ok()?,
+        title: get_str(doc, &obj, "title").unwrap_or_default(),
+        tags: get_str_list(doc, &obj, "tags"),
+        author: get_str(doc, &obj, "author")?.parse().ok()?,
+        created_at: Timestamp(get_i64(doc, &obj, "created_at").unwrap_or(0)),
+        accepted_post: get_str(doc, &obj, "accepted_post").and_then(|p| p.parse().ok()),
+        posts,
+    };
     Some(ThreadView {
         id: id.clone(),
         thread,
+        unreadable_posts,
     })
 }
 

@@ -217,5 +217,11 @@ fn print_thread(reply: &Reply) -> String {
         ));
         out.push(p.body.clone());
     }
+    if t.unreadable_posts > 0 {
+        out.push(format!(
+            "({} post(s) could not be read: a malformed record)",
+            t.unreadable_posts
+        ));
+    }
     out.join("\n")
 }

@@ -2,8 +2,9 @@
 //! edit, get removed, get partitioned and healed, crash and restart, fill their disks;
 //! then the network heals, everyone restarts, and the invariants are checked.
 
-use copse_core::automerge::ReadDoc;
+use copse_core::automerge::{ChangeHash, ReadDoc};
 use copse_core::record::{MemberDetails, Role, TaskStatus, ThreadKind};
+use copse_core::sync::SyncRequest;
 use copse_core::ticket::Ticket;
 use copse_core::view::{articles, members, tasks, threads};
 use copse_core::{Command, CommunityId, MemberId, NewCommunity};
@@ -12,6 +13,7 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
 use super::world::{Dev, NetFaults, World};
+use crate::malicious::Forger;
 
 /// What a run did (for the summary printed by the test).
 #[derive(Debug, Default, Clone)]
@@ -30,6 +32,8 @@ pub struct Outcome {
     pub partitions: usize,
     /// Virtual seconds until everyone agreed after the heal.
     pub settle_s: i64,
+    /// Forged changes pushed by modified clients (all refused).
+    pub forgeries: usize,
 }
 
 /// Virtual milliseconds of random activity.
@@ -70,6 +74,7 @@ pub fn run(seed: u64) -> Result<Outcome, String> {
         create(&mut w, s, "Elsewhere");
     }
     let mut tickets: Vec<Option<String>> = vec![None; n];
+    let mut forged: Vec<ChangeHash> = Vec::new();
     let mut crashed: Vec<bool> = vec![false; n];
 
     let end = w.now.plus_millis(ACTIVE_MS);
@@ -82,7 +87,7 @@ pub fn run(seed: u64) -> Result<Outcome, String> {
                 let d = rng.gen_range(0..n);
                 edit(&mut w, &mut rng, d, &c);
             }
-            55..=66 => {
+            55..=64 => {
                 // Someone not in the guild (never the stranger) asks a member for a ticket.
                 let joiner = rng.gen_range(1..n);
                 if Some(joiner) == stranger || crashed[joiner] {
@@ -92,6 +97,14 @@ pub fn run(seed: u64) -> Result<Outcome, String> {
                 if let Some(t) = invite(&mut w, inviter, joiner, &c) {
                     tickets[joiner] = Some(t.clone());
                     join(&mut w, joiner, &t);
+                }
+            }
+            65..=66 => {
+                // A member's modified client pushes a forgery, signed with its real key.
+                let d = rng.gen_range(1..n);
+                let to = rng.gen_range(0..n);
+                if d != to && Some(d) != stranger && Some(to) != stranger && !crashed[d] {
+                    forge(&mut w, &mut rng, d, to, &c, &mut forged);
                 }
             }
             67..=69 => {
@@ -207,6 +220,8 @@ pub fn run(seed: u64) -> Result<Outcome, String> {
     }
     out.settle_s = (w.now.0 - settle_start.0) / 1000;
     acked_edits_kept(&w)?;
+    no_forgery_got_in(&w, &c, &forged)?;
+    out.forgeries = forged.len();
     if let Some(s) = stranger
         && w.devices[s]
             .hub
@@ -244,6 +259,59 @@ pub fn run(seed: u64) -> Result<Outcome, String> {
         })
         .unwrap_or(0);
     Ok(out)
+}
+
+/// Device `d`'s modified client builds a random attack on its own copy and pushes it to
+/// `to`. The forged change must never enter any device's copy.
+fn forge(
+    w: &mut World,
+    rng: &mut ChaCha8Rng,
+    d: Dev,
+    to: Dev,
+    c: &CommunityId,
+    forged: &mut Vec<ChangeHash>,
+) {
+    let Some(doc) = w.devices[d]
+        .hub
+        .as_ref()
+        .and_then(|h| h.community(c))
+        .map(|x| x.doc().clone())
+    else {
+        return;
+    };
+    let founder = w.devices[0].member.clone();
+    let mut forger = Forger::new(w.devices[d].signer.clone(), doc.clone());
+    let attacks = forger.all(&founder, None);
+    if attacks.is_empty() {
+        return;
+    }
+    let attack = &attacks[rng.gen_range(0..attacks.len())];
+    forged.push(attack.hash());
+    w.inject(
+        d,
+        to,
+        SyncRequest::Changes {
+            community: c.clone(),
+            heads: doc.get_heads(),
+            changes: attack.bytes(),
+        },
+    );
+}
+
+/// No forged change is in any device's copy.
+fn no_forgery_got_in(w: &World, c: &CommunityId, forged: &[ChangeHash]) -> Result<(), String> {
+    for (d, dev) in w.devices.iter().enumerate() {
+        let Some(comm) = dev.hub.as_ref().and_then(|h| h.community(c)) else {
+            continue;
+        };
+        if let Some(h) = forged
+            .iter()
+            .find(|h| comm.doc().get_change_by_hash(h).is_some())
+        {
+            return Err(format!("device {d} holds the forged change {h}"));
+        }
+    }
+    Ok(())
 }
 
 /// Runs a request on `d` and the world until it is answered (or `ms` pass).

@@ -132,6 +132,8 @@ pub struct World {
     pub violations: Vec<String>,
     /// Print what happens (`COPSE_SIM_TRACE=1`).
     trace: bool,
+    /// Requests injected so far (see [`World::inject`]).
+    injected: u64,
 }
 
 /// Device `i`'s key: the same in every run, so traces read alike.
@@ -182,6 +184,7 @@ impl World {
             next_request: 1,
             violations: Vec::new(),
             trace: std::env::var_os("COPSE_SIM_TRACE").is_some(),
+            injected: 0,
         }
     }
 
@@ -416,6 +419,14 @@ impl World {
                     let epoch = dev.epoch;
                     self.agenda.at(at, Event::Stored { dev: d, epoch, op });
                 }
+                Output::Event(copse_hub::PeerEvent::Refused { refused, .. }) if self.trace => {
+                    for r in refused {
+                        eprintln!(
+                            "t={} dev {d} refused {} by {:?}: {}",
+                            self.now.0, r.change, r.author, r.reason
+                        );
+                    }
+                }
                 Output::Event(_) => {}
                 Output::Done { request, result } => {
                     if self.trace {
@@ -510,7 +521,7 @@ impl World {
                     _ => self.deliver_later(a, Input::DialFailed { peer }),
                 }
             }
-            NetOp::SendSync { peer, tag, request } => self.send_sync(a, peer, tag, request),
+            NetOp::SendSync { peer, tag, request } => self.send_sync(a, peer, tag, request, true),
             NetOp::RespondSync { inbound, response } => {
                 if let Some((to, Some(tag))) = self.sync_pending.remove(&(a, inbound.0)) {
                     let from = self.devices[a].member.clone();
@@ -718,7 +729,16 @@ impl World {
         }
     }
 
-    fn send_sync(&mut self, a: Dev, peer: MemberId, tag: Tag, request: SyncRequest) {
+    /// Sends `request` from `from` to `to` as `from`'s hub never would (a modified client
+    /// on `from`'s device); the answer goes to a tag the hub never uses, so it is dropped.
+    pub fn inject(&mut self, from: Dev, to: Dev, request: SyncRequest) {
+        self.injected += 1;
+        let peer = self.devices[to].member.clone();
+        // What honest hubs may send is checked; a modified client's sends are its own.
+        self.send_sync(from, peer, Tag(u64::MAX - self.injected), request, false);
+    }
+
+    fn send_sync(&mut self, a: Dev, peer: MemberId, tag: Tag, request: SyncRequest, honest: bool) {
         let Some(b) = self.dev_of(&peer) else {
             return;
         };
@@ -735,7 +755,9 @@ impl World {
             );
             return;
         }
-        self.check_sync(a, b, &request);
+        if honest {
+            self.check_sync(a, b, &request);
+        }
         // The network layer refuses a request naming a community the sender may not sync,
         // before the receiver's hub sees it (and cuts off a stranger).
         let c = request.community().clone();

@@ -1,0 +1,241 @@
+//! Shared by the guard tests: member devices, each a copy signed by its own key, and a
+//! small community (Ada coordinator, Bob member, a question by Ada).
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    dead_code,
+    unreachable_pub
+)]
+
+use std::collections::HashSet;
+
+use copse_core::automerge::transaction::{CommitOptions, Transaction};
+use copse_core::automerge::{Automerge, Change, ChangeHash, ObjId, ReadDoc};
+use copse_core::commit_meta::CommitMeta;
+use copse_core::guard::signature::signature_change;
+use copse_core::guard::{Admitted, NoLegacy, Signer, admit, verify_document};
+use copse_core::record::{MemberDetails, Role, ThreadKind};
+use copse_core::{
+    Command, Community, Created, InviteSecret, MemberId, NewCommunity, ThreadId, Timestamp,
+};
+use rand::SeedableRng;
+use rand::rngs::StdRng;
+
+pub const T0: i64 = 1_790_000_000_000;
+
+pub fn details(name: &str) -> MemberDetails {
+    MemberDetails {
+        name: name.into(),
+        ..MemberDetails::default()
+    }
+}
+
+/// One member's device: their key and their copy.
+pub struct Device {
+    pub signer: Signer,
+    pub copy: Community,
+    pub refused: HashSet<ChangeHash>,
+}
+
+impl Device {
+    pub fn me(&self) -> MemberId {
+        self.signer.member().clone()
+    }
+
+    pub fn run(
+        &mut self,
+        rng: &mut StdRng,
+        now: i64,
+        cmd: Command,
+    ) -> (Option<Created>, Vec<Change>) {
+        let me = self.me();
+        let applied = self
+            .copy
+            .apply(&me, Timestamp(now), rng, cmd)
+            .expect("an honest command");
+        let changes = self.copy.doc().get_changes(&applied.heads_before);
+        (applied.created, changes)
+    }
+
+    /// Like `run`, for a device whose copy a forgery may have broken: `None` if refused.
+    pub fn try_run(&mut self, rng: &mut StdRng, now: i64, cmd: Command) -> Option<Vec<Change>> {
+        let me = self.me();
+        let applied = self.copy.apply(&me, Timestamp(now), rng, cmd).ok()?;
+        Some(self.copy.doc().get_changes(&applied.heads_before))
+    }
+
+    /// Takes what another device sends: the changes pass through the guard.
+    pub fn receive(&mut self, changes: Vec<Change>) -> Admitted {
+        let refused = self.refused.clone();
+        let got = admit(
+            self.copy.doc_mut(),
+            changes,
+            &|h| refused.contains(h),
+            &NoLegacy,
+        )
+        .unwrap();
+        self.refused.extend(got.refused_hashes.iter().copied());
+        got
+    }
+
+    /// A modified client: writes `edit` raw, as `me`, signs it with the real key.
+    pub fn raw(&mut self, cmd: &str, edit: impl FnOnce(&mut Transaction<'_>)) -> Vec<Change> {
+        let heads = self.copy.doc().get_heads();
+        let meta = CommitMeta {
+            by: self.me(),
+            cmd: cmd.into(),
+            obj: None,
+        };
+        let mut tx = self.copy.doc_mut().transaction();
+        edit(&mut tx);
+        let (hash, _) = tx.commit_with(
+            CommitOptions::default()
+                .with_message(meta.to_message())
+                .with_time(T0 + 10_000_000),
+        );
+        // An attack that repeats itself may write nothing.
+        let Some(hash) = hash else {
+            return Vec::new();
+        };
+        sign_raw(self.copy.doc_mut(), &self.signer, hash);
+        self.copy.doc().get_changes(&heads)
+    }
+}
+
+pub fn sign_raw(doc: &mut Automerge, signer: &Signer, hash: ChangeHash) {
+    let change = doc.get_change_by_hash(&hash).unwrap();
+    let sig = signature_change(&change, &signer.sign(&hash));
+    doc.apply_changes([sig]).unwrap();
+}
+
+pub struct World {
+    pub rng: StdRng,
+    pub ada: Device,
+    pub bob: Device,
+    pub thread: ThreadId,
+}
+
+pub fn obj(doc: &impl ReadDoc, parent: &ObjId, key: &str) -> ObjId {
+    match doc.get(parent, key).unwrap().unwrap() {
+        (copse_core::automerge::Value::Object(_), id) => id,
+        other => panic!("{key} is {other:?}"),
+    }
+}
+
+/// Ada founds a community and admits Bob; Bob's device starts from Ada's copy, checked;
+/// Ada starts a thread that Bob receives.
+pub fn world(seed: u64) -> World {
+    let mut rng = StdRng::seed_from_u64(seed);
+    let ada_key = Signer::random(&mut rng);
+    let bob_key = Signer::random(&mut rng);
+    let (copy, _) = Community::create_signed(
+        &ada_key,
+        details("Ada"),
+        NewCommunity {
+            name: "Timber".into(),
+            domain: "timber".into(),
+            ..NewCommunity::default()
+        },
+        Timestamp(T0),
+        &mut rng,
+    )
+    .unwrap();
+    let mut ada = Device {
+        signer: ada_key,
+        copy,
+        refused: HashSet::new(),
+    };
+    let secret = InviteSecret::random(&mut rng);
+    let (created, _) = ada.run(
+        &mut rng,
+        T0 + 1,
+        Command::CreateInvite {
+            role: Role::Member,
+            expires_at: Timestamp(T0 + 100_000_000),
+            max_uses: 2,
+            secret_hash: secret.hash_hex(),
+        },
+    );
+    let Some(Created::Invite(invite)) = created else {
+        panic!()
+    };
+    ada.run(
+        &mut rng,
+        T0 + 2,
+        Command::Admit {
+            member: bob_key.member().clone(),
+            details: details("Bob"),
+            invite,
+            secret,
+        },
+    );
+    let (created, _) = ada.run(
+        &mut rng,
+        T0 + 3,
+        Command::StartThread {
+            kind: ThreadKind::Question,
+            title: "Glulam spans?".into(),
+            body: "How far can a 400 mm beam go?".into(),
+            tags: vec!["glulam".into()],
+        },
+    );
+    let Some(Created::Thread(thread)) = created else {
+        panic!()
+    };
+    let (doc, refused) = verify_document(Automerge::load(&ada.copy.doc().save()).unwrap()).unwrap();
+    assert_eq!(refused, vec![], "an honest history passes");
+    let mut copy = Community::from_doc(doc).unwrap();
+    copy.sign_as(bob_key.clone(), &mut rng);
+    let bob = Device {
+        signer: bob_key,
+        copy,
+        refused: HashSet::new(),
+    };
+    World {
+        rng,
+        ada,
+        bob,
+        thread,
+    }
+}
+
+/// Ada admits a newcomer, whose device starts from her copy, checked.
+pub fn newcomer(w: &mut World, name: &str) -> Device {
+    let key = Signer::random(&mut w.rng);
+    let secret = InviteSecret::random(&mut w.rng);
+    let (created, _) = w.ada.run(
+        &mut w.rng,
+        T0 + 4,
+        Command::CreateInvite {
+            role: Role::Member,
+            expires_at: Timestamp(T0 + 100_000_000),
+            max_uses: 1,
+            secret_hash: secret.hash_hex(),
+        },
+    );
+    let Some(Created::Invite(invite)) = created else {
+        panic!()
+    };
+    w.ada.run(
+        &mut w.rng,
+        T0 + 4,
+        Command::Admit {
+            member: key.member().clone(),
+            details: details(name),
+            invite,
+            secret,
+        },
+    );
+    let (doc, refused) =
+        verify_document(Automerge::load(&w.ada.copy.doc().save()).unwrap()).unwrap();
+    assert_eq!(refused, vec![]);
+    let mut copy = Community::from_doc(doc).unwrap();
+    copy.sign_as(key.clone(), &mut w.rng);
+    Device {
+        signer: key,
+        copy,
+        refused: HashSet::new(),
+    }
+}
