@@ -525,3 +525,91 @@ fn history_from_before_signatures_is_accepted_where_a_coordinator_sealed_it() {
     assert_eq!(refused.len(), 1);
     assert_eq!(refused[0].reason, Violation::Unsigned);
 }
+
+#[test]
+fn a_long_batch_is_judged_change_by_change_even_when_applied_together() {
+    let mut w = world(22);
+    let t = w.thread.clone();
+    let mut batch = Vec::new();
+    for i in 0..3 {
+        let (_, ch) = w.bob.run(
+            &mut w.rng,
+            T0 + 10 + i,
+            Command::Reply {
+                thread: t.clone(),
+                body: format!("honest {i}"),
+            },
+        );
+        batch.extend(ch);
+    }
+    // Then, on top of them, a forgery; then more honest-looking work on top of that.
+    batch.extend(w.bob.raw("edit_post", |tx| {
+        let threads = obj(tx, &ROOT, "threads");
+        let th = obj(tx, &threads, t.as_str());
+        let posts = obj(tx, &th, "posts");
+        let (_, first) = tx.get(&posts, 0).unwrap().unwrap();
+        tx.put(&first, "body", "forged").unwrap();
+    }));
+    let (_, after) = w.bob.run(
+        &mut w.rng,
+        T0 + 20,
+        Command::Reply {
+            thread: t.clone(),
+            body: "built on the forgery".into(),
+        },
+    );
+    batch.extend(after);
+    batch.reverse();
+    let got = w.ada.receive(batch);
+    assert_eq!(
+        got.applied.len(),
+        6,
+        "the three honest replies and their signatures"
+    );
+    let reasons: Vec<Violation> = got.refused.iter().map(|r| r.reason.clone()).collect();
+    assert_eq!(
+        reasons,
+        vec![
+            Violation::OthersRecord("post".into()),
+            Violation::DependsOnRefused
+        ]
+    );
+    let view = thread(w.ada.copy.doc(), &t).unwrap();
+    assert_eq!(view.thread.posts.len(), 4);
+    assert_ne!(view.thread.posts[0].body, "forged");
+}
+
+#[test]
+fn a_batch_with_a_removal_judges_what_follows_it_at_its_own_deps() {
+    let mut w = world(23);
+    let t = w.thread.clone();
+    // Bob has seen his removal (a modified client ignores it) and still replies.
+    let (_, removal) = w.ada.run(
+        &mut w.rng,
+        T0 + 10,
+        Command::RemoveMember { member: w.bob.me() },
+    );
+    assert_eq!(w.bob.receive(removal.clone()).refused, vec![]);
+    let me = w.bob.me();
+    let after = w.bob.raw("reply", |tx| {
+        let threads = obj(tx, &ROOT, "threads");
+        let th = obj(tx, &threads, t.as_str());
+        let posts = obj(tx, &th, "posts");
+        let post = tx.insert_object(&posts, 1, ObjType::Map).unwrap();
+        tx.put(
+            &post,
+            "id",
+            PostId::random(&mut StdRng::seed_from_u64(2)).as_str(),
+        )
+        .unwrap();
+        tx.put(&post, "author", me.as_str()).unwrap();
+        tx.put(&post, "body", "after").unwrap();
+    });
+    // Cyd gets the removal and Bob's reply in one batch.
+    let mut cyd = newcomer(&mut w, "Cyd");
+    let mut batch = w.ada.copy.doc().get_changes(&[]);
+    batch.extend(after);
+    let got = cyd.receive(batch);
+    assert_eq!(got.refused.len(), 1, "{:?}", got.refused);
+    assert_eq!(got.refused[0].reason, Violation::Removed);
+}

@@ -869,14 +869,14 @@ impl Hub {
                 refused: refused.clone(),
             });
         }
+        let refused_hashes: Vec<ChangeHash> = refused
+            .iter()
+            .filter_map(|r| r.change.parse().ok())
+            .collect();
         if fresh {
             community.sign_as(self.signer.clone(), &mut self.rng);
             let mut replica = Replica::new(*community, Phase::Ready);
-            let hashes: Vec<ChangeHash> = refused
-                .iter()
-                .filter_map(|r| r.change.parse().ok())
-                .collect();
-            if replica.refused.note(&refused, &hashes) {
+            if replica.refused.note(&refused, &refused_hashes) {
                 self.store(StoreOp::RefusedLog {
                     community: id.clone(),
                     bytes: replica.refused.to_bytes(),
@@ -907,6 +907,13 @@ impl Hub {
             );
             return;
         };
+        if r.refused.note(&refused, &refused_hashes) {
+            let bytes = r.refused.to_bytes();
+            self.out.push(Output::Store(StoreOp::RefusedLog {
+                community: id.clone(),
+                bytes,
+            }));
+        }
         let heads_before = r.community.doc().get_heads();
         let mut other = community.doc().clone();
         let merged = catch_unwind(AssertUnwindSafe(|| r.community.doc_mut().merge(&mut other)));

@@ -302,3 +302,59 @@ fn help_lists_the_commands() {
         assert!(help.contains(cmd), "--help lacks {cmd}");
     }
 }
+
+#[test]
+fn a_forged_change_in_an_imported_file_is_kept_out_and_listed_by_rejected() {
+    let tmp = tempfile::tempdir().unwrap();
+    let a = tmp.path();
+    ok(a, &["init", "--name", "Ada"]);
+    let c = ok(
+        a,
+        &[
+            "community",
+            "create",
+            "--name",
+            "Timber",
+            "--domain",
+            "timber",
+        ],
+    );
+    ok(
+        a,
+        &["thread", "new", "-c", &c, "--title", "Spans", "--body", "?"],
+    );
+    assert_eq!(ok(a, &["rejected", "-c", &c]), "No change was rejected.");
+    let heads = ok(a, &["heads", "-c", &c]);
+    let file = a.join("export.am");
+    ok(a, &["export", "-c", &c, "--out", file.to_str().unwrap()]);
+
+    // A modified client bumps the schema version in the file, signed with Ada's own key.
+    let seed: [u8; 32] = std::fs::read(a.join("identity.key"))
+        .unwrap()
+        .try_into()
+        .unwrap();
+    let mut doc = automerge::Automerge::load(&std::fs::read(&file).unwrap()).unwrap();
+    let mut forger = copse_testkit::malicious::Forger::new(
+        copse_core::guard::Signer::from_seed(seed),
+        doc.clone(),
+    );
+    let me = copse_core::guard::Signer::from_seed(seed).member().clone();
+    let attack = forger
+        .all(&me, None)
+        .into_iter()
+        .find(|a| a.name == "bump schema_version")
+        .unwrap();
+    doc.apply_changes(attack.changes.clone()).unwrap();
+    std::fs::write(&file, doc.save()).unwrap();
+
+    ok(a, &["import", file.to_str().unwrap()]);
+    assert_eq!(ok(a, &["heads", "-c", &c]), heads, "nothing of it got in");
+    let listed = ok(a, &["rejected", "-c", &c]);
+    assert!(
+        listed.contains("it changes the community's fixed key \"schema_version\"; not applied"),
+        "{listed}"
+    );
+    let json = ok(a, &["--json", "rejected", "-c", &c]);
+    let json: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(json[0]["reason"]["rule"], "root_key", "{json}");
+}

@@ -35,6 +35,19 @@ pub fn community_bytes(spec: &CommunitySpec) -> Vec<u8> {
     bytes
 }
 
+/// The same community written before signatures (see `generate_unsigned`), cached.
+pub fn community_bytes_unsigned(spec: &CommunitySpec) -> Vec<u8> {
+    let path = cache_dir().join(format!("unsigned-{}", spec.cache_name()));
+    if let Ok(bytes) = std::fs::read(&path) {
+        return bytes;
+    }
+    eprintln!("generating {} (once)", path.display());
+    let bytes = crate::generate_unsigned(spec).community.doc().save();
+    let _ = std::fs::create_dir_all(cache_dir());
+    let _ = std::fs::write(&path, &bytes);
+    bytes
+}
+
 /// The `p`-th percentile (0..=100) of `samples` (sorted in place).
 pub fn percentile(samples: &mut [Duration], p: f64) -> Duration {
     if samples.is_empty() {

@@ -68,7 +68,7 @@ impl CommunitySpec {
     /// A file name that identifies this spec (for caching generated documents).
     pub fn cache_name(&self) -> String {
         format!(
-            "signed-community-m{}-t{}x{}-c{}-a{}-e{}-k{}-s{}.am",
+            "signed2-community-m{}-t{}x{}-c{}-a{}-e{}-k{}-s{}.am",
             self.members,
             self.threads,
             self.posts_per_thread,
@@ -88,6 +88,8 @@ pub struct Generated {
     pub community: Community,
     /// Its founder (a coordinator).
     pub founder: MemberId,
+    /// The founder's key.
+    pub founder_key: Signer,
     /// Every member, founder first.
     pub members: Vec<MemberId>,
     /// The time of the last generated edit.
@@ -190,6 +192,8 @@ struct Gen {
     current_actor: Option<MemberId>,
     /// Each member's key, and a number that fixes their actor id.
     keys: HashMap<MemberId, (Signer, u64)>,
+    /// Changes are signed (else written as before signatures).
+    signed: bool,
 }
 
 impl Gen {
@@ -204,8 +208,16 @@ impl Gen {
         if self.current_actor.as_ref() != Some(who) {
             let (key, n) = self.keys[who].clone();
             // One actor per member, as a device keeps one per session.
-            self.community
-                .sign_as(key, &mut ChaCha8Rng::seed_from_u64(n));
+            if self.signed {
+                self.community
+                    .sign_as(key, &mut ChaCha8Rng::seed_from_u64(n));
+            } else {
+                let mut actor = [0u8; 16];
+                actor[..8].copy_from_slice(&n.to_le_bytes());
+                self.community
+                    .doc_mut()
+                    .set_actor(automerge::ActorId::from(actor.as_slice()));
+            }
             self.current_actor = Some(who.clone());
         }
         let name = cmd.name();
@@ -219,11 +231,35 @@ impl Gen {
 /// Generates a community. `founder` acts as the first coordinator (default: a random
 /// key); `extra` members (e.g. real device keys for network benchmarks) are admitted first.
 pub fn generate(spec: &CommunitySpec, founder: Option<Signer>, extra: &[Signer]) -> Generated {
+    generate_as(spec, founder, extra, true)
+}
+
+/// The same community as written before signatures (unsigned, 16-byte actors): the
+/// baseline that benchmarks compare the guard's cost with.
+pub fn generate_unsigned(spec: &CommunitySpec) -> Generated {
+    generate_as(spec, None, &[], false)
+}
+
+fn generate_as(
+    spec: &CommunitySpec,
+    founder: Option<Signer>,
+    extra: &[Signer],
+    signed: bool,
+) -> Generated {
     let mut rng = ChaCha8Rng::seed_from_u64(spec.seed);
     let founder_key = founder.unwrap_or_else(|| Signer::random(&mut rng));
     // A year before "now": history spreads over it.
     let now = Timestamp(1_760_000_000_000);
-    let (community, _) = Community::create_signed(
+    let create = if signed {
+        |key: &Signer, d, s, now, rng: &mut ChaCha8Rng| {
+            Community::create_signed(key, d, s, now, rng)
+        }
+    } else {
+        |key: &Signer, d, s, now, rng: &mut ChaCha8Rng| {
+            Community::create(key.member(), d, s, now, rng)
+        }
+    };
+    let (community, _) = create(
         &founder_key,
         MemberDetails {
             name: "Founder".into(),
@@ -252,8 +288,9 @@ pub fn generate(spec: &CommunitySpec, founder: Option<Signer>, extra: &[Signer])
         now,
         current_actor: None,
         keys: HashMap::new(),
+        signed,
     };
-    let founder = g.add_key(founder_key);
+    let founder = g.add_key(founder_key.clone());
     let mut members = vec![founder.clone()];
     let mut others: Vec<MemberId> = extra.iter().map(|k| g.add_key(k.clone())).collect();
     while others.len() + 1 < spec.members.max(1 + extra.len()) {
@@ -438,6 +475,7 @@ pub fn generate(spec: &CommunitySpec, founder: Option<Signer>, extra: &[Signer])
     let now = g.now;
     Generated {
         community: g.community,
+        founder_key,
         founder,
         members,
         now,

@@ -4,6 +4,6 @@
 pub mod generator;
 pub mod malicious;
 
-pub use generator::{CommunitySpec, Generated, generate};
+pub use generator::{CommunitySpec, Generated, generate, generate_unsigned};
 pub mod bench_support;
 pub mod sim;

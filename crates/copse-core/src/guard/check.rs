@@ -7,10 +7,13 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use automerge::{Automerge, AutomergeError, Change, ChangeHash, ReadDoc};
 use serde::{Deserialize, Serialize};
 
+use ed25519_dalek::VerifyingKey;
+
 use super::identity::{key_of_actor, member_id_of_key};
 use super::legacy::SealedHistory;
-use super::rules::check_ops;
-use super::signature::{read_signature, verifies};
+use super::paths::{PathCache, Paths};
+use super::rules::{At, Passed, check_ops};
+use super::signature::{SignatureOf, read_signature, verifies};
 use super::violation::Violation;
 use crate::MemberId;
 use crate::commit_meta::CommitMeta;
@@ -45,7 +48,7 @@ pub struct Admitted {
 }
 
 /// How unsigned changes (written before signatures existed) are judged.
-pub trait LegacyPolicy {
+pub trait LegacyPolicy: Sync {
     /// Whether the unsigned `change` belongs to the history accepted at the upgrade.
     fn accepts(&self, change: &Change) -> bool;
 }
@@ -77,29 +80,61 @@ fn refusal(change: &Change, author: Option<MemberId>, reason: Violation) -> Refu
     }
 }
 
-/// Judges one change whose deps are all in `doc`; `sig` is its signature change if one
-/// came. A change with no deps creates the community: only the first one may.
+/// How a change's signature was established.
+#[derive(Clone, Copy)]
+enum Proof<'a> {
+    /// Its own signature change (it arrived with it).
+    Own(Option<&'a Change>),
+    /// A later signature of the same actor, already verified, whose past covers it: a
+    /// signature covers the change's hash, which covers everything before it.
+    Chain(bool),
+    /// Its own signature change came and does not verify.
+    Forged,
+}
+
+/// The key and member of each actor seen (decompressing a key and naming its member cost
+/// more than the rest of a small change's checks).
+#[derive(Default)]
+struct Actors(HashMap<automerge::ActorId, Option<(VerifyingKey, MemberId)>>);
+
+impl Actors {
+    fn of(&mut self, actor: &automerge::ActorId) -> Option<(VerifyingKey, MemberId)> {
+        self.0
+            .entry(actor.clone())
+            .or_insert_with(|| key_of_actor(actor).map(|k| (k, member_id_of_key(&k))))
+            .clone()
+    }
+}
+
+/// Judges one change whose deps are all in `doc`. A change with no deps creates the
+/// community: only the first one may.
+#[allow(clippy::too_many_arguments)]
 fn judge(
     doc: &Automerge,
     change: &Change,
-    sig: Option<&Change>,
+    proof: Proof<'_>,
+    actors: &mut Actors,
+    paths: &mut Paths<'_>,
+    at: At<'_>,
     legacy: &dyn LegacyPolicy,
     may_create: bool,
-) -> Result<(), Refused> {
-    let Some(key) = key_of_actor(change.actor_id()) else {
+) -> Result<Passed, Refused> {
+    let Some((key, signer)) = actors.of(change.actor_id()) else {
         return if legacy.accepts(change) {
-            Ok(())
+            // Unsigned history is accepted as it stands; it may touch anything.
+            Ok(Passed { membership: true })
         } else {
             Err(refusal(change, None, Violation::Unsigned))
         };
     };
-    let signer = member_id_of_key(&key);
     let fail = |v| Err(refusal(change, Some(signer.clone()), v));
-    let Some(sig) = sig else {
-        return fail(Violation::MissingSignature);
-    };
-    if !verifies(change, sig, &key) {
-        return fail(Violation::BadSignature);
+    match proof {
+        Proof::Own(None) | Proof::Chain(false) => return fail(Violation::MissingSignature),
+        Proof::Forged => return fail(Violation::BadSignature),
+        Proof::Own(Some(sig)) if !verifies(change, sig, &key) => {
+            return fail(Violation::BadSignature);
+        }
+        _ => {}
     }
     if let Some(meta) = change.message().and_then(CommitMeta::parse)
         && meta.by != signer
@@ -109,14 +144,20 @@ fn judge(
     if change.deps().is_empty() && !may_create {
         return fail(Violation::Recreation);
     }
-    match check_ops(doc, change, &signer) {
-        Ok(()) => Ok(()),
+    match check_ops(doc, change, &signer, paths, at) {
+        Ok(passed) => Ok(passed),
         Err(v) => fail(v),
     }
 }
 
 /// Checks `incoming` and applies what passes to `doc`, in causal order. `was_refused`
 /// names changes refused before (what builds on them is refused too).
+///
+/// Changes that passed are applied together (one Automerge call per batch rather than per
+/// change: a reconnect brings hundreds). A change whose deps passed but wait to be applied
+/// is judged at the applied part of its past while no waiting change touches membership or
+/// invites (`rules::At`); if that judgment is not a plain pass, the waiting changes are
+/// applied and it is judged again at its own deps.
 pub fn admit(
     doc: &mut Automerge,
     incoming: Vec<Change>,
@@ -140,7 +181,10 @@ pub fn admit(
         }
     }
     let mut refused: HashSet<ChangeHash> = HashSet::new();
-    // Repeated passes in a stable order; each applies whatever has its deps by now.
+    let mut actors = Actors::default();
+    let mut cache = PathCache::default();
+    let mut ahead = Ahead::default();
+    // Repeated passes in a stable order; each takes whatever has its deps by now.
     loop {
         let mut progress = false;
         let hashes: Vec<ChangeHash> = pending.keys().copied().collect();
@@ -161,23 +205,62 @@ pub fn admit(
                 progress = true;
                 continue;
             }
-            if c.deps().iter().any(|d| doc.get_change_by_hash(d).is_none()) {
+            let in_doc = |d: &ChangeHash| doc.get_change_by_hash(d).is_some();
+            if !c
+                .deps()
+                .iter()
+                .all(|d| in_doc(d) || ahead.frontier.contains_key(d))
+            {
                 continue;
             }
-            let sig = sigs.get(&h);
-            let may_create = doc.get_heads().is_empty();
-            match judge(doc, c, sig, legacy, may_create) {
-                Ok(()) => {
+            let proof = Proof::Own(sigs.get(&h));
+            let mut verdict = None;
+            if !c.deps().iter().all(in_doc) && !ahead.membership {
+                // Judged ahead at the applied part of its past; only a pass counts.
+                let heads = ahead.applied_past(c.deps());
+                let at = At {
+                    heads: &heads,
+                    exact: false,
+                };
+                let mut paths = Paths::new(doc, &mut cache);
+                if let Ok(passed) = judge(doc, c, proof, &mut actors, &mut paths, at, legacy, false)
+                {
+                    verdict = Some((Ok(passed), heads));
+                }
+            }
+            let (verdict, heads) = match verdict {
+                Some(v) => v,
+                None => {
+                    ahead.apply(doc, &mut out)?;
+                    let c = &pending[&h];
+                    let may_create = doc.get_heads().is_empty();
+                    let at = At {
+                        heads: c.deps(),
+                        exact: true,
+                    };
+                    let mut paths = Paths::new(doc, &mut cache);
+                    let v = judge(
+                        doc,
+                        c,
+                        proof,
+                        &mut actors,
+                        &mut paths,
+                        at,
+                        legacy,
+                        may_create,
+                    );
+                    (v, c.deps().to_vec())
+                }
+            };
+            match verdict {
+                Ok(passed) => {
                     let c = pending.remove(&h).unwrap_or_else(|| unreachable!());
-                    let mut batch = vec![c];
-                    if key_of_actor(batch[0].actor_id()).is_some()
-                        && let Some(s) = sigs.remove(&h)
-                    {
-                        batch.push(s);
-                    }
-                    let hashes: Vec<ChangeHash> = batch.iter().map(Change::hash).collect();
-                    doc.apply_changes(batch)?;
-                    out.applied.extend(hashes);
+                    let sig = if key_of_actor(c.actor_id()).is_some() {
+                        sigs.remove(&h)
+                    } else {
+                        None
+                    };
+                    ahead.take(c, sig, heads, passed.membership);
                 }
                 Err(r) => {
                     pending.remove(&h);
@@ -194,6 +277,7 @@ pub fn admit(
             break;
         }
     }
+    ahead.apply(doc, &mut out)?;
     out.waiting = pending.into_values().collect();
     out.waiting.extend(sigs.into_values());
     out.refused_hashes = refused.into_iter().collect();
@@ -201,39 +285,147 @@ pub fn admit(
     Ok(out)
 }
 
+/// Changes that passed and wait to be applied together.
+#[derive(Default)]
+struct Ahead {
+    changes: Vec<Change>,
+    /// For each waiting change (and its signature change): the applied part of its past.
+    frontier: HashMap<ChangeHash, Vec<ChangeHash>>,
+    /// A waiting change touches membership or invites: nothing more is judged ahead.
+    membership: bool,
+}
+
+impl Ahead {
+    /// The applied part of the past of a change with these deps.
+    fn applied_past(&self, deps: &[ChangeHash]) -> Vec<ChangeHash> {
+        let mut out: Vec<ChangeHash> = Vec::new();
+        for d in deps {
+            match self.frontier.get(d) {
+                Some(f) => out.extend(f.iter().copied()),
+                None => out.push(*d),
+            }
+        }
+        out.sort();
+        out.dedup();
+        out
+    }
+
+    fn take(&mut self, c: Change, sig: Option<Change>, heads: Vec<ChangeHash>, membership: bool) {
+        // The change itself is judged at `heads`; what comes after it sees the same past.
+        let past = self.applied_past(&heads);
+        self.frontier.insert(c.hash(), past.clone());
+        if let Some(s) = &sig {
+            self.frontier.insert(s.hash(), past);
+        }
+        self.membership |= membership;
+        self.changes.push(c);
+        self.changes.extend(sig);
+    }
+
+    fn apply(&mut self, doc: &mut Automerge, out: &mut Admitted) -> Result<(), AutomergeError> {
+        if self.changes.is_empty() {
+            return Ok(());
+        }
+        let changes = std::mem::take(&mut self.changes);
+        out.applied.extend(changes.iter().map(Change::hash));
+        self.frontier.clear();
+        self.membership = false;
+        doc.apply_changes(changes)
+    }
+}
+
 /// Checks a whole document received from outside (a join or an import): every change in
 /// causal order; unsigned history passes where a coordinator's seal covers it
 /// ([`SealedHistory`]). Returns the document itself if all pass, else one holding only
 /// what passed.
+///
+/// Signatures: an actor's changes form a chain (each one's deps cover the one before), so
+/// one verified signature of an actor covers every earlier change of it. Only the latest
+/// signature per actor is verified (all of them, if that one fails). The rules are checked
+/// for every change, on all cores: each change is judged against the loaded document at
+/// its own deps, so the judgments are independent; what builds on a refused change is
+/// refused in a last pass in causal order.
 pub fn verify_document(doc: Automerge) -> Result<(Automerge, Vec<Refused>), AutomergeError> {
     let changes: Vec<Change> = doc.get_changes(&[]);
+    let sig_of: Vec<Option<SignatureOf>> = changes.iter().map(read_signature).collect();
     let legacy = SealedHistory::of(&doc, &changes);
-    let legacy: &dyn LegacyPolicy = &legacy;
-    let mut sigs: HashMap<ChangeHash, &Change> = HashMap::new();
-    for c in &changes {
-        if let Some(s) = read_signature(c) {
-            sigs.insert(s.target, c);
-        }
+    let mut actors = Actors::default();
+    let covered = signed_chains(&changes, &sig_of, &mut actors);
+    let with_sig: HashSet<ChangeHash> = sig_of.iter().flatten().map(|s| s.target).collect();
+    let to_judge: Vec<usize> = (0..changes.len())
+        .filter(|i| sig_of[*i].is_none())
+        .collect();
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
+    let chunk = to_judge.len().div_ceil(threads).max(1);
+    let judged: Vec<(usize, Result<(), Refused>)> = std::thread::scope(|scope| {
+        let workers: Vec<_> = to_judge
+            .chunks(chunk)
+            .map(|part| {
+                let (doc, changes, covered, with_sig, legacy) =
+                    (&doc, &changes, &covered, &with_sig, &legacy);
+                scope.spawn(move || {
+                    let mut actors = Actors::default();
+                    let mut cache = PathCache::default();
+                    let mut paths = Paths::new(doc, &mut cache);
+                    part.iter()
+                        .map(|&i| {
+                            let c = &changes[i];
+                            let proof = match covered.get(c.actor_id()) {
+                                Some(Coverage::UpTo(seq)) => Proof::Chain(c.seq() <= *seq),
+                                Some(Coverage::Each(valid)) => {
+                                    if valid.contains(&c.hash()) {
+                                        Proof::Chain(true)
+                                    } else if with_sig.contains(&c.hash()) {
+                                        Proof::Forged
+                                    } else {
+                                        Proof::Chain(false)
+                                    }
+                                }
+                                None => Proof::Chain(false),
+                            };
+                            let at = At {
+                                heads: c.deps(),
+                                exact: true,
+                            };
+                            let v = judge(doc, c, proof, &mut actors, &mut paths, at, legacy, true);
+                            (i, v.map(|_| ()))
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|w| w.join().unwrap_or_default())
+            .collect()
+    });
+    let mut verdicts: Vec<Option<Result<(), Refused>>> = vec![None; changes.len()];
+    for (i, v) in judged {
+        verdicts[i] = Some(v);
     }
     let mut refused: HashSet<ChangeHash> = HashSet::new();
     let mut out = Vec::new();
     let mut seen_creation = false;
-    for c in &changes {
+    for (i, c) in changes.iter().enumerate() {
         let h = c.hash();
-        if let Some(s) = read_signature(c) {
+        if let Some(s) = &sig_of[i] {
             // Judged with the change it signs.
             if refused.contains(&s.target) {
                 refused.insert(h);
             }
             continue;
         }
-        if c.deps().iter().any(|d| refused.contains(d)) {
-            let author = key_of_actor(c.actor_id()).map(|k| member_id_of_key(&k));
-            out.push(refusal(c, author, Violation::DependsOnRefused));
-            refused.insert(h);
-            continue;
-        }
-        let verdict = judge(&doc, c, sigs.get(&h).copied(), legacy, !seen_creation);
+        let mut author = || actors.of(c.actor_id()).map(|(_, m)| m);
+        let verdict = if c.deps().iter().any(|d| refused.contains(d)) {
+            Err(refusal(c, author(), Violation::DependsOnRefused))
+        } else if c.deps().is_empty() && seen_creation {
+            Err(refusal(c, author(), Violation::Recreation))
+        } else {
+            match verdicts[i].take() {
+                Some(v) => v,
+                None => Err(refusal(c, author(), Violation::MissingSignature)),
+            }
+        };
         seen_creation |= c.deps().is_empty();
         if let Err(r) = verdict {
             out.push(r);
@@ -250,4 +442,55 @@ pub fn verify_document(doc: Automerge) -> Result<(Automerge, Vec<Refused>), Auto
         .collect();
     clean.apply_changes(kept)?;
     Ok((clean, out))
+}
+
+/// Which of an actor's changes a verified signature covers.
+enum Coverage {
+    /// Every change up to this sequence number (its latest signature verified).
+    UpTo(u64),
+    /// Its latest signature failed: exactly the changes whose own signature verifies.
+    Each(HashSet<ChangeHash>),
+}
+
+/// Per signing actor, what its signatures cover.
+fn signed_chains(
+    changes: &[Change],
+    sig_of: &[Option<SignatureOf>],
+    actors: &mut Actors,
+) -> HashMap<automerge::ActorId, Coverage> {
+    let by_hash: HashMap<ChangeHash, &Change> = changes.iter().map(|c| (c.hash(), c)).collect();
+    let mut latest: HashMap<&automerge::ActorId, (&Change, &Change)> = HashMap::new();
+    let mut all: HashMap<&automerge::ActorId, Vec<(&Change, &Change)>> = HashMap::new();
+    for (s, sig) in changes.iter().zip(sig_of) {
+        let Some(sig) = sig else {
+            continue;
+        };
+        let Some(target) = by_hash.get(&sig.target) else {
+            continue;
+        };
+        all.entry(s.actor_id()).or_default().push((*target, s));
+        let e = latest.entry(s.actor_id()).or_insert((*target, s));
+        if s.seq() > e.1.seq() {
+            *e = (*target, s);
+        }
+    }
+    let mut out = HashMap::new();
+    for (actor, (target, sig)) in latest {
+        let Some((key, _)) = actors.of(actor) else {
+            continue;
+        };
+        let coverage = if verifies(target, sig, &key) {
+            Coverage::UpTo(target.seq())
+        } else {
+            Coverage::Each(
+                all[actor]
+                    .iter()
+                    .filter(|(t, s)| verifies(t, s, &key))
+                    .map(|(t, _)| t.hash())
+                    .collect(),
+            )
+        };
+        out.insert(actor.clone(), coverage);
+    }
+    out
 }

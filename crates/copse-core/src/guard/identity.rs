@@ -31,6 +31,19 @@ pub fn key_of_actor(actor: &ActorId) -> Option<VerifyingKey> {
     VerifyingKey::from_bytes(&key).ok()
 }
 
+/// Whether `actor` has the shape of a signing actor (without checking that its key is a
+/// valid curve point, which costs more than the rest of a change's checks).
+pub fn is_signing_actor(actor: &ActorId) -> bool {
+    let mut bytes = actor.to_bytes();
+    if let Some(rest) = bytes.strip_prefix(&CONCURRENCY_MAGIC) {
+        let Some(level_len) = rest.iter().position(|b| b & 0x80 == 0) else {
+            return false;
+        };
+        bytes = &rest[level_len + 1..];
+    }
+    bytes.len() == SIGNED_ACTOR_LEN
+}
+
 /// The member id of a key: the base58 text of its libp2p PeerId (an identity multihash
 /// of the protobuf-encoded public key), the same text libp2p prints.
 pub fn member_id_of_key(key: &VerifyingKey) -> MemberId {

@@ -10,7 +10,7 @@ use std::collections::{HashMap, HashSet};
 use automerge::{Automerge, Change, ChangeHash};
 
 use super::check::LegacyPolicy;
-use super::identity::{key_of_actor, member_id_of_key};
+use super::identity::{is_signing_actor, key_of_actor, member_id_of_key};
 use super::past::Past;
 use super::signature::{read_signature, verifies};
 
@@ -19,7 +19,7 @@ pub const SEAL_MESSAGE: &str = "copse-seal/1";
 
 /// Whether `change` is unsigned (its actor carries no key).
 pub fn is_unsigned(change: &Change) -> bool {
-    key_of_actor(change.actor_id()).is_none()
+    !is_signing_actor(change.actor_id())
 }
 
 /// The unsigned history that coordinators' seals vouch for.

@@ -45,28 +45,58 @@ pub(crate) struct Placed {
     pub(crate) id: Option<ObjId>,
 }
 
-/// Resolves objects to paths: those made earlier from the document, those made by the
-/// change being checked from its own operations.
+/// Resolves objects to paths: those made earlier from the document (remembered across
+/// changes: a path never changes), those made by the change being checked from its own
+/// operations.
 pub(crate) struct Paths<'a> {
     doc: &'a Automerge,
-    known: HashMap<OpId, Placed>,
-    /// Objects made by the change being checked, with their type.
-    pub(crate) made: HashMap<OpId, ObjType>,
+    known: &'a mut PathCache,
+    /// Objects made by the change being checked: path and type.
+    pub(crate) made: HashMap<OpId, (Vec<Seg>, ObjType)>,
 }
 
+/// Paths of objects in the document, kept between changes (and between batches: applying
+/// more changes never moves an object).
+#[derive(Default)]
+pub(crate) struct PathCache(
+    HashMap<OpId, Placed>,
+    /// Standings read ahead (see `rules::At`), by member and heads: a batch judged ahead
+    /// reads many changes at the same heads.
+    pub(crate) HashMap<(crate::MemberId, Vec<automerge::ChangeHash>), Option<super::past::Standing>>,
+);
+
 impl<'a> Paths<'a> {
-    pub(crate) fn new(doc: &'a Automerge) -> Self {
+    pub(crate) fn new(doc: &'a Automerge, known: &'a mut PathCache) -> Self {
         Self {
             doc,
-            known: HashMap::new(),
+            known,
             made: HashMap::new(),
         }
     }
 
+    /// The standing of `member` at `heads`, remembered.
+    pub(crate) fn standing(
+        &mut self,
+        member: &crate::MemberId,
+        heads: &[automerge::ChangeHash],
+        read: impl FnOnce() -> Option<super::past::Standing>,
+    ) -> Option<super::past::Standing> {
+        self.known
+            .1
+            .entry((member.clone(), heads.to_vec()))
+            .or_insert_with(read)
+            .clone()
+    }
+
+    /// Starts on another change: what the last one made is not known by id here (the
+    /// document knows it, if it was applied).
+    pub(crate) fn next_change(&mut self) {
+        self.made.clear();
+    }
+
     /// Notes that `op` made an object at `path`.
     pub(crate) fn made(&mut self, op: OpId, path: Vec<Seg>, ty: ObjType) {
-        self.made.insert(op.clone(), ty);
-        self.known.insert(op, Placed { path, id: None });
+        self.made.insert(op, (path, ty));
     }
 
     /// Where `obj` is; `None` if the document does not know it.
@@ -80,7 +110,13 @@ impl<'a> Paths<'a> {
             }
             ObjectId::Id(op) => op,
         };
-        if let Some(p) = self.known.get(op) {
+        if let Some((path, _)) = self.made.get(op) {
+            return Some(Placed {
+                path: path.clone(),
+                id: None,
+            });
+        }
+        if let Some(p) = self.known.0.get(op) {
             return Some(p.clone());
         }
         let id = self
@@ -101,7 +137,7 @@ impl<'a> Paths<'a> {
             .collect();
         path.reverse();
         let placed = Placed { path, id: Some(id) };
-        self.known.insert(op.clone(), placed.clone());
+        self.known.0.insert(op.clone(), placed.clone());
         Some(placed)
     }
 }

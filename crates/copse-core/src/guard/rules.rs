@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use automerge::legacy::{ObjectId, Op, OpId, OpType};
-use automerge::{Change, ObjType, ScalarValue};
+use automerge::{Change, ChangeHash, ObjType, ScalarValue};
 
 use super::past::{Past, Standing};
 use super::paths::{Paths, Placed, Seg, show};
@@ -13,22 +13,41 @@ use super::violation::Violation;
 use crate::schema::{ARTICLES, EVENTS, INVITES, MEMBERS, PROFILE, RESOURCES, TASKS, THREADS};
 use crate::{ArticleId, EventId, InviteId, MemberId, PostId, ResourceId, TaskId, ThreadId};
 
+/// Where a change is judged: at its deps (exact), or, for a change whose deps are still
+/// waiting to be applied in the same batch, at the applied part of its past, which holds
+/// everything the rules read as long as the waiting changes touch no membership or invite
+/// (the caller's condition). Such a judgment may only accept: anything it cannot be sure
+/// of is refused, and the caller judges again once the deps are applied.
+#[derive(Clone, Copy)]
+pub(crate) struct At<'a> {
+    pub(crate) heads: &'a [ChangeHash],
+    pub(crate) exact: bool,
+}
+
+/// What a change that passed touches, for batching.
+pub(crate) struct Passed {
+    /// It writes under `members` or `invites` (what judging later changes reads).
+    pub(crate) membership: bool,
+}
+
 /// Checks every operation of `change`, signed by `signer`, against the rules as they stood
 /// at the change's deps. `doc` holds the deps (and nothing refused).
 pub(crate) fn check_ops(
     doc: &automerge::Automerge,
     change: &Change,
     signer: &MemberId,
-) -> Result<(), Violation> {
-    let deps = change.deps().to_vec();
-    let past = Past { doc, heads: &deps };
+    paths: &mut Paths<'_>,
+    at: At<'_>,
+) -> Result<Passed, Violation> {
+    let deps = at.heads;
+    let past = Past { doc, heads: deps };
     let expanded = change.decode();
     let start = change.start_op().get();
     let actor = change.actor_id().clone();
     let ops = &expanded.operations;
     let op_id = |i: usize| OpId(start + i as u64, actor.clone());
 
-    let mut paths = Paths::new(doc);
+    paths.next_change();
     let mut targets: Vec<(Placed, Vec<Seg>)> = Vec::with_capacity(ops.len());
     for (i, op) in ops.iter().enumerate() {
         let placed = paths
@@ -47,10 +66,18 @@ pub(crate) fn check_ops(
         actor: &actor,
     };
 
-    if deps.is_empty() {
-        return check_creation(&change_ops, &targets, signer);
+    let membership = targets
+        .iter()
+        .any(|(_, t)| matches!(t.first(), Some(Seg::Key(k)) if k == MEMBERS || k == INVITES));
+    if change.deps().is_empty() {
+        return check_creation(&change_ops, &targets, signer).map(|()| Passed { membership });
     }
-    let standing = match past.standing(signer) {
+    let standing = if at.exact {
+        past.standing(signer)
+    } else {
+        paths.standing(signer, deps, || past.standing(signer))
+    };
+    let standing = match standing {
         None => return Err(Violation::NotAMember),
         Some(s) if !s.is_current() => return Err(Violation::Removed),
         Some(s) => s,
@@ -62,6 +89,7 @@ pub(crate) fn check_ops(
         time: change.timestamp(),
         ops: &change_ops,
         admitted: admissions(ops, &targets),
+        exact: at.exact,
     };
     for (id, invite) in &rules.admitted {
         rules.admission(id, invite, &targets)?;
@@ -80,7 +108,7 @@ pub(crate) fn check_ops(
             rules.new_record(&op_id(i), ty, target)?;
         }
     }
-    Ok(())
+    Ok(Passed { membership })
 }
 
 /// A change's operations with their ids.
@@ -196,6 +224,8 @@ struct Rules<'a> {
     ops: &'a ChangeOps<'a>,
     /// Member id -> invite id, for each admission in the change.
     admitted: BTreeMap<String, String>,
+    /// Judged at the change's own deps (see [`At`]).
+    exact: bool,
 }
 
 impl Rules<'_> {
@@ -216,6 +246,10 @@ impl Rules<'_> {
         // A delete that leaves a value visible sets the key to that value: judge it so.
         let resolved;
         let op = match (&op.action, &op.key, &placed.id) {
+            // What a delete leaves depends on values written since: only exactly.
+            (OpType::Delete, automerge::legacy::Key::Map(_), Some(_)) if !self.exact => {
+                return Err(Violation::Unknown("a delete judged ahead".into()));
+            }
             (OpType::Delete, automerge::legacy::Key::Map(k), Some(obj)) => {
                 let preds: Vec<OpId> = op.pred.iter().cloned().collect();
                 match self.past.left_after_delete(obj, k, &preds) {

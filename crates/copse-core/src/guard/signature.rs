@@ -3,7 +3,7 @@
 //! A change cannot hold its own signature (the signature covers its hash). So right after
 //! each signed change `C`, its device writes a *signature change* `S`: same actor,
 //! `seq = C.seq + 1`, `start_op = C.max_op + 1`, deps exactly `[C]`, time 0, no operations,
-//! message `copse-sig/1 <128 hex digits>`. Ed25519 signatures are deterministic, so `S`
+//! message `copse-sig/1 <the signature in unpadded base64url>`. Ed25519 signatures are deterministic, so `S`
 //! is fully determined by `C`: nobody can make a different change with `C`'s actor and
 //! `S`'s sequence number that devices would accept, which would otherwise let a stranger
 //! to the key wedge that member's later changes. `docs/schema.md` gives the exact bytes.
@@ -12,7 +12,8 @@ use automerge::{ActorId, Change, ChangeHash};
 use ed25519_dalek::{Signature, VerifyingKey};
 use sha2::{Digest, Sha256};
 
-/// The prefix of a signature change's message.
+/// The prefix of a signature change's message; the 64 signature bytes follow in
+/// unpadded base64url (86 characters).
 pub const SIG_PREFIX: &str = "copse-sig/1 ";
 /// What is signed: this domain tag, then the 32 bytes of the change hash.
 pub const SIGNED_DOMAIN: &[u8] = b"copse change signature v1\0";
@@ -46,7 +47,10 @@ fn prefixed(out: &mut Vec<u8>, bytes: &[u8]) {
 
 /// The signature change for `change` with `signature`, encoded as an Automerge change chunk.
 pub fn signature_change(change: &Change, signature: &[u8; 64]) -> Change {
-    let message = format!("{SIG_PREFIX}{}", data_encoding::HEXLOWER.encode(signature));
+    let message = format!(
+        "{SIG_PREFIX}{}",
+        data_encoding::BASE64URL_NOPAD.encode(signature)
+    );
     let mut data = Vec::with_capacity(256);
     leb_u(&mut data, 1);
     data.extend_from_slice(&change.hash().0);
@@ -89,12 +93,18 @@ pub struct SignatureOf {
 /// Reads `change` as a signature change; `None` if it is not one. Strict: anything but
 /// the exact canonical form (one dep, no ops, time 0, the message) is not a signature.
 pub fn read_signature(change: &Change) -> Option<SignatureOf> {
-    let hex = change.message()?.strip_prefix(SIG_PREFIX)?;
+    let text = change.message()?.strip_prefix(SIG_PREFIX)?;
     if !change.is_empty() || change.timestamp() != 0 || change.deps().len() != 1 {
         return None;
     }
-    let bytes = data_encoding::HEXLOWER.decode(hex.as_bytes()).ok()?;
+    let bytes = data_encoding::BASE64URL_NOPAD
+        .decode(text.as_bytes())
+        .ok()?;
     let signature: [u8; 64] = bytes.try_into().ok()?;
+    // One text per signature: another spelling would be another change at the same place.
+    if data_encoding::BASE64URL_NOPAD.encode(&signature) != text {
+        return None;
+    }
     Some(SignatureOf {
         target: change.deps()[0],
         actor: change.actor_id().clone(),
