@@ -279,10 +279,10 @@ impl AppState {
 
     /// A refused edit in plain words: who, which rule, and that it was not applied.
     pub fn refusal_text(&self, r: &copse_core::guard::Refused) -> String {
-        let who = r
-            .author
-            .as_ref()
-            .map_or_else(|| "someone without a key".to_owned(), |a| self.name_of(a));
+        let who = r.author.as_ref().map_or_else(
+            || "a writer who could not be identified (not validly signed)".to_owned(),
+            |a| self.name_of(a),
+        );
         format!(
             "An edit from {who} broke the community's rules: {}; it was not applied.",
             r.reason.to_string().trim_start_matches("it ")

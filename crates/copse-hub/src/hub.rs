@@ -915,8 +915,50 @@ impl Hub {
             }));
         }
         let heads_before = r.community.doc().get_heads();
-        let mut other = community.doc().clone();
-        let merged = catch_unwind(AssertUnwindSafe(|| r.community.doc_mut().merge(&mut other)));
+        // What this copy lacks passes the guard as this copy's own sessions' changes do:
+        // checked on its own, the file could still contradict this copy (another creation,
+        // a change refused here before).
+        let theirs: Vec<copse_core::automerge::Change> = {
+            let ours = r.community.doc();
+            community
+                .doc()
+                .get_changes(&[])
+                .into_iter()
+                .filter(|c| ours.get_change_meta_by_hash(&c.hash()).is_none())
+                .collect()
+        };
+        let log = &r.refused;
+        let was_refused = |h: &ChangeHash| log.contains(h);
+        let doc = r.community.doc_mut();
+        let merged = catch_unwind(AssertUnwindSafe(|| {
+            copse_core::guard::admit(doc, theirs, &was_refused, &NoLegacy)
+        }));
+        let merged = merged.map(|r| {
+            r.map(|admitted| {
+                let refused = (admitted.refused, admitted.refused_hashes);
+                (admitted.applied, refused)
+            })
+        });
+        let merged = match merged {
+            Ok(Ok((hashes, (refused, refused_hashes)))) => {
+                if r.refused.note(&refused, &refused_hashes) {
+                    let bytes = r.refused.to_bytes();
+                    self.out.push(Output::Store(StoreOp::RefusedLog {
+                        community: id.clone(),
+                        bytes,
+                    }));
+                    if !refused.is_empty() {
+                        self.out.push(Output::Event(PeerEvent::Refused {
+                            community: id.clone(),
+                            refused,
+                        }));
+                    }
+                }
+                Ok(Ok(hashes))
+            }
+            Ok(Err(e)) => Ok(Err(e)),
+            Err(p) => Err(p),
+        };
         match merged {
             Ok(Ok(hashes)) => {
                 if !hashes.is_empty() {

@@ -9,11 +9,11 @@ use serde::{Deserialize, Serialize};
 
 use ed25519_dalek::VerifyingKey;
 
-use super::identity::{key_of_actor, member_id_of_key};
+use super::identity::{is_signing_actor, key_of_actor, member_id_of_key};
 use super::legacy::SealedHistory;
 use super::paths::{PathCache, Paths};
 use super::rules::{At, Passed, check_ops};
-use super::signature::{SignatureOf, read_signature, verifies};
+use super::signature::{SignatureOf, canonical_for, read_signature, verifies};
 use super::violation::Violation;
 use crate::MemberId;
 use crate::commit_meta::CommitMeta;
@@ -83,8 +83,9 @@ fn refusal(change: &Change, author: Option<MemberId>, reason: Violation) -> Refu
 /// How a change's signature was established.
 #[derive(Clone, Copy)]
 enum Proof<'a> {
-    /// Its own signature change (it arrived with it).
-    Own(Option<&'a Change>),
+    /// Signature changes that arrived for it (any peer may send one: the one that is its
+    /// canonical signature change and verifies counts).
+    Own(&'a [Change]),
     /// A later signature of the same actor, already verified, whose past covers it: a
     /// signature covers the change's hash, which covers everything before it.
     Chain(bool),
@@ -122,20 +123,25 @@ fn judge(
     let Some((key, signer)) = actors.of(change.actor_id()) else {
         return if legacy.accepts(change) {
             // Unsigned history is accepted as it stands; it may touch anything.
-            Ok(Passed { membership: true })
+            Ok(Passed {
+                membership: true,
+                made: Vec::new(),
+            })
         } else {
             Err(refusal(change, None, Violation::Unsigned))
         };
     };
-    let fail = |v| Err(refusal(change, Some(signer.clone()), v));
+    // Until its signature verifies, the change names no one: anyone can write any actor.
+    let unproven = |v| Err(refusal(change, None, v));
     match proof {
-        Proof::Own(None) | Proof::Chain(false) => return fail(Violation::MissingSignature),
-        Proof::Forged => return fail(Violation::BadSignature),
-        Proof::Own(Some(sig)) if !verifies(change, sig, &key) => {
-            return fail(Violation::BadSignature);
+        Proof::Own([]) | Proof::Chain(false) => return unproven(Violation::MissingSignature),
+        Proof::Forged => return unproven(Violation::BadSignature),
+        Proof::Own(sigs) if !sigs.iter().any(|s| verifies(change, s, &key)) => {
+            return unproven(Violation::BadSignature);
         }
         _ => {}
     }
+    let fail = |v| Err(refusal(change, Some(signer.clone()), v));
     if let Some(meta) = change.message().and_then(CommitMeta::parse)
         && meta.by != signer
     {
@@ -165,7 +171,7 @@ pub fn admit(
     legacy: &dyn LegacyPolicy,
 ) -> Result<Admitted, AutomergeError> {
     let mut out = Admitted::default();
-    let mut sigs: HashMap<ChangeHash, Change> = HashMap::new();
+    let mut sigs: HashMap<ChangeHash, Vec<Change>> = HashMap::new();
     let mut pending: BTreeMap<ChangeHash, Change> = BTreeMap::new();
     for c in incoming {
         if doc.get_change_by_hash(&c.hash()).is_some() {
@@ -173,7 +179,7 @@ pub fn admit(
         }
         match read_signature(&c) {
             Some(s) => {
-                sigs.insert(s.target, c);
+                sigs.entry(s.target).or_default().push(c);
             }
             None => {
                 pending.insert(c.hash(), c);
@@ -198,7 +204,7 @@ pub fn admit(
                 let author = key_of_actor(c.actor_id()).map(|k| member_id_of_key(&k));
                 out.refused
                     .push(refusal(&c, author, Violation::DependsOnRefused));
-                if let Some(s) = sigs.remove(&h) {
+                for s in sigs.remove(&h).unwrap_or_default() {
                     refused.insert(s.hash());
                 }
                 refused.insert(h);
@@ -213,7 +219,7 @@ pub fn admit(
             {
                 continue;
             }
-            let proof = Proof::Own(sigs.get(&h));
+            let proof = Proof::Own(sigs.get(&h).map_or(&[], Vec::as_slice));
             let mut verdict = None;
             if !c.deps().iter().all(in_doc) && !ahead.membership {
                 // Judged ahead at the applied part of its past; only a pass counts.
@@ -221,6 +227,7 @@ pub fn admit(
                 let at = At {
                     heads: &heads,
                     exact: false,
+                    made_ahead: &ahead.made,
                 };
                 let mut paths = Paths::new(doc, &mut cache);
                 if let Ok(passed) = judge(doc, c, proof, &mut actors, &mut paths, at, legacy, false)
@@ -237,6 +244,7 @@ pub fn admit(
                     let at = At {
                         heads: c.deps(),
                         exact: true,
+                        made_ahead: &HashSet::new(),
                     };
                     let mut paths = Paths::new(doc, &mut cache);
                     let v = judge(
@@ -255,20 +263,33 @@ pub fn admit(
             match verdict {
                 Ok(passed) => {
                     let c = pending.remove(&h).unwrap_or_else(|| unreachable!());
-                    let sig = if key_of_actor(c.actor_id()).is_some() {
-                        sigs.remove(&h)
-                    } else {
-                        None
+                    // The signature change that verified (none for accepted unsigned history).
+                    let sig = match actors.of(c.actor_id()) {
+                        Some((key, _)) => sigs
+                            .remove(&h)
+                            .and_then(|all| all.into_iter().find(|s| verifies(&c, s, &key))),
+                        None => None,
                     };
-                    ahead.take(c, sig, heads, passed.membership);
+                    ahead.take(c, sig, heads, passed);
                 }
                 Err(r) => {
-                    pending.remove(&h);
-                    if let Some(s) = sigs.remove(&h) {
-                        refused.insert(s.hash());
+                    let c = pending.remove(&h).unwrap_or_else(|| unreachable!());
+                    let candidates = sigs.remove(&h).unwrap_or_default();
+                    out.refused.push(r.clone());
+                    // Refused for what it does: it, its signature and what builds on them
+                    // stay out. Refused for want of a valid signature: another peer may
+                    // still bring the right one, so only this attempt is dropped.
+                    if r.author.is_some() || r.reason == Violation::Unsigned {
+                        refused.insert(h);
+                        if let Some((key, _)) = actors.of(c.actor_id()) {
+                            refused.extend(
+                                candidates
+                                    .iter()
+                                    .filter(|s| verifies(&c, s, &key))
+                                    .map(Change::hash),
+                            );
+                        }
                     }
-                    out.refused.push(r);
-                    refused.insert(h);
                 }
             }
             progress = true;
@@ -279,7 +300,7 @@ pub fn admit(
     }
     ahead.apply(doc, &mut out)?;
     out.waiting = pending.into_values().collect();
-    out.waiting.extend(sigs.into_values());
+    out.waiting.extend(sigs.into_values().flatten());
     out.refused_hashes = refused.into_iter().collect();
     out.refused_hashes.sort();
     Ok(out)
@@ -293,6 +314,8 @@ struct Ahead {
     frontier: HashMap<ChangeHash, Vec<ChangeHash>>,
     /// A waiting change touches membership or invites: nothing more is judged ahead.
     membership: bool,
+    /// Records the waiting changes make.
+    made: HashSet<(String, String)>,
 }
 
 impl Ahead {
@@ -310,14 +333,15 @@ impl Ahead {
         out
     }
 
-    fn take(&mut self, c: Change, sig: Option<Change>, heads: Vec<ChangeHash>, membership: bool) {
+    fn take(&mut self, c: Change, sig: Option<Change>, heads: Vec<ChangeHash>, passed: Passed) {
         // The change itself is judged at `heads`; what comes after it sees the same past.
         let past = self.applied_past(&heads);
         self.frontier.insert(c.hash(), past.clone());
         if let Some(s) = &sig {
             self.frontier.insert(s.hash(), past);
         }
-        self.membership |= membership;
+        self.membership |= passed.membership;
+        self.made.extend(passed.made);
         self.changes.push(c);
         self.changes.extend(sig);
     }
@@ -330,6 +354,7 @@ impl Ahead {
         out.applied.extend(changes.iter().map(Change::hash));
         self.frontier.clear();
         self.membership = false;
+        self.made.clear();
         doc.apply_changes(changes)
     }
 }
@@ -383,11 +408,20 @@ pub fn verify_document(doc: Automerge) -> Result<(Automerge, Vec<Refused>), Auto
                                 }
                                 None => Proof::Chain(false),
                             };
+                            let none = HashSet::new();
                             let at = At {
                                 heads: c.deps(),
                                 exact: true,
+                                made_ahead: &none,
                             };
-                            let v = judge(doc, c, proof, &mut actors, &mut paths, at, legacy, true);
+                            // A panic on one change refuses that change, never its
+                            // neighbours (whose set would depend on the core count).
+                            let v = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                                judge(doc, c, proof, &mut actors, &mut paths, at, legacy, true)
+                            }))
+                            .unwrap_or_else(|_| {
+                                Err(refusal(c, None, Violation::Malformed("change".into())))
+                            });
                             (i, v.map(|_| ()))
                         })
                         .collect::<Vec<_>>()
@@ -406,13 +440,34 @@ pub fn verify_document(doc: Automerge) -> Result<(Automerge, Vec<Refused>), Auto
     let mut refused: HashSet<ChangeHash> = HashSet::new();
     let mut out = Vec::new();
     let mut seen_creation = false;
+    let by_hash: HashMap<ChangeHash, &Change> = changes.iter().map(|c| (c.hash(), c)).collect();
+    // Each signed change's own canonical signature change: the one kept with it.
+    let mut own_sig: HashSet<ChangeHash> = HashSet::new();
+    for (i, s) in changes.iter().enumerate() {
+        if let Some(sig) = &sig_of[i]
+            && let Some(t) = by_hash.get(&sig.target)
+            && canonical_for(t, s)
+        {
+            own_sig.insert(t.hash());
+        }
+    }
     for (i, c) in changes.iter().enumerate() {
         let h = c.hash();
         if let Some(s) = &sig_of[i] {
-            // Judged with the change it signs.
-            if refused.contains(&s.target) {
+            // Judged with the change it signs; one that is not that change's own canonical
+            // signature change has no place in the document.
+            let target_ok = by_hash.get(&s.target).is_some_and(|t| canonical_for(t, c));
+            if refused.contains(&s.target) || refused.contains(&h) {
+                refused.insert(h);
+            } else if !target_ok {
+                out.push(refusal(c, None, Violation::BadSignature));
                 refused.insert(h);
             }
+            continue;
+        }
+        if !own_sig.contains(&h) && is_signing_actor(c.actor_id()) {
+            out.push(refusal(c, None, Violation::MissingSignature));
+            refused.insert(h);
             continue;
         }
         let mut author = || actors.of(c.actor_id()).map(|(_, m)| m);

@@ -13,6 +13,7 @@ use super::check::LegacyPolicy;
 use super::identity::{is_signing_actor, key_of_actor, member_id_of_key};
 use super::past::Past;
 use super::signature::{read_signature, verifies};
+use crate::MemberId;
 
 /// The message of a seal.
 pub const SEAL_MESSAGE: &str = "copse-seal/1";
@@ -30,16 +31,31 @@ pub struct SealedHistory {
 
 impl SealedHistory {
     /// From the changes of `doc` (all of them, in causal order).
+    ///
+    /// Only history from before signatures can be vouched for: an unsigned change with
+    /// anything signed in its causal past is never accepted (nobody writes unsigned changes
+    /// once their Copse signs). Seals vouch for the history common to all of them, and a
+    /// sealer must be a coordinator as of that common history: a member cannot write an
+    /// unsigned change that makes them coordinator and then seal it, unless they are the
+    /// only one who ever sealed the community.
     pub fn of(doc: &Automerge, changes: &[Change]) -> Self {
         if !changes.iter().any(is_unsigned) {
             return Self::default();
+        }
+        // Unsigned changes whose whole past is unsigned: the history from before signatures.
+        let mut old: HashSet<ChangeHash> = HashSet::new();
+        for c in changes {
+            if is_unsigned(c) && c.deps().iter().all(|d| old.contains(d)) {
+                old.insert(c.hash());
+            }
         }
         let by_hash: HashMap<ChangeHash, &Change> = changes.iter().map(|c| (c.hash(), c)).collect();
         let sigs: HashMap<ChangeHash, &Change> = changes
             .iter()
             .filter_map(|c| Some((read_signature(c)?.target, c)))
             .collect();
-        let mut vouched = HashSet::new();
+        // Signed seals and the old history in each one's past.
+        let mut seals: Vec<(MemberId, HashSet<ChangeHash>)> = Vec::new();
         for seal in changes
             .iter()
             .filter(|c| c.message() == Some(SEAL_MESSAGE) && c.is_empty())
@@ -53,26 +69,47 @@ impl SealedHistory {
             if !verifies(seal, sig, &key) {
                 continue;
             }
-            let past = Past {
-                doc,
-                heads: seal.deps(),
-            };
-            if !past
-                .standing(&member_id_of_key(&key))
-                .is_some_and(|s| s.is_current() && s.coordinator)
-            {
-                continue;
-            }
+            let mut past = HashSet::new();
             let mut stack: Vec<ChangeHash> = seal.deps().to_vec();
             while let Some(h) = stack.pop() {
-                if vouched.insert(h)
+                if old.contains(&h)
+                    && past.insert(h)
                     && let Some(c) = by_hash.get(&h)
                 {
                     stack.extend_from_slice(c.deps());
                 }
             }
+            seals.push((member_id_of_key(&key), past));
         }
-        Self { vouched }
+        let Some((_, first)) = seals.first() else {
+            return Self::default();
+        };
+        let common: HashSet<ChangeHash> = first
+            .iter()
+            .filter(|h| seals.iter().all(|(_, p)| p.contains(h)))
+            .copied()
+            .collect();
+        // Its heads: what no other change in it depends on.
+        let inner: HashSet<ChangeHash> = common
+            .iter()
+            .filter_map(|h| by_hash.get(h))
+            .flat_map(|c| c.deps().iter().copied())
+            .collect();
+        let heads: Vec<ChangeHash> = common
+            .iter()
+            .filter(|h| !inner.contains(h))
+            .copied()
+            .collect();
+        let past = Past { doc, heads: &heads };
+        let any_coordinator = seals.iter().any(|(m, _)| {
+            past.standing(m)
+                .is_some_and(|s| s.is_current() && s.coordinator)
+        });
+        if any_coordinator {
+            Self { vouched: common }
+        } else {
+            Self::default()
+        }
     }
 }
 

@@ -64,6 +64,16 @@ impl Past<'_> {
         self.obj(&map, key, ObjType::Map)
     }
 
+    /// Whether `section[key]` holds anything (a value, or values in conflict).
+    pub(crate) fn key_taken(&self, section: &str, key: &str) -> bool {
+        let Some(map) = self.obj(&ROOT, section, ObjType::Map) else {
+            return false;
+        };
+        self.doc
+            .get_all_at(&map, key, self.heads)
+            .is_ok_and(|all| !all.is_empty())
+    }
+
     /// A member's standing; `None` if never admitted.
     pub(crate) fn standing(&self, id: &MemberId) -> Option<Standing> {
         let entry = self.entry(crate::schema::MEMBERS, id.as_str())?;

@@ -22,12 +22,16 @@ use crate::{ArticleId, EventId, InviteId, MemberId, PostId, ResourceId, TaskId, 
 pub(crate) struct At<'a> {
     pub(crate) heads: &'a [ChangeHash],
     pub(crate) exact: bool,
+    /// Records (section, key) made by the changes judged ahead before this one.
+    pub(crate) made_ahead: &'a std::collections::HashSet<(String, String)>,
 }
 
 /// What a change that passed touches, for batching.
 pub(crate) struct Passed {
     /// It writes under `members` or `invites` (what judging later changes reads).
     pub(crate) membership: bool,
+    /// The records (section, key) it makes.
+    pub(crate) made: Vec<(String, String)>,
 }
 
 /// Checks every operation of `change`, signed by `signer`, against the rules as they stood
@@ -69,8 +73,16 @@ pub(crate) fn check_ops(
     let membership = targets
         .iter()
         .any(|(_, t)| matches!(t.first(), Some(Seg::Key(k)) if k == MEMBERS || k == INVITES));
+    let made: Vec<(String, String)> = ops
+        .iter()
+        .zip(&targets)
+        .filter_map(|(op, (_, t))| match (&op.action, t.as_slice()) {
+            (OpType::Make(_), [Seg::Key(s), Seg::Key(k)]) => Some((s.clone(), k.clone())),
+            _ => None,
+        })
+        .collect();
     if change.deps().is_empty() {
-        return check_creation(&change_ops, &targets, signer).map(|()| Passed { membership });
+        return check_creation(&change_ops, &targets, signer).map(|()| Passed { membership, made });
     }
     let standing = if at.exact {
         past.standing(signer)
@@ -90,6 +102,7 @@ pub(crate) fn check_ops(
         ops: &change_ops,
         admitted: admissions(ops, &targets),
         exact: at.exact,
+        made_ahead: at.made_ahead,
     };
     for (id, invite) in &rules.admitted {
         rules.admission(id, invite, &targets)?;
@@ -108,7 +121,7 @@ pub(crate) fn check_ops(
             rules.new_record(&op_id(i), ty, target)?;
         }
     }
-    Ok(Passed { membership })
+    Ok(Passed { membership, made })
 }
 
 /// A change's operations with their ids.
@@ -188,31 +201,36 @@ fn check_creation(
     targets: &[(Placed, Vec<Seg>)],
     signer: &MemberId,
 ) -> Result<(), Violation> {
-    let mut founder_entry = false;
+    let (mut founder_entry, mut coordinator, mut created_by) = (false, false, false);
     for (op, (_, target)) in ops.ops.iter().zip(targets) {
+        let is_signer =
+            matches!(&op.action, OpType::Put(ScalarValue::Str(b)) if b.as_str() == signer.as_str());
         match target.as_slice() {
-            [Seg::Key(s), Seg::Key(id)] if s == MEMBERS => {
-                if id != signer.as_str() {
-                    return Err(Violation::Malformed(
-                        "creation that admits someone else".into(),
-                    ));
-                }
-                founder_entry = true;
+            [Seg::Key(s), Seg::Key(id), ..] if s == MEMBERS && id != signer.as_str() => {
+                return Err(Violation::Malformed(
+                    "creation that admits someone else".into(),
+                ));
             }
-            [Seg::Key(s), Seg::Key(f)]
-                if s == PROFILE
-                    && f == "created_by"
-                    && !matches!(&op.action, OpType::Put(ScalarValue::Str(b)) if b.as_str() == signer.as_str()) =>
-            {
-                return Err(Violation::WrongAuthorName);
+            [Seg::Key(s), Seg::Key(_)] if s == MEMBERS => founder_entry = true,
+            [Seg::Key(s), Seg::Key(_), Seg::Key(f)] if s == MEMBERS && f == "role" => {
+                coordinator =
+                    matches!(&op.action, OpType::Put(ScalarValue::Str(r)) if r == "coordinator");
+            }
+            [Seg::Key(s), Seg::Key(f)] if s == PROFILE && f == "created_by" => {
+                if !is_signer {
+                    return Err(Violation::WrongAuthorName);
+                }
+                created_by = true;
             }
             _ => {}
         }
     }
-    if founder_entry {
+    if founder_entry && coordinator && created_by {
         Ok(())
     } else {
-        Err(Violation::Malformed("creation without its founder".into()))
+        Err(Violation::Malformed(
+            "creation without its founder as coordinator".into(),
+        ))
     }
 }
 
@@ -226,6 +244,8 @@ struct Rules<'a> {
     admitted: BTreeMap<String, String>,
     /// Judged at the change's own deps (see [`At`]).
     exact: bool,
+    /// Records made by changes judged ahead in the same batch (not at these heads yet).
+    made_ahead: &'a std::collections::HashSet<(String, String)>,
 }
 
 impl Rules<'_> {
@@ -268,12 +288,22 @@ impl Rules<'_> {
         let a = &op.action;
         let keys: Vec<Option<&str>> = target.iter().map(key).collect();
         let section = keys.first().copied().flatten().unwrap_or("");
-        if keys.len() == 2 && matches!(a, OpType::Make(_)) && !op.pred.is_empty() {
-            // A record is made once; making it again would replace someone's record.
-            return Err(Violation::Immutable(format!(
-                "an existing {}",
-                show(target)
-            )));
+        if keys.len() == 2 && matches!(a, OpType::Make(_)) {
+            // A record is made once; making it again (even as a concurrent conflict, which
+            // the later write wins) would replace someone's record.
+            let record = keys[1].unwrap_or_default();
+            let taken = !op.pred.is_empty()
+                || self.past.key_taken(section, record)
+                || (!self.exact
+                    && self
+                        .made_ahead
+                        .contains(&(section.to_owned(), record.to_owned())));
+            if taken {
+                return Err(Violation::Immutable(format!(
+                    "an existing {}",
+                    show(target)
+                )));
+            }
         }
         match (section, &keys[1..]) {
             (root_key, []) => Err(Violation::RootKey(root_key.to_owned())),
@@ -359,7 +389,9 @@ impl Rules<'_> {
                 OpType::Put(ScalarValue::Str(by)) if by.as_str() == self.signer.as_str() => Ok(()),
                 _ => Err(Violation::WrongAuthorName),
             },
-            (ARTICLES, [Some(_), ..]) => Ok(()),
+            (ARTICLES, [Some(_), Some("title" | "updated_at" | "tags"), ..]) => Ok(()),
+            (ARTICLES, [Some(_), Some("body"), _, ..]) => Ok(()),
+            (ARTICLES, _) => Err(Violation::Immutable("an article's record".into())),
             (EVENTS, [Some(_)]) if matches!(a, OpType::Make(ObjType::Map)) => Ok(()),
             (EVENTS, [Some(_), Some("rsvp"), Some(who)]) => {
                 if self.is_signer(Some(who)) {
@@ -471,7 +503,10 @@ impl Rules<'_> {
             .is_some_and(|s| s.is_current());
         let expires = self.past.int(&inv, "expires_at").unwrap_or(i64::MIN);
         let max_uses = self.past.int(&inv, "max_uses").unwrap_or(0);
-        let used = self.past.list_len(&inv, "used_by") as i64;
+        // Uses before, and the others this same change makes of the invite.
+        let used = self.past.list_len(&inv, "used_by") as i64
+            + self.admitted.values().filter(|i| *i == invite).count() as i64
+            - 1;
         if !creator_current
             || self.past.is_true(&inv, "revoked")
             || self.time >= expires

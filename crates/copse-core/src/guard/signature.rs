@@ -112,16 +112,24 @@ pub fn read_signature(change: &Change) -> Option<SignatureOf> {
     })
 }
 
+/// Whether `sig` has the exact place and shape of `signed`'s signature change (not
+/// whether the signature verifies).
+pub fn canonical_for(signed: &Change, sig: &Change) -> bool {
+    read_signature(sig).is_some_and(|s| {
+        s.target == signed.hash()
+            && &s.actor == signed.actor_id()
+            && signed.seq().checked_add(1) == Some(sig.seq())
+            && signed.max_op().checked_add(1) == Some(sig.start_op().get())
+            && sig.extra_bytes().is_empty()
+    })
+}
+
 /// Whether `sig` is `signed`'s canonical signature change and the signature verifies.
 pub fn verifies(signed: &Change, sig: &Change, key: &VerifyingKey) -> bool {
     let Some(s) = read_signature(sig) else {
         return false;
     };
-    if s.target != signed.hash()
-        || &s.actor != signed.actor_id()
-        || sig.seq() != signed.seq() + 1
-        || sig.start_op().get() != signed.max_op() + 1
-    {
+    if !canonical_for(signed, sig) {
         return false;
     }
     key.verify_strict(

@@ -26,10 +26,10 @@ fn print_rejected(reply: &Reply) -> String {
     }
     list.iter()
         .map(|r| {
-            let by = r
-                .author
-                .as_ref()
-                .map_or_else(|| "an unsigned writer".to_owned(), ToString::to_string);
+            let by = r.author.as_ref().map_or_else(
+                || "a writer not validly signed".to_owned(),
+                ToString::to_string,
+            );
             let cmd = r.cmd.as_deref().unwrap_or("an edit");
             format!(
                 "{}  {cmd} by {by}: {}; not applied (change {})",
