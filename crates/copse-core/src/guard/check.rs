@@ -12,7 +12,7 @@ use ed25519_dalek::VerifyingKey;
 use super::identity::{is_signing_actor, key_of_actor, member_id_of_key};
 use super::legacy::SealedHistory;
 use super::paths::{PathCache, Paths};
-use super::rules::{At, Passed, check_ops};
+use super::rules::{At, Passed, UNKNOWN_OBJECT, check_ops};
 use super::signature::{SignatureOf, canonical_for, read_signature, verifies};
 use super::violation::Violation;
 use crate::MemberId;
@@ -271,6 +271,11 @@ pub fn admit(
                         None => None,
                     };
                     ahead.take(c, sig, heads, passed);
+                }
+                Err(r) if r.reason == Violation::Unknown(UNKNOWN_OBJECT.into()) => {
+                    // Waits for the object (see `UNKNOWN_OBJECT`); tried again with the
+                    // next batch. Not progress: it stays pending.
+                    continue;
                 }
                 Err(r) => {
                     let c = pending.remove(&h).unwrap_or_else(|| unreachable!());

@@ -13,6 +13,11 @@ use super::violation::Violation;
 use crate::schema::{ARTICLES, EVENTS, INVITES, MEMBERS, PROFILE, RESOURCES, TASKS, THREADS};
 use crate::{ArticleId, EventId, InviteId, MemberId, PostId, ResourceId, TaskId, ThreadId};
 
+/// What a change that writes into an object this copy does not hold yet is refused with
+/// by `check_ops`; `admit` holds such a change instead, until the object arrives (another
+/// device may hold it, and would accept the change: refusing here would split them).
+pub(crate) const UNKNOWN_OBJECT: &str = "an object that does not exist";
+
 /// Where a change is judged: at its deps (exact), or, for a change whose deps are still
 /// waiting to be applied in the same batch, at the applied part of its past, which holds
 /// everything the rules read as long as the waiting changes touch no membership or invite
@@ -56,7 +61,7 @@ pub(crate) fn check_ops(
     for (i, op) in ops.iter().enumerate() {
         let placed = paths
             .place(&op.obj)
-            .ok_or_else(|| Violation::Unknown("an object that does not exist".into()))?;
+            .ok_or_else(|| Violation::Unknown(UNKNOWN_OBJECT.into()))?;
         let mut target = placed.path.clone();
         target.push(Seg::of_key(&op.key));
         if let OpType::Make(ty) = op.action {

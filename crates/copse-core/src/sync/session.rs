@@ -74,7 +74,8 @@ impl Gate<'_> {
         changes.append(held);
         let mut admitted = admit(doc, changes, self.was_refused, self.legacy)
             .map_err(|e| SessionError::BadChanges(e.to_string()))?;
-        if admitted.waiting.len() <= HELD_MAX {
+        let bytes: usize = admitted.waiting.iter().map(|c| c.raw_bytes().len()).sum();
+        if admitted.waiting.len() <= HELD_MAX && bytes <= HELD_BYTES {
             *held = std::mem::take(&mut admitted.waiting);
         }
         Ok(admitted)
@@ -122,6 +123,8 @@ pub struct SyncSession {
 
 /// Changes held per session while their dependencies are missing.
 const HELD_MAX: usize = 50_000;
+/// And at most this many bytes of them (one request may carry 32 MiB).
+const HELD_BYTES: usize = 64 << 20;
 
 /// Splits `save_after` output into its change chunks and checks each one (magic, checksum,
 /// contents). Chunk layout: magic(4) checksum(4) type(1) length(uLEB128) data(length).
