@@ -195,6 +195,19 @@ impl TestPeer {
         .to_json()
     }
 
+    /// What the peer's guard refused in the community, oldest first.
+    pub async fn refused(&self, community: &CommunityId) -> Vec<copse_core::guard::Refused> {
+        match self
+            .query(Query::Refused {
+                community: community.clone(),
+            })
+            .await
+        {
+            QueryReply::Refused(r) => r,
+            other => panic!("{}: not a refusal list: {other:?}", self.name),
+        }
+    }
+
     /// Whether the peer holds this community.
     pub async fn has(&self, community: &CommunityId) -> bool {
         self.handle

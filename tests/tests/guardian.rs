@@ -7,26 +7,13 @@
 
 use std::time::Duration;
 
+use copse_core::ThreadId;
 use copse_core::automerge::Automerge;
-use copse_core::guard::{Refused, Signer};
+use copse_core::guard::Signer;
 use copse_core::sync::{Refusal, SyncRequest, SyncResponse, Tag};
-use copse_core::{CommunityId, ThreadId};
 use copse_net::{NetCommand, NetConfig, NetEvent};
-use copse_peer::{Query, QueryReply};
 use copse_scenarios::net::{TestPeer, converged, wait_for};
 use copse_testkit::malicious::Forger;
-
-async fn refused(p: &TestPeer, c: &CommunityId) -> Vec<Refused> {
-    match p
-        .query(Query::Refused {
-            community: c.clone(),
-        })
-        .await
-    {
-        QueryReply::Refused(r) => r,
-        other => panic!("{other:?}"),
-    }
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_attack_is_refused_by_every_honest_peer_for_its_reason() {
@@ -102,10 +89,10 @@ async fn every_attack_is_refused_by_every_honest_peer_for_its_reason() {
 
     for p in [&a, &b] {
         wait_for(&[p], "every attack refused", || async {
-            refused(p, &id).await.len() >= attacks.len()
+            p.refused(&id).await.len() >= attacks.len()
         })
         .await;
-        let got = refused(p, &id).await;
+        let got = p.refused(&id).await;
         for attack in &attacks {
             let r = got
                 .iter()

@@ -14,7 +14,7 @@ use copse_core::guard::{NoLegacy, Signer, Violation, admit, verify_document};
 use copse_core::record::Role;
 use copse_core::view::threads::thread;
 use copse_core::{Command, Created, InviteSecret, PostId, Timestamp};
-use guard_world::{T0, World, newcomer, obj, sign_raw, world};
+use guard_world::{T0, World, newcomer, obj, posts_of, sign_raw, world};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 
@@ -89,9 +89,7 @@ fn forging_another_members_post_is_refused() {
     let mut w = world(3);
     let t = w.thread.clone();
     let attack = w.bob.raw("edit_post", |tx| {
-        let threads = obj(tx, &ROOT, "threads");
-        let th = obj(tx, &threads, t.as_str());
-        let posts = obj(tx, &th, "posts");
+        let posts = posts_of(tx, &t);
         let (_, first) = tx.get(&posts, 0).unwrap().unwrap();
         tx.put(&first, "body", "Ada says: anything goes").unwrap();
     });
@@ -142,9 +140,7 @@ fn a_post_with_a_text_body_or_a_bad_id_is_refused() {
     let mut w = world(7);
     let (t, me) = (w.thread.clone(), w.bob.me());
     let attack = w.bob.raw("reply", |tx| {
-        let threads = obj(tx, &ROOT, "threads");
-        let th = obj(tx, &threads, t.as_str());
-        let posts = obj(tx, &th, "posts");
+        let posts = posts_of(tx, &t);
         let post = tx.insert_object(&posts, 1, ObjType::Map).unwrap();
         tx.put(
             &post,
@@ -268,9 +264,7 @@ fn a_removed_member_is_refused_once_they_knew_and_cannot_rejoin_with_an_old_tick
     let t = w.thread.clone();
     let me = w.bob.me();
     let after = w.bob.raw("reply", |tx| {
-        let threads = obj(tx, &ROOT, "threads");
-        let th = obj(tx, &threads, t.as_str());
-        let posts = obj(tx, &th, "posts");
+        let posts = posts_of(tx, &t);
         let post = tx.insert_object(&posts, 1, ObjType::Map).unwrap();
         tx.put(
             &post,
@@ -331,9 +325,7 @@ fn a_whole_document_with_a_forged_change_loads_without_it() {
     let mut w = world(14);
     let (t, me) = (w.thread.clone(), w.bob.me());
     w.bob.raw("edit_post", |tx| {
-        let threads = obj(tx, &ROOT, "threads");
-        let th = obj(tx, &threads, t.as_str());
-        let posts = obj(tx, &th, "posts");
+        let posts = posts_of(tx, &t);
         let (_, first) = tx.get(&posts, 0).unwrap().unwrap();
         tx.put(&first, "body", "forged").unwrap();
     });
@@ -460,9 +452,7 @@ fn a_malformed_post_hides_only_itself() {
     drop(ch);
     let doc = w.ada.copy.doc_mut();
     let mut tx = doc.transaction();
-    let threads = obj(&tx, &ROOT, "threads");
-    let th = obj(&tx, &threads, t.as_str());
-    let posts = obj(&tx, &th, "posts");
+    let posts = posts_of(&tx, &t);
     let (_, first) = tx.get(&posts, 0).unwrap().unwrap();
     tx.put_object(&first, "body", ObjType::Text).unwrap();
     tx.commit();
@@ -547,9 +537,7 @@ fn a_long_batch_is_judged_change_by_change_even_when_applied_together() {
     }
     // Then, on top of them, a forgery; then more honest-looking work on top of that.
     batch.extend(w.bob.raw("edit_post", |tx| {
-        let threads = obj(tx, &ROOT, "threads");
-        let th = obj(tx, &threads, t.as_str());
-        let posts = obj(tx, &th, "posts");
+        let posts = posts_of(tx, &t);
         let (_, first) = tx.get(&posts, 0).unwrap().unwrap();
         tx.put(&first, "body", "forged").unwrap();
     }));
@@ -595,9 +583,7 @@ fn a_batch_with_a_removal_judges_what_follows_it_at_its_own_deps() {
     assert_eq!(w.bob.receive(removal.clone()).refused, vec![]);
     let me = w.bob.me();
     let after = w.bob.raw("reply", |tx| {
-        let threads = obj(tx, &ROOT, "threads");
-        let th = obj(tx, &threads, t.as_str());
-        let posts = obj(tx, &th, "posts");
+        let posts = posts_of(tx, &t);
         let post = tx.insert_object(&posts, 1, ObjType::Map).unwrap();
         tx.put(
             &post,

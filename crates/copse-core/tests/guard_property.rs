@@ -12,7 +12,7 @@ use copse_core::automerge::{Change, ChangeHash, ObjType, ROOT, ReadDoc, ScalarVa
 use copse_core::record::{MemberDetails, ThreadKind};
 use copse_core::view::threads::thread;
 use copse_core::{Command, PostId, ThreadId};
-use guard_world::{Device, T0, World, newcomer, obj, world};
+use guard_world::{Device, T0, World, newcomer, obj, posts_of, world};
 use proptest::prelude::*;
 use rand::Rng;
 use rand::rngs::StdRng;
@@ -45,9 +45,7 @@ fn attack(d: &mut Device, rng: &mut StdRng, t: &ThreadId, victim: &str) -> Vec<C
     let post_id = PostId::random(rng);
     d.raw("attack", |tx| {
         let members = obj(tx, &ROOT, "members");
-        let threads = obj(tx, &ROOT, "threads");
-        let th = obj(tx, &threads, t.as_str());
-        let posts = obj(tx, &th, "posts");
+        let posts = posts_of(tx, t);
         match kind {
             0 => {
                 let (_, first) = tx.get(&posts, 0).unwrap().unwrap();

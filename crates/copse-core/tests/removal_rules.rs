@@ -163,11 +163,9 @@ fn a_member_removed_while_offline_keeps_the_posts_written_before_hearing_of_it()
     }
     // What he writes once he knows is refused everywhere; he keeps his copy.
     let after = w.bob.raw("reply", |tx| {
+        use copse_core::automerge::ObjType;
         use copse_core::automerge::transaction::Transactable;
-        use copse_core::automerge::{ObjType, ROOT};
-        let threads = guard_world::obj(tx, &ROOT, "threads");
-        let th = guard_world::obj(tx, &threads, t.as_str());
-        let posts = guard_world::obj(tx, &th, "posts");
+        let posts = guard_world::posts_of(tx, &t);
         let post = tx.insert_object(&posts, 1, ObjType::Map).unwrap();
         tx.put(&post, "body", "after").unwrap();
     });

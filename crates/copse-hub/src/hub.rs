@@ -33,7 +33,7 @@ use crate::backoff::Backoff;
 use crate::bounded_map::BoundedMap;
 use crate::joiner::{Adopting, Attempt, Joiner, PendingJoin};
 use crate::own_addresses::{OwnAddresses, RECORD_EVERY_MS};
-use crate::refused_log::RefusedLog;
+use crate::refused_log::{RefusedLog, noted};
 use crate::replica::{Deferred, MAX_WAITING, Phase, Replica};
 use crate::session_table::SessionTable;
 use crate::{
@@ -862,13 +862,6 @@ impl Hub {
                 created: fresh,
             }),
         };
-        if !refused.is_empty() {
-            tracing::warn!(community = %id, n = refused.len(), "refused changes in a copy read in");
-            self.event(PeerEvent::Refused {
-                community: id.clone(),
-                refused: refused.clone(),
-            });
-        }
         let refused_hashes: Vec<ChangeHash> = refused
             .iter()
             .filter_map(|r| r.change.parse().ok())
@@ -876,12 +869,8 @@ impl Hub {
         if fresh {
             community.sign_as(self.signer.clone(), &mut self.rng);
             let mut replica = Replica::new(*community, Phase::Ready);
-            if replica.refused.note(&refused, &refused_hashes) {
-                self.store(StoreOp::RefusedLog {
-                    community: id.clone(),
-                    bytes: replica.refused.to_bytes(),
-                });
-            }
+            let outs = noted(&mut replica.refused, &id, refused, &refused_hashes);
+            self.out.extend(outs);
             self.replicas.insert(id.clone(), replica);
             self.membership_dirty = true;
             self.contacts = None;
@@ -907,13 +896,8 @@ impl Hub {
             );
             return;
         };
-        if r.refused.note(&refused, &refused_hashes) {
-            let bytes = r.refused.to_bytes();
-            self.out.push(Output::Store(StoreOp::RefusedLog {
-                community: id.clone(),
-                bytes,
-            }));
-        }
+        self.out
+            .extend(noted(&mut r.refused, &id, refused, &refused_hashes));
         let heads_before = r.community.doc().get_heads();
         // What this copy lacks passes the guard as this copy's own sessions' changes do:
         // checked on its own, the file could still contradict this copy (another creation,
@@ -933,28 +917,11 @@ impl Hub {
         let merged = catch_unwind(AssertUnwindSafe(|| {
             copse_core::guard::admit(doc, theirs, &was_refused, &NoLegacy)
         }));
-        let merged = merged.map(|r| {
-            r.map(|admitted| {
-                let refused = (admitted.refused, admitted.refused_hashes);
-                (admitted.applied, refused)
-            })
-        });
         let merged = match merged {
-            Ok(Ok((hashes, (refused, refused_hashes)))) => {
-                if r.refused.note(&refused, &refused_hashes) {
-                    let bytes = r.refused.to_bytes();
-                    self.out.push(Output::Store(StoreOp::RefusedLog {
-                        community: id.clone(),
-                        bytes,
-                    }));
-                    if !refused.is_empty() {
-                        self.out.push(Output::Event(PeerEvent::Refused {
-                            community: id.clone(),
-                            refused,
-                        }));
-                    }
-                }
-                Ok(Ok(hashes))
+            Ok(Ok(a)) => {
+                let outs = noted(&mut r.refused, &id, a.refused, &a.refused_hashes);
+                self.out.extend(outs);
+                Ok(Ok(a.applied))
             }
             Ok(Err(e)) => Ok(Err(e)),
             Err(p) => Err(p),
@@ -1036,21 +1003,13 @@ impl Hub {
         }));
         let why = match outcome {
             Ok(Ok(received)) => {
-                if r.refused.note(&received.refused, &received.refused_hashes) {
-                    tracing::warn!(community = %c, %peer, n = received.refused.len(), "refused changes");
-                    let bytes = r.refused.to_bytes();
-                    let refused = received.refused.clone();
-                    self.out.push(Output::Store(StoreOp::RefusedLog {
-                        community: c.clone(),
-                        bytes,
-                    }));
-                    if !refused.is_empty() {
-                        self.out.push(Output::Event(PeerEvent::Refused {
-                            community: c.clone(),
-                            refused,
-                        }));
-                    }
-                }
+                let outs = noted(
+                    &mut r.refused,
+                    &c,
+                    received.refused.clone(),
+                    &received.refused_hashes,
+                );
+                self.out.extend(outs);
                 if received.changed {
                     let metas = if received.hashes.is_empty() {
                         r.community

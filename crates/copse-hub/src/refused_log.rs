@@ -4,8 +4,11 @@
 
 use std::collections::{HashSet, VecDeque};
 
+use copse_core::CommunityId;
 use copse_core::automerge::ChangeHash;
 use copse_core::guard::Refused;
+
+use crate::{Output, PeerEvent, StoreOp};
 use serde::{Deserialize, Serialize};
 
 /// Refusals kept to show.
@@ -25,6 +28,31 @@ pub(crate) struct RefusedLog {
 struct Saved {
     shown: Vec<Refused>,
     hashes: Vec<String>,
+}
+
+/// Notes refusals in `community`'s `log`; if any is new, the outputs that keep it on disk
+/// and tell the user.
+pub(crate) fn noted(
+    log: &mut RefusedLog,
+    community: &CommunityId,
+    refused: Vec<Refused>,
+    hashes: &[ChangeHash],
+) -> Vec<Output> {
+    if !log.note(&refused, hashes) {
+        return Vec::new();
+    }
+    tracing::warn!(%community, n = refused.len(), "refused changes");
+    let mut out = vec![Output::Store(StoreOp::RefusedLog {
+        community: community.clone(),
+        bytes: log.to_bytes(),
+    })];
+    if !refused.is_empty() {
+        out.push(Output::Event(PeerEvent::Refused {
+            community: community.clone(),
+            refused,
+        }));
+    }
+    out
 }
 
 impl RefusedLog {

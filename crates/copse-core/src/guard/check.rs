@@ -201,7 +201,7 @@ pub fn admit(
                 .any(|d| refused.contains(d) || was_refused(d))
             {
                 let c = pending.remove(&h).unwrap_or_else(|| unreachable!());
-                let author = key_of_actor(c.actor_id()).map(|k| member_id_of_key(&k));
+                let author = actors.of(c.actor_id()).map(|(_, m)| m);
                 out.refused
                     .push(refusal(&c, author, Violation::DependsOnRefused));
                 for s in sigs.remove(&h).unwrap_or_default() {
@@ -379,8 +379,21 @@ pub fn verify_document(doc: Automerge) -> Result<(Automerge, Vec<Refused>), Auto
     let changes: Vec<Change> = doc.get_changes(&[]);
     let sig_of: Vec<Option<SignatureOf>> = changes.iter().map(read_signature).collect();
     let legacy = SealedHistory::of(&doc, &changes);
+    let by_hash: HashMap<ChangeHash, &Change> = changes.iter().map(|c| (c.hash(), c)).collect();
+    // The canonical signature changes, and the changes that have theirs.
+    let mut canonical: HashSet<ChangeHash> = HashSet::new();
+    let mut own_sig: HashSet<ChangeHash> = HashSet::new();
+    for (s, sig) in changes.iter().zip(&sig_of) {
+        if let Some(sig) = sig
+            && let Some(t) = by_hash.get(&sig.target)
+            && canonical_for(t, s)
+        {
+            canonical.insert(s.hash());
+            own_sig.insert(t.hash());
+        }
+    }
     let mut actors = Actors::default();
-    let covered = signed_chains(&changes, &sig_of, &mut actors);
+    let covered = signed_chains(&changes, &sig_of, &by_hash, &mut actors);
     let with_sig: HashSet<ChangeHash> = sig_of.iter().flatten().map(|s| s.target).collect();
     let to_judge: Vec<usize> = (0..changes.len())
         .filter(|i| sig_of[*i].is_none())
@@ -445,26 +458,14 @@ pub fn verify_document(doc: Automerge) -> Result<(Automerge, Vec<Refused>), Auto
     let mut refused: HashSet<ChangeHash> = HashSet::new();
     let mut out = Vec::new();
     let mut seen_creation = false;
-    let by_hash: HashMap<ChangeHash, &Change> = changes.iter().map(|c| (c.hash(), c)).collect();
-    // Each signed change's own canonical signature change: the one kept with it.
-    let mut own_sig: HashSet<ChangeHash> = HashSet::new();
-    for (i, s) in changes.iter().enumerate() {
-        if let Some(sig) = &sig_of[i]
-            && let Some(t) = by_hash.get(&sig.target)
-            && canonical_for(t, s)
-        {
-            own_sig.insert(t.hash());
-        }
-    }
     for (i, c) in changes.iter().enumerate() {
         let h = c.hash();
         if let Some(s) = &sig_of[i] {
             // Judged with the change it signs; one that is not that change's own canonical
             // signature change has no place in the document.
-            let target_ok = by_hash.get(&s.target).is_some_and(|t| canonical_for(t, c));
             if refused.contains(&s.target) || refused.contains(&h) {
                 refused.insert(h);
-            } else if !target_ok {
+            } else if !canonical.contains(&h) {
                 out.push(refusal(c, None, Violation::BadSignature));
                 refused.insert(h);
             }
@@ -516,9 +517,9 @@ enum Coverage {
 fn signed_chains(
     changes: &[Change],
     sig_of: &[Option<SignatureOf>],
+    by_hash: &HashMap<ChangeHash, &Change>,
     actors: &mut Actors,
 ) -> HashMap<automerge::ActorId, Coverage> {
-    let by_hash: HashMap<ChangeHash, &Change> = changes.iter().map(|c| (c.hash(), c)).collect();
     let mut latest: HashMap<&automerge::ActorId, (&Change, &Change)> = HashMap::new();
     let mut all: HashMap<&automerge::ActorId, Vec<(&Change, &Change)>> = HashMap::new();
     for (s, sig) in changes.iter().zip(sig_of) {

@@ -117,6 +117,13 @@ pub struct World {
     pub thread: ThreadId,
 }
 
+/// The posts list of thread `t`.
+pub fn posts_of(doc: &impl ReadDoc, t: &ThreadId) -> ObjId {
+    let threads = obj(doc, &copse_core::automerge::ROOT, "threads");
+    let th = obj(doc, &threads, t.as_str());
+    obj(doc, &th, "posts")
+}
+
 pub fn obj(doc: &impl ReadDoc, parent: &ObjId, key: &str) -> ObjId {
     match doc.get(parent, key).unwrap().unwrap() {
         (copse_core::automerge::Value::Object(_), id) => id,
