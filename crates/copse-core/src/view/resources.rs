@@ -17,6 +17,11 @@ pub struct ResourceEntry {
     pub resource: Resource,
 }
 
+/// One resource.
+pub fn resource<D: DocRead>(doc: &D, id: &ResourceId) -> Option<Resource> {
+    crate::doc_read::record(doc, RESOURCES, id.as_str())
+}
+
 /// Every resource, newest first, optionally only those with `tag`.
 pub fn resources<D: DocRead>(doc: &D, tag: Option<&str>) -> Vec<ResourceEntry> {
     let tag = tag.map(str::to_lowercase);

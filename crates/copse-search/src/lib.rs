@@ -1,0 +1,15 @@
+//! Full-text search over a community: threads and posts, articles, events, tasks, resources
+//! and members, in a tantivy index that is a cache on this device (never synced), derived
+//! from the document, updated from what changed.
+
+mod changed_records;
+mod record_key;
+mod record_text;
+mod search_index;
+mod search_query;
+
+pub use changed_records::{Changed, changed_records};
+pub use record_key::{RecordKey, SearchKind, SearchTarget};
+pub use record_text::{Entry, all_records, entries};
+pub use search_index::{INDEX_VERSION, SearchError, SearchIndex};
+pub use search_query::{Highlighted, SearchHit, SearchQuery, SearchResults};

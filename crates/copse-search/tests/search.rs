@@ -1,0 +1,501 @@
+//! The index over small hand-made communities: what is found, how it is ranked and
+//! filtered, and that it follows the document as it changes.
+
+#![allow(clippy::unwrap_used)]
+
+use copse_core::record::{MemberDetails, Role, ThreadKind};
+use copse_core::{Command, Community, Created, InviteSecret, MemberId, NewCommunity, Timestamp};
+use copse_search::{
+    Changed, RecordKey, SearchIndex, SearchKind, SearchQuery, SearchTarget, changed_records,
+};
+use rand::SeedableRng;
+use rand::rngs::StdRng;
+
+const T0: i64 = 1_790_000_000_000;
+const DAY: i64 = 86_400_000;
+
+fn member(name: &str) -> MemberId {
+    format!("12D3KooW{name}").parse().unwrap()
+}
+
+fn details(name: &str, org: &str, skills: &[&str], bio: &str) -> MemberDetails {
+    MemberDetails {
+        name: name.into(),
+        organisation: org.into(),
+        department: String::new(),
+        bio: bio.into(),
+        skills: skills.iter().map(|s| s.to_string()).collect(),
+    }
+}
+
+struct Fixture {
+    c: Community,
+    rng: StdRng,
+    now: Timestamp,
+    ada: MemberId,
+    bob: MemberId,
+}
+
+impl Fixture {
+    fn new() -> Self {
+        let mut rng = StdRng::seed_from_u64(7);
+        let ada = member("Ada");
+        let (c, _) = Community::create(
+            &ada,
+            details(
+                "Ada Lovelace",
+                "Analytical Ltd",
+                &["timber", "glulam"],
+                "Engines",
+            ),
+            NewCommunity {
+                name: "Timber Engineers".into(),
+                domain: "structural timber".into(),
+                objectives: vec![],
+                norms: String::new(),
+            },
+            Timestamp(T0),
+            &mut rng,
+        )
+        .unwrap();
+        let mut f = Fixture {
+            c,
+            rng,
+            now: Timestamp(T0),
+            ada,
+            bob: member("Bob"),
+        };
+        let secret = InviteSecret::random(&mut f.rng);
+        let ada = f.ada.clone();
+        let Some(Created::Invite(invite)) = f.run(
+            &ada,
+            Command::CreateInvite {
+                role: Role::Member,
+                expires_at: Timestamp(T0 + 10 * DAY),
+                max_uses: 1,
+                secret_hash: secret.hash_hex(),
+            },
+        ) else {
+            panic!()
+        };
+        let bob = f.bob.clone();
+        f.run(
+            &ada,
+            Command::Admit {
+                member: bob,
+                details: details("Bob Builder", "Café Structures", &["fire safety"], ""),
+                invite,
+                secret,
+            },
+        );
+        f
+    }
+
+    fn run(&mut self, who: &MemberId, cmd: Command) -> Option<Created> {
+        self.now = self.now.plus_millis(DAY);
+        self.c
+            .apply(who, self.now, &mut self.rng, cmd)
+            .unwrap()
+            .created
+    }
+
+    fn thread(
+        &mut self,
+        who: &MemberId,
+        title: &str,
+        body: &str,
+        tags: &[&str],
+    ) -> copse_core::ThreadId {
+        let who = who.clone();
+        match self.run(
+            &who,
+            Command::StartThread {
+                kind: ThreadKind::Question,
+                title: title.into(),
+                body: body.into(),
+                tags: tags.iter().map(|s| s.to_string()).collect(),
+            },
+        ) {
+            Some(Created::Thread(t)) => t,
+            other => panic!("{other:?}"),
+        }
+    }
+}
+
+fn q(text: &str) -> SearchQuery {
+    SearchQuery {
+        text: text.into(),
+        ..SearchQuery::default()
+    }
+}
+
+fn built(f: &Fixture, dir: &std::path::Path) -> SearchIndex {
+    let mut index = SearchIndex::open(dir).unwrap();
+    assert!(index.heads().is_none(), "a new index reflects nothing yet");
+    index
+        .rebuild(f.c.doc(), &f.c.doc().get_heads(), &mut |_, _| {})
+        .unwrap();
+    index
+}
+
+#[test]
+fn finds_every_kind_with_the_matching_words_marked() {
+    let mut f = Fixture::new();
+    let (ada, bob) = (f.ada.clone(), f.bob.clone());
+    let t = f.thread(
+        &bob,
+        "Moisture in glulam beams",
+        "How dry must glulam be before gluing?",
+        &["glulam"],
+    );
+    f.run(
+        &ada,
+        Command::Reply {
+            thread: t.clone(),
+            body: "Below 15 % moisture content, measured with a pin meter.".into(),
+        },
+    );
+    f.run(
+        &ada,
+        Command::CreateArticle {
+            title: "Drying schedules".into(),
+            body: "Kiln schedules keep moisture gradients small.".into(),
+            tags: vec!["drying".into()],
+        },
+    );
+    f.run(
+        &bob,
+        Command::CreateEvent {
+            title: "Sawmill visit".into(),
+            description: "We look at moisture meters".into(),
+            starts_at: Timestamp(T0 + 40 * DAY),
+            ends_at: Timestamp(T0 + 41 * DAY),
+            place: "Trondheim".into(),
+        },
+    );
+    f.run(
+        &bob,
+        Command::CreateTask {
+            title: "Calibrate the moisture meter".into(),
+            description: String::new(),
+            assignee: None,
+            due: None,
+        },
+    );
+    f.run(
+        &ada,
+        Command::AddResource {
+            title: "Moisture tables".into(),
+            url: Some("https://example.org/moisture".into()),
+            description: "Equilibrium moisture content by climate".into(),
+            tags: vec!["tables".into()],
+        },
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let index = built(&f, dir.path());
+
+    let found = index.search(&q("moisture")).unwrap();
+    let kinds: std::collections::BTreeSet<SearchKind> =
+        found.hits.iter().map(|h| h.kind()).collect();
+    assert_eq!(
+        kinds,
+        [
+            SearchKind::Thread,
+            SearchKind::Post,
+            SearchKind::Article,
+            SearchKind::Event,
+            SearchKind::Task,
+            SearchKind::Resource
+        ]
+        .into(),
+        "{found:#?}"
+    );
+    assert_eq!(found.total, found.hits.len());
+    // The reply's snippet marks exactly the word.
+    let reply = found
+        .hits
+        .iter()
+        .find(|h| {
+            matches!(&h.target, SearchTarget::Post { thread, .. } if *thread == t)
+                && h.snippet.text.contains("pin meter")
+        })
+        .unwrap();
+    let marked: Vec<&str> = reply
+        .snippet
+        .pieces()
+        .into_iter()
+        .filter(|(_, m)| *m)
+        .map(|(s, _)| s)
+        .collect();
+    assert_eq!(marked, ["moisture"]);
+    assert_eq!(
+        reply.context, "Moisture in glulam beams",
+        "a post names its thread"
+    );
+    // A title match is marked in the title.
+    let thread_hit = found
+        .hits
+        .iter()
+        .find(|h| h.kind() == SearchKind::Thread)
+        .unwrap();
+    assert_eq!(
+        &thread_hit.title.text[thread_hit.title.matches[0].0..thread_hit.title.matches[0].1],
+        "Moisture"
+    );
+    // Grouped in display order.
+    let groups: Vec<SearchKind> = found.grouped().into_iter().map(|(k, _)| k).collect();
+    assert_eq!(
+        groups,
+        [
+            SearchKind::Thread,
+            SearchKind::Post,
+            SearchKind::Article,
+            SearchKind::Event,
+            SearchKind::Task,
+            SearchKind::Resource
+        ]
+    );
+
+    // Members by name, organisation (accents folded) and skill.
+    for (words, who) in [
+        ("lovelace", &ada),
+        ("cafe", &bob),
+        ("fire safety", &bob),
+        ("glulam", &ada),
+    ] {
+        let hits = index
+            .search(&SearchQuery {
+                kind: Some(SearchKind::Member),
+                ..q(words)
+            })
+            .unwrap()
+            .hits;
+        assert_eq!(hits.len(), 1, "{words}");
+        assert_eq!(
+            hits[0].target,
+            SearchTarget::Member {
+                member: who.clone()
+            },
+            "{words}"
+        );
+    }
+    // Every word must match; nonsense and syntax find nothing without failing.
+    assert!(
+        index
+            .search(&q("moisture zeppelin"))
+            .unwrap()
+            .hits
+            .is_empty()
+    );
+    assert!(
+        index
+            .search(&q("\"unclosed AND OR ("))
+            .unwrap()
+            .hits
+            .is_empty()
+    );
+    assert!(index.search(&q("   ")).unwrap().hits.is_empty());
+}
+
+#[test]
+fn a_title_match_ranks_above_a_passing_mention() {
+    let mut f = Fixture::new();
+    let bob = f.bob.clone();
+    f.thread(
+        &bob,
+        "Lunch plans",
+        "Also, has anyone tried cross laminated timber for stairs? Anyway, lunch.",
+        &[],
+    );
+    f.thread(
+        &bob,
+        "Cross laminated timber stairs",
+        "Details for CLT stairs.",
+        &[],
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let index = built(&f, dir.path());
+    let hits = index.search(&q("laminated stairs")).unwrap().hits;
+    assert_eq!(
+        hits[0].title.text, "Cross laminated timber stairs",
+        "{hits:#?}"
+    );
+}
+
+#[test]
+fn filters_by_kind_tag_author_and_date() {
+    let mut f = Fixture::new();
+    let (ada, bob) = (f.ada.clone(), f.bob.clone());
+    let early = f.thread(
+        &ada,
+        "Screw spacing",
+        "Screw spacing in CLT panels",
+        &["clt"],
+    );
+    let middle = f.now;
+    let late = f.thread(
+        &bob,
+        "More screw spacing",
+        "Screw spacing near edges",
+        &["connections"],
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let index = built(&f, dir.path());
+    let threads_of = |query: SearchQuery| -> Vec<copse_core::ThreadId> {
+        let mut v: Vec<_> = index
+            .search(&query)
+            .unwrap()
+            .hits
+            .into_iter()
+            .filter_map(|h| match h.target {
+                SearchTarget::Thread { thread } | SearchTarget::Post { thread, .. } => Some(thread),
+                _ => None,
+            })
+            .collect();
+        v.dedup();
+        v
+    };
+    assert_eq!(
+        threads_of(SearchQuery {
+            tag: Some("CLT".into()),
+            ..q("screw")
+        }),
+        vec![early.clone()]
+    );
+    assert_eq!(
+        threads_of(SearchQuery {
+            author: Some(bob.clone()),
+            ..q("screw")
+        }),
+        vec![late.clone()]
+    );
+    assert_eq!(
+        threads_of(SearchQuery {
+            since: Some(middle.plus_millis(1)),
+            ..q("spacing")
+        }),
+        vec![late.clone()]
+    );
+    assert_eq!(
+        threads_of(SearchQuery {
+            until: Some(middle.plus_millis(1)),
+            ..q("spacing")
+        }),
+        vec![early.clone()]
+    );
+    let posts = index
+        .search(&SearchQuery {
+            kind: Some(SearchKind::Post),
+            ..q("spacing")
+        })
+        .unwrap();
+    assert_eq!(posts.total, 2);
+    assert!(posts.hits.iter().all(|h| h.kind() == SearchKind::Post));
+    let limited = index
+        .search(&SearchQuery {
+            limit: 1,
+            ..q("spacing")
+        })
+        .unwrap();
+    assert_eq!((limited.hits.len(), limited.total), (1, 4));
+}
+
+#[test]
+fn follows_edits_replies_and_removals_from_what_changed() {
+    let mut f = Fixture::new();
+    let (ada, bob) = (f.ada.clone(), f.bob.clone());
+    let t = f.thread(&bob, "Fire ratings", "Charring rate of spruce?", &[]);
+    let dir = tempfile::tempdir().unwrap();
+    let mut index = built(&f, dir.path());
+    let before = f.c.doc().get_heads();
+
+    let Some(Created::Post(p)) = f.run(
+        &ada,
+        Command::Reply {
+            thread: t.clone(),
+            body: "About 0.65 mm per minute".into(),
+        },
+    ) else {
+        panic!()
+    };
+    f.run(
+        &ada,
+        Command::EditPost {
+            thread: t.clone(),
+            post: p.clone(),
+            body: "Roughly 0.7 mm per minute for glulam".into(),
+        },
+    );
+    f.run(
+        &ada,
+        Command::RemoveMember {
+            member: bob.clone(),
+        },
+    );
+    let after = f.c.doc().get_heads();
+    let changed = changed_records(f.c.doc(), &before, &after);
+    assert_eq!(
+        changed,
+        Changed::Records([RecordKey::Thread(t.clone()), RecordKey::Member(bob.clone())].into())
+    );
+    let Changed::Records(keys) = changed else {
+        unreachable!()
+    };
+    index.update(f.c.doc(), keys, &after).unwrap();
+
+    let hit = index.search(&q("roughly")).unwrap().hits;
+    assert_eq!(hit.len(), 1);
+    assert_eq!(
+        hit[0].target,
+        SearchTarget::Post {
+            thread: t.clone(),
+            post: p
+        }
+    );
+    assert!(
+        index.search(&q("0.65")).unwrap().hits.is_empty(),
+        "the edited-away text is gone"
+    );
+    assert!(
+        index.search(&q("Builder")).unwrap().hits.is_empty(),
+        "a removed member is not listed"
+    );
+    assert_eq!(
+        index.search(&q("charring")).unwrap().hits.len(),
+        1,
+        "the rest of the thread stays"
+    );
+
+    // Reopened, the index says what it reflects; nothing changed since.
+    drop(index);
+    let reopened = SearchIndex::open(dir.path()).unwrap();
+    assert_eq!(reopened.heads(), Some(after.as_slice()));
+    assert_eq!(
+        changed_records(f.c.doc(), &after, &after),
+        Changed::Records(Default::default())
+    );
+    assert_eq!(reopened.search(&q("roughly")).unwrap().hits.len(), 1);
+}
+
+#[test]
+fn an_unreadable_index_is_started_afresh_and_unknown_heads_mean_rebuild() {
+    let f = Fixture::new();
+    let dir = tempfile::tempdir().unwrap();
+    drop(built(&f, dir.path()));
+    std::fs::write(dir.path().join("meta.json"), b"{ not json").unwrap();
+    let index = SearchIndex::open(dir.path()).unwrap();
+    assert!(index.heads().is_none());
+    assert!(index.is_empty());
+    let foreign = Fixture::new();
+    let mut other = Fixture::new();
+    let bob = other.bob.clone();
+    other.thread(&bob, "x", "y", &[]);
+    assert_eq!(
+        changed_records(
+            foreign.c.doc(),
+            &other.c.doc().get_heads(),
+            &foreign.c.doc().get_heads()
+        ),
+        Changed::Everything
+    );
+}
