@@ -522,3 +522,120 @@ fn removal_is_explained() {
             .contains("You were removed from Guild. You keep what you already had")
     );
 }
+
+#[test]
+fn search_with_ctrl_k_finds_a_reply_and_opens_it_in_its_thread() {
+    let world = World::new();
+    let state = loaded(&world, &world.ada, Tab::Overview);
+    let mut h = harness(state);
+    h.run_steps(2);
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::K);
+    h.run_steps(2);
+    assert!(
+        h.get_by_label("Search").is_focused(),
+        "Ctrl+K focuses the box"
+    );
+    h.get_by_label("Search").type_text("PUR panels");
+    h.run_steps(2);
+    let asked = requests(h.state());
+    let Some(Request::Query(Query::Search { search, .. })) = asked.last() else {
+        panic!("no search asked: {asked:?}")
+    };
+    assert_eq!(search.text, "PUR panels");
+    settle_searches(&world, &mut h);
+    // Grouped by kind, the reply names its thread.
+    h.get_by_label("Posts");
+    h.get_by_label("In “Which glue for CLT?”").click();
+    h.run_steps(2);
+    let s = h.state();
+    assert!(
+        !s.view().unwrap().search.open,
+        "opening a result closes the results"
+    );
+    let v = s.view().unwrap();
+    let found = v.found_post.clone().expect("the post to mark");
+    settle(&world, h.state_mut());
+    h.run_steps(3);
+    let s = h.state();
+    assert_eq!(s.tab(), Tab::Questions, "shown under its own kind");
+    let t = s
+        .view()
+        .unwrap()
+        .thread
+        .as_ref()
+        .expect("the thread loaded");
+    assert_eq!(t.thread.title, "Which glue for CLT?");
+    assert!(
+        t.thread
+            .posts
+            .iter()
+            .any(|p| p.id == found && p.body == "PUR for most panels")
+    );
+    assert!(
+        s.view().unwrap().scroll_to_post.is_none(),
+        "scrolled to once"
+    );
+}
+
+#[test]
+fn search_filters_by_kind_and_finds_members_by_skill() {
+    let world = World::new();
+    let mut h = harness(loaded(&world, &world.ada, Tab::Tasks));
+    h.run_steps(2);
+    type_into(&mut h, "Search", "clt");
+    settle_searches(&world, &mut h);
+    // The question's title and Bob (skill "clt") both match.
+    h.get_by_label("Threads");
+    let kinds: Vec<copse_peer::SearchKind> = h
+        .state()
+        .view()
+        .unwrap()
+        .search
+        .results
+        .as_ref()
+        .unwrap()
+        .grouped()
+        .into_iter()
+        .map(|(k, _)| k)
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            copse_peer::SearchKind::Thread,
+            copse_peer::SearchKind::Member
+        ]
+    );
+    h.state_mut().view_mut().unwrap().search.kind = Some(copse_peer::SearchKind::Member);
+    h.run_steps(2);
+    settle_searches(&world, &mut h);
+    assert!(h.query_by_label("Threads").is_none(), "only members now");
+    h.get_by_label("Bob").click();
+    h.run_steps(2);
+    let s = h.state();
+    assert_eq!(s.tab(), Tab::Members);
+    assert_eq!(
+        s.view().unwrap().member_open.as_ref().map(|m| &m.0),
+        Some(&world.bob)
+    );
+    // Nothing found says so.
+    type_into(&mut h, "Search", " zeppelin");
+    settle_searches(&world, &mut h);
+    h.get_by_label("Nothing found. Fewer words, or other filters, may find more.");
+}
+
+/// Answers the searches the state asked for, as the runtime would, and draws again.
+fn settle_searches(world: &World, h: &mut egui_kittest::Harness<'static, AppState>) {
+    let asked: Vec<Request> = requests(h.state())
+        .into_iter()
+        .filter(|r| matches!(r, Request::Query(Query::Search { .. })))
+        .collect();
+    h.state_mut().outbox.clear();
+    for req in asked {
+        let result = Box::new(world.answer(&req));
+        h.state_mut().apply(AppEvent::Reply {
+            request: req,
+            result,
+        });
+    }
+    h.run_steps(3);
+}

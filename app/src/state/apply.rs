@@ -37,6 +37,7 @@ impl AppState {
                 local,
                 changes,
             } => {
+                self.search_stale(&community);
                 let mut views = Vec::new();
                 for ch in &changes {
                     views.extend(views_touched(&community, &ch.touches()));
@@ -70,6 +71,17 @@ impl AppState {
                     self.notify(text, true);
                 }
                 self.invalidate([View::Refused(community)]);
+            }
+            PeerEvent::SearchIndexing {
+                community,
+                done,
+                total,
+            } => {
+                let v = self.views.entry(community.clone()).or_default();
+                v.search.indexing = (done < total).then_some((done, total));
+                if done >= total {
+                    self.search_stale(&community);
+                }
             }
             PeerEvent::Error { message } => self.notify(message, true),
             // Some events were missed: reload whatever is on screen.

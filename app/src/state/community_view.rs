@@ -102,6 +102,12 @@ pub struct CommunityView {
     pub objective_draft: String,
     /// Members' edits the guard refused, oldest first.
     pub refused: Vec<copse_core::guard::Refused>,
+    /// The search box and its results.
+    pub search: super::SearchState,
+    /// A post to bring into view once its thread shows (opened from a search result).
+    pub scroll_to_post: Option<copse_core::PostId>,
+    /// The post a search result opened, marked while its thread is open.
+    pub found_post: Option<copse_core::PostId>,
 }
 
 impl CommunityView {

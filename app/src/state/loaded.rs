@@ -4,7 +4,7 @@ use copse_peer::{PeerError, Query, QueryReply, Reply, Request};
 
 use super::editor::TextEditor;
 use super::loads::{PAGE, View};
-use super::{AppState, RailEntry, UiAction};
+use super::{AppState, RailEntry, Tab, UiAction};
 
 impl AppState {
     /// A query finished.
@@ -15,6 +15,11 @@ impl AppState {
                 Ok(Reply::Query(QueryReply::Revision(r))) => {
                     if let Some(v) = self.view_mut() {
                         v.revision = Some((r.at, r.body));
+                    }
+                }
+                Ok(Reply::Query(QueryReply::Search(r))) => {
+                    if let Query::Search { community, search } = &query {
+                        self.searched(community, search, r);
                     }
                 }
                 Ok(_) => {}
@@ -79,6 +84,14 @@ impl AppState {
                         list.threads = page.threads;
                     }
                     (View::Thread(_, id), QueryReply::Thread(t)) if cv.is_open(id) => {
+                        // Opened from a search result: show it under its own kind's tab.
+                        let tab = match t.thread.kind {
+                            copse_core::record::ThreadKind::Question => Tab::Questions,
+                            copse_core::record::ThreadKind::Discussion => Tab::Discussions,
+                        };
+                        if matches!(self.tab, Some(Tab::Discussions | Tab::Questions)) {
+                            self.tab = Some(tab);
+                        }
                         let posts = t.thread.posts.len();
                         let seen = cv.read.read.get(id).copied().unwrap_or(0);
                         cv.thread = Some(t);

@@ -12,6 +12,7 @@ mod loaded;
 mod loads;
 mod navigation;
 mod replies;
+mod search;
 
 use copse_core::record::MemberDetails;
 use copse_core::{CommunityId, MemberId};
@@ -24,6 +25,7 @@ pub use drafts::{
 };
 pub use editor::TextEditor;
 pub use loads::View;
+pub use search::{Period, SearchState};
 
 /// What the UI asks the backend to do.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -287,6 +289,18 @@ impl AppState {
             "An edit from {who} broke the community's rules: {}; it was not applied.",
             r.reason.to_string().trim_start_matches("it ")
         )
+    }
+
+    /// The open community's members as (id, name), for pickers.
+    pub fn member_names(&self) -> Vec<(MemberId, String)> {
+        self.view()
+            .map(|v| {
+                v.members
+                    .iter()
+                    .map(|m| (m.id.clone(), m.member.name.clone()))
+                    .collect()
+            })
+            .unwrap_or_default()
     }
 
     /// A member's display name in the open community (their id if unknown).

@@ -53,6 +53,8 @@ impl AppState {
         v.thread_id = Some(id.clone());
         v.reply.clear();
         v.editing_post = None;
+        v.scroll_to_post = None;
+        v.found_post = None;
         self.loaded.remove(&View::Thread(c, id));
     }
 

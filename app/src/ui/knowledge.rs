@@ -92,15 +92,7 @@ fn editor(ui: &mut Ui, state: &mut AppState, c: &copse_core::CommunityId) {
     let mut close = false;
     let mut toggle_history = false;
     let mut view_rev: Option<String> = None;
-    let names: Vec<(copse_core::MemberId, String)> = state
-        .view()
-        .map(|v| {
-            v.members
-                .iter()
-                .map(|m| (m.id.clone(), m.member.name.clone()))
-                .collect()
-        })
-        .unwrap_or_default();
+    let names = state.member_names();
     let name = |id: &copse_core::MemberId| {
         names
             .iter()

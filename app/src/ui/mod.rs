@@ -11,6 +11,7 @@ mod peers;
 mod qr;
 mod rail;
 mod resources;
+mod search;
 mod style;
 mod tasks;
 mod thread;
@@ -52,11 +53,15 @@ pub fn show(ui: &mut Ui, state: &mut AppState) {
                 egui::CentralPanel::default().show(ui, |ui| add_community::show(ui, state));
                 return;
             }
+            if ui.input(|i| i.modifiers.command && i.key_pressed(egui::Key::K)) {
+                state.focus_search();
+            }
             egui::Panel::top("tabs").show(ui, |ui| tabs(ui, state));
             egui::CentralPanel::default().show(ui, |ui| {
                 egui::ScrollArea::vertical()
                     .auto_shrink([false; 2])
                     .show(ui, |ui| match state.tab() {
+                        _ if search::is_open(state) => search::show(ui, state),
                         Tab::Overview => overview::show(ui, state),
                         Tab::Discussions => {
                             threads::show(ui, state, copse_core::record::ThreadKind::Discussion)
@@ -83,13 +88,18 @@ fn tabs(ui: &mut Ui, state: &mut AppState) {
         .and_then(|v| v.profile.as_ref())
         .map(|p| p.name.clone())
         .unwrap_or_default();
-    ui.label(RichText::new(name).heading().color(style::ACCENT));
+    ui.horizontal(|ui| {
+        ui.label(RichText::new(name).heading().color(style::ACCENT));
+        ui.add_space(24.0);
+        search::bar(ui, state);
+    });
     ui.horizontal_wrapped(|ui| {
         for tab in Tab::ALL {
             if ui
                 .selectable_label(state.tab() == tab, tab.label())
                 .clicked()
             {
+                state.close_search();
                 state.select_tab(tab);
             }
         }

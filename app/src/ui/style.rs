@@ -8,6 +8,8 @@ pub(crate) const ACCENT: Color32 = Color32::from_rgb(46, 125, 80);
 pub(crate) const MUTED: Color32 = Color32::from_rgb(110, 110, 110);
 /// Errors.
 pub(crate) const ERROR: Color32 = Color32::from_rgb(180, 40, 40);
+/// What a search matched: a highlighter's yellow.
+pub(crate) const MARK: Color32 = Color32::from_rgb(240, 200, 60);
 
 /// Sets the app's visuals: light, roomy, readable.
 pub fn apply_theme(ctx: &egui::Context) {

@@ -49,14 +49,19 @@ pub(super) fn show(ui: &mut Ui, state: &mut AppState) {
             .color(style::ERROR),
         );
     }
+    // A post opened from a search result: marked, and scrolled to once.
+    let found = state.view().and_then(|v| v.found_post.clone());
+    let mut scroll_to = state.view_mut().and_then(|v| v.scroll_to_post.take());
     for (i, p) in t.thread.posts.iter().enumerate() {
         let accepted = t.thread.accepted_post.as_ref() == Some(&p.id);
-        let frame = if accepted {
+        let frame = if found.as_ref() == Some(&p.id) {
+            egui::Frame::group(ui.style()).stroke(egui::Stroke::new(2.0, style::MARK))
+        } else if accepted {
             egui::Frame::group(ui.style()).stroke(egui::Stroke::new(2.0, style::ACCENT))
         } else {
             egui::Frame::group(ui.style())
         };
-        frame.show(ui, |ui| {
+        let shown = frame.show(ui, |ui| {
             ui.set_width(ui.available_width());
             ui.horizontal(|ui| {
                 ui.label(RichText::new(state.name_of(&p.author)).strong());
@@ -114,6 +119,16 @@ pub(super) fn show(ui: &mut Ui, state: &mut AppState) {
                 }
             });
         });
+        if scroll_to.as_ref() == Some(&p.id) {
+            shown.response.scroll_to_me(Some(egui::Align::TOP));
+            scroll_to = None;
+        }
+    }
+    if let Some(v) = state.view_mut()
+        && scroll_to.is_some()
+    {
+        // Not in this thread (any more): nothing to scroll to.
+        v.found_post = None;
     }
     if let Some(e) = start_edit
         && let Some(v) = state.view_mut()

@@ -58,6 +58,16 @@ pub enum PeerEvent {
         /// What, by whom, why.
         refused: Vec<copse_core::guard::Refused>,
     },
+    /// This device is building a community's search index (a first build, or after an
+    /// upgrade): `done` of `total` records so far.
+    SearchIndexing {
+        /// Which community.
+        community: CommunityId,
+        /// Records indexed.
+        done: usize,
+        /// Records in all.
+        total: usize,
+    },
     /// Something went wrong that the user should know about.
     Error {
         /// What, in plain words.

@@ -14,6 +14,7 @@ use crate::commands::member::MemberCmd;
 use crate::commands::network::{self, InviteArgs, JoinArgs, ServeArgs};
 use crate::commands::print::Printer;
 use crate::commands::resource::ResourceCmd;
+use crate::commands::search::SearchArgs;
 use crate::commands::task::TaskCmd;
 use crate::commands::thread::ThreadCmd;
 use crate::commands::{files, guard, identity};
@@ -88,6 +89,8 @@ pub(crate) enum Cmd {
     Heads(CommunityArg),
     /// Changes from members that broke the community's rules: not applied, not passed on.
     Rejected(CommunityArg),
+    /// Full-text search: threads, posts, knowledge, events, tasks, resources and members.
+    Search(SearchArgs),
 }
 
 impl Cmd {
@@ -112,6 +115,7 @@ impl Cmd {
             Cmd::Status => network::status(),
             Cmd::Heads(c) => community::heads(c),
             Cmd::Rejected(c) => guard::rejected(c),
+            Cmd::Search(s) => s.request(),
             Cmd::Join(_) | Cmd::Serve(_) => anyhow::bail!("handled before"),
         })
     }

@@ -358,3 +358,100 @@ fn a_forged_change_in_an_imported_file_is_kept_out_and_listed_by_rejected() {
     let json: serde_json::Value = serde_json::from_str(&json).unwrap();
     assert_eq!(json[0]["reason"]["rule"], "root_key", "{json}");
 }
+
+#[test]
+fn search_finds_posts_members_and_articles_with_filters() {
+    let tmp = tempfile::tempdir().unwrap();
+    let a = tmp.path();
+    ok(
+        a,
+        &[
+            "init",
+            "--name",
+            "Ada",
+            "--organisation",
+            "Café Timber",
+            "--skills",
+            "glulam",
+        ],
+    );
+    let c = ok(
+        a,
+        &[
+            "community",
+            "create",
+            "--name",
+            "Timber",
+            "--domain",
+            "timber",
+        ],
+    );
+    let t = ok(
+        a,
+        &[
+            "thread",
+            "new",
+            "-c",
+            &c,
+            "--question",
+            "--title",
+            "Glue lines",
+            "--body",
+            "Which adhesive for glulam repairs?",
+            "--tags",
+            "repair",
+        ],
+    );
+    ok(
+        a,
+        &[
+            "thread",
+            "reply",
+            "-c",
+            &c,
+            "--thread",
+            &t,
+            "--body",
+            "Epoxy, injected.",
+        ],
+    );
+    ok(
+        a,
+        &[
+            "article",
+            "new",
+            "-c",
+            &c,
+            "--title",
+            "Repairs",
+            "--body",
+            "Epoxy injection restores glue lines.",
+        ],
+    );
+    let all = ok(a, &["search", "-c", &c, "epoxy"]);
+    assert!(all.starts_with("Posts:\n"), "{all}");
+    assert!(all.contains("in \"Glue lines\""), "{all}");
+    assert!(all.contains("*Epoxy*, injected"), "{all}");
+    assert!(all.contains("Knowledge:\n"), "{all}");
+    let posts = ok(a, &["search", "-c", &c, "epoxy", "--kind", "post"]);
+    assert!(!posts.contains("Knowledge"), "{posts}");
+    assert_eq!(
+        ok(a, &["search", "-c", &c, "glue", "--tag", "repair"])
+            .lines()
+            .next(),
+        Some("Threads:")
+    );
+    // A member by organisation, accents aside.
+    assert!(ok(a, &["search", "-c", &c, "cafe"]).starts_with("Members:\n"));
+    assert_eq!(ok(a, &["search", "-c", &c, "zeppelin"]), "Nothing found.");
+    let json: serde_json::Value = serde_json::from_str(&ok(
+        a,
+        &["--json", "search", "-c", &c, "epoxy", "--kind", "post"],
+    ))
+    .unwrap();
+    assert_eq!(json["total"], 1, "{json}");
+    assert_eq!(json["hits"][0]["target"]["thread"], t.as_str(), "{json}");
+    // clap refuses what is not a kind, naming the choices.
+    let bad = fails(a, &["search", "-c", &c, "x", "--kind", "poem"]);
+    assert!(bad.contains("possible values"), "{bad}");
+}

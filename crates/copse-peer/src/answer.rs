@@ -185,5 +185,11 @@ pub(crate) fn answer(cx: &mut Context<'_>, query: Query) -> Result<QueryReply, P
             community(&id)?;
             QueryReply::Refused(hub.refused(&id))
         }
+        // The runtime hands searches to the search thread; none reaches here.
+        Query::Search { .. } => {
+            return Err(PeerError::Invalid(
+                "search is answered by the search thread".into(),
+            ));
+        }
     })
 }

@@ -17,6 +17,7 @@ use crate::local_state::LocalStates;
 use crate::outbox::Outbox;
 use crate::query_reply::Whoami;
 use crate::runtime::{PeerCommand, Runtime, StoreLink};
+use crate::search_link::SearchLink;
 use crate::{Exported, Profile, Query, QueryReply, Reply, Request, now, store_thread};
 
 /// Capacity of the command channel.
@@ -152,6 +153,8 @@ fn launch(config: PeerConfig, networked: bool) -> Result<(PeerHandle, PeerEvents
     };
     let (tx, rx) = mpsc::channel(COMMANDS);
     let (events, first_listener) = broadcast::channel(EVENTS);
+    let search = SearchLink::start(&whoami.profile_dir, events.clone())
+        .map_err(|e| PeerError::Store(format!("could not start the search thread: {e}")))?;
     let mut runtime = Runtime {
         hub,
         commands: rx,
@@ -163,6 +166,7 @@ fn launch(config: PeerConfig, networked: bool) -> Result<(PeerHandle, PeerEvents
             results,
             thread: Some(thread),
         },
+        search,
         locals: LocalStates::new(startup.locals.into_iter().collect::<BTreeMap<_, _>>()),
         whoami,
         waiting: BTreeMap::new(),
@@ -171,6 +175,7 @@ fn launch(config: PeerConfig, networked: bool) -> Result<(PeerHandle, PeerEvents
     for output in first {
         runtime.carry(output);
     }
+    runtime.search.open_new(&runtime.hub);
     if !config.bootstrap.is_empty() {
         runtime.feed(copse_hub::Input::Dial {
             addrs: config.bootstrap,

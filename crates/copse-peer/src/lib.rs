@@ -30,6 +30,8 @@ mod query;
 mod query_reply;
 mod request;
 mod runtime;
+mod search_link;
+mod search_thread;
 mod slow_step;
 mod store_thread;
 
@@ -37,6 +39,9 @@ pub use clock::now;
 pub use copse_hub::{
     CommunityStatus, Done, EditApplied, Imported, Invitation, JoinFailure, Joined, Missing,
     PeerError, PeerEvent, PeerStatus, Status,
+};
+pub use copse_search::{
+    Highlighted, SearchHit, SearchKind, SearchQuery, SearchResults, SearchTarget,
 };
 pub use handle::{PeerConfig, PeerEvents, PeerHandle, start, start_offline};
 pub use local_state::LocalState;

@@ -138,4 +138,11 @@ pub enum Query {
         /// Which community.
         community: CommunityId,
     },
+    /// Full-text search (this device's index; answered once it has caught up).
+    Search {
+        /// Which community.
+        community: CommunityId,
+        /// Words and filters.
+        search: copse_search::SearchQuery,
+    },
 }

@@ -61,6 +61,8 @@ pub enum QueryReply {
     Heads(Vec<ChangeHash>),
     /// `Refused`, oldest first.
     Refused(Vec<copse_core::guard::Refused>),
+    /// `Search`.
+    Search(copse_search::SearchResults),
 }
 
 /// This device's identity.
@@ -146,6 +148,7 @@ impl QueryReply {
             QueryReply::Status(x) => serde_json::to_value(x),
             QueryReply::Heads(x) => serde_json::to_value(x),
             QueryReply::Refused(x) => serde_json::to_value(x),
+            QueryReply::Search(x) => serde_json::to_value(x),
         };
         v.unwrap_or(serde_json::Value::Null)
     }

@@ -22,6 +22,7 @@ use crate::answer::{self, Context};
 use crate::local_state::LocalStates;
 use crate::outbox::Outbox;
 use crate::query_reply::Whoami;
+use crate::search_link::SearchLink;
 use crate::store_thread::Job;
 use crate::{Reply, Request, net_bridge, now, slow_step};
 
@@ -66,6 +67,7 @@ pub(crate) struct Runtime {
     pub(crate) net_events: Option<mpsc::Receiver<NetEvent>>,
     pub(crate) net_out: Option<Outbox<NetCommand>>,
     pub(crate) store: StoreLink,
+    pub(crate) search: SearchLink,
     pub(crate) locals: LocalStates,
     pub(crate) whoami: Whoami,
     pub(crate) waiting: BTreeMap<RequestId, ReplyTo>,
@@ -113,7 +115,11 @@ impl Runtime {
                     }
                 },
                 Some(result) = self.store.results.recv() => self.feed(Input::Stored(result)),
-                _ = tick.tick() => self.feed(Input::Tick),
+                Some(note) = self.search.notes.recv() => self.search.note(&self.hub, note),
+                _ = tick.tick() => {
+                    self.feed(Input::Tick);
+                    self.search.open_new(&self.hub);
+                }
                 _ = net_room(&mut self.net_out), if net_backed_up => {}
                 _ = self.store.outbox.room(), if store_backed_up => {}
             }
@@ -140,6 +146,11 @@ impl Runtime {
             }
             Output::Store(op) => self.store.outbox.push(Job::Op(op)),
             Output::Event(ev) => {
+                if let PeerEvent::CommunityChanged { community, .. }
+                | PeerEvent::Joined { community } = &ev
+                {
+                    self.search.changed(&self.hub, community);
+                }
                 // Nobody listening is fine; a slow listener lags (and is told so).
                 let _ = self.events.send(ev);
             }
@@ -189,6 +200,9 @@ impl Runtime {
 
     fn request(&mut self, req: Request, reply: ReplyTo) {
         match req {
+            Request::Query(crate::Query::Search { community, search }) => {
+                self.search.search(&self.hub, community, search, reply);
+            }
             Request::Query(query) => {
                 let mut cx = Context {
                     hub: &self.hub,
@@ -352,6 +366,9 @@ impl Runtime {
             self.feed(Input::Stored(result));
         }
         if let Some(t) = self.store.thread.take() {
+            let _ = tokio::task::spawn_blocking(move || t.join()).await;
+        }
+        if let Some(t) = self.search.stop() {
             let _ = tokio::task::spawn_blocking(move || t.join()).await;
         }
         for (_, reply) in std::mem::take(&mut self.waiting) {

@@ -1,9 +1,11 @@
-//! Which records changed between two versions of a document, from Automerge's diff (what
-//! the changes did, not what their authors say they did).
+//! Which records the changes since some heads wrote into, from the changes' operations
+//! (what they did, not what their messages say). Proportional to the changes, never to
+//! the document.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
-use automerge::{Automerge, ChangeHash, PatchAction, Prop};
+use automerge::legacy::{Key, ObjectId, OpId};
+use automerge::{Automerge, ChangeHash, Prop, ReadDoc};
 
 use crate::record_key::RecordKey;
 
@@ -12,15 +14,12 @@ use crate::record_key::RecordKey;
 pub enum Changed {
     /// These records (each is read again whole, or removed if it is gone).
     Records(BTreeSet<RecordKey>),
-    /// A whole section was replaced, or `before` is not in the document: rebuild.
+    /// A searched root map was written, or `before` is not in the document: rebuild.
     Everything,
 }
 
-/// What changed from `before` to `after` (both heads of `doc`).
-pub fn changed_records(doc: &Automerge, before: &[ChangeHash], after: &[ChangeHash]) -> Changed {
-    if before == after {
-        return Changed::Records(BTreeSet::new());
-    }
+/// What changed in `doc` since `before`.
+pub fn changed_records(doc: &Automerge, before: &[ChangeHash]) -> Changed {
     if before
         .iter()
         .any(|h| doc.get_change_meta_by_hash(h).is_none())
@@ -28,31 +27,48 @@ pub fn changed_records(doc: &Automerge, before: &[ChangeHash], after: &[ChangeHa
         return Changed::Everything;
     }
     let mut out = BTreeSet::new();
-    for patch in doc.diff(before, after) {
-        let own = match &patch.action {
-            PatchAction::PutMap { key, .. } | PatchAction::DeleteMap { key } => {
-                Some(Prop::Map(key.clone()))
+    // Each object's path from the root, as map keys (`None`: not reachable, or in a list).
+    let mut paths: HashMap<OpId, Option<Vec<String>>> = HashMap::new();
+    for change in doc.get_changes(before) {
+        for op in change.decode().operations {
+            let mut path = match &op.obj {
+                ObjectId::Root => Vec::new(),
+                ObjectId::Id(id) => {
+                    match paths.entry(id.clone()).or_insert_with(|| path_of(doc, id)) {
+                        Some(p) => p.clone(),
+                        None => continue,
+                    }
+                }
+            };
+            if let Key::Map(k) = &op.key {
+                path.push(k.to_string());
             }
-            PatchAction::Conflict { prop } | PatchAction::Increment { prop, .. } => {
-                Some(prop.clone())
+            match path.as_slice() {
+                [section, id, ..] => out.extend(RecordKey::of(section, id)),
+                [section] if is_searched(section) => return Changed::Everything,
+                _ => {}
             }
-            _ => None,
-        };
-        // The path from the root to what the patch changed.
-        let full: Vec<&Prop> = patch
-            .path
-            .iter()
-            .map(|(_, p)| p)
-            .chain(own.as_ref())
-            .collect();
-        match full.as_slice() {
-            [Prop::Map(section), Prop::Map(id), ..] => out.extend(RecordKey::of(section, id)),
-            // A searched root map itself was put or deleted: everything under it differs.
-            [Prop::Map(section)] if is_searched(section) => return Changed::Everything,
-            _ => {}
         }
     }
     Changed::Records(out)
+}
+
+/// The first two keys of the path to `obj` (enough to name its record).
+fn path_of(doc: &Automerge, obj: &OpId) -> Option<Vec<String>> {
+    let id = doc
+        .import_obj(&format!("{}@{}", obj.0, obj.1.to_hex_string()))
+        .ok()?;
+    let mut keys: Vec<String> = doc
+        .parents(&id)
+        .ok()?
+        .map(|p| match p.prop {
+            Prop::Map(k) => k,
+            Prop::Seq(i) => i.to_string(),
+        })
+        .collect();
+    keys.reverse();
+    keys.truncate(2);
+    Some(keys)
 }
 
 fn is_searched(section: &str) -> bool {

@@ -325,7 +325,7 @@ impl SearchIndex {
         let mut title_snippets = SnippetGenerator::create(&searcher, &query, f.title)?;
         title_snippets.set_max_num_chars(copse_core::schema::limits::TITLE * 4);
         let mut hits = Vec::with_capacity(top.len());
-        for (score, address) in top {
+        for (_, address) in top {
             let doc: TantivyDocument = searcher.doc(address)?;
             let text_of = |field| {
                 doc.get_first(field)
@@ -357,7 +357,6 @@ impl SearchIndex {
                     .and_then(|v| v.as_str())
                     .and_then(|a| a.parse::<MemberId>().ok()),
                 at: Timestamp(doc.get_first(f.at).and_then(|v| v.as_i64()).unwrap_or(0)),
-                score,
             });
         }
         Ok(SearchResults { hits, total })

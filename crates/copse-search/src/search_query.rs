@@ -60,7 +60,7 @@ impl Highlighted {
 }
 
 /// One result.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SearchHit {
     /// What opening it shows.
     pub target: SearchTarget,
@@ -76,8 +76,6 @@ pub struct SearchHit {
     pub author: Option<MemberId>,
     /// When it was written (an event: when it starts).
     pub at: Timestamp,
-    /// Relevance (higher is better).
-    pub score: f32,
 }
 
 impl SearchHit {
@@ -88,9 +86,9 @@ impl SearchHit {
 }
 
 /// What a search found.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SearchResults {
-    /// The best results, best first.
+    /// The best results, most relevant first.
     pub hits: Vec<SearchHit>,
     /// How many results match in all.
     pub total: usize,

@@ -3,6 +3,7 @@
 
 use clap::ValueEnum;
 use copse_core::record::{ObjectiveStatus, Role, Rsvp, TaskStatus};
+use copse_peer::SearchKind;
 
 macro_rules! choice {
     ($(#[$meta:meta])* $arg:ident => $core:ident { $($variant:ident),+ $(,)? }) => {
@@ -40,4 +41,8 @@ choice!(
 choice!(
     /// Where an objective stands.
     ObjectiveStatusArg => ObjectiveStatus { Planned, Active, Achieved, Dropped }
+);
+choice!(
+    /// A kind of search result.
+    SearchKindArg => SearchKind { Thread, Post, Article, Event, Task, Resource, Member }
 );

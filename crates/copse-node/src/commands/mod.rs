@@ -14,5 +14,6 @@ pub(crate) mod network;
 pub(crate) mod parse;
 pub(crate) mod print;
 pub(crate) mod resource;
+pub(crate) mod search;
 pub(crate) mod task;
 pub(crate) mod thread;

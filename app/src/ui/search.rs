@@ -1,0 +1,192 @@
+//! Search: the box at the top of every community (Ctrl+K), and the results that show
+//! instead of the tab while it is open: grouped by kind, matching words marked, filters,
+//! and progress while the index is first built.
+
+use copse_peer::{Highlighted, SearchKind};
+use egui::text::{LayoutJob, TextFormat};
+use egui::{Color32, FontId, Ui};
+
+use super::style;
+use crate::state::{AppState, Period};
+
+/// Matched words: on a soft yellow, like a highlighter.
+const MARK: Color32 = Color32::from_rgb(255, 236, 150);
+
+/// The search box (in the community's header).
+pub(super) fn bar(ui: &mut Ui, state: &mut AppState) {
+    let Some(v) = state.view_mut() else { return };
+    let s = &mut v.search;
+    let l = ui.label("Search");
+    let edit = ui
+        .add(
+            egui::TextEdit::singleline(&mut s.text)
+                .hint_text("words, \"a phrase\", -not   (Ctrl+K)")
+                .desired_width(320.0),
+        )
+        .labelled_by(l.id);
+    if std::mem::take(&mut s.focus) {
+        edit.request_focus();
+    }
+    if edit.changed() {
+        s.open = !s.text.trim().is_empty();
+    }
+    if edit.gained_focus() && !s.text.trim().is_empty() {
+        s.open = true;
+    }
+    if s.open
+        && (ui.button("Close search").clicked() || ui.input(|i| i.key_pressed(egui::Key::Escape)))
+    {
+        s.open = false;
+    }
+}
+
+/// Whether results show instead of the tab.
+pub(super) fn is_open(state: &AppState) -> bool {
+    state.view().is_some_and(|v| v.search.open)
+}
+
+/// The results screen.
+pub(super) fn show(ui: &mut Ui, state: &mut AppState) {
+    state.refresh_search(copse_peer::now());
+    filters(ui, state);
+    let Some(v) = state.view() else { return };
+    let s = &v.search;
+    if let Some((done, total)) = s.indexing {
+        ui.label(format!(
+            "Building this device's search index: {done} of {total} records. Results so far may be incomplete."
+        ));
+        ui.add(egui::ProgressBar::new(done as f32 / total.max(1) as f32).show_percentage());
+    }
+    let Some(results) = s.results.clone() else {
+        if s.asked.is_some() {
+            ui.spinner();
+        }
+        return;
+    };
+    if results.hits.is_empty() {
+        ui.label("Nothing found. Fewer words, or other filters, may find more.");
+        return;
+    }
+    style::muted(
+        ui,
+        if results.total > results.hits.len() {
+            format!(
+                "The best {} of {} results",
+                results.hits.len(),
+                results.total
+            )
+        } else {
+            format!("{} results", results.total)
+        },
+    );
+    let mut open = None;
+    for (kind, hits) in results.grouped() {
+        style::section(ui, kind.plural());
+        for hit in hits {
+            let frame = egui::Frame::group(ui.style()).show(ui, |ui| {
+                ui.set_width(ui.available_width());
+                let title = if hit.title.text.is_empty() {
+                    Highlighted {
+                        text: format!("In “{}”", hit.context),
+                        matches: Vec::new(),
+                    }
+                } else {
+                    hit.title.clone()
+                };
+                let clicked = ui
+                    .add(
+                        egui::Label::new(marked(ui, &title, 15.0, true))
+                            .sense(egui::Sense::click()),
+                    )
+                    .clicked();
+                if !hit.snippet.text.trim().is_empty() {
+                    ui.label(marked(ui, &hit.snippet, 13.5, false));
+                }
+                ui.horizontal_wrapped(|ui| {
+                    let by = hit
+                        .author
+                        .as_ref()
+                        .map(|a| format!("{} · ", state.name_of(a)))
+                        .unwrap_or_default();
+                    style::muted(ui, format!("{by}{}", style::when(hit.at)));
+                    if hit.kind() != SearchKind::Post && !hit.context.is_empty() {
+                        style::muted(ui, hit.context.clone());
+                    }
+                    style::tags(ui, &hit.tags);
+                });
+                clicked
+            });
+            let r = frame.response.interact(egui::Sense::click());
+            if frame.inner || r.clicked() {
+                open = Some(hit.target.clone());
+            }
+        }
+    }
+    if let Some(target) = open {
+        state.open_result(&target);
+    }
+}
+
+fn filters(ui: &mut Ui, state: &mut AppState) {
+    let members = state.member_names();
+    let Some(v) = state.view_mut() else { return };
+    let s = &mut v.search;
+    ui.horizontal_wrapped(|ui| {
+        egui::ComboBox::from_label("Kind")
+            .selected_text(s.kind.map_or("Everything", SearchKind::plural))
+            .show_ui(ui, |ui| {
+                ui.selectable_value(&mut s.kind, None, "Everything");
+                for k in SearchKind::ALL {
+                    ui.selectable_value(&mut s.kind, Some(k), k.plural());
+                }
+            });
+        let author = s
+            .author
+            .as_ref()
+            .and_then(|a| members.iter().find(|(id, _)| id == a))
+            .map_or_else(|| "Anyone".to_owned(), |(_, n)| n.clone());
+        egui::ComboBox::from_label("Author")
+            .selected_text(author)
+            .show_ui(ui, |ui| {
+                ui.selectable_value(&mut s.author, None, "Anyone");
+                for (id, name) in &members {
+                    ui.selectable_value(&mut s.author, Some(id.clone()), name);
+                }
+            });
+        egui::ComboBox::from_label("When")
+            .selected_text(s.period.label())
+            .show_ui(ui, |ui| {
+                for p in Period::ALL {
+                    ui.selectable_value(&mut s.period, p, p.label());
+                }
+            });
+        let l = ui.label("Tag");
+        ui.add(egui::TextEdit::singleline(&mut s.tag).desired_width(110.0))
+            .labelled_by(l.id);
+    });
+    ui.separator();
+}
+
+/// Text with its matches marked.
+fn marked(ui: &Ui, h: &Highlighted, size: f32, strong: bool) -> LayoutJob {
+    let color = if strong {
+        ui.visuals().strong_text_color()
+    } else {
+        ui.visuals().text_color()
+    };
+    let mut job = LayoutJob::default();
+    for (piece, hit) in h.pieces() {
+        job.append(
+            piece,
+            0.0,
+            TextFormat {
+                font_id: FontId::proportional(size),
+                color: if hit { Color32::BLACK } else { color },
+                background: if hit { MARK } else { Color32::TRANSPARENT },
+                ..Default::default()
+            },
+        );
+    }
+    job.wrap.max_width = ui.available_width();
+    job
+}
