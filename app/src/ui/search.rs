@@ -132,7 +132,8 @@ fn filters(ui: &mut Ui, state: &mut AppState) {
     let Some(v) = state.view_mut() else { return };
     let s = &mut v.search;
     ui.horizontal_wrapped(|ui| {
-        egui::ComboBox::from_label("Kind")
+        ui.label("Kind");
+        egui::ComboBox::from_id_salt("search-kind")
             .selected_text(s.kind.map_or("Everything", SearchKind::plural))
             .show_ui(ui, |ui| {
                 ui.selectable_value(&mut s.kind, None, "Everything");
@@ -145,7 +146,8 @@ fn filters(ui: &mut Ui, state: &mut AppState) {
             .as_ref()
             .and_then(|a| members.iter().find(|(id, _)| id == a))
             .map_or_else(|| "Anyone".to_owned(), |(_, n)| n.clone());
-        egui::ComboBox::from_label("Author")
+        ui.label("Author");
+        egui::ComboBox::from_id_salt("search-author")
             .selected_text(author)
             .show_ui(ui, |ui| {
                 ui.selectable_value(&mut s.author, None, "Anyone");
@@ -153,7 +155,8 @@ fn filters(ui: &mut Ui, state: &mut AppState) {
                     ui.selectable_value(&mut s.author, Some(id.clone()), name);
                 }
             });
-        egui::ComboBox::from_label("When")
+        ui.label("When");
+        egui::ComboBox::from_id_salt("search-when")
             .selected_text(s.period.label())
             .show_ui(ui, |ui| {
                 for p in Period::ALL {

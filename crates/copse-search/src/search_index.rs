@@ -373,8 +373,11 @@ impl SearchIndex {
     }
 }
 
-/// A snippet as [`Highlighted`]; with no match in the text, its beginning.
+/// A snippet as [`Highlighted`]; with no match in the text, its beginning. A fragment that
+/// stops a few characters short of either end of the text is carried to it (tantivy cuts
+/// at the last word, leaving a stray "%?" or "." behind).
 fn highlighted(snippet: &Snippet, text: &str) -> Highlighted {
+    const CARRY: usize = 16;
     if snippet.is_empty() {
         let end = text
             .char_indices()
@@ -385,12 +388,26 @@ fn highlighted(snippet: &Snippet, text: &str) -> Highlighted {
             matches: Vec::new(),
         };
     }
+    let range = snippet.fragment_range();
+    let start = if range.start <= CARRY { 0 } else { range.start };
+    let end = if text.len().saturating_sub(range.end) <= CARRY {
+        text.len()
+    } else {
+        range.end
+    };
+    let (Some(fragment), true) = (text.get(start..end), start <= range.start) else {
+        return Highlighted {
+            text: snippet.fragment().to_owned(),
+            matches: snippet.highlighted().iter().map(|r| (r.start, r.end)).collect(),
+        };
+    };
+    let shift = range.start - start;
     Highlighted {
-        text: snippet.fragment().to_owned(),
+        text: fragment.to_owned(),
         matches: snippet
             .highlighted()
             .iter()
-            .map(|r| (r.start, r.end))
+            .map(|r| (r.start + shift, r.end + shift))
             .collect(),
     }
 }

@@ -229,6 +229,10 @@ fn finds_every_kind_with_the_matching_words_marked() {
         .collect();
     assert_eq!(marked, ["moisture"]);
     assert_eq!(
+        reply.snippet.text, "Below 15 % moisture content, measured with a pin meter.",
+        "a short text is shown whole, its last stop included"
+    );
+    assert_eq!(
         reply.context, "Moisture in glulam beams",
         "a post names its thread"
     );
