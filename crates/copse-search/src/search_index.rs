@@ -395,10 +395,14 @@ fn highlighted(snippet: &Snippet, text: &str) -> Highlighted {
     } else {
         range.end
     };
-    let (Some(fragment), true) = (text.get(start..end), start <= range.start) else {
+    let Some(fragment) = text.get(start..end) else {
         return Highlighted {
             text: snippet.fragment().to_owned(),
-            matches: snippet.highlighted().iter().map(|r| (r.start, r.end)).collect(),
+            matches: snippet
+                .highlighted()
+                .iter()
+                .map(|r| (r.start, r.end))
+                .collect(),
         };
     };
     let shift = range.start - start;
