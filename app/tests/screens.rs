@@ -259,6 +259,10 @@ fn knowledge_editor_sends_edits_against_its_version() {
     settle(&w, &mut state);
     let mut h = harness(state);
     h.run_steps(2);
+    // It opens to read; "Edit" shows the editor.
+    h.get_by_label("Below 15% at install.");
+    h.get_by_role_and_label(Role::Button, "Edit").click();
+    h.run_steps(2);
     let editor = h.get_by_label("Article text");
     assert_eq!(editor.value().as_deref(), Some("Below 15% at install."));
     editor.focus();
@@ -623,11 +627,17 @@ fn search_filters_by_kind_and_finds_members_by_skill() {
     h.get_by_label("Nothing found. Fewer words, or other filters, may find more.");
 }
 
-/// Answers the searches the state asked for, as the runtime would, and draws again.
+/// Answers the searches (and experts questions) the state asked for, as the runtime
+/// would, and draws again.
 fn settle_searches(world: &World, h: &mut egui_kittest::Harness<'static, AppState>) {
     let asked: Vec<Request> = requests(h.state())
         .into_iter()
-        .filter(|r| matches!(r, Request::Query(Query::Search { .. })))
+        .filter(|r| {
+            matches!(
+                r,
+                Request::Query(Query::Search { .. } | Query::Experts { .. })
+            )
+        })
         .collect();
     h.state_mut().outbox.clear();
     for req in asked {
@@ -638,4 +648,77 @@ fn settle_searches(world: &World, h: &mut egui_kittest::Harness<'static, AppStat
         });
     }
     h.run_steps(3);
+}
+
+#[test]
+fn posts_render_markdown_and_links_open_in_the_browser() {
+    let mut w = World::new();
+    let ada = w.ada.clone();
+    let t = w.thread(&ada, ThreadKind::Discussion, "Glue choice notes");
+    w.run(
+        &ada,
+        Command::Reply {
+            thread: t.clone(),
+            body: "## Which adhesive\n\n- **PUR** for most panels\n- MUF where *heat* matters\n\nSee [Eurocode 5](https://example.org/ec5) and `k_mod = 0.8`.".into(),
+        },
+    );
+    let mut state = loaded(&w, &ada, Tab::Discussions);
+    state.open_thread(w.id(), t);
+    settle(&w, &mut state);
+    let mut h = harness(state);
+    h.run_steps(3);
+    // Headings, list items, emphasis and code render; no Markdown syntax shows.
+    h.get_by_label("Which adhesive");
+    h.get_by_label("PUR");
+    h.get_by_label("k_mod = 0.8");
+    assert!(h.query_by_label_contains("**").is_none());
+    assert!(h.query_by_label_contains("## ").is_none());
+    // A link opens in the browser.
+    h.get_by_label("Eurocode 5").click();
+    h.run_steps(1);
+    let opened: Vec<String> = h
+        .output()
+        .platform_output
+        .commands
+        .iter()
+        .filter_map(|c| match c {
+            egui::OutputCommand::OpenUrl(u) => Some(u.url.clone()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(opened, ["https://example.org/ec5"]);
+}
+
+#[test]
+fn members_tab_ranks_who_knows_and_asking_suggests_members_to_mention() {
+    let world = World::new();
+    // Ada answered Bob's question tagged "glue": she has earned it.
+    let mut h = harness(loaded(&world, &world.bob, Tab::Members));
+    h.run_steps(2);
+    type_into(&mut h, "Who can help with", "glue");
+    settle_searches(&world, &mut h);
+    h.get_by_label("Who knows “glue”");
+    h.get_by_label("earned 3: 1 answer");
+    // Asking a question tagged glue suggests Ada, never the asker.
+    h.state_mut().select_tab(Tab::Questions);
+    h.run_steps(2);
+    h.get_by_role_and_label(Role::Button, "Ask a question")
+        .click();
+    h.run_steps(2);
+    type_into(&mut h, "Title", "Best glue for wet panels?");
+    type_into(&mut h, "Tags", "glue");
+    settle_searches(&world, &mut h);
+    assert!(h.query_by_label("@Bob").is_none());
+    h.get_by_role_and_label(Role::Button, "@Ada").click();
+    h.run_steps(2);
+    let body = h
+        .state()
+        .view()
+        .unwrap()
+        .list(ThreadKind::Question)
+        .unwrap()
+        .draft
+        .body
+        .clone();
+    assert_eq!(body, "@Ada ");
 }

@@ -60,6 +60,8 @@ pub struct CommunityView {
     pub article_tag: String,
     /// The open article's editor.
     pub article: Option<TextEditor<ArticleId>>,
+    /// The open article shows its editor (else it reads as rendered Markdown).
+    pub article_editing: bool,
     /// Its revisions, when the history is open.
     pub history: Option<Vec<Revision>>,
     /// A revision's text being viewed (change, text).
@@ -104,6 +106,10 @@ pub struct CommunityView {
     pub refused: Vec<copse_core::guard::Refused>,
     /// The search box and its results.
     pub search: super::SearchState,
+    /// Who knows about the skill typed in the Members tab.
+    pub who_knows: super::ExpertsAsked,
+    /// Members suggested for the question being written.
+    pub suggested: super::ExpertsAsked,
     /// A post to bring into view once its thread shows (opened from a search result).
     pub scroll_to_post: Option<copse_core::PostId>,
     /// The post a search result opened, marked while its thread is open.

@@ -22,6 +22,14 @@ impl AppState {
                         self.searched(community, search, r);
                     }
                 }
+                Ok(Reply::Query(QueryReply::Experts(found))) => {
+                    if let Query::Experts {
+                        community, topics, ..
+                    } = &query
+                    {
+                        self.experts_found(community, topics, found);
+                    }
+                }
                 Ok(_) => {}
                 Err(e) => self.notify(e.to_string(), true),
             }

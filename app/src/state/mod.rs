@@ -7,6 +7,7 @@ mod apply;
 mod community_view;
 mod drafts;
 mod editor;
+mod experts;
 mod invalidation;
 mod loaded;
 mod loads;
@@ -24,6 +25,7 @@ pub use drafts::{
     split_list as drafts_split_list,
 };
 pub use editor::TextEditor;
+pub use experts::{ExpertsAsked, topics_from};
 pub use loads::View;
 pub use search::{Period, SearchState};
 

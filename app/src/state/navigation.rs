@@ -77,6 +77,7 @@ impl AppState {
         ));
         v.history = None;
         v.revision = None;
+        v.article_editing = false;
         self.loaded.remove(&View::Article(c, id));
     }
 

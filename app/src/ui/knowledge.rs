@@ -5,7 +5,7 @@ use copse_core::Command;
 use copse_peer::Query;
 use egui::{RichText, Ui};
 
-use super::style;
+use super::{markdown, style};
 use crate::state::{AppState, drafts_split_list};
 
 pub(super) fn show(ui: &mut Ui, state: &mut AppState) {
@@ -105,6 +105,14 @@ fn editor(ui: &mut Ui, state: &mut AppState, c: &copse_core::CommunityId) {
         if ui.button("Back to articles").clicked() {
             close = true;
         }
+        let edit_label = if v.article_editing {
+            "Done editing"
+        } else {
+            "Edit"
+        };
+        if ui.button(edit_label).clicked() {
+            v.article_editing = !v.article_editing;
+        }
         if ui.button("History").clicked() {
             toggle_history = true;
         }
@@ -117,6 +125,8 @@ fn editor(ui: &mut Ui, state: &mut AppState, c: &copse_core::CommunityId) {
     ui.label(RichText::new(&e.title).heading());
     if e.base.is_empty() {
         ui.spinner();
+    } else if !v.article_editing {
+        markdown::show(ui, &e.id, &e.buffer);
     } else {
         let l = ui.label("Article text");
         ui.add(

@@ -7,6 +7,12 @@ use super::style;
 use crate::state::AppState;
 
 pub(super) fn show(ui: &mut Ui, state: &mut AppState) {
+    let asking = state
+        .view()
+        .is_some_and(|v| !v.member_filter.0.trim().is_empty());
+    if asking {
+        state.refresh_who_knows();
+    }
     let Some(v) = state.view_mut() else { return };
     ui.horizontal(|ui| {
         let l = ui.label("Who can help with");
@@ -20,6 +26,19 @@ pub(super) fn show(ui: &mut Ui, state: &mut AppState) {
         ui.add(egui::TextEdit::singleline(&mut v.member_filter.1).desired_width(160.0))
             .labelled_by(l.id);
     });
+    let mut open_expert = None;
+    if asking && !v.who_knows.found.is_empty() {
+        style::section(ui, &format!("Who knows “{}”", v.member_filter.0.trim()));
+        for e in &v.who_knows.found {
+            ui.horizontal_wrapped(|ui| {
+                if ui.link(RichText::new(&e.name).strong()).clicked() {
+                    open_expert = Some(e.member.clone());
+                }
+                style::muted(ui, expertise_text(e));
+            });
+        }
+        ui.separator();
+    }
     let filter = MemberFilter {
         skill: Some(v.member_filter.0.trim().to_owned()).filter(|s| !s.is_empty()),
         organisation: Some(v.member_filter.1.trim().to_owned()).filter(|s| !s.is_empty()),
@@ -79,6 +98,7 @@ pub(super) fn show(ui: &mut Ui, state: &mut AppState) {
                 }
         });
     }
+    let open = open.or(open_expert);
     if let Some(id) = open {
         v.member_open = if v.member_open.as_ref().is_some_and(|(m, _)| m == &id) {
             None
@@ -86,4 +106,15 @@ pub(super) fn show(ui: &mut Ui, state: &mut AppState) {
             Some((id, None))
         };
     }
+}
+
+/// "earned 8: 1 accepted answer, 1 answer · lists it as a skill".
+fn expertise_text(e: &copse_peer::Expert) -> String {
+    let earned = (e.earned > 0).then(|| format!("earned {}: {}", e.earned, e.breakdown()));
+    let declared = e.declared.then(|| "lists it as a skill".to_owned());
+    earned
+        .into_iter()
+        .chain(declared)
+        .collect::<Vec<_>>()
+        .join(" · ")
 }

@@ -4,6 +4,7 @@
 mod add_community;
 mod events;
 mod knowledge;
+mod markdown;
 mod members;
 mod notices;
 mod overview;

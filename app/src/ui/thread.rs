@@ -5,7 +5,7 @@ use copse_core::Command;
 use copse_core::record::ThreadKind;
 use egui::{RichText, Ui};
 
-use super::style;
+use super::{markdown, style};
 use crate::state::AppState;
 
 pub(super) fn show(ui: &mut Ui, state: &mut AppState) {
@@ -99,9 +99,7 @@ pub(super) fn show(ui: &mut Ui, state: &mut AppState) {
                         start_edit = Some(Some((p.id.clone(), text)));
                     }
                 }
-                _ => {
-                    ui.label(&p.body);
-                }
+                _ => markdown::show(ui, &p.id, &p.body),
             }
             ui.horizontal(|ui| {
                 if me.as_ref() == Some(&p.author)

@@ -21,6 +21,20 @@ pub(super) fn show(ui: &mut Ui, state: &mut AppState, kind: ThreadKind) {
         ThreadKind::Question => ("questions", "Ask a question"),
         ThreadKind::Discussion => ("discussions", "New discussion"),
     };
+    let composing_question = kind == ThreadKind::Question
+        && state
+            .view()
+            .and_then(|v| v.list(kind))
+            .is_some_and(|l| l.composing);
+    if composing_question {
+        state.refresh_suggestions();
+    }
+    let suggestions = if composing_question {
+        state.suggestions()
+    } else {
+        Vec::new()
+    };
+    let mut mention = None;
     let Some(view) = state.view_mut() else { return };
     let list = view.list_mut(kind);
     ui.horizontal(|ui| {
@@ -38,6 +52,25 @@ pub(super) fn show(ui: &mut Ui, state: &mut AppState, kind: ThreadKind) {
             style::field(ui, "Title", &mut d.title);
             style::area(ui, "Text", &mut d.body, 5);
             style::field(ui, "Tags", &mut d.tags);
+            if !suggestions.is_empty() {
+                ui.horizontal_wrapped(|ui| {
+                    ui.label("Members who may know:");
+                    for e in &suggestions {
+                        let why = if e.earned > 0 {
+                            format!("earned {} on these topics", e.earned)
+                        } else {
+                            "lists it as a skill".to_owned()
+                        };
+                        if ui
+                            .button(format!("@{}", e.name))
+                            .on_hover_text(format!("Mention {} ({why})", e.name))
+                            .clicked()
+                        {
+                            mention = Some(e.name.clone());
+                        }
+                    }
+                });
+            }
             let ready = !d.title.trim().is_empty() && !d.body.trim().is_empty();
             let label = if kind == ThreadKind::Question {
                 "Post question"
@@ -59,6 +92,9 @@ pub(super) fn show(ui: &mut Ui, state: &mut AppState, kind: ThreadKind) {
     let more = list.more;
     if let Some(cmd) = post {
         state.command(cmd);
+    }
+    if let Some(name) = mention {
+        state.mention_in_question(&name);
     }
     if tag_changed {
         state.invalidate([crate::state::View::Threads(c.clone(), kind)]);

@@ -451,6 +451,16 @@ fn search_finds_posts_members_and_articles_with_filters() {
     .unwrap();
     assert_eq!(json["total"], 1, "{json}");
     assert_eq!(json["hits"][0]["target"]["thread"], t.as_str(), "{json}");
+    // Who knows: Ada lists glulam; answering her own question earns her nothing.
+    let experts = ok(a, &["member", "experts", "-c", &c, "--tag", "glulam"]);
+    assert!(
+        experts.ends_with("Ada  nothing earned yet; lists it as a skill"),
+        "{experts}"
+    );
+    assert_eq!(
+        ok(a, &["member", "experts", "-c", &c, "--tag", "repair"]),
+        "No one has answered or written about it yet, and no one lists it as a skill."
+    );
     // clap refuses what is not a kind, naming the choices.
     let bad = fails(a, &["search", "-c", &c, "x", "--kind", "poem"]);
     assert!(bad.contains("possible values"), "{bad}");

@@ -186,7 +186,7 @@ pub(crate) fn answer(cx: &mut Context<'_>, query: Query) -> Result<QueryReply, P
             QueryReply::Refused(hub.refused(&id))
         }
         // The runtime hands searches to the search thread; none reaches here.
-        Query::Search { .. } => {
+        Query::Search { .. } | Query::Experts { .. } => {
             return Err(PeerError::Invalid(
                 "search is answered by the search thread".into(),
             ));

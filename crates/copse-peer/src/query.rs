@@ -145,4 +145,14 @@ pub enum Query {
         /// Words and filters.
         search: copse_search::SearchQuery,
     },
+    /// Who knows most about any of these topics (tags, skills, or a question's words):
+    /// earned expertise first, then declared skills.
+    Experts {
+        /// Which community.
+        community: CommunityId,
+        /// The topics.
+        topics: Vec<String>,
+        /// At most this many.
+        limit: usize,
+    },
 }

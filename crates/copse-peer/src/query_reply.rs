@@ -63,6 +63,8 @@ pub enum QueryReply {
     Refused(Vec<copse_core::guard::Refused>),
     /// `Search`.
     Search(copse_search::SearchResults),
+    /// `Experts`, most expert first.
+    Experts(Vec<copse_search::Expert>),
 }
 
 /// This device's identity.
@@ -149,6 +151,7 @@ impl QueryReply {
             QueryReply::Heads(x) => serde_json::to_value(x),
             QueryReply::Refused(x) => serde_json::to_value(x),
             QueryReply::Search(x) => serde_json::to_value(x),
+            QueryReply::Experts(x) => serde_json::to_value(x),
         };
         v.unwrap_or(serde_json::Value::Null)
     }

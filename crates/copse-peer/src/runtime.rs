@@ -23,6 +23,7 @@ use crate::local_state::LocalStates;
 use crate::outbox::Outbox;
 use crate::query_reply::Whoami;
 use crate::search_link::SearchLink;
+use crate::search_thread::Ask;
 use crate::store_thread::Job;
 use crate::{Reply, Request, net_bridge, now, slow_step};
 
@@ -201,7 +202,16 @@ impl Runtime {
     fn request(&mut self, req: Request, reply: ReplyTo) {
         match req {
             Request::Query(crate::Query::Search { community, search }) => {
-                self.search.search(&self.hub, community, search, reply);
+                self.search
+                    .ask(&self.hub, community, Ask::Search(search), reply);
+            }
+            Request::Query(crate::Query::Experts {
+                community,
+                topics,
+                limit,
+            }) => {
+                let ask = Ask::Experts { topics, limit };
+                self.search.ask(&self.hub, community, ask, reply);
             }
             Request::Query(query) => {
                 let mut cx = Context {

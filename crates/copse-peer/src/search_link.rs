@@ -11,11 +11,11 @@ use std::thread::JoinHandle;
 use copse_core::CommunityId;
 use copse_core::automerge::ChangeHash;
 use copse_hub::{Hub, PeerError, PeerEvent};
-use copse_search::{Changed, SearchQuery, changed_records, entries};
+use copse_search::{Changed, changed_records, entries};
 use tokio::sync::{broadcast, mpsc};
 
 use crate::runtime::ReplyTo;
-use crate::search_thread::{self, SearchJob, SearchNote};
+use crate::search_thread::{self, Ask, SearchJob, SearchNote};
 
 /// Records the runtime reads itself for one update; more go to the search thread.
 const READ_HERE: usize = 200;
@@ -131,21 +131,15 @@ impl SearchLink {
     }
 
     /// Hands a search to the thread (answered once the index has caught up).
-    pub(crate) fn search(
-        &mut self,
-        hub: &Hub,
-        community: CommunityId,
-        query: SearchQuery,
-        reply: ReplyTo,
-    ) {
+    pub(crate) fn ask(&mut self, hub: &Hub, community: CommunityId, ask: Ask, reply: ReplyTo) {
         if hub.community(&community).is_none() {
             let _ = reply.send(Err(PeerError::UnknownCommunity(community)));
             return;
         }
         self.open(&community);
-        self.send(SearchJob::Search {
+        self.send(SearchJob::Ask {
             community,
-            query,
+            ask,
             reply,
         });
     }

@@ -38,14 +38,23 @@ pub(crate) enum SearchJob {
         doc: Box<Automerge>,
         records: Option<Vec<RecordKey>>,
     },
-    /// Answer a search once the index has caught up with the document.
-    Search {
+    /// Answer a search (or who knows about a topic) once the index has caught up with the
+    /// document.
+    Ask {
         community: CommunityId,
-        query: SearchQuery,
+        ask: Ask,
         reply: ReplyTo,
     },
     /// Finish what is queued, then end.
     Stop,
+}
+
+/// What the index is asked.
+pub(crate) enum Ask {
+    /// Full-text search.
+    Search(SearchQuery),
+    /// Who knows most about any of these topics.
+    Experts { topics: Vec<String>, limit: usize },
 }
 
 /// What the thread tells the runtime.
@@ -62,7 +71,7 @@ struct Slot {
     index: Result<SearchIndex, String>,
     /// Brought up to date since it was opened (searches wait until then).
     caught_up: bool,
-    waiting: Vec<(SearchQuery, ReplyTo)>,
+    waiting: Vec<(Ask, ReplyTo)>,
 }
 
 pub(crate) fn spawn(
@@ -136,15 +145,15 @@ fn run(
                     }),
                 });
             }
-            SearchJob::Search {
+            SearchJob::Ask {
                 community,
-                query,
+                ask,
                 reply,
             } => match slots.get_mut(&community) {
                 Some(slot) if slot.caught_up => {
-                    let _ = reply.send(search(slot, &query));
+                    let _ = reply.send(answer(slot, &ask));
                 }
-                Some(slot) => slot.waiting.push((query, reply)),
+                Some(slot) => slot.waiting.push((ask, reply)),
                 None => {
                     let _ = reply.send(Err(PeerError::UnknownCommunity(community)));
                 }
@@ -178,12 +187,16 @@ fn write(
     answer_waiting(slot);
 }
 
-fn search(slot: &Slot, query: &SearchQuery) -> Result<Reply, PeerError> {
+fn answer(slot: &Slot, ask: &Ask) -> Result<Reply, PeerError> {
     match &slot.index {
-        Ok(index) => index
-            .search(query)
-            .map(|r| Reply::Query(QueryReply::Search(r)))
-            .map_err(|e| PeerError::Invalid(format!("searching failed: {e}"))),
+        Ok(index) => match ask {
+            Ask::Search(query) => index.search(query).map(QueryReply::Search),
+            Ask::Experts { topics, limit } => {
+                index.experts(topics, *limit).map(QueryReply::Experts)
+            }
+        }
+        .map(Reply::Query)
+        .map_err(|e| PeerError::Invalid(format!("searching failed: {e}"))),
         Err(e) => Err(PeerError::Invalid(format!(
             "this device's search index could not be opened: {e}"
         ))),
@@ -191,7 +204,7 @@ fn search(slot: &Slot, query: &SearchQuery) -> Result<Reply, PeerError> {
 }
 
 fn answer_waiting(slot: &mut Slot) {
-    for (query, reply) in std::mem::take(&mut slot.waiting) {
-        let _ = reply.send(search(slot, &query));
+    for (ask, reply) in std::mem::take(&mut slot.waiting) {
+        let _ = reply.send(answer(slot, &ask));
     }
 }

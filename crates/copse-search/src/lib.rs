@@ -3,13 +3,15 @@
 //! from the document, updated from what changed.
 
 mod changed_records;
+mod expertise;
 mod record_key;
 mod record_text;
 mod search_index;
 mod search_query;
 
 pub use changed_records::{Changed, changed_records};
+pub use expertise::{Expert, topics_of};
 pub use record_key::{RecordKey, SearchKind, SearchTarget};
-pub use record_text::{Entry, all_records, entries};
+pub use record_text::{Entry, all_records, entries, weight};
 pub use search_index::{INDEX_VERSION, SearchError, SearchIndex};
 pub use search_query::{Highlighted, SearchHit, SearchQuery, SearchResults};

@@ -27,6 +27,23 @@ pub struct Entry {
     pub author: Option<MemberId>,
     /// When it was written (an event: when it starts), for the date filter.
     pub at: Timestamp,
+    /// Members whose expertise in its tags it shows (an answer's author, an article's
+    /// writer and last editor), and how much (see [`weight`]).
+    pub credit: Vec<MemberId>,
+    /// What it earns each credited member per tag.
+    pub weight: u64,
+}
+
+/// What an entry earns the members it credits, per tag: an accepted answer weighs most,
+/// then an answer to a question, then an article written or edited (declared skills are
+/// counted apart, never as earned).
+pub mod weight {
+    /// An answer the asker (or a coordinator) accepted.
+    pub const ACCEPTED_ANSWER: u64 = 5;
+    /// A reply to someone else's question.
+    pub const ANSWER: u64 = 3;
+    /// An article written, or last edited.
+    pub const ARTICLE: u64 = 2;
 }
 
 /// Every record the index should hold, in document order.
@@ -55,6 +72,12 @@ pub fn entries<D: DocRead>(doc: &D, key: &RecordKey) -> Vec<Entry> {
                 extra: a.summary.tags.join(" "),
                 context: String::new(),
                 tags: a.summary.tags,
+                credit: if a.summary.updated_by == a.summary.created_by {
+                    vec![a.summary.created_by.clone()]
+                } else {
+                    vec![a.summary.created_by.clone(), a.summary.updated_by]
+                },
+                weight: weight::ARTICLE,
                 author: Some(a.summary.created_by),
                 at: a.summary.updated_at,
             })
@@ -74,6 +97,8 @@ pub fn entries<D: DocRead>(doc: &D, key: &RecordKey) -> Vec<Entry> {
                 tags: Vec::new(),
                 author: Some(e.created_by),
                 at: e.starts_at,
+                credit: Vec::new(),
+                weight: 0,
             })
             .into_iter()
             .collect(),
@@ -87,6 +112,8 @@ pub fn entries<D: DocRead>(doc: &D, key: &RecordKey) -> Vec<Entry> {
                 tags: Vec::new(),
                 author: Some(t.created_by),
                 at: t.created_at,
+                credit: Vec::new(),
+                weight: 0,
             })
             .into_iter()
             .collect(),
@@ -102,6 +129,8 @@ pub fn entries<D: DocRead>(doc: &D, key: &RecordKey) -> Vec<Entry> {
                 tags: r.tags,
                 author: Some(r.added_by),
                 at: r.added_at,
+                credit: Vec::new(),
+                weight: 0,
             })
             .into_iter()
             .collect(),
@@ -116,6 +145,8 @@ pub fn entries<D: DocRead>(doc: &D, key: &RecordKey) -> Vec<Entry> {
                 tags: m.skills,
                 author: None,
                 at: m.joined_at,
+                credit: Vec::new(),
+                weight: 0,
             })
             .into_iter()
             .collect(),
@@ -137,10 +168,22 @@ fn thread_entries<D: DocRead>(doc: &D, id: &copse_core::ThreadId) -> Vec<Entry> 
         extra: t.tags.join(" "),
         context: t.kind.as_str().to_owned(),
         tags: t.tags.clone(),
-        author: Some(t.author),
+        author: Some(t.author.clone()),
         at: t.created_at,
+        credit: Vec::new(),
+        weight: 0,
     });
+    let question = t.kind == copse_core::record::ThreadKind::Question;
     for p in t.posts {
+        // An answer: a reply to a question by someone other than the asker.
+        let answer = question && p.author != t.author;
+        let weight = if !answer {
+            0
+        } else if t.accepted_post.as_ref() == Some(&p.id) {
+            weight::ACCEPTED_ANSWER
+        } else {
+            weight::ANSWER
+        };
         out.push(Entry {
             target: SearchTarget::Post {
                 thread: id.clone(),
@@ -151,6 +194,12 @@ fn thread_entries<D: DocRead>(doc: &D, id: &copse_core::ThreadId) -> Vec<Entry> 
             extra: String::new(),
             context: t.title.clone(),
             tags: t.tags.clone(),
+            credit: if answer {
+                vec![p.author.clone()]
+            } else {
+                Vec::new()
+            },
+            weight,
             author: Some(p.author),
             at: p.created_at,
         });

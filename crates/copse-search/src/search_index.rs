@@ -26,7 +26,7 @@ use crate::search_query::{Highlighted, SearchHit, SearchQuery, SearchResults};
 
 /// Bumped whenever the schema or what goes into it changes: an index of another version
 /// is rebuilt.
-pub const INDEX_VERSION: u32 = 1;
+pub const INDEX_VERSION: u32 = 2;
 
 /// Tokenizer: words split on non-alphanumerics, lowercased, accents folded (café = cafe).
 const TOKENIZER: &str = "copse";
@@ -44,6 +44,9 @@ pub enum SearchError {
     /// Tantivy failed (a damaged or locked index, a full disk).
     #[error("search index: {0}")]
     Index(#[from] tantivy::TantivyError),
+    /// A query could not be built or its result read.
+    #[error("search query: {0}")]
+    Query(String),
     /// The index folder could not be prepared.
     #[error("search index folder {path}: {source}")]
     Folder {
@@ -62,17 +65,21 @@ struct Payload {
 }
 
 #[derive(Clone, Copy)]
-struct Fields {
-    record: Field,
-    target: Field,
-    kind: Field,
-    title: Field,
-    body: Field,
-    extra: Field,
-    context: Field,
-    tags: Field,
-    author: Field,
-    at: Field,
+pub(crate) struct Fields {
+    pub(crate) record: Field,
+    pub(crate) target: Field,
+    pub(crate) kind: Field,
+    pub(crate) title: Field,
+    pub(crate) body: Field,
+    pub(crate) extra: Field,
+    pub(crate) context: Field,
+    pub(crate) tags: Field,
+    pub(crate) author: Field,
+    pub(crate) at: Field,
+    /// Members an entry credits with expertise in its tags (a fast field: aggregated).
+    pub(crate) credit: Field,
+    /// What it earns them.
+    pub(crate) weight: Field,
 }
 
 fn schema() -> (Schema, Fields) {
@@ -96,6 +103,8 @@ fn schema() -> (Schema, Fields) {
         tags: b.add_text_field("tags", STRING | STORED),
         author: b.add_text_field("author", STRING | STORED),
         at: b.add_i64_field("at", INDEXED | STORED | FAST),
+        credit: b.add_text_field("credit", STRING | FAST),
+        weight: b.add_u64_field("weight", FAST),
     };
     (b.build(), fields)
 }
@@ -104,8 +113,8 @@ fn schema() -> (Schema, Fields) {
 pub struct SearchIndex {
     index: Index,
     writer: IndexWriter,
-    reader: IndexReader,
-    fields: Fields,
+    pub(crate) reader: IndexReader,
+    pub(crate) fields: Fields,
     /// The document heads the last commit reflects (`None`: nothing committed yet).
     heads: Option<Vec<ChangeHash>>,
 }
@@ -257,6 +266,10 @@ impl SearchIndex {
             doc.add_text(f.author, a.as_str());
         }
         doc.add_i64(f.at, e.at.0);
+        for m in &e.credit {
+            doc.add_text(f.credit, m.as_str());
+        }
+        doc.add_u64(f.weight, e.weight);
         doc
     }
 

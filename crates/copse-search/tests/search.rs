@@ -499,3 +499,171 @@ fn an_unreadable_index_is_started_afresh_and_unknown_heads_mean_rebuild() {
         Changed::Everything
     );
 }
+
+#[test]
+fn experts_rank_earned_expertise_apart_from_declared_skills() {
+    let mut f = Fixture::new();
+    let (ada, bob) = (f.ada.clone(), f.bob.clone());
+    // Cyd joins too.
+    let cyd = member("Cyd");
+    let secret = InviteSecret::random(&mut f.rng);
+    let Some(Created::Invite(invite)) = f.run(
+        &ada,
+        Command::CreateInvite {
+            role: Role::Member,
+            expires_at: Timestamp(T0 + 100 * DAY),
+            max_uses: 1,
+            secret_hash: secret.hash_hex(),
+        },
+    ) else {
+        panic!()
+    };
+    f.run(
+        &ada,
+        Command::Admit {
+            member: cyd.clone(),
+            details: details("Cyd", "Mill", &["sawing"], ""),
+            invite,
+            secret,
+        },
+    );
+    let reply = |f: &mut Fixture, who: &MemberId, t: &copse_core::ThreadId| match f.run(
+        who,
+        Command::Reply {
+            thread: t.clone(),
+            body: "an answer".into(),
+        },
+    ) {
+        Some(Created::Post(p)) => p,
+        other => panic!("{other:?}"),
+    };
+    // Ada asks about glulam: Bob's answer is accepted, Cyd answers too.
+    let q1 = f.thread(&ada, "Glulam camber", "How much camber?", &["glulam"]);
+    let bobs = reply(&mut f, &bob, &q1);
+    reply(&mut f, &cyd, &q1);
+    f.run(
+        &ada,
+        Command::AcceptAnswer {
+            thread: q1.clone(),
+            post: Some(bobs),
+        },
+    );
+    // Cyd asks: Bob and Ada answer.
+    let q2 = f.thread(
+        &cyd,
+        "Glulam moisture",
+        "Dry enough?",
+        &["glulam", "moisture"],
+    );
+    reply(&mut f, &bob, &q2);
+    reply(&mut f, &ada, &q2);
+    // The asker answering their own question earns nothing.
+    reply(&mut f, &cyd, &q2);
+    // Cyd writes an article; Bob edits it last.
+    let Some(Created::Article(article)) = f.run(
+        &cyd,
+        Command::CreateArticle {
+            title: "Glulam grades".into(),
+            body: "GL24h, GL28h".into(),
+            tags: vec!["glulam".into()],
+        },
+    ) else {
+        panic!()
+    };
+    f.run(
+        &bob,
+        Command::EditArticle {
+            article,
+            body: "GL24h, GL28h, GL32h".into(),
+            base: None,
+        },
+    );
+    // A discussion is not a question: replies to it are not answers.
+    let Some(Created::Thread(d)) = f.run(
+        &bob,
+        Command::StartThread {
+            kind: ThreadKind::Discussion,
+            title: "Glulam suppliers".into(),
+            body: "Who do you buy from?".into(),
+            tags: vec!["glulam".into()],
+        },
+    ) else {
+        panic!()
+    };
+    reply(&mut f, &ada, &d);
+
+    let dir = tempfile::tempdir().unwrap();
+    let index = built(&f, dir.path());
+    let glulam = index.experts(&["Glulam".into()], 10).unwrap();
+    let row = |m: &MemberId| glulam.iter().find(|e| &e.member == m).cloned().unwrap();
+    assert_eq!(
+        glulam.iter().map(|e| e.member.clone()).collect::<Vec<_>>(),
+        [bob.clone(), cyd.clone(), ada.clone()],
+        "{glulam:#?}"
+    );
+    let b = row(&bob);
+    assert_eq!(
+        (
+            b.earned,
+            b.accepted_answers,
+            b.answers,
+            b.articles,
+            b.declared
+        ),
+        (5 + 3 + 2, 1, 1, 1, false)
+    );
+    let c = row(&cyd);
+    assert_eq!(
+        (
+            c.earned,
+            c.accepted_answers,
+            c.answers,
+            c.articles,
+            c.declared
+        ),
+        (3 + 2, 0, 1, 1, false)
+    );
+    let a = row(&ada);
+    assert_eq!(
+        (a.earned, a.answers, a.declared),
+        (3, 1, true),
+        "Ada also lists glulam as a skill"
+    );
+
+    // Only declared: after everyone who earned it.
+    let fire = index.experts(&["fire safety".into()], 10).unwrap();
+    assert_eq!(fire.len(), 1);
+    assert_eq!(
+        (fire[0].member.clone(), fire[0].earned, fire[0].declared),
+        (bob.clone(), 0, true)
+    );
+    // Several topics at once (a question's tags and words); unknown ones add nothing.
+    let both = index
+        .experts(&["moisture".into(), "zeppelin".into()], 10)
+        .unwrap();
+    assert_eq!(
+        both.iter().map(|e| e.earned).collect::<Vec<_>>(),
+        [3, 3],
+        "{both:#?}"
+    );
+    assert_eq!(index.experts(&["glulam".into()], 1).unwrap().len(), 1);
+    assert!(index.experts(&[], 10).unwrap().is_empty());
+
+    // A removed member is no one's expert any more.
+    let before = f.c.doc().get_heads();
+    f.run(
+        &ada,
+        Command::RemoveMember {
+            member: bob.clone(),
+        },
+    );
+    let mut index = index;
+    let Changed::Records(keys) = changed_records(f.c.doc(), &before) else {
+        panic!()
+    };
+    index
+        .update(f.c.doc(), keys, &f.c.doc().get_heads())
+        .unwrap();
+    let after = index.experts(&["glulam".into()], 10).unwrap();
+    assert!(after.iter().all(|e| e.member != bob), "{after:#?}");
+}

@@ -1,4 +1,4 @@
-//! `member list / update / role / remove`.
+//! `member list / experts / update / role / remove`.
 
 use clap::Subcommand;
 use copse_core::{Command, MemberId};
@@ -20,6 +20,18 @@ pub(crate) enum MemberCmd {
         /// Organisation (substring).
         #[arg(long)]
         organisation: Option<String>,
+    },
+    /// Who knows about a topic: expertise earned in the history (accepted answers, answers,
+    /// articles under that tag), then members who list it as a skill.
+    Experts {
+        #[command(flatten)]
+        c: CommunityArg,
+        /// The topic (a tag or skill); repeat for several.
+        #[arg(long = "tag", required = true)]
+        tags: Vec<String>,
+        /// At most this many members.
+        #[arg(long, default_value_t = 10)]
+        limit: usize,
     },
     /// Update your entry in a community.
     Update {
@@ -73,6 +85,14 @@ impl MemberCmd {
                 }),
                 print_list,
             ),
+            MemberCmd::Experts { c, tags, limit } => (
+                Request::Query(Query::Experts {
+                    community: c.community,
+                    topics: tags,
+                    limit,
+                }),
+                print_experts,
+            ),
             MemberCmd::Update { c, details } => edit(c, Command::UpdateMyDetails(details.into())),
             MemberCmd::Role { c, member, role } => edit(
                 c,
@@ -101,6 +121,33 @@ fn print_list(reply: &Reply) -> String {
                 m.member.role,
                 tags(&m.member.skills)
             )
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// `member experts`.
+fn print_experts(reply: &Reply) -> String {
+    let Some(QueryReply::Experts(list)) = query(reply) else {
+        return String::new();
+    };
+    if list.is_empty() {
+        return "No one has answered or written about it yet, and no one lists it as a skill."
+            .into();
+    }
+    list.iter()
+        .map(|e| {
+            let earned = if e.earned > 0 {
+                format!("earned {} ({})", e.earned, e.breakdown())
+            } else {
+                "nothing earned yet".to_owned()
+            };
+            let declared = if e.declared {
+                "; lists it as a skill"
+            } else {
+                ""
+            };
+            format!("{}  {}  {earned}{declared}", e.member, e.name)
         })
         .collect::<Vec<_>>()
         .join("\n")
