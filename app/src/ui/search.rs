@@ -76,7 +76,11 @@ pub(super) fn show(ui: &mut Ui, state: &mut AppState) {
                 results.total
             )
         } else {
-            format!("{} results", results.total)
+            format!(
+                "{} result{}",
+                results.total,
+                if results.total == 1 { "" } else { "s" }
+            )
         },
     );
     let mut open = None;

@@ -4,6 +4,7 @@
 
 mod changed_records;
 mod expertise;
+mod plain_text;
 mod record_key;
 mod record_text;
 mod search_index;
@@ -11,6 +12,7 @@ mod search_query;
 
 pub use changed_records::{Changed, changed_records};
 pub use expertise::{Expert, topics_of};
+pub use plain_text::plain_text;
 pub use record_key::{RecordKey, SearchKind, SearchTarget};
 pub use record_text::{Entry, all_records, entries, weight};
 pub use search_index::{INDEX_VERSION, SearchError, SearchIndex};

@@ -6,6 +6,7 @@ use copse_core::schema::{ARTICLES, EVENTS, MEMBERS, RESOURCES, TASKS, THREADS};
 use copse_core::view::{articles, events, members, resources, tasks, threads};
 use copse_core::{DocRead, MemberId, Timestamp};
 
+use crate::plain_text::plain_text;
 use crate::record_key::{RecordKey, SearchTarget};
 
 /// One searchable thing.
@@ -15,7 +16,7 @@ pub struct Entry {
     pub target: SearchTarget,
     /// Its title or name (searched, weighted most).
     pub title: String,
-    /// Its text (searched; snippets come from it).
+    /// Its text (searched; snippets come from it): Markdown bodies as their plain text.
     pub body: String,
     /// Other words that find it: tags, skills, organisation, place, links (searched).
     pub extra: String,
@@ -68,7 +69,7 @@ pub fn entries<D: DocRead>(doc: &D, key: &RecordKey) -> Vec<Entry> {
                     article: id.clone(),
                 },
                 title: a.summary.title,
-                body: a.body,
+                body: plain_text(&a.body),
                 extra: a.summary.tags.join(" "),
                 context: String::new(),
                 tags: a.summary.tags,
@@ -190,7 +191,7 @@ fn thread_entries<D: DocRead>(doc: &D, id: &copse_core::ThreadId) -> Vec<Entry> 
                 post: p.id,
             },
             title: String::new(),
-            body: p.body,
+            body: plain_text(&p.body),
             extra: String::new(),
             context: t.title.clone(),
             tags: t.tags.clone(),

@@ -26,7 +26,7 @@ use crate::search_query::{Highlighted, SearchHit, SearchQuery, SearchResults};
 
 /// Bumped whenever the schema or what goes into it changes: an index of another version
 /// is rebuilt.
-pub const INDEX_VERSION: u32 = 2;
+pub const INDEX_VERSION: u32 = 3;
 
 /// Tokenizer: words split on non-alphanumerics, lowercased, accents folded (café = cafe).
 const TOKENIZER: &str = "copse";
