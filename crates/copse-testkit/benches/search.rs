@@ -117,6 +117,29 @@ fn main() {
     }
     let (q50, q99) = (percentile(&mut times, 50.0), percentile(&mut times, 99.0));
 
+    // Who knows a topic: one aggregation over the topic's entries.
+    let topics: Vec<Vec<String>> = ["timber", "clt", "fire", "moisture", "python", "zeppelin"]
+        .iter()
+        .map(|t| vec![(*t).to_owned()])
+        .chain(std::iter::once(vec![
+            "glulam".to_owned(),
+            "connections".to_owned(),
+        ]))
+        .collect();
+    let mut expert_times: Vec<Duration> = Vec::new();
+    let mut ranked = 0;
+    for _ in 0..10 {
+        for t in &topics {
+            let started = Instant::now();
+            ranked += index.experts(t, 10).unwrap().len();
+            expert_times.push(started.elapsed());
+        }
+    }
+    let (e50, e99) = (
+        percentile(&mut expert_times, 50.0),
+        percentile(&mut expert_times, 99.0),
+    );
+
     // A reply lands: records touched, entries read, replaced, committed, searchable.
     let thread = thread_page(community.doc(), &ThreadQuery::default()).threads[0]
         .id
@@ -169,6 +192,7 @@ fn main() {
          | the runtime's share of it: a copy of the document | {} | |\n\
          | index on disk | {:.1} MiB ({:.2}x the export) | <= 1.5x |\n\
          | query p50 / p99 ({} realistic queries x {} rounds, {} hits) | {} / {} | <= 5 / <= 25 ms |\n\
+         | who knows a topic, p50 / p99 ({} topics x 10 rounds, {} members ranked) | {} / {} | |\n\
          | a reply lands -> searchable (touched records, entries, replace, commit, reload), p50 / p99 | {} / {} | within 200 ms |\n",
         machine(),
         spec.members,
@@ -186,6 +210,10 @@ fn main() {
         hits,
         ms(q50),
         ms(q99),
+        topics.len(),
+        ranked,
+        ms(e50),
+        ms(e99),
         ms(l50),
         ms(l99),
     );
