@@ -38,6 +38,7 @@ impl AppState {
                 changes,
             } => {
                 self.search_stale(&community);
+                self.experts_stale(&community);
                 let mut views = Vec::new();
                 for ch in &changes {
                     views.extend(views_touched(&community, &ch.touches()));

@@ -45,10 +45,7 @@ impl AppState {
             return;
         }
         let Some(v) = self.view_mut() else { return };
-        v.who_knows = ExpertsAsked {
-            topics: Some(topics.clone()),
-            found: Vec::new(),
-        };
+        v.who_knows.topics = Some(topics.clone());
         self.ask_experts(topics, 10);
     }
 
@@ -63,10 +60,7 @@ impl AppState {
             return;
         }
         let Some(v) = self.view_mut() else { return };
-        v.suggested = ExpertsAsked {
-            topics: Some(topics.clone()),
-            found: Vec::new(),
-        };
+        v.suggested.topics = Some(topics.clone());
         // One more than shown: the asker may be among them.
         self.ask_experts(topics, SUGGESTED + 1);
     }
@@ -99,6 +93,14 @@ impl AppState {
             if asked.topics.as_deref() == Some(topics) {
                 asked.found.clone_from(&found);
             }
+        }
+    }
+
+    /// The community changed: ask both lists again (what is shown stays meanwhile).
+    pub(crate) fn experts_stale(&mut self, community: &copse_core::CommunityId) {
+        if let Some(v) = self.views.get_mut(community) {
+            v.who_knows.topics = None;
+            v.suggested.topics = None;
         }
     }
 

@@ -10,28 +10,15 @@ impl AppState {
     /// A query finished.
     pub(crate) fn loaded(&mut self, query: Query, result: Result<Reply, PeerError>) {
         let Some(view) = View::of(&query) else {
-            // Not a load: a revision's text for the history panel.
-            match result {
-                Ok(Reply::Query(QueryReply::Revision(r))) => {
-                    if let Some(v) = self.view_mut() {
-                        v.revision = Some((r.at, r.body));
-                    }
+            // Not a load: a revision's text for the history panel, searches.
+            match (&query, result) {
+                // Said where the results would be, once per search (not as a notice per
+                // keystroke); an experts list without an answer just stays empty.
+                (Query::Search { community, search }, Err(e)) => {
+                    self.search_failed(community, search, e.to_string());
                 }
-                Ok(Reply::Query(QueryReply::Search(r))) => {
-                    if let Query::Search { community, search } = &query {
-                        self.searched(community, search, r);
-                    }
-                }
-                Ok(Reply::Query(QueryReply::Experts(found))) => {
-                    if let Query::Experts {
-                        community, topics, ..
-                    } = &query
-                    {
-                        self.experts_found(community, topics, found);
-                    }
-                }
-                Ok(_) => {}
-                Err(e) => self.notify(e.to_string(), true),
+                (Query::Experts { .. }, Err(e)) => tracing::debug!("experts: {e}"),
+                (_, result) => self.not_a_load(&query, result),
             }
             return;
         };
@@ -45,6 +32,32 @@ impl AppState {
             Err(e) => self.notify(e.to_string(), true),
         }
         self.reload_stale_editors();
+    }
+
+    /// A reply to a query that loads no view.
+    fn not_a_load(&mut self, query: &Query, result: Result<Reply, PeerError>) {
+        match result {
+            Ok(Reply::Query(QueryReply::Revision(r))) => {
+                if let Some(v) = self.view_mut() {
+                    v.revision = Some((r.at, r.body));
+                }
+            }
+            Ok(Reply::Query(QueryReply::Search(r))) => {
+                if let Query::Search { community, search } = query {
+                    self.searched(community, search, r);
+                }
+            }
+            Ok(Reply::Query(QueryReply::Experts(found))) => {
+                if let Query::Experts {
+                    community, topics, ..
+                } = query
+                {
+                    self.experts_found(community, topics, found);
+                }
+            }
+            Ok(_) => {}
+            Err(e) => self.notify(e.to_string(), true),
+        }
     }
 
     fn store(&mut self, view: &View, reply: QueryReply) {

@@ -69,6 +69,8 @@ pub struct SearchState {
     pub results: Option<SearchResults>,
     /// The index is being built: records done, in all.
     pub indexing: Option<(usize, usize)>,
+    /// Why the last search found nothing: it failed.
+    pub error: Option<String>,
 }
 
 impl SearchState {
@@ -148,6 +150,22 @@ impl AppState {
             && v.search.asked.as_ref() == Some(asked)
         {
             v.search.results = Some(results);
+            v.search.error = None;
+        }
+    }
+
+    /// The search `asked` in `community` failed: said where its results would show.
+    pub(crate) fn search_failed(
+        &mut self,
+        community: &CommunityId,
+        asked: &SearchQuery,
+        error: String,
+    ) {
+        if let Some(v) = self.views.get_mut(community)
+            && v.search.asked.as_ref() == Some(asked)
+        {
+            v.search.results = Some(SearchResults::default());
+            v.search.error = Some(error);
         }
     }
 

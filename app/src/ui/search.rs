@@ -4,7 +4,7 @@
 
 use copse_peer::{Highlighted, SearchKind};
 use egui::text::{LayoutJob, TextFormat};
-use egui::{Color32, FontId, Ui};
+use egui::{Color32, FontId, RichText, Ui};
 
 use super::style;
 use crate::state::{AppState, Period};
@@ -63,6 +63,10 @@ pub(super) fn show(ui: &mut Ui, state: &mut AppState) {
         }
         return;
     };
+    if let Some(e) = &s.error {
+        ui.label(RichText::new(format!("The search could not be run: {e}")).color(style::ERROR));
+        return;
+    }
     if results.hits.is_empty() {
         ui.label("Nothing found. Fewer words, or other filters, may find more.");
         return;

@@ -175,7 +175,7 @@ fn launch(config: PeerConfig, networked: bool) -> Result<(PeerHandle, PeerEvents
     for output in first {
         runtime.carry(output);
     }
-    runtime.search.open_new(&runtime.hub);
+    runtime.search.tick(&runtime.hub);
     if !config.bootstrap.is_empty() {
         runtime.feed(copse_hub::Input::Dial {
             addrs: config.bootstrap,

@@ -119,7 +119,7 @@ impl Runtime {
                 Some(note) = self.search.notes.recv() => self.search.note(&self.hub, note),
                 _ = tick.tick() => {
                     self.feed(Input::Tick);
-                    self.search.open_new(&self.hub);
+                    self.search.tick(&self.hub);
                 }
                 _ = net_room(&mut self.net_out), if net_backed_up => {}
                 _ = self.store.outbox.room(), if store_backed_up => {}
@@ -352,6 +352,11 @@ impl Runtime {
     /// Saves what should outlive the process, stops the network and the store thread (which
     /// releases the profile), and fails whatever still waits.
     async fn stop(&mut self) {
+        // Search first: its index must be closed before the store thread releases the
+        // profile (another process may take it then). A build in progress gives up.
+        if let Some(t) = self.search.stop() {
+            let _ = tokio::task::spawn_blocking(move || t.join()).await;
+        }
         self.feed(Input::Shutdown);
         if let Some(out) = &mut self.net_out {
             out.push(NetCommand::Shutdown);
@@ -378,9 +383,7 @@ impl Runtime {
         if let Some(t) = self.store.thread.take() {
             let _ = tokio::task::spawn_blocking(move || t.join()).await;
         }
-        if let Some(t) = self.search.stop() {
-            let _ = tokio::task::spawn_blocking(move || t.join()).await;
-        }
+
         for (_, reply) in std::mem::take(&mut self.waiting) {
             let _ = reply.send(Err(PeerError::Stopped));
         }

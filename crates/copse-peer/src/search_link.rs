@@ -1,12 +1,12 @@
 //! The runtime's side of search: which heads each community's index has been handed, and
 //! the jobs that bring it up to date. The records a change touched are read here, where
-//! the document lives (a handful per change); anything bigger goes to the search thread
-//! with a copy of the document, so the runtime never spends long on search.
+//! the document lives (a handful per change; reading a record that panics costs only that
+//! record); more than that, a first build, or a history this copy no longer has go to the
+//! search thread with a copy of the document.
 
 use std::collections::HashMap;
 use std::path::PathBuf;
-use std::sync::mpsc as std_mpsc;
-use std::thread::JoinHandle;
+use std::sync::atomic::Ordering;
 
 use copse_core::CommunityId;
 use copse_core::automerge::ChangeHash;
@@ -15,22 +15,30 @@ use copse_search::{Changed, changed_records, entries};
 use tokio::sync::{broadcast, mpsc};
 
 use crate::runtime::ReplyTo;
-use crate::search_thread::{self, Ask, SearchJob, SearchNote};
+use crate::search_thread::{self, Ask, SearchJob, SearchNote, SearchThread};
 
 /// Records the runtime reads itself for one update; more go to the search thread.
 const READ_HERE: usize = 200;
+
+/// Ticks (500 ms) before an index that could not be opened or written is tried again.
+const RETRY_TICKS: u32 = 20;
 
 enum Following {
     /// Asked the thread to open the index.
     Opening,
     /// The index has been handed everything up to these heads.
     At(Vec<ChangeHash>),
+    /// Opening or writing failed: try again in this many ticks, from these heads.
+    Waiting {
+        ticks: u32,
+        from: Option<Vec<ChangeHash>>,
+        opened: bool,
+    },
 }
 
 pub(crate) struct SearchLink {
-    jobs: std_mpsc::Sender<SearchJob>,
+    thread: Option<SearchThread>,
     pub(crate) notes: mpsc::UnboundedReceiver<SearchNote>,
-    thread: Option<JoinHandle<()>>,
     /// Where the indexes live (`<profile>/search/<community>`): a cache, never synced.
     root: PathBuf,
     following: HashMap<CommunityId, Following>,
@@ -42,11 +50,10 @@ impl SearchLink {
         events: broadcast::Sender<PeerEvent>,
     ) -> std::io::Result<Self> {
         let (notes_tx, notes) = mpsc::unbounded_channel();
-        let (jobs, thread) = search_thread::spawn(notes_tx, events)?;
+        let thread = search_thread::spawn(notes_tx, events)?;
         Ok(Self {
-            jobs,
-            notes,
             thread: Some(thread),
+            notes,
             root: profile_dir.join("search"),
             following: HashMap::new(),
         })
@@ -54,13 +61,39 @@ impl SearchLink {
 
     fn send(&self, job: SearchJob) {
         // The thread only stops when told to, after the runtime's last job.
-        let _ = self.jobs.send(job);
+        if let Some(t) = &self.thread {
+            let _ = t.jobs.send(job);
+        }
     }
 
-    /// Opens the index of every community the hub holds that has none open yet.
-    pub(crate) fn open_new(&mut self, hub: &Hub) {
+    /// Every tick: opens the indexes of communities that have none yet, retries what
+    /// failed, and catches up any index whose community moved without an event (a copy
+    /// reloaded from disk after a failed merge).
+    pub(crate) fn tick(&mut self, hub: &Hub) {
         for id in hub.community_ids() {
-            self.open(&id);
+            match self.following.get_mut(&id) {
+                None => self.open(&id),
+                Some(Following::Opening) => {}
+                Some(Following::At(heads)) => {
+                    let moved = hub
+                        .community(&id)
+                        .is_some_and(|c| c.doc().get_heads() != *heads);
+                    if moved {
+                        let from = heads.clone();
+                        self.catch_up(hub, &id, Some(&from));
+                    }
+                }
+                Some(Following::Waiting { ticks, .. }) if *ticks > 0 => *ticks -= 1,
+                Some(Following::Waiting { from, opened, .. }) => {
+                    let (from, opened) = (from.take(), *opened);
+                    if opened {
+                        self.catch_up(hub, &id, from.as_deref());
+                    } else {
+                        self.following.remove(&id);
+                        self.open(&id);
+                    }
+                }
+            }
         }
     }
 
@@ -82,7 +115,7 @@ impl SearchLink {
                 let heads = heads.clone();
                 self.catch_up(hub, community, Some(&heads));
             }
-            Some(Following::Opening) => {}
+            Some(Following::Opening | Following::Waiting { .. }) => {}
             None => self.open(community),
         }
     }
@@ -92,6 +125,26 @@ impl SearchLink {
         match note {
             SearchNote::Opened { community, heads } => {
                 self.catch_up(hub, &community, heads.as_deref());
+            }
+            SearchNote::OpenFailed { community } => {
+                self.following.insert(
+                    community,
+                    Following::Waiting {
+                        ticks: RETRY_TICKS,
+                        from: None,
+                        opened: false,
+                    },
+                );
+            }
+            SearchNote::Behind { community, heads } => {
+                self.following.insert(
+                    community,
+                    Following::Waiting {
+                        ticks: RETRY_TICKS,
+                        from: heads,
+                        opened: true,
+                    },
+                );
             }
         }
     }
@@ -103,6 +156,11 @@ impl SearchLink {
         };
         let doc = c.doc();
         let now = doc.get_heads();
+        let whole = |records| SearchJob::Reindex {
+            community: community.clone(),
+            doc: Box::new(doc.clone()),
+            records,
+        };
         let job = match from.map(|h| changed_records(doc, h)) {
             Some(Changed::Records(keys)) if keys.len() <= READ_HERE => SearchJob::Update {
                 community: community.clone(),
@@ -115,16 +173,8 @@ impl SearchLink {
                     .collect(),
                 heads: now.clone(),
             },
-            Some(Changed::Records(keys)) => SearchJob::Reindex {
-                community: community.clone(),
-                doc: Box::new(doc.clone()),
-                records: Some(keys.into_iter().collect()),
-            },
-            Some(Changed::Everything) | None => SearchJob::Reindex {
-                community: community.clone(),
-                doc: Box::new(doc.clone()),
-                records: None,
-            },
+            Some(Changed::Records(keys)) => whole(Some(keys.into_iter().collect())),
+            Some(Changed::Everything) | None => whole(None),
         };
         self.following.insert(community.clone(), Following::At(now));
         self.send(job);
@@ -144,9 +194,12 @@ impl SearchLink {
         });
     }
 
-    /// Tells the thread to finish what is queued and end; the handle to wait on.
-    pub(crate) fn stop(&mut self) -> Option<JoinHandle<()>> {
-        self.send(SearchJob::Stop);
-        self.thread.take()
+    /// Tells the thread to give up a build in progress, finish what is queued and end;
+    /// the handle to wait on.
+    pub(crate) fn stop(&mut self) -> Option<std::thread::JoinHandle<()>> {
+        let t = self.thread.take()?;
+        t.stopping.store(true, Ordering::Relaxed);
+        let _ = t.jobs.send(SearchJob::Stop);
+        Some(t.handle)
     }
 }

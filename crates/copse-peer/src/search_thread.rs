@@ -2,16 +2,23 @@
 //! and searching never run on the runtime task. The runtime tells it what changed (the
 //! entries of the records a change touched, read where the document lives) and forwards
 //! searches; a first build gets a copy of the document and runs here whole.
+//!
+//! Nothing here may end the thread: each job runs behind `catch_unwind`, a failed write
+//! leaves the index at its last commit and says so (the runtime hands it the changes
+//! again later), and a failed open is retried later by the runtime.
 
 use std::collections::HashMap;
+use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc as std_mpsc;
 use std::thread::JoinHandle;
 
 use copse_core::CommunityId;
 use copse_core::automerge::{Automerge, ChangeHash};
 use copse_hub::{PeerError, PeerEvent};
-use copse_search::{Entry, RecordKey, SearchIndex, SearchQuery};
+use copse_search::{Entry, RecordKey, SearchError, SearchIndex, SearchQuery};
 use tokio::sync::{broadcast, mpsc};
 
 use crate::QueryReply;
@@ -45,7 +52,7 @@ pub(crate) enum SearchJob {
         ask: Ask,
         reply: ReplyTo,
     },
-    /// Finish what is queued, then end.
+    /// Finish what is queued (a build in progress is cancelled), then end.
     Stop,
 }
 
@@ -64,77 +71,102 @@ pub(crate) enum SearchNote {
         community: CommunityId,
         heads: Option<Vec<ChangeHash>>,
     },
+    /// It could not be opened (retry later).
+    OpenFailed { community: CommunityId },
+    /// A write failed: the index is still at `heads` (`None`: never built).
+    Behind {
+        community: CommunityId,
+        heads: Option<Vec<ChangeHash>>,
+    },
 }
 
 /// One community's index and the searches waiting for it to catch up.
 struct Slot {
-    index: Result<SearchIndex, String>,
+    index: SearchIndex,
     /// Brought up to date since it was opened (searches wait until then).
     caught_up: bool,
     waiting: Vec<(Ask, ReplyTo)>,
 }
 
+/// The runtime's handle on the thread.
+pub(crate) struct SearchThread {
+    pub(crate) jobs: std_mpsc::Sender<SearchJob>,
+    pub(crate) handle: JoinHandle<()>,
+    /// Set when the device stops: a build in progress gives up.
+    pub(crate) stopping: Arc<AtomicBool>,
+}
+
 pub(crate) fn spawn(
     notes: mpsc::UnboundedSender<SearchNote>,
     events: broadcast::Sender<PeerEvent>,
-) -> std::io::Result<(std_mpsc::Sender<SearchJob>, JoinHandle<()>)> {
-    let (tx, rx) = std_mpsc::channel();
+) -> std::io::Result<SearchThread> {
+    let (jobs, rx) = std_mpsc::channel();
+    let stopping = Arc::new(AtomicBool::new(false));
+    let stop = stopping.clone();
     let handle = std::thread::Builder::new()
         .name("copse-search".into())
-        .spawn(move || run(&rx, &notes, &events))?;
-    Ok((tx, handle))
+        .spawn(move || run(&rx, &notes, &events, &stop))?;
+    Ok(SearchThread {
+        jobs,
+        handle,
+        stopping,
+    })
 }
 
 fn run(
     jobs: &std_mpsc::Receiver<SearchJob>,
     notes: &mpsc::UnboundedSender<SearchNote>,
     events: &broadcast::Sender<PeerEvent>,
+    stopping: &AtomicBool,
 ) {
     let mut slots: HashMap<CommunityId, Slot> = HashMap::new();
     while let Ok(job) = jobs.recv() {
         match job {
             SearchJob::Open { community, dir } => {
-                let index = SearchIndex::open(&dir).map_err(|e| e.to_string());
-                let heads = index
-                    .as_ref()
-                    .ok()
-                    .and_then(|i| i.heads().map(<[ChangeHash]>::to_vec));
-                if let Err(e) = &index {
-                    tracing::warn!("search index of {community}: {e}");
-                }
-                let failed = index.is_err();
-                let slot = slots.entry(community.clone()).or_insert_with(|| Slot {
-                    index: Err(String::new()),
-                    caught_up: false,
-                    waiting: Vec::new(),
+                let opened = catch_unwind(|| SearchIndex::open(&dir)).unwrap_or_else(|_| {
+                    Err(SearchError::Query("opening the index panicked".into()))
                 });
-                slot.index = index;
-                slot.caught_up = failed;
-                if failed {
-                    answer_waiting(slot);
-                } else {
-                    let _ = notes.send(SearchNote::Opened { community, heads });
+                match opened {
+                    Ok(index) => {
+                        let heads = index.heads().map(<[ChangeHash]>::to_vec);
+                        let waiting = slots
+                            .remove(&community)
+                            .map(|s| s.waiting)
+                            .unwrap_or_default();
+                        slots.insert(
+                            community.clone(),
+                            Slot {
+                                index,
+                                caught_up: false,
+                                waiting,
+                            },
+                        );
+                        let _ = notes.send(SearchNote::Opened { community, heads });
+                    }
+                    Err(e) => {
+                        tracing::warn!("search index of {community}: {e}");
+                        if let Some(slot) = slots.get_mut(&community) {
+                            answer_waiting(slot);
+                        }
+                        let _ = notes.send(SearchNote::OpenFailed { community });
+                    }
                 }
             }
             SearchJob::Update {
                 community,
                 records,
                 heads,
-            } => {
-                write(&mut slots, &community, |index| {
-                    records
-                        .into_iter()
-                        .try_for_each(|(key, entries)| index.replace(&key, entries))
-                        .and_then(|()| index.commit(&heads))
-                });
-            }
+            } => write(&mut slots, &community, notes, |index| {
+                index.write(records, &heads)
+            }),
             SearchJob::Reindex {
                 community,
                 doc,
                 records,
             } => {
                 let heads = doc.get_heads();
-                write(&mut slots, &community, |index| match records {
+                let building = records.is_none();
+                write(&mut slots, &community, notes, |index| match records {
                     Some(keys) => index.update(&*doc, keys, &heads),
                     None => index.rebuild(&*doc, &heads, &mut |done, total| {
                         let _ = events.send(PeerEvent::SearchIndexing {
@@ -142,8 +174,17 @@ fn run(
                             done,
                             total,
                         });
+                        !stopping.load(Ordering::Relaxed)
                     }),
                 });
+                if building {
+                    // Done, failed or cancelled: the progress shown ends here.
+                    let _ = events.send(PeerEvent::SearchIndexing {
+                        community,
+                        done: 0,
+                        total: 0,
+                    });
+                }
             }
             SearchJob::Ask {
                 community,
@@ -155,7 +196,9 @@ fn run(
                 }
                 Some(slot) => slot.waiting.push((ask, reply)),
                 None => {
-                    let _ = reply.send(Err(PeerError::UnknownCommunity(community)));
+                    let _ = reply.send(Err(PeerError::Invalid(
+                        "this device's search index of the community is not open yet".into(),
+                    )));
                 }
             },
             SearchJob::Stop => break,
@@ -168,39 +211,42 @@ fn run(
     }
 }
 
-/// Writes to a community's index; it has caught up then, and waiting searches are answered.
-/// A failed write is logged: the index is a cache, rebuilt when it cannot be read.
+/// Writes to a community's index; it has caught up then (or is as far as it will get for
+/// now), and waiting searches are answered. A failed write leaves the index at its last
+/// commit, and the runtime is told so it hands the changes over again.
 fn write(
     slots: &mut HashMap<CommunityId, Slot>,
     community: &CommunityId,
-    f: impl FnOnce(&mut SearchIndex) -> Result<(), copse_search::SearchError>,
+    notes: &mpsc::UnboundedSender<SearchNote>,
+    f: impl FnOnce(&mut SearchIndex) -> Result<(), SearchError>,
 ) {
     let Some(slot) = slots.get_mut(community) else {
         return;
     };
-    if let Ok(index) = &mut slot.index
-        && let Err(e) = f(index)
-    {
+    let written = catch_unwind(AssertUnwindSafe(|| f(&mut slot.index)))
+        .unwrap_or_else(|_| Err(SearchError::Query("indexing panicked".into())));
+    if let Err(e) = written {
         tracing::warn!("search index of {community}: {e}");
+        let _ = notes.send(SearchNote::Behind {
+            community: community.clone(),
+            heads: slot.index.heads().map(<[ChangeHash]>::to_vec),
+        });
     }
     slot.caught_up = true;
     answer_waiting(slot);
 }
 
 fn answer(slot: &Slot, ask: &Ask) -> Result<Reply, PeerError> {
-    match &slot.index {
-        Ok(index) => match ask {
-            Ask::Search(query) => index.search(query).map(QueryReply::Search),
-            Ask::Experts { topics, limit } => {
-                index.experts(topics, *limit).map(QueryReply::Experts)
-            }
+    let found = catch_unwind(AssertUnwindSafe(|| match ask {
+        Ask::Search(query) => slot.index.search(query).map(QueryReply::Search),
+        Ask::Experts { topics, limit } => {
+            slot.index.experts(topics, *limit).map(QueryReply::Experts)
         }
+    }))
+    .unwrap_or_else(|_| Err(SearchError::Query("this search could not be run".into())));
+    found
         .map(Reply::Query)
-        .map_err(|e| PeerError::Invalid(format!("searching failed: {e}"))),
-        Err(e) => Err(PeerError::Invalid(format!(
-            "this device's search index could not be opened: {e}"
-        ))),
-    }
+        .map_err(|e| PeerError::Invalid(format!("searching failed: {e}")))
 }
 
 fn answer_waiting(slot: &mut Slot) {

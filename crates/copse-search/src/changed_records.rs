@@ -18,8 +18,13 @@ pub enum Changed {
     Everything,
 }
 
-/// What changed in `doc` since `before`.
+/// What changed in `doc` since `before` (a panic while reading it: everything).
 pub fn changed_records(doc: &Automerge, before: &[ChangeHash]) -> Changed {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| read_changed(doc, before)))
+        .unwrap_or(Changed::Everything)
+}
+
+fn read_changed(doc: &Automerge, before: &[ChangeHash]) -> Changed {
     if before
         .iter()
         .any(|h| doc.get_change_meta_by_hash(h).is_none())

@@ -74,6 +74,7 @@ impl SearchIndex {
         if topics.is_empty() || limit == 0 {
             return Ok(Vec::new());
         }
+        let limit = limit.min(100);
         let term = |field, value: &str| -> Box<dyn Query> {
             Box::new(TermQuery::new(
                 Term::from_field_text(field, value),

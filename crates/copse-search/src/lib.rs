@@ -15,5 +15,5 @@ pub use expertise::{Expert, topics_of};
 pub use plain_text::plain_text;
 pub use record_key::{RecordKey, SearchKind, SearchTarget};
 pub use record_text::{Entry, all_records, entries, weight};
-pub use search_index::{INDEX_VERSION, SearchError, SearchIndex};
+pub use search_index::{INDEX_VERSION, MAX_RESULTS, SearchError, SearchIndex};
 pub use search_query::{Highlighted, SearchHit, SearchQuery, SearchResults};

@@ -60,7 +60,17 @@ pub fn all_records<D: ReadDoc>(doc: &D) -> Vec<RecordKey> {
 }
 
 /// The entries of `key` as the document holds it now; none if it is gone or unreadable.
+/// Records come from other members' devices: a reader that panics on one costs that record
+/// its place in the index, never the caller (the runtime, or the search thread).
 pub fn entries<D: DocRead>(doc: &D, key: &RecordKey) -> Vec<Entry> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| read_entries(doc, key)))
+        .unwrap_or_else(|_| {
+            tracing::warn!("{key:?} could not be read for the search index");
+            Vec::new()
+        })
+}
+
+fn read_entries<D: DocRead>(doc: &D, key: &RecordKey) -> Vec<Entry> {
     match key {
         RecordKey::Thread(id) => thread_entries(doc, id),
         RecordKey::Article(id) => articles::article(doc, id)
@@ -174,10 +184,23 @@ fn thread_entries<D: DocRead>(doc: &D, id: &copse_core::ThreadId) -> Vec<Entry> 
         credit: Vec::new(),
         weight: 0,
     });
-    let question = t.kind == copse_core::record::ThreadKind::Question;
+    // Answers: replies to a question by others than the asker. Each answerer is credited
+    // once per question, on their accepted answer if they have one, else their first.
+    let mut credited: std::collections::BTreeMap<&MemberId, &copse_core::PostId> =
+        std::collections::BTreeMap::new();
+    if t.kind == copse_core::record::ThreadKind::Question {
+        for p in t.posts.iter().filter(|p| p.author != t.author) {
+            let accepted = t.accepted_post.as_ref() == Some(&p.id);
+            let e = credited.entry(&p.author).or_insert(&p.id);
+            if accepted {
+                *e = &p.id;
+            }
+        }
+    }
+    let credited: std::collections::BTreeSet<copse_core::PostId> =
+        credited.into_values().cloned().collect();
     for p in t.posts {
-        // An answer: a reply to a question by someone other than the asker.
-        let answer = question && p.author != t.author;
+        let answer = credited.contains(&p.id);
         let weight = if !answer {
             0
         } else if t.accepted_post.as_ref() == Some(&p.id) {

@@ -35,6 +35,9 @@ const TOKENIZER: &str = "copse";
 const WRITER_THREADS: usize = 2;
 const WRITER_BUDGET: usize = 64 * 1024 * 1024;
 
+/// The most results one search returns.
+pub const MAX_RESULTS: usize = 500;
+
 /// Characters of text around the matches in a snippet.
 const SNIPPET_CHARS: usize = 180;
 
@@ -47,6 +50,9 @@ pub enum SearchError {
     /// A query could not be built or its result read.
     #[error("search query: {0}")]
     Query(String),
+    /// A build was cancelled (the device is stopping).
+    #[error("search index build cancelled")]
+    Cancelled,
     /// The index folder could not be prepared.
     #[error("search index folder {path}: {source}")]
     Folder {
@@ -126,6 +132,8 @@ impl SearchIndex {
         match Self::open_existing(dir) {
             Ok(Some(index)) => return Ok(index),
             Ok(None) => {}
+            // Another process holds it: never wipe an index in use.
+            Err(e @ SearchError::Index(tantivy::TantivyError::LockFailure(..))) => return Err(e),
             Err(e) => tracing::warn!("rebuilding the search index in {}: {e}", dir.display()),
         }
         let folder = |source| SearchError::Folder {
@@ -212,20 +220,58 @@ impl SearchIndex {
         keys: impl IntoIterator<Item = RecordKey>,
         heads: &[ChangeHash],
     ) -> Result<(), SearchError> {
-        for key in keys {
-            let e = entries(doc, &key);
-            self.replace(&key, e)?;
+        let written = keys
+            .into_iter()
+            .try_for_each(|key| {
+                let e = entries(doc, &key);
+                self.replace(&key, e)
+            })
+            .and_then(|()| self.commit(heads));
+        self.discard_on_error(written)
+    }
+
+    /// Puts `records` in place and commits at `heads`; on failure nothing of it stays.
+    pub fn write(
+        &mut self,
+        records: Vec<(RecordKey, Vec<Entry>)>,
+        heads: &[ChangeHash],
+    ) -> Result<(), SearchError> {
+        let written = records
+            .into_iter()
+            .try_for_each(|(key, entries)| self.replace(&key, entries))
+            .and_then(|()| self.commit(heads));
+        self.discard_on_error(written)
+    }
+
+    /// After a failed write, drops what was not committed, so a later commit cannot record
+    /// it under newer heads; the index stays at the heads of its last commit.
+    fn discard_on_error(&mut self, written: Result<(), SearchError>) -> Result<(), SearchError> {
+        if written.is_err()
+            && let Err(e) = self.writer.rollback()
+        {
+            tracing::warn!("discarding a failed search index write: {e}");
         }
-        self.commit(heads)
+        written
     }
 
     /// Builds the whole index from `doc` (whose heads are `heads`), telling `progress`
-    /// (records done, records in all) as it goes.
+    /// (records done, records in all) as it goes; `progress` returning false cancels it
+    /// (nothing of it stays).
     pub fn rebuild<D: DocRead>(
         &mut self,
         doc: &D,
         heads: &[ChangeHash],
-        progress: &mut dyn FnMut(usize, usize),
+        progress: &mut dyn FnMut(usize, usize) -> bool,
+    ) -> Result<(), SearchError> {
+        let built = self.build_all(doc, heads, progress);
+        self.discard_on_error(built)
+    }
+
+    fn build_all<D: DocRead>(
+        &mut self,
+        doc: &D,
+        heads: &[ChangeHash],
+        progress: &mut dyn FnMut(usize, usize) -> bool,
     ) -> Result<(), SearchError> {
         self.writer.delete_all_documents()?;
         let keys = all_records(doc);
@@ -236,8 +282,8 @@ impl SearchIndex {
             for entry in entries(doc, key) {
                 self.writer.add_document(self.document(&record, entry))?;
             }
-            if i % 1000 == 0 {
-                progress(i, total);
+            if i % 1000 == 0 && !progress(i, total) {
+                return Err(SearchError::Cancelled);
             }
         }
         self.commit(heads)?;
@@ -328,7 +374,12 @@ impl SearchIndex {
         }
         let query = BooleanQuery::new(parts);
         let searcher = self.reader.searcher();
-        let limit = if q.limit == 0 { 50 } else { q.limit };
+        // A caller's limit is a wish: tantivy allocates for it up front.
+        let limit = if q.limit == 0 {
+            50
+        } else {
+            q.limit.min(MAX_RESULTS)
+        };
         let (total, top) = searcher.search(
             &query,
             &(Count, TopDocs::with_limit(limit).order_by_score()),

@@ -133,7 +133,7 @@ fn built(f: &Fixture, dir: &std::path::Path) -> SearchIndex {
     let mut index = SearchIndex::open(dir).unwrap();
     assert!(index.heads().is_none(), "a new index reflects nothing yet");
     index
-        .rebuild(f.c.doc(), &f.c.doc().get_heads(), &mut |_, _| {})
+        .rebuild(f.c.doc(), &f.c.doc().get_heads(), &mut |_, _| true)
         .unwrap();
     index
 }
@@ -548,6 +548,9 @@ fn experts_rank_earned_expertise_apart_from_declared_skills() {
             post: Some(bobs),
         },
     );
+    // More replies in the same question earn nothing more: one answer per question.
+    reply(&mut f, &bob, &q1);
+    reply(&mut f, &cyd, &q1);
     // Cyd asks: Bob and Ada answer.
     let q2 = f.thread(
         &cyd,
@@ -666,4 +669,40 @@ fn experts_rank_earned_expertise_apart_from_declared_skills() {
         .unwrap();
     let after = index.experts(&["glulam".into()], 10).unwrap();
     assert!(after.iter().all(|e| e.member != bob), "{after:#?}");
+}
+
+#[test]
+fn a_cancelled_build_leaves_nothing_and_any_limit_is_safe() {
+    let mut f = Fixture::new();
+    let bob = f.bob.clone();
+    for i in 0..1200 {
+        f.thread(&bob, &format!("Span table {i}"), "deflection limits", &[]);
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let mut index = SearchIndex::open(dir.path()).unwrap();
+    let heads = f.c.doc().get_heads();
+    let mut calls = 0;
+    let cancelled = index.rebuild(f.c.doc(), &heads, &mut |_, _| {
+        calls += 1;
+        calls < 2
+    });
+    assert!(
+        matches!(cancelled, Err(copse_search::SearchError::Cancelled)),
+        "{cancelled:?}"
+    );
+    assert!(index.heads().is_none());
+    index.commit(&[]).unwrap();
+    assert!(index.is_empty(), "nothing of the cancelled build was kept");
+    index.rebuild(f.c.doc(), &heads, &mut |_, _| true).unwrap();
+    let all = index
+        .search(&SearchQuery {
+            limit: usize::MAX,
+            ..q("deflection")
+        })
+        .unwrap();
+    assert_eq!(
+        (all.hits.len(), all.total),
+        (copse_search::MAX_RESULTS, 1200)
+    );
+    assert!(index.experts(&["x".into()], usize::MAX).unwrap().is_empty());
 }

@@ -59,7 +59,7 @@ fn main() {
     let _ = std::fs::remove_dir_all(&dir);
     let t = Instant::now();
     let mut index = SearchIndex::open(&dir).unwrap();
-    index.rebuild(doc, &heads, &mut |_, _| {}).unwrap();
+    index.rebuild(doc, &heads, &mut |_, _| true).unwrap();
     let build = t.elapsed();
     let entries_in = index.len();
     let size = dir_size(&dir);
