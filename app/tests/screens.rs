@@ -722,3 +722,39 @@ fn members_tab_ranks_who_knows_and_asking_suggests_members_to_mention() {
         .clone();
     assert_eq!(body, "@Ada ");
 }
+
+#[test]
+fn a_first_index_build_shows_its_progress_and_then_results() {
+    let world = World::new();
+    let mut state = loaded(&world, &world.ada, Tab::Overview);
+    let c = world.id();
+    state.apply(AppEvent::Peer(copse_peer::PeerEvent::SearchIndexing {
+        community: c.clone(),
+        done: 4500,
+        total: 10000,
+    }));
+    let mut h = harness(state);
+    h.run_steps(2);
+    type_into(&mut h, "Search", "glue");
+    h.get_by_label_contains("Building this device's search index: 4500 of 10000 records");
+    settle_searches(&world, &mut h);
+    h.state_mut()
+        .apply(AppEvent::Peer(copse_peer::PeerEvent::SearchIndexing {
+            community: c,
+            done: 0,
+            total: 0,
+        }));
+    h.run_steps(2);
+    assert!(
+        h.query_by_label_contains("Building this device's search index")
+            .is_none()
+    );
+    // Its end asks again, for results from the whole index.
+    let asked = requests(h.state());
+    assert!(
+        asked
+            .iter()
+            .any(|r| matches!(r, Request::Query(Query::Search { .. }))),
+        "{asked:?}"
+    );
+}

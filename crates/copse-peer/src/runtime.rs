@@ -95,6 +95,8 @@ impl Runtime {
         // start are served before the housekeeping.
         let mut tick = tokio::time::interval_at(tokio::time::Instant::now() + TICK, TICK);
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        let mut search_flush = tokio::time::interval(crate::search_link::FLUSH);
+        search_flush.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             let net_backed_up = self.net_out.as_ref().is_some_and(Outbox::is_backed_up);
             let store_backed_up = self.store.outbox.is_backed_up();
@@ -120,6 +122,9 @@ impl Runtime {
                 _ = tick.tick() => {
                     self.feed(Input::Tick);
                     self.search.tick(&self.hub);
+                }
+                _ = search_flush.tick(), if self.search.is_dirty() => {
+                    self.search.flush(&self.hub);
                 }
                 _ = net_room(&mut self.net_out), if net_backed_up => {}
                 _ = self.store.outbox.room(), if store_backed_up => {}
@@ -150,7 +155,7 @@ impl Runtime {
                 if let PeerEvent::CommunityChanged { community, .. }
                 | PeerEvent::Joined { community } = &ev
                 {
-                    self.search.changed(&self.hub, community);
+                    self.search.changed(community);
                 }
                 // Nobody listening is fine; a slow listener lags (and is told so).
                 let _ = self.events.send(ev);

@@ -42,7 +42,15 @@ pub(crate) struct SearchLink {
     /// Where the indexes live (`<profile>/search/<community>`): a cache, never synced.
     root: PathBuf,
     following: HashMap<CommunityId, Following>,
+    /// Communities changed since their index was last handed an update: flushed together
+    /// every [`FLUSH`] (a burst of changes, a reconnect, costs one read and one commit),
+    /// or at once when a search for one of them comes in.
+    dirty: std::collections::BTreeSet<CommunityId>,
 }
+
+/// How long changes wait to be handed to the index together (well under the 200 ms in
+/// which a change must be searchable).
+pub(crate) const FLUSH: std::time::Duration = std::time::Duration::from_millis(50);
 
 impl SearchLink {
     pub(crate) fn start(
@@ -56,6 +64,7 @@ impl SearchLink {
             notes,
             root: profile_dir.join("search"),
             following: HashMap::new(),
+            dirty: std::collections::BTreeSet::new(),
         })
     }
 
@@ -108,15 +117,34 @@ impl SearchLink {
         });
     }
 
-    /// A community changed: hand its index what the new changes touched.
-    pub(crate) fn changed(&mut self, hub: &Hub, community: &CommunityId) {
+    /// A community changed: its index is handed what changed at the next flush.
+    pub(crate) fn changed(&mut self, community: &CommunityId) {
         match self.following.get(community) {
-            Some(Following::At(heads)) => {
-                let heads = heads.clone();
-                self.catch_up(hub, community, Some(&heads));
+            Some(Following::At(_)) => {
+                self.dirty.insert(community.clone());
             }
             Some(Following::Opening | Following::Waiting { .. }) => {}
             None => self.open(community),
+        }
+    }
+
+    /// Whether some index waits for changes.
+    pub(crate) fn is_dirty(&self) -> bool {
+        !self.dirty.is_empty()
+    }
+
+    /// Hands every changed community's index what changed since its last update.
+    pub(crate) fn flush(&mut self, hub: &Hub) {
+        for community in std::mem::take(&mut self.dirty) {
+            self.flush_one(hub, &community);
+        }
+    }
+
+    fn flush_one(&mut self, hub: &Hub, community: &CommunityId) {
+        self.dirty.remove(community);
+        if let Some(Following::At(heads)) = self.following.get(community) {
+            let heads = heads.clone();
+            self.catch_up(hub, community, Some(&heads));
         }
     }
 
@@ -124,7 +152,7 @@ impl SearchLink {
     pub(crate) fn note(&mut self, hub: &Hub, note: SearchNote) {
         match note {
             SearchNote::Opened { community, heads } => {
-                self.catch_up(hub, &community, heads.as_deref());
+                self.bring_up(hub, &community, heads.as_deref(), true);
             }
             SearchNote::OpenFailed { community } => {
                 self.following.insert(
@@ -149,13 +177,28 @@ impl SearchLink {
         }
     }
 
-    /// Sends whatever brings the index from `from` (`None`: nothing) to the document.
+    /// Sends whatever brings the index from `from` (`None`: nothing) to the document; an
+    /// index just opened is sent an update even if nothing changed (it marks it caught up).
     fn catch_up(&mut self, hub: &Hub, community: &CommunityId, from: Option<&[ChangeHash]>) {
+        self.bring_up(hub, community, from, false);
+    }
+
+    fn bring_up(
+        &mut self,
+        hub: &Hub,
+        community: &CommunityId,
+        from: Option<&[ChangeHash]>,
+        just_opened: bool,
+    ) {
         let Some(c) = hub.community(community) else {
             return;
         };
         let doc = c.doc();
         let now = doc.get_heads();
+        if !just_opened && from == Some(now.as_slice()) {
+            self.following.insert(community.clone(), Following::At(now));
+            return;
+        }
         let whole = |records| SearchJob::Reindex {
             community: community.clone(),
             doc: Box::new(doc.clone()),
@@ -186,6 +229,8 @@ impl SearchLink {
             let _ = reply.send(Err(PeerError::UnknownCommunity(community)));
             return;
         }
+        // What changed before the question is in the answer.
+        self.flush_one(hub, &community);
         self.open(&community);
         self.send(SearchJob::Ask {
             community,

@@ -122,6 +122,24 @@ async fn caught_up(a: &PeerHandle, b: &mut Peer, c: &CommunityId) {
     }
 }
 
+/// How many results a search for `word` finds on `p` (answered once its index caught up).
+async fn found_by_search(p: &PeerHandle, id: &CommunityId, word: &str) -> usize {
+    match p
+        .query(Query::Search {
+            community: id.clone(),
+            search: copse_peer::SearchQuery {
+                text: word.to_owned(),
+                ..Default::default()
+            },
+        })
+        .await
+        .unwrap()
+    {
+        QueryReply::Search(r) => r.total,
+        other => panic!("not search results: {other:?}"),
+    }
+}
+
 fn post(title: String) -> Command {
     Command::StartThread {
         kind: ThreadKind::Discussion,
@@ -196,6 +214,11 @@ async fn main() {
             _ = until(&mut b, |e| matches!(e, PeerEvent::CommunityChanged { .. })) => {}
         }
     }
+    // Both devices have built their search index of the community (a first open of a
+    // fresh profile does): a search is answered once its index has caught up.
+    for p in [&a.handle, &b.handle] {
+        found_by_search(p, &id, "latency").await;
+    }
     let mut lat = Vec::new();
     for i in 0..300 {
         let t = Instant::now();
@@ -225,6 +248,32 @@ async fn main() {
         "| new post, commit on A to visible on B, p99 | {} | <= 20 ms | {:.2} |\n",
         ms(p99),
         p99.as_secs_f64() / 0.020
+    ));
+
+    // --- a post from A found by a search on B ---
+    eprintln!("[sync bench] post A -> found by search on B");
+    let mut found = Vec::new();
+    for i in 0..100 {
+        let word = format!("zebrawood{i}");
+        let t = Instant::now();
+        a.handle.edit(&id, post(word.clone())).await.unwrap();
+        until(&mut b, |e| {
+            matches!(e, PeerEvent::CommunityChanged { local: false, .. })
+        })
+        .await;
+        while found_by_search(&b.handle, &id, &word).await == 0 {
+            until(&mut b, |e| matches!(e, PeerEvent::CommunityChanged { .. })).await;
+        }
+        found.push(t.elapsed());
+        while a.events.try_recv().is_some() {}
+    }
+    let (f50, f99) = (percentile(&mut found, 50.0), percentile(&mut found, 99.0));
+    out.push_str(&format!(
+        "| new post, commit on A to found by a search on B, p50 / p99 ({} posts) | {} / {} | searchable <= 200 ms after landing | {:.2} |\n",
+        found.len(),
+        ms(f50),
+        ms(f99),
+        f99.as_secs_f64() / 0.200
     ));
 
     // --- post latency while A compacts the whole community ---
