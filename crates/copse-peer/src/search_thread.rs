@@ -82,6 +82,9 @@ pub(crate) enum SearchNote {
 
 /// One community's index and the searches waiting for it to catch up.
 struct Slot {
+    community: CommunityId,
+    /// To tell the runtime the index must be built again.
+    notes: mpsc::UnboundedSender<SearchNote>,
     index: SearchIndex,
     /// Brought up to date since it was opened (searches wait until then).
     caught_up: bool,
@@ -136,6 +139,8 @@ fn run(
                         slots.insert(
                             community.clone(),
                             Slot {
+                                community: community.clone(),
+                                notes: notes.clone(),
                                 index,
                                 caught_up: false,
                                 waiting,
@@ -244,6 +249,15 @@ fn answer(slot: &Slot, ask: &Ask) -> Result<Reply, PeerError> {
         }
     }))
     .unwrap_or_else(|_| Err(SearchError::Query("this search could not be run".into())));
+    if let Err(e) = &found
+        && e.is_damage()
+    {
+        // A torn index (it is not synced; see copse-search): built again from the document.
+        let _ = slot.notes.send(SearchNote::Behind {
+            community: slot.community.clone(),
+            heads: None,
+        });
+    }
     found
         .map(Reply::Query)
         .map_err(|e| PeerError::Invalid(format!("searching failed: {e}")))

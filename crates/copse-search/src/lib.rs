@@ -2,6 +2,7 @@
 //! and members, in a tantivy index that is a cache on this device (never synced), derived
 //! from the document, updated from what changed.
 
+mod cache_directory;
 mod changed_records;
 mod expertise;
 mod plain_text;

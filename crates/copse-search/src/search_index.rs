@@ -18,7 +18,11 @@ use tantivy::snippet::{Snippet, SnippetGenerator};
 use tantivy::tokenizer::{
     AsciiFoldingFilter, LowerCaser, RemoveLongFilter, SimpleTokenizer, TextAnalyzer,
 };
-use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
+use tantivy::{
+    Index, IndexReader, IndexSettings, IndexWriter, ReloadPolicy, TantivyDocument, Term,
+};
+
+use crate::cache_directory::CacheDirectory;
 
 use crate::record_key::{RecordKey, SearchTarget};
 use crate::record_text::{Entry, all_records, entries};
@@ -61,6 +65,28 @@ pub enum SearchError {
         /// Why.
         source: std::io::Error,
     },
+}
+
+/// The folder as tantivy sees it (a cache: not synced, see `cache_directory`).
+fn directory(dir: &Path) -> Result<CacheDirectory, SearchError> {
+    CacheDirectory::open(dir).map_err(|e| SearchError::Folder {
+        path: dir.to_owned(),
+        source: std::io::Error::other(e.to_string()),
+    })
+}
+
+impl SearchError {
+    /// Whether the index's files are damaged or missing (build it again from the document).
+    pub fn is_damage(&self) -> bool {
+        matches!(
+            self,
+            SearchError::Index(
+                tantivy::TantivyError::DataCorruption(_)
+                    | tantivy::TantivyError::OpenReadError(_)
+                    | tantivy::TantivyError::IoError(_)
+            )
+        )
+    }
 }
 
 /// What each commit records.
@@ -145,7 +171,7 @@ impl SearchIndex {
         }
         std::fs::create_dir_all(dir).map_err(folder)?;
         let (schema, fields) = schema();
-        let index = Index::create_in_dir(dir, schema)?;
+        let index = Index::create(directory(dir)?, schema, IndexSettings::default())?;
         Self::with(index, fields, None)
     }
 
@@ -153,7 +179,7 @@ impl SearchIndex {
         if !dir.join("meta.json").exists() {
             return Ok(None);
         }
-        let index = Index::open_in_dir(dir)?;
+        let index = Index::open(directory(dir)?)?;
         let (schema, fields) = schema();
         if index.schema() != schema {
             return Ok(None);

@@ -706,3 +706,29 @@ fn a_cancelled_build_leaves_nothing_and_any_limit_is_safe() {
     );
     assert!(index.experts(&["x".into()], usize::MAX).unwrap().is_empty());
 }
+
+#[test]
+fn a_torn_index_is_noticed_not_trusted() {
+    let f = Fixture::new();
+    let dir = tempfile::tempdir().unwrap();
+    drop(built(&f, dir.path()));
+    // The index is not synced: after a power loss its files may be cut short.
+    for e in std::fs::read_dir(dir.path()).unwrap().flatten() {
+        let p = e.path();
+        if p.extension().is_some_and(|x| x == "store" || x == "idx") {
+            let len = std::fs::metadata(&p).unwrap().len();
+            let file = std::fs::OpenOptions::new().write(true).open(&p).unwrap();
+            file.set_len(len / 2).unwrap();
+        }
+    }
+    match SearchIndex::open(dir.path()) {
+        // Either it cannot be opened, and starts afresh to be built again...
+        Ok(index) if index.heads().is_none() => assert!(index.is_empty()),
+        // ...or reading it fails in a way that says the files are damaged.
+        Ok(index) => {
+            let err = index.search(&q("Lovelace")).unwrap_err();
+            assert!(err.is_damage(), "{err}");
+        }
+        Err(e) => panic!("a torn index must not stop search: {e}"),
+    }
+}
