@@ -110,10 +110,15 @@ impl SearchLink {
         if self.following.contains_key(community) {
             return;
         }
+        self.open_index(community, false);
+    }
+
+    fn open_index(&mut self, community: &CommunityId, fresh: bool) {
         self.following.insert(community.clone(), Following::Opening);
         self.send(SearchJob::Open {
             community: community.clone(),
             dir: self.root.join(community.as_str()),
+            fresh,
         });
     }
 
@@ -153,6 +158,10 @@ impl SearchLink {
         match note {
             SearchNote::Opened { community, heads } => {
                 self.bring_up(hub, &community, heads.as_deref(), true);
+            }
+            SearchNote::Damaged { community } => {
+                self.dirty.remove(&community);
+                self.open_index(&community, true);
             }
             SearchNote::OpenFailed { community } => {
                 self.following.insert(

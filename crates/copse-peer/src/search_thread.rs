@@ -31,6 +31,8 @@ pub(crate) enum SearchJob {
     Open {
         community: CommunityId,
         dir: PathBuf,
+        /// Remove what is there first (it was found damaged).
+        fresh: bool,
     },
     /// Put these records' entries in place and commit at `heads`.
     Update {
@@ -73,6 +75,8 @@ pub(crate) enum SearchNote {
     },
     /// It could not be opened (retry later).
     OpenFailed { community: CommunityId },
+    /// Reading the index showed its files damaged: it was closed; open it afresh.
+    Damaged { community: CommunityId },
     /// A write failed: the index is still at `heads` (`None`: never built).
     Behind {
         community: CommunityId,
@@ -82,10 +86,9 @@ pub(crate) enum SearchNote {
 
 /// One community's index and the searches waiting for it to catch up.
 struct Slot {
-    community: CommunityId,
-    /// To tell the runtime the index must be built again.
-    notes: mpsc::UnboundedSender<SearchNote>,
     index: SearchIndex,
+    /// A search found its files damaged.
+    damaged: bool,
     /// Brought up to date since it was opened (searches wait until then).
     caught_up: bool,
     waiting: Vec<(Ask, ReplyTo)>,
@@ -125,7 +128,14 @@ fn run(
     let mut slots: HashMap<CommunityId, Slot> = HashMap::new();
     while let Ok(job) = jobs.recv() {
         match job {
-            SearchJob::Open { community, dir } => {
+            SearchJob::Open {
+                community,
+                dir,
+                fresh,
+            } => {
+                if fresh && let Err(e) = std::fs::remove_dir_all(&dir) {
+                    tracing::warn!("removing the damaged search index {}: {e}", dir.display());
+                }
                 let opened = catch_unwind(|| SearchIndex::open(&dir)).unwrap_or_else(|_| {
                     Err(SearchError::Query("opening the index panicked".into()))
                 });
@@ -139,9 +149,8 @@ fn run(
                         slots.insert(
                             community.clone(),
                             Slot {
-                                community: community.clone(),
-                                notes: notes.clone(),
                                 index,
+                                damaged: false,
                                 caught_up: false,
                                 waiting,
                             },
@@ -195,17 +204,26 @@ fn run(
                 community,
                 ask,
                 reply,
-            } => match slots.get_mut(&community) {
-                Some(slot) if slot.caught_up => {
-                    let _ = reply.send(answer(slot, &ask));
+            } => {
+                match slots.get_mut(&community) {
+                    Some(slot) if slot.caught_up => {
+                        let _ = reply.send(answer(slot, &ask));
+                    }
+                    Some(slot) => slot.waiting.push((ask, reply)),
+                    None => {
+                        let _ = reply.send(Err(PeerError::Invalid(
+                            "this device's search index of the community is not open yet".into(),
+                        )));
+                    }
                 }
-                Some(slot) => slot.waiting.push((ask, reply)),
-                None => {
-                    let _ = reply.send(Err(PeerError::Invalid(
-                        "this device's search index of the community is not open yet".into(),
-                    )));
+                if slots.get(&community).is_some_and(|s| s.damaged) {
+                    // Closed (its lock released) so that it can be removed and rebuilt.
+                    if let Some(mut slot) = slots.remove(&community) {
+                        answer_waiting(&mut slot);
+                    }
+                    let _ = notes.send(SearchNote::Damaged { community });
                 }
-            },
+            }
             SearchJob::Stop => break,
         }
     }
@@ -241,7 +259,7 @@ fn write(
     answer_waiting(slot);
 }
 
-fn answer(slot: &Slot, ask: &Ask) -> Result<Reply, PeerError> {
+fn answer(slot: &mut Slot, ask: &Ask) -> Result<Reply, PeerError> {
     let found = catch_unwind(AssertUnwindSafe(|| match ask {
         Ask::Search(query) => slot.index.search(query).map(QueryReply::Search),
         Ask::Experts { topics, limit } => {
@@ -253,10 +271,7 @@ fn answer(slot: &Slot, ask: &Ask) -> Result<Reply, PeerError> {
         && e.is_damage()
     {
         // A torn index (it is not synced; see copse-search): built again from the document.
-        let _ = slot.notes.send(SearchNote::Behind {
-            community: slot.community.clone(),
-            heads: None,
-        });
+        slot.damaged = true;
     }
     found
         .map(Reply::Query)
