@@ -12,6 +12,7 @@ use copse_core::CommunityId;
 use copse_core::automerge::ChangeHash;
 use copse_hub::{Hub, PeerError, PeerEvent};
 use copse_search::{Changed, changed_records, entries};
+use tokio::sync::mpsc::error::TrySendError;
 use tokio::sync::{broadcast, mpsc};
 
 use crate::runtime::ReplyTo;
@@ -38,7 +39,7 @@ enum Following {
 
 pub(crate) struct SearchLink {
     thread: Option<SearchThread>,
-    pub(crate) notes: mpsc::UnboundedReceiver<SearchNote>,
+    pub(crate) notes: mpsc::Receiver<SearchNote>,
     /// Where the indexes live (`<profile>/search/<community>`): a cache, never synced.
     root: PathBuf,
     following: HashMap<CommunityId, Following>,
@@ -57,7 +58,7 @@ impl SearchLink {
         profile_dir: &std::path::Path,
         events: broadcast::Sender<PeerEvent>,
     ) -> std::io::Result<Self> {
-        let (notes_tx, notes) = mpsc::unbounded_channel();
+        let (notes_tx, notes) = mpsc::channel(search_thread::NOTES);
         let thread = search_thread::spawn(notes_tx, events)?;
         Ok(Self {
             thread: Some(thread),
@@ -68,10 +69,21 @@ impl SearchLink {
         })
     }
 
-    fn send(&self, job: SearchJob) {
-        // The thread only stops when told to, after the runtime's last job.
-        if let Some(t) = &self.thread {
-            let _ = t.jobs.send(job);
+    /// Whether the thread's queue can take a job now (only the runtime sends, so room
+    /// seen here is still there for the next `send`). A job that does not fit waits in
+    /// the community's state and is handed over on a later tick; the runtime never waits.
+    fn has_room(&self) -> bool {
+        self.thread.as_ref().is_some_and(|t| t.jobs.capacity() > 0)
+    }
+
+    /// Hands `job` over; gives it back if the queue is full (or the thread stopped).
+    fn send(&self, job: SearchJob) -> Result<(), Box<SearchJob>> {
+        match &self.thread {
+            Some(t) => t
+                .jobs
+                .try_send(job)
+                .map_err(|e| Box::new(TrySendError::into_inner(e))),
+            None => Err(Box::new(job)),
         }
     }
 
@@ -114,12 +126,17 @@ impl SearchLink {
     }
 
     fn open_index(&mut self, community: &CommunityId, fresh: bool) {
-        self.following.insert(community.clone(), Following::Opening);
-        self.send(SearchJob::Open {
+        let sent = self.send(SearchJob::Open {
             community: community.clone(),
             dir: self.root.join(community.as_str()),
             fresh,
         });
+        if sent.is_ok() {
+            self.following.insert(community.clone(), Following::Opening);
+        } else {
+            // Not yet: the next tick opens it (a damaged one is found damaged again).
+            self.following.remove(community);
+        }
     }
 
     /// A community changed: its index is handed what changed at the next flush.
@@ -208,6 +225,18 @@ impl SearchLink {
             self.following.insert(community.clone(), Following::At(now));
             return;
         }
+        if !self.has_room() {
+            // Handed over from where it stands on a later tick.
+            self.following.insert(
+                community.clone(),
+                Following::Waiting {
+                    ticks: 0,
+                    from: from.map(<[ChangeHash]>::to_vec),
+                    opened: true,
+                },
+            );
+            return;
+        }
         let whole = |records| SearchJob::Reindex {
             community: community.clone(),
             doc: Box::new(doc.clone()),
@@ -229,7 +258,8 @@ impl SearchLink {
             Some(Changed::Everything) | None => whole(None),
         };
         self.following.insert(community.clone(), Following::At(now));
-        self.send(job);
+        // Room was seen above, and only the runtime sends.
+        let _ = self.send(job);
     }
 
     /// Hands a search to the thread (answered once the index has caught up).
@@ -241,19 +271,30 @@ impl SearchLink {
         // What changed before the question is in the answer.
         self.flush_one(hub, &community);
         self.open(&community);
-        self.send(SearchJob::Ask {
+        let refused = self.send(SearchJob::Ask {
             community,
             ask,
             reply,
         });
+        if let Err(job) = refused
+            && let SearchJob::Ask { reply, .. } = *job
+        {
+            let _ = reply.send(Err(PeerError::Busy));
+        }
     }
 
-    /// Tells the thread to give up a build in progress, finish what is queued and end;
-    /// the handle to wait on.
+    /// Tells the thread to give up a build in progress, finish what is queued and end
+    /// (its queue closes); the handle to wait on. Its notes are closed first: it never
+    /// waits for room on them while the runtime waits for it.
     pub(crate) fn stop(&mut self) -> Option<std::thread::JoinHandle<()>> {
-        let t = self.thread.take()?;
-        t.stopping.store(true, Ordering::Relaxed);
-        let _ = t.jobs.send(SearchJob::Stop);
-        Some(t.handle)
+        let SearchThread {
+            jobs,
+            handle,
+            stopping,
+        } = self.thread.take()?;
+        stopping.store(true, Ordering::Relaxed);
+        self.notes.close();
+        drop(jobs);
+        Some(handle)
     }
 }

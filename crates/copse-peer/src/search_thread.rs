@@ -12,7 +12,6 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc as std_mpsc;
 use std::thread::JoinHandle;
 
 use copse_core::CommunityId;
@@ -54,8 +53,6 @@ pub(crate) enum SearchJob {
         ask: Ask,
         reply: ReplyTo,
     },
-    /// Finish what is queued (a build in progress is cancelled), then end.
-    Stop,
 }
 
 /// What the index is asked.
@@ -94,24 +91,32 @@ struct Slot {
     waiting: Vec<(Ask, ReplyTo)>,
 }
 
-/// The runtime's handle on the thread.
+/// Jobs queued at once; past that the runtime keeps a community's changes for later and
+/// answers a search "busy".
+pub(crate) const JOBS: usize = 256;
+
+/// Notes queued at once (the runtime drains them in its select loop; at stop it closes
+/// them, so the thread never waits on a runtime that is gone).
+pub(crate) const NOTES: usize = 64;
+
+/// The runtime's handle on the thread. Dropping `jobs` ends it once what is queued is done.
 pub(crate) struct SearchThread {
-    pub(crate) jobs: std_mpsc::Sender<SearchJob>,
+    pub(crate) jobs: mpsc::Sender<SearchJob>,
     pub(crate) handle: JoinHandle<()>,
     /// Set when the device stops: a build in progress gives up.
     pub(crate) stopping: Arc<AtomicBool>,
 }
 
 pub(crate) fn spawn(
-    notes: mpsc::UnboundedSender<SearchNote>,
+    notes: mpsc::Sender<SearchNote>,
     events: broadcast::Sender<PeerEvent>,
 ) -> std::io::Result<SearchThread> {
-    let (jobs, rx) = std_mpsc::channel();
+    let (jobs, mut rx) = mpsc::channel(JOBS);
     let stopping = Arc::new(AtomicBool::new(false));
     let stop = stopping.clone();
     let handle = std::thread::Builder::new()
         .name("copse-search".into())
-        .spawn(move || run(&rx, &notes, &events, &stop))?;
+        .spawn(move || run(&mut rx, &notes, &events, &stop))?;
     Ok(SearchThread {
         jobs,
         handle,
@@ -119,14 +124,19 @@ pub(crate) fn spawn(
     })
 }
 
+/// Tells the runtime something (waiting for room; a closed channel means it is stopping).
+fn tell(notes: &mpsc::Sender<SearchNote>, note: SearchNote) {
+    let _ = notes.blocking_send(note);
+}
+
 fn run(
-    jobs: &std_mpsc::Receiver<SearchJob>,
-    notes: &mpsc::UnboundedSender<SearchNote>,
+    jobs: &mut mpsc::Receiver<SearchJob>,
+    notes: &mpsc::Sender<SearchNote>,
     events: &broadcast::Sender<PeerEvent>,
     stopping: &AtomicBool,
 ) {
     let mut slots: HashMap<CommunityId, Slot> = HashMap::new();
-    while let Ok(job) = jobs.recv() {
+    while let Some(job) = jobs.blocking_recv() {
         match job {
             SearchJob::Open {
                 community,
@@ -155,14 +165,14 @@ fn run(
                                 waiting,
                             },
                         );
-                        let _ = notes.send(SearchNote::Opened { community, heads });
+                        tell(notes, SearchNote::Opened { community, heads });
                     }
                     Err(e) => {
                         tracing::warn!("search index of {community}: {e}");
                         if let Some(slot) = slots.get_mut(&community) {
                             answer_waiting(slot);
                         }
-                        let _ = notes.send(SearchNote::OpenFailed { community });
+                        tell(notes, SearchNote::OpenFailed { community });
                     }
                 }
             }
@@ -221,10 +231,9 @@ fn run(
                     if let Some(mut slot) = slots.remove(&community) {
                         answer_waiting(&mut slot);
                     }
-                    let _ = notes.send(SearchNote::Damaged { community });
+                    tell(notes, SearchNote::Damaged { community });
                 }
             }
-            SearchJob::Stop => break,
         }
     }
     for slot in slots.values_mut() {
@@ -240,7 +249,7 @@ fn run(
 fn write(
     slots: &mut HashMap<CommunityId, Slot>,
     community: &CommunityId,
-    notes: &mpsc::UnboundedSender<SearchNote>,
+    notes: &mpsc::Sender<SearchNote>,
     f: impl FnOnce(&mut SearchIndex) -> Result<(), SearchError>,
 ) {
     let Some(slot) = slots.get_mut(community) else {
@@ -250,10 +259,13 @@ fn write(
         .unwrap_or_else(|_| Err(SearchError::Query("indexing panicked".into())));
     if let Err(e) = written {
         tracing::warn!("search index of {community}: {e}");
-        let _ = notes.send(SearchNote::Behind {
-            community: community.clone(),
-            heads: slot.index.heads().map(<[ChangeHash]>::to_vec),
-        });
+        tell(
+            notes,
+            SearchNote::Behind {
+                community: community.clone(),
+                heads: slot.index.heads().map(<[ChangeHash]>::to_vec),
+            },
+        );
     }
     slot.caught_up = true;
     answer_waiting(slot);
