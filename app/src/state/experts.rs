@@ -19,21 +19,14 @@ pub struct ExpertsAsked {
     pub found: Vec<Expert>,
 }
 
-/// Topics from free text: lowercased words of 3 characters or more (a question's title),
-/// or comma-separated entries (tags, a skill).
+/// Topics from a comma-separated list (tags, a skill) and free text (a question's title:
+/// its words of 3 characters or more), as the index holds tags.
 pub fn topics_from(tags: &str, words: &str) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    let tag_list = tags.split(',').map(|t| t.trim().to_lowercase());
-    let word_list = words
+    let tags = super::drafts_split_list(tags);
+    let words = words
         .split(|c: char| !c.is_alphanumeric() && c != '-')
-        .filter(|w| w.chars().count() >= 3)
-        .map(str::to_lowercase);
-    for t in tag_list.chain(word_list) {
-        if !t.is_empty() && !out.contains(&t) {
-            out.push(t);
-        }
-    }
-    out
+        .filter(|w| w.chars().count() >= 3);
+    copse_peer::topics_of(tags.iter().map(String::as_str).chain(words))
 }
 
 impl AppState {

@@ -57,7 +57,7 @@ pub(super) fn show(ui: &mut Ui, state: &mut AppState) {
         ));
         ui.add(egui::ProgressBar::new(done as f32 / total.max(1) as f32).show_percentage());
     }
-    let Some(results) = s.results.clone() else {
+    let Some(results) = &s.results else {
         if s.asked.is_some() {
             ui.spinner();
         }

@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{fails, ok};
+use common::{ada_in_timber, fails, ok};
 
 use std::process::Command;
 
@@ -235,18 +235,7 @@ fn bad_input_gets_clear_errors_and_changes_nothing() {
 fn compact_folds_the_log_into_the_snapshot_and_keeps_every_post() {
     let tmp = tempfile::tempdir().unwrap();
     let a = tmp.path();
-    ok(a, &["init", "--name", "Ada"]);
-    let c = ok(
-        a,
-        &[
-            "community",
-            "create",
-            "--name",
-            "Timber",
-            "--domain",
-            "timber",
-        ],
-    );
+    let c = ada_in_timber(a, &[]);
     let new_thread = |title: &str| {
         ok(
             a,
@@ -307,18 +296,7 @@ fn help_lists_the_commands() {
 fn a_forged_change_in_an_imported_file_is_kept_out_and_listed_by_rejected() {
     let tmp = tempfile::tempdir().unwrap();
     let a = tmp.path();
-    ok(a, &["init", "--name", "Ada"]);
-    let c = ok(
-        a,
-        &[
-            "community",
-            "create",
-            "--name",
-            "Timber",
-            "--domain",
-            "timber",
-        ],
-    );
+    let c = ada_in_timber(a, &[]);
     ok(
         a,
         &["thread", "new", "-c", &c, "--title", "Spans", "--body", "?"],
@@ -363,29 +341,7 @@ fn a_forged_change_in_an_imported_file_is_kept_out_and_listed_by_rejected() {
 fn search_finds_posts_members_and_articles_with_filters() {
     let tmp = tempfile::tempdir().unwrap();
     let a = tmp.path();
-    ok(
-        a,
-        &[
-            "init",
-            "--name",
-            "Ada",
-            "--organisation",
-            "Café Timber",
-            "--skills",
-            "glulam",
-        ],
-    );
-    let c = ok(
-        a,
-        &[
-            "community",
-            "create",
-            "--name",
-            "Timber",
-            "--domain",
-            "timber",
-        ],
-    );
+    let c = ada_in_timber(a, &["--organisation", "Café Timber", "--skills", "glulam"]);
     let t = ok(
         a,
         &[

@@ -41,7 +41,7 @@ pub use copse_hub::{
     PeerError, PeerEvent, PeerStatus, Status,
 };
 pub use copse_search::{
-    Expert, Highlighted, SearchHit, SearchKind, SearchQuery, SearchResults, SearchTarget,
+    Expert, Highlighted, SearchHit, SearchKind, SearchQuery, SearchResults, SearchTarget, topics_of,
 };
 pub use handle::{PeerConfig, PeerEvents, PeerHandle, start, start_offline};
 pub use local_state::LocalState;

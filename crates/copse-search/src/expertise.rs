@@ -15,7 +15,7 @@ use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
 use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::{TantivyDocument, Term};
 
-use crate::record_key::{SearchKind, SearchTarget};
+use crate::record_key::{RecordKey, SearchKind, SearchTarget};
 use crate::record_text::weight;
 use crate::search_index::{SearchError, SearchIndex};
 
@@ -150,7 +150,7 @@ impl SearchIndex {
 
         // Only current members (removed ones have no directory entry), named.
         let directory_entry = |m: &MemberId| -> Option<(MemberId, String)> {
-            let record = term(f.record, &format!("member:{m}"));
+            let record = term(f.record, &RecordKey::Member(m.clone()).term());
             let (_, address) = searcher
                 .search(&record, &TopDocs::with_limit(1).order_by_score())
                 .ok()?

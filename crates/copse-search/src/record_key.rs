@@ -95,11 +95,6 @@ impl SearchKind {
         }
     }
 
-    /// The kind named `s`.
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|k| k.as_str() == s)
-    }
-
     /// A heading for a group of results.
     pub fn plural(self) -> &'static str {
         match self {
@@ -168,20 +163,6 @@ impl SearchTarget {
             Self::Task { .. } => SearchKind::Task,
             Self::Resource { .. } => SearchKind::Resource,
             Self::Member { .. } => SearchKind::Member,
-        }
-    }
-
-    /// The record it belongs to.
-    pub fn record(&self) -> RecordKey {
-        match self {
-            Self::Thread { thread } | Self::Post { thread, .. } => {
-                RecordKey::Thread(thread.clone())
-            }
-            Self::Article { article } => RecordKey::Article(article.clone()),
-            Self::Event { event } => RecordKey::Event(event.clone()),
-            Self::Task { task } => RecordKey::Task(task.clone()),
-            Self::Resource { resource } => RecordKey::Resource(resource.clone()),
-            Self::Member { member } => RecordKey::Member(member.clone()),
         }
     }
 }

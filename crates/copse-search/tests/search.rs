@@ -65,30 +65,38 @@ impl Fixture {
             ada,
             bob: member("Bob"),
         };
-        let secret = InviteSecret::random(&mut f.rng);
-        let ada = f.ada.clone();
-        let Some(Created::Invite(invite)) = f.run(
+        let bob = f.bob.clone();
+        f.admit(
+            &bob,
+            details("Bob Builder", "Café Structures", &["fire safety"], ""),
+        );
+        f
+    }
+
+    /// Ada invites `who`, and admits them with `details`.
+    fn admit(&mut self, who: &MemberId, details: MemberDetails) {
+        let secret = InviteSecret::random(&mut self.rng);
+        let ada = self.ada.clone();
+        let Some(Created::Invite(invite)) = self.run(
             &ada,
             Command::CreateInvite {
                 role: Role::Member,
-                expires_at: Timestamp(T0 + 10 * DAY),
+                expires_at: self.now.plus_millis(10 * DAY),
                 max_uses: 1,
                 secret_hash: secret.hash_hex(),
             },
         ) else {
-            panic!()
+            panic!("no invite")
         };
-        let bob = f.bob.clone();
-        f.run(
+        self.run(
             &ada,
             Command::Admit {
-                member: bob,
-                details: details("Bob Builder", "Café Structures", &["fire safety"], ""),
+                member: who.clone(),
+                details,
                 invite,
                 secret,
             },
         );
-        f
     }
 
     fn run(&mut self, who: &MemberId, cmd: Command) -> Option<Created> {
@@ -506,27 +514,7 @@ fn experts_rank_earned_expertise_apart_from_declared_skills() {
     let (ada, bob) = (f.ada.clone(), f.bob.clone());
     // Cyd joins too.
     let cyd = member("Cyd");
-    let secret = InviteSecret::random(&mut f.rng);
-    let Some(Created::Invite(invite)) = f.run(
-        &ada,
-        Command::CreateInvite {
-            role: Role::Member,
-            expires_at: Timestamp(T0 + 100 * DAY),
-            max_uses: 1,
-            secret_hash: secret.hash_hex(),
-        },
-    ) else {
-        panic!()
-    };
-    f.run(
-        &ada,
-        Command::Admit {
-            member: cyd.clone(),
-            details: details("Cyd", "Mill", &["sawing"], ""),
-            invite,
-            secret,
-        },
-    );
+    f.admit(&cyd, details("Cyd", "Mill", &["sawing"], ""));
     let reply = |f: &mut Fixture, who: &MemberId, t: &copse_core::ThreadId| match f.run(
         who,
         Command::Reply {

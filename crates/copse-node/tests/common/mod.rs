@@ -38,3 +38,21 @@ pub(crate) fn fails(dir: &Path, args: &[&str]) -> String {
     );
     String::from_utf8(out.stderr).unwrap()
 }
+
+/// A profile for Ada (`init --name Ada` plus `init_args`) with a community "Timber"; its id.
+pub(crate) fn ada_in_timber(dir: &Path, init_args: &[&str]) -> String {
+    let mut init = vec!["init", "--name", "Ada"];
+    init.extend_from_slice(init_args);
+    ok(dir, &init);
+    ok(
+        dir,
+        &[
+            "community",
+            "create",
+            "--name",
+            "Timber",
+            "--domain",
+            "timber",
+        ],
+    )
+}
