@@ -13,8 +13,8 @@ use copse_core::guard::signature::{signature_change, signed_bytes};
 use copse_core::guard::{NoLegacy, Signer, Violation, admit, verify_document};
 use copse_core::record::Role;
 use copse_core::view::threads::thread;
-use copse_core::{Command, Created, InviteSecret, PostId, Timestamp};
-use guard_world::{T0, World, newcomer, obj, posts_of, sign_raw, world};
+use copse_core::{Command, Created, PostId, Timestamp};
+use guard_world::{T0, World, newcomer, obj, posts_of, reloaded, sign_raw, world};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 
@@ -230,20 +230,7 @@ fn a_change_replayed_under_another_key_is_judged_as_its_signer() {
 fn a_removed_member_is_refused_once_they_knew_and_cannot_rejoin_with_an_old_ticket() {
     let mut w = world(13);
     // Bob made an invite (for a friend) before his removal.
-    let secret = InviteSecret::random(&mut w.rng);
-    let (created, changes) = w.bob.run(
-        &mut w.rng,
-        T0 + 20,
-        Command::CreateInvite {
-            role: Role::Member,
-            expires_at: Timestamp(T0 + 100_000_000),
-            max_uses: 5,
-            secret_hash: secret.hash_hex(),
-        },
-    );
-    let Some(Created::Invite(bobs_invite)) = created else {
-        panic!()
-    };
+    let (bobs_invite, _, changes) = w.bob.invite(&mut w.rng, T0 + 20, 5);
     assert_eq!(w.ada.receive(changes).refused, vec![]);
     let (_, removal) = w.ada.run(
         &mut w.rng,
@@ -505,7 +492,7 @@ fn history_from_before_signatures_is_accepted_where_a_coordinator_sealed_it() {
         old.seal_history(Timestamp(T0 + 3)).unwrap().is_none(),
         "once"
     );
-    let (doc, refused) = verify_document(Automerge::load(&old.doc().save()).unwrap()).unwrap();
+    let (doc, refused) = reloaded(&old);
     assert_eq!(refused, vec![]);
     assert_eq!(doc.get_heads(), old.doc().get_heads());
     // An unsigned change made after the seal is not covered.
@@ -623,28 +610,15 @@ fn a_member_cannot_vouch_for_unsigned_changes_of_their_own() {
         .doc_mut()
         .empty_commit(CommitOptions::default().with_message(copse_core::guard::SEAL_MESSAGE));
     sign_raw(w.bob.copy.doc_mut(), &w.bob.signer, hash);
-    let (_, refused) = verify_document(Automerge::load(&w.bob.copy.doc().save()).unwrap()).unwrap();
+    let (_, refused) = reloaded(&w.bob.copy);
     assert_eq!(refused[0].reason, Violation::Unsigned, "{refused:?}");
 }
 
 #[test]
 fn one_admission_change_cannot_use_a_single_use_invite_twice() {
     let mut w = world(25);
-    let secret = InviteSecret::random(&mut w.rng);
-    let (created, ch) = w.bob.run(
-        &mut w.rng,
-        T0 + 5,
-        Command::CreateInvite {
-            role: Role::Member,
-            expires_at: Timestamp(T0 + 100_000_000),
-            max_uses: 1,
-            secret_hash: secret.hash_hex(),
-        },
-    );
+    let (invite, _, ch) = w.bob.invite(&mut w.rng, T0 + 5, 1);
     assert_eq!(w.ada.receive(ch).refused, vec![]);
-    let Some(Created::Invite(invite)) = created else {
-        panic!()
-    };
     let (x, y) = (Signer::random(&mut w.rng), Signer::random(&mut w.rng));
     let attack = w.bob.raw("admit", |tx| {
         let invites = obj(tx, &ROOT, "invites");

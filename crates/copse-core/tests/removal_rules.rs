@@ -11,7 +11,7 @@ use copse_core::guard::Violation;
 use copse_core::record::Role;
 use copse_core::view::members::{current_member, read_member};
 use copse_core::view::profile::profile;
-use copse_core::{Command, Created, InviteSecret, Timestamp};
+use copse_core::{Command, Timestamp};
 use guard_world::{Device, T0, World, newcomer, world};
 
 /// Delivers `changes` to each device, in the order given.
@@ -185,22 +185,8 @@ fn a_member_removed_while_offline_keeps_the_posts_written_before_hearing_of_it()
 fn old_tickets_do_not_bring_back_a_removed_member_and_die_with_their_maker() {
     let mut w = world(33);
     let ticket = |w: &mut World, by_ada: bool, at: i64| {
-        let secret = InviteSecret::random(&mut w.rng);
-        let cmd = Command::CreateInvite {
-            role: Role::Member,
-            expires_at: Timestamp(T0 + 100_000_000),
-            max_uses: 5,
-            secret_hash: secret.hash_hex(),
-        };
-        let (created, ch) = if by_ada {
-            w.ada.run(&mut w.rng, at, cmd)
-        } else {
-            w.bob.run(&mut w.rng, at, cmd)
-        };
-        let Some(Created::Invite(id)) = created else {
-            panic!()
-        };
-        (id, secret, ch)
+        let maker = if by_ada { &mut w.ada } else { &mut w.bob };
+        maker.invite(&mut w.rng, at, 5)
     };
     // Bob keeps a ticket of Ada's and makes one of his own before he is removed.
     let (adas, adas_secret, _) = ticket(&mut w, true, T0 + 20);

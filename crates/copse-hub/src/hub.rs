@@ -902,30 +902,20 @@ impl Hub {
         // What this copy lacks passes the guard as this copy's own sessions' changes do:
         // checked on its own, the file could still contradict this copy (another creation,
         // a change refused here before).
-        let theirs: Vec<copse_core::automerge::Change> = {
-            let ours = r.community.doc();
-            community
-                .doc()
-                .get_changes(&[])
-                .into_iter()
-                .filter(|c| ours.get_change_meta_by_hash(&c.hash()).is_none())
-                .collect()
-        };
+        let theirs = r.community.doc().get_changes_added(community.doc());
         let log = &r.refused;
         let was_refused = |h: &ChangeHash| log.contains(h);
         let doc = r.community.doc_mut();
         let merged = catch_unwind(AssertUnwindSafe(|| {
             copse_core::guard::admit(doc, theirs, &was_refused, &NoLegacy)
         }));
-        let merged = match merged {
-            Ok(Ok(a)) => {
+        let merged = merged.map(|r2| {
+            r2.map(|a| {
                 let outs = noted(&mut r.refused, &id, a.refused, &a.refused_hashes);
                 self.out.extend(outs);
-                Ok(Ok(a.applied))
-            }
-            Ok(Err(e)) => Ok(Err(e)),
-            Err(p) => Err(p),
-        };
+                a.applied
+            })
+        });
         match merged {
             Ok(Ok(hashes)) => {
                 if !hashes.is_empty() {

@@ -13,7 +13,7 @@ use std::process::Command as Process;
 use std::time::{Duration, Instant};
 
 use copse_core::automerge::Automerge;
-use copse_core::guard::{NoLegacy, Signer, admit};
+use copse_core::guard::{NoLegacy, admit};
 use copse_core::view::threads::{ThreadQuery, thread_page};
 use copse_core::{Command, Community, Timestamp};
 use copse_hub::adopt::load_foreign;
@@ -98,8 +98,7 @@ fn main() {
     let (join_u, join_c) = (median(join_u), median(join_c));
 
     // Pushed posts: the founder writes on one copy, another copy takes each post.
-    // The generator draws the founder's key first from the spec's seed.
-    let key = Signer::random(&mut rand_chacha::ChaCha8Rng::seed_from_u64(spec.seed));
+    let key = spec.founder_key();
     let mut writer = Community::load(&signed).unwrap();
     let founder = writer.profile().created_by;
     assert_eq!(&founder, key.member());
@@ -109,6 +108,9 @@ fn main() {
     let unsigned_founder = unsigned_writer.profile().created_by;
     let mut checked = Automerge::load(&signed).unwrap();
     let mut unchecked = Automerge::load(&signed).unwrap();
+    // Counted before the posts below are added.
+    let changes_u = unsigned_writer.doc().get_changes(&[]).len();
+    let changes_s = unchecked.get_changes(&[]).len();
     let thread = thread_page(writer.doc(), &ThreadQuery::default()).threads[0]
         .id
         .clone();
@@ -142,8 +144,6 @@ fn main() {
         apply_t.push(t.elapsed());
     }
     let p = |v: &mut Vec<Duration>, q| percentile(v, q);
-    let changes_u = Automerge::load(&unsigned).unwrap().get_changes(&[]).len();
-    let changes_s = Automerge::load(&signed).unwrap().get_changes(&[]).len();
 
     let report = format!(
         "# Guard benchmark\n\nMachine: {}\n\n\

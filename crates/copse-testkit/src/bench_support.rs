@@ -18,31 +18,29 @@ pub fn cache_dir() -> PathBuf {
 
 /// The saved bytes of the community for `spec`, generated once and cached on disk.
 pub fn community_bytes(spec: &CommunitySpec) -> Vec<u8> {
-    let path = cache_dir().join(spec.cache_name());
+    cached(&spec.cache_name(), || {
+        generate(spec, None, &[]).community.doc().save()
+    })
+}
+
+/// The same community written before signatures (see `generate_unsigned`), cached.
+pub fn community_bytes_unsigned(spec: &CommunitySpec) -> Vec<u8> {
+    cached(&format!("unsigned-{}", spec.cache_name()), || {
+        crate::generate_unsigned(spec).community.doc().save()
+    })
+}
+
+/// The community saved in the bench cache as `name`, made by `make` if it is missing or
+/// not a community this build opens.
+fn cached(name: &str, make: impl FnOnce() -> Vec<u8>) -> Vec<u8> {
+    let path = cache_dir().join(name);
     if let Ok(bytes) = std::fs::read(&path)
         && Community::load(&bytes).is_ok()
     {
         return bytes;
     }
-    eprintln!(
-        "generating {} (once; cached in {})",
-        spec.cache_name(),
-        path.display()
-    );
-    let bytes = generate(spec, None, &[]).community.doc().save();
-    let _ = std::fs::create_dir_all(cache_dir());
-    let _ = std::fs::write(&path, &bytes);
-    bytes
-}
-
-/// The same community written before signatures (see `generate_unsigned`), cached.
-pub fn community_bytes_unsigned(spec: &CommunitySpec) -> Vec<u8> {
-    let path = cache_dir().join(format!("unsigned-{}", spec.cache_name()));
-    if let Ok(bytes) = std::fs::read(&path) {
-        return bytes;
-    }
-    eprintln!("generating {} (once)", path.display());
-    let bytes = crate::generate_unsigned(spec).community.doc().save();
+    eprintln!("generating {name} (once; cached in {})", path.display());
+    let bytes = make();
     let _ = std::fs::create_dir_all(cache_dir());
     let _ = std::fs::write(&path, &bytes);
     bytes

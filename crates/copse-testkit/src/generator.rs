@@ -36,6 +36,12 @@ pub struct CommunitySpec {
 }
 
 impl CommunitySpec {
+    /// The founder's key in the community generated for this spec (with no founder given):
+    /// the generator's first draw from the seed.
+    pub fn founder_key(&self) -> Signer {
+        Signer::random(&mut ChaCha8Rng::seed_from_u64(self.seed))
+    }
+
     /// The benchmark community of the foundation issue: 200 members, 10k threads x 10
     /// posts of ~200 characters, 500 articles, 200 events, 1k tasks.
     pub fn realistic() -> Self {
@@ -88,8 +94,6 @@ pub struct Generated {
     pub community: Community,
     /// Its founder (a coordinator).
     pub founder: MemberId,
-    /// The founder's key.
-    pub founder_key: Signer,
     /// Every member, founder first.
     pub members: Vec<MemberId>,
     /// The time of the last generated edit.
@@ -247,6 +251,7 @@ fn generate_as(
     signed: bool,
 ) -> Generated {
     let mut rng = ChaCha8Rng::seed_from_u64(spec.seed);
+    // Drawn first from the seed: `CommunitySpec::founder_key` draws the same.
     let founder_key = founder.unwrap_or_else(|| Signer::random(&mut rng));
     // A year before "now": history spreads over it.
     let now = Timestamp(1_760_000_000_000);
@@ -475,7 +480,6 @@ fn generate_as(
     let now = g.now;
     Generated {
         community: g.community,
-        founder_key,
         founder,
         members,
         now,

@@ -17,9 +17,20 @@ pub const SUFFIX_LEN: usize = 8;
 /// The key that signs `actor`'s changes; `None` for an actor that does not carry a key
 /// (changes written before signatures, or not by Copse).
 pub fn key_of_actor(actor: &ActorId) -> Option<VerifyingKey> {
+    VerifyingKey::from_bytes(&key_bytes(actor)?).ok()
+}
+
+/// Whether `actor` has the shape of a signing actor (without checking that its key is a
+/// valid curve point, which costs more than the rest of a change's checks).
+pub fn is_signing_actor(actor: &ActorId) -> bool {
+    key_bytes(actor).is_some()
+}
+
+/// The 32 key bytes of a signing actor's id, read through Automerge's derivation for an
+/// edit made on an older version (these 4 bytes, a LEB128 level, then the actor it
+/// derives from).
+fn key_bytes(actor: &ActorId) -> Option<[u8; 32]> {
     let mut bytes = actor.to_bytes();
-    // An edit made on an older version may need an actor of its own; Automerge derives
-    // it as these 4 bytes, a LEB128 level, then the actor it derives from.
     if let Some(rest) = bytes.strip_prefix(&CONCURRENCY_MAGIC) {
         let level_len = rest.iter().position(|b| b & 0x80 == 0)? + 1;
         bytes = &rest[level_len..];
@@ -27,21 +38,7 @@ pub fn key_of_actor(actor: &ActorId) -> Option<VerifyingKey> {
     if bytes.len() != SIGNED_ACTOR_LEN {
         return None;
     }
-    let key: [u8; 32] = bytes[..32].try_into().ok()?;
-    VerifyingKey::from_bytes(&key).ok()
-}
-
-/// Whether `actor` has the shape of a signing actor (without checking that its key is a
-/// valid curve point, which costs more than the rest of a change's checks).
-pub fn is_signing_actor(actor: &ActorId) -> bool {
-    let mut bytes = actor.to_bytes();
-    if let Some(rest) = bytes.strip_prefix(&CONCURRENCY_MAGIC) {
-        let Some(level_len) = rest.iter().position(|b| b & 0x80 == 0) else {
-            return false;
-        };
-        bytes = &rest[level_len + 1..];
-    }
-    bytes.len() == SIGNED_ACTOR_LEN
+    bytes[..32].try_into().ok()
 }
 
 /// The member id of a key: the base58 text of its libp2p PeerId (an identity multihash

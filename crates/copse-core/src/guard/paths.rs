@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use automerge::legacy::{Key, ObjectId, OpId};
-use automerge::{Automerge, ObjId, ObjType, Prop, ReadDoc};
+use automerge::{Automerge, ObjId, Prop, ReadDoc};
 
 /// One step of a path.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -51,8 +51,8 @@ pub(crate) struct Placed {
 pub(crate) struct Paths<'a> {
     doc: &'a Automerge,
     known: &'a mut PathCache,
-    /// Objects made by the change being checked: path and type.
-    pub(crate) made: HashMap<OpId, (Vec<Seg>, ObjType)>,
+    /// Objects made by the change being checked, and where.
+    pub(crate) made: HashMap<OpId, Vec<Seg>>,
 }
 
 /// Paths of objects in the document, kept between changes (and between batches: applying
@@ -95,8 +95,8 @@ impl<'a> Paths<'a> {
     }
 
     /// Notes that `op` made an object at `path`.
-    pub(crate) fn made(&mut self, op: OpId, path: Vec<Seg>, ty: ObjType) {
-        self.made.insert(op, (path, ty));
+    pub(crate) fn made(&mut self, op: OpId, path: Vec<Seg>) {
+        self.made.insert(op, path);
     }
 
     /// Where `obj` is; `None` if the document does not know it.
@@ -110,7 +110,7 @@ impl<'a> Paths<'a> {
             }
             ObjectId::Id(op) => op,
         };
-        if let Some((path, _)) = self.made.get(op) {
+        if let Some(path) = self.made.get(op) {
             return Some(Placed {
                 path: path.clone(),
                 id: None,

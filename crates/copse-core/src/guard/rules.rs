@@ -64,8 +64,8 @@ pub(crate) fn check_ops(
             .ok_or_else(|| Violation::Unknown(UNKNOWN_OBJECT.into()))?;
         let mut target = placed.path.clone();
         target.push(Seg::of_key(&op.key));
-        if let OpType::Make(ty) = op.action {
-            paths.made(op_id(i), target.clone(), ty);
+        if let OpType::Make(_) = op.action {
+            paths.made(op_id(i), target.clone());
         }
         targets.push((placed, target));
     }

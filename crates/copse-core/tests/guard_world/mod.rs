@@ -15,10 +15,11 @@ use copse_core::automerge::transaction::{CommitOptions, Transaction};
 use copse_core::automerge::{Automerge, Change, ChangeHash, ObjId, ReadDoc};
 use copse_core::commit_meta::CommitMeta;
 use copse_core::guard::signature::signature_change;
-use copse_core::guard::{Admitted, NoLegacy, Signer, admit, verify_document};
+use copse_core::guard::{Admitted, NoLegacy, Refused, Signer, admit, verify_document};
 use copse_core::record::{MemberDetails, Role, ThreadKind};
 use copse_core::{
-    Command, Community, Created, InviteSecret, MemberId, NewCommunity, ThreadId, Timestamp,
+    Command, Community, Created, InviteId, InviteSecret, MemberId, NewCommunity, ThreadId,
+    Timestamp,
 };
 use rand::SeedableRng;
 use rand::rngs::StdRng;
@@ -42,6 +43,30 @@ pub struct Device {
 impl Device {
     pub fn me(&self) -> MemberId {
         self.signer.member().clone()
+    }
+
+    /// Creates an invite for `max_uses` newcomers: its id, secret and changes.
+    pub fn invite(
+        &mut self,
+        rng: &mut StdRng,
+        now: i64,
+        max_uses: u64,
+    ) -> (InviteId, InviteSecret, Vec<Change>) {
+        let secret = InviteSecret::random(rng);
+        let (created, changes) = self.run(
+            rng,
+            now,
+            Command::CreateInvite {
+                role: Role::Member,
+                expires_at: Timestamp(T0 + 100_000_000),
+                max_uses,
+                secret_hash: secret.hash_hex(),
+            },
+        );
+        let Some(Created::Invite(invite)) = created else {
+            panic!("no invite: {created:?}")
+        };
+        (invite, secret, changes)
     }
 
     pub fn run(
@@ -154,20 +179,7 @@ pub fn world(seed: u64) -> World {
         copy,
         refused: HashSet::new(),
     };
-    let secret = InviteSecret::random(&mut rng);
-    let (created, _) = ada.run(
-        &mut rng,
-        T0 + 1,
-        Command::CreateInvite {
-            role: Role::Member,
-            expires_at: Timestamp(T0 + 100_000_000),
-            max_uses: 2,
-            secret_hash: secret.hash_hex(),
-        },
-    );
-    let Some(Created::Invite(invite)) = created else {
-        panic!()
-    };
+    let (invite, secret, _) = ada.invite(&mut rng, T0 + 1, 2);
     ada.run(
         &mut rng,
         T0 + 2,
@@ -191,7 +203,7 @@ pub fn world(seed: u64) -> World {
     let Some(Created::Thread(thread)) = created else {
         panic!()
     };
-    let (doc, refused) = verify_document(Automerge::load(&ada.copy.doc().save()).unwrap()).unwrap();
+    let (doc, refused) = reloaded(&ada.copy);
     assert_eq!(refused, vec![], "an honest history passes");
     let mut copy = Community::from_doc(doc).unwrap();
     copy.sign_as(bob_key.clone(), &mut rng);
@@ -211,20 +223,7 @@ pub fn world(seed: u64) -> World {
 /// Ada admits a newcomer, whose device starts from her copy, checked.
 pub fn newcomer(w: &mut World, name: &str) -> Device {
     let key = Signer::random(&mut w.rng);
-    let secret = InviteSecret::random(&mut w.rng);
-    let (created, _) = w.ada.run(
-        &mut w.rng,
-        T0 + 4,
-        Command::CreateInvite {
-            role: Role::Member,
-            expires_at: Timestamp(T0 + 100_000_000),
-            max_uses: 1,
-            secret_hash: secret.hash_hex(),
-        },
-    );
-    let Some(Created::Invite(invite)) = created else {
-        panic!()
-    };
+    let (invite, secret, _) = w.ada.invite(&mut w.rng, T0 + 4, 1);
     w.ada.run(
         &mut w.rng,
         T0 + 4,
@@ -235,8 +234,7 @@ pub fn newcomer(w: &mut World, name: &str) -> Device {
             secret,
         },
     );
-    let (doc, refused) =
-        verify_document(Automerge::load(&w.ada.copy.doc().save()).unwrap()).unwrap();
+    let (doc, refused) = reloaded(&w.ada.copy);
     assert_eq!(refused, vec![]);
     let mut copy = Community::from_doc(doc).unwrap();
     copy.sign_as(key.clone(), &mut w.rng);
@@ -245,4 +243,9 @@ pub fn newcomer(w: &mut World, name: &str) -> Device {
         copy,
         refused: HashSet::new(),
     }
+}
+
+/// `copy` saved and read back as a newcomer or an import reads it: every change checked.
+pub fn reloaded(copy: &Community) -> (Automerge, Vec<Refused>) {
+    verify_document(Automerge::load(&copy.doc().save()).unwrap()).unwrap()
 }
