@@ -50,6 +50,7 @@ command_kinds! {
     UpdateProfile => "update_profile",
     AddObjective => "add_objective",
     SetObjective => "set_objective",
+    SetLevelRule => "set_level_rule",
     UpdateMyDetails => "update_my_details",
     SetMyAddrs => "set_my_addrs",
     SetRole => "set_role",
@@ -109,7 +110,9 @@ impl CommandKind {
     pub fn touches(self, obj: Option<&str>) -> Touched {
         use CommandKind as K;
         match self {
-            K::UpdateProfile | K::AddObjective | K::SetObjective => Touched::Profile,
+            K::UpdateProfile | K::AddObjective | K::SetObjective | K::SetLevelRule => {
+                Touched::Profile
+            }
             K::SetRole | K::RemoveMember | K::Admit => Touched::Membership,
             K::UpdateMyDetails | K::SetMyAddrs => Touched::MemberDetails,
             K::CreateInvite | K::RevokeInvite => Touched::Invites,

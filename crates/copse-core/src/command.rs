@@ -4,7 +4,9 @@
 use serde::{Deserialize, Serialize};
 
 use crate::CommandKind;
-use crate::record::{MemberDetails, ObjectiveStatus, Role, Rsvp, TaskStatus, ThreadKind};
+use crate::record::{
+    LevelRule, MemberDetails, ObjectiveStatus, Role, Rsvp, TaskStatus, ThreadKind,
+};
 use crate::{
     ArticleId, EventId, InviteId, InviteSecret, MemberId, ObjectiveId, PostId, ResourceId, TaskId,
     ThreadId, Timestamp,
@@ -37,6 +39,8 @@ pub enum Command {
         /// New status.
         status: Option<ObjectiveStatus>,
     },
+    /// Coordinators: how participation levels are read (window and thresholds).
+    SetLevelRule(LevelRule),
     /// Any member: update what they say about themselves.
     UpdateMyDetails(MemberDetails),
     /// Any member: record where their device can be reached.
@@ -277,6 +281,7 @@ impl Command {
             Command::UpdateProfile { .. } => K::UpdateProfile,
             Command::AddObjective { .. } => K::AddObjective,
             Command::SetObjective { .. } => K::SetObjective,
+            Command::SetLevelRule(_) => K::SetLevelRule,
             Command::UpdateMyDetails(_) => K::UpdateMyDetails,
             Command::SetMyAddrs { .. } => K::SetMyAddrs,
             Command::SetRole { .. } => K::SetRole,

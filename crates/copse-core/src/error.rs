@@ -119,6 +119,9 @@ pub enum CommandError {
     /// Only the creator or a coordinator can revoke.
     #[error("only the member who created the invite or a coordinator can withdraw it")]
     NotInviteOwner,
+    /// Participation thresholds a community cannot use.
+    #[error("these participation levels cannot be used: {0}")]
+    InvalidLevels(String),
     /// The document rejected the edit (a bug, or a corrupt document).
     #[error("the community document refused the change: {0}")]
     Document(String),

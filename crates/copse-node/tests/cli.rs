@@ -421,3 +421,88 @@ fn search_finds_posts_members_and_articles_with_filters() {
     let bad = fails(a, &["search", "-c", &c, "x", "--kind", "poem"]);
     assert!(bad.contains("possible values"), "{bad}");
 }
+
+#[test]
+fn member_levels_reads_participation_and_coordinators_set_the_thresholds() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = dir.path();
+    let c = ada_in_timber(a, &[]);
+    let start = |title: &str| {
+        ok(
+            a,
+            &[
+                "thread",
+                "new",
+                "-c",
+                &c,
+                "--question",
+                "--title",
+                title,
+                "--body",
+                "?",
+            ],
+        )
+    };
+    start("Glue lines");
+    start("Screws");
+    // Two threads started: Ada is peripheral with the defaults (active from 3).
+    let json: serde_json::Value =
+        serde_json::from_str(&ok(a, &["--json", "member", "levels", "-c", &c])).unwrap();
+    assert_eq!(json["rule"]["active_from"], 3, "{json}");
+    assert_eq!(json["members"][0]["level"], "peripheral", "{json}");
+    assert_eq!(json["members"][0]["window"]["threads_started"], 2, "{json}");
+    // Two questions nobody answered wait.
+    assert_eq!(json["health"]["waiting_total"], 2, "{json}");
+    assert_eq!(json["health"]["newcomers"][0]["name"], "Ada", "{json}");
+    // Ada, a coordinator, lowers the bar: she is active from 2.
+    ok(
+        a,
+        &[
+            "community",
+            "set-levels",
+            "-c",
+            &c,
+            "--active-from",
+            "2",
+            "--core-from",
+            "10",
+        ],
+    );
+    let text = ok(a, &["member", "levels", "-c", &c]);
+    assert!(
+        text.starts_with("Levels over the last 90 days (active from 2, core from 10"),
+        "{text}"
+    );
+    assert!(text.contains("active        2  Ada ("), "{text}");
+    assert!(
+        text.contains("Questions waiting for an answer: 2"),
+        "{text}"
+    );
+    // Thresholds that cannot work are refused, with why.
+    let bad = fails(
+        a,
+        &[
+            "community",
+            "set-levels",
+            "-c",
+            &c,
+            "--active-from",
+            "5",
+            "--core-from",
+            "5",
+        ],
+    );
+    assert!(bad.contains("core must start above active"), "{bad}");
+    // One member's year: weekly points, the last one this week's.
+    let me = serde_json::from_str::<serde_json::Value>(&ok(a, &["--json", "whoami"])).unwrap();
+    let id = me["member_id"].as_str().unwrap().to_owned();
+    let mine = ok(a, &["member", "levels", "-c", &c, "--member", &id]);
+    assert!(
+        mine.starts_with("Ada is active (2 contributions in the last 90 days: 2 threads started)"),
+        "{mine}"
+    );
+    assert!(
+        mine.lines().last().unwrap().ends_with("2  active"),
+        "{mine}"
+    );
+}

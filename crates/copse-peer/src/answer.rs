@@ -185,10 +185,13 @@ pub(crate) fn answer(cx: &mut Context<'_>, query: Query) -> Result<QueryReply, P
             community(&id)?;
             QueryReply::Refused(hub.refused(&id))
         }
-        // The runtime hands searches to the search thread; none reaches here.
-        Query::Search { .. } | Query::Experts { .. } => {
+        // The runtime hands these to the search thread and the participation ledgers.
+        Query::Search { .. }
+        | Query::Experts { .. }
+        | Query::Participation { .. }
+        | Query::Trajectory { .. } => {
             return Err(PeerError::Invalid(
-                "search is answered by the search thread".into(),
+                "search and participation are not answered here".into(),
             ));
         }
     })

@@ -167,6 +167,7 @@ fn launch(config: PeerConfig, networked: bool) -> Result<(PeerHandle, PeerEvents
             thread: Some(thread),
         },
         search,
+        participation: crate::participation_link::ParticipationLink::new(),
         locals: LocalStates::new(startup.locals.into_iter().collect::<BTreeMap<_, _>>()),
         whoami,
         waiting: BTreeMap::new(),

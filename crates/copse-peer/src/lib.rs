@@ -25,6 +25,7 @@ mod handle;
 mod local_state;
 mod net_bridge;
 mod outbox;
+mod participation_link;
 mod profile;
 mod query;
 mod query_reply;
@@ -40,6 +41,7 @@ pub use copse_hub::{
     CommunityStatus, Done, EditApplied, Imported, Invitation, JoinFailure, Joined, Missing,
     PeerError, PeerEvent, PeerStatus, Status,
 };
+pub use copse_search::participation;
 pub use copse_search::{
     Expert, Highlighted, SearchHit, SearchKind, SearchQuery, SearchResults, SearchTarget, topics_of,
 };

@@ -155,4 +155,17 @@ pub enum Query {
         /// At most this many.
         limit: usize,
     },
+    /// Everyone's participation level and the community's health panel, computed on this
+    /// device (nothing about anyone's activity leaves it).
+    Participation {
+        /// Which community.
+        community: CommunityId,
+    },
+    /// One member's participation over the last year.
+    Trajectory {
+        /// Which community.
+        community: CommunityId,
+        /// Whose.
+        member: MemberId,
+    },
 }

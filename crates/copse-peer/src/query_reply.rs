@@ -65,6 +65,10 @@ pub enum QueryReply {
     Search(copse_search::SearchResults),
     /// `Experts`, most expert first.
     Experts(Vec<copse_search::Expert>),
+    /// `Participation`.
+    Participation(Box<copse_search::participation::Participation>),
+    /// `Trajectory`.
+    Trajectory(copse_search::participation::Trajectory),
 }
 
 /// This device's identity.
@@ -152,6 +156,8 @@ impl QueryReply {
             QueryReply::Refused(x) => serde_json::to_value(x),
             QueryReply::Search(x) => serde_json::to_value(x),
             QueryReply::Experts(x) => serde_json::to_value(x),
+            QueryReply::Participation(x) => serde_json::to_value(x),
+            QueryReply::Trajectory(x) => serde_json::to_value(x),
         };
         v.unwrap_or(serde_json::Value::Null)
     }

@@ -21,6 +21,7 @@ use tokio::sync::{broadcast, mpsc, oneshot};
 use crate::answer::{self, Context};
 use crate::local_state::LocalStates;
 use crate::outbox::Outbox;
+use crate::participation_link::{ParticipationLink, Want};
 use crate::query_reply::Whoami;
 use crate::search_link::SearchLink;
 use crate::search_thread::Ask;
@@ -69,6 +70,7 @@ pub(crate) struct Runtime {
     pub(crate) net_out: Option<Outbox<NetCommand>>,
     pub(crate) store: StoreLink,
     pub(crate) search: SearchLink,
+    pub(crate) participation: ParticipationLink,
     pub(crate) locals: LocalStates,
     pub(crate) whoami: Whoami,
     pub(crate) waiting: BTreeMap<RequestId, ReplyTo>,
@@ -119,6 +121,9 @@ impl Runtime {
                 },
                 Some(result) = self.store.results.recv() => self.feed(Input::Stored(result)),
                 Some(note) = self.search.notes.recv() => self.search.note(&self.hub, note),
+                Some(built) = self.participation.done.recv() => {
+                    self.participation.built(&self.hub, built);
+                }
                 _ = tick.tick() => {
                     self.feed(Input::Tick);
                     self.search.tick(&self.hub);
@@ -217,6 +222,14 @@ impl Runtime {
             }) => {
                 let ask = Ask::Experts { topics, limit };
                 self.search.ask(&self.hub, community, ask, reply);
+            }
+            Request::Query(crate::Query::Participation { community }) => {
+                self.participation
+                    .ask(&self.hub, community, Want::Levels, reply);
+            }
+            Request::Query(crate::Query::Trajectory { community, member }) => {
+                let want = Want::Trajectory(member);
+                self.participation.ask(&self.hub, community, want, reply);
             }
             Request::Query(query) => {
                 let mut cx = Context {

@@ -1,10 +1,12 @@
 //! Full-text search over a community: threads and posts, articles, events, tasks, resources
 //! and members, in a tantivy index that is a cache on this device (never synced), derived
-//! from the document, updated from what changed.
+//! from the document, updated from what changed; and participation (levels, health) from
+//! the same records.
 
 mod cache_directory;
 mod changed_records;
 mod expertise;
+pub mod participation;
 mod plain_text;
 mod record_key;
 mod record_text;

@@ -6,6 +6,7 @@ mod events;
 mod membership;
 pub(crate) use membership::{check_invite, check_invite_for, checked_details};
 mod profile;
+pub(crate) use profile::LEVEL_KEYS;
 mod resources;
 mod tasks;
 mod threads;
@@ -81,6 +82,7 @@ pub(crate) fn apply(
         Command::SetObjective { id, text, status } => {
             profile::set_objective(tx, ctx, &id, text, status)
         }
+        Command::SetLevelRule(rule) => profile::set_level_rule(tx, ctx, rule),
         Command::UpdateMyDetails(details) => membership::update_details(tx, ctx, details),
         Command::SetMyAddrs { addrs } => membership::set_addrs(tx, ctx, &addrs),
         Command::SetRole { member, role } => membership::set_role(tx, ctx, &member, role),

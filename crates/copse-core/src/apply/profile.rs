@@ -9,7 +9,7 @@ use super::{Ctx, Effect, root_map};
 use crate::command::Created;
 use crate::doc_read::{get_obj, get_str};
 use crate::input::{bounded, required};
-use crate::record::{Objective, ObjectiveStatus};
+use crate::record::{LevelRule, Objective, ObjectiveStatus};
 use crate::schema::{PROFILE, limits};
 use crate::{CommandError, ObjectiveId};
 
@@ -88,6 +88,30 @@ pub(super) fn set_objective(
     }
     if let Some(status) = status {
         tx.put(&entry, "status", status.as_str())?;
+    }
+    Ok(Effect::on(PROFILE))
+}
+
+/// Profile keys of the participation thresholds (absent: [`LevelRule::default`]).
+pub(crate) const LEVEL_KEYS: [&str; 3] = [
+    "levels_window_days",
+    "levels_active_from",
+    "levels_core_from",
+];
+
+pub(super) fn set_level_rule(
+    tx: &mut Transaction<'_>,
+    ctx: &Ctx<'_>,
+    rule: LevelRule,
+) -> Result<Effect, CommandError> {
+    ctx.require_coordinator("set the participation levels")?;
+    if let Some(problem) = rule.problem() {
+        return Err(CommandError::InvalidLevels(problem));
+    }
+    let profile = root_map(tx, PROFILE)?;
+    let values = [rule.window_days, rule.active_from, rule.core_from];
+    for (key, value) in LEVEL_KEYS.into_iter().zip(values) {
+        tx.put(&profile, key, u64::from(value))?;
     }
     Ok(Effect::on(PROFILE))
 }

@@ -4,6 +4,7 @@
 
 mod invite;
 mod kinds;
+mod level_rule;
 mod member;
 mod profile;
 mod resource;
@@ -12,6 +13,7 @@ mod thread;
 
 pub use invite::Invite;
 pub use kinds::{ObjectiveStatus, Role, Rsvp, TaskStatus, ThreadKind, UnknownKind};
+pub use level_rule::LevelRule;
 pub use member::{Member, MemberDetails};
 pub use profile::{Objective, Profile};
 pub use resource::Resource;

@@ -1,7 +1,9 @@
-//! `community create / list / update / add-objective / set-objective`, `show`, `heads`.
+//! `community create / list / update / add-objective / set-objective / set-levels`, `show`,
+//! `heads`.
 
 use anyhow::bail;
 use clap::Subcommand;
+use copse_core::record::LevelRule;
 use copse_core::{Command, NewCommunity, ObjectiveId};
 use copse_peer::{Query, QueryReply, Reply, Request};
 
@@ -64,6 +66,21 @@ pub(crate) enum CommunityCmd {
         #[arg(long, value_enum)]
         status: Option<ObjectiveStatusArg>,
     },
+    /// Coordinators: how participation levels are read (see `member levels`); without
+    /// options, back to the defaults.
+    SetLevels {
+        #[command(flatten)]
+        c: CommunityArg,
+        /// Contributions count within this many days.
+        #[arg(long, default_value_t = LevelRule::default().window_days)]
+        window_days: u32,
+        /// Contributions in the window from which a member is active.
+        #[arg(long, default_value_t = LevelRule::default().active_from)]
+        active_from: u32,
+        /// Contributions in the window from which a member is core.
+        #[arg(long, default_value_t = LevelRule::default().core_from)]
+        core_from: u32,
+    },
 }
 
 fn edit(c: CommunityArg, command: Command) -> (Request, Printer) {
@@ -115,6 +132,19 @@ impl CommunityCmd {
                 )
             }
             CommunityCmd::AddObjective { c, text } => edit(c, Command::AddObjective { text }),
+            CommunityCmd::SetLevels {
+                c,
+                window_days,
+                active_from,
+                core_from,
+            } => edit(
+                c,
+                Command::SetLevelRule(LevelRule {
+                    window_days,
+                    active_from,
+                    core_from,
+                }),
+            ),
             CommunityCmd::SetObjective {
                 c,
                 objective,

@@ -1,4 +1,4 @@
-//! `member list / experts / update / role / remove`.
+//! `member list / experts / levels / update / role / remove`.
 
 use clap::Subcommand;
 use copse_core::{Command, MemberId};
@@ -6,7 +6,7 @@ use copse_peer::{Query, QueryReply, Reply, Request};
 
 use super::args::{CommunityArg, Details};
 use super::choice::RoleArg;
-use super::print::{Printer, created, query, tags};
+use super::print::{Printer, created, query, tags, when};
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum MemberCmd {
@@ -32,6 +32,15 @@ pub(crate) enum MemberCmd {
         /// At most this many members.
         #[arg(long, default_value_t = 10)]
         limit: usize,
+    },
+    /// Participation levels (peripheral, active, core) from the community's history on this
+    /// device, and the community's health; with --member, one member's last year.
+    Levels {
+        #[command(flatten)]
+        c: CommunityArg,
+        /// Only this member: their weekly contributions over the last year.
+        #[arg(long)]
+        member: Option<MemberId>,
     },
     /// Update your entry in a community.
     Update {
@@ -93,6 +102,22 @@ impl MemberCmd {
                 }),
                 print_experts,
             ),
+            MemberCmd::Levels { c, member: None } => (
+                Request::Query(Query::Participation {
+                    community: c.community,
+                }),
+                print_levels,
+            ),
+            MemberCmd::Levels {
+                c,
+                member: Some(member),
+            } => (
+                Request::Query(Query::Trajectory {
+                    community: c.community,
+                    member,
+                }),
+                print_trajectory,
+            ),
             MemberCmd::Update { c, details } => edit(c, Command::UpdateMyDetails(details.into())),
             MemberCmd::Role { c, member, role } => edit(
                 c,
@@ -151,4 +176,116 @@ fn print_experts(reply: &Reply) -> String {
         })
         .collect::<Vec<_>>()
         .join("\n")
+}
+
+fn days_since(at: copse_core::Timestamp, now: copse_core::Timestamp) -> i64 {
+    (now.0 - at.0).max(0) / 86_400_000
+}
+
+/// `member levels`.
+fn print_levels(reply: &Reply) -> String {
+    let Some(QueryReply::Participation(p)) = query(reply) else {
+        return String::new();
+    };
+    let r = &p.rule;
+    let mut out = vec![format!(
+        "Levels over the last {} days (active from {}, core from {} contributions):",
+        r.window_days, r.active_from, r.core_from
+    )];
+    for m in &p.members {
+        let role = if m.coordinator { ", coordinator" } else { "" };
+        let what = m.window.summary();
+        out.push(format!(
+            "  {:<10} {:>4}  {} ({}{role}){}",
+            m.level.as_str(),
+            m.window.total(),
+            m.name,
+            m.member,
+            if what.is_empty() {
+                String::new()
+            } else {
+                format!(": {what}")
+            }
+        ));
+    }
+    let h = &p.health;
+    let names = |v: Vec<String>| {
+        if v.is_empty() {
+            "none".to_owned()
+        } else {
+            v.join(", ")
+        }
+    };
+    out.push(format!(
+        "Joined this quarter: {}",
+        names(h.newcomers.iter().map(|n| n.name.clone()).collect())
+    ));
+    out.push(format!(
+        "Moved in from the periphery this quarter: {}",
+        names(
+            h.risers
+                .iter()
+                .map(|r| format!("{} ({})", r.name, r.level.as_str()))
+                .collect()
+        )
+    ));
+    out.push(format!(
+        "Questions waiting for an answer: {}",
+        h.waiting_total
+    ));
+    for q in &h.waiting {
+        out.push(format!(
+            "  {} days  {}  ({})",
+            days_since(q.asked_at, p.at),
+            q.title,
+            q.thread
+        ));
+    }
+    let m = &h.meetups;
+    let gap = m
+        .mean_gap_days
+        .map(|d| format!(", one every {d} days"))
+        .unwrap_or_default();
+    out.push(format!("Meetups in the last year: {}{gap}", m.last_year));
+    if let Some(l) = &m.last {
+        out.push(format!(
+            "  last: {} ({}), {} there",
+            l.title,
+            when(l.starts_at),
+            l.attended
+        ));
+    }
+    if let Some(n) = &m.next {
+        out.push(format!("  next: {} ({})", n.title, when(n.starts_at)));
+    }
+    out.join("\n")
+}
+
+/// `member levels --member M`.
+fn print_trajectory(reply: &Reply) -> String {
+    let Some(QueryReply::Trajectory(t)) = query(reply) else {
+        return String::new();
+    };
+    let mut out = vec![format!(
+        "{} is {} ({} contributions in the last {} days{})",
+        t.name,
+        t.level().as_str(),
+        t.window.total(),
+        t.rule.window_days,
+        match t.window.summary() {
+            s if s.is_empty() => String::new(),
+            s => format!(": {s}"),
+        }
+    )];
+    out.push(format!("All time: {}", t.all_time.summary()));
+    out.push("Week ending   contributions in the window".into());
+    for w in &t.weeks {
+        out.push(format!(
+            "  {}  {:>4}  {}",
+            &when(w.at)[..10],
+            w.contributions,
+            w.level.as_str()
+        ));
+    }
+    out.join("\n")
 }

@@ -1,0 +1,159 @@
+//! The runtime's side of participation: one ledger per community, built once per open on a
+//! thread of its own (from a copy of the document, so the runtime goes on meanwhile) and
+//! then brought up to date in place from what changed, when someone asks.
+
+use std::collections::HashMap;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+
+use copse_core::view::profile::level_rule;
+use copse_core::{CommunityId, MemberId, Timestamp};
+use copse_hub::{Hub, PeerError};
+use copse_search::participation::{Ledger, participation, trajectory};
+use tokio::sync::mpsc;
+
+use crate::query_reply::QueryReply;
+use crate::runtime::ReplyTo;
+use crate::{Reply, now};
+
+/// Questions that may wait for one community's first build; more are answered "busy".
+const WAITING: usize = 64;
+
+/// What a caller asked of a community's participation.
+pub(crate) enum Want {
+    /// Everyone's level and the health panel.
+    Levels,
+    /// One member's trajectory.
+    Trajectory(MemberId),
+}
+
+enum Tracked {
+    Building(Vec<(Want, ReplyTo)>),
+    Ready(Box<Ledger>),
+}
+
+/// A build finished (`None`: reading the document panicked).
+pub(crate) struct Built {
+    community: CommunityId,
+    ledger: Option<Box<Ledger>>,
+}
+
+pub(crate) struct ParticipationLink {
+    tracked: HashMap<CommunityId, Tracked>,
+    done_tx: mpsc::Sender<Built>,
+    pub(crate) done: mpsc::Receiver<Built>,
+}
+
+impl ParticipationLink {
+    pub(crate) fn new() -> Self {
+        let (done_tx, done) = mpsc::channel(16);
+        Self {
+            tracked: HashMap::new(),
+            done_tx,
+            done,
+        }
+    }
+
+    pub(crate) fn ask(&mut self, hub: &Hub, community: CommunityId, want: Want, reply: ReplyTo) {
+        let Some(c) = hub.community(&community) else {
+            let _ = reply.send(Err(PeerError::UnknownCommunity(community)));
+            return;
+        };
+        match self.tracked.get_mut(&community) {
+            Some(Tracked::Building(waiting)) if waiting.len() >= WAITING => {
+                let _ = reply.send(Err(PeerError::Busy));
+            }
+            Some(Tracked::Building(waiting)) => waiting.push((want, reply)),
+            Some(Tracked::Ready(ledger)) => {
+                let updated = catch_unwind(AssertUnwindSafe(|| ledger.update(c.doc())));
+                if let Ok(Ok(())) = updated {
+                    let _ = reply.send(answer(hub, &community, ledger, &want, now()));
+                } else {
+                    self.build(hub, community, vec![(want, reply)]);
+                }
+            }
+            None => self.build(hub, community, vec![(want, reply)]),
+        }
+    }
+
+    fn build(&mut self, hub: &Hub, community: CommunityId, waiting: Vec<(Want, ReplyTo)>) {
+        let Some(c) = hub.community(&community) else {
+            return;
+        };
+        let doc = c.doc().clone();
+        let tx = self.done_tx.clone();
+        let id = community.clone();
+        let spawned = std::thread::Builder::new()
+            .name("copse-levels".into())
+            .spawn(move || {
+                let ledger = catch_unwind(AssertUnwindSafe(|| Ledger::build(&doc)))
+                    .ok()
+                    .map(Box::new);
+                // The runtime stopped meanwhile: nobody waits for it.
+                let _ = tx.blocking_send(Built {
+                    community: id,
+                    ledger,
+                });
+            });
+        match spawned {
+            Ok(_) => {
+                self.tracked.insert(community, Tracked::Building(waiting));
+            }
+            Err(e) => {
+                self.tracked.remove(&community);
+                for (_, reply) in waiting {
+                    let _ = reply.send(Err(PeerError::Store(format!(
+                        "could not start reading participation: {e}"
+                    ))));
+                }
+            }
+        }
+    }
+
+    /// A build finished: the ledger catches up with what landed meanwhile and answers
+    /// whoever waited.
+    pub(crate) fn built(&mut self, hub: &Hub, built: Built) {
+        let Some(Tracked::Building(waiting)) = self.tracked.remove(&built.community) else {
+            return;
+        };
+        let community = built.community;
+        let ledger = built.ledger.and_then(|mut ledger| {
+            let doc = hub.community(&community)?.doc();
+            let updated = catch_unwind(AssertUnwindSafe(|| ledger.update(doc)));
+            matches!(updated, Ok(Ok(()))).then_some(ledger)
+        });
+        let Some(ledger) = ledger else {
+            for (_, reply) in waiting {
+                let _ = reply.send(Err(PeerError::Invalid(
+                    "this community's participation could not be read".into(),
+                )));
+            }
+            return;
+        };
+        let at = now();
+        for (want, reply) in waiting {
+            let _ = reply.send(answer(hub, &community, &ledger, &want, at));
+        }
+        self.tracked.insert(community, Tracked::Ready(ledger));
+    }
+}
+
+fn answer(
+    hub: &Hub,
+    community: &CommunityId,
+    ledger: &Ledger,
+    want: &Want,
+    at: Timestamp,
+) -> Result<Reply, PeerError> {
+    let c = hub
+        .community(community)
+        .ok_or_else(|| PeerError::UnknownCommunity(community.clone()))?;
+    let rule = level_rule(c.doc());
+    let reply = match want {
+        Want::Levels => QueryReply::Participation(Box::new(participation(ledger, &rule, at))),
+        Want::Trajectory(member) => QueryReply::Trajectory(
+            trajectory(ledger, &rule, at, member)
+                .ok_or_else(|| PeerError::Invalid(format!("{member} is not a member")))?,
+        ),
+    };
+    Ok(Reply::Query(reply))
+}

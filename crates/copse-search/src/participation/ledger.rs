@@ -1,0 +1,383 @@
+//! Who contributed what and when, kept on the device from the community's document: built
+//! once (reading every record and the changes' metadata) and then updated from what the
+//! new changes touched, never by walking the history again.
+
+use std::collections::{BTreeSet, HashMap};
+
+use automerge::{Automerge, ChangeHash, ObjId, ObjType, ROOT, ReadDoc, ScalarValue, Value};
+use copse_core::commit_meta::CommitMeta;
+use copse_core::record::Role;
+use copse_core::schema::{EVENTS, MEMBERS, TASKS, THREADS};
+use copse_core::{ArticleId, CommandKind, EventId, MemberId, TaskId, ThreadId};
+
+use super::contribution::ContributionKind;
+use crate::changed_records::{Changed, changed_records};
+use crate::record_key::RecordKey;
+
+/// One contribution: who (an index into the ledger's members), what, when (ms).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Contribution {
+    pub(crate) member: u32,
+    pub(crate) kind: ContributionKind,
+    pub(crate) at: i64,
+}
+
+/// What the health panel needs of a member.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct MemberFacts {
+    pub(crate) name: String,
+    pub(crate) coordinator: bool,
+    pub(crate) joined_at: i64,
+    pub(crate) removed_at: Option<i64>,
+    pub(crate) skills: Vec<String>,
+}
+
+/// A question, for "waiting for an answer".
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct QuestionFacts {
+    pub(crate) title: String,
+    pub(crate) tags: Vec<String>,
+    pub(crate) asked_by: MemberId,
+    pub(crate) asked_at: i64,
+    /// Someone other than the asker replied.
+    pub(crate) answered: bool,
+    pub(crate) accepted: bool,
+}
+
+/// A meetup, for its rhythm.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct MeetupFacts {
+    pub(crate) title: String,
+    pub(crate) starts_at: i64,
+    pub(crate) attended: usize,
+}
+
+/// The change of history the ledger cannot follow by records: a rebuild is needed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NeedsRebuild;
+
+/// Contributions and the facts around them, derived from one community's document.
+#[derive(Debug, Default)]
+pub struct Ledger {
+    /// Members by the index contributions name them with.
+    member_index: HashMap<MemberId, u32>,
+    /// Contributions read from records (threads, events, tasks), replaced when one changes.
+    by_record: HashMap<RecordKey, Vec<Contribution>>,
+    /// Article edits, from the changes' metadata (the document keeps only the last editor).
+    article_edits: HashMap<ArticleId, Vec<Contribution>>,
+    /// Each task's last `move_task`: who and when (when a task was done).
+    task_moves: HashMap<TaskId, (u32, i64)>,
+    pub(crate) directory: HashMap<MemberId, MemberFacts>,
+    pub(crate) questions: HashMap<ThreadId, QuestionFacts>,
+    pub(crate) meetups: HashMap<EventId, MeetupFacts>,
+    heads: Vec<ChangeHash>,
+}
+
+const ARTICLE_EDITS: [CommandKind; 5] = [
+    CommandKind::CreateArticle,
+    CommandKind::PromoteToArticle,
+    CommandKind::EditArticle,
+    CommandKind::SpliceArticle,
+    CommandKind::SetArticleMeta,
+];
+
+impl Ledger {
+    /// Reads the whole community (every record, every change's metadata): once per open.
+    pub fn build(doc: &Automerge) -> Self {
+        let mut ledger = Self::default();
+        ledger.read_metas(doc, &[]);
+        let mut keys = BTreeSet::new();
+        for section in [THREADS, EVENTS, TASKS, MEMBERS] {
+            if let Some(map) = map_at(doc, &ROOT, section) {
+                keys.extend(doc.keys(&map).filter_map(|k| RecordKey::of(section, &k)));
+            }
+        }
+        for key in &keys {
+            ledger.reread(doc, key);
+        }
+        ledger.heads = doc.get_heads();
+        ledger
+    }
+
+    /// The heads this ledger reflects.
+    pub fn heads(&self) -> &[ChangeHash] {
+        &self.heads
+    }
+
+    /// Brings the ledger up to `doc` from the changes since its heads: the records they
+    /// touched are read again, their metadata adds article edits and task moves. Costs
+    /// what the new changes cost, not the community. A history the ledger cannot follow
+    /// (its heads are gone, a whole section was rewritten) needs a [`Ledger::build`].
+    pub fn update(&mut self, doc: &Automerge) -> Result<(), NeedsRebuild> {
+        let now = doc.get_heads();
+        if now == self.heads {
+            return Ok(());
+        }
+        let before = self.heads.clone();
+        let keys = match changed_records(doc, &before) {
+            Changed::Records(keys) => keys,
+            Changed::Everything => return Err(NeedsRebuild),
+        };
+        self.read_metas(doc, &before);
+        for key in &keys {
+            self.reread(doc, key);
+        }
+        self.heads = now;
+        Ok(())
+    }
+
+    /// Every contribution, in no particular order.
+    pub(crate) fn contributions(&self) -> impl Iterator<Item = &Contribution> {
+        self.by_record
+            .values()
+            .chain(self.article_edits.values())
+            .flatten()
+    }
+
+    pub(crate) fn index_of(&self, member: &MemberId) -> Option<u32> {
+        self.member_index.get(member).copied()
+    }
+
+    fn intern(&mut self, member: &MemberId) -> u32 {
+        if let Some(i) = self.member_index.get(member) {
+            return *i;
+        }
+        let i = u32::try_from(self.member_index.len()).unwrap_or(u32::MAX);
+        self.member_index.insert(member.clone(), i);
+        i
+    }
+
+    fn read_metas(&mut self, doc: &Automerge, since: &[ChangeHash]) {
+        for meta in doc.get_changes_meta(since) {
+            let Some(parsed) = meta.message.as_deref().and_then(CommitMeta::parse) else {
+                continue;
+            };
+            let Some(kind) = parsed.kind() else { continue };
+            let at = meta.timestamp;
+            if ARTICLE_EDITS.contains(&kind) {
+                let Some(id) = parsed.obj.as_deref().and_then(|o| o.parse().ok()) else {
+                    continue;
+                };
+                let member = self.intern(&parsed.by);
+                self.article_edits
+                    .entry(id)
+                    .or_default()
+                    .push(Contribution {
+                        member,
+                        kind: ContributionKind::ArticleEdit,
+                        at,
+                    });
+            } else if kind == CommandKind::MoveTask {
+                let Some(id) = parsed.obj.as_deref().and_then(|o| o.parse().ok()) else {
+                    continue;
+                };
+                let member = self.intern(&parsed.by);
+                let last = self.task_moves.entry(id).or_insert((member, at));
+                if at >= last.1 {
+                    *last = (member, at);
+                }
+            }
+        }
+    }
+
+    /// Reads `key` again; a record that is gone, malformed or whose reading panics
+    /// contributes nothing (records come from other members' devices).
+    fn reread(&mut self, doc: &Automerge, key: &RecordKey) {
+        self.by_record.remove(key);
+        match key {
+            RecordKey::Thread(id) => {
+                self.questions.remove(id);
+            }
+            RecordKey::Event(id) => {
+                self.meetups.remove(id);
+            }
+            RecordKey::Member(id) => {
+                self.directory.remove(id);
+            }
+            RecordKey::Task(_) => {}
+            RecordKey::Article(_) | RecordKey::Resource(_) => return,
+        }
+        let read =
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.read_record(doc, key)));
+        if read.is_err() {
+            tracing::warn!("{key:?} could not be read for participation");
+        }
+    }
+
+    fn read_record(&mut self, doc: &Automerge, key: &RecordKey) -> Option<()> {
+        match key {
+            RecordKey::Thread(id) => self.read_thread(doc, id),
+            RecordKey::Event(id) => self.read_event(doc, id),
+            RecordKey::Task(id) => self.read_task(doc, id),
+            RecordKey::Member(id) => {
+                let obj = map_at(doc, &map_at(doc, &ROOT, MEMBERS)?, id.as_str())?;
+                let facts = MemberFacts {
+                    name: str_at(doc, &obj, "name")?,
+                    coordinator: str_at(doc, &obj, "role").as_deref()
+                        == Some(Role::Coordinator.as_str()),
+                    joined_at: int_at(doc, &obj, "joined_at")?,
+                    removed_at: int_at(doc, &obj, "removed_at"),
+                    skills: str_list_at(doc, &obj, "skills"),
+                };
+                self.directory.insert(id.clone(), facts);
+                Some(())
+            }
+            RecordKey::Article(_) | RecordKey::Resource(_) => Some(()),
+        }
+    }
+
+    fn read_thread(&mut self, doc: &Automerge, id: &ThreadId) -> Option<()> {
+        let obj = map_at(doc, &map_at(doc, &ROOT, THREADS)?, id.as_str())?;
+        let question = str_at(doc, &obj, "kind").as_deref() == Some("question");
+        let asker: MemberId = str_at(doc, &obj, "author")?.parse().ok()?;
+        let asked_at = int_at(doc, &obj, "created_at")?;
+        let accepted_post = str_at(doc, &obj, "accepted_post");
+        let posts = match doc.get(&obj, "posts").ok()?? {
+            (Value::Object(ObjType::List), posts) => posts,
+            _ => return None,
+        };
+        let asker_index = self.intern(&asker);
+        let mut out = vec![Contribution {
+            member: asker_index,
+            kind: ContributionKind::ThreadStarted,
+            at: asked_at,
+        }];
+        let (mut answered, mut accepted) = (false, false);
+        for i in 1..doc.length(&posts) {
+            let Some((Value::Object(ObjType::Map), post)) = doc.get(&posts, i).ok().flatten()
+            else {
+                continue;
+            };
+            let (Some(author), Some(at)) = (
+                str_at(doc, &post, "author").and_then(|a| a.parse::<MemberId>().ok()),
+                int_at(doc, &post, "created_at"),
+            ) else {
+                continue;
+            };
+            let member = self.intern(&author);
+            let answer = question && author != asker;
+            answered |= answer;
+            out.push(Contribution {
+                member,
+                kind: if answer {
+                    ContributionKind::Answer
+                } else {
+                    ContributionKind::Reply
+                },
+                at,
+            });
+            if answer && accepted_post.is_some() && str_at(doc, &post, "id") == accepted_post {
+                accepted = true;
+                out.push(Contribution {
+                    member,
+                    kind: ContributionKind::AcceptedAnswer,
+                    at,
+                });
+            }
+        }
+        if question {
+            self.questions.insert(
+                id.clone(),
+                QuestionFacts {
+                    title: str_at(doc, &obj, "title").unwrap_or_default(),
+                    tags: str_list_at(doc, &obj, "tags"),
+                    asked_by: asker,
+                    asked_at,
+                    answered,
+                    accepted,
+                },
+            );
+        }
+        self.by_record.insert(RecordKey::Thread(id.clone()), out);
+        Some(())
+    }
+
+    fn read_event(&mut self, doc: &Automerge, id: &EventId) -> Option<()> {
+        let obj = map_at(doc, &map_at(doc, &ROOT, EVENTS)?, id.as_str())?;
+        let starts_at = int_at(doc, &obj, "starts_at")?;
+        let attended: Vec<MemberId> = map_at(doc, &obj, "attended")
+            .map(|a| doc.keys(&a).filter_map(|k| k.parse().ok()).collect())
+            .unwrap_or_default();
+        let out: Vec<Contribution> = attended
+            .iter()
+            .map(|m| Contribution {
+                member: self.intern(m),
+                kind: ContributionKind::MeetupAttended,
+                at: starts_at,
+            })
+            .collect();
+        self.meetups.insert(
+            id.clone(),
+            MeetupFacts {
+                title: str_at(doc, &obj, "title").unwrap_or_default(),
+                starts_at,
+                attended: attended.len(),
+            },
+        );
+        self.by_record.insert(RecordKey::Event(id.clone()), out);
+        Some(())
+    }
+
+    fn read_task(&mut self, doc: &Automerge, id: &TaskId) -> Option<()> {
+        let obj = map_at(doc, &map_at(doc, &ROOT, TASKS)?, id.as_str())?;
+        if str_at(doc, &obj, "status").as_deref() != Some("done") {
+            return Some(());
+        }
+        let moved = self.task_moves.get(id).copied();
+        let assignee = str_at(doc, &obj, "assignee").and_then(|a| a.parse::<MemberId>().ok());
+        let creator = str_at(doc, &obj, "created_by").and_then(|a| a.parse::<MemberId>().ok());
+        let member = match (assignee, moved, creator) {
+            (Some(a), _, _) => self.intern(&a),
+            (None, Some((mover, _)), _) => mover,
+            (None, None, Some(c)) => self.intern(&c),
+            (None, None, None) => return None,
+        };
+        let at = moved.map_or_else(|| int_at(doc, &obj, "created_at"), |(_, at)| Some(at))?;
+        self.by_record.insert(
+            RecordKey::Task(id.clone()),
+            vec![Contribution {
+                member,
+                kind: ContributionKind::TaskDone,
+                at,
+            }],
+        );
+        Some(())
+    }
+}
+
+fn map_at(doc: &Automerge, obj: &ObjId, key: &str) -> Option<ObjId> {
+    match doc.get(obj, key).ok()?? {
+        (Value::Object(ObjType::Map), id) => Some(id),
+        _ => None,
+    }
+}
+
+fn str_at(doc: &Automerge, obj: &ObjId, key: &str) -> Option<String> {
+    match doc.get(obj, key).ok()?? {
+        (Value::Scalar(s), _) => s.as_str().map(str::to_owned),
+        _ => None,
+    }
+}
+
+fn int_at(doc: &Automerge, obj: &ObjId, key: &str) -> Option<i64> {
+    match doc.get(obj, key).ok()?? {
+        (Value::Scalar(s), _) => match s.as_ref() {
+            ScalarValue::Int(i) | ScalarValue::Timestamp(i) => Some(*i),
+            ScalarValue::Uint(u) => i64::try_from(*u).ok(),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+fn str_list_at(doc: &Automerge, obj: &ObjId, key: &str) -> Vec<String> {
+    let Ok(Some((Value::Object(ObjType::List), list))) = doc.get(obj, key) else {
+        return Vec::new();
+    };
+    (0..doc.length(&list))
+        .filter_map(|i| match doc.get(&list, i).ok()?? {
+            (Value::Scalar(s), _) => s.as_str().map(str::to_owned),
+            _ => None,
+        })
+        .collect()
+}

@@ -1,0 +1,17 @@
+//! Participation: who contributes what to the practice and how that moves over time, from
+//! the community's own history, on this device (nothing about anyone's activity leaves it).
+
+mod contribution;
+mod health;
+mod ledger;
+mod levels;
+
+pub use contribution::{ContributionKind, KindCounts};
+pub use health::{
+    Health, LevelCounts, MeetupLine, MeetupMonth, MeetupRhythm, Newcomer, QUARTER_DAYS, Riser,
+    WAITING_LISTED, WaitingQuestion,
+};
+pub use ledger::{Ledger, NeedsRebuild};
+pub use levels::{
+    Level, MemberLevel, Participation, Trajectory, WeekScore, participation, trajectory,
+};

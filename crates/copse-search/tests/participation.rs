@@ -1,0 +1,393 @@
+//! Participation levels and the health panel over a small community whose every count is
+//! worked out by hand below, and the ledger following the document as it changes.
+
+#![allow(clippy::unwrap_used)]
+
+use copse_core::record::{LevelRule, Role, TaskStatus, ThreadKind};
+use copse_core::view::profile::level_rule;
+use copse_core::{Command, Created, MemberId, ThreadId, Timestamp};
+use copse_search::participation::{ContributionKind, Ledger, Level, participation, trajectory};
+
+mod common;
+use common::{DAY, Fixture, T0, details, member};
+
+/// Runs `cmd` by `who` on day `day` after the community's creation.
+fn on(f: &mut Fixture, day: i64, who: &MemberId, cmd: Command) -> Option<Created> {
+    f.now = Timestamp(T0 + day * DAY);
+    f.c.apply(who, f.now, &mut f.rng, cmd).unwrap().created
+}
+
+fn start(f: &mut Fixture, day: i64, who: &MemberId, kind: ThreadKind, title: &str) -> ThreadId {
+    let cmd = Command::StartThread {
+        kind,
+        title: title.into(),
+        body: "…".into(),
+        tags: vec!["glulam".into()],
+    };
+    match on(f, day, who, cmd) {
+        Some(Created::Thread(t)) => t,
+        other => panic!("{other:?}"),
+    }
+}
+
+fn reply(f: &mut Fixture, day: i64, who: &MemberId, thread: &ThreadId) {
+    let cmd = Command::Reply {
+        thread: thread.clone(),
+        body: "…".into(),
+    };
+    on(f, day, who, cmd);
+}
+
+struct World {
+    f: Fixture,
+    ada: MemberId,
+    bob: MemberId,
+    cy: MemberId,
+    dee: MemberId,
+    q1: ThreadId,
+}
+
+/// Day 0: Ada founds it, Bob joins (day 1), Cy (day 3).
+/// Day 10: Bob starts a discussion (outside a 90-day window on day 200).
+/// Day 150: Bob asks Q1; 151 Ada answers; 152 Cy answers; 153 Bob replies; Bob accepts Ada's.
+/// Day 160: Ada writes an article; 161 and 162 Cy edits it.
+/// Day 170: a meetup; Ada and Cy record themselves there.
+/// Day 175-180: a task, Cy takes it on, moves it to done on day 180.
+/// Day 180: Dee joins; 185 she asks Q2, which nobody answers.
+/// Coordinators set: 90 days, active from 2, core from 5.
+fn world() -> World {
+    let mut f = Fixture::new();
+    let (ada, bob) = (f.ada.clone(), f.bob.clone());
+    let (cy, dee) = (member("Cy"), member("Dee"));
+    f.admit(&cy, details("Cy Twombly", "Mill", &["glulam"], ""));
+    start(&mut f, 10, &bob, ThreadKind::Discussion, "Old talk");
+    let q1 = start(&mut f, 150, &bob, ThreadKind::Question, "Glue lines?");
+    reply(&mut f, 151, &ada, &q1);
+    reply(&mut f, 152, &cy, &q1);
+    reply(&mut f, 153, &bob, &q1);
+    let thread = copse_core::view::threads::thread(f.c.doc(), &q1).unwrap();
+    let ada_post = thread.thread.posts[1].id.clone();
+    on(
+        &mut f,
+        154,
+        &bob,
+        Command::AcceptAnswer {
+            thread: q1.clone(),
+            post: Some(ada_post),
+        },
+    );
+    let Some(Created::Article(article)) = on(
+        &mut f,
+        160,
+        &ada,
+        Command::CreateArticle {
+            title: "Glue lines".into(),
+            body: "First".into(),
+            tags: vec![],
+        },
+    ) else {
+        panic!()
+    };
+    for (day, body) in [(161, "Second"), (162, "Third")] {
+        let cmd = Command::EditArticle {
+            article: article.clone(),
+            body: body.into(),
+            base: None,
+        };
+        on(&mut f, day, &cy, cmd);
+    }
+    let Some(Created::Event(event)) = on(
+        &mut f,
+        165,
+        &ada,
+        Command::CreateEvent {
+            title: "Sawmill visit".into(),
+            description: String::new(),
+            starts_at: Timestamp(T0 + 170 * DAY),
+            ends_at: Timestamp(T0 + 170 * DAY + 3_600_000),
+            place: String::new(),
+        },
+    ) else {
+        panic!()
+    };
+    for who in [&ada, &cy] {
+        let cmd = Command::RecordAttendance {
+            event: event.clone(),
+            member: who.clone(),
+            present: true,
+        };
+        on(&mut f, 170, who, cmd);
+    }
+    let Some(Created::Task(task)) = on(
+        &mut f,
+        175,
+        &ada,
+        Command::CreateTask {
+            title: "Sort the offcuts".into(),
+            description: String::new(),
+            assignee: None,
+            due: None,
+        },
+    ) else {
+        panic!()
+    };
+    let assign = Command::AssignTask {
+        task: task.clone(),
+        assignee: Some(cy.clone()),
+    };
+    on(&mut f, 176, &cy, assign);
+    let done = Command::MoveTask {
+        task,
+        status: TaskStatus::Done,
+    };
+    on(&mut f, 180, &cy, done);
+    f.now = Timestamp(T0 + 179 * DAY);
+    f.admit(&dee, details("Dee Rams", "", &[], ""));
+    start(&mut f, 185, &dee, ThreadKind::Question, "Which screws?");
+    let rule = LevelRule {
+        window_days: 90,
+        active_from: 2,
+        core_from: 5,
+    };
+    on(&mut f, 190, &ada, Command::SetLevelRule(rule));
+    World {
+        f,
+        ada,
+        bob,
+        cy,
+        dee,
+        q1,
+    }
+}
+
+const NOW: i64 = T0 + 200 * DAY;
+
+#[test]
+fn levels_and_counts_match_the_hand_count() {
+    let w = world();
+    let rule = level_rule(w.f.c.doc());
+    assert_eq!(
+        (rule.window_days, rule.active_from, rule.core_from),
+        (90, 2, 5)
+    );
+    let ledger = Ledger::build(w.f.c.doc());
+    let p = participation(&ledger, &rule, Timestamp(NOW));
+    let row = |m: &MemberId| p.members.iter().find(|r| &r.member == m).unwrap();
+
+    // Ada: an answer, accepted (2), an article written (1), a meetup (1) = 4: active.
+    let ada = row(&w.ada);
+    assert_eq!((ada.window.answers, ada.window.accepted_answers), (1, 1));
+    assert_eq!(
+        (ada.window.article_edits, ada.window.meetups_attended),
+        (1, 1)
+    );
+    assert_eq!(
+        (ada.window.total(), ada.level, ada.coordinator),
+        (4, Level::Active, true)
+    );
+    // Bob: Q1 and his reply in it = 2 (the day-10 discussion is outside the window).
+    let bob = row(&w.bob);
+    assert_eq!((bob.window.threads_started, bob.window.replies), (1, 1));
+    assert_eq!((bob.window.total(), bob.level), (2, Level::Active));
+    // Cy: an answer, two edits, a meetup, a task done = 5: core.
+    let cy = row(&w.cy);
+    assert_eq!(
+        (
+            cy.window.answers,
+            cy.window.article_edits,
+            cy.window.tasks_done
+        ),
+        (1, 2, 1)
+    );
+    assert_eq!((cy.window.total(), cy.level), (5, Level::Core));
+    // Dee: one question = 1: peripheral.
+    assert_eq!(
+        (row(&w.dee).window.total(), row(&w.dee).level),
+        (1, Level::Peripheral)
+    );
+    // Most contributions first.
+    let order: Vec<&MemberId> = p.members.iter().map(|m| &m.member).collect();
+    assert_eq!(order, [&w.cy, &w.ada, &w.bob, &w.dee]);
+
+    // With the defaults (active from 3, core from 20) Cy and Ada are active, Bob is not.
+    let defaults = participation(&ledger, &LevelRule::default(), Timestamp(NOW));
+    assert_eq!(defaults.level_of(&w.cy), Some(Level::Active));
+    assert_eq!(defaults.level_of(&w.ada), Some(Level::Active));
+    assert_eq!(defaults.level_of(&w.bob), Some(Level::Peripheral));
+}
+
+#[test]
+fn the_health_panel_matches_the_hand_count() {
+    let w = world();
+    let rule = level_rule(w.f.c.doc());
+    let ledger = Ledger::build(w.f.c.doc());
+    let h = participation(&ledger, &rule, Timestamp(NOW)).health;
+
+    // Joined within 91 days: only Dee.
+    let newcomers: Vec<&MemberId> = h.newcomers.iter().map(|n| &n.member).collect();
+    assert_eq!(newcomers, [&w.dee]);
+    // A quarter ago (day 109) everyone had 0 in the window: all but Dee rose; core first.
+    let risers: Vec<(&MemberId, Level)> = h.risers.iter().map(|r| (&r.member, r.level)).collect();
+    assert_eq!(
+        risers,
+        [
+            (&w.cy, Level::Core),
+            (&w.ada, Level::Active),
+            (&w.bob, Level::Active)
+        ]
+    );
+    // Q1 was answered; Dee's waits, since day 185.
+    assert_eq!(h.waiting_total, 1);
+    assert_eq!(h.waiting[0].asked_at, Timestamp(T0 + 185 * DAY));
+    assert_ne!(h.waiting[0].thread, w.q1);
+    // One meetup, on day 170, two there; none ahead.
+    assert_eq!(h.meetups.last_year, 1);
+    let last = h.meetups.last.as_ref().unwrap();
+    assert_eq!(
+        (last.starts_at, last.attended),
+        (Timestamp(T0 + 170 * DAY), 2)
+    );
+    assert!(h.meetups.next.is_none() && h.meetups.mean_gap_days.is_none());
+    assert_eq!(h.meetups.months.iter().map(|m| m.meetups).sum::<u32>(), 1);
+    // The weekly chart: 53 points, the last one today's levels (4 members).
+    assert_eq!(h.weeks.len(), 53);
+    let today = h.weeks.last().unwrap();
+    assert_eq!((today.peripheral, today.active, today.core), (1, 2, 1));
+    // A year ago (day -165) nobody was a member yet.
+    assert_eq!(
+        h.weeks[0].peripheral + h.weeks[0].active + h.weeks[0].core,
+        0
+    );
+}
+
+#[test]
+fn a_trajectory_counts_each_week_s_window() {
+    let w = world();
+    let rule = level_rule(w.f.c.doc());
+    let ledger = Ledger::build(w.f.c.doc());
+    let t = trajectory(&ledger, &rule, Timestamp(NOW), &w.cy).unwrap();
+    assert_eq!(t.level(), Level::Core);
+    assert_eq!(t.window.total(), 5);
+    assert_eq!(t.all_time.total(), 5);
+    // Four weeks ago (day 172) Cy had the answer, two edits and the meetup: 4, active.
+    let four_weeks = t.weeks[t.weeks.len() - 5];
+    assert_eq!(four_weeks.at, Timestamp(NOW - 28 * DAY));
+    assert_eq!(
+        (four_weeks.contributions, four_weeks.level),
+        (4, Level::Active)
+    );
+    // Bob's day-10 discussion counts all-time, not in the window.
+    let bob = trajectory(&ledger, &rule, Timestamp(NOW), &w.bob).unwrap();
+    assert_eq!(
+        (
+            bob.all_time.get(ContributionKind::ThreadStarted),
+            bob.window.threads_started
+        ),
+        (2, 1)
+    );
+    assert!(trajectory(&ledger, &rule, Timestamp(NOW), &member("Nobody")).is_none());
+}
+
+#[test]
+fn updates_from_what_changed_match_a_fresh_build() {
+    let mut w = world();
+    let rule = level_rule(w.f.c.doc());
+    let mut ledger = Ledger::build(w.f.c.doc());
+    let (ada, cy, dee, bob) = (w.ada.clone(), w.cy.clone(), w.dee.clone(), w.bob.clone());
+    // Answers to Dee's question; the accepted answer of Q1 moves from Ada to Cy; Ada edits
+    // the article; Dee is made a coordinator; Bob is removed.
+    let q2 = participation(&ledger, &rule, Timestamp(NOW)).health.waiting[0]
+        .thread
+        .clone();
+    reply(&mut w.f, 191, &cy, &q2);
+    let cy_post = copse_core::view::threads::thread(w.f.c.doc(), &w.q1)
+        .unwrap()
+        .thread
+        .posts[2]
+        .id
+        .clone();
+    let accept = Command::AcceptAnswer {
+        thread: w.q1.clone(),
+        post: Some(cy_post),
+    };
+    on(&mut w.f, 192, &bob, accept);
+    let set = Command::SetRole {
+        member: dee.clone(),
+        role: Role::Coordinator,
+    };
+    on(&mut w.f, 193, &ada, set);
+    on(
+        &mut w.f,
+        194,
+        &ada,
+        Command::RemoveMember {
+            member: bob.clone(),
+        },
+    );
+    ledger.update(w.f.c.doc()).unwrap();
+    let fresh = Ledger::build(w.f.c.doc());
+    let now = Timestamp(NOW);
+    assert_eq!(
+        participation(&ledger, &rule, now),
+        participation(&fresh, &rule, now)
+    );
+
+    let p = participation(&ledger, &rule, now);
+    // Cy: +1 answer, +1 accepted = 7; Ada lost her accepted answer: 3.
+    let total = |m: &MemberId| {
+        p.members
+            .iter()
+            .find(|r| &r.member == m)
+            .map(|r| r.window.total())
+    };
+    assert_eq!((total(&cy), total(&ada)), (Some(7), Some(3)));
+    assert_eq!(total(&bob), None, "a removed member has no level");
+    assert!(p.members.iter().any(|r| r.member == dee && r.coordinator));
+    assert_eq!(p.health.waiting_total, 0);
+    // Nothing new: nothing to do.
+    ledger.update(w.f.c.doc()).unwrap();
+    assert_eq!(ledger.heads(), w.f.c.doc().get_heads().as_slice());
+}
+
+#[test]
+fn thresholds_are_coordinators_and_must_make_sense() {
+    let mut w = world();
+    let bob = w.bob.clone();
+    let ada = w.ada.clone();
+    let rule = LevelRule {
+        window_days: 30,
+        active_from: 1,
+        core_from: 3,
+    };
+    let now = Timestamp(NOW);
+    let refused =
+        w.f.c
+            .apply(&bob, now, &mut w.f.rng, Command::SetLevelRule(rule));
+    assert!(refused.unwrap_err().to_string().contains("coordinator"));
+    for bad in [
+        LevelRule {
+            window_days: 3,
+            ..rule
+        },
+        LevelRule {
+            active_from: 0,
+            ..rule
+        },
+        LevelRule {
+            core_from: 1,
+            ..rule
+        },
+    ] {
+        let e =
+            w.f.c
+                .apply(&ada, now, &mut w.f.rng, Command::SetLevelRule(bad));
+        assert!(
+            e.unwrap_err().to_string().contains("cannot be used"),
+            "{bad:?}"
+        );
+    }
+    w.f.c
+        .apply(&ada, now, &mut w.f.rng, Command::SetLevelRule(rule))
+        .unwrap();
+    assert_eq!(level_rule(w.f.c.doc()), rule);
+}
