@@ -5,7 +5,7 @@
 
 mod fixture;
 
-use copse_app::state::{AppEvent, AppState, Tab, UiAction, View};
+use copse_app::state::{AppEvent, AppState, LevelFilter, Tab, UiAction, View};
 use copse_core::record::{MemberDetails, Rsvp, TaskStatus, ThreadKind};
 use copse_core::sync::JoinRefusal;
 use copse_core::{Command, NewCommunity};
@@ -757,4 +757,61 @@ fn a_first_index_build_shows_its_progress_and_then_results() {
             .any(|r| matches!(r, Request::Query(Query::Search { .. }))),
         "{asked:?}"
     );
+}
+
+/// Answers the loads the state asks for (the member page's trajectory among them).
+fn settle_loads(world: &World, h: &mut egui_kittest::Harness<'static, AppState>) {
+    h.run_steps(2);
+    settle(world, h.state_mut());
+    h.run_steps(3);
+}
+
+#[test]
+fn members_show_levels_filter_by_them_and_chart_a_members_year() {
+    let w = World::new();
+    let mut h = harness(loaded(&w, &w.bob, Tab::Members));
+    h.run_steps(2);
+    // Ada started a discussion, answered Bob and wrote an article: 3, active by default.
+    // Bob asked one question: peripheral.
+    h.get_by_label("active");
+    h.get_by_label("peripheral");
+    h.state_mut().view_mut().unwrap().level_filter =
+        Some(LevelFilter::Level(copse_peer::participation::Level::Active));
+    h.run_steps(2);
+    assert!(h.query_by_label_contains("1 of 2 members").is_some());
+    assert!(h.query_by_label("Builders").is_none(), "Bob is not active");
+    h.get_by_label("Ada").click();
+    settle_loads(&w, &mut h);
+    h.get_by_label_contains("Now active:");
+    h.get_by_label_contains("1 thread started, 1 answer, 1 article edit in the last 90 days");
+    h.get_by_label("All time: 1 thread started, 1 answer, 1 article edit");
+}
+
+#[test]
+fn overview_shows_the_health_panel_and_coordinators_set_the_levels() {
+    let w = World::new();
+    let mut h = harness(loaded(&w, &w.ada, Tab::Overview));
+    h.run_steps(2);
+    h.get_by_label("Community health");
+    h.get_by_label_contains("A member is active from 3 and core from 20 contributions in 90 days");
+    // Both joined just now; Ada rose to active; Bob's question has Ada's answer.
+    h.get_by_label("Joined this quarter:");
+    h.get_by_label("Questions waiting for an answer: 0");
+    h.get_by_label("Meetups in the last year: 0");
+    h.get_by_role_and_label(Role::Button, "Change the levels")
+        .click();
+    h.run_steps(2);
+    h.get_by_role_and_label(Role::Button, "Save levels").click();
+    h.run_steps(2);
+    assert_eq!(
+        commands(h.state()),
+        vec![Command::SetLevelRule(
+            copse_core::record::LevelRule::default()
+        )]
+    );
+    // A member who is not a coordinator sees the panel, not the setting.
+    let mut h = harness(loaded(&w, &w.bob, Tab::Overview));
+    h.run_steps(2);
+    h.get_by_label("Community health");
+    assert!(h.query_by_label("Change the levels").is_none());
 }

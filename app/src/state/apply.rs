@@ -43,6 +43,16 @@ impl AppState {
                 for ch in &changes {
                     views.extend(views_touched(&community, &ch.touches()));
                 }
+                // A member's trajectory moves with whatever moves the levels.
+                if views.contains(&View::Participation(community.clone())) {
+                    views.extend(
+                        self.loaded
+                            .iter()
+                            .filter(|v| matches!(v, View::Trajectory(c, _) if c == &community))
+                            .cloned()
+                            .collect::<Vec<_>>(),
+                    );
+                }
                 self.invalidate(views);
                 if !local
                     && self.selected.as_ref() != Some(&community)

@@ -35,6 +35,15 @@ pub struct ThreadListView {
     pub composing: bool,
 }
 
+/// Which members the directory shows by participation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LevelFilter {
+    /// Members at this level.
+    Level(copse_peer::participation::Level),
+    /// Coordinators (a role, at any level).
+    Coordinators,
+}
+
 /// Everything loaded for one community.
 #[derive(Debug, Default)]
 pub struct CommunityView {
@@ -84,6 +93,14 @@ pub struct CommunityView {
     pub members: Vec<MemberEntry>,
     /// Directory filters (skill, organisation).
     pub member_filter: (String, String),
+    /// Everyone's participation level and the health panel.
+    pub participation: Option<Box<copse_peer::participation::Participation>>,
+    /// The open member's last year (for the member open in the directory).
+    pub trajectory: Option<copse_peer::participation::Trajectory>,
+    /// Members tab: only members at this level (`None`: all).
+    pub level_filter: Option<LevelFilter>,
+    /// Coordinators: the thresholds being edited.
+    pub level_rule_draft: Option<copse_core::record::LevelRule>,
     /// The member whose contributions are shown.
     pub member_open: Option<(MemberId, Option<Digest>)>,
     /// Resources.

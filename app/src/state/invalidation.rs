@@ -37,7 +37,7 @@ pub(crate) fn views_touched(c: &CommunityId, t: &Touched) -> Vec<View> {
         Touched::Membership | Touched::MemberDetails => {
             vec![View::Members(c.clone()), View::Status]
         }
-        Touched::Invites => Vec::new(),
+        Touched::Invites => return vec![View::WhatsNew(c)],
         Touched::Everything => vec![
             View::Communities,
             View::Profile(c.clone()),
@@ -52,6 +52,10 @@ pub(crate) fn views_touched(c: &CommunityId, t: &Touched) -> Vec<View> {
             View::Status,
         ],
     };
+    // Levels and health read threads, articles, events, tasks and members (not resources).
+    if *t != Touched::Resources {
+        v.push(View::Participation(c.clone()));
+    }
     v.push(View::WhatsNew(c));
     v
 }

@@ -48,6 +48,8 @@ pub enum View {
     Resources(CommunityId),
     /// Members' edits the guard refused.
     Refused(CommunityId),
+    Participation(CommunityId),
+    Trajectory(CommunityId, MemberId),
 }
 
 impl View {
@@ -70,7 +72,9 @@ impl View {
             | View::Tasks(c)
             | View::Contributions(c, _)
             | View::Resources(c)
-            | View::Refused(c) => Some(c),
+            | View::Refused(c)
+            | View::Participation(c)
+            | View::Trajectory(c, _) => Some(c),
         }
     }
 
@@ -150,6 +154,13 @@ impl View {
             View::Refused(c) => Query::Refused {
                 community: community(c),
             },
+            View::Participation(c) => Query::Participation {
+                community: community(c),
+            },
+            View::Trajectory(c, m) => Query::Trajectory {
+                community: community(c),
+                member: m.clone(),
+            },
         }
     }
 
@@ -190,6 +201,10 @@ impl View {
             }
             Query::Resources { community, .. } => View::Resources(community.clone()),
             Query::Refused { community } => View::Refused(community.clone()),
+            Query::Participation { community } => View::Participation(community.clone()),
+            Query::Trajectory { community, member } => {
+                View::Trajectory(community.clone(), member.clone())
+            }
             _ => return None,
         })
     }
@@ -216,6 +231,7 @@ impl AppState {
                 View::WhatsNew(c.clone()),
                 View::Upcoming(c.clone()),
                 View::Refused(c.clone()),
+                View::Participation(c.clone()),
             ]),
             Tab::Discussions | Tab::Questions => {
                 let kind = if self.tab() == Tab::Questions {
@@ -245,8 +261,10 @@ impl AppState {
             }
             Tab::Tasks => out.push(View::Tasks(c.clone())),
             Tab::Members => {
+                out.push(View::Participation(c.clone()));
                 if let Some((m, _)) = v.and_then(|v| v.member_open.as_ref()) {
                     out.push(View::Contributions(c.clone(), m.clone()));
+                    out.push(View::Trajectory(c.clone(), m.clone()));
                 }
             }
             Tab::Resources => out.push(View::Resources(c.clone())),

@@ -19,7 +19,7 @@ use copse_core::record::MemberDetails;
 use copse_core::{CommunityId, MemberId};
 use copse_peer::{PeerError, Query, Reply, Request, Status};
 
-pub use community_view::{CommunityView, ThreadListView};
+pub use community_view::{CommunityView, LevelFilter, ThreadListView};
 pub use drafts::{
     EventDraft, NewCommunityDraft, ResourceDraft, TaskDraft, ThreadDraft, WelcomeDraft,
     split_list as drafts_split_list,

@@ -3,8 +3,9 @@
 use copse_core::view::members::MemberFilter;
 use egui::{RichText, Ui};
 
-use super::style;
-use crate::state::AppState;
+use super::{levels, style};
+use crate::state::{AppState, LevelFilter};
+use copse_peer::participation::Level;
 
 pub(super) fn show(ui: &mut Ui, state: &mut AppState) {
     let asking = state
@@ -25,6 +26,25 @@ pub(super) fn show(ui: &mut Ui, state: &mut AppState) {
         let l = ui.label("Organisation");
         ui.add(egui::TextEdit::singleline(&mut v.member_filter.1).desired_width(160.0))
             .labelled_by(l.id);
+        let name = |f: Option<LevelFilter>| match f {
+            None => "all levels",
+            Some(LevelFilter::Level(l)) => l.as_str(),
+            Some(LevelFilter::Coordinators) => "coordinators",
+        };
+        let l = ui.label("Level");
+        egui::ComboBox::from_id_salt("level-filter")
+            .selected_text(name(v.level_filter))
+            .show_ui(ui, |ui| {
+                let choices = [None]
+                    .into_iter()
+                    .chain(Level::ALL.map(|l| Some(LevelFilter::Level(l))))
+                    .chain([Some(LevelFilter::Coordinators)]);
+                for choice in choices {
+                    ui.selectable_value(&mut v.level_filter, choice, name(choice));
+                }
+            })
+            .response
+            .labelled_by(l.id);
     });
     let mut open_expert = None;
     if asking && !v.who_knows.found.is_empty() {
@@ -44,10 +64,18 @@ pub(super) fn show(ui: &mut Ui, state: &mut AppState) {
         organisation: Some(v.member_filter.1.trim().to_owned()).filter(|s| !s.is_empty()),
         include_removed: false,
     };
+    let level_of = |id| v.participation.as_ref().and_then(|p| p.level_of(id));
     let shown: Vec<_> = v
         .members
         .iter()
         .filter(|m| filter.accepts(&m.member))
+        .filter(|m| match v.level_filter {
+            None => true,
+            Some(LevelFilter::Level(l)) => level_of(&m.id) == Some(l),
+            Some(LevelFilter::Coordinators) => {
+                m.member.role == copse_core::record::Role::Coordinator
+            }
+        })
         .cloned()
         .collect();
     style::muted(
@@ -59,14 +87,23 @@ pub(super) fn show(ui: &mut Ui, state: &mut AppState) {
         egui::Frame::group(ui.style()).show(ui, |ui| {
             ui.set_width(ui.available_width());
             ui.horizontal(|ui| {
-                if ui.link(RichText::new(&m.member.name).strong().size(15.5)).clicked() {
+                if ui
+                    .link(RichText::new(&m.member.name).strong().size(15.5))
+                    .clicked()
+                {
                     open = Some(m.id.clone());
+                }
+                if let Some(level) = level_of(&m.id) {
+                    levels::badge(ui, level);
                 }
                 if m.member.role == copse_core::record::Role::Coordinator {
                     ui.label(RichText::new("coordinator").small().color(style::ACCENT));
                 }
             });
-            let org: Vec<&str> = [m.member.organisation.as_str(), m.member.department.as_str()].into_iter().filter(|s| !s.is_empty()).collect();
+            let org: Vec<&str> = [m.member.organisation.as_str(), m.member.department.as_str()]
+                .into_iter()
+                .filter(|s| !s.is_empty())
+                .collect();
             if !org.is_empty() {
                 ui.label(org.join(" · "));
             }
@@ -75,27 +112,33 @@ pub(super) fn show(ui: &mut Ui, state: &mut AppState) {
                 style::muted(ui, m.member.bio.clone());
             }
             if let Some((id, digest)) = &v.member_open
-                && id == &m.id {
-                    match digest {
-                        None => {
-                            ui.spinner();
-                        }
-                        Some(d) => {
-                            ui.label(format!(
-                                "Contributions: {} threads, {} replies, {} answers accepted, {} articles, {} article edits, {} events",
-                                d.count("start_thread"),
-                                d.count("reply"),
-                                d.count("accept_answer"),
-                                d.count("create_article") + d.count("promote_to_article"),
-                                d.count("edit_article") + d.count("splice_article"),
-                                d.count("create_event")
-                            ));
-                            for h in &d.notable {
-                                style::muted(ui, format!("{} {} · {}", h.cmd.replace('_', " "), h.title.clone().unwrap_or_default(), style::when(h.at)));
+                && id == &m.id
+            {
+                match digest {
+                    None => {
+                        ui.spinner();
+                    }
+                    Some(d) => {
+                        match v.trajectory.as_ref().filter(|t| t.member == m.id) {
+                            Some(t) => levels::trajectory(ui, t),
+                            None => {
+                                ui.spinner();
                             }
+                        }
+                        for h in &d.notable {
+                            style::muted(
+                                ui,
+                                format!(
+                                    "{} {} · {}",
+                                    h.cmd.replace('_', " "),
+                                    h.title.clone().unwrap_or_default(),
+                                    style::when(h.at)
+                                ),
+                            );
                         }
                     }
                 }
+            }
         });
     }
     let open = open.or(open_expert);

@@ -3,7 +3,9 @@
 
 mod add_community;
 mod events;
+mod health;
 mod knowledge;
+mod levels;
 mod markdown;
 mod members;
 mod notices;

@@ -205,4 +205,6 @@ pub(super) fn show(ui: &mut Ui, state: &mut AppState) {
             }
         }
     }
+
+    super::health::show(ui, state);
 }

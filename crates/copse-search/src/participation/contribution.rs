@@ -34,17 +34,18 @@ impl ContributionKind {
         Self::TaskDone,
     ];
 
-    /// How a count of this kind reads ("3 answers").
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::ThreadStarted => "threads started",
-            Self::Reply => "replies",
-            Self::Answer => "answers",
-            Self::AcceptedAnswer => "accepted answers",
-            Self::ArticleEdit => "article edits",
-            Self::MeetupAttended => "meetups attended",
-            Self::TaskDone => "tasks done",
-        }
+    /// How `n` of this kind reads: "1 answer", "3 answers".
+    pub fn count_text(self, n: u32) -> String {
+        let (one, many) = match self {
+            Self::ThreadStarted => ("thread started", "threads started"),
+            Self::Reply => ("reply", "replies"),
+            Self::Answer => ("answer", "answers"),
+            Self::AcceptedAnswer => ("accepted answer", "accepted answers"),
+            Self::ArticleEdit => ("article edit", "article edits"),
+            Self::MeetupAttended => ("meetup attended", "meetups attended"),
+            Self::TaskDone => ("task done", "tasks done"),
+        };
+        format!("{n} {}", if n == 1 { one } else { many })
     }
 }
 
@@ -104,7 +105,7 @@ impl KindCounts {
         ContributionKind::ALL
             .iter()
             .filter(|k| self.get(**k) > 0)
-            .map(|k| format!("{} {}", self.get(*k), k.label()))
+            .map(|k| k.count_text(self.get(*k)))
             .collect::<Vec<_>>()
             .join(", ")
     }
