@@ -785,6 +785,16 @@ fn members_show_levels_filter_by_them_and_chart_a_members_year() {
     h.get_by_label_contains("Now active:");
     h.get_by_label_contains("1 thread started, 1 answer, 1 article edit in the last 90 days");
     h.get_by_label("All time: 1 thread started, 1 answer, 1 article edit");
+    // Another member's page, then Ada's again: hers loads afresh, not Bob's left over.
+    h.state_mut().view_mut().unwrap().level_filter = None;
+    h.run_steps(2);
+    // (Bob is also this device's name on the rail: open his page as a click would.)
+    h.state_mut().toggle_member(w.id(), w.bob.clone());
+    settle_loads(&w, &mut h);
+    h.get_by_label_contains("Now peripheral:");
+    h.get_by_label("Ada").click();
+    settle_loads(&w, &mut h);
+    h.get_by_label_contains("Now active:");
 }
 
 #[test]

@@ -94,7 +94,7 @@ pub struct CommunityView {
     /// Directory filters (skill, organisation).
     pub member_filter: (String, String),
     /// Everyone's participation level and the health panel.
-    pub participation: Option<Box<copse_peer::participation::Participation>>,
+    pub participation: Option<std::sync::Arc<copse_peer::participation::Participation>>,
     /// The open member's last year (for the member open in the directory).
     pub trajectory: Option<copse_peer::participation::Trajectory>,
     /// Members tab: only members at this level (`None`: all).

@@ -169,7 +169,7 @@ impl AppState {
                     (View::Resources(_), QueryReply::Resources(r)) => cv.resources = r,
                     (View::Refused(_), QueryReply::Refused(r)) => cv.refused = r,
                     (View::Participation(_), QueryReply::Participation(p)) => {
-                        cv.participation = Some(p);
+                        cv.participation = Some(std::sync::Arc::from(p));
                     }
                     (View::Trajectory(_, m), QueryReply::Trajectory(t))
                         if cv.member_open.as_ref().is_some_and(|(open, _)| open == m) =>

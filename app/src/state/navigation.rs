@@ -4,7 +4,7 @@
 use copse_core::record::ThreadKind;
 use copse_core::view::cached::CachedView;
 use copse_core::view::events::EventView;
-use copse_core::{ArticleId, CommunityId, ThreadId};
+use copse_core::{ArticleId, CommunityId, MemberId, ThreadId};
 
 use super::editor::TextEditor;
 use super::loads::View;
@@ -44,6 +44,18 @@ impl AppState {
         {
             self.select(first);
         }
+    }
+
+    /// Opens `member`'s page in the directory, or closes it if it is open. Their
+    /// contributions and trajectory load afresh (a page opened before may be stale).
+    pub fn toggle_member(&mut self, c: CommunityId, member: MemberId) {
+        let v = self.views.entry(c.clone()).or_default();
+        let open = v.member_open.as_ref().is_none_or(|(m, _)| m != &member);
+        v.trajectory = None;
+        v.member_open = open.then(|| (member.clone(), None));
+        self.loaded
+            .remove(&View::Contributions(c.clone(), member.clone()));
+        self.loaded.remove(&View::Trajectory(c, member));
     }
 
     /// Opens a thread (loaded when shown, marked read when it arrives).

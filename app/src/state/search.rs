@@ -4,7 +4,6 @@
 use copse_core::{CommunityId, MemberId, Timestamp};
 use copse_peer::{Query, SearchKind, SearchQuery, SearchResults, SearchTarget};
 
-use super::loads::View;
 use super::{AppState, Tab};
 
 /// How far back results may go.
@@ -210,10 +209,14 @@ impl AppState {
             SearchTarget::Resource { .. } => self.select_tab(Tab::Resources),
             SearchTarget::Member { member } => {
                 self.select_tab(Tab::Members);
-                if let Some(v) = self.view_mut() {
-                    v.member_open = Some((member.clone(), None));
+                let open = self
+                    .views
+                    .get(&c)
+                    .and_then(|v| v.member_open.as_ref())
+                    .is_some_and(|(m, _)| m == member);
+                if !open {
+                    self.toggle_member(c, member.clone());
                 }
-                self.loaded.remove(&View::Contributions(c, member.clone()));
             }
         }
     }

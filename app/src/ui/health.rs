@@ -62,7 +62,8 @@ pub(super) fn show(ui: &mut Ui, state: &mut AppState) {
     );
     for q in h.waiting.iter().take(5) {
         ui.horizontal(|ui| {
-            let days = (p.at.0 - q.asked_at.0).max(0) / DAY_MS;
+            // Times come from members' devices: any i64.
+            let days = p.at.0.saturating_sub(q.asked_at.0).max(0) / DAY_MS;
             style::muted(ui, format!("{days} days"));
             if ui.link(&q.title).clicked() {
                 open = Some(q.thread.clone());

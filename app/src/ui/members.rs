@@ -142,12 +142,8 @@ pub(super) fn show(ui: &mut Ui, state: &mut AppState) {
         });
     }
     let open = open.or(open_expert);
-    if let Some(id) = open {
-        v.member_open = if v.member_open.as_ref().is_some_and(|(m, _)| m == &id) {
-            None
-        } else {
-            Some((id, None))
-        };
+    if let (Some(id), Some(c)) = (open, state.selected.clone()) {
+        state.toggle_member(c, id);
     }
 }
 

@@ -28,6 +28,13 @@ pub const TASKS: &str = "tasks";
 /// Root map: resource id -> resource.
 pub const RESOURCES: &str = "resources";
 
+/// Profile keys of the participation thresholds (absent: `LevelRule::default()`).
+pub const LEVEL_KEYS: [&str; 3] = [
+    "levels_window_days",
+    "levels_active_from",
+    "levels_core_from",
+];
+
 /// Every root map a community document must have.
 pub const ROOT_MAPS: [&str; 8] = [
     PROFILE, MEMBERS, INVITES, THREADS, ARTICLES, EVENTS, TASKS, RESOURCES,

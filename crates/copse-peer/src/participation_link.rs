@@ -8,7 +8,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use copse_core::view::profile::level_rule;
 use copse_core::{CommunityId, MemberId, Timestamp};
 use copse_hub::{Hub, PeerError};
-use copse_search::participation::{Ledger, participation, trajectory};
+use copse_search::participation::{Ledger, NeedsRebuild, participation, trajectory};
 use tokio::sync::mpsc;
 
 use crate::query_reply::QueryReply;
@@ -17,6 +17,13 @@ use crate::{Reply, now};
 
 /// Questions that may wait for one community's first build; more are answered "busy".
 const WAITING: usize = 64;
+
+/// New changes the runtime reads itself to bring a ledger up to date (about 50 ms); more
+/// (a catch-up after days away, a merge) go to a fresh build on its own thread.
+const CATCH_UP_HERE: usize = 2_000;
+
+/// Builds in a row that may fail to catch up (the history kept moving under them).
+const ATTEMPTS: u8 = 3;
 
 /// What a caller asked of a community's participation.
 pub(crate) enum Want {
@@ -27,7 +34,10 @@ pub(crate) enum Want {
 }
 
 enum Tracked {
-    Building(Vec<(Want, ReplyTo)>),
+    Building {
+        waiting: Vec<(Want, ReplyTo)>,
+        attempt: u8,
+    },
     Ready(Box<Ledger>),
 }
 
@@ -59,23 +69,34 @@ impl ParticipationLink {
             return;
         };
         match self.tracked.get_mut(&community) {
-            Some(Tracked::Building(waiting)) if waiting.len() >= WAITING => {
+            Some(Tracked::Building { waiting, .. }) if waiting.len() >= WAITING => {
                 let _ = reply.send(Err(PeerError::Busy));
             }
-            Some(Tracked::Building(waiting)) => waiting.push((want, reply)),
+            Some(Tracked::Building { waiting, .. }) => waiting.push((want, reply)),
             Some(Tracked::Ready(ledger)) => {
-                let updated = catch_unwind(AssertUnwindSafe(|| ledger.update(c.doc())));
+                let updated = catch_unwind(AssertUnwindSafe(|| {
+                    if ledger.behind(c.doc()) > CATCH_UP_HERE {
+                        return Err(NeedsRebuild);
+                    }
+                    ledger.update(c.doc())
+                }));
                 if let Ok(Ok(())) = updated {
                     let _ = reply.send(answer(hub, &community, ledger, &want, now()));
                 } else {
-                    self.build(hub, community, vec![(want, reply)]);
+                    self.build(hub, community, vec![(want, reply)], 1);
                 }
             }
-            None => self.build(hub, community, vec![(want, reply)]),
+            None => self.build(hub, community, vec![(want, reply)], 1),
         }
     }
 
-    fn build(&mut self, hub: &Hub, community: CommunityId, waiting: Vec<(Want, ReplyTo)>) {
+    fn build(
+        &mut self,
+        hub: &Hub,
+        community: CommunityId,
+        waiting: Vec<(Want, ReplyTo)>,
+        attempt: u8,
+    ) {
         let Some(c) = hub.community(&community) else {
             return;
         };
@@ -96,7 +117,8 @@ impl ParticipationLink {
             });
         match spawned {
             Ok(_) => {
-                self.tracked.insert(community, Tracked::Building(waiting));
+                self.tracked
+                    .insert(community, Tracked::Building { waiting, attempt });
             }
             Err(e) => {
                 self.tracked.remove(&community);
@@ -112,16 +134,12 @@ impl ParticipationLink {
     /// A build finished: the ledger catches up with what landed meanwhile and answers
     /// whoever waited.
     pub(crate) fn built(&mut self, hub: &Hub, built: Built) {
-        let Some(Tracked::Building(waiting)) = self.tracked.remove(&built.community) else {
+        let Some(Tracked::Building { waiting, attempt }) = self.tracked.remove(&built.community)
+        else {
             return;
         };
         let community = built.community;
-        let ledger = built.ledger.and_then(|mut ledger| {
-            let doc = hub.community(&community)?.doc();
-            let updated = catch_unwind(AssertUnwindSafe(|| ledger.update(doc)));
-            matches!(updated, Ok(Ok(()))).then_some(ledger)
-        });
-        let Some(ledger) = ledger else {
+        let Some(mut ledger) = built.ledger else {
             for (_, reply) in waiting {
                 let _ = reply.send(Err(PeerError::Invalid(
                     "this community's participation could not be read".into(),
@@ -129,6 +147,23 @@ impl ParticipationLink {
             }
             return;
         };
+        let caught_up = hub.community(&community).is_some_and(|c| {
+            let updated = catch_unwind(AssertUnwindSafe(|| ledger.update(c.doc())));
+            matches!(updated, Ok(Ok(())))
+        });
+        if !caught_up && attempt < ATTEMPTS && hub.community(&community).is_some() {
+            // What landed meanwhile cannot be followed from the copy's heads: again, from now.
+            self.build(hub, community, waiting, attempt + 1);
+            return;
+        }
+        if !caught_up {
+            for (_, reply) in waiting {
+                let _ = reply.send(Err(PeerError::Invalid(
+                    "this community's participation could not be read".into(),
+                )));
+            }
+            return;
+        }
         let at = now();
         for (want, reply) in waiting {
             let _ = reply.send(answer(hub, &community, &ledger, &want, at));

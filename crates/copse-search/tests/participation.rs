@@ -294,8 +294,9 @@ fn updates_from_what_changed_match_a_fresh_build() {
     let rule = level_rule(w.f.c.doc());
     let mut ledger = Ledger::build(w.f.c.doc());
     let (ada, cy, dee, bob) = (w.ada.clone(), w.cy.clone(), w.dee.clone(), w.bob.clone());
-    // Answers to Dee's question; the accepted answer of Q1 moves from Ada to Cy; Ada edits
-    // the article; Dee is made a coordinator; Bob is removed.
+    // Cy answers Dee's question; the accepted answer of Q1 moves from Ada to Cy; Dee is
+    // made a coordinator; Bob is removed; Cy edits the article twice more on one day
+    // (one contribution) and finishes a task nobody took on (she moved it: hers).
     let q2 = participation(&ledger, &rule, Timestamp(NOW)).health.waiting[0]
         .thread
         .clone();
@@ -324,6 +325,36 @@ fn updates_from_what_changed_match_a_fresh_build() {
             member: bob.clone(),
         },
     );
+    let article = copse_core::view::articles::article_list(w.f.c.doc(), None)[0]
+        .id
+        .clone();
+    for (minute, body) in [(1, "Fourth"), (2, "Fifth")] {
+        w.f.now = Timestamp(T0 + 195 * DAY + minute * 60_000);
+        let cmd = Command::EditArticle {
+            article: article.clone(),
+            body: body.into(),
+            base: None,
+        };
+        w.f.c.apply(&cy, w.f.now, &mut w.f.rng, cmd).unwrap();
+    }
+    let Some(Created::Task(task)) = on(
+        &mut w.f,
+        196,
+        &dee,
+        Command::CreateTask {
+            title: "Sweep".into(),
+            description: String::new(),
+            assignee: None,
+            due: None,
+        },
+    ) else {
+        panic!()
+    };
+    let done = Command::MoveTask {
+        task,
+        status: TaskStatus::Done,
+    };
+    on(&mut w.f, 197, &cy, done);
     ledger.update(w.f.c.doc()).unwrap();
     let fresh = Ledger::build(w.f.c.doc());
     let now = Timestamp(NOW);
@@ -333,14 +364,15 @@ fn updates_from_what_changed_match_a_fresh_build() {
     );
 
     let p = participation(&ledger, &rule, now);
-    // Cy: +1 answer, +1 accepted = 7; Ada lost her accepted answer: 3.
+    // Cy: +1 answer, +1 accepted, +1 day of edits, +1 task = 9; Ada lost her accepted
+    // answer: 3.
     let total = |m: &MemberId| {
         p.members
             .iter()
             .find(|r| &r.member == m)
             .map(|r| r.window.total())
     };
-    assert_eq!((total(&cy), total(&ada)), (Some(7), Some(3)));
+    assert_eq!((total(&cy), total(&ada)), (Some(9), Some(3)));
     assert_eq!(total(&bob), None, "a removed member has no level");
     assert!(p.members.iter().any(|r| r.member == dee && r.coordinator));
     assert_eq!(p.health.waiting_total, 0);

@@ -6,7 +6,6 @@ mod events;
 mod membership;
 pub(crate) use membership::{check_invite, check_invite_for, checked_details};
 mod profile;
-pub(crate) use profile::LEVEL_KEYS;
 mod resources;
 mod tasks;
 mod threads;

@@ -10,7 +10,7 @@ use crate::command::Created;
 use crate::doc_read::{get_obj, get_str};
 use crate::input::{bounded, required};
 use crate::record::{LevelRule, Objective, ObjectiveStatus};
-use crate::schema::{PROFILE, limits};
+use crate::schema::{LEVEL_KEYS, PROFILE, limits};
 use crate::{CommandError, ObjectiveId};
 
 pub(super) fn update(
@@ -91,13 +91,6 @@ pub(super) fn set_objective(
     }
     Ok(Effect::on(PROFILE))
 }
-
-/// Profile keys of the participation thresholds (absent: [`LevelRule::default`]).
-pub(crate) const LEVEL_KEYS: [&str; 3] = [
-    "levels_window_days",
-    "levels_active_from",
-    "levels_core_from",
-];
 
 pub(super) fn set_level_rule(
     tx: &mut Transaction<'_>,

@@ -21,7 +21,7 @@ pub fn level_rule<D: DocRead>(doc: &D) -> LevelRule {
         return LevelRule::default();
     };
     let read = |key| get_i64(doc, &profile, key).and_then(|v| u32::try_from(v).ok());
-    let [w, a, c] = crate::apply::LEVEL_KEYS;
+    let [w, a, c] = crate::schema::LEVEL_KEYS;
     match (read(w), read(a), read(c)) {
         (Some(window_days), Some(active_from), Some(core_from)) => {
             let rule = LevelRule {

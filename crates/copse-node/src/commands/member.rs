@@ -179,7 +179,8 @@ fn print_experts(reply: &Reply) -> String {
 }
 
 fn days_since(at: copse_core::Timestamp, now: copse_core::Timestamp) -> i64 {
-    (now.0 - at.0).max(0) / 86_400_000
+    // Times come from members' devices: any i64.
+    now.0.saturating_sub(at.0).max(0) / 86_400_000
 }
 
 /// `member levels`.

@@ -14,6 +14,7 @@ use copse_core::schema::{EVENTS, MEMBERS, TASKS, THREADS};
 use copse_core::{ArticleId, CommandKind, EventId, MemberId, TaskId, ThreadId};
 
 use super::contribution::ContributionKind;
+use super::levels::DAY_MS;
 use crate::changed_records::{Changed, changed_records};
 use crate::record_key::RecordKey;
 
@@ -70,8 +71,9 @@ pub struct Ledger {
     by_record: HashMap<RecordKey, Vec<Contribution>>,
     /// Article edits, from the changes' metadata (the document keeps only the last editor).
     article_edits: HashMap<ArticleId, Vec<Contribution>>,
-    /// Each task's last `move_task`: who and when (when a task was done).
-    task_moves: HashMap<TaskId, (u32, i64)>,
+    /// Each task's last `move_task`: when and who (when a task was done); ties go to the
+    /// greater member id, so every order of reading the history agrees.
+    task_moves: HashMap<TaskId, (i64, MemberId)>,
     pub(crate) directory: HashMap<MemberId, MemberFacts>,
     pub(crate) questions: HashMap<ThreadId, QuestionFacts>,
     pub(crate) meetups: HashMap<EventId, MeetupFacts>,
@@ -119,16 +121,34 @@ impl Ledger {
             return Ok(());
         }
         let before = self.heads.clone();
-        let keys = match changed_records(doc, &before) {
+        let mut keys = match changed_records(doc, &before) {
             Changed::Records(keys) => keys,
             Changed::Everything => return Err(NeedsRebuild),
         };
-        self.read_metas(doc, &before);
+        // A move read from a change's message counts even if its operations missed the task.
+        keys.extend(
+            self.read_metas(doc, &before)
+                .into_iter()
+                .map(RecordKey::Task),
+        );
         for key in &keys {
             self.reread(doc, key);
         }
         self.heads = now;
         Ok(())
+    }
+
+    /// How many changes `doc` has that the ledger has not seen (`usize::MAX` if the heads
+    /// it reflects are not in `doc`): reads change metadata only.
+    pub fn behind(&self, doc: &Automerge) -> usize {
+        if self
+            .heads
+            .iter()
+            .any(|h| doc.get_change_meta_by_hash(h).is_none())
+        {
+            return usize::MAX;
+        }
+        doc.get_changes_meta(&self.heads).len()
     }
 
     /// Every contribution, in no particular order.
@@ -162,7 +182,10 @@ impl Ledger {
         Some(i)
     }
 
-    fn read_metas(&mut self, doc: &Automerge, since: &[ChangeHash]) {
+    /// Article edits and task moves from the metadata of the changes since `since`; the
+    /// tasks whose last move changed.
+    fn read_metas(&mut self, doc: &Automerge, since: &[ChangeHash]) -> BTreeSet<TaskId> {
+        let mut moved = BTreeSet::new();
         for meta in doc.get_changes_meta(since) {
             // Most changes are posts and signatures: skip them before parsing any JSON.
             let Some(message) = meta.message.as_deref() else {
@@ -180,26 +203,34 @@ impl Ledger {
                 let Some(id) = parsed.obj.as_deref().and_then(|o| o.parse().ok()) else {
                     continue;
                 };
+                // The editor sends as the member types: a day's edits of one article by one
+                // member are one contribution (at the first of them).
                 let member = self.intern(&parsed.by);
-                self.article_edits
-                    .entry(id)
-                    .or_default()
-                    .push(Contribution {
+                let day = at.div_euclid(DAY_MS);
+                let edits = self.article_edits.entry(id).or_default();
+                match edits
+                    .iter_mut()
+                    .find(|c| c.member == member && c.at.div_euclid(DAY_MS) == day)
+                {
+                    Some(c) => c.at = c.at.min(at),
+                    None => edits.push(Contribution {
                         member,
                         kind: ContributionKind::ArticleEdit,
                         at,
-                    });
+                    }),
+                }
             } else if kind == CommandKind::MoveTask {
                 let Some(id) = parsed.obj.as_deref().and_then(|o| o.parse().ok()) else {
                     continue;
                 };
-                let member = self.intern(&parsed.by);
-                let last = self.task_moves.entry(id).or_insert((member, at));
-                if at >= last.1 {
-                    *last = (member, at);
+                let this = (at, parsed.by);
+                if self.task_moves.get(&id).is_none_or(|last| this > *last) {
+                    self.task_moves.insert(id.clone(), this);
+                    moved.insert(id);
                 }
             }
         }
+        moved
     }
 
     /// Reads `key` again; a record that is gone, malformed or whose reading panics
@@ -358,16 +389,16 @@ impl Ledger {
         if str_at(doc, &obj, "status").as_deref() != Some("done") {
             return Some(());
         }
-        let moved = self.task_moves.get(id).copied();
+        let moved = self.task_moves.get(id).cloned();
         let assignee = str_at(doc, &obj, "assignee").and_then(|a| a.parse::<MemberId>().ok());
         let creator = str_at(doc, &obj, "created_by").and_then(|a| a.parse::<MemberId>().ok());
-        let member = match (assignee, moved, creator) {
+        let member = match (assignee, &moved, creator) {
             (Some(a), _, _) => self.intern(&a),
-            (None, Some((mover, _)), _) => mover,
+            (None, Some((_, mover)), _) => self.intern(mover),
             (None, None, Some(c)) => self.intern(&c),
             (None, None, None) => return None,
         };
-        let at = moved.map_or_else(|| int_at(doc, &obj, "created_at"), |(_, at)| Some(at))?;
+        let at = moved.map_or_else(|| int_at(doc, &obj, "created_at"), |(at, _)| Some(at))?;
         self.by_record.insert(
             RecordKey::Task(id.clone()),
             vec![Contribution {
