@@ -154,6 +154,12 @@ impl Backend {
                 Ok(Some((profile.my_details()?, profile.cached_views())))
             })
             .await;
+            let dir3 = dir.clone();
+            if let Ok(settings) =
+                tokio::task::spawn_blocking(move || crate::settings::read(&dir3)).await
+            {
+                send(AppEvent::Settings(settings));
+            }
             let (details, cached) = match prepared {
                 Ok(Ok(Some(x))) => x,
                 Ok(Ok(None)) => return send(AppEvent::NeedsIdentity),
@@ -193,6 +199,17 @@ impl Backend {
         match action {
             UiAction::Init(details) => self.boot(Some(details)),
             UiAction::Request(req) => self.request(req),
+            UiAction::Notify { summary, body } => {
+                self.rt.spawn(crate::notifier::show(summary, body));
+            }
+            UiAction::SaveSettings(settings) => {
+                let dir = self.data_dir.clone();
+                self.rt.spawn_blocking(move || {
+                    if let Err(e) = crate::settings::write(&dir, &settings) {
+                        tracing::warn!("could not keep the app's settings: {e}");
+                    }
+                });
+            }
         }
     }
 

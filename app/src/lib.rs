@@ -10,5 +10,7 @@
 
 pub mod app;
 pub mod backend;
+pub mod notifier;
+pub mod settings;
 pub mod state;
 pub mod ui;

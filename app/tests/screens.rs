@@ -493,10 +493,12 @@ fn remote_changes_reload_only_what_they_touch() {
         local: false,
         changes: vec![meta("start_thread")],
     }));
+    // The discussion list, and "For you" (its count is on the rail): nothing else.
     let loads = state.wanted_loads();
-    assert_eq!(loads.len(), 1, "{loads:?}");
+    assert_eq!(loads.len(), 2, "{loads:?}");
+    assert!(matches!(&loads[0], Request::Query(Query::ForYou { .. })));
     assert!(matches!(
-        &loads[0],
+        &loads[1],
         Request::Query(Query::Threads {
             kind: Some(ThreadKind::Discussion),
             ..
@@ -824,4 +826,89 @@ fn overview_shows_the_health_panel_and_coordinators_set_the_levels() {
     h.run_steps(2);
     h.get_by_label("Community health");
     assert!(h.query_by_label("Change the levels").is_none());
+}
+
+#[test]
+fn for_you_lists_replies_counts_them_on_the_rail_and_notifies_new_ones() {
+    let mut w = World::new();
+    w.me = Some(w.bob.clone());
+    let mut h = harness(loaded(&w, &w.bob, Tab::Overview));
+    h.run_steps(2);
+    // Ada answered Bob's question: for Bob, new, counted on the rail.
+    h.get_by_label("For you");
+    h.get_by_label("Ada replied to your thread");
+    h.get_by_label("Timber Engineers  (1)");
+    assert!(
+        !h.state()
+            .outbox
+            .iter()
+            .any(|a| matches!(a, UiAction::Notify { .. })),
+        "what waited at start is counted, not announced"
+    );
+    // Another reply lands: announced once.
+    let q = h.state().view().unwrap().for_you[0].thread.clone().unwrap();
+    let ada = w.ada.clone();
+    w.run(
+        &ada,
+        Command::Reply {
+            thread: q.clone(),
+            body: "Or MUF, @Bob, if you want it pale.".into(),
+        },
+    );
+    let changed = |w: &World| {
+        AppEvent::Peer(copse_peer::PeerEvent::CommunityChanged {
+            community: w.id(),
+            local: false,
+            changes: vec![copse_core::commit_meta::CommitMeta {
+                by: w.ada.clone(),
+                cmd: "reply".into(),
+                obj: Some(q.to_string()),
+            }],
+        })
+    };
+    h.state_mut().apply(changed(&w));
+    h.state_mut().outbox.clear();
+    settle_loads(&w, &mut h);
+    let notified: Vec<String> = h
+        .state()
+        .outbox
+        .iter()
+        .filter_map(|a| match a {
+            UiAction::Notify { summary, .. } => Some(summary.clone()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(notified, ["Ada mentioned you", "2 replies to your thread"]);
+    h.get_by_label("Timber Engineers  (2)");
+    // Turned off: the list still updates, nothing is announced; the choice is kept.
+    h.get_by_label("Desktop notifications").click();
+    h.run_steps(2);
+    assert!(h.state().outbox.iter().any(|a| matches!(
+        a,
+        UiAction::SaveSettings(s) if !s.notifications
+    )));
+    w.run(
+        &ada,
+        Command::Reply {
+            thread: q.clone(),
+            body: "Either works.".into(),
+        },
+    );
+    h.state_mut().apply(changed(&w));
+    h.state_mut().outbox.clear();
+    settle_loads(&w, &mut h);
+    assert!(
+        !h.state()
+            .outbox
+            .iter()
+            .any(|a| matches!(a, UiAction::Notify { .. }))
+    );
+    h.get_by_label("3 replies from Ada to your thread");
+    // Opening it goes to the thread.
+    h.get_all_by_label("Which glue for CLT?")
+        .next()
+        .unwrap()
+        .click();
+    h.run_steps(2);
+    assert_eq!(h.state().view().unwrap().thread_id.as_ref(), Some(&q));
 }

@@ -27,6 +27,7 @@ impl AppState {
                 other => self.answered(other, *result),
             },
             AppEvent::Peer(ev) => self.on_peer(ev),
+            AppEvent::Settings(settings) => self.settings = settings,
         }
     }
 

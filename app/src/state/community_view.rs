@@ -93,6 +93,9 @@ pub struct CommunityView {
     pub members: Vec<MemberEntry>,
     /// Directory filters (skill, organisation).
     pub member_filter: (String, String),
+    /// What concerns this member here (replies, accepted answers, mentions, questions in
+    /// what they know, meetups soon), meetups first, then newest first.
+    pub for_you: Vec<copse_peer::participation::ForYouItem>,
     /// Everyone's participation level and the health panel.
     pub participation: Option<std::sync::Arc<copse_peer::participation::Participation>>,
     /// The open member's last year (for the member open in the directory).

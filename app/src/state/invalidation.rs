@@ -56,6 +56,17 @@ pub(crate) fn views_touched(c: &CommunityId, t: &Touched) -> Vec<View> {
     if *t != Touched::Resources {
         v.push(View::Participation(c.clone()));
     }
+    // "For you" reads threads, events and members (names, skills).
+    if matches!(
+        t,
+        Touched::Thread(_)
+            | Touched::Event(_)
+            | Touched::Membership
+            | Touched::MemberDetails
+            | Touched::Everything
+    ) {
+        v.push(View::ForYou(c.clone()));
+    }
     v.push(View::WhatsNew(c));
     v
 }

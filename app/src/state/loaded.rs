@@ -87,6 +87,7 @@ impl AppState {
                 }
             }
             (View::Status, QueryReply::Status(s)) => self.status = Some(s),
+            (View::ForYou(c), QueryReply::ForYou(items)) => self.for_you_loaded(c.clone(), items),
             (view, reply) => {
                 let Some(c) = view.community().cloned() else {
                     return;

@@ -50,6 +50,7 @@ pub enum View {
     Refused(CommunityId),
     Participation(CommunityId),
     Trajectory(CommunityId, MemberId),
+    ForYou(CommunityId),
 }
 
 impl View {
@@ -74,6 +75,7 @@ impl View {
             | View::Resources(c)
             | View::Refused(c)
             | View::Participation(c)
+            | View::ForYou(c)
             | View::Trajectory(c, _) => Some(c),
         }
     }
@@ -161,6 +163,9 @@ impl View {
                 community: community(c),
                 member: m.clone(),
             },
+            View::ForYou(c) => Query::ForYou {
+                community: community(c),
+            },
         }
     }
 
@@ -202,6 +207,7 @@ impl View {
             Query::Resources { community, .. } => View::Resources(community.clone()),
             Query::Refused { community } => View::Refused(community.clone()),
             Query::Participation { community } => View::Participation(community.clone()),
+            Query::ForYou { community } => View::ForYou(community.clone()),
             Query::Trajectory { community, member } => {
                 View::Trajectory(community.clone(), member.clone())
             }
@@ -217,6 +223,8 @@ impl AppState {
             return Vec::new();
         }
         let mut out = vec![View::Communities];
+        // Every community's "For you": its count shows on the rail.
+        out.extend(self.rail.iter().map(|r| View::ForYou(r.id.clone())));
         let Some(c) = self.selected.clone() else {
             return out;
         };

@@ -8,6 +8,7 @@ mod community_view;
 mod drafts;
 mod editor;
 mod experts;
+mod for_you;
 mod invalidation;
 mod loaded;
 mod loads;
@@ -36,6 +37,15 @@ pub enum UiAction {
     Init(MemberDetails),
     /// Run a request on the peer runtime; its reply comes back as [`AppEvent::Reply`].
     Request(Request),
+    /// Show a desktop notification (the backend drops it where there is no service).
+    Notify {
+        /// The headline.
+        summary: String,
+        /// The line under it.
+        body: String,
+    },
+    /// Keep the app's settings.
+    SaveSettings(crate::settings::AppSettings),
 }
 
 /// What the backend tells the state.
@@ -61,6 +71,8 @@ pub enum AppEvent {
     },
     /// Something happened on the network or in a community.
     Peer(copse_peer::PeerEvent),
+    /// The app's settings, read from the profile at start.
+    Settings(crate::settings::AppSettings),
     /// The backend failed (e.g. the profile is in use).
     Fatal(String),
 }
@@ -186,6 +198,12 @@ pub struct AppState {
     pub notices: Vec<Notice>,
     /// Actions for the backend, drained every frame.
     pub outbox: Vec<UiAction>,
+    /// This device's app settings.
+    pub settings: crate::settings::AppSettings,
+    /// "For you" items the window already knows, per community (announced at most once).
+    /// A community's first list only fills it: what waited at start shows on the rail.
+    pub(crate) for_you_known:
+        std::collections::HashMap<CommunityId, std::collections::HashSet<String>>,
     /// Loads in flight (to avoid asking twice).
     pub(crate) in_flight: std::collections::HashSet<View>,
     /// Views whose data is stale.
@@ -307,8 +325,11 @@ impl AppState {
 
     /// A member's display name in the open community (their id if unknown).
     pub fn name_of(&self, id: &MemberId) -> String {
+        // The open community first, then any other (a notification about another one).
+        let in_view = |v: &CommunityView| v.members.iter().find(|m| &m.id == id).cloned();
         self.view()
-            .and_then(|v| v.members.iter().find(|m| &m.id == id))
+            .and_then(in_view)
+            .or_else(|| self.views.values().find_map(in_view))
             .map(|m| m.member.name.clone())
             .unwrap_or_else(|| short_id(id.as_str()))
     }

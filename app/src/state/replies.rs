@@ -50,6 +50,7 @@ impl AppState {
             (Request::MarkSeen { community }, Ok(_)) => {
                 self.invalidate([
                     View::WhatsNew(community.clone()),
+                    View::ForYou(community.clone()),
                     View::ReadState(community),
                 ]);
             }

@@ -3,6 +3,7 @@
 
 mod add_community;
 mod events;
+mod for_you;
 mod health;
 mod knowledge;
 mod levels;

@@ -17,11 +17,16 @@ pub(super) fn show(ui: &mut Ui, state: &mut AppState) {
     let mut pick = None;
     for entry in &state.rail {
         let selected = state.selected.as_ref() == Some(&entry.id) && !state.adding;
-        let text = if entry.new_activity {
+        let mut text = if entry.new_activity {
             format!("● {}", entry.name)
         } else {
             entry.name.clone()
         };
+        // New "For you" items here (replies, mentions...), until the overview is seen.
+        let for_you = state.for_you_new(&entry.id);
+        if for_you > 0 {
+            text = format!("{text}  ({for_you})");
+        }
         if ui.selectable_label(selected, text).clicked() {
             pick = Some(entry.id.clone());
         }
@@ -46,6 +51,16 @@ pub(super) fn show(ui: &mut Ui, state: &mut AppState) {
                 format!("{n} peers connected")
             },
         );
+        let mut notifications = state.settings.notifications;
+        if ui
+            .checkbox(&mut notifications, "Desktop notifications")
+            .changed()
+        {
+            state.settings.notifications = notifications;
+            state
+                .outbox
+                .push(crate::state::UiAction::SaveSettings(state.settings));
+        }
         if let Some((_, d)) = &state.me {
             ui.label(RichText::new(&d.name).strong());
         }

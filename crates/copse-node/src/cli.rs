@@ -10,6 +10,7 @@ use crate::commands::args::{CommunityArg, Details};
 use crate::commands::article::ArticleCmd;
 use crate::commands::community::{self, CommunityCmd};
 use crate::commands::event::EventCmd;
+use crate::commands::for_you;
 use crate::commands::member::MemberCmd;
 use crate::commands::network::{self, InviteArgs, JoinArgs, ServeArgs};
 use crate::commands::print::Printer;
@@ -91,6 +92,9 @@ pub(crate) enum Cmd {
     Rejected(CommunityArg),
     /// Full-text search: threads, posts, knowledge, events, tasks, resources and members.
     Search(SearchArgs),
+    /// What concerns you: replies to your threads, your accepted answers, mentions of you,
+    /// questions waiting in what you know, meetups within a day (* marks what is new).
+    ForYou(CommunityArg),
 }
 
 impl Cmd {
@@ -116,6 +120,7 @@ impl Cmd {
             Cmd::Heads(c) => community::heads(c),
             Cmd::Rejected(c) => guard::rejected(c),
             Cmd::Search(s) => s.request(),
+            Cmd::ForYou(c) => for_you::for_you(c),
             Cmd::Join(_) | Cmd::Serve(_) => anyhow::bail!("handled before"),
         })
     }

@@ -443,6 +443,7 @@ fn member_levels_reads_participation_and_coordinators_set_the_thresholds() {
             ],
         )
     };
+    assert_eq!(ok(a, &["for-you", "-c", &c]), "Nothing for you right now.");
     start("Glue lines");
     start("Screws");
     // Two threads started: Ada is peripheral with the defaults (active from 3).

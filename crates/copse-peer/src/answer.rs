@@ -189,6 +189,7 @@ pub(crate) fn answer(cx: &mut Context<'_>, query: Query) -> Result<QueryReply, P
         Query::Search { .. }
         | Query::Experts { .. }
         | Query::Participation { .. }
+        | Query::ForYou { .. }
         | Query::Trajectory { .. } => {
             return Err(PeerError::Invalid(
                 "search and participation are not answered here".into(),

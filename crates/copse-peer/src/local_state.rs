@@ -16,6 +16,9 @@ pub struct LocalState {
     /// Heads (hex) when the member last looked at the overview.
     #[serde(default)]
     pub seen_heads: Vec<String>,
+    /// When (ms) the member last marked the overview seen: "For you" items after it are new.
+    #[serde(default)]
+    pub seen_at: i64,
     /// Posts read per thread.
     #[serde(default)]
     pub read: BTreeMap<ThreadId, usize>,

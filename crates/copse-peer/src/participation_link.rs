@@ -8,7 +8,9 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use copse_core::view::profile::level_rule;
 use copse_core::{CommunityId, MemberId, Timestamp};
 use copse_hub::{Hub, PeerError};
-use copse_search::participation::{Ledger, NeedsRebuild, participation, trajectory};
+use copse_search::participation::{
+    ForYouKind, Ledger, NeedsRebuild, for_you, participation, trajectory,
+};
 use tokio::sync::mpsc;
 
 use crate::query_reply::QueryReply;
@@ -31,6 +33,8 @@ pub(crate) enum Want {
     Levels,
     /// One member's trajectory.
     Trajectory(MemberId),
+    /// What concerns `me`; items after `seen_at` (ms) are new.
+    ForYou { me: MemberId, seen_at: i64 },
 }
 
 enum Tracked {
@@ -189,6 +193,18 @@ fn answer(
             trajectory(ledger, &rule, at, member)
                 .ok_or_else(|| PeerError::Invalid(format!("{member} is not a member")))?,
         ),
+        Want::ForYou { me, seen_at } => {
+            let mut items = for_you(ledger, me, at);
+            for item in &mut items {
+                // A meetup is news once it comes within a day, until the member looks.
+                let since = match item.kind {
+                    ForYouKind::Meetup => item.at.0.saturating_sub(86_400_000),
+                    _ => item.at.0,
+                };
+                item.new = since > *seen_at;
+            }
+            QueryReply::ForYou(items)
+        }
     };
     Ok(Reply::Query(reply))
 }

@@ -161,6 +161,12 @@ pub enum Query {
         /// Which community.
         community: CommunityId,
     },
+    /// What concerns this device's member: replies to their threads, their accepted
+    /// answers, mentions, questions in what they know, meetups within a day.
+    ForYou {
+        /// Which community.
+        community: CommunityId,
+    },
     /// One member's participation over the last year.
     Trajectory {
         /// Which community.

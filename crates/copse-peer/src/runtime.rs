@@ -227,6 +227,13 @@ impl Runtime {
                 self.participation
                     .ask(&self.hub, community, Want::Levels, reply);
             }
+            Request::Query(crate::Query::ForYou { community }) => {
+                let want = Want::ForYou {
+                    me: self.whoami.member_id.clone(),
+                    seen_at: self.locals.get(&community).seen_at,
+                };
+                self.participation.ask(&self.hub, community, want, reply);
+            }
             Request::Query(crate::Query::Trajectory { community, member }) => {
                 let want = Want::Trajectory(member);
                 self.participation.ask(&self.hub, community, want, reply);
@@ -354,7 +361,11 @@ impl Runtime {
                     .iter()
                     .map(ToString::to_string)
                     .collect();
-                self.locals.update(&community, |s| s.seen_heads = heads);
+                let at = now().0;
+                self.locals.update(&community, |s| {
+                    s.seen_heads = heads;
+                    s.seen_at = at;
+                });
                 self.write_locals();
                 let _ = reply.send(Ok(Reply::Done));
             }

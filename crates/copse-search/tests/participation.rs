@@ -6,7 +6,9 @@
 use copse_core::record::{LevelRule, Role, TaskStatus, ThreadKind};
 use copse_core::view::profile::level_rule;
 use copse_core::{Command, Created, MemberId, ThreadId, Timestamp};
-use copse_search::participation::{ContributionKind, Ledger, Level, participation, trajectory};
+use copse_search::participation::{
+    ContributionKind, ForYouKind, Ledger, Level, for_you, participation, trajectory,
+};
 
 mod common;
 use common::{DAY, Fixture, T0, details, member};
@@ -422,4 +424,81 @@ fn thresholds_are_coordinators_and_must_make_sense() {
         .apply(&ada, now, &mut w.f.rng, Command::SetLevelRule(rule))
         .unwrap();
     assert_eq!(level_rule(w.f.c.doc()), rule);
+}
+
+#[test]
+fn for_you_lists_what_concerns_each_member() {
+    let mut w = world();
+    let (ada, bob, cy, dee) = (w.ada.clone(), w.bob.clone(), w.cy.clone(), w.dee.clone());
+    let q1 = w.q1.clone();
+    // Day 199: Cy thanks "@Ada Lovelace" in Q1; Ada replies to "@Cy Twomblyish" (not Cy).
+    let cmd = Command::Reply {
+        thread: q1.clone(),
+        body: "Thanks @Ada Lovelace, that worked.".into(),
+    };
+    on(&mut w.f, 199, &cy, cmd);
+    w.f.now = Timestamp(T0 + 199 * DAY + 3_600_000);
+    let cmd = Command::Reply {
+        thread: q1.clone(),
+        body: "Ask @Cy Twomblyish too".into(),
+    };
+    w.f.c.apply(&ada, w.f.now, &mut w.f.rng, cmd).unwrap();
+    // A meetup two hours from now.
+    on(
+        &mut w.f,
+        199,
+        &ada,
+        Command::CreateEvent {
+            title: "Glue clinic".into(),
+            description: String::new(),
+            starts_at: Timestamp(NOW + 7_200_000),
+            ends_at: Timestamp(NOW + 10_800_000),
+            place: String::new(),
+        },
+    );
+    let ledger = Ledger::build(w.f.c.doc());
+    let now = Timestamp(NOW);
+    let kinds = |m: &MemberId| -> Vec<(ForYouKind, String, u32)> {
+        for_you(&ledger, m, now)
+            .into_iter()
+            .map(|i| (i.kind, i.title, i.count))
+            .collect()
+    };
+    let meetup = (ForYouKind::Meetup, "Glue clinic".to_owned(), 1);
+    // Ada: the meetup first; Cy's mention; Dee's waiting question is in her skills
+    // (glulam). Her accepted answer (day 151) is older than 30 days.
+    assert_eq!(
+        kinds(&ada),
+        [
+            meetup.clone(),
+            (ForYouKind::Mention, "Glue lines?".into(), 1),
+            (ForYouKind::Question, "Which screws?".into(), 1),
+        ]
+    );
+    // Bob: two replies to his question within 30 days, Ada's the latest.
+    let bob_items = for_you(&ledger, &bob, now);
+    assert_eq!(bob_items[1].kind, ForYouKind::Replies);
+    assert_eq!(
+        (bob_items[1].count, bob_items[1].by.clone()),
+        (2, vec![ada.clone(), cy.clone()])
+    );
+    assert_eq!(bob_items.len(), 2, "{bob_items:?}");
+    // Cy: "@Cy Twomblyish" is not her; she answered a glulam question, so Dee's is hers too.
+    assert_eq!(
+        kinds(&cy),
+        [
+            meetup.clone(),
+            (ForYouKind::Question, "Which screws?".into(), 1)
+        ]
+    );
+    // Dee asked it herself: only the meetup.
+    assert_eq!(kinds(&dee), [meetup]);
+    // On day 160 Ada's accepted answer (day 151) is recent, and Bob's replies are Ada's
+    // and Cy's of days 151-152.
+    let then = Timestamp(T0 + 160 * DAY);
+    assert!(
+        for_you(&ledger, &ada, then)
+            .iter()
+            .any(|i| i.kind == ForYouKind::Accepted && i.thread.as_ref() == Some(&q1))
+    );
 }

@@ -7,6 +7,7 @@ pub(crate) mod choice;
 pub(crate) mod community;
 pub(crate) mod event;
 pub(crate) mod files;
+pub(crate) mod for_you;
 pub(crate) mod guard;
 pub(crate) mod identity;
 pub(crate) mod member;

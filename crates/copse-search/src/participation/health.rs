@@ -205,9 +205,9 @@ pub(crate) fn health(
     risers.sort_by(|a, b| (b.level, &a.name).cmp(&(a.level, &b.name)));
 
     let mut waiting: Vec<WaitingQuestion> = ledger
-        .questions
+        .threads
         .iter()
-        .filter(|(_, q)| !q.answered && !q.accepted && q.asked_at <= now.0)
+        .filter(|(_, q)| q.question && !q.answered && !q.accepted && q.asked_at <= now.0)
         .map(|(id, q)| WaitingQuestion {
             thread: id.clone(),
             title: q.title.clone(),

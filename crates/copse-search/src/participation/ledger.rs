@@ -11,7 +11,7 @@ use automerge::{
 use copse_core::commit_meta::CommitMeta;
 use copse_core::record::Role;
 use copse_core::schema::{EVENTS, MEMBERS, TASKS, THREADS};
-use copse_core::{ArticleId, CommandKind, EventId, MemberId, TaskId, ThreadId};
+use copse_core::{ArticleId, CommandKind, EventId, MemberId, PostId, TaskId, ThreadId};
 
 use super::contribution::ContributionKind;
 use super::levels::DAY_MS;
@@ -36,16 +36,28 @@ pub(crate) struct MemberFacts {
     pub(crate) skills: Vec<String>,
 }
 
-/// A question, for "waiting for an answer".
+/// A thread: for "waiting for an answer" and for what concerns a member.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct QuestionFacts {
+pub(crate) struct ThreadFacts {
     pub(crate) title: String,
     pub(crate) tags: Vec<String>,
+    pub(crate) question: bool,
     pub(crate) asked_by: MemberId,
     pub(crate) asked_at: i64,
-    /// Someone other than the asker replied.
+    /// Someone other than the asker replied (to a question).
     pub(crate) answered: bool,
     pub(crate) accepted: bool,
+    /// Posts that may mention someone (their text has an `@`), lowercased.
+    pub(crate) mentions: Vec<MentionFacts>,
+}
+
+/// A post whose text has an `@`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct MentionFacts {
+    pub(crate) post: PostId,
+    pub(crate) by: u32,
+    pub(crate) at: i64,
+    pub(crate) text: String,
 }
 
 /// A meetup, for its rhythm.
@@ -63,8 +75,9 @@ pub struct NeedsRebuild;
 /// Contributions and the facts around them, derived from one community's document.
 #[derive(Debug, Default)]
 pub struct Ledger {
-    /// Members by the index contributions name them with.
+    /// Members by the index contributions name them with, and the other way round.
     member_index: HashMap<MemberId, u32>,
+    members: Vec<MemberId>,
     /// The same, by the text the document holds (most reads find it here, unparsed).
     raw_index: HashMap<String, u32>,
     /// Contributions read from records (threads, events, tasks), replaced when one changes.
@@ -75,7 +88,7 @@ pub struct Ledger {
     /// greater member id, so every order of reading the history agrees.
     task_moves: HashMap<TaskId, (i64, MemberId)>,
     pub(crate) directory: HashMap<MemberId, MemberFacts>,
-    pub(crate) questions: HashMap<ThreadId, QuestionFacts>,
+    pub(crate) threads: HashMap<ThreadId, ThreadFacts>,
     pub(crate) meetups: HashMap<EventId, MeetupFacts>,
     heads: Vec<ChangeHash>,
 }
@@ -159,6 +172,16 @@ impl Ledger {
             .flatten()
     }
 
+    /// Contributions read from each record.
+    pub(crate) fn records(&self) -> impl Iterator<Item = (&RecordKey, &Vec<Contribution>)> {
+        self.by_record.iter()
+    }
+
+    /// The member behind index `i`.
+    pub(crate) fn member_at(&self, i: u32) -> Option<&MemberId> {
+        self.members.get(i as usize)
+    }
+
     pub(crate) fn index_of(&self, member: &MemberId) -> Option<u32> {
         self.member_index.get(member).copied()
     }
@@ -167,7 +190,8 @@ impl Ledger {
         if let Some(i) = self.member_index.get(member) {
             return *i;
         }
-        let i = u32::try_from(self.member_index.len()).unwrap_or(u32::MAX);
+        let i = u32::try_from(self.members.len()).unwrap_or(u32::MAX);
+        self.members.push(member.clone());
         self.member_index.insert(member.clone(), i);
         i
     }
@@ -239,7 +263,7 @@ impl Ledger {
         self.by_record.remove(key);
         match key {
             RecordKey::Thread(id) => {
-                self.questions.remove(id);
+                self.threads.remove(id);
             }
             RecordKey::Event(id) => {
                 self.meetups.remove(id);
@@ -296,13 +320,17 @@ impl Ledger {
             at: asked_at,
         }];
         let (mut answered, mut accepted) = (false, false);
+        let mut mentions = Vec::new();
         // One pass over the posts and over each post's fields (a lookup per field costs a
         // seek each: three times as long at 100k posts).
-        for item in doc.list_range(&posts, 1..) {
+        // The opening post counts as the thread started; it may still mention someone.
+        for item in doc.list_range(&posts, ..) {
+            let opening = item.index == 0;
             if !matches!(item.value, ValueRef::Object(ObjType::Map)) {
                 continue;
             }
             let (mut author, mut at, mut is_accepted) = (None, None, false);
+            let (mut post_id, mut text) = (None, None);
             for field in doc.map_range(item.id(), ..) {
                 let ValueRef::Scalar(value) = &field.value else {
                     continue;
@@ -314,6 +342,10 @@ impl Ledger {
                     }
                     ("id", ScalarValueRef::Str(s)) => {
                         is_accepted = accepted_post.as_deref() == Some(s.as_ref());
+                        post_id = s.parse::<PostId>().ok();
+                    }
+                    ("body", ScalarValueRef::Str(s)) if s.contains('@') => {
+                        text = Some(s.to_lowercase());
                     }
                     _ => {}
                 }
@@ -321,6 +353,17 @@ impl Ledger {
             let (Some(member), Some(at)) = (author, at) else {
                 continue;
             };
+            if let (Some(post), Some(text)) = (post_id, text) {
+                mentions.push(MentionFacts {
+                    post,
+                    by: member,
+                    at,
+                    text,
+                });
+            }
+            if opening {
+                continue;
+            }
             let answer = question && member != asker_index;
             answered |= answer;
             out.push(Contribution {
@@ -341,19 +384,19 @@ impl Ledger {
                 });
             }
         }
-        if question {
-            self.questions.insert(
-                id.clone(),
-                QuestionFacts {
-                    title: str_at(doc, &obj, "title").unwrap_or_default(),
-                    tags: str_list_at(doc, &obj, "tags"),
-                    asked_by: asker,
-                    asked_at,
-                    answered,
-                    accepted,
-                },
-            );
-        }
+        self.threads.insert(
+            id.clone(),
+            ThreadFacts {
+                title: str_at(doc, &obj, "title").unwrap_or_default(),
+                tags: str_list_at(doc, &obj, "tags"),
+                question,
+                asked_by: asker,
+                asked_at,
+                answered,
+                accepted,
+                mentions,
+            },
+        );
         self.by_record.insert(RecordKey::Thread(id.clone()), out);
         Some(())
     }

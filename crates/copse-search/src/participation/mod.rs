@@ -2,11 +2,13 @@
 //! the community's own history, on this device (nothing about anyone's activity leaves it).
 
 mod contribution;
+mod for_you;
 mod health;
 mod ledger;
 mod levels;
 
 pub use contribution::{ContributionKind, KindCounts};
+pub use for_you::{ForYouItem, ForYouKind, RECENT_DAYS, for_you};
 pub use health::{
     Health, LevelCounts, MeetupLine, MeetupMonth, MeetupRhythm, Newcomer, QUARTER_DAYS, Riser,
     WAITING_LISTED, WaitingQuestion,
