@@ -366,7 +366,8 @@ fn tasks_create_and_move() {
                 title: "Book the venue".into(),
                 description: String::new(),
                 assignee: None,
-                due: copse_core::Timestamp::parse_utc("2030-02-01")
+                due: copse_core::Timestamp::parse_utc("2030-02-01"),
+                good_first: false,
             },
             Command::MoveTask {
                 task,
@@ -911,4 +912,50 @@ fn for_you_lists_replies_counts_them_on_the_rail_and_notifies_new_ones() {
         .click();
     h.run_steps(2);
     assert_eq!(h.state().view().unwrap().thread_id.as_ref(), Some(&q));
+}
+
+#[test]
+fn a_newcomer_sees_start_here_and_coordinators_see_hints() {
+    let mut w = World::new();
+    // Bob marks his task as a good first task; he asked one question: peripheral.
+    let task = copse_core::view::tasks::task_board(w.community.doc()).todo[0]
+        .id
+        .clone();
+    let bob = w.bob.clone();
+    w.run(
+        &bob,
+        Command::SetGoodFirstTask {
+            task,
+            good_first: true,
+        },
+    );
+    w.me = Some(w.bob.clone());
+    let mut h = harness(loaded(&w, &w.bob, Tab::Overview));
+    h.run_steps(2);
+    h.get_by_label("Start here");
+    // The norms and the next meetup, in "Start here" as well as further down.
+    assert_eq!(h.get_all_by_label("Cite sources").count(), 2);
+    assert_eq!(h.get_all_by_label("Spring meetup").count(), 2);
+    h.get_by_label("Write span tables").click();
+    settle_loads(&w, &mut h);
+    assert_eq!(h.state().tab(), Tab::Tasks);
+    h.get_by_label("good first task");
+    h.get_by_role_and_label(Role::Button, "Not a first task")
+        .click();
+    h.run_steps(2);
+    assert!(matches!(
+        commands(h.state()).last(),
+        Some(Command::SetGoodFirstTask {
+            good_first: false,
+            ..
+        })
+    ));
+    assert!(h.query_by_label("Hints for coordinators").is_none());
+    // Ada, a coordinator and active: no "Start here"; a hint that she rose.
+    w.me = Some(w.ada.clone());
+    let mut h = harness(loaded(&w, &w.ada, Tab::Overview));
+    h.run_steps(2);
+    assert!(h.query_by_label("Start here").is_none());
+    h.get_by_label("Hints for coordinators");
+    h.get_by_label("Ready for more?");
 }

@@ -96,6 +96,8 @@ pub struct CommunityView {
     /// What concerns this member here (replies, accepted answers, mentions, questions in
     /// what they know, meetups soon), meetups first, then newest first.
     pub for_you: Vec<copse_peer::participation::ForYouItem>,
+    /// This member's first steps (shown while they are at the periphery).
+    pub start_here: Option<copse_peer::participation::StartHere>,
     /// Everyone's participation level and the health panel.
     pub participation: Option<std::sync::Arc<copse_peer::participation::Participation>>,
     /// The open member's last year (for the member open in the directory).

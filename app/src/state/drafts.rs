@@ -85,6 +85,8 @@ pub struct TaskDraft {
     pub title: String,
     /// Due date.
     pub due: String,
+    /// A good first task for a newcomer.
+    pub good_first: bool,
 }
 
 /// "Share a resource".

@@ -56,7 +56,7 @@ pub(crate) fn views_touched(c: &CommunityId, t: &Touched) -> Vec<View> {
     if *t != Touched::Resources {
         v.push(View::Participation(c.clone()));
     }
-    // "For you" reads threads, events and members (names, skills).
+    // "For you" reads threads, events and members (names, skills); "Start here" tasks too.
     if matches!(
         t,
         Touched::Thread(_)
@@ -66,6 +66,12 @@ pub(crate) fn views_touched(c: &CommunityId, t: &Touched) -> Vec<View> {
             | Touched::Everything
     ) {
         v.push(View::ForYou(c.clone()));
+    }
+    if !matches!(
+        t,
+        Touched::Resources | Touched::Invites | Touched::Article(_)
+    ) {
+        v.push(View::StartHere(c.clone()));
     }
     v.push(View::WhatsNew(c));
     v

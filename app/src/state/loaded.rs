@@ -169,6 +169,7 @@ impl AppState {
                     }
                     (View::Resources(_), QueryReply::Resources(r)) => cv.resources = r,
                     (View::Refused(_), QueryReply::Refused(r)) => cv.refused = r,
+                    (View::StartHere(_), QueryReply::StartHere(s)) => cv.start_here = Some(s),
                     (View::Participation(_), QueryReply::Participation(p)) => {
                         cv.participation = Some(std::sync::Arc::from(p));
                     }

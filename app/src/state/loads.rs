@@ -51,6 +51,7 @@ pub enum View {
     Participation(CommunityId),
     Trajectory(CommunityId, MemberId),
     ForYou(CommunityId),
+    StartHere(CommunityId),
 }
 
 impl View {
@@ -76,6 +77,7 @@ impl View {
             | View::Refused(c)
             | View::Participation(c)
             | View::ForYou(c)
+            | View::StartHere(c)
             | View::Trajectory(c, _) => Some(c),
         }
     }
@@ -166,6 +168,9 @@ impl View {
             View::ForYou(c) => Query::ForYou {
                 community: community(c),
             },
+            View::StartHere(c) => Query::StartHere {
+                community: community(c),
+            },
         }
     }
 
@@ -208,6 +213,7 @@ impl View {
             Query::Refused { community } => View::Refused(community.clone()),
             Query::Participation { community } => View::Participation(community.clone()),
             Query::ForYou { community } => View::ForYou(community.clone()),
+            Query::StartHere { community } => View::StartHere(community.clone()),
             Query::Trajectory { community, member } => {
                 View::Trajectory(community.clone(), member.clone())
             }
@@ -240,6 +246,7 @@ impl AppState {
                 View::Upcoming(c.clone()),
                 View::Refused(c.clone()),
                 View::Participation(c.clone()),
+                View::StartHere(c.clone()),
             ]),
             Tab::Discussions | Tab::Questions => {
                 let kind = if self.tab() == Tab::Questions {

@@ -30,7 +30,9 @@ pub(super) fn show(ui: &mut Ui, state: &mut AppState) {
         return;
     };
     ui.label(RichText::new(&profile.domain).size(17.0));
+    super::start_here::show(ui, state);
     super::for_you::show(ui, state);
+    super::hints::show(ui, state);
     style::section(ui, "Objectives");
     let mut set_status = None;
     for o in &profile.objectives {

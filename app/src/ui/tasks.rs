@@ -22,6 +22,7 @@ pub(super) fn show(ui: &mut Ui, state: &mut AppState) {
                 .desired_width(100.0),
         )
         .labelled_by(l.id);
+        ui.checkbox(&mut v.task_draft.good_first, "Good first task");
         let due = Timestamp::parse_utc(&v.task_draft.due);
         let ok = !v.task_draft.title.trim().is_empty()
             && (v.task_draft.due.trim().is_empty() || due.is_some());
@@ -31,6 +32,7 @@ pub(super) fn show(ui: &mut Ui, state: &mut AppState) {
                 description: String::new(),
                 assignee: None,
                 due,
+                good_first: v.task_draft.good_first,
             });
         }
     });
@@ -51,7 +53,16 @@ pub(super) fn show(ui: &mut Ui, state: &mut AppState) {
             for t in board.column(*status) {
                 egui::Frame::group(ui.style()).show(ui, |ui| {
                     ui.set_width(ui.available_width());
-                    ui.label(RichText::new(&t.task.title).strong());
+                    ui.horizontal_wrapped(|ui| {
+                        ui.label(RichText::new(&t.task.title).strong());
+                        if t.task.good_first {
+                            ui.label(
+                                RichText::new("good first task")
+                                    .small()
+                                    .color(style::ACCENT),
+                            );
+                        }
+                    });
                     if let Some(due) = t.task.due {
                         style::muted(ui, format!("due {}", &due.to_utc_string()[..10]));
                     }
@@ -76,6 +87,17 @@ pub(super) fn show(ui: &mut Ui, state: &mut AppState) {
                         });
                     }
                     ui.horizontal(|ui| {
+                        let flag = if t.task.good_first {
+                            "Not a first task"
+                        } else {
+                            "Mark as first task"
+                        };
+                        if status != &TaskStatus::Done && ui.small_button(flag).clicked() {
+                            cmd = Some(Command::SetGoodFirstTask {
+                                task: t.id.clone(),
+                                good_first: !t.task.good_first,
+                            });
+                        }
                         if i > 0
                             && ui
                                 .small_button(format!("Back to {}", TaskStatus::ALL[i - 1]))

@@ -75,6 +75,7 @@ command_kinds! {
     AssignTask => "assign_task",
     MoveTask => "move_task",
     SetTaskDue => "set_task_due",
+    SetGoodFirstTask => "set_good_first_task",
     AddResource => "add_resource",
     RemoveResource => "remove_resource",
 }
@@ -127,7 +128,9 @@ impl CommandKind {
             K::CreateEvent | K::Rsvp | K::RecordAttendance | K::EditEventNotes => {
                 Touched::Event(obj.and_then(|o| o.parse().ok()))
             }
-            K::CreateTask | K::AssignTask | K::MoveTask | K::SetTaskDue => Touched::Tasks,
+            K::CreateTask | K::AssignTask | K::MoveTask | K::SetTaskDue | K::SetGoodFirstTask => {
+                Touched::Tasks
+            }
             K::AddResource | K::RemoveResource => Touched::Resources,
             K::CreateCommunity => Touched::Everything,
         }

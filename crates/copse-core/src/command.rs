@@ -218,6 +218,16 @@ pub enum Command {
         assignee: Option<MemberId>,
         /// When it is due.
         due: Option<Timestamp>,
+        /// A good first task for a newcomer.
+        #[serde(default)]
+        good_first: bool,
+    },
+    /// Mark a task as a good first task for a newcomer, or unmark it.
+    SetGoodFirstTask {
+        /// Which.
+        task: TaskId,
+        /// Good for a first contribution.
+        good_first: bool,
     },
     /// Give a task to someone, or to nobody.
     AssignTask {
@@ -306,6 +316,7 @@ impl Command {
             Command::AssignTask { .. } => K::AssignTask,
             Command::MoveTask { .. } => K::MoveTask,
             Command::SetTaskDue { .. } => K::SetTaskDue,
+            Command::SetGoodFirstTask { .. } => K::SetGoodFirstTask,
             Command::AddResource { .. } => K::AddResource,
             Command::RemoveResource { .. } => K::RemoveResource,
         }

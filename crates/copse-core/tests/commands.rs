@@ -463,6 +463,7 @@ fn task_board_moves() {
                 description: String::new(),
                 assignee: Some(cyd.clone()),
                 due: None,
+                good_first: false,
             },
         )
         .unwrap()

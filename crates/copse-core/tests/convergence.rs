@@ -271,6 +271,7 @@ fn concretize(r: &Replica, all: &[MemberId], op: &Op, now: Timestamp) -> Option<
             description: String::new(),
             assignee: who.and_then(|w| all.get(w).cloned()),
             due: None,
+            good_first: false,
         },
         Op::Move { pick: p, status } => Command::MoveTask {
             task: pick(&task_ids, p)?,

@@ -684,3 +684,40 @@ fn a_strangers_signature_change_does_not_displace_the_real_one() {
     assert_eq!(got.refused, vec![]);
     assert_eq!(w.ada.copy.doc().get_heads(), w.bob.copy.doc().get_heads());
 }
+
+#[test]
+fn any_member_flags_a_good_first_task_but_only_with_a_bool() {
+    let mut w = world(11);
+    let (created, changes) = w.ada.run(
+        &mut w.rng,
+        T0 + 10,
+        Command::CreateTask {
+            title: "Label the samples".into(),
+            description: String::new(),
+            assignee: None,
+            due: None,
+            good_first: false,
+        },
+    );
+    assert_eq!(w.bob.receive(changes).refused, vec![]);
+    let Some(Created::Task(task)) = created else {
+        panic!("{created:?}")
+    };
+    // Bob, not its creator, flags it: accepted by Ada.
+    let (_, changes) = w.bob.run(
+        &mut w.rng,
+        T0 + 11,
+        Command::SetGoodFirstTask {
+            task: task.clone(),
+            good_first: true,
+        },
+    );
+    assert_eq!(w.ada.receive(changes).refused, vec![]);
+    // A flag that is not a Bool is refused.
+    let attack = w.bob.raw("set_good_first_task", |tx| {
+        let tasks = obj(tx, &ROOT, "tasks");
+        let t = obj(tx, &tasks, task.as_str());
+        tx.put(&t, "good_first", "very").unwrap();
+    });
+    refused_by_ada(&mut w, attack, Violation::Immutable("a task".into()));
+}

@@ -16,6 +16,7 @@ use crate::commands::network::{self, InviteArgs, JoinArgs, ServeArgs};
 use crate::commands::print::Printer;
 use crate::commands::resource::ResourceCmd;
 use crate::commands::search::SearchArgs;
+use crate::commands::start_here;
 use crate::commands::task::TaskCmd;
 use crate::commands::thread::ThreadCmd;
 use crate::commands::{files, guard, identity};
@@ -95,6 +96,9 @@ pub(crate) enum Cmd {
     /// What concerns you: replies to your threads, your accepted answers, mentions of you,
     /// questions waiting in what you know, meetups within a day (* marks what is new).
     ForYou(CommunityArg),
+    /// A newcomer's first steps: good first tasks, questions in your skills, the next
+    /// meetup and someone to ask (with `community show` for the norms).
+    StartHere(CommunityArg),
 }
 
 impl Cmd {
@@ -121,6 +125,7 @@ impl Cmd {
             Cmd::Rejected(c) => guard::rejected(c),
             Cmd::Search(s) => s.request(),
             Cmd::ForYou(c) => for_you::for_you(c),
+            Cmd::StartHere(c) => start_here::start_here(c),
             Cmd::Join(_) | Cmd::Serve(_) => anyhow::bail!("handled before"),
         })
     }

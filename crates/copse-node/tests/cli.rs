@@ -446,6 +446,29 @@ fn member_levels_reads_participation_and_coordinators_set_the_thresholds() {
     assert_eq!(ok(a, &["for-you", "-c", &c]), "Nothing for you right now.");
     start("Glue lines");
     start("Screws");
+    // A newcomer's first steps: the good first task, nobody to ask yet.
+    ok(
+        a,
+        &[
+            "task",
+            "new",
+            "-c",
+            &c,
+            "--title",
+            "Label the samples",
+            "--good-first",
+        ],
+    );
+    let here = ok(a, &["start-here", "-c", &c]);
+    assert!(
+        here.starts_with("You are peripheral here.\nGood first tasks:\n  Label the samples  ("),
+        "{here}"
+    );
+    assert!(
+        here.ends_with("Someone to ask: no core member or coordinator shares your skills yet"),
+        "{here}"
+    );
+    assert!(ok(a, &["task", "list", "-c", &c]).contains("Label the samples (good first task)"));
     // Two threads started: Ada is peripheral with the defaults (active from 3).
     let json: serde_json::Value =
         serde_json::from_str(&ok(a, &["--json", "member", "levels", "-c", &c])).unwrap();

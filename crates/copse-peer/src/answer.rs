@@ -190,6 +190,7 @@ pub(crate) fn answer(cx: &mut Context<'_>, query: Query) -> Result<QueryReply, P
         | Query::Experts { .. }
         | Query::Participation { .. }
         | Query::ForYou { .. }
+        | Query::StartHere { .. }
         | Query::Trajectory { .. } => {
             return Err(PeerError::Invalid(
                 "search and participation are not answered here".into(),

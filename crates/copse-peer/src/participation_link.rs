@@ -9,7 +9,7 @@ use copse_core::view::profile::level_rule;
 use copse_core::{CommunityId, MemberId, Timestamp};
 use copse_hub::{Hub, PeerError};
 use copse_search::participation::{
-    ForYouKind, Ledger, NeedsRebuild, for_you, participation, trajectory,
+    ForYouKind, Ledger, NeedsRebuild, for_you, participation, start_here, trajectory,
 };
 use tokio::sync::mpsc;
 
@@ -33,6 +33,8 @@ pub(crate) enum Want {
     Levels,
     /// One member's trajectory.
     Trajectory(MemberId),
+    /// The first steps of this device's member.
+    StartHere(MemberId),
     /// What concerns `me`; items after `seen_at` (ms) are new.
     ForYou { me: MemberId, seen_at: i64 },
 }
@@ -192,6 +194,10 @@ fn answer(
         Want::Trajectory(member) => QueryReply::Trajectory(
             trajectory(ledger, &rule, at, member)
                 .ok_or_else(|| PeerError::Invalid(format!("{member} is not a member")))?,
+        ),
+        Want::StartHere(me) => QueryReply::StartHere(
+            start_here(ledger, &rule, at, me)
+                .ok_or_else(|| PeerError::Invalid(format!("{me} is not a member")))?,
         ),
         Want::ForYou { me, seen_at } => {
             let mut items = for_you(ledger, me, at);

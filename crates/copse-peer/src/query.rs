@@ -167,6 +167,12 @@ pub enum Query {
         /// Which community.
         community: CommunityId,
     },
+    /// This device's member's first steps: good first tasks, questions in their skills,
+    /// the next meetup, a suggested mentor, and their level.
+    StartHere {
+        /// Which community.
+        community: CommunityId,
+    },
     /// One member's participation over the last year.
     Trajectory {
         /// Which community.

@@ -69,6 +69,8 @@ pub enum QueryReply {
     Participation(Box<copse_search::participation::Participation>),
     /// `Trajectory`.
     Trajectory(copse_search::participation::Trajectory),
+    /// `StartHere`.
+    StartHere(copse_search::participation::StartHere),
     /// `ForYou`: meetups soon first, then newest first.
     ForYou(Vec<copse_search::participation::ForYouItem>),
 }
@@ -161,6 +163,7 @@ impl QueryReply {
             QueryReply::Participation(x) => serde_json::to_value(x),
             QueryReply::Trajectory(x) => serde_json::to_value(x),
             QueryReply::ForYou(x) => serde_json::to_value(x),
+            QueryReply::StartHere(x) => serde_json::to_value(x),
         };
         v.unwrap_or(serde_json::Value::Null)
     }

@@ -234,6 +234,10 @@ impl Runtime {
                 };
                 self.participation.ask(&self.hub, community, want, reply);
             }
+            Request::Query(crate::Query::StartHere { community }) => {
+                let want = Want::StartHere(self.whoami.member_id.clone());
+                self.participation.ask(&self.hub, community, want, reply);
+            }
             Request::Query(crate::Query::Trajectory { community, member }) => {
                 let want = Want::Trajectory(member);
                 self.participation.ask(&self.hub, community, want, reply);

@@ -7,7 +7,7 @@ use copse_core::record::{LevelRule, Role, TaskStatus, ThreadKind};
 use copse_core::view::profile::level_rule;
 use copse_core::{Command, Created, MemberId, ThreadId, Timestamp};
 use copse_search::participation::{
-    ContributionKind, ForYouKind, Ledger, Level, for_you, participation, trajectory,
+    ContributionKind, ForYouKind, Ledger, Level, for_you, participation, start_here, trajectory,
 };
 
 mod common;
@@ -129,6 +129,7 @@ fn world() -> World {
             description: String::new(),
             assignee: None,
             due: None,
+            good_first: false,
         },
     ) else {
         panic!()
@@ -348,6 +349,7 @@ fn updates_from_what_changed_match_a_fresh_build() {
             description: String::new(),
             assignee: None,
             due: None,
+            good_first: false,
         },
     ) else {
         panic!()
@@ -501,4 +503,87 @@ fn for_you_lists_what_concerns_each_member() {
             .iter()
             .any(|i| i.kind == ForYouKind::Accepted && i.thread.as_ref() == Some(&q1))
     );
+}
+
+#[test]
+fn start_here_suggests_first_tasks_questions_a_meetup_and_a_mentor() {
+    let mut w = world();
+    let (ada, bob) = (w.ada.clone(), w.bob.clone());
+    let eve = member("Eve");
+    w.f.now = Timestamp(T0 + 194 * DAY);
+    w.f.admit(&eve, details("Eve Arden", "", &["Glulam"], ""));
+    let task = |f: &mut Fixture, title: &str, assignee: Option<MemberId>, good_first| {
+        let cmd = Command::CreateTask {
+            title: title.into(),
+            description: String::new(),
+            assignee,
+            due: None,
+            good_first,
+        };
+        on(f, 196, &ada, cmd);
+    };
+    task(&mut w.f, "Label the samples", None, true);
+    task(&mut w.f, "Photograph the kiln", Some(bob.clone()), true);
+    task(&mut w.f, "Rewrite the standard", None, false);
+    let cmd = Command::CreateEvent {
+        title: "Mill walk".into(),
+        description: String::new(),
+        starts_at: Timestamp(T0 + 210 * DAY),
+        ends_at: Timestamp(T0 + 210 * DAY + 3_600_000),
+        place: String::new(),
+    };
+    on(&mut w.f, 197, &ada, cmd);
+    let rule = level_rule(w.f.c.doc());
+    let ledger = Ledger::build(w.f.c.doc());
+    let s = start_here(&ledger, &rule, Timestamp(NOW), &eve).unwrap();
+    assert_eq!(s.level, Level::Peripheral);
+    // Unassigned (or hers) and marked; not Bob's, not the unmarked one.
+    let tasks: Vec<&str> = s.tasks.iter().map(|t| t.title.as_str()).collect();
+    assert_eq!(tasks, ["Label the samples"]);
+    // Dee's question is tagged glulam, Eve's skill ("Glulam" is stored lowercased).
+    let questions: Vec<&str> = s.questions.iter().map(|q| q.title.as_str()).collect();
+    assert_eq!(questions, ["Which screws?"]);
+    assert_eq!(s.next_meetup.as_ref().unwrap().title, "Mill walk");
+    // Ada (coordinator, active) and Cy (core) both list glulam: the core member first.
+    let mentor = s.mentor.unwrap();
+    assert_eq!((mentor.member, mentor.level), (w.cy.clone(), Level::Core));
+    assert_eq!(mentor.shared, ["glulam"]);
+    // Bob lists no skills: nobody to suggest.
+    assert!(
+        start_here(&ledger, &rule, Timestamp(NOW), &bob)
+            .unwrap()
+            .mentor
+            .is_none()
+    );
+}
+
+#[test]
+fn hints_name_who_rose_what_waited_and_what_went_stale() {
+    let w = world();
+    let rule = level_rule(w.f.c.doc());
+    let ledger = Ledger::build(w.f.c.doc());
+    let h = participation(&ledger, &rule, Timestamp(NOW)).health.hints;
+    let rose: Vec<(&MemberId, Level, Level)> = h
+        .ready_for_more
+        .iter()
+        .map(|r| (&r.member, r.from, r.level))
+        .collect();
+    assert_eq!(
+        rose,
+        [
+            (&w.cy, Level::Peripheral, Level::Core),
+            (&w.ada, Level::Peripheral, Level::Active),
+            (&w.bob, Level::Peripheral, Level::Active),
+        ]
+    );
+    // Dee's question (day 185) has waited over a week on day 200; the article (last
+    // changed day 162) is not a year old.
+    assert_eq!(h.waited_over_week_total, 1);
+    assert_eq!(h.stale_articles_total, 0);
+    // A year and a week later it is, and nobody rose in a quiet quarter.
+    let later = Timestamp(T0 + 535 * DAY);
+    let h = participation(&ledger, &rule, later).health.hints;
+    assert_eq!(h.stale_articles_total, 1);
+    assert_eq!(h.stale_articles[0].title, "Glue lines");
+    assert!(h.ready_for_more.is_empty());
 }

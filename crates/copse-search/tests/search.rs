@@ -69,6 +69,7 @@ fn finds_every_kind_with_the_matching_words_marked() {
             description: String::new(),
             assignee: None,
             due: None,
+            good_first: false,
         },
     );
     f.run(

@@ -467,6 +467,7 @@ fn generate_as(
                 description,
                 assignee,
                 due: None,
+                good_first: false,
             },
         ) {
             Some(Created::Task(id)) => id,

@@ -158,7 +158,20 @@ pub(crate) fn apply(
             description,
             assignee,
             due,
-        } => tasks::create(tx, ctx, rng, &title, &description, assignee, due),
+            good_first,
+        } => {
+            let new = tasks::NewTask {
+                title: &title,
+                description: &description,
+                assignee,
+                due,
+                good_first,
+            };
+            tasks::create(tx, ctx, rng, new)
+        }
+        Command::SetGoodFirstTask { task, good_first } => {
+            tasks::set_good_first(tx, ctx, &task, good_first)
+        }
         Command::AssignTask { task, assignee } => tasks::assign(tx, ctx, &task, assignee),
         Command::MoveTask { task, status } => tasks::move_to(tx, ctx, &task, status),
         Command::SetTaskDue { task, due } => tasks::set_due(tx, ctx, &task, due),

@@ -27,15 +27,28 @@ fn check_assignee(tx: &Transaction<'_>, who: Option<&MemberId>) -> Result<(), Co
     }
 }
 
+/// What `create_task` is given.
+pub(super) struct NewTask<'a> {
+    pub(super) title: &'a str,
+    pub(super) description: &'a str,
+    pub(super) assignee: Option<MemberId>,
+    pub(super) due: Option<Timestamp>,
+    pub(super) good_first: bool,
+}
+
 pub(super) fn create(
     tx: &mut Transaction<'_>,
     ctx: &Ctx<'_>,
     rng: &mut dyn RngCore,
-    title: &str,
-    description: &str,
-    assignee: Option<MemberId>,
-    due: Option<Timestamp>,
+    new: NewTask<'_>,
 ) -> Result<Effect, CommandError> {
+    let NewTask {
+        title,
+        description,
+        assignee,
+        due,
+        good_first,
+    } = new;
     let title = required("title", title, limits::TITLE)?;
     let description = bounded("description", description, limits::BODY)?;
     check_assignee(tx, assignee.as_ref())?;
@@ -48,6 +61,7 @@ pub(super) fn create(
         due,
         created_by: ctx.me.clone(),
         created_at: ctx.now,
+        good_first,
         links: Vec::new(),
     };
     let tasks = root_map(tx, TASKS)?;
@@ -67,6 +81,17 @@ pub(super) fn assign(
         Some(m) => tx.put(&t, "assignee", m.as_str())?,
         None => tx.put(&t, "assignee", ScalarValue::Null)?,
     }
+    Ok(Effect::on(id))
+}
+
+pub(super) fn set_good_first(
+    tx: &mut Transaction<'_>,
+    _ctx: &Ctx<'_>,
+    id: &TaskId,
+    good_first: bool,
+) -> Result<Effect, CommandError> {
+    let t = task_obj(tx, id)?;
+    tx.put(&t, "good_first", good_first)?;
     Ok(Effect::on(id))
 }
 

@@ -189,6 +189,10 @@ fn is_str(op: &OpType) -> bool {
     matches!(op, OpType::Put(ScalarValue::Str(_)))
 }
 
+fn is_bool(op: &OpType) -> bool {
+    matches!(op, OpType::Put(ScalarValue::Boolean(_)))
+}
+
 fn is_int_or_null(op: &OpType) -> bool {
     matches!(
         op,
@@ -425,6 +429,7 @@ impl Rules<'_> {
             (TASKS, [Some(_), Some("assignee")]) if is_str_or_null(a) => Ok(()),
             (TASKS, [Some(_), Some("status")]) if is_str(a) => Ok(()),
             (TASKS, [Some(_), Some("due")]) if is_int_or_null(a) => Ok(()),
+            (TASKS, [Some(_), Some("good_first")]) if is_bool(a) => Ok(()),
             (TASKS, _) => Err(Violation::Immutable("a task".into())),
             (RESOURCES, [Some(_)]) if matches!(a, OpType::Make(ObjType::Map)) => Ok(()),
             (RESOURCES, [Some(id)]) if matches!(a, OpType::Delete) => {

@@ -21,6 +21,11 @@ pub struct Task {
     pub created_by: MemberId,
     /// When.
     pub created_at: Timestamp,
+    /// A good first task for a newcomer (simple, low-risk). Absent in tasks made before
+    /// the flag existed: false.
+    #[autosurgeon(missing = "Default::default")]
+    #[serde(default)]
+    pub good_first: bool,
     /// Related links (URLs or ids of threads and articles).
     pub links: Vec<String>,
 }

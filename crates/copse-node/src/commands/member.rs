@@ -242,6 +242,21 @@ fn print_levels(reply: &Reply) -> String {
             q.thread
         ));
     }
+    let hints = &h.hints;
+    out.push(format!(
+        "For coordinators: ready for more? {}",
+        names(
+            hints
+                .ready_for_more
+                .iter()
+                .map(|r| format!("{} ({} -> {})", r.name, r.from.as_str(), r.level.as_str()))
+                .collect()
+        )
+    ));
+    out.push(format!(
+        "  questions waiting over a week: {}; articles untouched for a year: {}",
+        hints.waited_over_week_total, hints.stale_articles_total
+    ));
     let m = &h.meetups;
     let gap = m
         .mean_gap_days

@@ -16,5 +16,6 @@ pub(crate) mod parse;
 pub(crate) mod print;
 pub(crate) mod resource;
 pub(crate) mod search;
+pub(crate) mod start_here;
 pub(crate) mod task;
 pub(crate) mod thread;

@@ -1,4 +1,4 @@
-//! `task new / assign / move / due / list`.
+//! `task new / assign / move / due / good-first / list`.
 
 use clap::Subcommand;
 use copse_core::{Command, MemberId, TaskId, Timestamp};
@@ -27,6 +27,20 @@ pub(crate) enum TaskCmd {
         /// Due date (UTC).
         #[arg(long, value_parser = parse::when)]
         due: Option<Timestamp>,
+        /// A good first task for a newcomer (simple, low-risk).
+        #[arg(long)]
+        good_first: bool,
+    },
+    /// Mark a task as a good first task for newcomers (--off: no longer).
+    GoodFirst {
+        #[command(flatten)]
+        c: CommunityArg,
+        /// Task id.
+        #[arg(long)]
+        task: TaskId,
+        /// Unmark it.
+        #[arg(long)]
+        off: bool,
     },
     /// Assign a task (omit --member to unassign).
     Assign {
@@ -83,6 +97,7 @@ impl TaskCmd {
                 description,
                 assignee,
                 due,
+                good_first,
             } => edit(
                 c,
                 Command::CreateTask {
@@ -90,6 +105,14 @@ impl TaskCmd {
                     description,
                     assignee,
                     due,
+                    good_first,
+                },
+            ),
+            TaskCmd::GoodFirst { c, task, off } => edit(
+                c,
+                Command::SetGoodFirstTask {
+                    task,
+                    good_first: !off,
                 },
             ),
             TaskCmd::Assign { c, task, member } => edit(
@@ -130,9 +153,14 @@ fn print_board(reply: &Reply) -> String {
         out.push(format!("{name}:"));
         for t in col {
             out.push(format!(
-                "  {}  {}{}",
+                "  {}  {}{}{}",
                 t.id,
                 t.task.title,
+                if t.task.good_first {
+                    " (good first task)"
+                } else {
+                    ""
+                },
                 t.task
                     .assignee
                     .as_ref()

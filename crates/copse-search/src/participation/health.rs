@@ -2,7 +2,7 @@
 //! moved in from the periphery, which questions wait, how often members meet.
 
 use copse_core::record::LevelRule;
-use copse_core::{EventId, MemberId, ThreadId, Timestamp};
+use copse_core::{ArticleId, EventId, MemberId, ThreadId, Timestamp};
 use serde::{Deserialize, Serialize};
 
 use super::ledger::Ledger;
@@ -52,15 +52,45 @@ pub struct Newcomer {
     pub level: Level,
 }
 
-/// A member who moved from the periphery in the last quarter.
+/// A member whose level rose in the last quarter.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Riser {
     /// Who.
     pub member: MemberId,
     /// Their name.
     pub name: String,
-    /// Their level now (active or core).
+    /// Their level a quarter ago (peripheral if they were not a member yet).
+    pub from: Level,
+    /// Their level now.
     pub level: Level,
+}
+
+/// An article nobody has touched for a year.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaleArticle {
+    /// The article.
+    pub article: ArticleId,
+    /// Its title.
+    pub title: String,
+    /// Its last change.
+    pub updated_at: Timestamp,
+}
+
+/// Gentle hints for coordinators.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Hints {
+    /// Members whose level rose this quarter (from the periphery, or from active to core):
+    /// ready for more?
+    pub ready_for_more: Vec<Riser>,
+    /// Questions waiting for an answer for over a week, longest first (at most
+    /// [`WAITING_LISTED`]).
+    pub waited_over_week: Vec<WaitingQuestion>,
+    /// How many questions waited over a week.
+    pub waited_over_week_total: usize,
+    /// Articles untouched for a year, oldest first (at most [`WAITING_LISTED`]).
+    pub stale_articles: Vec<StaleArticle>,
+    /// How many articles were untouched for a year.
+    pub stale_articles_total: usize,
 }
 
 /// A question nobody but its asker has replied to.
@@ -132,6 +162,8 @@ pub struct Health {
     pub waiting_total: usize,
     /// Meetups.
     pub meetups: MeetupRhythm,
+    /// For coordinators.
+    pub hints: Hints,
 }
 
 pub(crate) fn health(
@@ -187,22 +219,28 @@ pub(crate) fn health(
         .collect();
     newcomers.sort_by(|a, b| (b.joined_at, &a.name).cmp(&(a.joined_at, &b.name)));
 
-    let mut risers: Vec<Riser> = current()
+    let mut rose: Vec<Riser> = current()
         .filter_map(|(id, f)| {
-            let then = if f.joined_at <= quarter_ago {
+            let from = if f.joined_at <= quarter_ago {
                 level_at(id, quarter_ago)
             } else {
                 Level::Peripheral
             };
             let level = level_at(id, now.0);
-            (then == Level::Peripheral && level != Level::Peripheral).then(|| Riser {
+            (level > from).then(|| Riser {
                 member: id.clone(),
                 name: f.name.clone(),
+                from,
                 level,
             })
         })
         .collect();
-    risers.sort_by(|a, b| (b.level, &a.name).cmp(&(a.level, &b.name)));
+    rose.sort_by(|a, b| (b.level, &a.name).cmp(&(a.level, &b.name)));
+    let risers: Vec<Riser> = rose
+        .iter()
+        .filter(|r| r.from == Level::Peripheral)
+        .cloned()
+        .collect();
 
     let mut waiting: Vec<WaitingQuestion> = ledger
         .threads
@@ -218,7 +256,29 @@ pub(crate) fn health(
         .collect();
     waiting.sort_by(|a, b| (a.asked_at, &a.thread).cmp(&(b.asked_at, &b.thread)));
     let waiting_total = waiting.len();
+    let week_ago = now.0.saturating_sub(7 * DAY_MS);
+    let mut waited_over_week: Vec<WaitingQuestion> = waiting
+        .iter()
+        .filter(|q| q.asked_at.0 < week_ago)
+        .cloned()
+        .collect();
+    let waited_over_week_total = waited_over_week.len();
+    waited_over_week.truncate(WAITING_LISTED);
     waiting.truncate(WAITING_LISTED);
+    let year_ago = now.0.saturating_sub(365 * DAY_MS);
+    let mut stale_articles: Vec<StaleArticle> = ledger
+        .articles
+        .iter()
+        .filter(|(_, a)| a.updated_at < year_ago)
+        .map(|(id, a)| StaleArticle {
+            article: id.clone(),
+            title: a.title.clone(),
+            updated_at: Timestamp(a.updated_at),
+        })
+        .collect();
+    stale_articles.sort_by(|a, b| (a.updated_at, &a.article).cmp(&(b.updated_at, &b.article)));
+    let stale_articles_total = stale_articles.len();
+    stale_articles.truncate(WAITING_LISTED);
 
     Health {
         weeks,
@@ -227,6 +287,13 @@ pub(crate) fn health(
         waiting,
         waiting_total,
         meetups: rhythm(ledger, now),
+        hints: Hints {
+            ready_for_more: rose,
+            waited_over_week,
+            waited_over_week_total,
+            stale_articles,
+            stale_articles_total,
+        },
     }
 }
 

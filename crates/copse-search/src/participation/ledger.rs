@@ -10,7 +10,7 @@ use automerge::{
 };
 use copse_core::commit_meta::CommitMeta;
 use copse_core::record::Role;
-use copse_core::schema::{EVENTS, MEMBERS, TASKS, THREADS};
+use copse_core::schema::{ARTICLES, EVENTS, MEMBERS, TASKS, THREADS};
 use copse_core::{ArticleId, CommandKind, EventId, MemberId, PostId, TaskId, ThreadId};
 
 use super::contribution::ContributionKind;
@@ -68,6 +68,23 @@ pub(crate) struct MeetupFacts {
     pub(crate) attended: usize,
 }
 
+/// A task, for a newcomer's first steps.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct TaskFacts {
+    pub(crate) title: String,
+    /// Not done yet.
+    pub(crate) open: bool,
+    pub(crate) good_first: bool,
+    pub(crate) assignee: Option<MemberId>,
+}
+
+/// An article, for "untouched for a year".
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct ArticleFacts {
+    pub(crate) title: String,
+    pub(crate) updated_at: i64,
+}
+
 /// The change of history the ledger cannot follow by records: a rebuild is needed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct NeedsRebuild;
@@ -90,6 +107,8 @@ pub struct Ledger {
     pub(crate) directory: HashMap<MemberId, MemberFacts>,
     pub(crate) threads: HashMap<ThreadId, ThreadFacts>,
     pub(crate) meetups: HashMap<EventId, MeetupFacts>,
+    pub(crate) tasks: HashMap<TaskId, TaskFacts>,
+    pub(crate) articles: HashMap<ArticleId, ArticleFacts>,
     heads: Vec<ChangeHash>,
 }
 
@@ -107,7 +126,7 @@ impl Ledger {
         let mut ledger = Self::default();
         ledger.read_metas(doc, &[]);
         let mut keys = BTreeSet::new();
-        for section in [THREADS, EVENTS, TASKS, MEMBERS] {
+        for section in [THREADS, EVENTS, TASKS, MEMBERS, ARTICLES] {
             if let Some(map) = map_at(doc, &ROOT, section) {
                 keys.extend(doc.keys(&map).filter_map(|k| RecordKey::of(section, &k)));
             }
@@ -271,8 +290,13 @@ impl Ledger {
             RecordKey::Member(id) => {
                 self.directory.remove(id);
             }
-            RecordKey::Task(_) => {}
-            RecordKey::Article(_) | RecordKey::Resource(_) => return,
+            RecordKey::Task(id) => {
+                self.tasks.remove(id);
+            }
+            RecordKey::Article(id) => {
+                self.articles.remove(id);
+            }
+            RecordKey::Resource(_) => return,
         }
         let read =
             std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.read_record(doc, key)));
@@ -299,7 +323,16 @@ impl Ledger {
                 self.directory.insert(id.clone(), facts);
                 Some(())
             }
-            RecordKey::Article(_) | RecordKey::Resource(_) => Some(()),
+            RecordKey::Article(id) => {
+                let obj = map_at(doc, &map_at(doc, &ROOT, ARTICLES)?, id.as_str())?;
+                let facts = ArticleFacts {
+                    title: str_at(doc, &obj, "title")?,
+                    updated_at: int_at(doc, &obj, "updated_at")?,
+                };
+                self.articles.insert(id.clone(), facts);
+                Some(())
+            }
+            RecordKey::Resource(_) => Some(()),
         }
     }
 
@@ -429,7 +462,20 @@ impl Ledger {
 
     fn read_task(&mut self, doc: &Automerge, id: &TaskId) -> Option<()> {
         let obj = map_at(doc, &map_at(doc, &ROOT, TASKS)?, id.as_str())?;
-        if str_at(doc, &obj, "status").as_deref() != Some("done") {
+        let done = str_at(doc, &obj, "status").as_deref() == Some("done");
+        self.tasks.insert(
+            id.clone(),
+            TaskFacts {
+                title: str_at(doc, &obj, "title").unwrap_or_default(),
+                open: !done,
+                good_first: matches!(
+                    doc.get(&obj, "good_first"),
+                    Ok(Some((Value::Scalar(s), _))) if matches!(s.as_ref(), ScalarValue::Boolean(true))
+                ),
+                assignee: str_at(doc, &obj, "assignee").and_then(|a| a.parse().ok()),
+            },
+        );
+        if !done {
             return Some(());
         }
         let moved = self.task_moves.get(id).cloned();

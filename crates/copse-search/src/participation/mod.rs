@@ -6,14 +6,16 @@ mod for_you;
 mod health;
 mod ledger;
 mod levels;
+mod start_here;
 
 pub use contribution::{ContributionKind, KindCounts};
 pub use for_you::{ForYouItem, ForYouKind, RECENT_DAYS, for_you};
 pub use health::{
-    Health, LevelCounts, MeetupLine, MeetupMonth, MeetupRhythm, Newcomer, QUARTER_DAYS, Riser,
-    WAITING_LISTED, WaitingQuestion,
+    Health, Hints, LevelCounts, MeetupLine, MeetupMonth, MeetupRhythm, Newcomer, QUARTER_DAYS,
+    Riser, StaleArticle, WAITING_LISTED, WaitingQuestion,
 };
 pub use ledger::{Ledger, NeedsRebuild};
 pub use levels::{
     Level, MemberLevel, Participation, Trajectory, WeekScore, participation, trajectory,
 };
+pub use start_here::{FirstTask, Mentor, StartHere, start_here};

@@ -434,6 +434,7 @@ fn edit(w: &mut World, rng: &mut ChaCha8Rng, d: Dev, c: &CommunityId) {
             description: String::new(),
             assignee: None,
             due: None,
+            good_first: false,
         },
         _ => {
             let board = tasks::task_board(&doc);

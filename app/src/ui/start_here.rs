@@ -1,0 +1,99 @@
+//! "Start here" on the Overview, for a member at the periphery: the norms, good first
+//! tasks, questions waiting in their skills, the next meetup, and someone to ask.
+
+use copse_peer::SearchTarget;
+use copse_peer::participation::Level;
+use egui::{RichText, Ui};
+
+use super::style;
+use crate::state::{AppState, Tab};
+
+pub(super) fn show(ui: &mut Ui, state: &mut AppState) {
+    let Some(s) = state.view().and_then(|v| v.start_here.clone()) else {
+        return;
+    };
+    if s.level != Level::Peripheral {
+        return;
+    }
+    style::section(ui, "Start here");
+    style::muted(
+        ui,
+        "Everyone starts at the edge of a practice. Small, useful steps bring you in.",
+    );
+    let norms = state
+        .view()
+        .and_then(|v| v.profile.as_ref())
+        .map(|p| p.norms.clone())
+        .unwrap_or_default();
+    if !norms.trim().is_empty() {
+        ui.label(RichText::new("How we work together").strong());
+        ui.label(norms);
+    }
+    let mut go = None;
+    ui.label(RichText::new("Good first tasks").strong());
+    if s.tasks.is_empty() {
+        style::muted(ui, "None marked yet: ask on the board for one.");
+    }
+    for t in &s.tasks {
+        if ui.link(&t.title).clicked() {
+            go = Some(Go::Tab(Tab::Tasks));
+        }
+    }
+    if !s.questions.is_empty() {
+        ui.label(RichText::new("Questions you may be able to answer").strong());
+    }
+    for q in &s.questions {
+        ui.horizontal_wrapped(|ui| {
+            if ui.link(&q.title).clicked() {
+                go = Some(Go::Open(SearchTarget::Thread {
+                    thread: q.thread.clone(),
+                }));
+            }
+            style::muted(ui, q.tags.join(", "));
+        });
+    }
+    if let Some(m) = &s.next_meetup {
+        ui.horizontal_wrapped(|ui| {
+            ui.label(RichText::new("Meet people:").strong());
+            if ui.link(&m.title).clicked() {
+                go = Some(Go::Tab(Tab::Events));
+            }
+            style::muted(ui, format!("{} UTC", style::when(m.starts_at)));
+        });
+    }
+    if let Some(m) = &s.mentor {
+        ui.horizontal_wrapped(|ui| {
+            ui.label(RichText::new("Someone to ask:").strong());
+            if ui.link(&m.name).clicked() {
+                go = Some(Go::Member(m.member.clone()));
+            }
+            let role = if m.coordinator {
+                "coordinator"
+            } else {
+                m.level.as_str()
+            };
+            style::muted(
+                ui,
+                format!("{role}, who also knows {}", m.shared.join(", ")),
+            );
+        });
+    }
+    match go {
+        Some(Go::Tab(tab)) => state.select_tab(tab),
+        Some(Go::Open(target)) => state.open_result(&target),
+        Some(Go::Member(member)) => {
+            state.select_tab(Tab::Members);
+            if let Some(c) = state.selected.clone() {
+                state.toggle_member(c, member);
+            }
+        }
+        None => {}
+    }
+}
+
+/// Where a click in "Start here" leads.
+enum Go {
+    Tab(Tab),
+    Open(SearchTarget),
+    Member(copse_core::MemberId),
+}
