@@ -959,3 +959,85 @@ fn a_newcomer_sees_start_here_and_coordinators_see_hints() {
     h.get_by_label("Hints for coordinators");
     h.get_by_label("Ready for more?");
 }
+
+#[test]
+fn two_weeks_after_accepting_an_answer_the_asker_is_asked_what_came_of_it() {
+    let mut w = World::new();
+    let bob = w.bob.clone();
+    let q = copse_core::view::threads::thread_page(
+        w.community.doc(),
+        &copse_core::view::threads::ThreadQuery {
+            kind: Some(ThreadKind::Question),
+            ..Default::default()
+        },
+    )
+    .threads[0]
+        .id
+        .clone();
+    let answer = copse_core::view::threads::thread(w.community.doc(), &q)
+        .unwrap()
+        .thread
+        .posts[1]
+        .id
+        .clone();
+    w.run(
+        &bob,
+        Command::AcceptAnswer {
+            thread: q.clone(),
+            post: Some(answer.clone()),
+        },
+    );
+    w.now = w.now.plus_millis(15 * 86_400_000);
+    w.me = Some(bob.clone());
+    let mut h = harness(loaded(&w, &bob, Tab::Overview));
+    h.run_steps(2);
+    h.get_by_label("You accepted an answer in “Which glue for CLT?”.");
+    type_into(
+        &mut h,
+        "Did you use this? What came of it?",
+        "40 panels, none failed.",
+    );
+    h.get_by_role_and_label(Role::Button, "Share story").click();
+    h.run_steps(2);
+    let told = Command::ShareStory {
+        text: "40 panels, none failed.".into(),
+        thread: Some(q.clone()),
+        post: Some(answer),
+        event: None,
+    };
+    assert_eq!(commands(h.state()).last(), Some(&told));
+    // It lands: the Overview lists it, and so does the thread it cites.
+    w.run(&bob, told);
+    h.state_mut()
+        .apply(AppEvent::Peer(copse_peer::PeerEvent::CommunityChanged {
+            community: w.id(),
+            local: true,
+            changes: vec![copse_core::commit_meta::CommitMeta {
+                by: bob.clone(),
+                cmd: "share_story".into(),
+                obj: Some(bob.to_string()),
+            }],
+        }));
+    settle_loads(&w, &mut h);
+    h.get_by_label("What came of it: members' stories");
+    h.get_by_label("“40 panels, none failed.”");
+    h.state_mut().select_tab(Tab::Questions);
+    h.state_mut().open_thread(w.id(), q.clone());
+    settle_loads(&w, &mut h);
+    h.get_by_label("What came of it");
+    // "Not this one" stops the asking, on this device.
+    h.state_mut().select_tab(Tab::Overview);
+    h.run_steps(2);
+    h.state_mut().outbox.clear();
+    h.get_by_role_and_label(Role::Button, "Not this one")
+        .click();
+    h.run_steps(2);
+    assert_eq!(
+        requests(h.state()),
+        [Request::DismissStoryPrompt {
+            community: w.id(),
+            key: format!("thread:{q}"),
+        }]
+    );
+    assert!(h.query_by_label("Share story").is_none());
+}

@@ -96,6 +96,12 @@ pub struct CommunityView {
     /// What concerns this member here (replies, accepted answers, mentions, questions in
     /// what they know, meetups soon), meetups first, then newest first.
     pub for_you: Vec<copse_peer::participation::ForYouItem>,
+    /// Members' stories, newest first.
+    pub stories: Vec<copse_core::view::stories::StoryView>,
+    /// What this member could be asked "What came of it?" about (the first is asked).
+    pub story_prompts: Vec<copse_peer::participation::StoryPrompt>,
+    /// The story being written for the first prompt.
+    pub story_draft: String,
     /// This member's first steps (shown while they are at the periphery).
     pub start_here: Option<copse_peer::participation::StartHere>,
     /// Everyone's participation level and the health panel.

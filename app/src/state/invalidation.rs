@@ -73,6 +73,16 @@ pub(crate) fn views_touched(c: &CommunityId, t: &Touched) -> Vec<View> {
     ) {
         v.push(View::StartHere(c.clone()));
     }
+    // Stories live in members' entries; prompts follow accepted answers and meetups.
+    if matches!(t, Touched::MemberDetails | Touched::Everything) {
+        v.push(View::Stories(c.clone()));
+    }
+    if matches!(
+        t,
+        Touched::MemberDetails | Touched::Thread(_) | Touched::Event(_) | Touched::Everything
+    ) {
+        v.push(View::StoryPrompts(c.clone()));
+    }
     v.push(View::WhatsNew(c));
     v
 }

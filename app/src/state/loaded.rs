@@ -170,6 +170,8 @@ impl AppState {
                     (View::Resources(_), QueryReply::Resources(r)) => cv.resources = r,
                     (View::Refused(_), QueryReply::Refused(r)) => cv.refused = r,
                     (View::StartHere(_), QueryReply::StartHere(s)) => cv.start_here = Some(s),
+                    (View::Stories(_), QueryReply::Stories(s)) => cv.stories = s,
+                    (View::StoryPrompts(_), QueryReply::StoryPrompts(p)) => cv.story_prompts = p,
                     (View::Participation(_), QueryReply::Participation(p)) => {
                         cv.participation = Some(std::sync::Arc::from(p));
                     }

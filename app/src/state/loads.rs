@@ -52,6 +52,8 @@ pub enum View {
     Trajectory(CommunityId, MemberId),
     ForYou(CommunityId),
     StartHere(CommunityId),
+    Stories(CommunityId),
+    StoryPrompts(CommunityId),
 }
 
 impl View {
@@ -78,6 +80,8 @@ impl View {
             | View::Participation(c)
             | View::ForYou(c)
             | View::StartHere(c)
+            | View::Stories(c)
+            | View::StoryPrompts(c)
             | View::Trajectory(c, _) => Some(c),
         }
     }
@@ -171,6 +175,13 @@ impl View {
             View::StartHere(c) => Query::StartHere {
                 community: community(c),
             },
+            View::Stories(c) => Query::Stories {
+                community: community(c),
+                thread: None,
+            },
+            View::StoryPrompts(c) => Query::StoryPrompts {
+                community: community(c),
+            },
         }
     }
 
@@ -214,6 +225,11 @@ impl View {
             Query::Participation { community } => View::Participation(community.clone()),
             Query::ForYou { community } => View::ForYou(community.clone()),
             Query::StartHere { community } => View::StartHere(community.clone()),
+            Query::Stories {
+                community,
+                thread: None,
+            } => View::Stories(community.clone()),
+            Query::StoryPrompts { community } => View::StoryPrompts(community.clone()),
             Query::Trajectory { community, member } => {
                 View::Trajectory(community.clone(), member.clone())
             }
@@ -247,6 +263,8 @@ impl AppState {
                 View::Refused(c.clone()),
                 View::Participation(c.clone()),
                 View::StartHere(c.clone()),
+                View::Stories(c.clone()),
+                View::StoryPrompts(c.clone()),
             ]),
             Tab::Discussions | Tab::Questions => {
                 let kind = if self.tab() == Tab::Questions {
@@ -257,12 +275,14 @@ impl AppState {
                 out.push(View::Threads(c.clone(), kind));
                 if let Some(t) = v.and_then(|v| v.thread_id.as_ref()) {
                     out.push(View::Thread(c.clone(), t.clone()));
+                    out.push(View::Stories(c.clone()));
                 }
             }
             Tab::Knowledge => {
                 out.push(View::Articles(c.clone()));
                 if let Some(e) = v.and_then(|v| v.article.as_ref()) {
                     out.push(View::Article(c.clone(), e.id.clone()));
+                    out.push(View::Stories(c.clone()));
                     if v.is_some_and(|v| v.history.is_some()) {
                         out.push(View::History(c.clone(), e.id.clone()));
                     }

@@ -47,6 +47,9 @@ impl AppState {
                 let what = if i.created { "Added" } else { "Merged" };
                 self.notify(format!("{what} the community from the file."), false);
             }
+            (Request::DismissStoryPrompt { community, .. }, Ok(_)) => {
+                self.invalidate([View::StoryPrompts(community)]);
+            }
             (Request::MarkSeen { community }, Ok(_)) => {
                 self.invalidate([
                     View::WhatsNew(community.clone()),
@@ -115,6 +118,7 @@ impl AppState {
             (Command::AddResource { .. }, true) => view.resource_draft = Default::default(),
             (Command::UpdateProfile { .. }, true) => view.norms_draft = None,
             (Command::AddObjective { .. }, true) => view.objective_draft.clear(),
+            (Command::ShareStory { .. }, true) => view.story_draft.clear(),
             _ => {}
         }
         if let Err(e) = result {

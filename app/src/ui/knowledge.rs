@@ -127,6 +127,15 @@ fn editor(ui: &mut Ui, state: &mut AppState, c: &copse_core::CommunityId) {
         ui.spinner();
     } else if !v.article_editing {
         markdown::show(ui, &e.id, &e.buffer);
+        // An article made from a thread shows the stories that cite that thread.
+        let from = v
+            .articles
+            .iter()
+            .find(|a| a.id == e.id)
+            .and_then(|a| a.from_thread.clone());
+        if let Some(thread) = from {
+            super::stories::cited_in(ui, &v.stories, &thread, &name);
+        }
     } else {
         let l = ui.label("Article text");
         ui.add(

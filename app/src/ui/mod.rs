@@ -18,6 +18,7 @@ mod rail;
 mod resources;
 mod search;
 mod start_here;
+mod stories;
 mod style;
 mod tasks;
 mod thread;

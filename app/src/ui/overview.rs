@@ -32,6 +32,7 @@ pub(super) fn show(ui: &mut Ui, state: &mut AppState) {
     ui.label(RichText::new(&profile.domain).size(17.0));
     super::start_here::show(ui, state);
     super::for_you::show(ui, state);
+    super::stories::overview(ui, state);
     super::hints::show(ui, state);
     style::section(ui, "Objectives");
     let mut set_status = None;

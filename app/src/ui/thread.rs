@@ -133,6 +133,7 @@ pub(super) fn show(ui: &mut Ui, state: &mut AppState) {
     {
         v.editing_post = e;
     }
+    super::stories::cited(ui, state, &t.id);
     ui.add_space(6.0);
     let Some(v) = state.view_mut() else { return };
     let l = ui.label(if is_question {

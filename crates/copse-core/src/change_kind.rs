@@ -76,6 +76,7 @@ command_kinds! {
     MoveTask => "move_task",
     SetTaskDue => "set_task_due",
     SetGoodFirstTask => "set_good_first_task",
+    ShareStory => "share_story",
     AddResource => "add_resource",
     RemoveResource => "remove_resource",
 }
@@ -115,7 +116,7 @@ impl CommandKind {
                 Touched::Profile
             }
             K::SetRole | K::RemoveMember | K::Admit => Touched::Membership,
-            K::UpdateMyDetails | K::SetMyAddrs => Touched::MemberDetails,
+            K::UpdateMyDetails | K::SetMyAddrs | K::ShareStory => Touched::MemberDetails,
             K::CreateInvite | K::RevokeInvite => Touched::Invites,
             K::StartThread | K::Reply | K::EditPost | K::AcceptAnswer => {
                 Touched::Thread(obj.and_then(|o| o.parse().ok()))

@@ -8,8 +8,8 @@ use crate::record::{
     LevelRule, MemberDetails, ObjectiveStatus, Role, Rsvp, TaskStatus, ThreadKind,
 };
 use crate::{
-    ArticleId, EventId, InviteId, InviteSecret, MemberId, ObjectiveId, PostId, ResourceId, TaskId,
-    ThreadId, Timestamp,
+    ArticleId, EventId, InviteId, InviteSecret, MemberId, ObjectiveId, PostId, ResourceId, StoryId,
+    TaskId, ThreadId, Timestamp,
 };
 
 /// A member's edit of a community.
@@ -229,6 +229,18 @@ pub enum Command {
         /// Good for a first contribution.
         good_first: bool,
     },
+    /// Any member: tell what came of an answer or a meetup (kept in their own entry).
+    ShareStory {
+        /// The story.
+        text: String,
+        /// The thread it cites (with `post`, the answer), or none.
+        thread: Option<ThreadId>,
+        /// The post in that thread it cites, if any.
+        #[serde(default)]
+        post: Option<PostId>,
+        /// The meetup it cites, or none.
+        event: Option<EventId>,
+    },
     /// Give a task to someone, or to nobody.
     AssignTask {
         /// Which.
@@ -317,6 +329,7 @@ impl Command {
             Command::MoveTask { .. } => K::MoveTask,
             Command::SetTaskDue { .. } => K::SetTaskDue,
             Command::SetGoodFirstTask { .. } => K::SetGoodFirstTask,
+            Command::ShareStory { .. } => K::ShareStory,
             Command::AddResource { .. } => K::AddResource,
             Command::RemoveResource { .. } => K::RemoveResource,
         }
@@ -345,6 +358,8 @@ pub enum Created {
     Objective(ObjectiveId),
     /// A member.
     Member(MemberId),
+    /// A story.
+    Story(StoryId),
 }
 
 impl Created {
@@ -357,6 +372,7 @@ impl Created {
             Created::Event(id) => id.to_string(),
             Created::Task(id) => id.to_string(),
             Created::Resource(id) => id.to_string(),
+            Created::Story(id) => id.to_string(),
             Created::Invite(id) => id.to_string(),
             Created::Objective(id) => id.to_string(),
             Created::Member(id) => id.to_string(),

@@ -119,6 +119,9 @@ pub enum CommandError {
     /// Only the creator or a coordinator can revoke.
     #[error("only the member who created the invite or a coordinator can withdraw it")]
     NotInviteOwner,
+    /// A story that cites nothing, or two things.
+    #[error("this story cannot be kept: {0}")]
+    InvalidStory(String),
     /// Participation thresholds a community cannot use.
     #[error("these participation levels cannot be used: {0}")]
     InvalidLevels(String),

@@ -163,6 +163,11 @@ random_id!(
     "resource"
 );
 random_id!(
+    /// A member's story of what came of an answer or a meetup.
+    StoryId,
+    "story"
+);
+random_id!(
     /// An invitation.
     InviteId,
     "invite"

@@ -50,7 +50,7 @@ pub use doc_read::DocRead;
 pub use error::{CommandError, DocError, Label};
 pub use ids::{
     ArticleId, CommunityId, EventId, InvalidId, InviteId, MemberId, ObjectiveId, PostId,
-    ResourceId, TaskId, ThreadId,
+    ResourceId, StoryId, TaskId, ThreadId,
 };
 pub use invite_secret::InviteSecret;
 pub use log_cursor::{LogCursor, NextRecord};

@@ -54,6 +54,8 @@ pub mod limits {
     pub const TAGS: usize = 20;
     /// A URL.
     pub const URL: usize = 2048;
+    /// A value story.
+    pub const STORY: usize = 2000;
     /// Addresses a member advertises.
     pub const ADDRS: usize = 16;
 }

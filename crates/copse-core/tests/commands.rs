@@ -821,3 +821,70 @@ fn whats_new_and_contributions_come_from_history() {
     assert_eq!(c.count("reply"), 1);
     assert_eq!(c.count("start_thread"), 0);
 }
+
+#[test]
+fn a_story_cites_one_thread_or_one_meetup_and_lives_in_its_tellers_entry() {
+    let mut f = Fixture::new(21);
+    let (ada, bob) = (f.ada.clone(), f.bob.clone());
+    let q = start(&mut f, &bob, ThreadKind::Question, "Glue?");
+    let answer = reply(&mut f, &ada, &q, "PUR");
+    let story = |thread, post, event| Command::ShareStory {
+        text: "We glued 40 panels with it; none failed.".into(),
+        thread,
+        post,
+        event,
+    };
+    // Nothing cited, two things cited, a post without its thread, an unknown thread.
+    for (cmd, want) in [
+        (story(None, None, None), "one thread or one meetup"),
+        (
+            story(
+                Some(q.clone()),
+                None,
+                Some(copse_core::EventId::random(&mut f.rng)),
+            ),
+            "one thread or one meetup",
+        ),
+        (
+            story(None, Some(answer.clone()), None),
+            "one thread or one meetup",
+        ),
+    ] {
+        let e = refused(&mut f, &bob, cmd);
+        assert!(e.to_string().contains(want), "{e}");
+    }
+    let unknown = copse_core::ThreadId::new(0, &mut f.rng);
+    assert!(matches!(
+        refused(&mut f, &bob, story(Some(unknown), None, None)),
+        CommandError::UnknownThread(_)
+    ));
+    let too_long = Command::ShareStory {
+        text: "x".repeat(2001),
+        thread: Some(q.clone()),
+        post: None,
+        event: None,
+    };
+    assert!(matches!(
+        refused(&mut f, &bob, too_long),
+        CommandError::TooLong { .. }
+    ));
+    // Bob's story of Ada's answer; a second one by Ada later.
+    let created = f
+        .run(&bob, story(Some(q.clone()), Some(answer.clone()), None))
+        .unwrap();
+    assert!(matches!(created, Some(Created::Story(_))));
+    f.run(&ada, story(Some(q.clone()), None, None)).unwrap();
+    let all = copse_core::view::stories::stories(f.community.doc(), None);
+    assert_eq!(all.len(), 2);
+    assert_eq!(all[0].by, ada, "newest first");
+    assert_eq!(
+        (all[1].by.clone(), all[1].post.clone()),
+        (bob.clone(), Some(answer))
+    );
+    assert_eq!(
+        copse_core::view::stories::stories(f.community.doc(), Some(&q)).len(),
+        2
+    );
+    let other = start(&mut f, &bob, ThreadKind::Discussion, "Other");
+    assert!(copse_core::view::stories::stories(f.community.doc(), Some(&other)).is_empty());
+}

@@ -721,3 +721,28 @@ fn any_member_flags_a_good_first_task_but_only_with_a_bool() {
     });
     refused_by_ada(&mut w, attack, Violation::Immutable("a task".into()));
 }
+
+#[test]
+fn a_story_is_written_only_by_its_teller() {
+    let mut w = world(12);
+    let thread = w.thread.clone();
+    let (_, changes) = w.bob.run(
+        &mut w.rng,
+        T0 + 10,
+        Command::ShareStory {
+            text: "It held.".into(),
+            thread: Some(thread),
+            post: None,
+            event: None,
+        },
+    );
+    assert_eq!(w.ada.receive(changes).refused, vec![], "his own entry");
+    // Bob edits Ada's entry to put words in her mouth: refused.
+    let ada = w.ada.me();
+    let attack = w.bob.raw("share_story", |tx| {
+        let members = obj(tx, &ROOT, "members");
+        let entry = obj(tx, &members, ada.as_str());
+        tx.put_object(&entry, "stories", ObjType::Map).unwrap();
+    });
+    refused_by_ada(&mut w, attack, Violation::OthersRecord("details".into()));
+}

@@ -17,6 +17,7 @@ use crate::commands::print::Printer;
 use crate::commands::resource::ResourceCmd;
 use crate::commands::search::SearchArgs;
 use crate::commands::start_here;
+use crate::commands::story::StoryCmd;
 use crate::commands::task::TaskCmd;
 use crate::commands::thread::ThreadCmd;
 use crate::commands::{files, guard, identity};
@@ -62,6 +63,9 @@ pub(crate) enum Cmd {
     /// The member directory and roles.
     #[command(subcommand)]
     Member(MemberCmd),
+    /// Value stories: what came of answers and meetups.
+    #[command(subcommand)]
+    Story(StoryCmd),
     /// Print the whole community (profile, members, threads with posts, articles, events, tasks).
     Show(CommunityArg),
     /// Write the community as a plain Automerge document (Automerge::save bytes).
@@ -126,6 +130,7 @@ impl Cmd {
             Cmd::Search(s) => s.request(),
             Cmd::ForYou(c) => for_you::for_you(c),
             Cmd::StartHere(c) => start_here::start_here(c),
+            Cmd::Story(s) => s.request(),
             Cmd::Join(_) | Cmd::Serve(_) => anyhow::bail!("handled before"),
         })
     }

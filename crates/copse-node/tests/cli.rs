@@ -530,3 +530,57 @@ fn member_levels_reads_participation_and_coordinators_set_the_thresholds() {
         "{mine}"
     );
 }
+
+#[test]
+fn stories_are_told_listed_and_prompted_for() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = dir.path();
+    let c = ada_in_timber(a, &[]);
+    let t = ok(
+        a,
+        &[
+            "thread",
+            "new",
+            "-c",
+            &c,
+            "--question",
+            "--title",
+            "Glue lines",
+            "--body",
+            "?",
+        ],
+    );
+    assert_eq!(ok(a, &["story", "list", "-c", &c]), "No stories yet.");
+    assert_eq!(
+        ok(a, &["story", "prompts", "-c", &c]),
+        "Nothing to tell about right now."
+    );
+    // A story cites a thread or a meetup: clap says so before anything is sent.
+    let bad = fails(a, &["story", "tell", "-c", &c, "--text", "It held."]);
+    assert!(bad.contains("--thread"), "{bad}");
+    ok(
+        a,
+        &[
+            "story", "tell", "-c", &c, "--thread", &t, "--text", "It held.",
+        ],
+    );
+    let listed = ok(a, &["story", "list", "-c", &c, "--thread", &t]);
+    assert!(
+        listed.ends_with(&format!("(thread {t}): It held.")),
+        "{listed}"
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&ok(a, &["--json", "story", "list", "-c", &c])).unwrap();
+    assert_eq!(json[0]["text"], "It held.", "{json}");
+    ok(
+        a,
+        &[
+            "story",
+            "dismiss",
+            "-c",
+            &c,
+            "--key",
+            &format!("thread:{t}"),
+        ],
+    );
+}

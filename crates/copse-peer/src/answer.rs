@@ -3,7 +3,7 @@
 
 use copse_core::Timestamp;
 use copse_core::automerge::ChangeHash;
-use copse_core::view::{activity, articles, events, members, resources, tasks, threads};
+use copse_core::view::{activity, articles, events, members, resources, stories, tasks, threads};
 use copse_hub::{Hub, Missing, PeerError};
 
 use crate::local_state::LocalStates;
@@ -167,6 +167,10 @@ pub(crate) fn answer(cx: &mut Context<'_>, query: Query) -> Result<QueryReply, P
                 .collect();
             QueryReply::Digest(activity::whats_new(doc, &since, hub.me(), 12))
         }
+        Query::Stories {
+            community: id,
+            thread,
+        } => QueryReply::Stories(stories::stories(community(&id)?.doc(), thread.as_ref())),
         Query::Contributions {
             community: id,
             member,
@@ -191,6 +195,7 @@ pub(crate) fn answer(cx: &mut Context<'_>, query: Query) -> Result<QueryReply, P
         | Query::Participation { .. }
         | Query::ForYou { .. }
         | Query::StartHere { .. }
+        | Query::StoryPrompts { .. }
         | Query::Trajectory { .. } => {
             return Err(PeerError::Invalid(
                 "search and participation are not answered here".into(),

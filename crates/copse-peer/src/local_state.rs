@@ -19,6 +19,9 @@ pub struct LocalState {
     /// When (ms) the member last marked the overview seen: "For you" items after it are new.
     #[serde(default)]
     pub seen_at: i64,
+    /// Story prompts answered or dismissed here (`StoryPrompt::key`): never asked again.
+    #[serde(default)]
+    pub story_prompts_done: BTreeSet<String>,
     /// Posts read per thread.
     #[serde(default)]
     pub read: BTreeMap<ThreadId, usize>,

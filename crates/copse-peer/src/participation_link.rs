@@ -9,7 +9,8 @@ use copse_core::view::profile::level_rule;
 use copse_core::{CommunityId, MemberId, Timestamp};
 use copse_hub::{Hub, PeerError};
 use copse_search::participation::{
-    ForYouKind, Ledger, NeedsRebuild, for_you, participation, start_here, trajectory,
+    ForYouKind, Ledger, NeedsRebuild, for_you, participation, start_here, still_open,
+    story_prompts, trajectory,
 };
 use tokio::sync::mpsc;
 
@@ -33,6 +34,11 @@ pub(crate) enum Want {
     Levels,
     /// One member's trajectory.
     Trajectory(MemberId),
+    /// What `me` could be asked about, less what was answered or dismissed (`done`).
+    StoryPrompts {
+        me: MemberId,
+        done: std::collections::BTreeSet<String>,
+    },
     /// The first steps of this device's member.
     StartHere(MemberId),
     /// What concerns `me`; items after `seen_at` (ms) are new.
@@ -195,6 +201,15 @@ fn answer(
             trajectory(ledger, &rule, at, member)
                 .ok_or_else(|| PeerError::Invalid(format!("{member} is not a member")))?,
         ),
+        Want::StoryPrompts { me, done } => {
+            let stories = copse_core::view::stories::stories(c.doc(), None);
+            QueryReply::StoryPrompts(still_open(
+                story_prompts(ledger, me, at),
+                me,
+                &stories,
+                done,
+            ))
+        }
         Want::StartHere(me) => QueryReply::StartHere(
             start_here(ledger, &rule, at, me)
                 .ok_or_else(|| PeerError::Invalid(format!("{me} is not a member")))?,

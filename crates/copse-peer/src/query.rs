@@ -173,6 +173,19 @@ pub enum Query {
         /// Which community.
         community: CommunityId,
     },
+    /// Members' stories of what came of answers and meetups, newest first; only those
+    /// citing `thread` if given.
+    Stories {
+        /// Which community.
+        community: CommunityId,
+        /// Only stories citing this thread.
+        thread: Option<ThreadId>,
+    },
+    /// What this device's member could be asked "What came of it?" about now.
+    StoryPrompts {
+        /// Which community.
+        community: CommunityId,
+    },
     /// One member's participation over the last year.
     Trajectory {
         /// Which community.

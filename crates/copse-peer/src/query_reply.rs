@@ -69,6 +69,10 @@ pub enum QueryReply {
     Participation(Box<copse_search::participation::Participation>),
     /// `Trajectory`.
     Trajectory(copse_search::participation::Trajectory),
+    /// `Stories`, newest first.
+    Stories(Vec<copse_core::view::stories::StoryView>),
+    /// `StoryPrompts`, oldest first.
+    StoryPrompts(Vec<copse_search::participation::StoryPrompt>),
     /// `StartHere`.
     StartHere(copse_search::participation::StartHere),
     /// `ForYou`: meetups soon first, then newest first.
@@ -164,6 +168,8 @@ impl QueryReply {
             QueryReply::Trajectory(x) => serde_json::to_value(x),
             QueryReply::ForYou(x) => serde_json::to_value(x),
             QueryReply::StartHere(x) => serde_json::to_value(x),
+            QueryReply::Stories(x) => serde_json::to_value(x),
+            QueryReply::StoryPrompts(x) => serde_json::to_value(x),
         };
         v.unwrap_or(serde_json::Value::Null)
     }

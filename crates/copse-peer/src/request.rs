@@ -85,6 +85,14 @@ pub enum Request {
         /// Which community.
         community: CommunityId,
     },
+    /// Stops asking "What came of it?" about this (a `StoryPrompt::key`); kept on this
+    /// device only.
+    DismissStoryPrompt {
+        /// Which community.
+        community: CommunityId,
+        /// The prompt's key.
+        key: String,
+    },
 }
 
 /// The answer to a [`Request`].
@@ -107,7 +115,7 @@ pub enum Reply {
     Imported(Imported),
     /// To `Export`.
     Exported(Exported),
-    /// To `MarkRead`, `MarkSeen` and `Compact`.
+    /// To `MarkRead`, `MarkSeen`, `DismissStoryPrompt` and `Compact`.
     Done,
 }
 

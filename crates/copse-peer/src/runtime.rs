@@ -234,6 +234,13 @@ impl Runtime {
                 };
                 self.participation.ask(&self.hub, community, want, reply);
             }
+            Request::Query(crate::Query::StoryPrompts { community }) => {
+                let want = Want::StoryPrompts {
+                    me: self.whoami.member_id.clone(),
+                    done: self.locals.get(&community).story_prompts_done,
+                };
+                self.participation.ask(&self.hub, community, want, reply);
+            }
             Request::Query(crate::Query::StartHere { community }) => {
                 let want = Want::StartHere(self.whoami.member_id.clone());
                 self.participation.ask(&self.hub, community, want, reply);
@@ -350,6 +357,17 @@ impl Runtime {
                 self.locals.update(&community, |s| {
                     let seen = s.read.entry(thread).or_default();
                     *seen = (*seen).max(posts);
+                });
+                self.write_locals();
+                let _ = reply.send(Ok(Reply::Done));
+            }
+            Request::DismissStoryPrompt { community, key } => {
+                if self.hub.community(&community).is_none() {
+                    let _ = reply.send(Err(PeerError::UnknownCommunity(community)));
+                    return;
+                }
+                self.locals.update(&community, |s| {
+                    s.story_prompts_done.insert(key);
                 });
                 self.write_locals();
                 let _ = reply.send(Ok(Reply::Done));

@@ -7,7 +7,8 @@ use copse_core::record::{LevelRule, Role, TaskStatus, ThreadKind};
 use copse_core::view::profile::level_rule;
 use copse_core::{Command, Created, MemberId, ThreadId, Timestamp};
 use copse_search::participation::{
-    ContributionKind, ForYouKind, Ledger, Level, for_you, participation, start_here, trajectory,
+    ContributionKind, ForYouKind, Ledger, Level, PromptKind, for_you, participation, start_here,
+    still_open, story_prompts, trajectory,
 };
 
 mod common;
@@ -586,4 +587,65 @@ fn hints_name_who_rose_what_waited_and_what_went_stale() {
     assert_eq!(h.stale_articles_total, 1);
     assert_eq!(h.stale_articles[0].title, "Glue lines");
     assert!(h.ready_for_more.is_empty());
+}
+
+#[test]
+fn story_prompts_come_two_weeks_after_an_accepted_answer_or_an_attended_meetup() {
+    let w = world();
+    let ledger = Ledger::build(w.f.c.doc());
+    let prompts = |m: &MemberId, day: i64| -> Vec<(PromptKind, String)> {
+        story_prompts(&ledger, m, Timestamp(T0 + day * DAY))
+            .into_iter()
+            .map(|p| (p.kind, p.title))
+            .collect()
+    };
+    let answer = (PromptKind::Answer, "Glue lines?".to_owned());
+    let meetup = (PromptKind::Meetup, "Sawmill visit".to_owned());
+    // Bob accepted Ada's answer on day 154: asked from day 168, not before.
+    assert!(prompts(&w.bob, 167).is_empty());
+    assert_eq!(prompts(&w.bob, 168), std::slice::from_ref(&answer));
+    // The meetup ended an hour into day 170 (Ada and Cy were there): asked two weeks
+    // after its end, so not yet at the start of day 184, by day 185.
+    assert!(prompts(&w.ada, 184).is_empty());
+    assert_eq!(prompts(&w.ada, 185), std::slice::from_ref(&meetup));
+    assert_eq!(prompts(&w.cy, 200), [meetup]);
+    // Dee neither asked nor went; and it is not asked about once it is history.
+    assert!(prompts(&w.dee, 200).is_empty());
+    assert!(prompts(&w.bob, 154 + 121).is_empty());
+    // The prompt names the answer it is about, and a key to remember it by.
+    let p = &story_prompts(&ledger, &w.bob, Timestamp(T0 + 170 * DAY))[0];
+    let thread = copse_core::view::threads::thread(w.f.c.doc(), &w.q1).unwrap();
+    assert_eq!(p.post.as_ref(), thread.thread.accepted_post.as_ref());
+    assert_eq!(p.key(), format!("thread:{}", w.q1));
+}
+
+#[test]
+fn a_prompt_closes_once_a_story_answers_it_or_it_is_dismissed() {
+    let mut w = world();
+    let (bob, ada) = (w.bob.clone(), w.ada.clone());
+    let now = Timestamp(T0 + 190 * DAY);
+    let open = |w: &World, m: &MemberId, done: &[&str]| -> usize {
+        let ledger = Ledger::build(w.f.c.doc());
+        let stories = copse_core::view::stories::stories(w.f.c.doc(), None);
+        let done = done.iter().map(|s| s.to_string()).collect();
+        still_open(story_prompts(&ledger, m, now), m, &stories, &done).len()
+    };
+    assert_eq!((open(&w, &bob, &[]), open(&w, &ada, &[])), (1, 1));
+    // Bob tells what came of the answer: his prompt closes, Ada's (the meetup) stays.
+    let q1 = w.q1.clone();
+    on(
+        &mut w.f,
+        189,
+        &bob,
+        Command::ShareStory {
+            text: "We re-glued the beam; it held.".into(),
+            thread: Some(q1),
+            post: None,
+            event: None,
+        },
+    );
+    assert_eq!((open(&w, &bob, &[]), open(&w, &ada, &[])), (0, 1));
+    // Ada dismisses hers on her device.
+    let key = story_prompts(&Ledger::build(w.f.c.doc()), &ada, now)[0].key();
+    assert_eq!(open(&w, &ada, &[key.as_str()]), 0);
 }

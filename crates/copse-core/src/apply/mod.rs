@@ -7,6 +7,7 @@ mod membership;
 pub(crate) use membership::{check_invite, check_invite_for, checked_details};
 mod profile;
 mod resources;
+mod stories;
 mod tasks;
 mod threads;
 
@@ -168,6 +169,19 @@ pub(crate) fn apply(
                 good_first,
             };
             tasks::create(tx, ctx, rng, new)
+        }
+        Command::ShareStory {
+            text,
+            thread,
+            post,
+            event,
+        } => {
+            let cited = stories::Cited {
+                thread,
+                post,
+                event,
+            };
+            stories::share(tx, ctx, rng, &text, cited)
         }
         Command::SetGoodFirstTask { task, good_first } => {
             tasks::set_good_first(tx, ctx, &task, good_first)

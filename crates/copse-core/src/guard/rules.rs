@@ -460,7 +460,9 @@ impl Rules<'_> {
         match rest {
             [] => Err(Violation::Malformed("member entry".into())),
             [
-                Some("name" | "organisation" | "department" | "bio" | "skills" | "addrs"),
+                Some(
+                    "name" | "organisation" | "department" | "bio" | "skills" | "addrs" | "stories",
+                ),
                 ..,
             ] => {
                 if id == self.signer.as_str() {

@@ -9,5 +9,6 @@ pub mod members;
 pub mod profile;
 pub mod resources;
 pub mod snapshot;
+pub mod stories;
 pub mod tasks;
 pub mod threads;

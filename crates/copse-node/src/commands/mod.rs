@@ -17,5 +17,6 @@ pub(crate) mod print;
 pub(crate) mod resource;
 pub(crate) mod search;
 pub(crate) mod start_here;
+pub(crate) mod story;
 pub(crate) mod task;
 pub(crate) mod thread;

@@ -47,6 +47,8 @@ pub(crate) struct ThreadFacts {
     /// Someone other than the asker replied (to a question).
     pub(crate) answered: bool,
     pub(crate) accepted: bool,
+    /// The accepted answer (a question's reply by someone else).
+    pub(crate) accepted_post: Option<PostId>,
     /// Posts that may mention someone (their text has an `@`), lowercased.
     pub(crate) mentions: Vec<MentionFacts>,
 }
@@ -65,7 +67,10 @@ pub(crate) struct MentionFacts {
 pub(crate) struct MeetupFacts {
     pub(crate) title: String,
     pub(crate) starts_at: i64,
+    pub(crate) ends_at: i64,
     pub(crate) attended: usize,
+    /// Who was there (ledger member indices).
+    pub(crate) attendees: Vec<u32>,
 }
 
 /// A task, for a newcomer's first steps.
@@ -108,6 +113,8 @@ pub struct Ledger {
     pub(crate) threads: HashMap<ThreadId, ThreadFacts>,
     pub(crate) meetups: HashMap<EventId, MeetupFacts>,
     pub(crate) tasks: HashMap<TaskId, TaskFacts>,
+    /// When each thread's answer was last accepted (from the changes' metadata).
+    pub(crate) accepted_at: HashMap<ThreadId, i64>,
     pub(crate) articles: HashMap<ArticleId, ArticleFacts>,
     heads: Vec<ChangeHash>,
 }
@@ -234,7 +241,10 @@ impl Ledger {
             let Some(message) = meta.message.as_deref() else {
                 continue;
             };
-            if !message.contains("article") && !message.contains("move_task") {
+            if !message.contains("article")
+                && !message.contains("move_task")
+                && !message.contains("accept_answer")
+            {
                 continue;
             }
             let Some(parsed) = CommitMeta::parse(message) else {
@@ -262,6 +272,13 @@ impl Ledger {
                         at,
                     }),
                 }
+            } else if kind == CommandKind::AcceptAnswer {
+                // When an answer was accepted (the document keeps which, not when).
+                let Some(id) = parsed.obj.as_deref().and_then(|o| o.parse().ok()) else {
+                    continue;
+                };
+                let last = self.accepted_at.entry(id).or_insert(at);
+                *last = (*last).max(at);
             } else if kind == CommandKind::MoveTask {
                 let Some(id) = parsed.obj.as_deref().and_then(|o| o.parse().ok()) else {
                     continue;
@@ -353,6 +370,7 @@ impl Ledger {
             at: asked_at,
         }];
         let (mut answered, mut accepted) = (false, false);
+        let mut accepted_id = None;
         let mut mentions = Vec::new();
         // One pass over the posts and over each post's fields (a lookup per field costs a
         // seek each: three times as long at 100k posts).
@@ -386,7 +404,7 @@ impl Ledger {
             let (Some(member), Some(at)) = (author, at) else {
                 continue;
             };
-            if let (Some(post), Some(text)) = (post_id, text) {
+            if let (Some(post), Some(text)) = (post_id.clone(), text) {
                 mentions.push(MentionFacts {
                     post,
                     by: member,
@@ -410,6 +428,7 @@ impl Ledger {
             });
             if answer && is_accepted {
                 accepted = true;
+                accepted_id = post_id.clone();
                 out.push(Contribution {
                     member,
                     kind: ContributionKind::AcceptedAnswer,
@@ -427,6 +446,7 @@ impl Ledger {
                 asked_at,
                 answered,
                 accepted,
+                accepted_post: accepted_id,
                 mentions,
             },
         );
@@ -453,7 +473,9 @@ impl Ledger {
             MeetupFacts {
                 title: str_at(doc, &obj, "title").unwrap_or_default(),
                 starts_at,
+                ends_at: int_at(doc, &obj, "ends_at").unwrap_or(starts_at),
                 attended: attended.len(),
+                attendees: out.iter().map(|c| c.member).collect(),
             },
         );
         self.by_record.insert(RecordKey::Event(id.clone()), out);

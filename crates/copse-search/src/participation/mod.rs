@@ -7,6 +7,7 @@ mod health;
 mod ledger;
 mod levels;
 mod start_here;
+mod story_prompts;
 
 pub use contribution::{ContributionKind, KindCounts};
 pub use for_you::{ForYouItem, ForYouKind, RECENT_DAYS, for_you};
@@ -19,3 +20,4 @@ pub use levels::{
     Level, MemberLevel, Participation, Trajectory, WeekScore, participation, trajectory,
 };
 pub use start_here::{FirstTask, Mentor, StartHere, start_here};
+pub use story_prompts::{ASK_AFTER_DAYS, PromptKind, StoryPrompt, still_open, story_prompts};

@@ -1,0 +1,76 @@
+//! Value stories: what came of an accepted answer or a meetup, told by a member and kept
+//! in their own directory entry (`members/<me>.stories`), where only they write.
+
+use automerge::transaction::{Transactable, Transaction};
+use automerge::{ObjType, ScalarValue};
+use rand::RngCore;
+
+use super::{Ctx, Effect, root_map};
+use crate::command::Created;
+use crate::doc_read::get_obj;
+use crate::input::required;
+use crate::schema::{EVENTS, MEMBERS, THREADS, limits};
+use crate::{CommandError, EventId, PostId, StoryId, ThreadId};
+
+/// What a story cites: a thread (and the post in it, e.g. the accepted answer) or a meetup.
+pub(super) struct Cited {
+    pub(super) thread: Option<ThreadId>,
+    pub(super) post: Option<PostId>,
+    pub(super) event: Option<EventId>,
+}
+
+pub(super) fn share(
+    tx: &mut Transaction<'_>,
+    ctx: &Ctx<'_>,
+    rng: &mut dyn RngCore,
+    text: &str,
+    cited: Cited,
+) -> Result<Effect, CommandError> {
+    let text = required("story", text, limits::STORY)?;
+    match (&cited.thread, &cited.event) {
+        (Some(thread), None) => {
+            let threads = root_map(tx, THREADS)?;
+            if get_obj(tx, &threads, thread.as_str(), ObjType::Map).is_none() {
+                return Err(CommandError::UnknownThread(thread.clone()));
+            }
+        }
+        (None, Some(event)) => {
+            let events = root_map(tx, EVENTS)?;
+            if get_obj(tx, &events, event.as_str(), ObjType::Map).is_none() {
+                return Err(CommandError::UnknownEvent(event.clone()));
+            }
+        }
+        _ => {
+            return Err(CommandError::InvalidStory(
+                "a story cites one thread or one meetup".into(),
+            ));
+        }
+    }
+    if cited.post.is_some() && cited.thread.is_none() {
+        return Err(CommandError::InvalidStory(
+            "a post is cited with its thread".into(),
+        ));
+    }
+    let members = root_map(tx, MEMBERS)?;
+    let me =
+        get_obj(tx, &members, ctx.me.as_str(), ObjType::Map).ok_or(CommandError::NotAMember)?;
+    let stories = match get_obj(tx, &me, "stories", ObjType::Map) {
+        Some(s) => s,
+        None => tx.put_object(&me, "stories", ObjType::Map)?,
+    };
+    let id = StoryId::random(rng);
+    let story = tx.put_object(&stories, id.as_str(), ObjType::Map)?;
+    tx.put(&story, "text", text)?;
+    for (key, value) in [
+        ("thread", cited.thread.map(|t| t.to_string())),
+        ("post", cited.post.map(|p| p.to_string())),
+        ("event", cited.event.map(|e| e.to_string())),
+    ] {
+        match value {
+            Some(v) => tx.put(&story, key, v)?,
+            None => tx.put(&story, key, ScalarValue::Null)?,
+        }
+    }
+    tx.put(&story, "created_at", ctx.now.0)?;
+    Ok(Effect::created(Created::Story(id), ctx.me.as_str()))
+}
