@@ -188,6 +188,18 @@ impl Backend {
                 *s = Some(handle);
             }
             send(AppEvent::Ready { member, details });
+            // What depends on the clock (a meetup within a day, a prompt falling due) is
+            // read again every five minutes.
+            let ticks_inbox = inbox.clone();
+            let ticks_wake = wake.clone();
+            tokio::spawn(async move {
+                let period = std::time::Duration::from_secs(300);
+                let mut every = tokio::time::interval_at(tokio::time::Instant::now() + period, period);
+                loop {
+                    every.tick().await;
+                    deliver(&ticks_inbox, &*ticks_wake, AppEvent::Tick);
+                }
+            });
             while let Some(ev) = events.recv().await {
                 send(AppEvent::Peer(ev));
             }

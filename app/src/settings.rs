@@ -38,7 +38,10 @@ pub fn read(dir: &Path) -> AppSettings {
 
 /// Writes the settings into `dir` (aside, then renamed: a crash leaves the old or the new).
 pub fn write(dir: &Path, settings: &AppSettings) -> std::io::Result<()> {
-    let tmp = dir.join(format!("{FILE}.tmp"));
+    // One name per write: two quick changes never write into each other's file.
+    static WRITES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let n = WRITES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let tmp = dir.join(format!("{FILE}.{}.{n}.tmp", std::process::id()));
     let bytes = serde_json::to_vec_pretty(settings).map_err(std::io::Error::other)?;
     std::fs::write(&tmp, bytes)?;
     std::fs::rename(tmp, dir.join(FILE))

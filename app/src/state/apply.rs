@@ -28,6 +28,22 @@ impl AppState {
             },
             AppEvent::Peer(ev) => self.on_peer(ev),
             AppEvent::Settings(settings) => self.settings = settings,
+            AppEvent::Tick => {
+                // Meetups come within a day, prompts fall due, questions wait longer.
+                let views: Vec<View> = self
+                    .rail
+                    .iter()
+                    .flat_map(|r| {
+                        [
+                            View::ForYou(r.id.clone()),
+                            View::StoryPrompts(r.id.clone()),
+                            View::StartHere(r.id.clone()),
+                            View::Participation(r.id.clone()),
+                        ]
+                    })
+                    .collect();
+                self.invalidate(views);
+            }
         }
     }
 

@@ -7,12 +7,26 @@ use copse_peer::participation::{ForYouItem, ForYouKind};
 
 use super::{AppState, UiAction};
 
-/// What tells one item from another (a thread's replies count again when more come).
+/// Notifications shown one by one; more that appear at once make one summary.
+const SEPARATE: usize = 3;
+/// Characters of a title in a notification.
+const TITLE: usize = 120;
+
+/// What tells one item from another: a thread's replies are news again when a later
+/// one comes (not when older ones leave the 30 days).
 fn key(item: &ForYouItem) -> String {
     format!(
-        "{:?}/{:?}/{:?}/{:?}/{}/{}",
-        item.kind, item.thread, item.post, item.event, item.at.0, item.count
+        "{:?}/{:?}/{:?}/{:?}/{}",
+        item.kind, item.thread, item.post, item.event, item.at.0
     )
+}
+
+fn short(s: &str) -> String {
+    if s.chars().count() <= TITLE {
+        s.to_owned()
+    } else {
+        format!("{}…", s.chars().take(TITLE).collect::<String>())
+    }
 }
 
 /// The notification for `item`: a headline and the thread's or meetup's title.
@@ -38,9 +52,11 @@ impl AppState {
     pub(crate) fn for_you_loaded(&mut self, c: CommunityId, items: Vec<ForYouItem>) {
         let first = !self.for_you_known.contains_key(&c);
         let known = self.for_you_known.entry(c.clone()).or_default();
+        // What appears after the first list is announced, whatever its time says: a
+        // reply written offline days ago arrives now.
         let fresh: Vec<ForYouItem> = items
             .iter()
-            .filter(|i| known.insert(key(i)) && i.new && !first)
+            .filter(|i| known.insert(key(i)) && !first)
             .cloned()
             .collect();
         let community = self
@@ -53,11 +69,22 @@ impl AppState {
         if !self.settings.notifications {
             return;
         }
+        if fresh.len() > SEPARATE {
+            self.outbox.push(UiAction::Notify {
+                summary: format!(
+                    "{} new things for you in {}",
+                    fresh.len(),
+                    short(&community)
+                ),
+                body: "Replies, mentions, questions and meetups: see For you.".into(),
+            });
+            return;
+        }
         for item in fresh {
             let who = item.by.first().map(|m| self.name_of(m)).unwrap_or_default();
             self.outbox.push(UiAction::Notify {
-                summary: headline(&item, &who, &community),
-                body: format!("“{}” · {community}", item.title),
+                summary: short(&headline(&item, &who, &community)),
+                body: format!("“{}” · {}", short(&item.title), short(&community)),
             });
         }
     }

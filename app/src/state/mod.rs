@@ -73,6 +73,8 @@ pub enum AppEvent {
     Peer(copse_peer::PeerEvent),
     /// The app's settings, read from the profile at start.
     Settings(crate::settings::AppSettings),
+    /// Time passed (every few minutes): what depends on the clock is read again.
+    Tick,
     /// The backend failed (e.g. the profile is in use).
     Fatal(String),
 }

@@ -76,8 +76,9 @@ pub(crate) fn section(ui: &mut Ui, text: &str) {
 /// "3 h ago", "in 2 d", or the date.
 pub(crate) fn when(t: copse_core::Timestamp) -> String {
     let now = copse_peer::now().0;
-    let d = now - t.0;
-    let (abs, future) = (d.abs(), d < 0);
+    // Times come from members' devices: any i64.
+    let d = now.saturating_sub(t.0);
+    let (abs, future) = (d.unsigned_abs(), d < 0);
     let s = if abs < 60_000 {
         "just now".to_owned()
     } else if abs < 3_600_000 {

@@ -746,3 +746,32 @@ fn a_story_is_written_only_by_its_teller() {
     });
     refused_by_ada(&mut w, attack, Violation::OthersRecord("details".into()));
 }
+
+#[test]
+fn an_admission_cannot_tell_stories_in_the_newcomers_name() {
+    let mut w = world(26);
+    let (invite, _, ch) = w.bob.invite(&mut w.rng, T0 + 5, 1);
+    assert_eq!(w.ada.receive(ch).refused, vec![]);
+    let x = Signer::random(&mut w.rng);
+    let thread = w.thread.clone();
+    let attack = w.bob.raw("admit", |tx| {
+        let invites = obj(tx, &ROOT, "invites");
+        let inv = obj(tx, &invites, invite.as_str());
+        let used = obj(tx, &inv, "used_by");
+        let members = obj(tx, &ROOT, "members");
+        tx.insert(&used, 0, x.member().as_str()).unwrap();
+        let e = tx
+            .put_object(&members, x.member().as_str(), ObjType::Map)
+            .unwrap();
+        tx.put(&e, "role", "member").unwrap();
+        tx.put(&e, "removed_at", ScalarValue::Null).unwrap();
+        let stories = tx.put_object(&e, "stories", ObjType::Map).unwrap();
+        let s = tx
+            .put_object(&stories, "0123456789abcdefghijklmnop", ObjType::Map)
+            .unwrap();
+        tx.put(&s, "text", "Bob's answers changed my life.")
+            .unwrap();
+        tx.put(&s, "thread", thread.as_str()).unwrap();
+    });
+    refused_by_ada(&mut w, attack, Violation::OthersRecord("details".into()));
+}

@@ -61,6 +61,11 @@ pub(crate) struct Built {
 
 pub(crate) struct ParticipationLink {
     tracked: HashMap<CommunityId, Tracked>,
+    /// The community whose ledger is being built: one build at a time (one copy of a
+    /// document, one reading thread), however many communities ask at start.
+    running: Option<CommunityId>,
+    /// Communities waiting for their build, in the order they asked.
+    queue: std::collections::VecDeque<CommunityId>,
     done_tx: mpsc::Sender<Built>,
     pub(crate) done: mpsc::Receiver<Built>,
 }
@@ -70,6 +75,8 @@ impl ParticipationLink {
         let (done_tx, done) = mpsc::channel(16);
         Self {
             tracked: HashMap::new(),
+            running: None,
+            queue: std::collections::VecDeque::new(),
             done_tx,
             done,
         }
@@ -102,6 +109,7 @@ impl ParticipationLink {
         }
     }
 
+    /// Builds `community`'s ledger now, or after the build under way.
     fn build(
         &mut self,
         hub: &Hub,
@@ -109,7 +117,43 @@ impl ParticipationLink {
         waiting: Vec<(Want, ReplyTo)>,
         attempt: u8,
     ) {
+        self.tracked
+            .insert(community.clone(), Tracked::Building { waiting, attempt });
+        if self.running.is_some() {
+            if !self.queue.contains(&community) {
+                self.queue.push_back(community);
+            }
+            return;
+        }
+        self.spawn(hub, community);
+    }
+
+    /// Starts the next queued build, if none runs.
+    fn next(&mut self, hub: &Hub) {
+        while self.running.is_none() {
+            let Some(community) = self.queue.pop_front() else {
+                return;
+            };
+            if matches!(self.tracked.get(&community), Some(Tracked::Building { .. })) {
+                self.spawn(hub, community);
+            }
+        }
+    }
+
+    /// Hands a copy of `community` to a thread of its own; `running` while it reads.
+    fn spawn(&mut self, hub: &Hub, community: CommunityId) {
+        let fail = |tracked: &mut HashMap<CommunityId, Tracked>, why: PeerError| {
+            if let Some(Tracked::Building { waiting, .. }) = tracked.remove(&community) {
+                for (_, reply) in waiting {
+                    let _ = reply.send(Err(why.clone()));
+                }
+            }
+        };
         let Some(c) = hub.community(&community) else {
+            fail(
+                &mut self.tracked,
+                PeerError::UnknownCommunity(community.clone()),
+            );
             return;
         };
         let doc = c.doc().clone();
@@ -128,24 +172,25 @@ impl ParticipationLink {
                 });
             });
         match spawned {
-            Ok(_) => {
-                self.tracked
-                    .insert(community, Tracked::Building { waiting, attempt });
-            }
-            Err(e) => {
-                self.tracked.remove(&community);
-                for (_, reply) in waiting {
-                    let _ = reply.send(Err(PeerError::Store(format!(
-                        "could not start reading participation: {e}"
-                    ))));
-                }
-            }
+            Ok(_) => self.running = Some(community.clone()),
+            Err(e) => fail(
+                &mut self.tracked,
+                PeerError::Store(format!("could not start reading participation: {e}")),
+            ),
         }
     }
 
     /// A build finished: the ledger catches up with what landed meanwhile and answers
     /// whoever waited.
     pub(crate) fn built(&mut self, hub: &Hub, built: Built) {
+        if self.running.as_ref() == Some(&built.community) {
+            self.running = None;
+        }
+        self.settle(hub, built);
+        self.next(hub);
+    }
+
+    fn settle(&mut self, hub: &Hub, built: Built) {
         let Some(Tracked::Building { waiting, attempt }) = self.tracked.remove(&built.community)
         else {
             return;
@@ -202,7 +247,7 @@ fn answer(
                 .ok_or_else(|| PeerError::Invalid(format!("{member} is not a member")))?,
         ),
         Want::StoryPrompts { me, done } => {
-            let stories = copse_core::view::stories::stories(c.doc(), None);
+            let stories = copse_core::view::stories::stories_by(c.doc(), me);
             QueryReply::StoryPrompts(still_open(
                 story_prompts(ledger, me, at),
                 me,

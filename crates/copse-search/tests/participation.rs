@@ -649,3 +649,17 @@ fn a_prompt_closes_once_a_story_answers_it_or_it_is_dismissed() {
     let key = story_prompts(&Ledger::build(w.f.c.doc()), &ada, now)[0].key();
     assert_eq!(open(&w, &ada, &[key.as_str()]), 0);
 }
+
+#[test]
+fn a_mention_at_the_end_of_a_long_post_is_found() {
+    let mut w = world();
+    let (ada, cy, q1) = (w.ada.clone(), w.cy.clone(), w.q1.clone());
+    let body = format!("{}— thanks, @Ada Lovelace!", "word ".repeat(12_000));
+    on(&mut w.f, 199, &cy, Command::Reply { thread: q1, body });
+    let ledger = Ledger::build(w.f.c.doc());
+    let items = for_you(&ledger, &ada, Timestamp(NOW));
+    assert!(
+        items.iter().any(|i| i.kind == ForYouKind::Mention),
+        "{items:?}"
+    );
+}

@@ -2,12 +2,12 @@
 //! in their own directory entry (`members/<me>.stories`), where only they write.
 
 use automerge::transaction::{Transactable, Transaction};
-use automerge::{ObjType, ScalarValue};
+use automerge::{ObjType, ReadDoc, ScalarValue};
 use rand::RngCore;
 
 use super::{Ctx, Effect, root_map};
 use crate::command::Created;
-use crate::doc_read::get_obj;
+use crate::doc_read::{get_obj, get_str};
 use crate::input::required;
 use crate::schema::{EVENTS, MEMBERS, THREADS, limits};
 use crate::{CommandError, EventId, PostId, StoryId, ThreadId};
@@ -30,8 +30,22 @@ pub(super) fn share(
     match (&cited.thread, &cited.event) {
         (Some(thread), None) => {
             let threads = root_map(tx, THREADS)?;
-            if get_obj(tx, &threads, thread.as_str(), ObjType::Map).is_none() {
+            let Some(t) = get_obj(tx, &threads, thread.as_str(), ObjType::Map) else {
                 return Err(CommandError::UnknownThread(thread.clone()));
+            };
+            if let Some(post) = &cited.post {
+                let posts = get_obj(tx, &t, "posts", ObjType::List);
+                let found = posts.is_some_and(|posts| {
+                    (0..tx.length(&posts)).any(|i| match tx.get(&posts, i) {
+                        Ok(Some((automerge::Value::Object(ObjType::Map), p))) => {
+                            get_str(tx, &p, "id").as_deref() == Some(post.as_str())
+                        }
+                        _ => false,
+                    })
+                });
+                if !found {
+                    return Err(CommandError::UnknownPost(post.clone()));
+                }
             }
         }
         (None, Some(event)) => {

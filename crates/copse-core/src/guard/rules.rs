@@ -452,6 +452,11 @@ impl Rules<'_> {
 
     /// An operation inside `members/<id>`.
     fn member_entry(&self, op: &Op, id: &str, rest: &[Option<&str>]) -> Result<(), Violation> {
+        // A member's stories are theirs alone, within an admission too (the admitter
+        // writes the newcomer's entry, never words in their name).
+        if rest.first() == Some(&Some("stories")) && id != self.signer.as_str() {
+            return Err(Violation::OthersRecord("details".into()));
+        }
         if self.admitted.contains_key(id) {
             // Judged as a whole by `admission`.
             return Ok(());
@@ -564,6 +569,12 @@ impl Rules<'_> {
                         self.ops.put_in(&made, "removed_at"),
                         Some(OpType::Put(ScalarValue::Null))
                     );
+                }
+                // The newcomer's stories are theirs to tell, not the admitter's.
+                [Seg::Key(s), Seg::Key(m), Seg::Key(f), ..]
+                    if s == MEMBERS && m == id && f == "stories" =>
+                {
+                    return Err(Violation::OthersRecord("details".into()));
                 }
                 [Seg::Key(s), Seg::Key(m), Seg::Key(f)] if s == MEMBERS && m == id => {
                     match (f.as_str(), &op.action) {

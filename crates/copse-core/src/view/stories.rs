@@ -55,25 +55,38 @@ pub fn stories<D: ReadDoc>(doc: &D, thread: Option<&ThreadId>) -> Vec<StoryView>
     };
     let mut out = Vec::new();
     for key in doc.keys(&members) {
-        let Ok(by) = key.parse::<MemberId>() else {
-            continue;
-        };
-        let Some(stories) = get_obj(doc, &members, &key, ObjType::Map)
-            .and_then(|m| get_obj(doc, &m, "stories", ObjType::Map))
-        else {
-            continue;
-        };
-        for id in doc.keys(&stories) {
-            let Some(obj) = get_obj(doc, &stories, &id, ObjType::Map) else {
-                continue;
-            };
-            if let Some(s) = read_story(doc, &by, &id, &obj)
-                && thread.is_none_or(|t| s.thread.as_ref() == Some(t))
-            {
-                out.push(s);
-            }
+        if let Ok(by) = key.parse::<MemberId>() {
+            out.extend(
+                stories_of(doc, &members, &by)
+                    .into_iter()
+                    .filter(|s| thread.is_none_or(|t| s.thread.as_ref() == Some(t))),
+            );
         }
     }
     out.sort_by(|a, b| (b.created_at, &b.id).cmp(&(a.created_at, &a.id)));
     out
+}
+
+/// `member`'s own stories, newest first.
+pub fn stories_by<D: ReadDoc>(doc: &D, member: &MemberId) -> Vec<StoryView> {
+    let Some(members) = get_obj(doc, &ROOT, MEMBERS, ObjType::Map) else {
+        return Vec::new();
+    };
+    let mut out = stories_of(doc, &members, member);
+    out.sort_by(|a, b| (b.created_at, &b.id).cmp(&(a.created_at, &a.id)));
+    out
+}
+
+fn stories_of<D: ReadDoc>(doc: &D, members: &ObjId, by: &MemberId) -> Vec<StoryView> {
+    let Some(stories) = get_obj(doc, members, by.as_str(), ObjType::Map)
+        .and_then(|m| get_obj(doc, &m, "stories", ObjType::Map))
+    else {
+        return Vec::new();
+    };
+    doc.keys(&stories)
+        .filter_map(|id| {
+            let obj = get_obj(doc, &stories, &id, ObjType::Map)?;
+            read_story(doc, by, &id, &obj)
+        })
+        .collect()
 }

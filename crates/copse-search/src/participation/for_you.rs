@@ -84,7 +84,10 @@ pub fn for_you(ledger: &Ledger, me: &MemberId, now: Timestamp) -> Vec<ForYouItem
                 ContributionKind::Answer if c.member == me_index => {
                     answered_topics.extend(facts.tags.iter().cloned());
                 }
-                ContributionKind::AcceptedAnswer if c.member == me_index && recent(c.at) => {
+                ContributionKind::AcceptedAnswer
+                    if c.member == me_index
+                        && recent(ledger.accepted_at.get(id).copied().unwrap_or(c.at)) =>
+                {
                     out.push(ForYouItem {
                         kind: ForYouKind::Accepted,
                         thread: Some(id.clone()),
@@ -93,7 +96,8 @@ pub fn for_you(ledger: &Ledger, me: &MemberId, now: Timestamp) -> Vec<ForYouItem
                         title: facts.title.clone(),
                         by: vec![facts.asked_by.clone()],
                         count: 1,
-                        at: Timestamp(c.at),
+                        // When it was accepted (the answer may be older).
+                        at: Timestamp(ledger.accepted_at.get(id).copied().unwrap_or(c.at)),
                         new: false,
                     });
                 }

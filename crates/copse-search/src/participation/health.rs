@@ -241,6 +241,7 @@ pub(crate) fn health(
         .filter(|r| r.from == Level::Peripheral)
         .cloned()
         .collect();
+    rose.truncate(WAITING_LISTED);
 
     let mut waiting: Vec<WaitingQuestion> = ledger
         .threads

@@ -396,7 +396,7 @@ impl Ledger {
                         post_id = s.parse::<PostId>().ok();
                     }
                     ("body", ScalarValueRef::Str(s)) if s.contains('@') => {
-                        text = Some(s.to_lowercase());
+                        text = Some(mention_windows(s));
                     }
                     _ => {}
                 }
@@ -520,6 +520,21 @@ impl Ledger {
         );
         Some(())
     }
+}
+
+/// Mentions looked for per post, and characters kept after each `@` (a name's length).
+const MENTIONS: usize = 8;
+const MENTION_CHARS: usize = 80;
+
+/// The lowercased text after each of a post's first `@`s, each starting with the `@`:
+/// all a mention needs, whatever the post's length.
+fn mention_windows(body: &str) -> String {
+    body.match_indices('@')
+        .take(MENTIONS)
+        .map(|(i, _)| body[i..].chars().take(MENTION_CHARS).collect::<String>())
+        .collect::<Vec<_>>()
+        .join("\n")
+        .to_lowercase()
 }
 
 fn map_at(doc: &Automerge, obj: &ObjId, key: &str) -> Option<ObjId> {
