@@ -355,14 +355,39 @@ impl Ledger {
 
     fn read_thread(&mut self, doc: &Automerge, id: &ThreadId) -> Option<()> {
         let obj = map_at(doc, &map_at(doc, &ROOT, THREADS)?, id.as_str())?;
-        let question = str_at(doc, &obj, "kind").as_deref() == Some("question");
-        let asker: MemberId = str_at(doc, &obj, "author")?.parse().ok()?;
-        let asked_at = int_at(doc, &obj, "created_at")?;
-        let accepted_post = str_at(doc, &obj, "accepted_post");
-        let posts = match doc.get(&obj, "posts").ok()?? {
-            (Value::Object(ObjType::List), posts) => posts,
-            _ => return None,
-        };
+        // The thread's fields in one pass too (a seek per field adds up over 10k threads).
+        let (mut question, mut asker, mut asked_at) = (false, None, None);
+        let (mut accepted_post, mut title, mut tags, mut posts) = (None, String::new(), None, None);
+        for field in doc.map_range(&obj, ..) {
+            match (field.key.as_ref(), &field.value) {
+                ("kind", ValueRef::Scalar(ScalarValueRef::Str(k))) => question = k == "question",
+                ("author", ValueRef::Scalar(ScalarValueRef::Str(a))) => {
+                    asker = a.parse::<MemberId>().ok();
+                }
+                (
+                    "created_at",
+                    ValueRef::Scalar(ScalarValueRef::Int(t) | ScalarValueRef::Timestamp(t)),
+                ) => asked_at = Some(*t),
+                ("accepted_post", ValueRef::Scalar(ScalarValueRef::Str(p))) => {
+                    accepted_post = Some(p.to_string());
+                }
+                ("title", ValueRef::Scalar(ScalarValueRef::Str(t))) => title = t.to_string(),
+                ("tags", ValueRef::Object(ObjType::List)) => tags = Some(field.id()),
+                ("posts", ValueRef::Object(ObjType::List)) => posts = Some(field.id()),
+                _ => {}
+            }
+        }
+        let (asker, asked_at, posts) = (asker?, asked_at?, posts?);
+        let tags: Vec<String> = tags
+            .map(|list| {
+                doc.list_range(&list, ..)
+                    .filter_map(|t| match &t.value {
+                        ValueRef::Scalar(ScalarValueRef::Str(s)) => Some(s.to_string()),
+                        _ => None,
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
         let asker_index = self.intern(&asker);
         let mut out = vec![Contribution {
             member: asker_index,
@@ -393,7 +418,11 @@ impl Ledger {
                     }
                     ("id", ScalarValueRef::Str(s)) => {
                         is_accepted = accepted_post.as_deref() == Some(s.as_ref());
-                        post_id = s.parse::<PostId>().ok();
+                        // Keys come in order ("body" before "id"): the id is kept only
+                        // for the posts that need it, not parsed for every post.
+                        if is_accepted || text.is_some() {
+                            post_id = s.parse::<PostId>().ok();
+                        }
                     }
                     ("body", ScalarValueRef::Str(s)) if s.contains('@') => {
                         text = Some(mention_windows(s));
@@ -439,8 +468,8 @@ impl Ledger {
         self.threads.insert(
             id.clone(),
             ThreadFacts {
-                title: str_at(doc, &obj, "title").unwrap_or_default(),
-                tags: str_list_at(doc, &obj, "tags"),
+                title,
+                tags,
                 question,
                 asked_by: asker,
                 asked_at,
