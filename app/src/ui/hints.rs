@@ -29,7 +29,7 @@ pub(super) fn show(ui: &mut Ui, state: &mut AppState) {
             for r in &h.ready_for_more {
                 ui.label(&r.name);
                 levels::badge(ui, r.from);
-                ui.label("→");
+                ui.label("to");
                 levels::badge(ui, r.level);
             }
         });
