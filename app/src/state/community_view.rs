@@ -103,7 +103,7 @@ pub struct CommunityView {
     /// The story being written for the first prompt.
     pub story_draft: String,
     /// This member's first steps (shown while they are at the periphery).
-    pub start_here: Option<copse_peer::participation::StartHere>,
+    pub start_here: Option<std::sync::Arc<copse_peer::participation::StartHere>>,
     /// Everyone's participation level and the health panel.
     pub participation: Option<std::sync::Arc<copse_peer::participation::Participation>>,
     /// The open member's last year (for the member open in the directory).

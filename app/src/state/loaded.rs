@@ -169,7 +169,9 @@ impl AppState {
                     }
                     (View::Resources(_), QueryReply::Resources(r)) => cv.resources = r,
                     (View::Refused(_), QueryReply::Refused(r)) => cv.refused = r,
-                    (View::StartHere(_), QueryReply::StartHere(s)) => cv.start_here = Some(s),
+                    (View::StartHere(_), QueryReply::StartHere(s)) => {
+                        cv.start_here = Some(std::sync::Arc::new(s));
+                    }
                     (View::Stories(_), QueryReply::Stories(s)) => cv.stories = s,
                     (View::StoryPrompts(_), QueryReply::StoryPrompts(p)) => cv.story_prompts = p,
                     (View::Participation(_), QueryReply::Participation(p)) => {

@@ -1,9 +1,10 @@
-//! Small typed readers over an Automerge object, used by views and command checks.
+//! Small typed readers over an Automerge object, used by views, command checks and the
+//! crates that derive from a community (search, participation).
 
 use automerge::{ObjId, ObjType, ReadDoc, ScalarValue, Value};
 
 /// The string at `obj[key]`, if it is a string (or a Text object).
-pub(crate) fn get_str<D: ReadDoc>(doc: &D, obj: &ObjId, key: &str) -> Option<String> {
+pub fn get_str<D: ReadDoc>(doc: &D, obj: &ObjId, key: &str) -> Option<String> {
     match doc.get(obj, key).ok()?? {
         (Value::Scalar(s), _) => s.as_str().map(str::to_owned),
         (Value::Object(ObjType::Text), id) => doc.text(&id).ok(),
@@ -12,7 +13,7 @@ pub(crate) fn get_str<D: ReadDoc>(doc: &D, obj: &ObjId, key: &str) -> Option<Str
 }
 
 /// The integer at `obj[key]`.
-pub(crate) fn get_i64<D: ReadDoc>(doc: &D, obj: &ObjId, key: &str) -> Option<i64> {
+pub fn get_i64<D: ReadDoc>(doc: &D, obj: &ObjId, key: &str) -> Option<i64> {
     match doc.get(obj, key).ok()?? {
         (Value::Scalar(s), _) => match s.as_ref() {
             ScalarValue::Int(i) | ScalarValue::Timestamp(i) => Some(*i),
@@ -24,7 +25,7 @@ pub(crate) fn get_i64<D: ReadDoc>(doc: &D, obj: &ObjId, key: &str) -> Option<i64
 }
 
 /// The object id at `obj[key]`, if it is an object of type `ty`.
-pub(crate) fn get_obj<D: ReadDoc>(doc: &D, obj: &ObjId, key: &str, ty: ObjType) -> Option<ObjId> {
+pub fn get_obj<D: ReadDoc>(doc: &D, obj: &ObjId, key: &str, ty: ObjType) -> Option<ObjId> {
     match doc.get(obj, key).ok()?? {
         (Value::Object(t), id) if t == ty => Some(id),
         _ => None,
@@ -32,7 +33,7 @@ pub(crate) fn get_obj<D: ReadDoc>(doc: &D, obj: &ObjId, key: &str, ty: ObjType) 
 }
 
 /// The strings in the list at `obj[key]` (non-strings skipped).
-pub(crate) fn get_str_list<D: ReadDoc>(doc: &D, obj: &ObjId, key: &str) -> Vec<String> {
+pub fn get_str_list<D: ReadDoc>(doc: &D, obj: &ObjId, key: &str) -> Vec<String> {
     let Some(list) = get_obj(doc, obj, key, ObjType::List) else {
         return Vec::new();
     };
@@ -49,7 +50,7 @@ pub trait DocRead: ReadDoc + autosurgeon::ReadDoc {}
 impl<T: ReadDoc + autosurgeon::ReadDoc> DocRead for T {}
 
 /// A root map by key.
-pub(crate) fn root<D: ReadDoc>(doc: &D, key: &str) -> Option<ObjId> {
+pub fn root<D: ReadDoc>(doc: &D, key: &str) -> Option<ObjId> {
     get_obj(doc, &automerge::ROOT, key, ObjType::Map)
 }
 

@@ -26,7 +26,7 @@ pub mod change_kind;
 pub mod command;
 pub mod commit_meta;
 pub mod community;
-mod doc_read;
+pub mod doc_read;
 mod error;
 #[doc(hidden)]
 pub mod fuzz_entry;

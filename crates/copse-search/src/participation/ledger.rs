@@ -5,10 +5,10 @@
 use std::collections::{BTreeSet, HashMap};
 
 use automerge::{
-    Automerge, ChangeHash, ObjId, ObjType, ROOT, ReadDoc, ScalarValue, ScalarValueRef, Value,
-    ValueRef,
+    Automerge, ChangeHash, ObjType, ReadDoc, ScalarValue, ScalarValueRef, Value, ValueRef,
 };
 use copse_core::commit_meta::CommitMeta;
+use copse_core::doc_read::{get_i64, get_obj, get_str, get_str_list, root};
 use copse_core::record::Role;
 use copse_core::schema::{ARTICLES, EVENTS, MEMBERS, TASKS, THREADS};
 use copse_core::{ArticleId, CommandKind, EventId, MemberId, PostId, TaskId, ThreadId};
@@ -134,7 +134,7 @@ impl Ledger {
         ledger.read_metas(doc, &[]);
         let mut keys = BTreeSet::new();
         for section in [THREADS, EVENTS, TASKS, MEMBERS, ARTICLES] {
-            if let Some(map) = map_at(doc, &ROOT, section) {
+            if let Some(map) = root(doc, section) {
                 keys.extend(doc.keys(&map).filter_map(|k| RecordKey::of(section, &k)));
             }
         }
@@ -328,23 +328,23 @@ impl Ledger {
             RecordKey::Event(id) => self.read_event(doc, id),
             RecordKey::Task(id) => self.read_task(doc, id),
             RecordKey::Member(id) => {
-                let obj = map_at(doc, &map_at(doc, &ROOT, MEMBERS)?, id.as_str())?;
+                let obj = get_obj(doc, &root(doc, MEMBERS)?, id.as_str(), ObjType::Map)?;
                 let facts = MemberFacts {
-                    name: str_at(doc, &obj, "name")?,
-                    coordinator: str_at(doc, &obj, "role").as_deref()
+                    name: get_str(doc, &obj, "name")?,
+                    coordinator: get_str(doc, &obj, "role").as_deref()
                         == Some(Role::Coordinator.as_str()),
-                    joined_at: int_at(doc, &obj, "joined_at")?,
-                    removed_at: int_at(doc, &obj, "removed_at"),
-                    skills: str_list_at(doc, &obj, "skills"),
+                    joined_at: get_i64(doc, &obj, "joined_at")?,
+                    removed_at: get_i64(doc, &obj, "removed_at"),
+                    skills: get_str_list(doc, &obj, "skills"),
                 };
                 self.directory.insert(id.clone(), facts);
                 Some(())
             }
             RecordKey::Article(id) => {
-                let obj = map_at(doc, &map_at(doc, &ROOT, ARTICLES)?, id.as_str())?;
+                let obj = get_obj(doc, &root(doc, ARTICLES)?, id.as_str(), ObjType::Map)?;
                 let facts = ArticleFacts {
-                    title: str_at(doc, &obj, "title")?,
-                    updated_at: int_at(doc, &obj, "updated_at")?,
+                    title: get_str(doc, &obj, "title")?,
+                    updated_at: get_i64(doc, &obj, "updated_at")?,
                 };
                 self.articles.insert(id.clone(), facts);
                 Some(())
@@ -354,7 +354,7 @@ impl Ledger {
     }
 
     fn read_thread(&mut self, doc: &Automerge, id: &ThreadId) -> Option<()> {
-        let obj = map_at(doc, &map_at(doc, &ROOT, THREADS)?, id.as_str())?;
+        let obj = get_obj(doc, &root(doc, THREADS)?, id.as_str(), ObjType::Map)?;
         // The thread's fields in one pass too (a seek per field adds up over 10k threads).
         let (mut question, mut asker, mut asked_at) = (false, None, None);
         let (mut accepted_post, mut title, mut tags, mut posts) = (None, String::new(), None, None);
@@ -484,9 +484,9 @@ impl Ledger {
     }
 
     fn read_event(&mut self, doc: &Automerge, id: &EventId) -> Option<()> {
-        let obj = map_at(doc, &map_at(doc, &ROOT, EVENTS)?, id.as_str())?;
-        let starts_at = int_at(doc, &obj, "starts_at")?;
-        let attended: Vec<MemberId> = map_at(doc, &obj, "attended")
+        let obj = get_obj(doc, &root(doc, EVENTS)?, id.as_str(), ObjType::Map)?;
+        let starts_at = get_i64(doc, &obj, "starts_at")?;
+        let attended: Vec<MemberId> = get_obj(doc, &obj, "attended", ObjType::Map)
             .map(|a| doc.keys(&a).filter_map(|k| k.parse().ok()).collect())
             .unwrap_or_default();
         let out: Vec<Contribution> = attended
@@ -500,9 +500,9 @@ impl Ledger {
         self.meetups.insert(
             id.clone(),
             MeetupFacts {
-                title: str_at(doc, &obj, "title").unwrap_or_default(),
+                title: get_str(doc, &obj, "title").unwrap_or_default(),
                 starts_at,
-                ends_at: int_at(doc, &obj, "ends_at").unwrap_or(starts_at),
+                ends_at: get_i64(doc, &obj, "ends_at").unwrap_or(starts_at),
                 attended: attended.len(),
                 attendees: out.iter().map(|c| c.member).collect(),
             },
@@ -512,33 +512,33 @@ impl Ledger {
     }
 
     fn read_task(&mut self, doc: &Automerge, id: &TaskId) -> Option<()> {
-        let obj = map_at(doc, &map_at(doc, &ROOT, TASKS)?, id.as_str())?;
-        let done = str_at(doc, &obj, "status").as_deref() == Some("done");
+        let obj = get_obj(doc, &root(doc, TASKS)?, id.as_str(), ObjType::Map)?;
+        let done = get_str(doc, &obj, "status").as_deref() == Some("done");
         self.tasks.insert(
             id.clone(),
             TaskFacts {
-                title: str_at(doc, &obj, "title").unwrap_or_default(),
+                title: get_str(doc, &obj, "title").unwrap_or_default(),
                 open: !done,
                 good_first: matches!(
                     doc.get(&obj, "good_first"),
                     Ok(Some((Value::Scalar(s), _))) if matches!(s.as_ref(), ScalarValue::Boolean(true))
                 ),
-                assignee: str_at(doc, &obj, "assignee").and_then(|a| a.parse().ok()),
+                assignee: get_str(doc, &obj, "assignee").and_then(|a| a.parse().ok()),
             },
         );
         if !done {
             return Some(());
         }
         let moved = self.task_moves.get(id).cloned();
-        let assignee = str_at(doc, &obj, "assignee").and_then(|a| a.parse::<MemberId>().ok());
-        let creator = str_at(doc, &obj, "created_by").and_then(|a| a.parse::<MemberId>().ok());
+        let assignee = get_str(doc, &obj, "assignee").and_then(|a| a.parse::<MemberId>().ok());
+        let creator = get_str(doc, &obj, "created_by").and_then(|a| a.parse::<MemberId>().ok());
         let member = match (assignee, &moved, creator) {
             (Some(a), _, _) => self.intern(&a),
             (None, Some((_, mover)), _) => self.intern(mover),
             (None, None, Some(c)) => self.intern(&c),
             (None, None, None) => return None,
         };
-        let at = moved.map_or_else(|| int_at(doc, &obj, "created_at"), |(at, _)| Some(at))?;
+        let at = moved.map_or_else(|| get_i64(doc, &obj, "created_at"), |(at, _)| Some(at))?;
         self.by_record.insert(
             RecordKey::Task(id.clone()),
             vec![Contribution {
@@ -564,41 +564,4 @@ fn mention_windows(body: &str) -> String {
         .collect::<Vec<_>>()
         .join("\n")
         .to_lowercase()
-}
-
-fn map_at(doc: &Automerge, obj: &ObjId, key: &str) -> Option<ObjId> {
-    match doc.get(obj, key).ok()?? {
-        (Value::Object(ObjType::Map), id) => Some(id),
-        _ => None,
-    }
-}
-
-fn str_at(doc: &Automerge, obj: &ObjId, key: &str) -> Option<String> {
-    match doc.get(obj, key).ok()?? {
-        (Value::Scalar(s), _) => s.as_str().map(str::to_owned),
-        _ => None,
-    }
-}
-
-fn int_at(doc: &Automerge, obj: &ObjId, key: &str) -> Option<i64> {
-    match doc.get(obj, key).ok()?? {
-        (Value::Scalar(s), _) => match s.as_ref() {
-            ScalarValue::Int(i) | ScalarValue::Timestamp(i) => Some(*i),
-            ScalarValue::Uint(u) => i64::try_from(*u).ok(),
-            _ => None,
-        },
-        _ => None,
-    }
-}
-
-fn str_list_at(doc: &Automerge, obj: &ObjId, key: &str) -> Vec<String> {
-    let Ok(Some((Value::Object(ObjType::List), list))) = doc.get(obj, key) else {
-        return Vec::new();
-    };
-    (0..doc.length(&list))
-        .filter_map(|i| match doc.get(&list, i).ok()?? {
-            (Value::Scalar(s), _) => s.as_str().map(str::to_owned),
-            _ => None,
-        })
-        .collect()
 }

@@ -46,11 +46,16 @@ pub struct StoryPrompt {
 impl StoryPrompt {
     /// What the device remembers once the member answered or dismissed it.
     pub fn key(&self) -> String {
-        match (&self.thread, &self.event) {
-            (Some(t), _) => format!("thread:{t}"),
-            (None, Some(e)) => format!("event:{e}"),
-            (None, None) => String::new(),
-        }
+        cited_key(self.thread.as_ref(), self.event.as_ref()).unwrap_or_default()
+    }
+}
+
+/// The key of what a prompt or a story is about: its thread, else its meetup.
+fn cited_key(thread: Option<&ThreadId>, event: Option<&EventId>) -> Option<String> {
+    match (thread, event) {
+        (Some(t), _) => Some(format!("thread:{t}")),
+        (None, Some(e)) => Some(format!("event:{e}")),
+        (None, None) => None,
     }
 }
 
@@ -65,11 +70,7 @@ pub fn still_open(
     let told: BTreeSet<String> = stories
         .iter()
         .filter(|s| &s.by == me)
-        .filter_map(|s| match (&s.thread, &s.event) {
-            (Some(t), _) => Some(format!("thread:{t}")),
-            (None, Some(e)) => Some(format!("event:{e}")),
-            (None, None) => None,
-        })
+        .filter_map(|s| cited_key(s.thread.as_ref(), s.event.as_ref()))
         .collect();
     prompts
         .into_iter()
