@@ -306,7 +306,8 @@ fn knowledge_editor_sends_edits_against_its_version() {
 #[test]
 fn events_plan_rsvp() {
     let w = World::new();
-    let state = loaded(&w, &w.bob, Tab::Events);
+    let mut state = loaded(&w, &w.bob, Tab::Events);
+    state.reader_zone = copse_core::local_time::zone("Europe/Oslo");
     let mut h = harness(state);
     h.run_steps(2);
     assert!(h.query_by_label("Spring meetup").is_some());
@@ -316,7 +317,7 @@ fn events_plan_rsvp() {
         .click();
     h.run_steps(2);
     type_into(&mut h, "Title", "Winter social");
-    type_into(&mut h, "Starts (UTC)", "2030-01-15 18:00");
+    type_into(&mut h, "Starts", "2030-01-15 18:00");
     type_into(&mut h, "Place", "Bergen");
     h.run_steps(2);
     h.get_by_role_and_label(Role::Button, "Create event")
@@ -331,7 +332,8 @@ fn events_plan_rsvp() {
             answer: Rsvp::Yes
         }
     );
-    let starts = copse_core::Timestamp::parse_utc("2030-01-15 18:00").unwrap();
+    // 18:00 where the event happens (the reader's zone, Oslo, by default) is 17:00 UTC.
+    let starts = copse_core::Timestamp::parse_utc("2030-01-15 17:00").unwrap();
     assert_eq!(
         cmds[1],
         Command::CreateEvent {
@@ -339,7 +341,8 @@ fn events_plan_rsvp() {
             description: String::new(),
             starts_at: starts,
             ends_at: starts.plus_millis(7_200_000),
-            place: "Bergen".into()
+            place: "Bergen".into(),
+            zone: Some("Europe/Oslo".into()),
         }
     );
 }
@@ -1040,4 +1043,30 @@ fn two_weeks_after_accepting_an_answer_the_asker_is_asked_what_came_of_it() {
         }]
     );
     assert!(h.query_by_label("Share story").is_none());
+}
+
+#[test]
+fn an_event_reads_in_its_zone_and_the_readers() {
+    let w = World::new();
+    // The fixture's reader is in Lisbon; the Spring meetup happens in Oslo, an hour ahead.
+    let state = loaded(&w, &w.bob, Tab::Events);
+    let mut h = harness(state);
+    h.run_steps(2);
+    let e = h.state().view().unwrap().upcoming[0].clone();
+    let oslo = copse_core::local_time::zone("Europe/Oslo").unwrap();
+    let lisbon = copse_core::local_time::zone("Europe/Lisbon").unwrap();
+    let there = copse_core::local_time::iso_minutes(e.starts_at, &oslo);
+    let here = copse_core::local_time::iso_minutes(e.starts_at, &lisbon);
+    let (there, here) = (&there[11..], &here[11..]);
+    assert_ne!(there, here);
+    // One line with both: "… 17:00–19:00 Oslo time · 16:00 your time" (near midnight the
+    // reader's part also names the day).
+    let both = format!("{there}–");
+    let mine = format!("{here} your time");
+    let line = [both.as_str(), "Oslo time", mine.as_str()];
+    assert!(
+        line.iter()
+            .all(|part| h.query_by_label_contains(part).is_some()),
+        "no line with {line:?}"
+    );
 }

@@ -68,10 +68,12 @@ pub struct ThreadDraft {
 pub struct EventDraft {
     /// Title.
     pub title: String,
-    /// Start, "YYYY-MM-DD HH:MM" UTC.
+    /// Start, "YYYY-MM-DD HH:MM" in `zone`.
     pub starts: String,
-    /// End.
+    /// End, as the start (empty: two hours after it).
     pub ends: String,
+    /// The IANA zone where it happens (empty: the reader's).
+    pub zone: String,
     /// Place.
     pub place: String,
     /// Description.

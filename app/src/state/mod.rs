@@ -212,6 +212,8 @@ pub struct AppState {
     pub(crate) dirty: std::collections::HashSet<View>,
     /// Views loaded at least once.
     pub(crate) loaded: std::collections::HashSet<View>,
+    /// The zone times are shown in (this device's; tests set one).
+    pub reader_zone: Option<copse_core::local_time::TimeZone>,
 }
 
 impl AppState {
@@ -219,8 +221,16 @@ impl AppState {
     pub fn new() -> Self {
         Self {
             screen: Some(Screen::Loading),
+            reader_zone: Some(copse_core::local_time::device_zone()),
             ..Self::default()
         }
+    }
+
+    /// The zone times are shown in (UTC unless set).
+    pub fn zone(&self) -> copse_core::local_time::TimeZone {
+        self.reader_zone
+            .clone()
+            .unwrap_or(copse_core::local_time::TimeZone::UTC)
     }
 
     /// The current screen.

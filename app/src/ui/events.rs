@@ -2,7 +2,7 @@
 
 use copse_core::record::Rsvp;
 use copse_core::view::events::EventView;
-use copse_core::{Command, Timestamp};
+use copse_core::{Command, local_time};
 use egui::{RichText, Ui};
 
 use super::style;
@@ -25,20 +25,34 @@ pub(super) fn show(ui: &mut Ui, state: &mut AppState) {
     if let Some(d) = v.event_draft.as_mut() {
         egui::Frame::group(ui.style()).show(ui, |ui| {
             style::field(ui, "Title", &mut d.title);
-            style::field(ui, "Starts (UTC)", &mut d.starts);
-            style::field(ui, "Ends (UTC)", &mut d.ends);
+            if d.zone.is_empty() {
+                d.zone = local_time::zone_name(&style::zone(ui));
+            }
+            zone_picker(ui, &mut d.zone);
+            let tz = local_time::zone(&d.zone).unwrap_or_else(|| style::zone(ui));
+            let place = local_time::zone_place(&d.zone);
+            style::field(ui, "Starts", &mut d.starts);
+            style::field(ui, "Ends", &mut d.ends);
             style::muted(
                 ui,
-                "Dates as 2026-12-03 18:00; the end defaults to two hours after the start.",
+                format!(
+                    "In {place} time, as 2026-12-03 18:00; the end defaults to two hours after the start."
+                ),
             );
             style::field(ui, "Place", &mut d.place);
             style::area(ui, "What it is about", &mut d.description, 3);
-            let starts = Timestamp::parse_utc(&d.starts);
+            let starts = local_time::parse_local(&d.starts, &tz);
             let ends = if d.ends.trim().is_empty() {
                 starts.map(|s| s.plus_millis(2 * 3_600_000))
             } else {
-                Timestamp::parse_utc(&d.ends)
+                local_time::parse_local(&d.ends, &tz)
             };
+            if let (Some(s), Some(e)) = (starts, ends) {
+                style::muted(
+                    ui,
+                    local_time::event_time(s, e, Some(&d.zone), &style::zone(ui)),
+                );
+            }
             ui.horizontal(|ui| {
                 let ok = !d.title.trim().is_empty() && starts.is_some() && ends.is_some();
                 if ui.add_enabled(ok, style::primary("Create event")).clicked()
@@ -50,6 +64,7 @@ pub(super) fn show(ui: &mut Ui, state: &mut AppState) {
                         starts_at: s,
                         ends_at: e,
                         place: d.place.clone(),
+                        zone: local_time::zone(&d.zone).map(|_| d.zone.clone()),
                     });
                 }
                 if ui.button("Cancel").clicked() {
@@ -104,13 +119,13 @@ fn event_card(
             ui.label(RichText::new(&e.title).strong().size(15.5));
             let soon = (e.starts_at.0 - copse_peer::now().0).abs() < 14 * 86_400_000;
             let rel = if soon {
-                format!(" · {}", style::when(e.starts_at))
+                format!(" · {}", style::when(ui, e.starts_at))
             } else {
                 String::new()
             };
             style::muted(
                 ui,
-                format!("{} UTC · {}{rel}", e.starts_at.to_utc_string(), e.place),
+                format!("{} · {}{rel}", style::event_time(ui, e), e.place),
             );
         });
         if !e.description.is_empty() {
@@ -207,4 +222,34 @@ fn notes(ui: &mut Ui, state: &mut AppState) {
     if close {
         v.notes = None;
     }
+}
+
+/// The event's time zone: a searchable list of IANA names.
+fn zone_picker(ui: &mut Ui, zone: &mut String) {
+    let filter_id = ui.id().with("zone-filter");
+    let mut filter: String = ui.data(|d| d.get_temp(filter_id)).unwrap_or_default();
+    ui.horizontal(|ui| {
+        ui.label("Time zone");
+        egui::ComboBox::from_id_salt("event-zone")
+            .selected_text(zone.as_str())
+            .height(320.0)
+            .show_ui(ui, |ui| {
+                ui.add(egui::TextEdit::singleline(&mut filter).hint_text("Search: Oslo, Tokyo…"));
+                let needle = filter.to_lowercase().replace(' ', "_");
+                for name in zone_names()
+                    .iter()
+                    .filter(|n| n.to_lowercase().contains(&needle))
+                    .take(200)
+                {
+                    ui.selectable_value(zone, name.clone(), name);
+                }
+            });
+    });
+    ui.data_mut(|d| d.insert_temp(filter_id, filter));
+}
+
+/// The IANA names, read once.
+fn zone_names() -> &'static [String] {
+    static NAMES: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+    NAMES.get_or_init(local_time::zone_names)
 }

@@ -12,7 +12,7 @@ use crate::state::AppState;
 /// Items shown (the newest; meetups first).
 const SHOWN: usize = 8;
 
-fn line(item: &ForYouItem, state: &AppState) -> String {
+fn line(ui: &Ui, item: &ForYouItem, state: &AppState) -> String {
     let who = item
         .by
         .first()
@@ -32,7 +32,7 @@ fn line(item: &ForYouItem, state: &AppState) -> String {
         ForYouKind::Accepted => format!("{who} accepted your answer in"),
         ForYouKind::Mention => format!("{who} mentioned you in"),
         ForYouKind::Question => format!("{who} asks, in what you know:"),
-        ForYouKind::Meetup => format!("Meetup at {} UTC:", style::when(item.at)),
+        ForYouKind::Meetup => format!("Meetup {}:", style::when(ui, item.at)),
     }
 }
 
@@ -52,7 +52,7 @@ pub(super) fn show(ui: &mut Ui, state: &mut AppState) {
             if item.new {
                 ui.label(RichText::new("new").small().strong().color(style::ACCENT));
             }
-            let text = line(item, state);
+            let text = line(ui, item, state);
             ui.label(if item.new {
                 RichText::new(text).strong()
             } else {
@@ -62,7 +62,7 @@ pub(super) fn show(ui: &mut Ui, state: &mut AppState) {
                 open = target(item);
             }
             if item.kind != ForYouKind::Meetup {
-                style::muted(ui, style::when(item.at));
+                style::muted(ui, style::when(ui, item.at));
             }
         });
     }

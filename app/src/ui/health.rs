@@ -129,7 +129,7 @@ fn meetups(ui: &mut Ui, p: &Participation) {
             format!(
                 "Last: {} ({}), {} there",
                 l.title,
-                style::when(l.starts_at),
+                style::when(ui, l.starts_at),
                 l.attended
             ),
         );

@@ -65,7 +65,10 @@ pub(super) fn show(ui: &mut Ui, state: &mut AppState) {
                         article: a.article.clone(),
                     });
                 }
-                style::muted(ui, format!("last changed {}", style::when(a.updated_at)));
+                style::muted(
+                    ui,
+                    format!("last changed {}", style::when(ui, a.updated_at)),
+                );
             });
         }
     }

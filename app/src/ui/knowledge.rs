@@ -77,7 +77,7 @@ pub(super) fn show(ui: &mut Ui, state: &mut AppState) {
             ui,
             format!(
                 "updated {} by {}",
-                style::when(a.updated_at),
+                style::when(ui, a.updated_at),
                 state.name_of(&a.updated_by)
             ),
         );
@@ -151,7 +151,7 @@ fn editor(ui: &mut Ui, state: &mut AppState, c: &copse_core::CommunityId) {
             ui.horizontal(|ui| {
                 ui.label(format!(
                     "{} · {} · {}",
-                    r.at.to_utc_string(),
+                    style::date_time(ui, r.at),
                     name(&r.by),
                     r.cmd.replace('_', " ")
                 ));

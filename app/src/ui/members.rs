@@ -132,7 +132,7 @@ pub(super) fn show(ui: &mut Ui, state: &mut AppState) {
                                     "{} {} · {}",
                                     h.cmd.replace('_', " "),
                                     h.title.clone().unwrap_or_default(),
-                                    style::when(h.at)
+                                    style::when(ui, h.at)
                                 ),
                             );
                         }

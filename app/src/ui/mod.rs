@@ -33,6 +33,7 @@ pub use style::apply_theme;
 
 /// Draws the whole window.
 pub fn show(ui: &mut Ui, state: &mut AppState) {
+    style::set_zone(ui.ctx(), state.zone());
     match state.screen() {
         Screen::Loading => {
             egui::CentralPanel::default().show(ui, |ui| {

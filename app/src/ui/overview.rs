@@ -130,7 +130,7 @@ pub(super) fn show(ui: &mut Ui, state: &mut AppState) {
             ui.label(
                 RichText::new(format!(
                     "{} · {}",
-                    style::when(copse_core::Timestamp(r.time)),
+                    style::when(ui, copse_core::Timestamp(r.time)),
                     state.refusal_text(r)
                 ))
                 .color(style::ERROR),
@@ -174,7 +174,7 @@ pub(super) fn show(ui: &mut Ui, state: &mut AppState) {
                     ui.label(RichText::new(state.name_of(&h.by)).strong());
                     ui.label(happening_text(&h.cmd));
                     ui.label(RichText::new(h.title.clone().unwrap_or_default()).italics());
-                    style::muted(ui, style::when(h.at));
+                    style::muted(ui, style::when(ui, h.at));
                 });
             }
             if ui.button("Mark all as seen").clicked() {
@@ -191,11 +191,7 @@ pub(super) fn show(ui: &mut Ui, state: &mut AppState) {
         Some(e) => {
             ui.horizontal(|ui| {
                 ui.label(RichText::new(&e.title).strong());
-                ui.label(format!(
-                    "{} UTC at {}",
-                    e.starts_at.to_utc_string(),
-                    e.place
-                ));
+                ui.label(format!("{} at {}", style::event_time(ui, &e), e.place));
                 style::muted(ui, format!("({} going)", e.going()));
             });
             if ui.link("See all events").clicked() {

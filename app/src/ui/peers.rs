@@ -59,7 +59,10 @@ pub(super) fn show(ui: &mut Ui, state: &mut AppState) {
                             (false, _) => ("offline", style::MUTED),
                         };
                         ui.label(RichText::new(text).color(color));
-                        ui.label(p.last_sync.map_or_else(|| "never".to_owned(), style::when));
+                        ui.label(
+                            p.last_sync
+                                .map_or_else(|| "never".to_owned(), |t| style::when(ui, t)),
+                        );
                         if coordinator && me.as_ref() != Some(&p.member) {
                             if ui.small_button(format!("Remove {}", p.name)).clicked() {
                                 remove = Some(p.member.clone());

@@ -50,7 +50,7 @@ pub(super) fn show(ui: &mut Ui, state: &mut AppState) {
                 ui.label(&r.resource.description);
             }
             ui.horizontal(|ui| {
-                style::muted(ui, style::when(r.resource.added_at));
+                style::muted(ui, style::when(ui, r.resource.added_at));
                 if (me.as_ref() == Some(&r.resource.added_by) || coordinator)
                     && ui.small_button("Remove").clicked()
                 {

@@ -116,7 +116,7 @@ pub(super) fn show(ui: &mut Ui, state: &mut AppState) {
                         .as_ref()
                         .map(|a| format!("{} · ", state.name_of(a)))
                         .unwrap_or_default();
-                    style::muted(ui, format!("{by}{}", style::when(hit.at)));
+                    style::muted(ui, format!("{by}{}", style::when(ui, hit.at)));
                     if hit.kind() != SearchKind::Post && !hit.context.is_empty() {
                         style::muted(ui, hit.context.clone());
                     }

@@ -58,7 +58,7 @@ pub(super) fn show(ui: &mut Ui, state: &mut AppState) {
             if ui.link(&m.title).clicked() {
                 go = Some(Go::Tab(Tab::Events));
             }
-            style::muted(ui, format!("{} UTC", style::when(m.starts_at)));
+            style::muted(ui, style::when(ui, m.starts_at));
         });
     }
     if let Some(m) = &s.mentor {

@@ -32,7 +32,11 @@ pub(super) fn overview(ui: &mut Ui, state: &mut AppState) {
             ui.label(RichText::new(format!("“{}”", s.text)).italics());
             style::muted(
                 ui,
-                format!("— {}, {}", state.name_of(&s.by), style::when(s.created_at)),
+                format!(
+                    "— {}, {}",
+                    state.name_of(&s.by),
+                    style::when(ui, s.created_at)
+                ),
             );
             let target = match (&s.thread, &s.event) {
                 (Some(thread), _) => Some(SearchTarget::Thread {
@@ -142,7 +146,7 @@ pub(super) fn cited_in(
             ui.label(RichText::new(format!("“{}”", s.text)).italics());
             style::muted(
                 ui,
-                format!("— {}, {}", name(&s.by), style::when(s.created_at)),
+                format!("— {}, {}", name(&s.by), style::when(ui, s.created_at)),
             );
         });
     }

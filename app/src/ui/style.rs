@@ -1,5 +1,6 @@
 //! Look and small shared widgets.
 
+use copse_core::local_time::{self, TimeZone};
 use egui::{Color32, RichText, Ui};
 
 /// The accent colour (a copse: young woodland green).
@@ -73,30 +74,35 @@ pub(crate) fn section(ui: &mut Ui, text: &str) {
     ui.label(RichText::new(text).strong().size(16.0));
 }
 
-/// "3 h ago", "in 2 d", or the date.
-pub(crate) fn when(t: copse_core::Timestamp) -> String {
-    let now = copse_peer::now().0;
-    // Times come from members' devices: any i64.
-    let d = now.saturating_sub(t.0);
-    let (abs, future) = (d.unsigned_abs(), d < 0);
-    let s = if abs < 60_000 {
-        "just now".to_owned()
-    } else if abs < 3_600_000 {
-        format!("{} min", abs / 60_000)
-    } else if abs < 86_400_000 {
-        format!("{} h", abs / 3_600_000)
-    } else if abs < 14 * 86_400_000 {
-        format!("{} d", abs / 86_400_000)
-    } else {
-        return t.to_utc_string().chars().take(10).collect();
-    };
-    if s == "just now" {
-        s
-    } else if future {
-        format!("in {s}")
-    } else {
-        format!("{s} ago")
-    }
+fn zone_id() -> egui::Id {
+    egui::Id::new("copse-reader-zone")
+}
+
+/// Makes `tz` the zone every time on screen is shown in (set each frame from the state).
+pub(crate) fn set_zone(ctx: &egui::Context, tz: TimeZone) {
+    ctx.data_mut(|d| d.insert_temp(zone_id(), tz));
+}
+
+/// The reader's time zone.
+pub(crate) fn zone(ui: &Ui) -> TimeZone {
+    ui.ctx()
+        .data(|d| d.get_temp(zone_id()))
+        .unwrap_or(TimeZone::UTC)
+}
+
+/// "12 min ago", "yesterday 18:05", "in 3 days" or the date, in the reader's zone.
+pub(crate) fn when(ui: &Ui, t: copse_core::Timestamp) -> String {
+    local_time::relative(t, copse_peer::now(), &zone(ui))
+}
+
+/// "Thu 3 Dec 2026, 18:00" in the reader's zone.
+pub(crate) fn date_time(ui: &Ui, t: copse_core::Timestamp) -> String {
+    local_time::date_time(t, &zone(ui))
+}
+
+/// An event's time in its own zone and, when different, the reader's.
+pub(crate) fn event_time(ui: &Ui, e: &copse_core::view::events::EventView) -> String {
+    local_time::event_time(e.starts_at, e.ends_at, e.zone.as_deref(), &zone(ui))
 }
 
 /// A small filled circle (unread marker), painted: not every font has "●".

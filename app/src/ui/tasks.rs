@@ -64,7 +64,7 @@ pub(super) fn show(ui: &mut Ui, state: &mut AppState) {
                         }
                     });
                     if let Some(due) = t.task.due {
-                        style::muted(ui, format!("due {}", &due.to_utc_string()[..10]));
+                        style::muted(ui, format!("due {}", style::when(ui, due)));
                     }
                     let current = t.task.assignee.clone();
                     let shown = current

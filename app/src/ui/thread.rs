@@ -65,7 +65,7 @@ pub(super) fn show(ui: &mut Ui, state: &mut AppState) {
             ui.set_width(ui.available_width());
             ui.horizontal(|ui| {
                 ui.label(RichText::new(state.name_of(&p.author)).strong());
-                style::muted(ui, style::when(p.created_at));
+                style::muted(ui, style::when(ui, p.created_at));
                 if p.edited_at.is_some() {
                     style::muted(ui, "(edited)");
                 }

@@ -137,7 +137,7 @@ pub(super) fn show(ui: &mut Ui, state: &mut AppState, kind: ThreadKind) {
                             state.name_of(&t.author),
                             t.replies,
                             if t.replies == 1 { "reply" } else { "replies" },
-                            style::when(t.last_activity)
+                            style::when(ui, t.last_activity)
                         ),
                     );
                     style::tags(ui, &t.tags);

@@ -181,6 +181,10 @@ pub enum Command {
         ends_at: Timestamp,
         /// Where (address or link).
         place: String,
+        /// The IANA time zone where it happens (`Europe/Oslo`), so everyone reads its
+        /// local time right; none: readers see it in their own zone.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        zone: Option<String>,
     },
     /// Answer an event invitation.
     Rsvp {

@@ -90,11 +90,14 @@ pub enum CommandError {
     #[error("this event ended on {0}; you can no longer reply to it")]
     EventOver(Timestamp),
     /// Attendance before the event.
-    #[error("attendance can be recorded once the event has started ({0})")]
+    #[error("attendance can be recorded from an hour before the event starts ({0})")]
     EventNotStarted(Timestamp),
     /// End before start.
     #[error("an event must end after it starts")]
     EndsBeforeStart,
+    /// A time zone name the IANA database does not know.
+    #[error("{0:?} is not a time zone (expected a name like Europe/Oslo)")]
+    UnknownTimeZone(String),
     /// A URL that is not http(s) or similar.
     #[error("{0:?} is not a link (expected http://, https:// or similar)")]
     InvalidUrl(String),

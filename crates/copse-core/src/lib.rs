@@ -34,6 +34,7 @@ pub mod guard;
 pub mod ids;
 mod input;
 pub mod invite_secret;
+pub mod local_time;
 pub mod log_cursor;
 pub mod record;
 pub mod schema;

@@ -359,6 +359,7 @@ fn events_refuse_late_rsvp_and_early_attendance() {
                 starts_at: starts,
                 ends_at: starts.plus_millis(HOUR),
                 place: "Oslo".into(),
+                zone: None,
             },
         )
         .unwrap()
@@ -444,7 +445,8 @@ fn events_refuse_late_rsvp_and_early_attendance() {
                 description: String::new(),
                 starts_at: starts,
                 ends_at: starts,
-                place: String::new()
+                place: String::new(),
+                zone: None,
             }
         ),
         CommandError::EndsBeforeStart
@@ -887,4 +889,70 @@ fn a_story_cites_one_thread_or_one_meetup_and_lives_in_its_tellers_entry() {
     );
     let other = start(&mut f, &bob, ThreadKind::Discussion, "Other");
     assert!(copse_core::view::stories::stories(f.community.doc(), Some(&other)).is_empty());
+}
+
+#[test]
+fn an_event_keeps_its_time_zone() {
+    let mut f = Fixture::new(8);
+    let ada = f.ada.clone();
+    let plan = |zone: Option<&str>| Command::CreateEvent {
+        title: "Winter meetup".into(),
+        description: String::new(),
+        starts_at: Timestamp(1_800_000_000_000),
+        ends_at: Timestamp(1_800_000_000_000 + HOUR),
+        place: "Oslo".into(),
+        zone: zone.map(Into::into),
+    };
+    assert_eq!(
+        refused(&mut f, &ada, plan(Some("Mars/Olympus"))),
+        CommandError::UnknownTimeZone("Mars/Olympus".into())
+    );
+    let Some(Created::Event(id)) = f.run(&ada, plan(Some("Europe/Oslo"))).unwrap() else {
+        panic!("no event");
+    };
+    let e = events::event(f.community.doc(), &id).unwrap();
+    assert_eq!(e.zone.as_deref(), Some("Europe/Oslo"));
+    // Events planned before zones read as none.
+    let Some(Created::Event(id)) = f.run(&ada, plan(None)).unwrap() else {
+        panic!("no event");
+    };
+    assert_eq!(events::event(f.community.doc(), &id).unwrap().zone, None);
+}
+
+#[test]
+fn members_check_in_from_an_hour_before_the_start() {
+    let mut f = Fixture::new(9);
+    let (ada, bob) = (f.ada.clone(), f.bob.clone());
+    let starts = f.now.plus_millis(2 * HOUR);
+    let Some(Created::Event(ev)) = f
+        .run(
+            &ada,
+            Command::CreateEvent {
+                title: "Meetup".into(),
+                description: String::new(),
+                starts_at: starts,
+                ends_at: starts.plus_millis(HOUR),
+                place: String::new(),
+                zone: None,
+            },
+        )
+        .unwrap()
+    else {
+        panic!("no event");
+    };
+    let here = Command::RecordAttendance {
+        event: ev.clone(),
+        member: bob.clone(),
+        present: true,
+    };
+    assert!(matches!(
+        refused(&mut f, &bob, here.clone()),
+        CommandError::EventNotStarted(_)
+    ));
+    f.tick(HOUR);
+    f.run(&bob, here).unwrap();
+    assert_eq!(
+        events::event(f.community.doc(), &ev).unwrap().attended,
+        vec![bob]
+    );
 }

@@ -250,6 +250,7 @@ fn concretize(r: &Replica, all: &[MemberId], op: &Op, now: Timestamp) -> Option<
                 starts_at,
                 ends_at: starts_at.plus_millis(HOUR),
                 place: "hall".into(),
+                zone: None,
             }
         }
         Op::Rsvp { pick: p, answer } => Command::Rsvp {

@@ -109,6 +109,7 @@ fn world() -> World {
             starts_at: Timestamp(T0 + 170 * DAY),
             ends_at: Timestamp(T0 + 170 * DAY + 3_600_000),
             place: String::new(),
+            zone: None,
         },
     ) else {
         panic!()
@@ -457,6 +458,7 @@ fn for_you_lists_what_concerns_each_member() {
             starts_at: Timestamp(NOW + 7_200_000),
             ends_at: Timestamp(NOW + 10_800_000),
             place: String::new(),
+            zone: None,
         },
     );
     let ledger = Ledger::build(w.f.c.doc());
@@ -532,6 +534,7 @@ fn start_here_suggests_first_tasks_questions_a_meetup_and_a_mentor() {
         starts_at: Timestamp(T0 + 210 * DAY),
         ends_at: Timestamp(T0 + 210 * DAY + 3_600_000),
         place: String::new(),
+        zone: None,
     };
     on(&mut w.f, 197, &ada, cmd);
     let rule = level_rule(w.f.c.doc());

@@ -60,6 +60,7 @@ fn finds_every_kind_with_the_matching_words_marked() {
             starts_at: Timestamp(T0 + 40 * DAY),
             ends_at: Timestamp(T0 + 41 * DAY),
             place: "Trondheim".into(),
+            zone: None,
         },
     );
     f.run(

@@ -438,6 +438,7 @@ fn generate_as(
                 starts_at,
                 ends_at: starts_at.plus_millis(2 * 3_600_000),
                 place: ORGS[e % ORGS.len()].into(),
+                zone: None,
             },
         ) {
             Some(Created::Event(id)) => id,

@@ -10,6 +10,7 @@ use crate::doc_read::{get_i64, get_obj, get_str};
 use crate::input::{bounded, required};
 use crate::record::Rsvp;
 use crate::schema::{EVENTS, limits};
+use crate::view::events::MEETUP_MARGIN_MS;
 use crate::view::members::current_member;
 use crate::{CommandError, EventId, MemberId, Timestamp};
 
@@ -29,22 +30,41 @@ fn child(
         .ok_or_else(|| CommandError::Document(format!("an event without {key}")))
 }
 
-#[allow(clippy::too_many_arguments)]
+/// What `create_event` is given.
+pub(super) struct Plan<'a> {
+    pub(super) title: &'a str,
+    pub(super) description: &'a str,
+    pub(super) starts_at: Timestamp,
+    pub(super) ends_at: Timestamp,
+    pub(super) place: &'a str,
+    pub(super) zone: Option<&'a str>,
+}
+
 pub(super) fn create(
     tx: &mut Transaction<'_>,
     ctx: &Ctx<'_>,
     rng: &mut dyn RngCore,
-    title: &str,
-    description: &str,
-    starts_at: Timestamp,
-    ends_at: Timestamp,
-    place: &str,
+    plan: Plan<'_>,
 ) -> Result<Effect, CommandError> {
+    let Plan {
+        title,
+        description,
+        starts_at,
+        ends_at,
+        place,
+        zone,
+    } = plan;
     let title = required("title", title, limits::TITLE)?;
     let description = bounded("description", description, limits::BODY)?;
     let place = bounded("place", place.trim(), limits::URL)?;
     if ends_at <= starts_at {
         return Err(CommandError::EndsBeforeStart);
+    }
+    let zone = zone.map(str::trim).filter(|z| !z.is_empty());
+    if let Some(z) = zone
+        && crate::local_time::zone(z).is_none()
+    {
+        return Err(CommandError::UnknownTimeZone(z.chars().take(64).collect()));
     }
     let id = EventId::random(rng);
     let events = root_map(tx, EVENTS)?;
@@ -54,6 +74,9 @@ pub(super) fn create(
     tx.put(&e, "starts_at", ScalarValue::Int(starts_at.0))?;
     tx.put(&e, "ends_at", ScalarValue::Int(ends_at.0))?;
     tx.put(&e, "place", place)?;
+    if let Some(z) = zone {
+        tx.put(&e, "zone", z)?;
+    }
     tx.put(&e, "created_by", ctx.me.as_str())?;
     tx.put(&e, "created_at", ScalarValue::Int(ctx.now.0))?;
     tx.put_object(&e, "rsvp", ObjType::Map)?;
@@ -87,7 +110,8 @@ pub(super) fn record_attendance(
 ) -> Result<Effect, CommandError> {
     let e = event_obj(tx, id)?;
     let starts_at = Timestamp(get_i64(tx, &e, "starts_at").unwrap_or(0));
-    if ctx.now < starts_at {
+    // People arrive early: the room opens an hour before the start.
+    if ctx.now < starts_at.plus_millis(-MEETUP_MARGIN_MS) {
         return Err(CommandError::EventNotStarted(starts_at));
     }
     let organiser = get_str(tx, &e, "created_by");

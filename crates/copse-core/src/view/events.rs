@@ -25,6 +25,9 @@ pub struct EventView {
     pub ends_at: Timestamp,
     /// Where.
     pub place: String,
+    /// The IANA zone where it happens (absent in events planned before zones).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub zone: Option<String>,
     /// Organiser.
     pub created_by: MemberId,
     /// Answers by member.
@@ -35,7 +38,17 @@ pub struct EventView {
     pub notes: String,
 }
 
+/// How long around an event the room counts as a meetup: people arrive early and stay
+/// late, and check-in opens this long before the start.
+pub const MEETUP_MARGIN_MS: i64 = 3_600_000;
+
 impl EventView {
+    /// Whether `now` is within the event's time, or an hour around it.
+    pub fn in_meetup_window(&self, now: Timestamp) -> bool {
+        now >= self.starts_at.plus_millis(-MEETUP_MARGIN_MS)
+            && now < self.ends_at.plus_millis(MEETUP_MARGIN_MS)
+    }
+
     /// How many said yes.
     pub fn going(&self) -> usize {
         self.rsvp.values().filter(|r| **r == Rsvp::Yes).count()
@@ -64,6 +77,7 @@ fn read_event<D: ReadDoc>(doc: &D, id: EventId, e: &ObjId) -> Option<EventView> 
         starts_at: Timestamp(get_i64(doc, e, "starts_at")?),
         ends_at: Timestamp(get_i64(doc, e, "ends_at")?),
         place: get_str(doc, e, "place").unwrap_or_default(),
+        zone: get_str(doc, e, "zone"),
         created_by: get_str(doc, e, "created_by")?.parse().ok()?,
         rsvp,
         attended,

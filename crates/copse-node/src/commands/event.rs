@@ -1,7 +1,7 @@
 //! `event new / rsvp / attend / notes / list [--past]`.
 
 use clap::Subcommand;
-use copse_core::{Command, EventId, MemberId, Timestamp};
+use copse_core::{Command, EventId, MemberId, Timestamp, local_time};
 use copse_peer::{Query, QueryReply, Reply, Request};
 
 use super::args::CommunityArg;
@@ -11,7 +11,7 @@ use super::print::{Printer, created, query, when};
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum EventCmd {
-    /// Plan an event. Times are UTC: "2026-12-03 18:00". Prints its id.
+    /// Plan an event. Times are UTC ("2026-12-03 18:00"), or local to --zone. Prints its id.
     New {
         #[command(flatten)]
         c: CommunityArg,
@@ -30,6 +30,10 @@ pub(crate) enum EventCmd {
         /// What it is about.
         #[arg(long, default_value = "")]
         description: String,
+        /// The IANA time zone where it happens (`Europe/Oslo`): --starts and --ends are
+        /// read as its local time, and everyone sees the event in it and in their own.
+        #[arg(long, value_parser = parse::zone)]
+        zone: Option<String>,
     },
     /// Answer yes, no or maybe.
     Rsvp {
@@ -97,16 +101,26 @@ impl EventCmd {
                 ends,
                 place,
                 description,
-            } => edit(
-                c,
-                Command::CreateEvent {
-                    title,
-                    description,
-                    starts_at: starts,
-                    ends_at: ends.unwrap_or(starts.plus_millis(2 * 3_600_000)),
-                    place,
-                },
-            ),
+                zone,
+            } => {
+                // clap read the times as UTC; the same wall-clock time in the event's zone.
+                let local = |t: Timestamp| match zone.as_deref().and_then(local_time::zone) {
+                    Some(tz) => local_time::parse_local(&t.to_utc_string(), &tz).unwrap_or(t),
+                    None => t,
+                };
+                let starts_at = local(starts);
+                edit(
+                    c,
+                    Command::CreateEvent {
+                        title,
+                        description,
+                        starts_at,
+                        ends_at: ends.map_or(starts_at.plus_millis(2 * 3_600_000), local),
+                        place,
+                        zone,
+                    },
+                )
+            }
             EventCmd::Rsvp { c, event, answer } => edit(
                 c,
                 Command::Rsvp {
@@ -152,8 +166,15 @@ fn print_list(reply: &Reply) -> String {
     };
     list.iter()
         .map(|e| {
+            // UTC for scripts, then the event's own local time when it has a zone.
+            let local = e
+                .zone
+                .as_deref()
+                .and_then(|z| Some((z, local_time::zone(z)?)))
+                .map(|(z, tz)| format!(" ({} {z})", local_time::iso_minutes(e.starts_at, &tz)))
+                .unwrap_or_default();
             format!(
-                "{}  {} — {} at {} ({} going)",
+                "{}  {} UTC{local} — {} at {} ({} going)",
                 e.id,
                 when(e.starts_at),
                 e.title,

@@ -10,6 +10,13 @@ pub(crate) fn when(s: &str) -> Result<Timestamp, String> {
     })
 }
 
+/// An IANA time zone name the bundled database knows.
+pub(crate) fn zone(s: &str) -> Result<String, String> {
+    copse_core::local_time::zone(s)
+        .map(|_| s.trim().to_owned())
+        .ok_or_else(|| format!("{s:?} is not a time zone; use a name like Europe/Oslo"))
+}
+
 /// A duration like `90s`, `30m`, `12h`, `7d`, `2w` (a bare number is days), in milliseconds.
 pub(crate) fn duration_ms(s: &str) -> Result<i64, String> {
     let s = s.trim();
