@@ -1070,3 +1070,104 @@ fn an_event_reads_in_its_zone_and_the_readers() {
         "no line with {line:?}"
     );
 }
+
+/// A meetup in Ada's world that started `ago_min` minutes ago and lasts two hours.
+fn meetup(w: &mut World, ago_min: i64) -> copse_core::EventId {
+    let starts = w.now.plus_millis(-ago_min * 60_000);
+    let Some(copse_core::Created::Event(id)) = w.run(
+        &w.ada.clone(),
+        Command::CreateEvent {
+            title: "Winter meetup".into(),
+            description: String::new(),
+            starts_at: starts,
+            ends_at: starts.plus_millis(7_200_000),
+            place: "Bergen".into(),
+            zone: Some("Europe/Oslo".into()),
+        },
+    ) else {
+        panic!("no event");
+    };
+    id
+}
+
+#[test]
+fn meetup_mode_shows_who_is_here_checks_in_and_shows_the_invite() {
+    let mut w = World::new();
+    let event = meetup(&mut w, 30);
+    let ada = w.ada.clone();
+    w.run(
+        &ada,
+        Command::RecordAttendance {
+            event: event.clone(),
+            member: ada.clone(),
+            present: true,
+        },
+    );
+    let state = loaded(&w, &w.bob, Tab::Overview);
+    let mut h = harness(state);
+    settle_loads(&w, &mut h);
+    assert!(h.query_by_label("Meetup in progress").is_some());
+    assert!(
+        h.query_by_label_contains("All 2 devices here are up to date")
+            .is_some()
+    );
+    assert!(h.query_by_label_contains("Checked in: Ada").is_some());
+    h.state_mut().outbox.clear();
+    h.get_by_role_and_label(Role::Button, "I'm here").click();
+    h.run_steps(2);
+    assert_eq!(
+        commands(h.state()),
+        vec![Command::RecordAttendance {
+            event,
+            member: w.bob.clone(),
+            present: true,
+        }]
+    );
+    h.get_by_role_and_label(Role::Button, "Invite newcomers")
+        .click();
+    h.run_steps(2);
+    assert!(requests(h.state()).iter().any(|r| matches!(
+        r,
+        Request::Invite { valid_ms, .. } if *valid_ms == 86_400_000
+    )));
+    assert!(h.query_by_label_contains("Making an invite").is_some());
+}
+
+#[test]
+fn members_who_missed_the_meetup_read_what_happened() {
+    let mut w = World::new();
+    // It ended ten minutes ago; Ada was there, started a thread and wrote the notes.
+    let event = meetup(&mut w, 130);
+    let ada = w.ada.clone();
+    w.run(
+        &ada,
+        Command::RecordAttendance {
+            event: event.clone(),
+            member: ada.clone(),
+            present: true,
+        },
+    );
+    w.thread(
+        &ada,
+        copse_core::record::ThreadKind::Discussion,
+        "Glulam tour photos",
+    );
+    w.run(
+        &ada,
+        Command::EditEventNotes {
+            event,
+            notes: "We toured the **glulam** plant.".into(),
+            base: None,
+        },
+    );
+    let mut h = harness(loaded(&w, &w.bob, Tab::Overview));
+    settle_loads(&w, &mut h);
+    assert!(h.query_by_label("Since the last meetup").is_some());
+    assert!(h.query_by_label("1 came:").is_some());
+    assert!(h.query_by_label("Glulam tour photos").is_some());
+    assert!(h.query_by_label_contains("We toured the").is_some());
+    // Ada was there: no digest for her.
+    let mut h = harness(loaded(&w, &w.ada, Tab::Overview));
+    settle_loads(&w, &mut h);
+    assert!(h.query_by_label("Since the last meetup").is_none());
+}

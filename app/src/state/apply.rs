@@ -39,12 +39,25 @@ impl AppState {
                             View::StoryPrompts(r.id.clone()),
                             View::StartHere(r.id.clone()),
                             View::Participation(r.id.clone()),
+                            View::Meetup(r.id.clone()),
+                            View::MeetupDigest(r.id.clone()),
                         ]
                     })
                     .collect();
                 self.invalidate(views);
             }
         }
+    }
+
+    /// Who is connected, or how far in sync, changed: the status and every meetup panel.
+    fn room_changed(&mut self) {
+        let meetups: Vec<View> = self
+            .rail
+            .iter()
+            .map(|r| View::Meetup(r.id.clone()))
+            .collect();
+        self.invalidate(meetups);
+        self.invalidate([View::Status]);
     }
 
     fn on_peer(&mut self, ev: PeerEvent) {
@@ -80,15 +93,14 @@ impl AppState {
             }
             PeerEvent::PeerConnected { member } => {
                 self.connected.insert(member);
-                self.invalidate([View::Status]);
+                self.room_changed();
             }
             PeerEvent::PeerDisconnected { member } => {
                 self.connected.remove(&member);
-                self.invalidate([View::Status]);
+                self.room_changed();
             }
-            PeerEvent::SyncState { .. } | PeerEvent::Listening { .. } => {
-                self.invalidate([View::Status]);
-            }
+            PeerEvent::SyncState { .. } => self.room_changed(),
+            PeerEvent::Listening { .. } => self.invalidate([View::Status]),
             PeerEvent::Joined { .. } => self.invalidate([View::Communities]),
             PeerEvent::Removed { name, .. } => {
                 self.notify(format!("You were removed from {name}. You keep what you already had; nothing new will reach you."), true);

@@ -81,6 +81,12 @@ pub struct CommunityView {
     pub upcoming: Vec<EventView>,
     /// Past events.
     pub past: Vec<EventView>,
+    /// The meetup on now, and who is here.
+    pub meetup: Option<copse_peer::MeetupNow>,
+    /// The last meetup's digest (none: no meetup over in the last 30 days).
+    pub meetup_digest: Option<copse_core::view::meetups::MeetupDigest>,
+    /// The newcomers' invite shown large at the meetup.
+    pub meetup_qr: bool,
     /// The open event's notes editor.
     pub notes: Option<TextEditor<EventId>>,
     /// New event form.

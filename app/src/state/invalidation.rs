@@ -83,6 +83,20 @@ pub(crate) fn views_touched(c: &CommunityId, t: &Touched) -> Vec<View> {
     ) {
         v.push(View::StoryPrompts(c.clone()));
     }
+    // The meetup panel shows an event, its attendance and the members here; the digest
+    // also the threads started and answered during it.
+    if matches!(
+        t,
+        Touched::Event(_) | Touched::Membership | Touched::MemberDetails | Touched::Everything
+    ) {
+        v.push(View::Meetup(c.clone()));
+    }
+    if matches!(
+        t,
+        Touched::Event(_) | Touched::Thread(_) | Touched::MemberDetails | Touched::Everything
+    ) {
+        v.push(View::MeetupDigest(c.clone()));
+    }
     v.push(View::WhatsNew(c));
     v
 }

@@ -127,6 +127,10 @@ impl AppState {
                         }
                     }
                     (View::Articles(_), QueryReply::Articles(a)) => cv.articles = a,
+                    (View::Meetup(_), QueryReply::Meetup(m)) => cv.meetup = Some(m),
+                    (View::MeetupDigest(_), QueryReply::MeetupDigest(d)) => {
+                        cv.meetup_digest = d.map(|d| *d);
+                    }
                     (View::Article(_, id), QueryReply::Article(a)) => {
                         if let Some(e) = cv.article.as_mut().filter(|e| &e.id == id) {
                             e.title = a.article.summary.title.clone();

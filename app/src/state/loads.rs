@@ -54,6 +54,10 @@ pub enum View {
     StartHere(CommunityId),
     Stories(CommunityId),
     StoryPrompts(CommunityId),
+    /// The meetup on now and who is here.
+    Meetup(CommunityId),
+    /// What happened at the last meetup.
+    MeetupDigest(CommunityId),
 }
 
 impl View {
@@ -82,6 +86,8 @@ impl View {
             | View::StartHere(c)
             | View::Stories(c)
             | View::StoryPrompts(c)
+            | View::Meetup(c)
+            | View::MeetupDigest(c)
             | View::Trajectory(c, _) => Some(c),
         }
     }
@@ -182,6 +188,12 @@ impl View {
             View::StoryPrompts(c) => Query::StoryPrompts {
                 community: community(c),
             },
+            View::Meetup(c) => Query::Meetup {
+                community: community(c),
+            },
+            View::MeetupDigest(c) => Query::MeetupDigest {
+                community: community(c),
+            },
         }
     }
 
@@ -230,6 +242,8 @@ impl View {
                 thread: None,
             } => View::Stories(community.clone()),
             Query::StoryPrompts { community } => View::StoryPrompts(community.clone()),
+            Query::Meetup { community } => View::Meetup(community.clone()),
+            Query::MeetupDigest { community } => View::MeetupDigest(community.clone()),
             Query::Trajectory { community, member } => {
                 View::Trajectory(community.clone(), member.clone())
             }
@@ -265,6 +279,8 @@ impl AppState {
                 View::StartHere(c.clone()),
                 View::Stories(c.clone()),
                 View::StoryPrompts(c.clone()),
+                View::Meetup(c.clone()),
+                View::MeetupDigest(c.clone()),
             ]),
             Tab::Discussions | Tab::Questions => {
                 let kind = if self.tab() == Tab::Questions {
@@ -289,7 +305,11 @@ impl AppState {
                 }
             }
             Tab::Events => {
-                out.extend([View::Upcoming(c.clone()), View::Past(c.clone())]);
+                out.extend([
+                    View::Upcoming(c.clone()),
+                    View::Past(c.clone()),
+                    View::Meetup(c.clone()),
+                ]);
                 if let Some(n) = v.and_then(|v| v.notes.as_ref()) {
                     out.push(View::Event(c.clone(), n.id.clone()));
                 }

@@ -16,6 +16,7 @@ pub(super) fn show(ui: &mut Ui, state: &mut AppState) {
         notes(ui, state);
         return;
     }
+    super::meetup::in_progress(ui, state);
     let Some(v) = state.view_mut() else { return };
     if ui.button("Plan a meetup").clicked() && v.event_draft.is_none() {
         v.event_draft = Some(EventDraft::default());

@@ -9,6 +9,7 @@ mod hints;
 mod knowledge;
 mod levels;
 mod markdown;
+mod meetup;
 mod members;
 mod notices;
 mod overview;

@@ -30,8 +30,10 @@ pub(super) fn show(ui: &mut Ui, state: &mut AppState) {
         return;
     };
     ui.label(RichText::new(&profile.domain).size(17.0));
+    super::meetup::in_progress(ui, state);
     super::start_here::show(ui, state);
     super::for_you::show(ui, state);
+    super::meetup::digest(ui, state);
     super::stories::overview(ui, state);
     super::hints::show(ui, state);
     style::section(ui, "Objectives");

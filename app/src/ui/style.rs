@@ -116,3 +116,45 @@ pub(crate) fn dot(ui: &mut Ui) -> egui::Response {
 pub(crate) fn muted(ui: &mut Ui, text: impl Into<String>) {
     ui.label(RichText::new(text.into()).small().color(MUTED));
 }
+
+/// A member's initials ("Ada Lovelace" -> "AL", "bob" -> "B").
+pub(crate) fn initials(name: &str) -> String {
+    let mut words = name.split_whitespace();
+    let first = words.next().and_then(|w| w.chars().next());
+    let last = words.last().and_then(|w| w.chars().next());
+    first
+        .into_iter()
+        .chain(last)
+        .flat_map(char::to_uppercase)
+        .collect()
+}
+
+/// A member's colour: a hue from their id (FNV-1a, stable on every device and version),
+/// at a lightness that keeps white initials readable.
+pub(crate) fn member_colour(id: &str) -> Color32 {
+    let hash = id.bytes().fold(0x811c_9dc5_u32, |h, b| {
+        (h ^ u32::from(b)).wrapping_mul(0x0100_0193)
+    });
+    let hue = (hash % 360) as f32 / 360.0;
+    egui::ecolor::Hsva::new(hue, 0.55, 0.62, 1.0).into()
+}
+
+/// A round avatar: initials on the member's colour, `size` points wide; hover for the name.
+pub(crate) fn avatar(
+    ui: &mut Ui,
+    id: &copse_core::MemberId,
+    name: &str,
+    size: f32,
+) -> egui::Response {
+    let (rect, response) = ui.allocate_exact_size(egui::vec2(size, size), egui::Sense::hover());
+    let painter = ui.painter();
+    painter.circle_filled(rect.center(), size / 2.0, member_colour(id.as_str()));
+    painter.text(
+        rect.center(),
+        egui::Align2::CENTER_CENTER,
+        initials(name),
+        egui::FontId::proportional(size * 0.42),
+        Color32::WHITE,
+    );
+    response.on_hover_text(name)
+}

@@ -1633,29 +1633,11 @@ impl Hub {
 
     /// Network and sync status, per community and member.
     pub fn status(&self) -> Status {
-        let mut communities = Vec::new();
-        for (c, r) in &self.replicas {
-            let doc = r.community.doc();
-            let peers = members::directory(doc, &MemberFilter::default())
-                .into_iter()
-                .filter(|m| m.id != self.me)
-                .map(|m| {
-                    let session = self.sessions.get(c, &m.id);
-                    PeerStatus {
-                        connected: self.connected.contains_key(&m.id),
-                        last_sync: self.sessions.last_sync(c, &m.id),
-                        up_to_date: session.is_some_and(|s| s.sync.is_up_to_date(doc)),
-                        name: m.member.name,
-                        member: m.id,
-                    }
-                })
-                .collect();
-            communities.push(CommunityStatus {
-                id: c.clone(),
-                name: r.community.name(),
-                peers,
-            });
-        }
+        let communities = self
+            .replicas
+            .keys()
+            .filter_map(|c| self.community_status(c))
+            .collect();
         let mut addrs: Vec<String> = self.own.listen_addrs().to_vec();
         for a in self.own.recordable() {
             if !addrs.contains(&a) {
@@ -1669,6 +1651,31 @@ impl Hub {
             connected: self.connected.keys().cloned().collect(),
             communities,
         }
+    }
+
+    /// Sync status of one community: every other current member.
+    pub fn community_status(&self, c: &CommunityId) -> Option<CommunityStatus> {
+        let r = self.replicas.get(c)?;
+        let doc = r.community.doc();
+        let peers = members::directory(doc, &MemberFilter::default())
+            .into_iter()
+            .filter(|m| m.id != self.me)
+            .map(|m| {
+                let session = self.sessions.get(c, &m.id);
+                PeerStatus {
+                    connected: self.connected.contains_key(&m.id),
+                    last_sync: self.sessions.last_sync(c, &m.id),
+                    up_to_date: session.is_some_and(|s| s.sync.is_up_to_date(doc)),
+                    name: m.member.name,
+                    member: m.id,
+                }
+            })
+            .collect();
+        Some(CommunityStatus {
+            id: c.clone(),
+            name: r.community.name(),
+            peers,
+        })
     }
 
     // ----- outputs -----

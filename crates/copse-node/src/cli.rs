@@ -11,6 +11,7 @@ use crate::commands::article::ArticleCmd;
 use crate::commands::community::{self, CommunityCmd};
 use crate::commands::event::EventCmd;
 use crate::commands::for_you;
+use crate::commands::meetup::MeetupCmd;
 use crate::commands::member::MemberCmd;
 use crate::commands::network::{self, InviteArgs, JoinArgs, ServeArgs};
 use crate::commands::print::Printer;
@@ -54,6 +55,9 @@ pub(crate) enum Cmd {
     /// Meetups and other events.
     #[command(subcommand)]
     Event(EventCmd),
+    /// The meetup in progress, and what happened at the last one.
+    #[command(subcommand)]
+    Meetup(MeetupCmd),
     /// The task board.
     #[command(subcommand)]
     Task(TaskCmd),
@@ -116,6 +120,7 @@ impl Cmd {
             Cmd::Thread(t) => t.request(),
             Cmd::Article(a) => a.request(),
             Cmd::Event(e) => e.request(me),
+            Cmd::Meetup(m) => m.request(),
             Cmd::Task(t) => t.request(),
             Cmd::Resource(r) => r.request(),
             Cmd::Member(m) => m.request(),

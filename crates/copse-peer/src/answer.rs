@@ -3,11 +3,13 @@
 
 use copse_core::Timestamp;
 use copse_core::automerge::ChangeHash;
-use copse_core::view::{activity, articles, events, members, resources, stories, tasks, threads};
+use copse_core::view::{
+    activity, articles, events, meetups, members, resources, stories, tasks, threads,
+};
 use copse_hub::{Hub, Missing, PeerError};
 
 use crate::local_state::LocalStates;
-use crate::query_reply::{ArticleNow, CommunitySummary, EventNow, RevisionText, Whoami};
+use crate::query_reply::{ArticleNow, CommunitySummary, EventNow, MeetupNow, RevisionText, Whoami};
 use crate::{Query, QueryReply};
 
 /// What answering needs besides the hub.
@@ -175,6 +177,17 @@ pub(crate) fn answer(cx: &mut Context<'_>, query: Query) -> Result<QueryReply, P
             community: id,
             member,
         } => QueryReply::Digest(activity::contributions(community(&id)?.doc(), &member, 10)),
+        Query::Meetup { community: id } => {
+            let event = meetups::in_progress(community(&id)?.doc(), cx.now);
+            let here = hub
+                .community_status(&id)
+                .map(|s| s.peers.into_iter().filter(|p| p.connected).collect())
+                .unwrap_or_default();
+            QueryReply::Meetup(MeetupNow { event, here })
+        }
+        Query::MeetupDigest { community: id } => QueryReply::MeetupDigest(
+            meetups::last_meetup(community(&id)?.doc(), cx.now).map(Box::new),
+        ),
         Query::Status => {
             let mut status = hub.status();
             status.online = cx.online;

@@ -49,5 +49,7 @@ pub use handle::{PeerConfig, PeerEvents, PeerHandle, start, start_offline};
 pub use local_state::LocalState;
 pub use profile::{Identity, Profile};
 pub use query::Query;
-pub use query_reply::{ArticleNow, CommunitySummary, EventNow, QueryReply, RevisionText, Whoami};
+pub use query_reply::{
+    ArticleNow, CommunitySummary, EventNow, MeetupNow, QueryReply, RevisionText, Whoami,
+};
 pub use request::{Exported, Reply, Request};

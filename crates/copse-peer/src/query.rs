@@ -186,6 +186,18 @@ pub enum Query {
         /// Which community.
         community: CommunityId,
     },
+    /// The meetup on now (an event within its time or an hour around it), and which
+    /// members' devices are here (connected) and up to date.
+    Meetup {
+        /// Which community.
+        community: CommunityId,
+    },
+    /// What happened at the last meetup (over within 30 days): who came, the notes,
+    /// threads started and questions answered during it.
+    MeetupDigest {
+        /// Which community.
+        community: CommunityId,
+    },
     /// One member's participation over the last year.
     Trajectory {
         /// Which community.

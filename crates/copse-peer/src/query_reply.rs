@@ -77,6 +77,32 @@ pub enum QueryReply {
     StartHere(copse_search::participation::StartHere),
     /// `ForYou`: meetups soon first, then newest first.
     ForYou(Vec<copse_search::participation::ForYouItem>),
+    /// `Meetup`.
+    Meetup(MeetupNow),
+    /// `MeetupDigest`: none when no meetup ended in the last 30 days.
+    MeetupDigest(Option<Box<copse_core::view::meetups::MeetupDigest>>),
+}
+
+/// A meetup in progress, as this device sees the room.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MeetupNow {
+    /// The event on now, if any.
+    pub event: Option<EventView>,
+    /// Other members whose devices are connected to this one now (found on the local
+    /// network by mDNS, or reached any other way), with their sync state.
+    pub here: Vec<copse_hub::PeerStatus>,
+}
+
+impl MeetupNow {
+    /// Devices here (this one included) that have everything this one has.
+    pub fn up_to_date(&self) -> usize {
+        1 + self.here.iter().filter(|p| p.up_to_date).count()
+    }
+
+    /// Devices here, this one included.
+    pub fn devices(&self) -> usize {
+        1 + self.here.len()
+    }
 }
 
 /// This device's identity.
@@ -170,6 +196,8 @@ impl QueryReply {
             QueryReply::StartHere(x) => serde_json::to_value(x),
             QueryReply::Stories(x) => serde_json::to_value(x),
             QueryReply::StoryPrompts(x) => serde_json::to_value(x),
+            QueryReply::Meetup(x) => serde_json::to_value(x),
+            QueryReply::MeetupDigest(x) => serde_json::to_value(x),
         };
         v.unwrap_or(serde_json::Value::Null)
     }

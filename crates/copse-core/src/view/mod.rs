@@ -5,6 +5,7 @@ pub mod activity;
 pub mod articles;
 pub mod cached;
 pub mod events;
+pub mod meetups;
 pub mod members;
 pub mod profile;
 pub mod resources;

@@ -10,6 +10,7 @@ pub(crate) mod files;
 pub(crate) mod for_you;
 pub(crate) mod guard;
 pub(crate) mod identity;
+pub(crate) mod meetup;
 pub(crate) mod member;
 pub(crate) mod network;
 pub(crate) mod parse;
