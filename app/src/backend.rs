@@ -107,6 +107,52 @@ fn deliver(inbox: &SharedInbox, wake: &(dyn Fn() + Send + Sync), ev: AppEvent) {
     wake();
 }
 
+/// Runs `req` on the peer and delivers its reply.
+async fn answer(
+    handle: Option<PeerHandle>,
+    req: Request,
+    inbox: &SharedInbox,
+    wake: &(dyn Fn() + Send + Sync),
+) {
+    let result = match handle {
+        Some(h) => h.request(req.clone()).await,
+        None => Err(PeerError::Invalid(
+            "Copse is still starting; try again in a moment".into(),
+        )),
+    };
+    deliver(
+        inbox,
+        wake,
+        AppEvent::Reply {
+            request: req,
+            result: Box::new(result),
+        },
+    );
+}
+
+/// While a join runs, how much of the member's answer (the whole community) has arrived,
+/// five times a second.
+async fn join_progress(
+    handle: PeerHandle,
+    done: Arc<std::sync::atomic::AtomicBool>,
+    inbox: SharedInbox,
+    wake: Arc<dyn Fn() + Send + Sync>,
+) {
+    let before = handle.traffic().join_answers;
+    let mut last = (0, 0);
+    let mut every = tokio::time::interval(std::time::Duration::from_millis(200));
+    while !done.load(std::sync::atomic::Ordering::Relaxed) {
+        every.tick().await;
+        let t = handle.traffic();
+        // Only an answer that began after this join started is ours.
+        if t.join_answers > before && t.join_answer != last {
+            last = t.join_answer;
+            let (received, total) = last;
+            deliver(&inbox, &*wake, AppEvent::JoinProgress { received, total });
+        }
+    }
+}
+
 impl Backend {
     /// Starts the background runtime and checks the profile; `repaint` wakes the UI.
     pub fn start(
@@ -214,6 +260,19 @@ impl Backend {
             UiAction::Notify { summary, body } => {
                 self.rt.spawn(crate::notifier::show(summary, body));
             }
+            UiAction::ChooseFile(choice) => {
+                let (slot, inbox, wake) = (
+                    self.handle.clone(),
+                    self.inbox.clone(),
+                    self.repaint.clone(),
+                );
+                self.rt.spawn(async move {
+                    if let Some(req) = crate::file_dialog::choose(choice).await {
+                        let handle = slot.lock().ok().and_then(|h| h.clone());
+                        answer(handle, req, &inbox, &*wake).await;
+                    }
+                });
+            }
             UiAction::SaveSettings(settings) => {
                 let dir = self.data_dir.clone();
                 self.rt.spawn_blocking(move || {
@@ -230,21 +289,15 @@ impl Backend {
         let handle = self.handle.lock().ok().and_then(|h| h.clone());
         let inbox = self.inbox.clone();
         let wake = self.repaint.clone();
+        let joining = matches!(req, Request::Join { .. });
+        let done = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        if joining && let Some(h) = handle.clone() {
+            self.rt
+                .spawn(join_progress(h, done.clone(), inbox.clone(), wake.clone()));
+        }
         self.rt.spawn(async move {
-            let result = match handle {
-                Some(h) => h.request(req.clone()).await,
-                None => Err(PeerError::Invalid(
-                    "Copse is still starting; try again in a moment".into(),
-                )),
-            };
-            deliver(
-                &inbox,
-                &*wake,
-                AppEvent::Reply {
-                    request: req,
-                    result: Box::new(result),
-                },
-            );
+            answer(handle, req, &inbox, &*wake).await;
+            done.store(true, std::sync::atomic::Ordering::Relaxed);
         });
     }
 

@@ -10,6 +10,7 @@
 
 pub mod app;
 pub mod backend;
+pub mod file_dialog;
 pub mod notifier;
 pub mod settings;
 pub mod state;

@@ -14,17 +14,69 @@ pub struct AppSettings {
     /// Desktop notifications for what is "for you" (on unless turned off).
     #[serde(default = "on")]
     pub notifications: bool,
+    /// Light, dark, or as the system is set.
+    #[serde(default)]
+    pub theme: ThemeChoice,
+    /// Text size in percent of the default (80 to 160).
+    #[serde(default = "hundred")]
+    pub text_percent: u16,
 }
+
+/// The window's colours.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ThemeChoice {
+    /// As the system is set (light where it cannot be told).
+    #[default]
+    System,
+    /// Always light.
+    Light,
+    /// Always dark.
+    Dark,
+}
+
+impl ThemeChoice {
+    /// Every choice, for a picker.
+    pub const ALL: [ThemeChoice; 3] = [ThemeChoice::System, ThemeChoice::Light, ThemeChoice::Dark];
+
+    /// The picker's words.
+    pub fn label(self) -> &'static str {
+        match self {
+            ThemeChoice::System => "As the system",
+            ThemeChoice::Light => "Light",
+            ThemeChoice::Dark => "Dark",
+        }
+    }
+}
+
+/// The text sizes offered, in percent.
+pub const TEXT_PERCENT: std::ops::RangeInclusive<u16> = 80..=160;
 
 fn on() -> bool {
     true
+}
+
+fn hundred() -> u16 {
+    100
 }
 
 impl Default for AppSettings {
     fn default() -> Self {
         Self {
             notifications: on(),
+            theme: ThemeChoice::default(),
+            text_percent: hundred(),
         }
+    }
+}
+
+impl AppSettings {
+    /// The zoom the text size asks for (an out-of-range file value is clamped).
+    pub fn zoom(&self) -> f32 {
+        f32::from(
+            self.text_percent
+                .clamp(*TEXT_PERCENT.start(), *TEXT_PERCENT.end()),
+        ) / 100.0
     }
 }
 

@@ -460,7 +460,33 @@ fn peers_show_sync_state_and_make_invites() {
         h.query_by_role_and_label(Role::Button, "Copy ticket")
             .is_some()
     );
+    // Removing asks first, saying what the others will see; cancelling does nothing.
     h.get_by_role_and_label(Role::Button, "Remove Bob").click();
+    h.run_steps(2);
+    assert!(
+        h.query_by_label("Remove Bob from Timber Engineers?")
+            .is_some()
+    );
+    assert!(
+        h.query_by_label_contains("Every member will see that you removed Bob")
+            .is_some()
+    );
+    assert!(commands(h.state()).is_empty());
+    h.get_by_role_and_label(Role::Button, "Cancel").click();
+    h.run_steps(2);
+    assert!(
+        h.query_by_label("Remove Bob from Timber Engineers?")
+            .is_none()
+    );
+    assert!(commands(h.state()).is_empty());
+    h.get_by_role_and_label(Role::Button, "Remove Bob").click();
+    h.run_steps(2);
+    // The dialog's button (the list's button is behind the modal).
+    let confirm = h
+        .get_all_by_role_and_label(Role::Button, "Remove Bob")
+        .last()
+        .unwrap();
+    confirm.click();
     h.run_steps(2);
     assert_eq!(
         commands(h.state()),
@@ -1170,4 +1196,151 @@ fn members_who_missed_the_meetup_read_what_happened() {
     let mut h = harness(loaded(&w, &w.ada, Tab::Overview));
     settle_loads(&w, &mut h);
     assert!(h.query_by_label("Since the last meetup").is_none());
+}
+
+#[test]
+fn removing_a_resource_and_dropping_an_objective_ask_first() {
+    let w = World::new();
+    let mut h = harness(loaded(&w, &w.ada, Tab::Resources));
+    h.run_steps(2);
+    h.get_by_role_and_label(Role::Button, "Remove").click();
+    h.run_steps(2);
+    assert!(h.query_by_label("Remove “Eurocode 5”?").is_some());
+    // Esc cancels.
+    h.key_press(egui::Key::Escape);
+    h.run_steps(2);
+    assert!(h.query_by_label("Remove “Eurocode 5”?").is_none());
+    assert!(commands(h.state()).is_empty());
+    h.get_by_role_and_label(Role::Button, "Remove").click();
+    h.run_steps(2);
+    h.get_by_role_and_label(Role::Button, "Remove it").click();
+    h.run_steps(2);
+    assert!(matches!(
+        commands(h.state()).as_slice(),
+        [Command::RemoveResource { .. }]
+    ));
+
+    let mut state = loaded(&w, &w.ada, Tab::Overview);
+    let objective = state.view().unwrap().profile.as_ref().unwrap().objectives[0].clone();
+    // What the combo box does when "dropped" is picked, then the question.
+    state.ask_first(copse_app::state::Confirm {
+        title: "x".into(),
+        consequence: String::new(),
+        action: "Drop it".into(),
+        command: Command::SetObjective {
+            id: objective.id.clone(),
+            text: None,
+            status: Some(copse_core::record::ObjectiveStatus::Dropped),
+        },
+    });
+    state.answer_confirm(false);
+    assert!(commands(&state).is_empty());
+}
+
+#[test]
+fn keyboard_posts_with_ctrl_enter_and_closes_forms_with_esc() {
+    let w = World::new();
+    let mut h = harness(loaded(&w, &w.bob, Tab::Discussions));
+    h.run_steps(2);
+    h.get_by_role_and_label(Role::Button, "New discussion")
+        .click();
+    h.run_steps(2);
+    assert!(h.query_by_label("Title").is_some());
+    h.key_press(egui::Key::Escape);
+    h.run_steps(2);
+    assert!(h.query_by_label("Title").is_none(), "Esc closes the form");
+    // Ctrl+Enter in the reply box posts the reply.
+    let thread = h
+        .state()
+        .view()
+        .unwrap()
+        .list(ThreadKind::Discussion)
+        .unwrap()
+        .threads[0]
+        .id
+        .clone();
+    let c = h.state().selected.clone().unwrap();
+    h.state_mut().open_thread(c, thread.clone());
+    settle_loads(&w, &mut h);
+    type_into(&mut h, "Your reply", "Agreed, 12% is safer");
+    h.get_by_label("Your reply").focus();
+    h.run_steps(1);
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Enter);
+    h.run_steps(2);
+    assert_eq!(
+        commands(h.state()),
+        vec![Command::Reply {
+            thread,
+            body: "Agreed, 12% is safer".into(),
+        }]
+    );
+}
+
+#[test]
+fn theme_and_text_size_follow_the_settings() {
+    let w = World::new();
+    let mut state = loaded(&w, &w.bob, Tab::Overview);
+    state.settings.theme = copse_app::settings::ThemeChoice::Dark;
+    let mut h = harness(state);
+    h.run_steps(2);
+    assert_eq!(h.ctx.theme(), egui::Theme::Dark);
+    // Ctrl + makes the text larger, and the setting is kept.
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Plus);
+    h.run_steps(2);
+    assert_eq!(h.state().settings.text_percent, 110);
+    assert!((h.ctx.zoom_factor() - 1.1).abs() < 1e-4);
+    assert!(h.state().outbox.iter().any(|a| matches!(
+        a,
+        UiAction::SaveSettings(s) if s.text_percent == 110
+    )));
+    h.state_mut().settings.theme = copse_app::settings::ThemeChoice::Light;
+    h.run_steps(2);
+    assert_eq!(h.ctx.theme(), egui::Theme::Light);
+}
+
+#[test]
+fn a_file_dropped_on_the_window_is_imported() {
+    let w = World::new();
+    let mut h = harness(loaded(&w, &w.bob, Tab::Overview));
+    h.run_steps(2);
+    h.state_mut().outbox.clear();
+    h.input_mut().dropped_files.push(egui::DroppedFile {
+        path: Some("/media/usb/Timber Engineers.automerge".into()),
+        ..Default::default()
+    });
+    h.run_steps(1);
+    assert!(requests(h.state()).contains(&Request::Import {
+        path: "/media/usb/Timber Engineers.automerge".into()
+    }));
+}
+
+#[test]
+fn joining_shows_what_arrived_and_can_be_cancelled() {
+    let w = World::new();
+    let mut state = loaded(&w, &w.bob, Tab::Overview);
+    state.adding = true;
+    state.joining = true;
+    let mut h = harness(state);
+    h.run_steps(2);
+    assert!(h.query_by_label_contains("Reaching the inviter").is_some());
+    h.state_mut().apply(AppEvent::JoinProgress {
+        received: 1_500_000,
+        total: 6_000_000,
+    });
+    h.run_steps(2);
+    assert!(
+        h.query_by_label("Receiving the community: 1.5 of 6.0 MB")
+            .is_some()
+    );
+    h.state_mut().outbox.clear();
+    h.get_by_role_and_label(Role::Button, "Cancel").click();
+    h.run_steps(1);
+    assert_eq!(requests(h.state()), vec![Request::CancelJoin]);
+    h.state_mut().apply(AppEvent::JoinProgress {
+        received: 6_000_000,
+        total: 6_000_000,
+    });
+    h.run_steps(2);
+    assert!(h.query_by_label_contains("Checking and loading").is_some());
+    assert!(h.query_by_role_and_label(Role::Button, "Cancel").is_none());
 }

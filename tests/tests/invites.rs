@@ -37,6 +37,8 @@ async fn bad_tickets_are_refused_with_clear_messages_and_change_nothing() {
     // Malformed.
     let err = n.join("copse-invite:%%%").await.unwrap_err();
     assert!(err.contains("damaged or incomplete"), "{err}");
+    let err = n.join("copse:%%%").await.unwrap_err();
+    assert!(err.contains("damaged or incomplete"), "{err}");
     let err = n.join("hello").await.unwrap_err();
     assert!(err.contains("not a Copse invite"), "{err}");
 
@@ -136,4 +138,39 @@ async fn another_member_admits_when_the_inviter_is_offline() {
     assert_eq!(v.admitted_by, b.member);
     converged(&[&b, &c], &id).await;
     assert_eq!(member_count(&c, &id).await, 3);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_join_can_be_cancelled_while_the_inviter_does_not_answer() {
+    let a = TestPeer::start("Ada").await;
+    let n = TestPeer::start("Newcomer").await;
+    let id = a.create("Guild").await;
+    // The ticket points at a socket that accepts connections and never speaks: the join
+    // would wait for the handshake to time out.
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = silent.local_addr().unwrap().port();
+    let mut t = Ticket::decode(&a.invite(&id, 1).await).unwrap();
+    t.inviter.addrs = vec![format!("/ip4/127.0.0.1/tcp/{port}")];
+    t.others.clear();
+    let handle = n.handle.clone();
+    let ticket = t.encode();
+    let join = tokio::spawn(async move { handle.join(&ticket, None).await });
+    // Once the join is under way (the ask is out), cancel it.
+    loop {
+        tokio::task::yield_now().await;
+        if silent.set_nonblocking(true).is_ok() && silent.accept().is_ok() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    }
+    n.req(copse_peer::Request::CancelJoin).await;
+    let err = join.await.unwrap().unwrap_err();
+    assert!(
+        matches!(
+            err,
+            copse_peer::PeerError::Join(copse_peer::JoinFailure::Cancelled)
+        ),
+        "{err}"
+    );
+    assert!(!n.has(&id).await);
 }

@@ -27,6 +27,11 @@ impl AppState {
                 other => self.answered(other, *result),
             },
             AppEvent::Peer(ev) => self.on_peer(ev),
+            AppEvent::JoinProgress { received, total } => {
+                if self.joining {
+                    self.join_progress = Some((received, total));
+                }
+            }
             AppEvent::Settings(settings) => self.settings = settings,
             AppEvent::Tick => {
                 // Meetups come within a day, prompts fall due, questions wait longer.

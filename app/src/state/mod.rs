@@ -46,6 +46,8 @@ pub enum UiAction {
     },
     /// Keep the app's settings.
     SaveSettings(crate::settings::AppSettings),
+    /// Show the system's open or save dialog, then export or import the chosen file.
+    ChooseFile(crate::file_dialog::FileChoice),
 }
 
 /// What the backend tells the state.
@@ -75,6 +77,13 @@ pub enum AppEvent {
     Settings(crate::settings::AppSettings),
     /// Time passed (every few minutes): what depends on the clock is read again.
     Tick,
+    /// How much of the community being joined has arrived (bytes of the total).
+    JoinProgress {
+        /// Bytes arrived.
+        received: u64,
+        /// Of this many.
+        total: u64,
+    },
     /// The backend failed (e.g. the profile is in use).
     Fatal(String),
 }
@@ -145,6 +154,19 @@ impl Tab {
     }
 }
 
+/// A destructive action waiting for the member to confirm it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Confirm {
+    /// The question ("Remove Bob from Timber?").
+    pub title: String,
+    /// What the other members will see, in plain words.
+    pub consequence: String,
+    /// The button that does it ("Remove Bob").
+    pub action: String,
+    /// What runs once confirmed, in the community open when asked.
+    pub command: copse_core::Command,
+}
+
 /// A message for the user.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Notice {
@@ -194,10 +216,14 @@ pub struct AppState {
     pub join_ticket: String,
     /// A join in progress.
     pub joining: bool,
+    /// How much of the joined community has arrived (bytes, total), once it is coming.
+    pub join_progress: Option<(u64, u64)>,
     /// Showing the create/join page instead of a community.
     pub adding: bool,
     /// Messages.
     pub notices: Vec<Notice>,
+    /// A destructive action asked about, until confirmed or cancelled.
+    pub confirm: Option<Confirm>,
     /// Actions for the backend, drained every frame.
     pub outbox: Vec<UiAction>,
     /// This device's app settings.
@@ -260,6 +286,20 @@ impl AppState {
                 community: c,
                 command: cmd,
             });
+        }
+    }
+
+    /// Asks before a destructive command (see [`Confirm`]).
+    pub fn ask_first(&mut self, confirm: Confirm) {
+        self.confirm = Some(confirm);
+    }
+
+    /// The member confirmed (`true`) or cancelled the action asked about.
+    pub fn answer_confirm(&mut self, yes: bool) {
+        if let Some(c) = self.confirm.take()
+            && yes
+        {
+            self.command(c.command);
         }
     }
 

@@ -2,7 +2,7 @@
 //! that was sent, open what was created, say what happened.
 
 use copse_core::{Command, CommunityId, Created};
-use copse_peer::{PeerError, Reply, Request};
+use copse_peer::{JoinFailure, PeerError, Reply, Request};
 
 use super::loads::View;
 use super::{AppState, Tab};
@@ -22,6 +22,7 @@ impl AppState {
             }
             (Request::Join { .. }, result) => {
                 self.joining = false;
+                self.join_progress = None;
                 match result {
                     Ok(Reply::Joined(j)) => {
                         self.join_ticket.clear();
@@ -30,9 +31,13 @@ impl AppState {
                         self.notify(format!("Welcome to {}!", j.name), false);
                     }
                     Ok(_) => {}
+                    Err(PeerError::Join(JoinFailure::Cancelled)) => {
+                        self.notify("Joining was cancelled.", false)
+                    }
                     Err(e) => self.notify(format!("Could not join: {e}"), true),
                 }
             }
+            (Request::CancelJoin, Err(e)) => self.notify(e.to_string(), true),
             (Request::Invite { community, .. }, Ok(Reply::Invitation(i))) => {
                 self.views.entry(community).or_default().ticket = Some(i.ticket);
             }

@@ -46,7 +46,7 @@ pub(super) fn show(ui: &mut Ui, state: &mut AppState) {
 
         let ui = &mut cols[1];
         ui.label(RichText::new("Join with an invite").strong().size(17.0));
-        ui.label("Paste the ticket a member gave you (it starts with copse-invite:).");
+        ui.label("Paste the ticket a member gave you (it starts with copse:); line breaks and spaces in it do not matter.");
         let l = ui.label("Invite ticket");
         ui.add(
             egui::TextEdit::multiline(&mut state.join_ticket)
@@ -63,10 +63,41 @@ pub(super) fn show(ui: &mut Ui, state: &mut AppState) {
             });
         }
         if state.joining {
+            join_progress(ui, state);
+        }
+    });
+}
+
+/// Where a join is: reaching a member, the community arriving, then loading it; with a
+/// way to stop while that is still possible.
+fn join_progress(ui: &mut Ui, state: &mut AppState) {
+    let mb = |b: u64| b as f64 / 1_000_000.0;
+    let mut cancel = false;
+    match state.join_progress {
+        Some((received, total)) if received < total => {
+            ui.label(format!(
+                "Receiving the community: {:.1} of {:.1} MB",
+                mb(received),
+                mb(total)
+            ));
+            ui.add(egui::ProgressBar::new(received as f32 / total.max(1) as f32).show_percentage());
+            cancel = ui.button("Cancel").clicked();
+        }
+        Some(_) => {
+            ui.horizontal(|ui| {
+                ui.spinner();
+                ui.label("Received. Checking and loading the community…");
+            });
+        }
+        None => {
             ui.horizontal(|ui| {
                 ui.spinner();
                 ui.label("Reaching the inviter or another member…");
+                cancel = ui.button("Cancel").clicked();
             });
         }
-    });
+    }
+    if cancel {
+        state.request(Request::CancelJoin);
+    }
 }

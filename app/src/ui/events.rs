@@ -56,7 +56,8 @@ pub(super) fn show(ui: &mut Ui, state: &mut AppState) {
             }
             ui.horizontal(|ui| {
                 let ok = !d.title.trim().is_empty() && starts.is_some() && ends.is_some();
-                if ui.add_enabled(ok, style::primary("Create event")).clicked()
+                if (ui.add_enabled(ok, style::primary("Create event")).clicked()
+                    || (ok && style::submit_pressed(ui)))
                     && let (Some(s), Some(e)) = (starts, ends)
                 {
                     cmd = Some(Command::CreateEvent {
@@ -68,7 +69,7 @@ pub(super) fn show(ui: &mut Ui, state: &mut AppState) {
                         zone: local_time::zone(&d.zone).map(|_| d.zone.clone()),
                     });
                 }
-                if ui.button("Cancel").clicked() {
+                if ui.button("Cancel").clicked() || style::close_pressed(ui) {
                     cancel = true;
                 }
             });
@@ -200,7 +201,7 @@ fn notes(ui: &mut Ui, state: &mut AppState) {
     let Some(e) = v.notes.as_mut() else { return };
     let mut close = false;
     ui.horizontal(|ui| {
-        if ui.button("Back to events").clicked() {
+        if ui.button("Back to events").clicked() || style::close_pressed(ui) {
             close = true;
         }
         style::muted(

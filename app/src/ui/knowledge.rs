@@ -43,10 +43,17 @@ pub(super) fn show(ui: &mut Ui, state: &mut AppState) {
                         tags: drafts_split_list(tags),
                     });
                 }
-                if ui.button("Cancel").clicked() {
+                if ui.button("Cancel").clicked() || style::close_pressed(ui) {
                     cancel = true;
                 }
             });
+            if !title.trim().is_empty() && style::submit_pressed(ui) {
+                create = Some(Command::CreateArticle {
+                    title: title.trim().to_owned(),
+                    body: body.clone(),
+                    tags: drafts_split_list(tags),
+                });
+            }
         });
     }
     if cancel {

@@ -87,6 +87,7 @@ pub(super) fn show(ui: &mut Ui, state: &mut AppState) {
         egui::Frame::group(ui.style()).show(ui, |ui| {
             ui.set_width(ui.available_width());
             ui.horizontal(|ui| {
+                style::avatar(ui, &m.id, &m.member.name, 28.0);
                 if ui
                     .link(RichText::new(&m.member.name).strong().size(15.5))
                     .clicked()

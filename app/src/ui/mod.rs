@@ -2,6 +2,7 @@
 //! Every function renders `&mut AppState` and records what the member did in its outbox.
 
 mod add_community;
+mod confirm;
 mod events;
 mod for_you;
 mod health;
@@ -35,6 +36,11 @@ pub use style::apply_theme;
 /// Draws the whole window.
 pub fn show(ui: &mut Ui, state: &mut AppState) {
     style::set_zone(ui.ctx(), state.zone());
+    if style::keep_settings(ui.ctx(), &mut state.settings) {
+        state
+            .outbox
+            .push(crate::state::UiAction::SaveSettings(state.settings));
+    }
     match state.screen() {
         Screen::Loading => {
             egui::CentralPanel::default().show(ui, |ui| {
@@ -58,6 +64,8 @@ pub fn show(ui: &mut Ui, state: &mut AppState) {
                 .exact_size(210.0)
                 .show(ui, |ui| rail::show(ui, state));
             notices::show(ui, state);
+            confirm::show(ui, state);
+            dropped_files(ui, state);
             if state.adding || state.selected.is_none() {
                 egui::CentralPanel::default().show(ui, |ui| add_community::show(ui, state));
                 return;
@@ -114,4 +122,38 @@ fn tabs(ui: &mut Ui, state: &mut AppState) {
         }
     });
     ui.add_space(2.0);
+}
+
+/// A file dropped onto the window is imported (a community file: added, or merged into the
+/// copy here); while one is dragged over, the window says so.
+fn dropped_files(ui: &mut Ui, state: &mut AppState) {
+    let (hovering, dropped) = ui.ctx().input(|i| {
+        (
+            !i.raw.hovered_files.is_empty(),
+            i.raw
+                .dropped_files
+                .iter()
+                .filter_map(|f| f.path.clone())
+                .collect::<Vec<_>>(),
+        )
+    });
+    if hovering {
+        let rect = ui.ctx().content_rect();
+        let painter = ui.ctx().layer_painter(egui::LayerId::new(
+            egui::Order::Foreground,
+            egui::Id::new("drop-target"),
+        ));
+        painter.rect_filled(rect, 0.0, egui::Color32::from_black_alpha(150));
+        painter.text(
+            rect.center(),
+            egui::Align2::CENTER_CENTER,
+            "Drop a community file to import it",
+            egui::FontId::proportional(22.0),
+            egui::Color32::WHITE,
+        );
+    }
+    for path in dropped {
+        state.notify(format!("Importing {}…", path.display()), false);
+        state.request(copse_peer::Request::Import { path });
+    }
 }

@@ -7,7 +7,8 @@ use copse_peer::Request;
 use egui::{RichText, Ui};
 
 use super::{qr, style};
-use crate::state::AppState;
+use crate::file_dialog::{self, FileChoice};
+use crate::state::{AppState, Confirm, UiAction};
 
 pub(super) fn show(ui: &mut Ui, state: &mut AppState) {
     let Some(c) = state.selected.clone() else {
@@ -65,7 +66,7 @@ pub(super) fn show(ui: &mut Ui, state: &mut AppState) {
                         );
                         if coordinator && me.as_ref() != Some(&p.member) {
                             if ui.small_button(format!("Remove {}", p.name)).clicked() {
-                                remove = Some(p.member.clone());
+                                remove = Some((p.member.clone(), p.name.clone()));
                             }
                         } else {
                             ui.label("");
@@ -75,11 +76,30 @@ pub(super) fn show(ui: &mut Ui, state: &mut AppState) {
                 });
         }
     }
-    if let Some(member) = remove {
-        state.command(Command::RemoveMember { member });
+    if let Some((member, name)) = remove {
+        let community = state
+            .view()
+            .and_then(|v| v.profile.as_ref())
+            .map(|p| p.name.clone())
+            .unwrap_or_default();
+        state.ask_first(Confirm {
+            title: format!("Remove {name} from {community}?"),
+            consequence: format!(
+                "Every member will see that you removed {name}. Nothing new reaches {name} from \
+                 then on, and members' devices stop syncing with theirs; {name} keeps what \
+                 they already had. Only a new invitation brings them back."
+            ),
+            action: format!("Remove {name}"),
+            command: Command::RemoveMember { member },
+        });
     }
 
     style::section(ui, "Invite someone");
+    let community_name = state
+        .view()
+        .and_then(|v| v.profile.as_ref())
+        .map(|p| p.name.clone())
+        .unwrap_or_default();
     let Some(v) = state.view_mut() else { return };
     if v.invite_uses == 0 {
         v.invite_uses = 1;
@@ -120,38 +140,59 @@ pub(super) fn show(ui: &mut Ui, state: &mut AppState) {
     style::section(ui, "Files (for a USB stick)");
     let mut export = None;
     let mut import = None;
+    let mut dialog = None;
     ui.horizontal(|ui| {
-        let l = ui.label("Export to");
-        ui.add(
-            egui::TextEdit::singleline(&mut v.export_path)
-                .hint_text("/media/usb/community.automerge")
-                .desired_width(300.0),
-        )
-        .labelled_by(l.id);
-        if ui
-            .add_enabled(
-                !v.export_path.trim().is_empty(),
-                egui::Button::new("Export"),
-            )
-            .clicked()
-        {
-            export = Some(v.export_path.trim().to_owned());
+        if ui.button("Export…").clicked() {
+            dialog = Some(FileChoice::Export {
+                community: c.clone(),
+                name: community_name.clone(),
+            });
         }
+        if ui.button("Import…").clicked() {
+            dialog = Some(FileChoice::Import);
+        }
+        style::muted(ui, "or drop a community file onto the window to import it");
     });
-    ui.horizontal(|ui| {
-        let l = ui.label("Import from");
-        ui.add(egui::TextEdit::singleline(&mut v.import_path).desired_width(300.0))
+    egui::CollapsingHeader::new("Or type a path").show(ui, |ui| {
+        ui.horizontal(|ui| {
+            let l = ui.label("Export to");
+            ui.add(
+                egui::TextEdit::singleline(&mut v.export_path)
+                    .hint_text(format!(
+                        "/media/usb/{}",
+                        file_dialog::suggested_file_name(&community_name)
+                    ))
+                    .desired_width(300.0),
+            )
             .labelled_by(l.id);
-        if ui
-            .add_enabled(
-                !v.import_path.trim().is_empty(),
-                egui::Button::new("Import"),
-            )
-            .clicked()
-        {
-            import = Some(v.import_path.trim().to_owned());
-        }
+            if ui
+                .add_enabled(
+                    !v.export_path.trim().is_empty(),
+                    egui::Button::new("Export"),
+                )
+                .clicked()
+            {
+                export = Some(v.export_path.trim().to_owned());
+            }
+        });
+        ui.horizontal(|ui| {
+            let l = ui.label("Import from");
+            ui.add(egui::TextEdit::singleline(&mut v.import_path).desired_width(300.0))
+                .labelled_by(l.id);
+            if ui
+                .add_enabled(
+                    !v.import_path.trim().is_empty(),
+                    egui::Button::new("Import"),
+                )
+                .clicked()
+            {
+                import = Some(v.import_path.trim().to_owned());
+            }
+        });
     });
+    if let Some(choice) = dialog {
+        state.outbox.push(UiAction::ChooseFile(choice));
+    }
     if let Some(role) = invite {
         state.request(Request::Invite {
             community: c.clone(),

@@ -51,18 +51,39 @@ pub(super) fn show(ui: &mut Ui, state: &mut AppState) {
                 format!("{n} peers connected")
             },
         );
-        let mut notifications = state.settings.notifications;
-        if ui
-            .checkbox(&mut notifications, "Desktop notifications")
-            .changed()
-        {
-            state.settings.notifications = notifications;
+        let before = state.settings;
+        let s = &mut state.settings;
+        ui.horizontal(|ui| {
+            let l = ui.label("Text size");
+            ui.add(
+                egui::Slider::new(&mut s.text_percent, crate::settings::TEXT_PERCENT)
+                    .step_by(10.0)
+                    .suffix("%"),
+            )
+            .labelled_by(l.id)
+            .on_hover_text("Also Ctrl + and Ctrl −");
+        });
+        ui.horizontal(|ui| {
+            ui.label("Theme");
+            egui::ComboBox::from_id_salt("theme")
+                .selected_text(s.theme.label())
+                .show_ui(ui, |ui| {
+                    for t in crate::settings::ThemeChoice::ALL {
+                        ui.selectable_value(&mut s.theme, t, t.label());
+                    }
+                });
+        });
+        ui.checkbox(&mut s.notifications, "Desktop notifications");
+        if state.settings != before {
             state
                 .outbox
                 .push(crate::state::UiAction::SaveSettings(state.settings));
         }
-        if let Some((_, d)) = &state.me {
-            ui.label(RichText::new(&d.name).strong());
+        if let Some((m, d)) = &state.me {
+            ui.horizontal(|ui| {
+                style::avatar(ui, m, &d.name, 26.0);
+                ui.label(RichText::new(&d.name).strong());
+            });
         }
     });
 }

@@ -4,13 +4,14 @@ use copse_core::Command;
 use egui::{RichText, Ui};
 
 use super::style;
-use crate::state::{AppState, drafts_split_list};
+use crate::state::{AppState, Confirm, drafts_split_list};
 
 pub(super) fn show(ui: &mut Ui, state: &mut AppState) {
     let me = state.me.as_ref().map(|(m, _)| m.clone());
     let coordinator = state.is_coordinator();
     let Some(v) = state.view_mut() else { return };
     let mut cmd = None;
+    let mut remove = None;
     egui::CollapsingHeader::new("Share a resource").show(ui, |ui| {
         let d = &mut v.resource_draft;
         style::field(ui, "Title", &mut d.title);
@@ -54,8 +55,16 @@ pub(super) fn show(ui: &mut Ui, state: &mut AppState) {
                 if (me.as_ref() == Some(&r.resource.added_by) || coordinator)
                     && ui.small_button("Remove").clicked()
                 {
-                    cmd = Some(Command::RemoveResource {
-                        resource: r.id.clone(),
+                    remove = Some(Confirm {
+                        title: format!("Remove “{}”?", r.resource.title),
+                        consequence: "It leaves the Resources list on every member's device as \
+                                      they sync; the community's history still records that it \
+                                      was shared and removed."
+                            .into(),
+                        action: "Remove it".into(),
+                        command: Command::RemoveResource {
+                            resource: r.id.clone(),
+                        },
                     });
                 }
             });
@@ -63,5 +72,8 @@ pub(super) fn show(ui: &mut Ui, state: &mut AppState) {
     }
     if let Some(cmd) = cmd {
         state.command(cmd);
+    }
+    if let Some(confirm) = remove {
+        state.ask_first(confirm);
     }
 }

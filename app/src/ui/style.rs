@@ -14,25 +14,80 @@ pub(crate) const MARK: Color32 = Color32::from_rgb(240, 200, 60);
 
 /// Sets the app's visuals: light, roomy, readable.
 pub fn apply_theme(ctx: &egui::Context) {
-    ctx.set_theme(egui::Theme::Light);
-    ctx.set_visuals(egui::Visuals::light());
-    let mut style = (*ctx.global_style()).clone();
-    style.spacing.item_spacing = egui::vec2(8.0, 7.0);
-    style.spacing.button_padding = egui::vec2(10.0, 5.0);
-    style.visuals.selection.bg_fill = Color32::from_rgb(204, 230, 212);
-    style.visuals.selection.stroke.color = ACCENT;
-    style.visuals.hyperlink_color = ACCENT;
-    for (text_style, size) in [
-        (egui::TextStyle::Heading, 22.0),
-        (egui::TextStyle::Body, 14.5),
-        (egui::TextStyle::Button, 14.5),
-        (egui::TextStyle::Small, 11.5),
-    ] {
-        if let Some(font) = style.text_styles.get_mut(&text_style) {
-            font.size = size;
+    ctx.set_visuals_of(egui::Theme::Light, egui::Visuals::light());
+    ctx.set_visuals_of(egui::Theme::Dark, egui::Visuals::dark());
+    ctx.options_mut(|o| {
+        // Where the system's choice is unknown (some X11 desktops), light.
+        o.fallback_theme = egui::Theme::Light;
+        // Ctrl +/- change the member's text size setting instead (see `keep_settings`).
+        o.zoom_with_keyboard = false;
+    });
+    ctx.all_styles_mut(|style| {
+        style.spacing.item_spacing = egui::vec2(8.0, 7.0);
+        style.spacing.button_padding = egui::vec2(10.0, 5.0);
+        style.visuals.selection.bg_fill = if style.visuals.dark_mode {
+            Color32::from_rgb(30, 84, 54)
+        } else {
+            Color32::from_rgb(204, 230, 212)
+        };
+        style.visuals.selection.stroke.color = ACCENT;
+        style.visuals.hyperlink_color = if style.visuals.dark_mode {
+            Color32::from_rgb(110, 200, 140)
+        } else {
+            ACCENT
+        };
+        for (text_style, size) in [
+            (egui::TextStyle::Heading, 22.0),
+            (egui::TextStyle::Body, 14.5),
+            (egui::TextStyle::Button, 14.5),
+            (egui::TextStyle::Small, 11.5),
+        ] {
+            if let Some(font) = style.text_styles.get_mut(&text_style) {
+                font.size = size;
+            }
         }
+    });
+}
+
+/// Makes the window follow the member's theme and text size; Ctrl +/- step the size.
+pub(crate) fn keep_settings(
+    ctx: &egui::Context,
+    settings: &mut crate::settings::AppSettings,
+) -> bool {
+    use crate::settings::{TEXT_PERCENT, ThemeChoice};
+    let step = ctx.input_mut(|i| {
+        if i.consume_key(egui::Modifiers::COMMAND, egui::Key::Plus)
+            || i.consume_key(egui::Modifiers::COMMAND, egui::Key::Equals)
+        {
+            10
+        } else if i.consume_key(egui::Modifiers::COMMAND, egui::Key::Minus) {
+            -10
+        } else {
+            0
+        }
+    });
+    let mut changed = false;
+    if step != 0 {
+        let next = (i32::from(settings.text_percent) + step).clamp(
+            i32::from(*TEXT_PERCENT.start()),
+            i32::from(*TEXT_PERCENT.end()),
+        );
+        let next = u16::try_from(next).unwrap_or(100);
+        changed = next != settings.text_percent;
+        settings.text_percent = next;
     }
-    ctx.set_global_style(style);
+    let theme = match settings.theme {
+        ThemeChoice::System => egui::ThemePreference::System,
+        ThemeChoice::Light => egui::ThemePreference::Light,
+        ThemeChoice::Dark => egui::ThemePreference::Dark,
+    };
+    if ctx.options(|o| o.theme_preference) != theme {
+        ctx.set_theme(theme);
+    }
+    if (ctx.zoom_factor() - settings.zoom()).abs() > f32::EPSILON {
+        ctx.set_zoom_factor(settings.zoom());
+    }
+    changed
 }
 
 /// A labelled single-line field; the label names it for assistive tech (and tests).
@@ -157,4 +212,16 @@ pub(crate) fn avatar(
         Color32::WHITE,
     );
     response.on_hover_text(name)
+}
+
+/// Ctrl+Enter (Cmd+Enter on macOS) this frame: posts what is being written.
+pub(crate) fn submit_pressed(ui: &Ui) -> bool {
+    ui.ctx()
+        .input_mut(|i| i.consume_key(egui::Modifiers::COMMAND, egui::Key::Enter))
+}
+
+/// Esc this frame (a dialog takes it first): closes the open form or page.
+pub(crate) fn close_pressed(ui: &Ui) -> bool {
+    ui.ctx()
+        .input_mut(|i| i.consume_key(egui::Modifiers::NONE, egui::Key::Escape))
 }

@@ -9,7 +9,8 @@ use super::{markdown, style};
 use crate::state::AppState;
 
 pub(super) fn show(ui: &mut Ui, state: &mut AppState) {
-    if ui.button("Back to threads").clicked() {
+    let typing = state.view().is_some_and(|v| !v.reply.trim().is_empty());
+    if ui.button("Back to threads").clicked() || (!typing && style::close_pressed(ui)) {
         state.close_thread();
         return;
     }
@@ -64,7 +65,9 @@ pub(super) fn show(ui: &mut Ui, state: &mut AppState) {
         let shown = frame.show(ui, |ui| {
             ui.set_width(ui.available_width());
             ui.horizontal(|ui| {
-                ui.label(RichText::new(state.name_of(&p.author)).strong());
+                let author = state.name_of(&p.author);
+                style::avatar(ui, &p.author, &author, 24.0);
+                ui.label(RichText::new(author).strong());
                 style::muted(ui, style::when(ui, p.created_at));
                 if p.edited_at.is_some() {
                     style::muted(ui, "(edited)");
@@ -141,13 +144,21 @@ pub(super) fn show(ui: &mut Ui, state: &mut AppState) {
     } else {
         "Your reply"
     });
-    ui.add(
-        egui::TextEdit::multiline(&mut v.reply)
-            .desired_rows(3)
-            .desired_width(f32::INFINITY),
-    )
-    .labelled_by(l.id);
+    let editor = ui
+        .add(
+            egui::TextEdit::multiline(&mut v.reply)
+                .desired_rows(3)
+                .desired_width(f32::INFINITY)
+                .hint_text("Ctrl+Enter posts"),
+        )
+        .labelled_by(l.id);
     let reply = v.reply.trim().to_owned();
+    if editor.has_focus() && !reply.is_empty() && style::submit_pressed(ui) {
+        cmd = Some(Command::Reply {
+            thread: t.id.clone(),
+            body: reply.clone(),
+        });
+    }
     ui.horizontal(|ui| {
         if ui
             .add_enabled(!reply.is_empty(), style::primary("Reply"))

@@ -77,7 +77,9 @@ pub(super) fn show(ui: &mut Ui, state: &mut AppState, kind: ThreadKind) {
             } else {
                 "Post discussion"
             };
-            if ui.add_enabled(ready, style::primary(label)).clicked() {
+            if ui.add_enabled(ready, style::primary(label)).clicked()
+                || (ready && style::submit_pressed(ui))
+            {
                 post = Some(Command::StartThread {
                     kind,
                     title: d.title.trim().to_owned(),
@@ -86,6 +88,9 @@ pub(super) fn show(ui: &mut Ui, state: &mut AppState, kind: ThreadKind) {
                 });
             }
         });
+    }
+    if list.composing && style::close_pressed(ui) {
+        list.composing = false;
     }
     let tag_changed = list.tag.trim().to_lowercase() != list.loaded_tag.trim().to_lowercase();
     let threads = list.threads.clone();
@@ -130,11 +135,13 @@ pub(super) fn show(ui: &mut Ui, state: &mut AppState, kind: ThreadKind) {
                     }
                 });
                 ui.horizontal(|ui| {
+                    let author = state.name_of(&t.author);
+                    style::avatar(ui, &t.author, &author, 16.0);
                     style::muted(
                         ui,
                         format!(
                             "{} · {} {} · {}",
-                            state.name_of(&t.author),
+                            author,
                             t.replies,
                             if t.replies == 1 { "reply" } else { "replies" },
                             style::when(ui, t.last_activity)

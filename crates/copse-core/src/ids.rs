@@ -122,6 +122,21 @@ macro_rules! random_id {
         string_id!($(#[$meta])* $name, $kind, is_valid_random_id);
 
         impl $name {
+            /// The 16 random bytes behind the id (for compact binary forms).
+            pub fn to_bytes(&self) -> [u8; 16] {
+                let mut out = [0u8; 16];
+                if let Ok(b) = data_encoding::BASE32HEX_NOPAD.decode(self.0.to_ascii_uppercase().as_bytes()) {
+                    let n = b.len().min(16);
+                    out[..n].copy_from_slice(&b[..n]);
+                }
+                out
+            }
+
+            /// The id of these 16 bytes.
+            pub fn from_bytes(bytes: [u8; 16]) -> Self {
+                Self(encode(&bytes))
+            }
+
             /// A fresh random id.
             pub fn random(rng: &mut dyn RngCore) -> Self {
                 let mut bytes = [0u8; 16];

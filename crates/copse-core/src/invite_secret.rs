@@ -19,6 +19,16 @@ impl InviteSecret {
         Self(b)
     }
 
+    /// The 32 bytes (for a ticket's binary form).
+    pub(crate) fn bytes(&self) -> &[u8; 32] {
+        &self.0
+    }
+
+    /// From the 32 bytes.
+    pub(crate) fn from_bytes(b: [u8; 32]) -> Self {
+        Self(b)
+    }
+
     /// Hex SHA-256 of the secret, as stored in the invite.
     pub fn hash_hex(&self) -> String {
         data_encoding::HEXLOWER.encode(&Sha256::digest(self.0))

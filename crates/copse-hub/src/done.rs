@@ -19,6 +19,8 @@ pub enum Done {
     Created(CommunityId),
     /// A community file taken in.
     Imported(Imported),
+    /// Nothing to report (joins cancelled).
+    Nothing,
 }
 
 /// An applied edit.

@@ -98,6 +98,9 @@ pub enum JoinFailure {
     /// The answer could not be opened as the community.
     #[error("the member's copy of the community could not be opened: {0}")]
     BadCopy(String),
+    /// The newcomer stopped waiting.
+    #[error("joining was cancelled")]
+    Cancelled,
     /// Joining needs the network.
     #[error("joining needs the network; this request must go to a running peer")]
     NeedsNetwork,

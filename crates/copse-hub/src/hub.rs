@@ -268,6 +268,23 @@ impl Hub {
                     source: AdoptSource::File(path),
                 });
             }
+            Input::CancelJoins { request } => {
+                let cancelled = self.joiner.cancel_asking();
+                if cancelled.is_empty() && self.joiner.is_loading_join() {
+                    self.done(
+                        request,
+                        Err(PeerError::Invalid(
+                            "the community has arrived and is being loaded; it can no longer be cancelled".into(),
+                        )),
+                    );
+                } else {
+                    self.membership_dirty = true;
+                    for r in cancelled {
+                        self.done(r, Err(JoinFailure::Cancelled.into()));
+                    }
+                    self.done(request, Ok(Done::Nothing));
+                }
+            }
             Input::Block { member } => {
                 self.blocked.insert(member.clone());
                 self.net(NetOp::Block { peer: member });
@@ -705,7 +722,7 @@ impl Hub {
         others.truncate(TICKET_CONTACTS);
         let mine = self.own.recordable();
         let ticket = Ticket {
-            v: 1,
+            v: 2,
             community: c.clone(),
             name: r.community.name(),
             invite: invite.clone(),

@@ -61,6 +61,13 @@ pub enum Input {
         /// The file.
         path: PathBuf,
     },
+    /// Stop joins still waiting for a member's answer (each ends with `Cancelled`); one
+    /// whose answer is being loaded finishes. Answers `Done` with the request, or an
+    /// error if only a loading join was left.
+    CancelJoins {
+        /// Echoed in the result.
+        request: RequestId,
+    },
     /// Refuse all traffic with a member until unblocked (tests; a misbehaving peer).
     Block {
         /// Whom.

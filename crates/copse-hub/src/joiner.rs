@@ -122,6 +122,22 @@ impl Joiner {
             .chain(admitting)
     }
 
+    /// Stops every join still asking; their requests (an answer arriving later finds no
+    /// join and is dropped).
+    pub(crate) fn cancel_asking(&mut self) -> Vec<RequestId> {
+        std::mem::take(&mut self.asking)
+            .into_values()
+            .map(|p| p.request)
+            .collect()
+    }
+
+    /// Whether a member's answer to a join is being read in (too late to cancel).
+    pub(crate) fn is_loading_join(&self) -> bool {
+        self.adopting
+            .values()
+            .any(|a| matches!(a, Adopting::Join { .. }))
+    }
+
     /// Whether a join of `community` is asking right now.
     pub(crate) fn is_joining(&self, community: &CommunityId) -> bool {
         self.asking

@@ -39,6 +39,12 @@ pub struct Traffic {
     pub rejected: AtomicU64,
     /// Sync requests refused as soon as they named a community the peer may not sync.
     pub refused_early: AtomicU64,
+    /// Join answers (whole communities) that began arriving.
+    pub join_answers: AtomicU64,
+    /// The size of the last join answer, from its length prefix.
+    pub join_answer_total: AtomicU64,
+    /// How much of it has arrived.
+    pub join_answer_read: AtomicU64,
 }
 
 /// A sync request, or the note that it was refused before it was read.
@@ -281,7 +287,21 @@ impl libp2p::request_response::Codec for JoinCodec {
     where
         T: AsyncRead + Unpin + Send,
     {
-        let bytes = read_frame(io, wire::MAX_JOIN_RESPONSE).await?;
+        // Read in pieces, counting, so a newcomer sees a large community arrive.
+        let len = read_len(io, wire::MAX_JOIN_RESPONSE).await?;
+        self.traffic.join_answer_read.store(0, Ordering::Relaxed);
+        self.traffic
+            .join_answer_total
+            .store(len as u64, Ordering::Relaxed);
+        self.traffic.join_answers.fetch_add(1, Ordering::Relaxed);
+        let mut bytes = Vec::with_capacity(len.min(64 << 10));
+        while bytes.len() < len {
+            let upto = bytes.len() + (len - bytes.len()).min(256 << 10);
+            read_rest(io, &mut bytes, upto).await?;
+            self.traffic
+                .join_answer_read
+                .store(bytes.len() as u64, Ordering::Relaxed);
+        }
         self.traffic
             .join_in
             .fetch_add(bytes.len() as u64, Ordering::Relaxed);

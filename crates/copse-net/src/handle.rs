@@ -28,6 +28,10 @@ pub struct TrafficStats {
     pub rejected: u64,
     /// Sync requests refused as soon as they named a community the peer may not sync.
     pub refused_early: u64,
+    /// Join answers that began arriving.
+    pub join_answers: u64,
+    /// The last join answer: bytes arrived, of its total.
+    pub join_answer: (u64, u64),
 }
 
 impl NetHandle {
@@ -62,6 +66,11 @@ impl NetHandle {
             join_in: self.traffic.join_in.load(Ordering::Relaxed),
             rejected: self.traffic.rejected.load(Ordering::Relaxed),
             refused_early: self.traffic.refused_early.load(Ordering::Relaxed),
+            join_answers: self.traffic.join_answers.load(Ordering::Relaxed),
+            join_answer: (
+                self.traffic.join_answer_read.load(Ordering::Relaxed),
+                self.traffic.join_answer_total.load(Ordering::Relaxed),
+            ),
         }
     }
 }

@@ -51,7 +51,7 @@ fn two_serves_and_a_third_device_joining_by_ticket() {
 
     // Commands on a served profile go through the control socket (the store is locked).
     let ticket = ok(&a, &["invite", "-c", &id, "--uses", "2", "--expires", "1h"]);
-    assert!(ticket.starts_with("copse-invite:"));
+    assert!(ticket.starts_with("copse:"));
     let joined = ok(
         &b,
         &[

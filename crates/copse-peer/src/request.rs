@@ -52,7 +52,10 @@ pub enum Request {
         /// Who we are (default: the details given at `init`).
         details: Option<MemberDetails>,
     },
-    /// Read a saved community: new here, or merged into the copy here.
+    /// Stop waiting for a join (the `Join` request ends with "joining was cancelled");
+    /// refused once the community has arrived and is being loaded.
+    CancelJoin,
+    /// Read a community file (new here, or merged into the copy here).
     Import {
         /// The file.
         path: PathBuf,
@@ -115,7 +118,7 @@ pub enum Reply {
     Imported(Imported),
     /// To `Export`.
     Exported(Exported),
-    /// To `MarkRead`, `MarkSeen`, `DismissStoryPrompt` and `Compact`.
+    /// To `MarkRead`, `MarkSeen`, `DismissStoryPrompt`, `Compact` and `CancelJoin`.
     Done,
 }
 

@@ -327,6 +327,7 @@ impl Runtime {
                 });
             }
             Request::Import { path } => self.ask(reply, |request| Input::Import { request, path }),
+            Request::CancelJoin => self.ask(reply, |request| Input::CancelJoins { request }),
             Request::Export { community, out } => {
                 if self.hub.community(&community).is_none() {
                     let _ = reply.send(Err(PeerError::UnknownCommunity(community)));
@@ -449,5 +450,6 @@ fn reply_of(done: Done) -> Reply {
         Done::Joined(j) => Reply::Joined(j),
         Done::Created(c) => Reply::Community(c),
         Done::Imported(i) => Reply::Imported(i),
+        Done::Nothing => Reply::Done,
     }
 }

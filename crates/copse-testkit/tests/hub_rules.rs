@@ -462,3 +462,56 @@ fn a_push_answer_with_unknown_heads_starts_a_round() {
     });
     assert!(matches!(sent_to(&next, &b), Some((_, true))), "{next:?}");
 }
+
+#[test]
+fn a_join_waiting_for_an_answer_can_be_cancelled_and_a_late_answer_is_dropped() {
+    let mut a = Device::new(member(1));
+    let c = a.create();
+    let ticket = a.ticket(&c);
+    let mut b = Device::new(member(2));
+    let join = RequestId(99);
+    let out = b.feed(Input::Join {
+        request: join,
+        ticket: ticket.clone(),
+        details: MemberDetails {
+            name: "Bob".into(),
+            ..MemberDetails::default()
+        },
+    });
+    let tag = out
+        .iter()
+        .find_map(|o| match o {
+            Output::Net(NetOp::SendJoin { tag, .. }) => Some(*tag),
+            _ => None,
+        })
+        .expect("the inviter is asked");
+    let out = b.feed(Input::CancelJoins {
+        request: RequestId(100),
+    });
+    let result = |id: RequestId| {
+        out.iter().find_map(|o| match o {
+            Output::Done { request, result } if *request == id => Some(result.clone()),
+            _ => None,
+        })
+    };
+    assert!(matches!(
+        result(join),
+        Some(Err(copse_hub::PeerError::Join(
+            copse_hub::JoinFailure::Cancelled
+        )))
+    ));
+    assert!(matches!(result(RequestId(100)), Some(Ok(Done::Nothing))));
+    // The inviter's answer arrives after all: nothing is joined.
+    let answer = answer(&a.feed(Input::JoinRequest {
+        peer: member(2),
+        inbound: InboundId(1),
+        request: join_request(&ticket),
+    }));
+    let out = b.feed(Input::JoinResult {
+        peer: member(1),
+        tag,
+        result: Ok(answer),
+    });
+    assert!(out.iter().all(|o| !matches!(o, Output::Done { .. })));
+    assert!(b.hub.community(&c).is_none());
+}

@@ -50,7 +50,7 @@ pub(crate) struct NetArgs {
 /// `join`.
 #[derive(Debug, Args)]
 pub(crate) struct JoinArgs {
-    /// The ticket (copse-invite:...).
+    /// The ticket (copse:...; spaces and line breaks in it are ignored).
     pub(crate) ticket: String,
     /// Your name (needed if this profile has no identity yet).
     #[arg(long)]

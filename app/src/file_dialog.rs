@@ -1,0 +1,93 @@
+//! The system's own open and save dialogs (rfd, over the desktop portal on Linux) for
+//! exporting and importing a community file.
+
+use std::path::PathBuf;
+
+use copse_core::CommunityId;
+use copse_peer::Request;
+
+/// The file extension Copse suggests (the file is a plain Automerge document).
+pub const EXTENSION: &str = "automerge";
+
+/// Which dialog.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FileChoice {
+    /// Where to save a community, suggesting a file named after it.
+    Export {
+        /// Which community.
+        community: CommunityId,
+        /// Its name.
+        name: String,
+    },
+    /// Which file to import.
+    Import,
+}
+
+/// A file name from a community's name: letters, digits, spaces, `-` and `_` kept, other
+/// characters (path separators among them) made `-`.
+pub fn suggested_file_name(community: &str) -> String {
+    let base: String = community
+        .trim()
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || matches!(c, ' ' | '-' | '_') {
+                c
+            } else {
+                '-'
+            }
+        })
+        .take(80)
+        .collect();
+    let base = base.trim_matches([' ', '-']);
+    let base = if base.is_empty() { "community" } else { base };
+    format!("{base}.{EXTENSION}")
+}
+
+/// Shows the dialog; the request to run once a file is chosen (none if cancelled, or if
+/// the desktop offers no dialog: the typed path fields remain).
+pub async fn choose(choice: FileChoice) -> Option<Request> {
+    let dialog = rfd::AsyncFileDialog::new().add_filter("Copse community", &[EXTENSION]);
+    match choice {
+        FileChoice::Export { community, name } => {
+            let file = dialog
+                .set_title("Export the community")
+                .set_file_name(suggested_file_name(&name))
+                .save_file()
+                .await?;
+            Some(Request::Export {
+                community,
+                out: PathBuf::from(file.path()),
+            })
+        }
+        FileChoice::Import => {
+            let file = dialog
+                .add_filter("Any file", &["*"])
+                .set_title("Import a community file")
+                .pick_file()
+                .await?;
+            Some(Request::Import {
+                path: PathBuf::from(file.path()),
+            })
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_names_come_from_the_community_name() {
+        assert_eq!(
+            suggested_file_name("Timber Engineers"),
+            "Timber Engineers.automerge"
+        );
+        assert_eq!(suggested_file_name("../etc/passwd"), "etc-passwd.automerge");
+        assert_eq!(
+            suggested_file_name("Bergen: VFX / CG"),
+            "Bergen- VFX - CG.automerge"
+        );
+        assert_eq!(suggested_file_name("  ///  "), "community.automerge");
+        assert_eq!(suggested_file_name("Røros tre"), "Røros tre.automerge");
+    }
+}
