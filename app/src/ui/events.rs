@@ -231,12 +231,14 @@ fn zone_picker(ui: &mut Ui, zone: &mut String) {
     let filter_id = ui.id().with("zone-filter");
     let mut filter: String = ui.data(|d| d.get_temp(filter_id)).unwrap_or_default();
     ui.horizontal(|ui| {
-        ui.label("Time zone");
+        ui.add_sized([110.0, 20.0], egui::Label::new("Time zone"));
         egui::ComboBox::from_id_salt("event-zone")
             .selected_text(zone.as_str())
             .height(320.0)
             .show_ui(ui, |ui| {
-                ui.add(egui::TextEdit::singleline(&mut filter).hint_text("Search: Oslo, Tokyo…"));
+                // Typing goes straight to the search while the list is open.
+                ui.add(egui::TextEdit::singleline(&mut filter).hint_text("Search: Oslo, Tokyo…"))
+                    .request_focus();
                 let needle = filter.to_lowercase().replace(' ', "_");
                 for name in zone_names()
                     .iter()

@@ -197,8 +197,16 @@ fn qr_window(ui: &mut Ui, state: &mut AppState) {
         .anchor(egui::Align2::CENTER_CENTER, egui::Vec2::ZERO)
         .show(ui.ctx(), |ui| match &ticket {
             Some(t) => {
-                ui.label("Newcomers scan this with Copse (or paste the ticket); any member here admits them.");
-                let side = ui.ctx().content_rect().height().min(ui.ctx().content_rect().width()) * 0.6;
+                ui.label(
+                    "Newcomers scan this with a phone's camera (or take the copied ticket) and \
+                     paste it into Copse under Join with an invite; any member here admits them.",
+                );
+                let side = ui
+                    .ctx()
+                    .content_rect()
+                    .height()
+                    .min(ui.ctx().content_rect().width())
+                    * 0.6;
                 qr::show(ui, t, side.clamp(240.0, 520.0));
                 ui.horizontal(|ui| {
                     if ui.button("Copy ticket").clicked() {
@@ -214,7 +222,9 @@ fn qr_window(ui: &mut Ui, state: &mut AppState) {
                 });
             }
         });
-    if !open && let Some(v) = state.view_mut() {
+    if (!open || style::close_pressed(ui))
+        && let Some(v) = state.view_mut()
+    {
         v.meetup_qr = false;
     }
 }

@@ -54,14 +54,29 @@ pub(super) fn show(ui: &mut Ui, state: &mut AppState) {
         let before = state.settings;
         let s = &mut state.settings;
         ui.horizontal(|ui| {
-            let l = ui.label("Text size");
-            ui.add(
-                egui::Slider::new(&mut s.text_percent, crate::settings::TEXT_PERCENT)
-                    .step_by(10.0)
-                    .suffix("%"),
-            )
-            .labelled_by(l.id)
-            .on_hover_text("Also Ctrl + and Ctrl −");
+            ui.label("Text size");
+            let range = crate::settings::TEXT_PERCENT;
+            if ui
+                .add_enabled(
+                    s.text_percent > *range.start(),
+                    egui::Button::new("−").small(),
+                )
+                .on_hover_text("Smaller text (Ctrl −)")
+                .clicked()
+            {
+                s.text_percent -= 10;
+            }
+            ui.label(format!("{}%", s.text_percent));
+            if ui
+                .add_enabled(
+                    s.text_percent < *range.end(),
+                    egui::Button::new("+").small(),
+                )
+                .on_hover_text("Larger text (Ctrl +)")
+                .clicked()
+            {
+                s.text_percent += 10;
+            }
         });
         ui.horizontal(|ui| {
             ui.label("Theme");

@@ -184,13 +184,19 @@ pub(crate) fn initials(name: &str) -> String {
         .collect()
 }
 
-/// A member's colour: a hue from their id (FNV-1a, stable on every device and version),
-/// at a lightness that keeps white initials readable.
+/// A member's colour: a hue from their id (FNV-1a, then murmur3's finaliser so ids that
+/// share a prefix spread over the wheel; the same on every device and version), at a
+/// lightness that keeps white initials readable.
 pub(crate) fn member_colour(id: &str) -> Color32 {
-    let hash = id.bytes().fold(0x811c_9dc5_u32, |h, b| {
+    let mut h = id.bytes().fold(0x811c_9dc5_u32, |h, b| {
         (h ^ u32::from(b)).wrapping_mul(0x0100_0193)
     });
-    let hue = (hash % 360) as f32 / 360.0;
+    h ^= h >> 16;
+    h = h.wrapping_mul(0x85eb_ca6b);
+    h ^= h >> 13;
+    h = h.wrapping_mul(0xc2b2_ae35);
+    h ^= h >> 16;
+    let hue = (h % 360) as f32 / 360.0;
     egui::ecolor::Hsva::new(hue, 0.55, 0.62, 1.0).into()
 }
 
@@ -224,4 +230,25 @@ pub(crate) fn submit_pressed(ui: &Ui) -> bool {
 pub(crate) fn close_pressed(ui: &Ui) -> bool {
     ui.ctx()
         .input_mut(|i| i.consume_key(egui::Modifiers::NONE, egui::Key::Escape))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn avatars_read_initials_and_keep_their_colour() {
+        assert_eq!(initials("Ada Lovelace"), "AL");
+        assert_eq!(initials("bob"), "B");
+        assert_eq!(initials("Mary Ann van der Berg"), "MB");
+        assert_eq!(initials("  "), "");
+        assert_eq!(initials("Øyvind Ås"), "ØÅ");
+        // The same id gives the same colour (on every device), others differ.
+        let ada = "12D3KooWKUyGXxvijdiBYCRfm9m5g6pMBey9i9qSyW2ogKeosEdu";
+        let bob = "12D3KooWN4zoWU3o9BRVjJPJ6FvuRK3vVDoUTXWhpMYavMHpf6FF";
+        assert_eq!(member_colour(ada), member_colour(ada));
+        assert_ne!(member_colour(ada), member_colour(bob));
+        let hue = |id: &str| egui::ecolor::Hsva::from(member_colour(id)).h * 360.0;
+        assert!((hue(ada) - 88.0).abs() < 1.5, "{}", hue(ada));
+    }
 }
