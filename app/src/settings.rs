@@ -82,10 +82,15 @@ impl AppSettings {
 
 /// The settings in `dir`; a missing or unreadable file gives the defaults.
 pub fn read(dir: &Path) -> AppSettings {
-    std::fs::read(dir.join(FILE))
+    let mut s: AppSettings = std::fs::read(dir.join(FILE))
         .ok()
         .and_then(|b| serde_json::from_slice(&b).ok())
-        .unwrap_or_default()
+        .unwrap_or_default();
+    // A hand-edited size outside the range is brought back into it.
+    s.text_percent = s
+        .text_percent
+        .clamp(*TEXT_PERCENT.start(), *TEXT_PERCENT.end());
+    s
 }
 
 /// Writes the settings into `dir` (aside, then renamed: a crash leaves the old or the new).

@@ -1162,8 +1162,8 @@ fn meetup_mode_shows_who_is_here_checks_in_and_shows_the_invite() {
 #[test]
 fn members_who_missed_the_meetup_read_what_happened() {
     let mut w = World::new();
-    // It ended ten minutes ago; Ada was there, started a thread and wrote the notes.
-    let event = meetup(&mut w, 130);
+    // Ada was there, started a thread and wrote the notes.
+    let event = meetup(&mut w, 30);
     let ada = w.ada.clone();
     w.run(
         &ada,
@@ -1186,6 +1186,13 @@ fn members_who_missed_the_meetup_read_what_happened() {
             base: None,
         },
     );
+    // While its room is open (an hour after its end) the meetup's own panel shows it.
+    let mut h = harness(loaded(&w, &w.bob, Tab::Overview));
+    settle_loads(&w, &mut h);
+    assert!(h.query_by_label("Meetup in progress").is_some());
+    assert!(h.query_by_label("Since the last meetup").is_none());
+    // Three hours on, it ended 90 minutes ago.
+    w.now = w.now.plus_millis(3 * 3_600_000);
     let mut h = harness(loaded(&w, &w.bob, Tab::Overview));
     settle_loads(&w, &mut h);
     assert!(h.query_by_label("Since the last meetup").is_some());
@@ -1220,21 +1227,83 @@ fn removing_a_resource_and_dropping_an_objective_ask_first() {
         [Command::RemoveResource { .. }]
     ));
 
+    // What the objective's status list does when a status is picked.
     let mut state = loaded(&w, &w.ada, Tab::Overview);
     let objective = state.view().unwrap().profile.as_ref().unwrap().objectives[0].clone();
-    // What the combo box does when "dropped" is picked, then the question.
-    state.ask_first(copse_app::state::Confirm {
-        title: "x".into(),
-        consequence: String::new(),
-        action: "Drop it".into(),
-        command: Command::SetObjective {
-            id: objective.id.clone(),
-            text: None,
-            status: Some(copse_core::record::ObjectiveStatus::Dropped),
-        },
-    });
-    state.answer_confirm(false);
+    use copse_core::record::ObjectiveStatus;
+    state.set_objective_status(
+        objective.id.clone(),
+        &objective.text,
+        ObjectiveStatus::Active,
+    );
+    assert_eq!(commands(&state).len(), 1, "other statuses apply at once");
+    state.outbox.clear();
+    state.set_objective_status(
+        objective.id.clone(),
+        &objective.text,
+        ObjectiveStatus::Dropped,
+    );
     assert!(commands(&state).is_empty());
+    let mut h = harness(state);
+    h.run_steps(2);
+    assert!(
+        h.query_by_label("Drop the objective “Share methods”?")
+            .is_some()
+    );
+    // Confirmed after switching communities, it still goes to the one it was asked in.
+    let asked_in = h.state().selected.clone().unwrap();
+    h.state_mut().selected = None;
+    h.state_mut().answer_confirm(true);
+    assert_eq!(
+        requests(h.state()),
+        vec![Request::Edit {
+            community: asked_in,
+            command: Command::SetObjective {
+                id: objective.id,
+                text: None,
+                status: Some(ObjectiveStatus::Dropped),
+            },
+        }]
+    );
+}
+
+#[test]
+fn esc_leaves_a_field_first_and_never_throws_away_a_written_form() {
+    let w = World::new();
+    let mut h = harness(loaded(&w, &w.bob, Tab::Events));
+    h.run_steps(2);
+    h.get_by_role_and_label(Role::Button, "Plan a meetup")
+        .click();
+    h.run_steps(2);
+    type_into(&mut h, "Title", "Winter social");
+    h.get_by_label("Title").focus();
+    h.run_steps(1);
+    // In the field: Esc lets go of the keyboard only.
+    h.key_press(egui::Key::Escape);
+    h.run_steps(2);
+    assert!(h.state().view().unwrap().event_draft.is_some());
+    // Out of it: the written form stays (Cancel closes it).
+    h.key_press(egui::Key::Escape);
+    h.run_steps(2);
+    assert_eq!(
+        h.state()
+            .view()
+            .unwrap()
+            .event_draft
+            .as_ref()
+            .map(|d| d.title.as_str()),
+        Some("Winter social")
+    );
+    h.get_by_role_and_label(Role::Button, "Cancel").click();
+    h.run_steps(2);
+    assert!(h.state().view().unwrap().event_draft.is_none());
+    // An untouched form closes with Esc.
+    h.get_by_role_and_label(Role::Button, "Plan a meetup")
+        .click();
+    h.run_steps(2);
+    h.key_press(egui::Key::Escape);
+    h.run_steps(2);
+    assert!(h.state().view().unwrap().event_draft.is_none());
 }
 
 #[test]
@@ -1342,5 +1411,4 @@ fn joining_shows_what_arrived_and_can_be_cancelled() {
     });
     h.run_steps(2);
     assert!(h.query_by_label_contains("Checking and loading").is_some());
-    assert!(h.query_by_role_and_label(Role::Button, "Cancel").is_none());
 }

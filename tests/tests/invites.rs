@@ -155,14 +155,16 @@ async fn a_join_can_be_cancelled_while_the_inviter_does_not_answer() {
     let handle = n.handle.clone();
     let ticket = t.encode();
     let join = tokio::spawn(async move { handle.join(&ticket, None).await });
-    // Once the join is under way (the ask is out), cancel it.
-    loop {
-        tokio::task::yield_now().await;
-        if silent.set_nonblocking(true).is_ok() && silent.accept().is_ok() {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
-    }
+    // Once the join is under way (its dial reached the socket), cancel it.
+    let silent = tokio::net::TcpListener::from_std({
+        silent.set_nonblocking(true).unwrap();
+        silent
+    })
+    .unwrap();
+    let _held = tokio::time::timeout(std::time::Duration::from_secs(60), silent.accept())
+        .await
+        .expect("the join never dialled the inviter")
+        .unwrap();
     n.req(copse_peer::Request::CancelJoin).await;
     let err = join.await.unwrap().unwrap_err();
     assert!(

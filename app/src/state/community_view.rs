@@ -85,8 +85,10 @@ pub struct CommunityView {
     pub meetup: Option<copse_peer::MeetupNow>,
     /// The last meetup's digest (none: no meetup over in the last 30 days).
     pub meetup_digest: Option<copse_core::view::meetups::MeetupDigest>,
-    /// The newcomers' invite shown large at the meetup.
+    /// The newcomers' invite is shown large at the meetup (asked for, or arrived).
     pub meetup_qr: bool,
+    /// That invite's ticket, once made (apart from the Peers tab's own invites).
+    pub meetup_ticket: Option<String>,
     /// The open event's notes editor.
     pub notes: Option<TextEditor<EventId>>,
     /// New event form.

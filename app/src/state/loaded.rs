@@ -127,7 +127,13 @@ impl AppState {
                         }
                     }
                     (View::Articles(_), QueryReply::Articles(a)) => cv.articles = a,
-                    (View::Meetup(_), QueryReply::Meetup(m)) => cv.meetup = Some(m),
+                    (View::Meetup(_), QueryReply::Meetup(m)) => {
+                        // The room closed: so does its invite.
+                        if m.event.is_none() {
+                            cv.meetup_qr = false;
+                        }
+                        cv.meetup = Some(m);
+                    }
                     (View::MeetupDigest(_), QueryReply::MeetupDigest(d)) => {
                         cv.meetup_digest = d.map(|d| *d);
                     }

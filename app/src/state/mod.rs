@@ -154,6 +154,9 @@ impl Tab {
     }
 }
 
+/// How long the newcomers' invite from a meetup stays valid, and how many it admits.
+pub const MEETUP_INVITE: (i64, u64) = (86_400_000, 50);
+
 /// A destructive action waiting for the member to confirm it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Confirm {
@@ -163,8 +166,10 @@ pub struct Confirm {
     pub consequence: String,
     /// The button that does it ("Remove Bob").
     pub action: String,
-    /// What runs once confirmed, in the community open when asked.
+    /// What runs once confirmed.
     pub command: copse_core::Command,
+    /// In which community (the one open when asked, whatever is open when confirmed).
+    pub community: Option<CommunityId>,
 }
 
 /// A message for the user.
@@ -290,7 +295,10 @@ impl AppState {
     }
 
     /// Asks before a destructive command (see [`Confirm`]).
-    pub fn ask_first(&mut self, confirm: Confirm) {
+    pub fn ask_first(&mut self, mut confirm: Confirm) {
+        if confirm.community.is_none() {
+            confirm.community = self.selected.clone();
+        }
         self.confirm = Some(confirm);
     }
 
@@ -298,8 +306,39 @@ impl AppState {
     pub fn answer_confirm(&mut self, yes: bool) {
         if let Some(c) = self.confirm.take()
             && yes
+            && let Some(community) = c.community
         {
-            self.command(c.command);
+            self.request(Request::Edit {
+                community,
+                command: c.command,
+            });
+        }
+    }
+
+    /// Sets an objective's status; dropping one asks first (every member sees it).
+    pub fn set_objective_status(
+        &mut self,
+        id: copse_core::ObjectiveId,
+        text: &str,
+        status: copse_core::record::ObjectiveStatus,
+    ) {
+        let command = copse_core::Command::SetObjective {
+            id,
+            text: None,
+            status: Some(status),
+        };
+        if status == copse_core::record::ObjectiveStatus::Dropped {
+            self.ask_first(Confirm {
+                title: format!("Drop the objective “{text}”?"),
+                consequence: "Every member will see it marked dropped (✖) under Objectives. \
+                              A coordinator can set it back to planned or active later."
+                    .into(),
+                action: "Drop it".into(),
+                command,
+                community: None,
+            });
+        } else {
+            self.command(command);
         }
     }
 

@@ -38,8 +38,28 @@ impl AppState {
                 }
             }
             (Request::CancelJoin, Err(e)) => self.notify(e.to_string(), true),
-            (Request::Invite { community, .. }, Ok(Reply::Invitation(i))) => {
-                self.views.entry(community).or_default().ticket = Some(i.ticket);
+            (
+                Request::Invite {
+                    community,
+                    valid_ms,
+                    uses,
+                    ..
+                },
+                result,
+            ) => {
+                let v = self.views.entry(community).or_default();
+                let for_meetup = v.meetup_qr && (valid_ms, uses) == super::MEETUP_INVITE;
+                match result {
+                    Ok(Reply::Invitation(i)) if for_meetup => v.meetup_ticket = Some(i.ticket),
+                    Ok(Reply::Invitation(i)) => v.ticket = Some(i.ticket),
+                    Ok(_) => {}
+                    Err(e) => {
+                        if for_meetup {
+                            v.meetup_qr = false;
+                        }
+                        self.notify(format!("Could not make an invite: {e}"), true);
+                    }
+                }
             }
             (Request::Edit { community, command }, result) => {
                 self.edited(community, command, result)

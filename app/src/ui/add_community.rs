@@ -84,9 +84,12 @@ fn join_progress(ui: &mut Ui, state: &mut AppState) {
             cancel = ui.button("Cancel").clicked();
         }
         Some(_) => {
+            // Cancel still answers: refused once the community is being loaded, and it
+            // stops asking if this answer turns out unusable and the next member is asked.
             ui.horizontal(|ui| {
                 ui.spinner();
                 ui.label("Received. Checking and loading the community…");
+                cancel = ui.button("Cancel").clicked();
             });
         }
         None => {

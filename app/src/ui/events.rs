@@ -44,7 +44,7 @@ pub(super) fn show(ui: &mut Ui, state: &mut AppState) {
             style::area(ui, "What it is about", &mut d.description, 3);
             let starts = local_time::parse_local(&d.starts, &tz);
             let ends = if d.ends.trim().is_empty() {
-                starts.map(|s| s.plus_millis(2 * 3_600_000))
+                starts.map(|s| s.plus_millis(copse_core::view::events::DEFAULT_LENGTH_MS))
             } else {
                 local_time::parse_local(&d.ends, &tz)
             };
@@ -69,7 +69,13 @@ pub(super) fn show(ui: &mut Ui, state: &mut AppState) {
                         zone: local_time::zone(&d.zone).map(|_| d.zone.clone()),
                     });
                 }
-                if ui.button("Cancel").clicked() || style::close_pressed(ui) {
+                // Esc closes the form only while nothing is written in it.
+                let untouched = d.title.is_empty()
+                    && d.starts.is_empty()
+                    && d.ends.is_empty()
+                    && d.place.is_empty()
+                    && d.description.is_empty();
+                if ui.button("Cancel").clicked() || (untouched && style::close_pressed(ui)) {
                     cancel = true;
                 }
             });
@@ -119,7 +125,13 @@ fn event_card(
         ui.set_width(ui.available_width());
         ui.horizontal(|ui| {
             ui.label(RichText::new(&e.title).strong().size(15.5));
-            let soon = (e.starts_at.0 - copse_peer::now().0).abs() < 14 * 86_400_000;
+            // Saturating: a member's device may have written any time.
+            let soon = e
+                .starts_at
+                .0
+                .saturating_sub(copse_peer::now().0)
+                .unsigned_abs()
+                < 14 * 86_400_000;
             let rel = if soon {
                 format!(" · {}", style::when(ui, e.starts_at))
             } else {

@@ -43,7 +43,9 @@ pub(super) fn show(ui: &mut Ui, state: &mut AppState) {
                         tags: drafts_split_list(tags),
                     });
                 }
-                if ui.button("Cancel").clicked() || style::close_pressed(ui) {
+                // Esc closes the form only while nothing is written in it.
+                let untouched = title.is_empty() && body.is_empty() && tags.is_empty();
+                if ui.button("Cancel").clicked() || (untouched && style::close_pressed(ui)) {
                     cancel = true;
                 }
             });

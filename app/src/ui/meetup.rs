@@ -10,11 +10,7 @@ use copse_peer::{MeetupNow, Request, SearchTarget};
 use egui::{RichText, Ui};
 
 use super::{qr, style};
-use crate::state::{AppState, Tab};
-
-/// How long the newcomers' invite from a meetup stays valid, and how many it admits.
-const MEETUP_INVITE_MS: i64 = 86_400_000;
-const MEETUP_INVITE_USES: u64 = 50;
+use crate::state::{AppState, MEETUP_INVITE, Tab};
 
 /// The meetup panel, if a meetup is on now (Overview and Events).
 pub(super) fn in_progress(ui: &mut Ui, state: &mut AppState) {
@@ -55,7 +51,6 @@ pub(super) fn in_progress(ui: &mut Ui, state: &mut AppState) {
                 }
             });
         });
-    qr_window(ui, state);
     let Some(c) = state.selected.clone() else {
         return;
     };
@@ -72,12 +67,13 @@ pub(super) fn in_progress(ui: &mut Ui, state: &mut AppState) {
         Some(Act::Invite) => {
             if let Some(v) = state.view_mut() {
                 v.meetup_qr = true;
-                v.ticket = None;
+                v.meetup_ticket = None;
             }
+            let (valid_ms, uses) = MEETUP_INVITE;
             state.request(Request::Invite {
                 community: c,
-                valid_ms: MEETUP_INVITE_MS,
-                uses: MEETUP_INVITE_USES,
+                valid_ms,
+                uses,
                 role: copse_core::record::Role::Member,
             });
         }
@@ -182,14 +178,15 @@ fn confirm(
     act
 }
 
-/// The newcomers' invite, large enough to scan from across a table.
-fn qr_window(ui: &mut Ui, state: &mut AppState) {
+/// The newcomers' invite, large enough to scan from across a table (over any tab, while
+/// the meetup lasts).
+pub(super) fn qr_window(ui: &mut Ui, state: &mut AppState) {
     let Some(v) = state.view_mut() else { return };
     if !v.meetup_qr {
         return;
     }
     let mut open = true;
-    let ticket = v.ticket.clone();
+    let ticket = v.meetup_ticket.clone();
     egui::Window::new("Scan to join")
         .open(&mut open)
         .collapsible(false)
@@ -212,7 +209,10 @@ fn qr_window(ui: &mut Ui, state: &mut AppState) {
                     if ui.button("Copy ticket").clicked() {
                         ui.ctx().copy_text(t.clone());
                     }
-                    style::muted(ui, "Valid for a day, for up to 50 newcomers.");
+                    style::muted(
+                        ui,
+                        format!("Valid for a day, for up to {} newcomers.", MEETUP_INVITE.1),
+                    );
                 });
             }
             None => {
@@ -237,7 +237,13 @@ pub(super) fn digest(ui: &mut Ui, state: &mut AppState) {
     let Some((me, _)) = state.me.clone() else {
         return;
     };
-    if d.event.attended.contains(&me) {
+    let on_now = state
+        .view()
+        .and_then(|v| v.meetup.as_ref())
+        .and_then(|m| m.event.as_ref())
+        .is_some_and(|e| e.id == d.event.id);
+    // Its own panel shows it while its room is still open.
+    if d.event.attended.contains(&me) || on_now {
         return;
     }
     let mut go = None;

@@ -36,6 +36,7 @@ pub use style::apply_theme;
 /// Draws the whole window.
 pub fn show(ui: &mut Ui, state: &mut AppState) {
     style::set_zone(ui.ctx(), state.zone());
+    style::note_typing(ui.ctx());
     if style::keep_settings(ui.ctx(), &mut state.settings) {
         state
             .outbox
@@ -65,6 +66,7 @@ pub fn show(ui: &mut Ui, state: &mut AppState) {
                 .show(ui, |ui| rail::show(ui, state));
             notices::show(ui, state);
             confirm::show(ui, state);
+            meetup::qr_window(ui, state);
             dropped_files(ui, state);
             if state.adding || state.selected.is_none() {
                 egui::CentralPanel::default().show(ui, |ui| add_community::show(ui, state));

@@ -6,7 +6,7 @@ use copse_peer::Request;
 use egui::{RichText, Ui};
 
 use super::style;
-use crate::state::{AppState, Confirm, Tab};
+use crate::state::{AppState, Tab};
 
 fn happening_text(cmd: &str) -> &'static str {
     match cmd {
@@ -65,23 +65,7 @@ pub(super) fn show(ui: &mut Ui, state: &mut AppState) {
         });
     }
     if let Some((id, text, status)) = set_status {
-        let command = Command::SetObjective {
-            id,
-            text: None,
-            status: Some(status),
-        };
-        if status == ObjectiveStatus::Dropped {
-            state.ask_first(Confirm {
-                title: format!("Drop the objective “{text}”?"),
-                consequence: "Every member will see it marked dropped (✖) under Objectives. \
-                              A coordinator can set it back to planned or active later."
-                    .into(),
-                action: "Drop it".into(),
-                command,
-            });
-        } else {
-            state.command(command);
-        }
+        state.set_objective_status(id, &text, status);
     }
     if coordinator {
         let mut add = None;

@@ -91,6 +91,7 @@ pub(super) fn show(ui: &mut Ui, state: &mut AppState) {
             ),
             action: format!("Remove {name}"),
             command: Command::RemoveMember { member },
+            community: None,
         });
     }
 

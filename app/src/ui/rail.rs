@@ -64,7 +64,7 @@ pub(super) fn show(ui: &mut Ui, state: &mut AppState) {
                 .on_hover_text("Smaller text (Ctrl −)")
                 .clicked()
             {
-                s.text_percent -= 10;
+                s.text_percent = s.text_percent.saturating_sub(10).max(*range.start());
             }
             ui.label(format!("{}%", s.text_percent));
             if ui
@@ -75,7 +75,7 @@ pub(super) fn show(ui: &mut Ui, state: &mut AppState) {
                 .on_hover_text("Larger text (Ctrl +)")
                 .clicked()
             {
-                s.text_percent += 10;
+                s.text_percent = (s.text_percent + 10).min(*range.end());
             }
         });
         ui.horizontal(|ui| {

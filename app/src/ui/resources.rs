@@ -65,6 +65,7 @@ pub(super) fn show(ui: &mut Ui, state: &mut AppState) {
                         command: Command::RemoveResource {
                             resource: r.id.clone(),
                         },
+                        community: None,
                     });
                 }
             });

@@ -33,9 +33,7 @@ pub(super) fn bar(ui: &mut Ui, state: &mut AppState) {
     if edit.gained_focus() && !s.text.trim().is_empty() {
         s.open = true;
     }
-    if s.open
-        && (ui.button("Close search").clicked() || ui.input(|i| i.key_pressed(egui::Key::Escape)))
-    {
+    if s.open && (ui.button("Close search").clicked() || style::close_pressed(ui)) {
         s.open = false;
     }
 }

@@ -226,10 +226,26 @@ pub(crate) fn submit_pressed(ui: &Ui) -> bool {
         .input_mut(|i| i.consume_key(egui::Modifiers::COMMAND, egui::Key::Enter))
 }
 
-/// Esc this frame (a dialog takes it first): closes the open form or page.
+fn typing_id() -> egui::Id {
+    egui::Id::new("copse-typing-at-frame-start")
+}
+
+/// Notes, before anything is drawn, whether a text field has the keyboard: Esc there only
+/// leaves the field (egui's own behaviour), it does not also close the form.
+pub(crate) fn note_typing(ctx: &egui::Context) {
+    let typing = ctx.memory(|m| m.focused().is_some());
+    ctx.data_mut(|d| d.insert_temp(typing_id(), typing));
+}
+
+/// Esc this frame, and nothing else claims it (a dialog takes it first, an open list
+/// closes, a field being typed in lets go of the keyboard): closes the open form or page.
 pub(crate) fn close_pressed(ui: &Ui) -> bool {
-    ui.ctx()
-        .input_mut(|i| i.consume_key(egui::Modifiers::NONE, egui::Key::Escape))
+    let ctx = ui.ctx();
+    let typing: bool = ctx.data(|d| d.get_temp(typing_id())).unwrap_or(false);
+    if typing || egui::Popup::is_any_open(ctx) {
+        return false;
+    }
+    ctx.input_mut(|i| i.consume_key(egui::Modifiers::NONE, egui::Key::Escape))
 }
 
 #[cfg(test)]

@@ -1030,3 +1030,27 @@ fn a_meetup_is_on_around_its_time_and_digested_after() {
     f.tick(31 * 24 * HOUR);
     assert!(meetups::last_meetup(f.community.doc(), f.now).is_none());
 }
+
+#[test]
+fn an_event_dated_to_end_in_the_far_future_is_no_meetup_for_ever() {
+    use copse_core::view::meetups;
+    let mut f = Fixture::new(11);
+    let ada = f.ada.clone();
+    f.run(
+        &ada,
+        Command::CreateEvent {
+            title: "Forever".into(),
+            description: String::new(),
+            starts_at: f.now,
+            ends_at: Timestamp(i64::MAX),
+            place: String::new(),
+            zone: None,
+        },
+    )
+    .unwrap();
+    assert!(meetups::in_progress(f.community.doc(), f.now).is_some());
+    // A multi-day gathering is a meetup for its first week at most.
+    f.tick(8 * 24 * HOUR);
+    assert!(meetups::in_progress(f.community.doc(), f.now).is_none());
+    assert!(meetups::last_meetup(f.community.doc(), f.now).is_none());
+}

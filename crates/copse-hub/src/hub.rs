@@ -1695,6 +1695,33 @@ impl Hub {
         })
     }
 
+    /// The current members of `c` connected now, with their sync state: the room at a
+    /// meetup. Reads only those members' entries.
+    pub fn connected_members(&self, c: &CommunityId) -> Vec<PeerStatus> {
+        let Some(r) = self.replicas.get(c) else {
+            return Vec::new();
+        };
+        let doc = r.community.doc();
+        let mut here: Vec<PeerStatus> = self
+            .connected
+            .keys()
+            .filter(|m| **m != self.me)
+            .filter_map(|m| {
+                let member = members::current_member(doc, m)?;
+                let session = self.sessions.get(c, m);
+                Some(PeerStatus {
+                    connected: true,
+                    last_sync: self.sessions.last_sync(c, m),
+                    up_to_date: session.is_some_and(|s| s.sync.is_up_to_date(doc)),
+                    name: member.name,
+                    member: m.clone(),
+                })
+            })
+            .collect();
+        here.sort_by(|a, b| a.name.cmp(&b.name).then_with(|| a.member.cmp(&b.member)));
+        here
+    }
+
     // ----- outputs -----
 
     fn tag(&mut self) -> Tag {

@@ -179,10 +179,7 @@ pub(crate) fn answer(cx: &mut Context<'_>, query: Query) -> Result<QueryReply, P
         } => QueryReply::Digest(activity::contributions(community(&id)?.doc(), &member, 10)),
         Query::Meetup { community: id } => {
             let event = meetups::in_progress(community(&id)?.doc(), cx.now);
-            let here = hub
-                .community_status(&id)
-                .map(|s| s.peers.into_iter().filter(|p| p.connected).collect())
-                .unwrap_or_default();
+            let here = hub.connected_members(&id);
             QueryReply::Meetup(MeetupNow { event, here })
         }
         Query::MeetupDigest { community: id } => QueryReply::MeetupDigest(

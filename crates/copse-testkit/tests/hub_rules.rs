@@ -515,3 +515,58 @@ fn a_join_waiting_for_an_answer_can_be_cancelled_and_a_late_answer_is_dropped() 
     assert!(out.iter().all(|o| !matches!(o, Output::Done { .. })));
     assert!(b.hub.community(&c).is_none());
 }
+
+#[test]
+fn a_join_whose_answer_is_being_loaded_can_no_longer_be_cancelled() {
+    let mut a = Device::new(member(1));
+    let c = a.create();
+    let ticket = a.ticket(&c);
+    let mut b = Device::new(member(2));
+    let out = b.feed(Input::Join {
+        request: RequestId(99),
+        ticket: ticket.clone(),
+        details: MemberDetails {
+            name: "Bob".into(),
+            ..MemberDetails::default()
+        },
+    });
+    let tag = out
+        .iter()
+        .find_map(|o| match o {
+            Output::Net(NetOp::SendJoin { tag, .. }) => Some(*tag),
+            _ => None,
+        })
+        .unwrap();
+    let answer = answer(&a.feed(Input::JoinRequest {
+        peer: member(2),
+        inbound: InboundId(1),
+        request: join_request(&ticket),
+    }));
+    // The answer arrived; its loading (the store's work) has not finished.
+    let out = b.hub.handle(
+        b.now,
+        Input::JoinResult {
+            peer: member(1),
+            tag,
+            result: Ok(answer),
+        },
+    );
+    assert!(out.iter().any(|o| matches!(o, Output::Store(_))));
+    let out = b.hub.handle(
+        b.now,
+        Input::CancelJoins {
+            request: RequestId(100),
+        },
+    );
+    assert!(out.iter().any(|o| matches!(
+        o,
+        Output::Done { request: RequestId(100), result: Err(e) } if e.to_string().contains("can no longer be cancelled")
+    )));
+    assert!(!out.iter().any(|o| matches!(
+        o,
+        Output::Done {
+            request: RequestId(99),
+            ..
+        }
+    )));
+}

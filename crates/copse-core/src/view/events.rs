@@ -38,15 +38,28 @@ pub struct EventView {
     pub notes: String,
 }
 
+/// How long an event lasts when its end is not given (the app's form, the CLI).
+pub const DEFAULT_LENGTH_MS: i64 = 2 * 3_600_000;
+
+/// The longest stretch of an event that counts as a meetup in progress: a multi-day
+/// gathering is one, an event a member's device dated to end in the year 9999 is not.
+pub const MEETUP_LONGEST_MS: i64 = 7 * 86_400_000;
+
 /// How long around an event the room counts as a meetup: people arrive early and stay
 /// late, and check-in opens this long before the start.
 pub const MEETUP_MARGIN_MS: i64 = 3_600_000;
 
+/// Whether `now` is within an event from `starts_at` to `ends_at` (at most a week of it),
+/// or an hour around it.
+pub fn in_meetup_window(starts_at: Timestamp, ends_at: Timestamp, now: Timestamp) -> bool {
+    let ends = ends_at.min(starts_at.plus_millis(MEETUP_LONGEST_MS));
+    now >= starts_at.plus_millis(-MEETUP_MARGIN_MS) && now < ends.plus_millis(MEETUP_MARGIN_MS)
+}
+
 impl EventView {
     /// Whether `now` is within the event's time, or an hour around it.
     pub fn in_meetup_window(&self, now: Timestamp) -> bool {
-        now >= self.starts_at.plus_millis(-MEETUP_MARGIN_MS)
-            && now < self.ends_at.plus_millis(MEETUP_MARGIN_MS)
+        in_meetup_window(self.starts_at, self.ends_at, now)
     }
 
     /// How many said yes.
@@ -83,6 +96,40 @@ fn read_event<D: ReadDoc>(doc: &D, id: EventId, e: &ObjId) -> Option<EventView> 
         attended,
         notes: get_str(doc, e, "notes").unwrap_or_default(),
     })
+}
+
+/// Each event's id and times, without reading the rest (answers, notes): for finding the
+/// few a screen shows.
+fn event_times<D: ReadDoc>(doc: &D) -> Vec<(EventId, ObjId, Timestamp, Timestamp)> {
+    let Some(events) = root(doc, EVENTS) else {
+        return Vec::new();
+    };
+    doc.map_range(&events, ..)
+        .filter_map(|item| {
+            let e = item.id();
+            Some((
+                item.key.parse().ok()?,
+                e.clone(),
+                Timestamp(get_i64(doc, &e, "starts_at")?),
+                Timestamp(get_i64(doc, &e, "ends_at")?),
+            ))
+        })
+        .collect()
+}
+
+/// The event, among those whose times `pick` chooses from, that `pick` returns; read whole.
+pub(crate) fn pick_event<D: ReadDoc>(
+    doc: &D,
+    pick: impl FnOnce(&[(EventId, Timestamp, Timestamp)]) -> Option<EventId>,
+) -> Option<EventView> {
+    let all = event_times(doc);
+    let times: Vec<_> = all
+        .iter()
+        .map(|(id, _, s, e)| (id.clone(), *s, *e))
+        .collect();
+    let chosen = pick(&times)?;
+    let (id, obj, ..) = all.into_iter().find(|(id, ..)| *id == chosen)?;
+    read_event(doc, id, &obj)
 }
 
 /// One event.

@@ -1,13 +1,14 @@
 //! Meetups as they happen and after: the event whose room is open now, and for members who
 //! were not there, what happened during the last one.
 
-use automerge::ReadDoc;
+use automerge::{ObjId, ObjType, ReadDoc, Value};
 use serde::{Deserialize, Serialize};
 
-use super::events::{EventView, MEETUP_MARGIN_MS, all_events};
-use super::threads::{ThreadQuery, thread, thread_page};
-use crate::doc_read::DocRead;
+use super::events::{EventView, MEETUP_MARGIN_MS, in_meetup_window, pick_event};
+use super::threads::thread;
+use crate::doc_read::{DocRead, get_i64, get_obj, get_str, root};
 use crate::record::ThreadKind;
+use crate::schema::THREADS;
 use crate::view::members::read_member;
 use crate::{MemberId, ThreadId, Timestamp};
 
@@ -19,10 +20,13 @@ const DAY_MS: i64 = 86_400_000;
 /// The event whose meetup is on at `now` (its time, or an hour around it); of two that
 /// overlap, the one that started last.
 pub fn in_progress<D: ReadDoc>(doc: &D, now: Timestamp) -> Option<EventView> {
-    all_events(doc)
-        .into_iter()
-        .filter(|e| e.in_meetup_window(now))
-        .max_by(|a, b| a.starts_at.cmp(&b.starts_at).then_with(|| a.id.cmp(&b.id)))
+    pick_event(doc, |times| {
+        times
+            .iter()
+            .filter(|(_, s, e)| in_meetup_window(*s, *e, now))
+            .max_by(|a, b| a.1.cmp(&b.1).then_with(|| a.0.cmp(&b.0)))
+            .map(|(id, ..)| id.clone())
+    })
 }
 
 /// A thread that moved during a meetup.
@@ -50,40 +54,49 @@ pub struct MeetupDigest {
 /// The digest of the last meetup that ended by `now`, within [`DIGEST_DAYS`].
 pub fn last_meetup<D: DocRead>(doc: &D, now: Timestamp) -> Option<MeetupDigest> {
     let since = now.plus_millis(-DIGEST_DAYS * DAY_MS);
-    let event = all_events(doc)
-        .into_iter()
-        .filter(|e| e.ends_at <= now && e.ends_at > since)
-        .max_by(|a, b| a.ends_at.cmp(&b.ends_at).then_with(|| a.id.cmp(&b.id)))?;
+    let event = pick_event(doc, |times| {
+        times
+            .iter()
+            .filter(|(_, _, e)| *e <= now && *e > since)
+            .max_by(|a, b| a.2.cmp(&b.2).then_with(|| a.0.cmp(&b.0)))
+            .map(|(id, ..)| id.clone())
+    })?;
     let from = event.starts_at.plus_millis(-MEETUP_MARGIN_MS);
     let to = event.ends_at.plus_millis(MEETUP_MARGIN_MS);
     let during = |t: Timestamp| t >= from && t < to;
-    let all = thread_page(
-        doc,
-        &ThreadQuery {
-            limit: usize::MAX,
-            ..ThreadQuery::default()
-        },
-    );
-    let mut threads_started: Vec<_> = all
-        .threads
-        .iter()
-        .filter(|t| during(t.created_at))
-        .map(|t| (t.created_at, t))
-        .collect();
-    threads_started.sort_by_key(|(at, t)| (*at, t.id.clone()));
-    let questions_answered = all
-        .threads
-        .iter()
-        // Only a question answered and active since the meetup began can qualify: read
-        // those few whole.
-        .filter(|t| t.kind == ThreadKind::Question && t.answered && t.last_activity >= from)
-        .filter(|t| {
-            thread(doc, &t.id)
-                .and_then(|v| v.accepted().map(|p| during(p.created_at)))
-                .unwrap_or(false)
-        })
-        .map(brief)
-        .collect();
+    let mut threads_started = Vec::new();
+    let mut questions_answered = Vec::new();
+    if let Some(threads) = root(doc, THREADS) {
+        // A few reads per thread; only a question answered since the meetup began is read
+        // whole, to date its accepted answer.
+        for item in ReadDoc::map_range(doc, &threads, ..) {
+            let obj = item.id();
+            let Ok(id) = item.key.parse::<ThreadId>() else {
+                continue;
+            };
+            let title = || get_str(doc, &obj, "title").unwrap_or_default();
+            if get_i64(doc, &obj, "created_at").is_some_and(|t| during(Timestamp(t))) {
+                threads_started.push((
+                    get_i64(doc, &obj, "created_at").unwrap_or(0),
+                    ThreadBrief {
+                        id: id.clone(),
+                        title: title(),
+                    },
+                ));
+            }
+            let answered = get_str(doc, &obj, "accepted_post").is_some_and(|p| !p.is_empty());
+            if answered
+                && get_str(doc, &obj, "kind").as_deref() == Some(ThreadKind::Question.as_str())
+                && last_post_at(doc, &obj).is_some_and(|t| t >= from)
+                && thread(doc, &id)
+                    .and_then(|v| v.accepted().map(|p| during(p.created_at)))
+                    .unwrap_or(false)
+            {
+                questions_answered.push(ThreadBrief { id, title: title() });
+            }
+        }
+    }
+    threads_started.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.id.cmp(&b.1.id)));
     let mut came: Vec<(MemberId, String)> = event
         .attended
         .iter()
@@ -96,14 +109,19 @@ pub fn last_meetup<D: DocRead>(doc: &D, now: Timestamp) -> Option<MeetupDigest> 
     Some(MeetupDigest {
         came,
         event,
-        threads_started: threads_started.into_iter().map(|(_, t)| brief(t)).collect(),
+        threads_started: threads_started.into_iter().map(|(_, t)| t).collect(),
         questions_answered,
     })
 }
 
-fn brief(t: &super::threads::ThreadSummary) -> ThreadBrief {
-    ThreadBrief {
-        id: t.id.clone(),
-        title: t.title.clone(),
+/// When a thread's last post was written.
+fn last_post_at<D: ReadDoc>(doc: &D, thread: &ObjId) -> Option<Timestamp> {
+    let posts = get_obj(doc, thread, "posts", ObjType::List)?;
+    let n = doc.length(&posts);
+    match doc.get(&posts, n.checked_sub(1)?).ok().flatten() {
+        Some((Value::Object(ObjType::Map), last)) => {
+            get_i64(doc, &last, "created_at").map(Timestamp)
+        }
+        _ => None,
     }
 }

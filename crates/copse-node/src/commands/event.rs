@@ -115,7 +115,10 @@ impl EventCmd {
                         title,
                         description,
                         starts_at,
-                        ends_at: ends.map_or(starts_at.plus_millis(2 * 3_600_000), local),
+                        ends_at: ends.map_or(
+                            starts_at.plus_millis(copse_core::view::events::DEFAULT_LENGTH_MS),
+                            local,
+                        ),
                         place,
                         zone,
                     },

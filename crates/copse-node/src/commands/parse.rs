@@ -6,7 +6,9 @@ use copse_core::Timestamp;
 /// `YYYY-MM-DD` or `YYYY-MM-DD HH:MM`, UTC.
 pub(crate) fn when(s: &str) -> Result<Timestamp, String> {
     Timestamp::parse_utc(s).ok_or_else(|| {
-        format!("{s:?} is not a date; use \"YYYY-MM-DD\" or \"YYYY-MM-DD HH:MM\" (UTC)")
+        format!(
+            "{s:?} is not a date; use \"YYYY-MM-DD\" or \"YYYY-MM-DD HH:MM\" (UTC, or the event's --zone)"
+        )
     })
 }
 

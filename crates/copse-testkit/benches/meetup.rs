@@ -1,0 +1,255 @@
+//! Meetup benchmarks (a bench binary, not timed tests): five real copse-peer runtimes over
+//! libp2p on 127.0.0.1, all connected to each other as devices in one room are, holding the
+//! realistic community. `cargo bench -p copse-testkit --bench meetup`; results on stdout
+//! and in `target/copse-bench/meetup.md`.
+//!
+//! Measured: "I'm here" on one device until the attendance shows on all five; answering
+//! the meetup panel (`Query::Meetup`) and the digest (`Query::MeetupDigest`).
+
+#![allow(clippy::unwrap_used)]
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use copse_core::record::MemberDetails;
+use copse_core::{Command, Community, CommunityId, Created, EventId, MemberId, Timestamp};
+use copse_peer::{PeerConfig, PeerEvent, PeerEvents, PeerHandle, Query, QueryReply, Reply};
+use copse_store::{DeviceKey, ProfileDir};
+use copse_testkit::CommunitySpec;
+use copse_testkit::bench_support::{
+    cache_dir, community_with_devices, device_seed, machine, ms, percentile,
+};
+
+const DEVICES: u8 = 5;
+
+struct Peer {
+    handle: PeerHandle,
+    events: PeerEvents,
+    addr: String,
+    _dir: tempfile::TempDir,
+}
+
+fn profile(dir: &Path, i: u8, community: &[u8]) {
+    let p = ProfileDir::open(dir).unwrap();
+    p.create_device_key(&DeviceKey::from_seed(device_seed(i)))
+        .unwrap();
+    p.set_me(&MemberDetails {
+        name: format!("Device {i}"),
+        ..Default::default()
+    })
+    .unwrap();
+    p.add_community(Community::load(community).unwrap())
+        .unwrap();
+}
+
+async fn start(i: u8, community: &[u8]) -> Peer {
+    let dir = tempfile::tempdir().unwrap();
+    profile(dir.path(), i, community);
+    let (handle, mut events) =
+        copse_peer::start(PeerConfig::loopback(dir.path().to_owned())).unwrap();
+    let addr = loop {
+        if let Some(PeerEvent::Listening { addr }) = events.recv().await {
+            break format!("{addr}/p2p/{}", handle.member_id());
+        }
+    };
+    Peer {
+        handle,
+        events,
+        addr,
+        _dir: dir,
+    }
+}
+
+/// Waits for the next change to `p`'s copy (or any sync progress), at most ten minutes.
+async fn next_change(p: &mut Peer) {
+    tokio::time::timeout(Duration::from_secs(600), async {
+        while let Some(ev) = p.events.recv().await {
+            if matches!(
+                ev,
+                PeerEvent::CommunityChanged { .. } | PeerEvent::SyncState { .. }
+            ) {
+                return;
+            }
+        }
+        panic!("peer stopped");
+    })
+    .await
+    .expect("benchmark wait timed out");
+}
+
+async fn heads(p: &PeerHandle, c: &CommunityId) -> serde_json::Value {
+    p.query(Query::Heads {
+        community: c.clone(),
+    })
+    .await
+    .unwrap()
+    .to_json()
+}
+
+/// Waits until every device holds the same document.
+async fn converged(peers: &mut [Peer], c: &CommunityId) {
+    loop {
+        let first = heads(&peers[0].handle, c).await;
+        let mut behind = None;
+        for (i, p) in peers.iter().enumerate() {
+            if heads(&p.handle, c).await != first {
+                behind = Some(i);
+                break;
+            }
+        }
+        match behind {
+            None => return,
+            Some(i) => next_change(&mut peers[i]).await,
+        }
+    }
+}
+
+/// Who the meetup on now has checked in, as `p` sees it.
+async fn checked_in(p: &PeerHandle, c: &CommunityId) -> Vec<MemberId> {
+    match p
+        .query(Query::Meetup {
+            community: c.clone(),
+        })
+        .await
+        .unwrap()
+    {
+        QueryReply::Meetup(m) => m.event.map(|e| e.attended).unwrap_or_default(),
+        other => panic!("not a meetup: {other:?}"),
+    }
+}
+
+fn now() -> Timestamp {
+    copse_peer::now()
+}
+
+#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
+async fn main() {
+    // COPSE_BENCH_SMALL=1 runs the same steps on a small community (a quick check).
+    let spec = if std::env::var_os("COPSE_BENCH_SMALL").is_some() {
+        CommunitySpec {
+            threads: 200,
+            ..CommunitySpec::realistic()
+        }
+    } else {
+        CommunitySpec::realistic()
+    };
+    let bytes = community_with_devices(&spec, DEVICES);
+    let id = Community::load(&bytes).unwrap().id().clone();
+    eprintln!("[meetup bench] starting {DEVICES} devices");
+    let mut peers = Vec::new();
+    for i in 0..DEVICES {
+        peers.push(start(i, &bytes).await);
+    }
+    // Everyone in the room reaches everyone (as mDNS connects them).
+    let addrs: Vec<String> = peers.iter().map(|p| p.addr.clone()).collect();
+    for (i, p) in peers.iter().enumerate() {
+        p.handle.dial(addrs[..i].to_vec()).await.unwrap();
+    }
+    converged(&mut peers, &id).await;
+
+    let starts = now().plus_millis(-10 * 60_000);
+    let Reply::Applied(applied) = peers[0]
+        .handle
+        .request(copse_peer::Request::Edit {
+            community: id.clone(),
+            command: Command::CreateEvent {
+                title: "Winter meetup".into(),
+                description: String::new(),
+                starts_at: starts,
+                ends_at: starts.plus_millis(3 * 3_600_000),
+                place: "Bergen".into(),
+                zone: Some("Europe/Oslo".into()),
+            },
+        })
+        .await
+        .unwrap()
+    else {
+        panic!("no event");
+    };
+    let Some(Created::Event(event)) = applied.created else {
+        panic!("no event id");
+    };
+    converged(&mut peers, &id).await;
+    // Let start-up housekeeping (each device recording its addresses) settle first.
+    for p in &peers {
+        while p.handle.status().await.unwrap().communities[0]
+            .peers
+            .iter()
+            .any(|s| s.connected && !s.up_to_date)
+        {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+    converged(&mut peers, &id).await;
+
+    eprintln!("[meetup bench] check-ins");
+    let mut lat = Vec::new();
+    for round in 0..40u32 {
+        let who = 1 + (round % u32::from(DEVICES - 1)) as usize;
+        let present = round / u32::from(DEVICES - 1) % 2 == 0;
+        let member = peers[who].handle.member_id().clone();
+        let t = Instant::now();
+        peers[who]
+            .handle
+            .edit(&id, attend(&event, &member, present))
+            .await
+            .unwrap();
+        for p in peers.iter_mut() {
+            while checked_in(&p.handle, &id).await.contains(&member) != present {
+                next_change(p).await;
+            }
+        }
+        lat.push(t.elapsed());
+        for p in &mut peers {
+            while p.events.try_recv().is_some() {}
+        }
+    }
+    lat.drain(..4); // each device's first edit after the load warms Automerge's caches
+    let (p50, p99) = (percentile(&mut lat, 50.0), percentile(&mut lat, 99.0));
+
+    eprintln!("[meetup bench] queries");
+    let mut panel = Vec::new();
+    let mut digest = Vec::new();
+    for _ in 0..50 {
+        let t = Instant::now();
+        checked_in(&peers[0].handle, &id).await;
+        panel.push(t.elapsed());
+        let t = Instant::now();
+        peers[0]
+            .handle
+            .query(Query::MeetupDigest {
+                community: id.clone(),
+            })
+            .await
+            .unwrap();
+        digest.push(t.elapsed());
+    }
+    let out = format!(
+        "## Meetup mode (copse-peer, copse-net)\n\nMachine: {}. {DEVICES} peers on 127.0.0.1 (TCP, Noise, Yamux), each connected to the others, holding the realistic community ({} threads x {} posts, {} events); every edit is fsynced before it leaves.\n\n| measure | p50 | p99 |\n| --- | --- | --- |\n| \"I'm here\" on one device until the attendance shows on all five ({} check-ins and check-outs) | {} | {} |\n| the meetup panel (`Query::Meetup`: the event on now, who is here, up to date) | {} | {} |\n| the digest of the last meetup (`Query::MeetupDigest`) | {} | {} |\n",
+        machine(),
+        spec.threads,
+        spec.posts_per_thread,
+        spec.events,
+        lat.len(),
+        ms(p50),
+        ms(p99),
+        ms(percentile(&mut panel, 50.0)),
+        ms(percentile(&mut panel, 99.0)),
+        ms(percentile(&mut digest, 50.0)),
+        ms(percentile(&mut digest, 99.0)),
+    );
+    println!("{out}");
+    let _ = std::fs::create_dir_all(cache_dir());
+    let _ = std::fs::write(cache_dir().join("meetup.md"), &out);
+    for p in &peers {
+        p.handle.shutdown().await;
+    }
+}
+
+fn attend(event: &EventId, member: &MemberId, present: bool) -> Command {
+    Command::RecordAttendance {
+        event: event.clone(),
+        member: member.clone(),
+        present,
+    }
+}
