@@ -182,9 +182,6 @@ pub(crate) fn answer(cx: &mut Context<'_>, query: Query) -> Result<QueryReply, P
             let here = hub.connected_members(&id);
             QueryReply::Meetup(MeetupNow { event, here })
         }
-        Query::MeetupDigest { community: id } => QueryReply::MeetupDigest(
-            meetups::last_meetup(community(&id)?.doc(), cx.now).map(Box::new),
-        ),
         Query::Status => {
             let mut status = hub.status();
             status.online = cx.online;
@@ -206,6 +203,7 @@ pub(crate) fn answer(cx: &mut Context<'_>, query: Query) -> Result<QueryReply, P
         | Query::ForYou { .. }
         | Query::StartHere { .. }
         | Query::StoryPrompts { .. }
+        | Query::MeetupDigest { .. }
         | Query::Trajectory { .. } => {
             return Err(PeerError::Invalid(
                 "search and participation are not answered here".into(),

@@ -9,8 +9,8 @@ use copse_core::view::profile::level_rule;
 use copse_core::{CommunityId, MemberId, Timestamp};
 use copse_hub::{Hub, PeerError};
 use copse_search::participation::{
-    ForYouKind, Ledger, NeedsRebuild, for_you, participation, start_here, still_open,
-    story_prompts, trajectory,
+    ForYouKind, Ledger, NeedsRebuild, for_you, meetup_digest, participation, start_here,
+    still_open, story_prompts, trajectory,
 };
 use tokio::sync::mpsc;
 
@@ -43,6 +43,8 @@ pub(crate) enum Want {
     StartHere(MemberId),
     /// What concerns `me`; items after `seen_at` (ms) are new.
     ForYou { me: MemberId, seen_at: i64 },
+    /// What happened at the last meetup.
+    MeetupDigest,
 }
 
 enum Tracked {
@@ -254,6 +256,9 @@ fn answer(
                 &stories,
                 done,
             ))
+        }
+        Want::MeetupDigest => {
+            QueryReply::MeetupDigest(meetup_digest(ledger, c.doc(), at).map(Box::new))
         }
         Want::StartHere(me) => QueryReply::StartHere(
             start_here(ledger, &rule, at, me)

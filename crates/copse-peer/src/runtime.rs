@@ -241,6 +241,10 @@ impl Runtime {
                 };
                 self.participation.ask(&self.hub, community, want, reply);
             }
+            Request::Query(crate::Query::MeetupDigest { community }) => {
+                self.participation
+                    .ask(&self.hub, community, Want::MeetupDigest, reply);
+            }
             Request::Query(crate::Query::StartHere { community }) => {
                 let want = Want::StartHere(self.whoami.member_id.clone());
                 self.participation.ask(&self.hub, community, want, reply);

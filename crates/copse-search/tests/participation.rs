@@ -666,3 +666,99 @@ fn a_mention_at_the_end_of_a_long_post_is_found() {
         "{items:?}"
     );
 }
+
+#[test]
+fn the_last_meetups_digest_names_what_was_started_and_answered_there() {
+    use copse_search::participation::meetup_digest;
+    let mut w = world();
+    let (ada, bob, cy) = (w.ada.clone(), w.bob.clone(), w.cy.clone());
+    const HOUR: i64 = 3_600_000;
+    let at = |f: &mut Fixture, ms: i64, who: &MemberId, cmd: Command| {
+        f.now = Timestamp(T0 + 300 * DAY + ms);
+        f.c.apply(who, f.now, &mut f.rng, cmd).unwrap().created
+    };
+    let old_question = start(
+        &mut w.f,
+        250,
+        &cy,
+        ThreadKind::Question,
+        "Asked long before",
+    );
+    let starts = Timestamp(T0 + 300 * DAY + 3 * HOUR);
+    let Some(Created::Event(event)) = at(
+        &mut w.f,
+        0,
+        &ada,
+        Command::CreateEvent {
+            title: "Autumn meetup".into(),
+            description: String::new(),
+            starts_at: starts,
+            ends_at: starts.plus_millis(2 * HOUR),
+            place: "Bergen".into(),
+            zone: Some("Europe/Oslo".into()),
+        },
+    ) else {
+        panic!("no event");
+    };
+    let thread = |cmd_title: &str| Command::StartThread {
+        kind: ThreadKind::Discussion,
+        title: cmd_title.into(),
+        body: "…".into(),
+        tags: vec![],
+    };
+    // Half an hour before the start counts (people arrive early).
+    let Some(Created::Thread(during)) =
+        at(&mut w.f, 2 * HOUR + HOUR / 2, &bob, thread("At the meetup"))
+    else {
+        panic!("no thread");
+    };
+    let Some(Created::Post(answer)) = at(
+        &mut w.f,
+        4 * HOUR,
+        &ada,
+        Command::Reply {
+            thread: old_question.clone(),
+            body: "Use a meter".into(),
+        },
+    ) else {
+        panic!("no post");
+    };
+    at(
+        &mut w.f,
+        4 * HOUR + 60_000,
+        &cy,
+        Command::AcceptAnswer {
+            thread: old_question.clone(),
+            post: Some(answer),
+        },
+    );
+    at(
+        &mut w.f,
+        4 * HOUR + 120_000,
+        &bob,
+        Command::RecordAttendance {
+            event: event.clone(),
+            member: bob.clone(),
+            present: true,
+        },
+    );
+    // Two hours after the end: outside.
+    at(&mut w.f, 7 * HOUR, &bob, thread("Long after"));
+    let now = Timestamp(T0 + 300 * DAY + 8 * HOUR);
+    let ledger = Ledger::build(w.f.c.doc());
+    let d = meetup_digest(&ledger, w.f.c.doc(), now).unwrap();
+    assert_eq!(d.event.id, event);
+    assert_eq!(d.came.len(), 1);
+    assert_eq!(d.came[0].0, bob);
+    let ids = |v: &[copse_core::view::meetups::ThreadBrief]| {
+        v.iter().map(|t| t.id.clone()).collect::<Vec<_>>()
+    };
+    assert_eq!(ids(&d.threads_started), vec![during]);
+    assert_eq!(ids(&d.questions_answered), vec![old_question]);
+    assert_eq!(d.questions_answered[0].title, "Asked long before");
+    // Q1 was accepted on day 154, long before: not "answered there".
+    assert!(!ids(&d.questions_answered).contains(&w.q1));
+    // Before it ended there is no digest; a month on, none either.
+    assert!(meetup_digest(&ledger, w.f.c.doc(), starts).is_none());
+    assert!(meetup_digest(&ledger, w.f.c.doc(), now.plus_millis(31 * DAY)).is_none());
+}

@@ -1,14 +1,11 @@
 //! Meetups as they happen and after: the event whose room is open now, and for members who
 //! were not there, what happened during the last one.
 
-use automerge::{ObjId, ObjType, ReadDoc, Value};
+use automerge::ReadDoc;
 use serde::{Deserialize, Serialize};
 
 use super::events::{EventView, MEETUP_MARGIN_MS, in_meetup_window, pick_event};
-use super::threads::thread;
-use crate::doc_read::{DocRead, get_i64, get_obj, get_str, root};
-use crate::record::ThreadKind;
-use crate::schema::THREADS;
+use crate::doc_read::DocRead;
 use crate::view::members::read_member;
 use crate::{MemberId, ThreadId, Timestamp};
 
@@ -51,7 +48,10 @@ pub struct MeetupDigest {
     pub questions_answered: Vec<ThreadBrief>,
 }
 
-/// The digest of the last meetup that ended by `now`, within [`DIGEST_DAYS`].
+/// The last meetup that ended by `now`, within [`DIGEST_DAYS`], and who came (by name).
+/// Its threads are left empty: they come from the participation ledger
+/// (`copse_search::participation::meetup_digest`), which knows when answers were accepted
+/// without walking the threads.
 pub fn last_meetup<D: DocRead>(doc: &D, now: Timestamp) -> Option<MeetupDigest> {
     let since = now.plus_millis(-DIGEST_DAYS * DAY_MS);
     let event = pick_event(doc, |times| {
@@ -61,42 +61,6 @@ pub fn last_meetup<D: DocRead>(doc: &D, now: Timestamp) -> Option<MeetupDigest> 
             .max_by(|a, b| a.2.cmp(&b.2).then_with(|| a.0.cmp(&b.0)))
             .map(|(id, ..)| id.clone())
     })?;
-    let from = event.starts_at.plus_millis(-MEETUP_MARGIN_MS);
-    let to = event.ends_at.plus_millis(MEETUP_MARGIN_MS);
-    let during = |t: Timestamp| t >= from && t < to;
-    let mut threads_started = Vec::new();
-    let mut questions_answered = Vec::new();
-    if let Some(threads) = root(doc, THREADS) {
-        // A few reads per thread; only a question answered since the meetup began is read
-        // whole, to date its accepted answer.
-        for item in ReadDoc::map_range(doc, &threads, ..) {
-            let obj = item.id();
-            let Ok(id) = item.key.parse::<ThreadId>() else {
-                continue;
-            };
-            let title = || get_str(doc, &obj, "title").unwrap_or_default();
-            if get_i64(doc, &obj, "created_at").is_some_and(|t| during(Timestamp(t))) {
-                threads_started.push((
-                    get_i64(doc, &obj, "created_at").unwrap_or(0),
-                    ThreadBrief {
-                        id: id.clone(),
-                        title: title(),
-                    },
-                ));
-            }
-            let answered = get_str(doc, &obj, "accepted_post").is_some_and(|p| !p.is_empty());
-            if answered
-                && get_str(doc, &obj, "kind").as_deref() == Some(ThreadKind::Question.as_str())
-                && last_post_at(doc, &obj).is_some_and(|t| t >= from)
-                && thread(doc, &id)
-                    .and_then(|v| v.accepted().map(|p| during(p.created_at)))
-                    .unwrap_or(false)
-            {
-                questions_answered.push(ThreadBrief { id, title: title() });
-            }
-        }
-    }
-    threads_started.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.id.cmp(&b.1.id)));
     let mut came: Vec<(MemberId, String)> = event
         .attended
         .iter()
@@ -109,19 +73,15 @@ pub fn last_meetup<D: DocRead>(doc: &D, now: Timestamp) -> Option<MeetupDigest> 
     Some(MeetupDigest {
         came,
         event,
-        threads_started: threads_started.into_iter().map(|(_, t)| t).collect(),
-        questions_answered,
+        threads_started: Vec::new(),
+        questions_answered: Vec::new(),
     })
 }
 
-/// When a thread's last post was written.
-fn last_post_at<D: ReadDoc>(doc: &D, thread: &ObjId) -> Option<Timestamp> {
-    let posts = get_obj(doc, thread, "posts", ObjType::List)?;
-    let n = doc.length(&posts);
-    match doc.get(&posts, n.checked_sub(1)?).ok().flatten() {
-        Some((Value::Object(ObjType::Map), last)) => {
-            get_i64(doc, &last, "created_at").map(Timestamp)
-        }
-        _ => None,
-    }
+/// What counts as "during" a meetup: its time and the hour around it.
+pub fn window(event: &EventView) -> (Timestamp, Timestamp) {
+    (
+        event.starts_at.plus_millis(-MEETUP_MARGIN_MS),
+        event.ends_at.plus_millis(MEETUP_MARGIN_MS),
+    )
 }

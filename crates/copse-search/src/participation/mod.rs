@@ -6,6 +6,7 @@ mod for_you;
 mod health;
 mod ledger;
 mod levels;
+mod meetup_digest;
 mod start_here;
 mod story_prompts;
 
@@ -19,5 +20,6 @@ pub use ledger::{Ledger, NeedsRebuild};
 pub use levels::{
     Level, MemberLevel, Participation, Trajectory, WeekScore, participation, trajectory,
 };
+pub use meetup_digest::meetup_digest;
 pub use start_here::{FirstTask, Mentor, StartHere, start_here};
 pub use story_prompts::{ASK_AFTER_DAYS, PromptKind, StoryPrompt, still_open, story_prompts};
