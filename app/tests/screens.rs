@@ -1412,3 +1412,40 @@ fn joining_shows_what_arrived_and_can_be_cancelled() {
     h.run_steps(2);
     assert!(h.query_by_label_contains("Checking and loading").is_some());
 }
+
+#[test]
+fn export_and_import_open_the_systems_dialogs() {
+    let w = World::new();
+    let mut h = harness(loaded(&w, &w.ada, Tab::Peers));
+    h.run_steps(2);
+    h.state_mut().outbox.clear();
+    h.get_by_role_and_label(Role::Button, "Export…").click();
+    h.run_steps(1);
+    h.get_by_role_and_label(Role::Button, "Import…").click();
+    h.run_steps(1);
+    let community = h.state().selected.clone().unwrap();
+    let chosen: Vec<_> = h
+        .state()
+        .outbox
+        .iter()
+        .filter_map(|a| match a {
+            UiAction::ChooseFile(c) => Some(c.clone()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        chosen,
+        vec![
+            copse_app::file_dialog::FileChoice::Export {
+                community,
+                name: "Timber Engineers".into(),
+            },
+            copse_app::file_dialog::FileChoice::Import,
+        ]
+    );
+    // The dialog suggests a file named after the community.
+    assert_eq!(
+        copse_app::file_dialog::suggested_file_name("Timber Engineers"),
+        "Timber Engineers.automerge"
+    );
+}
