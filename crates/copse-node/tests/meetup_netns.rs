@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::ok;
+use common::{ok, ok_in};
 
 use std::io::{BufRead, BufReader};
 use std::path::Path;
@@ -232,23 +232,6 @@ fn three_devices_in_separate_namespaces_find_each_other_by_mdns() {
         std::thread::sleep(Duration::from_millis(50));
     }
     assert!(ok(&dirs[2], &["thread", "list", "-c", &id]).contains("Notes from the meetup"));
-}
-
-/// Runs `copse-node` inside namespace `ns`; must succeed; its trimmed stdout.
-fn ok_in(ns: &str, dir: &Path, args: &[&str]) -> String {
-    let out = Command::new("ip")
-        .args(["netns", "exec", ns, env!("CARGO_BIN_EXE_copse-node")])
-        .arg("--data-dir")
-        .arg(dir)
-        .args(args)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{args:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap().trim().to_owned()
 }
 
 /// Polls `done` every 50 ms until it holds; fails with `what` after 90 s.

@@ -8,57 +8,18 @@
 
 #![allow(clippy::unwrap_used)]
 
-use std::path::Path;
 use std::time::{Duration, Instant};
 
-use copse_core::record::MemberDetails;
 use copse_core::{Command, Community, CommunityId, Created, EventId, MemberId, Timestamp};
-use copse_peer::{PeerConfig, PeerEvent, PeerEvents, PeerHandle, Query, QueryReply, Reply};
-use copse_store::{DeviceKey, ProfileDir};
+use copse_peer::{PeerEvent, PeerHandle, Query, QueryReply, Reply};
 use copse_testkit::CommunitySpec;
-use copse_testkit::bench_support::{
-    cache_dir, community_with_devices, device_seed, machine, ms, percentile,
-};
+use copse_testkit::bench_support::{cache_dir, community_with_devices, machine, ms, percentile};
 
 const DEVICES: u8 = 5;
 
-struct Peer {
-    handle: PeerHandle,
-    events: PeerEvents,
-    addr: String,
-    _dir: tempfile::TempDir,
-}
-
-fn profile(dir: &Path, i: u8, community: &[u8]) {
-    let p = ProfileDir::open(dir).unwrap();
-    p.create_device_key(&DeviceKey::from_seed(device_seed(i)))
-        .unwrap();
-    p.set_me(&MemberDetails {
-        name: format!("Device {i}"),
-        ..Default::default()
-    })
-    .unwrap();
-    p.add_community(Community::load(community).unwrap())
-        .unwrap();
-}
-
-async fn start(i: u8, community: &[u8]) -> Peer {
-    let dir = tempfile::tempdir().unwrap();
-    profile(dir.path(), i, community);
-    let (handle, mut events) =
-        copse_peer::start(PeerConfig::loopback(dir.path().to_owned())).unwrap();
-    let addr = loop {
-        if let Some(PeerEvent::Listening { addr }) = events.recv().await {
-            break format!("{addr}/p2p/{}", handle.member_id());
-        }
-    };
-    Peer {
-        handle,
-        events,
-        addr,
-        _dir: dir,
-    }
-}
+#[path = "support/peers.rs"]
+mod peers;
+use peers::{Peer, start};
 
 /// Waits for the next change to `p`'s copy (or any sync progress), at most ten minutes.
 async fn next_change(p: &mut Peer) {
@@ -138,7 +99,7 @@ async fn main() {
     eprintln!("[meetup bench] starting {DEVICES} devices");
     let mut peers = Vec::new();
     for i in 0..DEVICES {
-        peers.push(start(i, &bytes).await);
+        peers.push(start(i, Some(&bytes)).await);
     }
     // Everyone in the room reaches everyone (as mDNS connects them).
     let addrs: Vec<String> = peers.iter().map(|p| p.addr.clone()).collect();

@@ -5,16 +5,14 @@
 #![allow(clippy::unwrap_used)]
 
 use std::collections::HashMap;
-use std::path::Path;
 use std::time::{Duration, Instant};
 
 use copse_core::automerge::Automerge;
-use copse_core::record::{MemberDetails, Role, ThreadKind};
+use copse_core::record::{Role, ThreadKind};
 use copse_core::sync::SyncRequest;
 use copse_core::{Command, Community, CommunityId, MemberId};
 use copse_net::{NetCommand, NetConfig, NetEvent};
-use copse_peer::{PeerConfig, PeerEvent, PeerEvents, PeerHandle, Query, QueryReply, Request};
-use copse_store::{DeviceKey, ProfileDir};
+use copse_peer::{PeerEvent, PeerHandle, Query, QueryReply, Request};
 use copse_testkit::CommunitySpec;
 use copse_testkit::bench_support::{cache_dir, device_seed, machine, ms, percentile};
 
@@ -26,47 +24,12 @@ fn member(i: u8) -> MemberId {
     copse_net::identity::member_id(seed(i))
 }
 
+#[path = "support/peers.rs"]
+mod peers;
+use peers::{Peer, start};
+
 fn community_with_devices(spec: &CommunitySpec, n: u8) -> Vec<u8> {
     copse_testkit::bench_support::community_with_devices(spec, n)
-}
-
-/// A profile holding device `i`'s key and the community.
-fn profile(dir: &Path, i: u8, community: Option<&[u8]>) {
-    let p = ProfileDir::open(dir).unwrap();
-    p.create_device_key(&DeviceKey::from_seed(seed(i))).unwrap();
-    p.set_me(&MemberDetails {
-        name: format!("Device {i}"),
-        ..Default::default()
-    })
-    .unwrap();
-    if let Some(bytes) = community {
-        p.add_community(Community::load(bytes).unwrap()).unwrap();
-    }
-}
-
-struct Peer {
-    handle: PeerHandle,
-    events: PeerEvents,
-    addr: String,
-    _dir: tempfile::TempDir,
-}
-
-async fn start(i: u8, community: Option<&[u8]>) -> Peer {
-    let dir = tempfile::tempdir().unwrap();
-    profile(dir.path(), i, community);
-    let (handle, mut events) =
-        copse_peer::start(PeerConfig::loopback(dir.path().to_owned())).unwrap();
-    let addr = loop {
-        if let Some(PeerEvent::Listening { addr }) = events.recv().await {
-            break format!("{addr}/p2p/{}", handle.member_id());
-        }
-    };
-    Peer {
-        handle,
-        events,
-        addr,
-        _dir: dir,
-    }
 }
 
 /// Waits for an event matching `f`.
@@ -349,7 +312,7 @@ async fn main() {
         let change_bytes = if k == 0 {
             0
         } else {
-            let file = a._dir.path().join("bench-export.am");
+            let file = a.dir.path().join("bench-export.am");
             a.handle.export(&id, file.clone()).await.unwrap();
             let doc = Automerge::load(&std::fs::read(&file).unwrap()).unwrap();
             let changes = doc.save_after(&before_heads);
@@ -409,7 +372,7 @@ async fn main() {
     c.handle.join(&ticket, None).await.unwrap();
     let join = t.elapsed();
     let snapshot = {
-        let file = a._dir.path().join("bench-export.am");
+        let file = a.dir.path().join("bench-export.am");
         a.handle.export(&id, file.clone()).await.unwrap();
         std::fs::read(&file).unwrap()
     };

@@ -463,6 +463,25 @@ fn a_push_answer_with_unknown_heads_starts_a_round() {
     assert!(matches!(sent_to(&next, &b), Some((_, true))), "{next:?}");
 }
 
+/// `b` joins with `ticket` as request `request`: the tag its question to the inviter went
+/// out under.
+fn join_asked(b: &mut Device, ticket: &Ticket, request: RequestId) -> Tag {
+    let out = b.feed(Input::Join {
+        request,
+        ticket: ticket.clone(),
+        details: MemberDetails {
+            name: "Bob".into(),
+            ..MemberDetails::default()
+        },
+    });
+    out.iter()
+        .find_map(|o| match o {
+            Output::Net(NetOp::SendJoin { tag, .. }) => Some(*tag),
+            _ => None,
+        })
+        .expect("the inviter is asked")
+}
+
 #[test]
 fn a_join_waiting_for_an_answer_can_be_cancelled_and_a_late_answer_is_dropped() {
     let mut a = Device::new(member(1));
@@ -470,21 +489,7 @@ fn a_join_waiting_for_an_answer_can_be_cancelled_and_a_late_answer_is_dropped() 
     let ticket = a.ticket(&c);
     let mut b = Device::new(member(2));
     let join = RequestId(99);
-    let out = b.feed(Input::Join {
-        request: join,
-        ticket: ticket.clone(),
-        details: MemberDetails {
-            name: "Bob".into(),
-            ..MemberDetails::default()
-        },
-    });
-    let tag = out
-        .iter()
-        .find_map(|o| match o {
-            Output::Net(NetOp::SendJoin { tag, .. }) => Some(*tag),
-            _ => None,
-        })
-        .expect("the inviter is asked");
+    let tag = join_asked(&mut b, &ticket, join);
     let out = b.feed(Input::CancelJoins {
         request: RequestId(100),
     });
@@ -522,21 +527,7 @@ fn a_join_whose_answer_is_being_loaded_can_no_longer_be_cancelled() {
     let c = a.create();
     let ticket = a.ticket(&c);
     let mut b = Device::new(member(2));
-    let out = b.feed(Input::Join {
-        request: RequestId(99),
-        ticket: ticket.clone(),
-        details: MemberDetails {
-            name: "Bob".into(),
-            ..MemberDetails::default()
-        },
-    });
-    let tag = out
-        .iter()
-        .find_map(|o| match o {
-            Output::Net(NetOp::SendJoin { tag, .. }) => Some(*tag),
-            _ => None,
-        })
-        .unwrap();
+    let tag = join_asked(&mut b, &ticket, RequestId(99));
     let answer = answer(&a.feed(Input::JoinRequest {
         peer: member(2),
         inbound: InboundId(1),

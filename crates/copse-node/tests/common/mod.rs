@@ -19,7 +19,22 @@ pub(crate) fn node(dir: &Path, args: &[&str]) -> Output {
 
 /// Runs a command that must succeed; returns its trimmed stdout.
 pub(crate) fn ok(dir: &Path, args: &[&str]) -> String {
-    let out = node(dir, args);
+    succeeded(args, node(dir, args))
+}
+
+/// Runs `copse-node --data-dir DIR ARGS...` inside network namespace `ns`; it must succeed.
+pub(crate) fn ok_in(ns: &str, dir: &Path, args: &[&str]) -> String {
+    let out = Command::new("ip")
+        .args(["netns", "exec", ns, env!("CARGO_BIN_EXE_copse-node")])
+        .arg("--data-dir")
+        .arg(dir)
+        .args(args)
+        .output()
+        .unwrap();
+    succeeded(args, out)
+}
+
+fn succeeded(args: &[&str], out: Output) -> String {
     assert!(
         out.status.success(),
         "{args:?} failed: {}",
