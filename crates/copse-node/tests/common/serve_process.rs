@@ -49,3 +49,13 @@ impl Serve {
         sent && self.child.wait().is_ok_and(|s| s.success())
     }
 }
+
+// A test that fails while its node runs must not leave the process behind.
+impl Drop for Serve {
+    fn drop(&mut self) {
+        if matches!(self.child.try_wait(), Ok(None)) {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+}
