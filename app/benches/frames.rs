@@ -14,7 +14,7 @@ use copse_app::backend::{Backend, NetOptions};
 use copse_app::state::Tab;
 use copse_core::record::{MemberDetails, ThreadKind};
 use copse_core::{Command, Community};
-use copse_peer::{PeerConfig, PeerEvent, Request};
+use copse_peer::{PeerConfig, PeerEvent, ask};
 use copse_store::{DeviceKey, ProfileDir};
 use copse_testkit::CommunitySpec;
 use copse_testkit::bench_support::{
@@ -211,7 +211,7 @@ fn main() {
     let burst = rt.spawn(async move {
         for i in 0..1000 {
             sender
-                .request(Request::Edit {
+                .ask(ask::Edit {
                     community: cid.clone(),
                     command: Command::StartThread {
                         kind: ThreadKind::Discussion,

@@ -24,8 +24,8 @@ impl CopseApp {
         for ev in self.backend.poll() {
             self.state.apply(ev);
         }
-        for req in self.state.wanted_loads() {
-            self.backend.request(req);
+        for action in self.state.wanted_loads() {
+            self.backend.send(action);
         }
     }
 

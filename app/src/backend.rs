@@ -14,7 +14,7 @@ use std::sync::{Arc, Mutex};
 use copse_core::record::MemberDetails;
 use copse_peer::{PeerConfig, PeerError, PeerEvent, PeerHandle, Profile, Request};
 
-use crate::state::{AppEvent, UiAction};
+use crate::state::{AppEvent, UiAction, View};
 
 /// Peer events kept unread before the oldest are dropped.
 const INBOX: usize = 4096;
@@ -107,27 +107,27 @@ fn deliver(inbox: &SharedInbox, wake: &(dyn Fn() + Send + Sync), ev: AppEvent) {
     wake();
 }
 
-/// Runs `req` on the peer and delivers its reply.
+/// Runs `req` on the peer and delivers it with its answer, as the data of `view` if it
+/// loads one.
 async fn answer(
     handle: Option<PeerHandle>,
     req: Request,
+    view: Option<View>,
     inbox: &SharedInbox,
     wake: &(dyn Fn() + Send + Sync),
 ) {
-    let result = match handle {
-        Some(h) => h.request(req.clone()).await,
-        None => Err(PeerError::Invalid(
-            "Copse is still starting; try again in a moment".into(),
-        )),
+    let answered = Box::new(match handle {
+        Some(h) => h.run(req).await,
+        None => copse_peer::Answered::failed(
+            req,
+            PeerError::Invalid("Copse is still starting; try again in a moment".into()),
+        ),
+    });
+    let ev = match view {
+        Some(view) => AppEvent::Loaded { view, answered },
+        None => AppEvent::Answered(answered),
     };
-    deliver(
-        inbox,
-        wake,
-        AppEvent::Reply {
-            request: req,
-            result: Box::new(result),
-        },
-    );
+    deliver(inbox, wake, ev);
 }
 
 /// While a join runs, how much of the member's answer (the whole community) has arrived,
@@ -256,7 +256,8 @@ impl Backend {
     pub fn send(&self, action: UiAction) {
         match action {
             UiAction::Init(details) => self.boot(Some(details)),
-            UiAction::Request(req) => self.request(req),
+            UiAction::Request(req) => self.request(req, None),
+            UiAction::Load { view, request } => self.request(request, Some(view)),
             UiAction::Notify { summary, body } => {
                 self.rt.spawn(crate::notifier::show(summary, body));
             }
@@ -269,7 +270,7 @@ impl Backend {
                 self.rt.spawn(async move {
                     if let Some(req) = crate::file_dialog::choose(choice).await {
                         let handle = slot.lock().ok().and_then(|h| h.clone());
-                        answer(handle, req, &inbox, &*wake).await;
+                        answer(handle, req, None, &inbox, &*wake).await;
                     }
                 });
             }
@@ -284,19 +285,20 @@ impl Backend {
         }
     }
 
-    /// Queues a request; its reply arrives through [`Self::poll`].
-    pub fn request(&self, req: Request) {
+    /// Queues a request (the data of `view`, if it loads one); its answer arrives through
+    /// [`Self::poll`].
+    pub fn request(&self, req: Request, view: Option<View>) {
         let handle = self.handle.lock().ok().and_then(|h| h.clone());
         let inbox = self.inbox.clone();
         let wake = self.repaint.clone();
-        let joining = matches!(req, Request::Join { .. });
+        let joining = matches!(req, Request::Join(_));
         let done = Arc::new(std::sync::atomic::AtomicBool::new(false));
         if joining && let Some(h) = handle.clone() {
             self.rt
                 .spawn(join_progress(h, done.clone(), inbox.clone(), wake.clone()));
         }
         self.rt.spawn(async move {
-            answer(handle, req, &inbox, &*wake).await;
+            answer(handle, req, view, &inbox, &*wake).await;
             done.store(true, std::sync::atomic::Ordering::Relaxed);
         });
     }

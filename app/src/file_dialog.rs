@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use copse_core::CommunityId;
-use copse_peer::Request;
+use copse_peer::{Request, ask};
 
 /// The file extension Copse suggests (the file is a plain Automerge document).
 pub const EXTENSION: &str = "automerge";
@@ -54,10 +54,13 @@ pub async fn choose(choice: FileChoice) -> Option<Request> {
                 .set_file_name(suggested_file_name(&name))
                 .save_file()
                 .await?;
-            Some(Request::Export {
-                community,
-                out: PathBuf::from(file.path()),
-            })
+            Some(
+                ask::Export {
+                    community,
+                    out: PathBuf::from(file.path()),
+                }
+                .into(),
+            )
         }
         FileChoice::Import => {
             let file = dialog
@@ -65,9 +68,12 @@ pub async fn choose(choice: FileChoice) -> Option<Request> {
                 .set_title("Import a community file")
                 .pick_file()
                 .await?;
-            Some(Request::Import {
-                path: PathBuf::from(file.path()),
-            })
+            Some(
+                ask::Import {
+                    path: PathBuf::from(file.path()),
+                }
+                .into(),
+            )
         }
     }
 }

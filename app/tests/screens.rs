@@ -9,10 +9,10 @@ use copse_app::state::{AppEvent, AppState, LevelFilter, Tab, UiAction, View};
 use copse_core::record::{MemberDetails, Rsvp, TaskStatus, ThreadKind};
 use copse_core::sync::JoinRefusal;
 use copse_core::{Command, NewCommunity};
-use copse_peer::{Invitation, JoinFailure, PeerError, Query, QueryReply, Reply, Request};
+use copse_peer::{Answered, Invitation, JoinFailure, PeerError, Request, ask};
 use egui::accesskit::Role;
 use egui_kittest::kittest::Queryable;
-use fixture::{World, commands, harness, loaded, requests, settle, type_into};
+use fixture::{World, commands, harness, load_requests, loaded, requests, settle, type_into};
 
 #[test]
 fn welcome_creates_the_identity() {
@@ -45,9 +45,9 @@ fn first_run_offers_create_and_join() {
         member: "12D3KooWNewNewNew".parse().unwrap(),
         details: Default::default(),
     });
-    state.apply(AppEvent::Reply {
-        request: Request::Query(Query::ListCommunities),
-        result: Box::new(Ok(Reply::Query(QueryReply::Communities(vec![])))),
+    state.apply(AppEvent::Loaded {
+        view: View::Communities,
+        answered: Box::new(Answered::ListCommunities(ask::ListCommunities, Ok(vec![]))),
     });
     let mut h = harness(state);
     h.run_steps(2);
@@ -63,31 +63,31 @@ fn first_run_offers_create_and_join() {
     let reqs = requests(h.state());
     assert_eq!(
         reqs[0],
-        Request::CreateCommunity {
+        Request::CreateCommunity(ask::CreateCommunity {
             spec: NewCommunity {
                 name: "VFX Guild".into(),
                 domain: "visual effects pipelines".into(),
                 objectives: vec![],
                 norms: String::new()
             }
-        }
+        })
     );
     assert_eq!(
         reqs[1],
-        Request::Join {
+        Request::Join(ask::Join {
             ticket: "copse-invite:abc".into(),
             details: None
-        }
+        })
     );
     // A bad ticket's error is shown in plain words.
     let mut state = h.into_state();
-    state.apply(AppEvent::Reply {
-        request: reqs[1].clone(),
-        result: Box::new(Err(PeerError::Join(JoinFailure::Refused {
+    state.apply(AppEvent::Answered(Box::new(Answered::failed(
+        reqs[1].clone(),
+        PeerError::Join(JoinFailure::Refused {
             refusal: JoinRefusal::Expired,
             expires_at: copse_core::Timestamp(1_795_000_000_000),
-        }))),
-    });
+        }),
+    ))));
     let mut h = harness(state);
     h.run_steps(2);
     assert!(
@@ -115,7 +115,7 @@ fn overview_shows_domain_objectives_norms_and_whats_new() {
     h.run_steps(2);
     assert_eq!(
         requests(h.state()),
-        vec![Request::MarkSeen { community: w.id() }]
+        vec![Request::MarkSeen(ask::MarkSeen { community: w.id() })]
     );
 }
 
@@ -173,11 +173,11 @@ fn discussions_list_new_thread_and_open() {
     h.get_by_label("Site visit in spring").click();
     h.run_steps(2);
     let mut state = h.into_state();
-    let loads = state.wanted_loads();
+    let loads = load_requests(&mut state);
     assert!(
         loads
             .iter()
-            .any(|r| matches!(r, Request::Query(Query::Thread { .. }))),
+            .any(|r| matches!(r, Request::Thread(ask::Thread { .. }))),
         "{loads:?}"
     );
 }
@@ -200,7 +200,10 @@ fn question_reply_accept_and_promote() {
     assert!(
         matches!(
             state.outbox.last(),
-            Some(UiAction::Request(Request::MarkRead { posts: 2, .. }))
+            Some(UiAction::Request(Request::MarkRead(ask::MarkRead {
+                posts: 2,
+                ..
+            })))
         ),
         "opening marks it read"
     );
@@ -277,12 +280,12 @@ fn knowledge_editor_sends_edits_against_its_version() {
         .iter()
         .map(ToString::to_string)
         .collect();
-    let sent = state.wanted_loads();
+    let sent = load_requests(&mut state);
     let edit = sent.iter().find_map(|r| match r {
-        Request::Edit {
+        Request::Edit(ask::Edit {
             command: c @ Command::EditArticle { .. },
             ..
-        } => Some(c.clone()),
+        }) => Some(c.clone()),
         _ => None,
     });
     match edit {
@@ -395,8 +398,8 @@ fn members_directory_filters_by_skill() {
     h.get_by_label("Bob").click();
     h.run_steps(2);
     let mut state = h.into_state();
-    assert!(state.wanted_loads().iter().any(
-        |r| matches!(r, Request::Query(Query::Contributions { member, .. }) if member == &w.bob)
+    assert!(load_requests(&mut state).iter().any(
+        |r| matches!(r, Request::Contributions(ask::Contributions { member, .. }) if *member == w.bob)
     ));
 }
 
@@ -437,19 +440,22 @@ fn peers_show_sync_state_and_make_invites() {
     h.run_steps(2);
     let reqs = requests(h.state());
     assert!(
-        matches!(&reqs[0], Request::Invite { uses: 1, .. }),
+        matches!(&reqs[0], Request::Invite(ask::Invite { uses: 1, .. })),
         "{reqs:?}"
     );
     let mut state = h.into_state();
     state.outbox.clear();
-    state.apply(AppEvent::Reply {
-        request: reqs[0].clone(),
-        result: Box::new(Ok(Reply::Invitation(Invitation {
+    let Request::Invite(invite) = reqs[0].clone() else {
+        panic!("{reqs:?}")
+    };
+    state.apply(AppEvent::Answered(Box::new(Answered::Invite(
+        invite,
+        Ok(Invitation {
             ticket: "copse-invite:eyJ2IjoxfQ".into(),
             invite: copse_core::InviteId::random(&mut rand::thread_rng()),
             expires_at: copse_core::Timestamp(0),
-        }))),
-    });
+        }),
+    ))));
     let mut h = harness(state);
     h.run_steps(2);
     assert_eq!(
@@ -501,7 +507,7 @@ fn remote_changes_reload_only_what_they_touch() {
     let w = World::new();
     let mut state = loaded(&w, &w.ada, Tab::Discussions);
     assert!(
-        state.wanted_loads().is_empty(),
+        load_requests(&mut state).is_empty(),
         "everything visible is loaded"
     );
     let meta = |cmd: &str| copse_core::commit_meta::CommitMeta {
@@ -515,7 +521,7 @@ fn remote_changes_reload_only_what_they_touch() {
         changes: vec![meta("move_task")],
     }));
     assert!(
-        state.wanted_loads().is_empty(),
+        load_requests(&mut state).is_empty(),
         "a task change does not reload the thread list"
     );
     state.apply(AppEvent::Peer(copse_peer::PeerEvent::CommunityChanged {
@@ -524,12 +530,12 @@ fn remote_changes_reload_only_what_they_touch() {
         changes: vec![meta("start_thread")],
     }));
     // The discussion list, and "For you" (its count is on the rail): nothing else.
-    let loads = state.wanted_loads();
+    let loads = load_requests(&mut state);
     assert_eq!(loads.len(), 2, "{loads:?}");
-    assert!(matches!(&loads[0], Request::Query(Query::ForYou { .. })));
+    assert!(matches!(&loads[0], Request::ForYou(ask::ForYou { .. })));
     assert!(matches!(
         &loads[1],
-        Request::Query(Query::Threads {
+        Request::Threads(ask::Threads {
             kind: Some(ThreadKind::Discussion),
             ..
         })
@@ -537,10 +543,9 @@ fn remote_changes_reload_only_what_they_touch() {
     // The task board reloads when shown.
     state.select_tab(Tab::Tasks);
     assert!(
-        state
-            .wanted_loads()
+        load_requests(&mut state)
             .iter()
-            .any(|r| matches!(r, Request::Query(Query::Tasks { .. })))
+            .any(|r| matches!(r, Request::Tasks(ask::Tasks { .. })))
     );
     let _ = View::Status;
 }
@@ -574,7 +579,7 @@ fn search_with_ctrl_k_finds_a_reply_and_opens_it_in_its_thread() {
     h.get_by_label("Search").type_text("PUR panels");
     h.run_steps(2);
     let asked = requests(h.state());
-    let Some(Request::Query(Query::Search { search, .. })) = asked.last() else {
+    let Some(Request::Search(ask::Search { search, .. })) = asked.last() else {
         panic!("no search asked: {asked:?}")
     };
     assert_eq!(search.text, "PUR panels");
@@ -664,20 +669,12 @@ fn search_filters_by_kind_and_finds_members_by_skill() {
 fn settle_searches(world: &World, h: &mut egui_kittest::Harness<'static, AppState>) {
     let asked: Vec<Request> = requests(h.state())
         .into_iter()
-        .filter(|r| {
-            matches!(
-                r,
-                Request::Query(Query::Search { .. } | Query::Experts { .. })
-            )
-        })
+        .filter(|r| matches!(r, Request::Search(_) | Request::Experts(_)))
         .collect();
     h.state_mut().outbox.clear();
     for req in asked {
-        let result = Box::new(world.answer(&req));
-        h.state_mut().apply(AppEvent::Reply {
-            request: req,
-            result,
-        });
+        let answered = Box::new(world.answer(&req));
+        h.state_mut().apply(AppEvent::Answered(answered));
     }
     h.run_steps(3);
 }
@@ -786,7 +783,7 @@ fn a_first_index_build_shows_its_progress_and_then_results() {
     assert!(
         asked
             .iter()
-            .any(|r| matches!(r, Request::Query(Query::Search { .. }))),
+            .any(|r| matches!(r, Request::Search(ask::Search { .. }))),
         "{asked:?}"
     );
 }
@@ -1063,10 +1060,10 @@ fn two_weeks_after_accepting_an_answer_the_asker_is_asked_what_came_of_it() {
     h.run_steps(2);
     assert_eq!(
         requests(h.state()),
-        [Request::DismissStoryPrompt {
+        [Request::DismissStoryPrompt(ask::DismissStoryPrompt {
             community: w.id(),
             key: format!("thread:{q}"),
-        }]
+        })]
     );
     assert!(h.query_by_label("Share story").is_none());
 }
@@ -1154,7 +1151,7 @@ fn meetup_mode_shows_who_is_here_checks_in_and_shows_the_invite() {
     h.run_steps(2);
     assert!(requests(h.state()).iter().any(|r| matches!(
         r,
-        Request::Invite { valid_ms, .. } if *valid_ms == 86_400_000
+        Request::Invite(ask::Invite { valid_ms, .. }) if *valid_ms == 86_400_000
     )));
     assert!(h.query_by_label_contains("Making an invite").is_some());
 }
@@ -1256,14 +1253,14 @@ fn removing_a_resource_and_dropping_an_objective_ask_first() {
     h.state_mut().answer_confirm(true);
     assert_eq!(
         requests(h.state()),
-        vec![Request::Edit {
+        vec![Request::Edit(ask::Edit {
             community: asked_in,
             command: Command::SetObjective {
                 id: objective.id,
                 text: None,
                 status: Some(ObjectiveStatus::Dropped),
             },
-        }]
+        })]
     );
 }
 
@@ -1378,9 +1375,9 @@ fn a_file_dropped_on_the_window_is_imported() {
         ..Default::default()
     });
     h.run_steps(1);
-    assert!(requests(h.state()).contains(&Request::Import {
+    assert!(requests(h.state()).contains(&Request::Import(ask::Import {
         path: "/media/usb/Timber Engineers.automerge".into()
-    }));
+    })));
 }
 
 #[test]
@@ -1404,7 +1401,10 @@ fn joining_shows_what_arrived_and_can_be_cancelled() {
     h.state_mut().outbox.clear();
     h.get_by_role_and_label(Role::Button, "Cancel").click();
     h.run_steps(1);
-    assert_eq!(requests(h.state()), vec![Request::CancelJoin]);
+    assert_eq!(
+        requests(h.state()),
+        vec![Request::CancelJoin(ask::CancelJoin)]
+    );
     h.state_mut().apply(AppEvent::JoinProgress {
         received: 6_000_000,
         total: 6_000_000,

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use copse_core::record::{MemberDetails, Role, ThreadKind};
 use copse_core::{Command, CommunityId, MemberId, NewCommunity};
-use copse_peer::{PeerConfig, PeerEvent, PeerHandle, Query, QueryReply, Reply, Request};
+use copse_peer::{Ask, PeerConfig, PeerEvent, PeerHandle, Request, ask};
 use serde_json::Value;
 use tokio::sync::{Mutex, watch};
 
@@ -103,35 +103,25 @@ impl TestPeer {
         }
     }
 
-    /// Runs a request that must succeed.
-    pub async fn req(&self, req: Request) -> Reply {
-        let what = format!("{req:?}");
+    /// Runs a request that must succeed; its answer.
+    pub async fn ask<Q: Ask>(&self, request: Q) -> Q::Answer {
+        let what = format!("{:?}", Into::<Request>::into(request.clone()));
         self.handle
-            .request(req)
+            .ask(request)
             .await
             .unwrap_or_else(|e| panic!("{}: {what} failed: {e}", self.name))
     }
 
-    /// Runs a query that must succeed.
-    pub async fn query(&self, query: Query) -> QueryReply {
-        match self.req(Request::Query(query)).await {
-            Reply::Query(q) => q,
-            other => panic!("{}: not a query reply: {other:?}", self.name),
-        }
-    }
-
     /// Runs a command in a community; returns the created id, if any.
     pub async fn exec(&self, community: &CommunityId, command: Command) -> String {
-        match self
-            .req(Request::Edit {
-                community: community.clone(),
-                command,
-            })
-            .await
-        {
-            Reply::Applied(a) => a.created.map(|c| c.id_string()).unwrap_or_default(),
-            other => panic!("{}: not an edit reply: {other:?}", self.name),
-        }
+        self.ask(ask::Edit {
+            community: community.clone(),
+            command,
+        })
+        .await
+        .created
+        .map(|c| c.id_string())
+        .unwrap_or_default()
     }
 
     /// Founds a community.
@@ -179,39 +169,36 @@ impl TestPeer {
 
     /// The community as `show --json` prints it.
     pub async fn show(&self, community: &CommunityId) -> Value {
-        self.query(Query::Show {
-            community: community.clone(),
-        })
-        .await
-        .to_json()
+        let shown = self
+            .ask(ask::Show {
+                community: community.clone(),
+            })
+            .await;
+        serde_json::to_value(shown).unwrap_or_default()
     }
 
     /// The community's heads.
     pub async fn heads(&self, community: &CommunityId) -> Value {
-        self.query(Query::Heads {
-            community: community.clone(),
-        })
-        .await
-        .to_json()
+        let heads = self
+            .ask(ask::Heads {
+                community: community.clone(),
+            })
+            .await;
+        serde_json::to_value(heads).unwrap_or_default()
     }
 
     /// What the peer's guard refused in the community, oldest first.
     pub async fn refused(&self, community: &CommunityId) -> Vec<copse_core::guard::Refused> {
-        match self
-            .query(Query::Refused {
-                community: community.clone(),
-            })
-            .await
-        {
-            QueryReply::Refused(r) => r,
-            other => panic!("{}: not a refusal list: {other:?}", self.name),
-        }
+        self.ask(ask::Refused {
+            community: community.clone(),
+        })
+        .await
     }
 
     /// Whether the peer holds this community.
     pub async fn has(&self, community: &CommunityId) -> bool {
         self.handle
-            .query(Query::Heads {
+            .ask(ask::Heads {
                 community: community.clone(),
             })
             .await
@@ -220,19 +207,18 @@ impl TestPeer {
 
     /// Titles of every thread in the community.
     pub async fn titles(&self, community: &CommunityId) -> Vec<String> {
-        match self
-            .query(Query::Threads {
-                community: community.clone(),
-                kind: None,
-                tag: None,
-                after: None,
-                limit: usize::MAX,
-            })
-            .await
-        {
-            QueryReply::Threads(page) => page.threads.into_iter().map(|t| t.title).collect(),
-            other => panic!("not a thread page: {other:?}"),
-        }
+        self.ask(ask::Threads {
+            community: community.clone(),
+            kind: None,
+            tag: None,
+            after: None,
+            limit: usize::MAX,
+        })
+        .await
+        .threads
+        .into_iter()
+        .map(|t| t.title)
+        .collect()
     }
 
     /// Whether an event matching `f` has happened.

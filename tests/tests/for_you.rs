@@ -6,19 +6,14 @@
 use copse_core::Command;
 use copse_core::record::ThreadKind;
 use copse_peer::participation::{ForYouItem, ForYouKind};
-use copse_peer::{PeerEvent, Query, QueryReply, Reply, Request};
+use copse_peer::{PeerEvent, ask};
 use copse_scenarios::net::{TestPeer, converged, wait_for};
 
 async fn for_you(p: &TestPeer, community: &copse_core::CommunityId) -> Vec<ForYouItem> {
-    match p
-        .query(Query::ForYou {
-            community: community.clone(),
-        })
-        .await
-    {
-        QueryReply::ForYou(items) => items,
-        other => panic!("{other:?}"),
-    }
+    p.ask(ask::ForYou {
+        community: community.clone(),
+    })
+    .await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -66,13 +61,9 @@ async fn a_reply_that_mentions_the_asker_is_for_them_on_their_device() {
     assert!(for_you(&b, &id).await.is_empty(), "nothing of it is Bob's");
 
     // Once Ada marks the overview seen, they are no longer new.
-    let seen = a
-        .handle
-        .request(Request::MarkSeen {
-            community: id.clone(),
-        })
-        .await
-        .unwrap();
-    assert_eq!(seen, Reply::Done);
+    a.ask(ask::MarkSeen {
+        community: id.clone(),
+    })
+    .await;
     assert!(for_you(&a, &id).await.iter().all(|i| !i.new));
 }

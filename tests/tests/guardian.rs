@@ -11,7 +11,7 @@ use copse_core::ThreadId;
 use copse_core::automerge::Automerge;
 use copse_core::guard::Signer;
 use copse_core::sync::{Refusal, SyncRequest, SyncResponse, Tag};
-use copse_net::{NetCommand, NetConfig, NetEvent};
+use copse_net::{NetConfig, NetEvent, NetOp};
 use copse_scenarios::net::{TestPeer, converged, wait_for};
 use copse_testkit::malicious::Forger;
 
@@ -44,7 +44,7 @@ async fn every_attack_is_refused_by_every_honest_peer_for_its_reason() {
     let (raw, mut events, event_loop) = copse_net::new(NetConfig::loopback(seed)).unwrap();
     tokio::spawn(event_loop.run());
     for p in [&a, &b] {
-        raw.send(NetCommand::Dial {
+        raw.send(NetOp::Dial {
             peer: Some(p.member.clone()),
             addrs: vec![p.addr.rsplit_once("/p2p/").unwrap().0.to_owned()],
         })
@@ -59,7 +59,7 @@ async fn every_attack_is_refused_by_every_honest_peer_for_its_reason() {
                 NetEvent::Connected { peer, .. } if targets.contains(&peer) => {
                     connected += 1;
                     for (i, attack) in attacks.iter().enumerate() {
-                        raw.send(NetCommand::SendSync {
+                        raw.send(NetOp::SendSync {
                             peer: peer.clone(),
                             request: SyncRequest::Changes {
                                 community: id.clone(),
@@ -73,9 +73,9 @@ async fn every_attack_is_refused_by_every_honest_peer_for_its_reason() {
                 }
                 NetEvent::SyncResult { result, .. } => answers.push(result),
                 // Mallory answers nothing the honest peers ask.
-                NetEvent::SyncRequest { id, .. } => {
-                    raw.send(NetCommand::RespondSync {
-                        id,
+                NetEvent::SyncRequest { inbound, .. } => {
+                    raw.send(NetOp::RespondSync {
+                        inbound,
                         response: SyncResponse::Refused(Refusal::Unavailable),
                     })
                     .await;

@@ -6,7 +6,7 @@
 use std::time::Duration;
 
 use copse_core::sync::{Refusal, SyncRequest, SyncResponse};
-use copse_net::{NetCommand, NetConfig, NetEvent};
+use copse_net::{NetConfig, NetEvent, NetOp};
 use copse_scenarios::net::{TestPeer, converged};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -28,7 +28,7 @@ async fn garbage_from_a_member_closes_only_that_session() {
     m.handle.shutdown().await;
     let (raw, mut events, event_loop) = copse_net::new(NetConfig::loopback(seed)).unwrap();
     tokio::spawn(event_loop.run());
-    raw.send(NetCommand::Dial {
+    raw.send(NetOp::Dial {
         peer: Some(a.member.clone()),
         addrs: vec![a.addr.rsplit_once("/p2p/").unwrap().0.to_owned()],
     })
@@ -55,7 +55,7 @@ async fn garbage_from_a_member_closes_only_that_session() {
             match events.recv().await.unwrap() {
                 NetEvent::Connected { .. } => {
                     for (tag, request) in garbage.iter().enumerate() {
-                        raw.send(NetCommand::SendSync {
+                        raw.send(NetOp::SendSync {
                             peer: a.member.clone(),
                             request: request.clone(),
                             tag: copse_core::sync::Tag(tag as u64),
@@ -64,9 +64,9 @@ async fn garbage_from_a_member_closes_only_that_session() {
                     }
                 }
                 NetEvent::SyncResult { result, .. } => answers.push(result),
-                NetEvent::SyncRequest { id, .. } => {
-                    raw.send(NetCommand::RespondSync {
-                        id,
+                NetEvent::SyncRequest { inbound, .. } => {
+                    raw.send(NetOp::RespondSync {
+                        inbound,
                         response: SyncResponse::Refused(Refusal::Unavailable),
                     })
                     .await;

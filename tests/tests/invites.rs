@@ -6,21 +6,16 @@ use copse_core::record::Role;
 use copse_core::ticket::Ticket;
 use copse_core::view::members::MemberEntry;
 use copse_core::{Command, CommunityId, InviteSecret};
-use copse_peer::{Query, QueryReply};
+use copse_peer::ask;
 use copse_scenarios::net::{TestPeer, converged};
 
 async fn members(p: &TestPeer, id: &CommunityId) -> Vec<MemberEntry> {
-    match p
-        .query(Query::Members {
-            community: id.clone(),
-            skill: None,
-            organisation: None,
-        })
-        .await
-    {
-        QueryReply::Members(m) => m,
-        other => panic!("{other:?}"),
-    }
+    p.ask(ask::Members {
+        community: id.clone(),
+        skill: None,
+        organisation: None,
+    })
+    .await
 }
 
 async fn member_count(p: &TestPeer, id: &CommunityId) -> usize {
@@ -165,7 +160,7 @@ async fn a_join_can_be_cancelled_while_the_inviter_does_not_answer() {
         .await
         .expect("the join never dialled the inviter")
         .unwrap();
-    n.req(copse_peer::Request::CancelJoin).await;
+    n.ask(ask::CancelJoin).await;
     let err = join.await.unwrap().unwrap_err();
     assert!(
         matches!(

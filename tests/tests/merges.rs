@@ -10,8 +10,8 @@ use copse_core::guard::signature::{read_signature, signature_change};
 use copse_core::guard::{Signer, member_of_actor};
 use copse_core::sync::{SyncRequest, SyncResponse, Tag};
 use copse_core::{Community, CommunityId};
-use copse_net::{NetCommand, NetConfig, NetEvent};
-use copse_peer::{Query, QueryReply};
+use copse_net::{NetConfig, NetEvent, NetOp};
+use copse_peer::ask;
 use copse_scenarios::net::{TestPeer, converged};
 
 /// The key of `p`'s device.
@@ -60,15 +60,10 @@ fn contradicting_copy(doc: &Automerge, key: &Signer) -> Automerge {
 }
 
 async fn heads(p: &TestPeer, c: &CommunityId) -> Vec<ChangeHash> {
-    match p
-        .query(Query::Heads {
-            community: c.clone(),
-        })
-        .await
-    {
-        QueryReply::Heads(h) => h,
-        other => panic!("{other:?}"),
-    }
+    p.ask(ask::Heads {
+        community: c.clone(),
+    })
+    .await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -129,7 +124,7 @@ async fn a_contradicting_pushed_batch_changes_nothing_in_memory_or_on_disk() {
     m.handle.shutdown().await;
     let (raw, mut events, event_loop) = copse_net::new(NetConfig::loopback(seed)).unwrap();
     tokio::spawn(event_loop.run());
-    raw.send(NetCommand::Dial {
+    raw.send(NetOp::Dial {
         peer: Some(a.member.clone()),
         addrs: vec![a.addr.rsplit_once("/p2p/").unwrap().0.to_owned()],
     })
@@ -138,7 +133,7 @@ async fn a_contradicting_pushed_batch_changes_nothing_in_memory_or_on_disk() {
         loop {
             match events.recv().await.unwrap() {
                 NetEvent::Connected { .. } => {
-                    raw.send(NetCommand::SendSync {
+                    raw.send(NetOp::SendSync {
                         peer: a.member.clone(),
                         request: SyncRequest::Changes {
                             community: id.clone(),
@@ -150,9 +145,9 @@ async fn a_contradicting_pushed_batch_changes_nothing_in_memory_or_on_disk() {
                     .await;
                 }
                 NetEvent::SyncResult { result, .. } => return result,
-                NetEvent::SyncRequest { id, .. } => {
-                    raw.send(NetCommand::RespondSync {
-                        id,
+                NetEvent::SyncRequest { inbound, .. } => {
+                    raw.send(NetOp::RespondSync {
+                        inbound,
                         response: SyncResponse::Refused(copse_core::sync::Refusal::Unavailable),
                     })
                     .await;

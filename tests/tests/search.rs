@@ -6,7 +6,7 @@
 
 use copse_core::Command;
 use copse_core::record::ThreadKind;
-use copse_peer::{PeerEvent, Query, QueryReply, SearchKind, SearchQuery, SearchTarget};
+use copse_peer::{PeerEvent, SearchKind, SearchQuery, SearchTarget, ask};
 use copse_scenarios::net::{TestPeer, converged, wait_for};
 
 async fn search(
@@ -14,19 +14,18 @@ async fn search(
     community: &copse_core::CommunityId,
     text: &str,
 ) -> Vec<SearchTarget> {
-    match p
-        .query(Query::Search {
-            community: community.clone(),
-            search: SearchQuery {
-                text: text.into(),
-                ..SearchQuery::default()
-            },
-        })
-        .await
-    {
-        QueryReply::Search(r) => r.hits.into_iter().map(|h| h.target).collect(),
-        other => panic!("{other:?}"),
-    }
+    p.ask(ask::Search {
+        community: community.clone(),
+        search: SearchQuery {
+            text: text.into(),
+            ..SearchQuery::default()
+        },
+    })
+    .await
+    .hits
+    .into_iter()
+    .map(|h| h.target)
+    .collect()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

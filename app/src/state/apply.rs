@@ -1,7 +1,7 @@
 //! [`AppState::apply`]: how results and peer events change the state. Pure: it only changes
 //! the state (including its outbox); the backend performs the I/O.
 
-use copse_peer::{PeerEvent, Request};
+use copse_peer::PeerEvent;
 
 use super::invalidation::views_touched;
 use super::loads::View;
@@ -22,10 +22,8 @@ impl AppState {
                 self.fatal = Some(message);
                 self.screen = Some(Screen::Fatal);
             }
-            AppEvent::Reply { request, result } => match request {
-                Request::Query(query) => self.loaded(query, *result),
-                other => self.answered(other, *result),
-            },
+            AppEvent::Loaded { view, answered } => self.loaded(view, *answered),
+            AppEvent::Answered(answered) => self.answered(*answered),
             AppEvent::Peer(ev) => self.on_peer(ev),
             AppEvent::JoinProgress { received, total } => {
                 if self.joining {

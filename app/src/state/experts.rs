@@ -3,7 +3,7 @@
 //! this device's index (`Query::Experts`).
 
 use copse_core::record::ThreadKind;
-use copse_peer::{Expert, Query};
+use copse_peer::Expert;
 
 use super::AppState;
 
@@ -65,7 +65,7 @@ impl AppState {
         if topics.is_empty() {
             return;
         }
-        self.query(Query::Experts {
+        self.request(copse_peer::ask::Experts {
             community,
             topics,
             limit,

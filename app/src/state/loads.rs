@@ -2,7 +2,9 @@
 
 use copse_core::record::ThreadKind;
 use copse_core::{ArticleId, CommunityId, EventId, MemberId, ThreadId};
-use copse_peer::{Query, Request};
+use copse_peer::{Request, ask};
+
+use super::UiAction;
 
 use super::{AppState, Screen, Tab};
 
@@ -92,163 +94,133 @@ impl View {
         }
     }
 
-    /// The query that loads it, given the state (page counts, filters).
-    pub fn query(&self, state: &AppState) -> Query {
+    /// The request that loads it, given the state (page counts, filters).
+    pub fn request(&self, state: &AppState) -> Request {
         let community = |c: &CommunityId| c.clone();
         match self {
-            View::Communities => Query::ListCommunities,
-            View::Status => Query::Status,
-            View::Profile(c) => Query::Profile {
+            View::Communities => ask::ListCommunities.into(),
+            View::Status => ask::Status.into(),
+            View::Profile(c) => ask::Profile {
                 community: community(c),
-            },
-            View::Members(c) => Query::Members {
+            }
+            .into(),
+            View::Members(c) => ask::Members {
                 community: community(c),
                 skill: None,
                 organisation: None,
-            },
-            View::ReadState(c) => Query::ReadState {
+            }
+            .into(),
+            View::ReadState(c) => ask::ReadState {
                 community: community(c),
-            },
-            View::WhatsNew(c) => Query::WhatsNew {
+            }
+            .into(),
+            View::WhatsNew(c) => ask::WhatsNew {
                 community: community(c),
-            },
+            }
+            .into(),
             View::Threads(c, kind) => {
                 let list = state.views.get(c).and_then(|v| v.list(*kind));
                 let tag = list
                     .map(|l| l.tag.trim().to_lowercase())
                     .filter(|t| !t.is_empty());
                 let pages = list.map_or(1, |l| l.pages.max(1));
-                Query::Threads {
+                ask::Threads {
                     community: community(c),
                     kind: Some(*kind),
                     tag,
                     after: None,
                     limit: PAGE * pages,
                 }
+                .into()
             }
-            View::Thread(c, t) => Query::Thread {
+            View::Thread(c, t) => ask::Thread {
                 community: community(c),
                 thread: t.clone(),
-            },
-            View::Articles(c) => Query::Articles {
+            }
+            .into(),
+            View::Articles(c) => ask::Articles {
                 community: community(c),
                 tag: None,
-            },
-            View::Article(c, a) => Query::Article {
+            }
+            .into(),
+            View::Article(c, a) => ask::Article {
                 community: community(c),
                 article: a.clone(),
-            },
-            View::History(c, a) => Query::ArticleHistory {
+            }
+            .into(),
+            View::History(c, a) => ask::ArticleHistory {
                 community: community(c),
                 article: a.clone(),
-            },
-            View::Upcoming(c) => Query::Events {
+            }
+            .into(),
+            View::Upcoming(c) => ask::Events {
                 community: community(c),
                 past: false,
-            },
-            View::Past(c) => Query::Events {
+            }
+            .into(),
+            View::Past(c) => ask::Events {
                 community: community(c),
                 past: true,
-            },
-            View::Event(c, e) => Query::Event {
+            }
+            .into(),
+            View::Event(c, e) => ask::Event {
                 community: community(c),
                 event: e.clone(),
-            },
-            View::Tasks(c) => Query::Tasks {
+            }
+            .into(),
+            View::Tasks(c) => ask::Tasks {
                 community: community(c),
-            },
-            View::Contributions(c, m) => Query::Contributions {
+            }
+            .into(),
+            View::Contributions(c, m) => ask::Contributions {
                 community: community(c),
                 member: m.clone(),
-            },
-            View::Resources(c) => Query::Resources {
+            }
+            .into(),
+            View::Resources(c) => ask::Resources {
                 community: community(c),
                 tag: None,
-            },
-            View::Refused(c) => Query::Refused {
+            }
+            .into(),
+            View::Refused(c) => ask::Refused {
                 community: community(c),
-            },
-            View::Participation(c) => Query::Participation {
+            }
+            .into(),
+            View::Participation(c) => ask::Participation {
                 community: community(c),
-            },
-            View::Trajectory(c, m) => Query::Trajectory {
+            }
+            .into(),
+            View::Trajectory(c, m) => ask::Trajectory {
                 community: community(c),
                 member: m.clone(),
-            },
-            View::ForYou(c) => Query::ForYou {
+            }
+            .into(),
+            View::ForYou(c) => ask::ForYou {
                 community: community(c),
-            },
-            View::StartHere(c) => Query::StartHere {
+            }
+            .into(),
+            View::StartHere(c) => ask::StartHere {
                 community: community(c),
-            },
-            View::Stories(c) => Query::Stories {
+            }
+            .into(),
+            View::Stories(c) => ask::Stories {
                 community: community(c),
                 thread: None,
-            },
-            View::StoryPrompts(c) => Query::StoryPrompts {
+            }
+            .into(),
+            View::StoryPrompts(c) => ask::StoryPrompts {
                 community: community(c),
-            },
-            View::Meetup(c) => Query::Meetup {
+            }
+            .into(),
+            View::Meetup(c) => ask::Meetup {
                 community: community(c),
-            },
-            View::MeetupDigest(c) => Query::MeetupDigest {
+            }
+            .into(),
+            View::MeetupDigest(c) => ask::MeetupDigest {
                 community: community(c),
-            },
+            }
+            .into(),
         }
-    }
-
-    /// The view a query loads, if it loads one.
-    pub fn of(req: &Query) -> Option<View> {
-        Some(match req {
-            Query::ListCommunities => View::Communities,
-            Query::Status => View::Status,
-            Query::Profile { community } => View::Profile(community.clone()),
-            Query::Members { community, .. } => View::Members(community.clone()),
-            Query::ReadState { community } => View::ReadState(community.clone()),
-            Query::WhatsNew { community } => View::WhatsNew(community.clone()),
-            Query::Threads {
-                community,
-                kind: Some(k),
-                ..
-            } => View::Threads(community.clone(), *k),
-            Query::Thread { community, thread } => View::Thread(community.clone(), thread.clone()),
-            Query::Articles { community, .. } => View::Articles(community.clone()),
-            Query::Article { community, article } => {
-                View::Article(community.clone(), article.clone())
-            }
-            Query::ArticleHistory { community, article } => {
-                View::History(community.clone(), article.clone())
-            }
-            Query::Events {
-                community,
-                past: false,
-            } => View::Upcoming(community.clone()),
-            Query::Events {
-                community,
-                past: true,
-            } => View::Past(community.clone()),
-            Query::Event { community, event } => View::Event(community.clone(), event.clone()),
-            Query::Tasks { community } => View::Tasks(community.clone()),
-            Query::Contributions { community, member } => {
-                View::Contributions(community.clone(), member.clone())
-            }
-            Query::Resources { community, .. } => View::Resources(community.clone()),
-            Query::Refused { community } => View::Refused(community.clone()),
-            Query::Participation { community } => View::Participation(community.clone()),
-            Query::ForYou { community } => View::ForYou(community.clone()),
-            Query::StartHere { community } => View::StartHere(community.clone()),
-            Query::Stories {
-                community,
-                thread: None,
-            } => View::Stories(community.clone()),
-            Query::StoryPrompts { community } => View::StoryPrompts(community.clone()),
-            Query::Meetup { community } => View::Meetup(community.clone()),
-            Query::MeetupDigest { community } => View::MeetupDigest(community.clone()),
-            Query::Trajectory { community, member } => {
-                View::Trajectory(community.clone(), member.clone())
-            }
-            _ => return None,
-        })
     }
 }
 
@@ -330,7 +302,7 @@ impl AppState {
 
     /// Requests for visible views that were never loaded or went stale, and for pending
     /// editor changes. Call once per frame; marks what it returns as in flight.
-    pub fn wanted_loads(&mut self) -> Vec<Request> {
+    pub fn wanted_loads(&mut self) -> Vec<UiAction> {
         let mut out = Vec::new();
         for view in self.visible_views() {
             if self.in_flight.contains(&view) {
@@ -340,7 +312,10 @@ impl AppState {
                 continue;
             }
             self.dirty.remove(&view);
-            out.push(Request::Query(view.query(self)));
+            out.push(UiAction::Load {
+                request: view.request(self),
+                view: view.clone(),
+            });
             self.in_flight.insert(view);
         }
         // Collaborative editors send their typing as soon as nothing is in flight.
@@ -350,26 +325,32 @@ impl AppState {
             if let Some(e) = v.article.as_mut()
                 && let Some((body, base)) = e.take_edit()
             {
-                out.push(Request::Edit {
-                    community: c.clone(),
-                    command: copse_core::Command::EditArticle {
-                        article: e.id.clone(),
-                        body,
-                        base: Some(base),
-                    },
-                });
+                out.push(UiAction::Request(
+                    ask::Edit {
+                        community: c.clone(),
+                        command: copse_core::Command::EditArticle {
+                            article: e.id.clone(),
+                            body,
+                            base: Some(base),
+                        },
+                    }
+                    .into(),
+                ));
             }
             if let Some(e) = v.notes.as_mut()
                 && let Some((notes, base)) = e.take_edit()
             {
-                out.push(Request::Edit {
-                    community: c.clone(),
-                    command: copse_core::Command::EditEventNotes {
-                        event: e.id.clone(),
-                        notes,
-                        base: Some(base),
-                    },
-                });
+                out.push(UiAction::Request(
+                    ask::Edit {
+                        community: c.clone(),
+                        command: copse_core::Command::EditEventNotes {
+                            event: e.id.clone(),
+                            notes,
+                            base: Some(base),
+                        },
+                    }
+                    .into(),
+                ));
             }
         }
         out

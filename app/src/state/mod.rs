@@ -18,7 +18,7 @@ mod search;
 
 use copse_core::record::MemberDetails;
 use copse_core::{CommunityId, MemberId};
-use copse_peer::{PeerError, Query, Reply, Request, Status};
+use copse_peer::{Answered, Request, Status, ask};
 
 pub use community_view::{CommunityView, LevelFilter, ThreadListView};
 pub use drafts::{
@@ -35,8 +35,16 @@ pub use search::{Period, SearchState};
 pub enum UiAction {
     /// Create this device's identity with these details, then start the peer.
     Init(MemberDetails),
-    /// Run a request on the peer runtime; its reply comes back as [`AppEvent::Reply`].
+    /// Run a request on the peer runtime; it comes back with its answer as
+    /// [`AppEvent::Answered`].
     Request(Request),
+    /// Load a view's data; it comes back as [`AppEvent::Loaded`].
+    Load {
+        /// The view it is for.
+        view: View,
+        /// The request that loads it.
+        request: Request,
+    },
     /// Show a desktop notification (the backend drops it where there is no service).
     Notify {
         /// The headline.
@@ -64,12 +72,15 @@ pub enum AppEvent {
         /// Our details.
         details: MemberDetails,
     },
-    /// A request finished.
-    Reply {
-        /// What was asked.
-        request: Request,
-        /// The typed reply, or the typed error (boxed: replies can be large).
-        result: Box<Result<Reply, PeerError>>,
+    /// A request finished: the request with its own typed answer (boxed: answers can be
+    /// large).
+    Answered(Box<Answered>),
+    /// A view's data arrived.
+    Loaded {
+        /// The view it is for.
+        view: View,
+        /// The request that loaded it, with its answer.
+        answered: Box<Answered>,
     },
     /// Something happened on the network or in a community.
     Peer(copse_peer::PeerEvent),
@@ -274,20 +285,16 @@ impl AppState {
         self.tab.unwrap_or(Tab::Overview)
     }
 
-    /// Sends a request to the runtime.
-    pub fn request(&mut self, req: Request) {
-        self.outbox.push(UiAction::Request(req));
-    }
-
-    /// Reads something (the reply comes back as an [`AppEvent::Reply`]).
-    pub fn query(&mut self, query: Query) {
-        self.request(Request::Query(query));
+    /// Sends a request to the runtime (its answer comes back as an
+    /// [`AppEvent::Answered`]).
+    pub fn request(&mut self, req: impl Into<Request>) {
+        self.outbox.push(UiAction::Request(req.into()));
     }
 
     /// Runs a command in the open community.
     pub fn command(&mut self, cmd: copse_core::Command) {
         if let Some(c) = self.selected.clone() {
-            self.request(Request::Edit {
+            self.request(ask::Edit {
                 community: c,
                 command: cmd,
             });
@@ -308,7 +315,7 @@ impl AppState {
             && yes
             && let Some(community) = c.community
         {
-            self.request(Request::Edit {
+            self.request(ask::Edit {
                 community,
                 command: c.command,
             });

@@ -2,16 +2,17 @@
 //! that was sent, open what was created, say what happened.
 
 use copse_core::{Command, CommunityId, Created};
-use copse_peer::{JoinFailure, PeerError, Reply, Request};
+use copse_peer::{Answered, EditApplied, JoinFailure, PeerError};
 
 use super::loads::View;
 use super::{AppState, Tab};
 
 impl AppState {
     /// A request that was not a load finished.
-    pub(crate) fn answered(&mut self, request: Request, result: Result<Reply, PeerError>) {
-        match (request, result) {
-            (Request::CreateCommunity { .. }, Ok(Reply::Community(id))) => {
+    pub(crate) fn answered(&mut self, answered: Answered) {
+        use Answered as A;
+        match answered {
+            A::CreateCommunity(_, Ok(id)) => {
                 self.new_community = Default::default();
                 self.invalidate([View::Communities]);
                 self.select(id);
@@ -20,39 +21,28 @@ impl AppState {
                     false,
                 );
             }
-            (Request::Join { .. }, result) => {
+            A::Join(_, result) => {
                 self.joining = false;
                 self.join_progress = None;
                 match result {
-                    Ok(Reply::Joined(j)) => {
+                    Ok(j) => {
                         self.join_ticket.clear();
                         self.invalidate([View::Communities]);
                         self.select(j.community);
                         self.notify(format!("Welcome to {}!", j.name), false);
                     }
-                    Ok(_) => {}
                     Err(PeerError::Join(JoinFailure::Cancelled)) => {
                         self.notify("Joining was cancelled.", false)
                     }
                     Err(e) => self.notify(format!("Could not join: {e}"), true),
                 }
             }
-            (Request::CancelJoin, Err(e)) => self.notify(e.to_string(), true),
-            (
-                Request::Invite {
-                    community,
-                    valid_ms,
-                    uses,
-                    ..
-                },
-                result,
-            ) => {
-                let v = self.views.entry(community).or_default();
-                let for_meetup = v.meetup_qr && (valid_ms, uses) == super::MEETUP_INVITE;
+            A::Invite(q, result) => {
+                let v = self.views.entry(q.community).or_default();
+                let for_meetup = v.meetup_qr && (q.valid_ms, q.uses) == super::MEETUP_INVITE;
                 match result {
-                    Ok(Reply::Invitation(i)) if for_meetup => v.meetup_ticket = Some(i.ticket),
-                    Ok(Reply::Invitation(i)) => v.ticket = Some(i.ticket),
-                    Ok(_) => {}
+                    Ok(i) if for_meetup => v.meetup_ticket = Some(i.ticket),
+                    Ok(i) => v.ticket = Some(i.ticket),
                     Err(e) => {
                         if for_meetup {
                             v.meetup_qr = false;
@@ -61,29 +51,39 @@ impl AppState {
                     }
                 }
             }
-            (Request::Edit { community, command }, result) => {
-                self.edited(community, command, result)
-            }
-            (Request::Export { out, .. }, Ok(_)) => {
-                self.notify(format!("Exported to {}", out.display()), false)
-            }
-            (Request::Import { .. }, Ok(Reply::Imported(i))) => {
+            A::Edit(q, result) => self.edited(q.community, q.command, result),
+            A::Export(q, Ok(_)) => self.notify(format!("Exported to {}", q.out.display()), false),
+            A::Import(_, Ok(i)) => {
                 self.invalidate([View::Communities]);
                 let what = if i.created { "Added" } else { "Merged" };
                 self.notify(format!("{what} the community from the file."), false);
             }
-            (Request::DismissStoryPrompt { community, .. }, Ok(_)) => {
-                self.invalidate([View::StoryPrompts(community)]);
+            A::DismissStoryPrompt(q, Ok(())) => {
+                self.invalidate([View::StoryPrompts(q.community)]);
             }
-            (Request::MarkSeen { community }, Ok(_)) => {
+            A::MarkSeen(q, Ok(())) => {
                 self.invalidate([
-                    View::WhatsNew(community.clone()),
-                    View::ForYou(community.clone()),
-                    View::ReadState(community),
+                    View::WhatsNew(q.community.clone()),
+                    View::ForYou(q.community.clone()),
+                    View::ReadState(q.community),
                 ]);
             }
-            (_, Err(e)) => self.notify(e.to_string(), true),
-            _ => {}
+            A::ArticleAt(_, Ok(r)) => {
+                if let Some(v) = self.view_mut() {
+                    v.revision = Some((r.at, r.body));
+                }
+            }
+            // Said where the results would be, once per search (not as a notice per
+            // keystroke).
+            A::Search(q, Ok(r)) => self.searched(&q.community, &q.search, r),
+            A::Search(q, Err(e)) => self.search_failed(&q.community, &q.search, e.to_string()),
+            A::Experts(q, Ok(found)) => self.experts_found(&q.community, &q.topics, found),
+            // An experts list without an answer just stays empty.
+            A::Experts(_, Err(e)) => tracing::debug!("experts: {e}"),
+            other => match other.error() {
+                Some(e) => self.notify(e.to_string(), true),
+                None => tracing::debug!(request = ?other.request(), "answered"),
+            },
         }
     }
 
@@ -91,12 +91,9 @@ impl AppState {
         &mut self,
         community: CommunityId,
         command: Command,
-        result: Result<Reply, PeerError>,
+        result: Result<EditApplied, PeerError>,
     ) {
-        let applied = match &result {
-            Ok(Reply::Applied(a)) => Some(a),
-            _ => None,
-        };
+        let applied = result.as_ref().ok();
         let change = applied.and_then(|a| a.change.map(|h| h.to_string()));
         let created = applied.and_then(|a| a.created.clone());
         let view = self.views.entry(community.clone()).or_default();

@@ -2,7 +2,7 @@
 //! sent (results for an older one are ignored), and where opening a result goes.
 
 use copse_core::{CommunityId, MemberId, Timestamp};
-use copse_peer::{Query, SearchKind, SearchQuery, SearchResults, SearchTarget};
+use copse_peer::{SearchKind, SearchQuery, SearchResults, SearchTarget};
 
 use super::{AppState, Tab};
 
@@ -132,7 +132,7 @@ impl AppState {
             return;
         }
         s.asked = Some(q.clone());
-        self.query(Query::Search {
+        self.request(copse_peer::ask::Search {
             community: c,
             search: q,
         });

@@ -1,7 +1,7 @@
 //! Create a community, or join one with an invite.
 
 use copse_core::NewCommunity;
-use copse_peer::Request;
+use copse_peer::ask;
 use egui::{RichText, Ui};
 
 use super::style;
@@ -41,7 +41,7 @@ pub(super) fn show(ui: &mut Ui, state: &mut AppState) {
                     .collect(),
                 norms: d.norms.clone(),
             };
-            state.request(Request::CreateCommunity { spec });
+            state.request(ask::CreateCommunity { spec });
         }
 
         let ui = &mut cols[1];
@@ -57,7 +57,7 @@ pub(super) fn show(ui: &mut Ui, state: &mut AppState) {
         let ready = !state.join_ticket.trim().is_empty() && !state.joining;
         if ui.add_enabled(ready, style::primary("Join")).clicked() {
             state.joining = true;
-            state.request(Request::Join {
+            state.request(ask::Join {
                 ticket: state.join_ticket.trim().to_owned(),
                 details: None,
             });
@@ -101,6 +101,6 @@ fn join_progress(ui: &mut Ui, state: &mut AppState) {
         }
     }
     if cancel {
-        state.request(Request::CancelJoin);
+        state.request(ask::CancelJoin);
     }
 }

@@ -2,7 +2,7 @@
 //! the revision history with the text of any earlier revision.
 
 use copse_core::Command;
-use copse_peer::Query;
+use copse_peer::ask;
 use egui::{RichText, Ui};
 
 use super::{markdown, style};
@@ -190,7 +190,7 @@ fn editor(ui: &mut Ui, state: &mut AppState, c: &copse_core::CommunityId) {
         state.invalidate([crate::state::View::History(c.clone(), id.clone())]);
     }
     if let Some(change) = view_rev {
-        state.query(Query::ArticleAt {
+        state.request(ask::ArticleAt {
             community: c.clone(),
             article: id,
             change,

@@ -6,7 +6,7 @@
 use copse_core::view::events::EventView;
 use copse_core::view::meetups::MeetupDigest;
 use copse_core::{Command, MemberId};
-use copse_peer::{MeetupNow, Request, SearchTarget};
+use copse_peer::{MeetupNow, SearchTarget, ask};
 use egui::{RichText, Ui};
 
 use super::{qr, style};
@@ -70,7 +70,7 @@ pub(super) fn in_progress(ui: &mut Ui, state: &mut AppState) {
                 v.meetup_ticket = None;
             }
             let (valid_ms, uses) = MEETUP_INVITE;
-            state.request(Request::Invite {
+            state.request(ask::Invite {
                 community: c,
                 valid_ms,
                 uses,

@@ -27,6 +27,7 @@ mod thread;
 mod threads;
 mod welcome;
 
+use copse_peer::ask;
 use egui::{RichText, Ui};
 
 use crate::state::{AppState, Screen, Tab};
@@ -156,6 +157,6 @@ fn dropped_files(ui: &mut Ui, state: &mut AppState) {
     }
     for path in dropped {
         state.notify(format!("Importing {}…", path.display()), false);
-        state.request(copse_peer::Request::Import { path });
+        state.request(ask::Import { path });
     }
 }

@@ -2,7 +2,7 @@
 
 use copse_core::Command;
 use copse_core::record::ObjectiveStatus;
-use copse_peer::Request;
+use copse_peer::ask;
 use egui::{RichText, Ui};
 
 use super::style;
@@ -176,7 +176,7 @@ pub(super) fn show(ui: &mut Ui, state: &mut AppState) {
                 });
             }
             if ui.button("Mark all as seen").clicked() {
-                state.request(Request::MarkSeen {
+                state.request(ask::MarkSeen {
                     community: c.clone(),
                 });
             }

@@ -3,7 +3,7 @@
 
 use copse_core::Command;
 use copse_core::record::Role;
-use copse_peer::Request;
+use copse_peer::ask;
 use egui::{RichText, Ui};
 
 use super::{qr, style};
@@ -195,7 +195,7 @@ pub(super) fn show(ui: &mut Ui, state: &mut AppState) {
         state.outbox.push(UiAction::ChooseFile(choice));
     }
     if let Some(role) = invite {
-        state.request(Request::Invite {
+        state.request(ask::Invite {
             community: c.clone(),
             valid_ms: 7 * 86_400_000,
             uses,
@@ -203,12 +203,12 @@ pub(super) fn show(ui: &mut Ui, state: &mut AppState) {
         });
     }
     if let Some(out) = export {
-        state.request(Request::Export {
+        state.request(ask::Export {
             community: c.clone(),
             out: out.into(),
         });
     }
     if let Some(path) = import {
-        state.request(Request::Import { path: path.into() });
+        state.request(ask::Import { path: path.into() });
     }
 }

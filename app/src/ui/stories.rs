@@ -6,7 +6,7 @@ use copse_core::Command;
 use copse_core::ThreadId;
 use copse_core::view::stories::StoryView;
 use copse_peer::participation::PromptKind;
-use copse_peer::{Request, SearchTarget};
+use copse_peer::{SearchTarget, ask};
 use egui::{RichText, Ui};
 
 use super::style;
@@ -112,7 +112,7 @@ fn prompt(ui: &mut Ui, state: &mut AppState) {
         if let Some(v) = state.view_mut() {
             v.story_prompts.retain(|q| q.key() != p.key());
         }
-        state.request(Request::DismissStoryPrompt {
+        state.request(ask::DismissStoryPrompt {
             community: c,
             key: p.key(),
         });

@@ -141,6 +141,15 @@ impl CommandKind {
     pub fn changes_membership(self) -> bool {
         self.touches(None) == Touched::Membership
     }
+
+    /// Whether a change of this kind writes under `members` or `invites`: what the guard
+    /// reads from a received change's operations to decide who may sync what.
+    pub fn writes_members_or_invites(self) -> bool {
+        matches!(
+            self.touches(None),
+            Touched::Membership | Touched::MemberDetails | Touched::Invites | Touched::Everything
+        )
+    }
 }
 
 #[cfg(test)]

@@ -14,6 +14,7 @@ use crate::guard::Signer;
 use crate::guard::signature::signature_change;
 use crate::input::{bounded, required};
 use crate::record::{Member, MemberDetails, Objective, ObjectiveStatus, Profile, Role};
+use crate::schema::field;
 use crate::schema::{self, SCHEMA_VERSION, limits};
 use crate::view::members::{current_member, read_member};
 use crate::view::profile::profile;
@@ -97,9 +98,9 @@ impl Community {
         rng: &mut dyn RngCore,
         actor: automerge::ActorId,
     ) -> Result<(Self, Applied), CommandError> {
-        let name = required("name", &spec.name, limits::TITLE)?;
-        let domain = required("domain", &spec.domain, limits::BODY)?;
-        let norms = bounded("norms", &spec.norms, limits::BODY)?;
+        let name = required(field::NAME, &spec.name, limits::TITLE)?;
+        let domain = required(field::DOMAIN, &spec.domain, limits::BODY)?;
+        let norms = bounded(field::NORMS, &spec.norms, limits::BODY)?;
         let mut objectives = Vec::new();
         for text in spec.objectives.iter().filter(|t| !t.trim().is_empty()) {
             objectives.push(Objective {

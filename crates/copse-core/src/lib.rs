@@ -22,6 +22,7 @@
 
 pub mod admission;
 mod apply;
+pub mod change_chunk;
 pub mod change_kind;
 pub mod command;
 pub mod commit_meta;

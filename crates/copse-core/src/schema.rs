@@ -59,3 +59,114 @@ pub mod limits {
     /// Addresses a member advertises.
     pub const ADDRS: usize = 16;
 }
+
+/// Field names inside records (see `docs/schema.md`): every reader and writer, and the
+/// guard's rule table, name fields through these.
+pub mod field {
+    /// `accepted_post`.
+    pub const ACCEPTED_POST: &str = "accepted_post";
+    /// `added_at`.
+    pub const ADDED_AT: &str = "added_at";
+    /// `added_by`.
+    pub const ADDED_BY: &str = "added_by";
+    /// `addrs`.
+    pub const ADDRS: &str = "addrs";
+    /// `assignee`.
+    pub const ASSIGNEE: &str = "assignee";
+    /// `attended`.
+    pub const ATTENDED: &str = "attended";
+    /// `author`.
+    pub const AUTHOR: &str = "author";
+    /// `bio`.
+    pub const BIO: &str = "bio";
+    /// `body`.
+    pub const BODY: &str = "body";
+    /// `created_at`.
+    pub const CREATED_AT: &str = "created_at";
+    /// `created_by`.
+    pub const CREATED_BY: &str = "created_by";
+    /// `department`.
+    pub const DEPARTMENT: &str = "department";
+    /// `description`.
+    pub const DESCRIPTION: &str = "description";
+    /// `domain`.
+    pub const DOMAIN: &str = "domain";
+    /// `due`.
+    pub const DUE: &str = "due";
+    /// `edited_at`.
+    pub const EDITED_AT: &str = "edited_at";
+    /// `ends_at`.
+    pub const ENDS_AT: &str = "ends_at";
+    /// `event`.
+    pub const EVENT: &str = "event";
+    /// `expires_at`.
+    pub const EXPIRES_AT: &str = "expires_at";
+    /// `from_thread`.
+    pub const FROM_THREAD: &str = "from_thread";
+    /// `good_first`.
+    pub const GOOD_FIRST: &str = "good_first";
+    /// `id`.
+    pub const ID: &str = "id";
+    /// `invited_by`.
+    pub const INVITED_BY: &str = "invited_by";
+    /// `joined_at`.
+    pub const JOINED_AT: &str = "joined_at";
+    /// `kind`.
+    pub const KIND: &str = "kind";
+    /// `links`.
+    pub const LINKS: &str = "links";
+    /// `max_uses`.
+    pub const MAX_USES: &str = "max_uses";
+    /// `name`.
+    pub const NAME: &str = "name";
+    /// `norms`.
+    pub const NORMS: &str = "norms";
+    /// `notes`.
+    pub const NOTES: &str = "notes";
+    /// `objectives`.
+    pub const OBJECTIVES: &str = "objectives";
+    /// `organisation`.
+    pub const ORGANISATION: &str = "organisation";
+    /// `place`.
+    pub const PLACE: &str = "place";
+    /// `post`.
+    pub const POST: &str = "post";
+    /// `posts`.
+    pub const POSTS: &str = "posts";
+    /// `removed_at`.
+    pub const REMOVED_AT: &str = "removed_at";
+    /// `revoked`.
+    pub const REVOKED: &str = "revoked";
+    /// `role`.
+    pub const ROLE: &str = "role";
+    /// `rsvp`.
+    pub const RSVP: &str = "rsvp";
+    /// `secret_hash`.
+    pub const SECRET_HASH: &str = "secret_hash";
+    /// `skills`.
+    pub const SKILLS: &str = "skills";
+    /// `starts_at`.
+    pub const STARTS_AT: &str = "starts_at";
+    /// `status`.
+    pub const STATUS: &str = "status";
+    /// `stories`.
+    pub const STORIES: &str = "stories";
+    /// `tags`.
+    pub const TAGS: &str = "tags";
+    /// `text`.
+    pub const TEXT: &str = "text";
+    /// `thread`.
+    pub const THREAD: &str = "thread";
+    /// `title`.
+    pub const TITLE: &str = "title";
+    /// `updated_at`.
+    pub const UPDATED_AT: &str = "updated_at";
+    /// `updated_by`.
+    pub const UPDATED_BY: &str = "updated_by";
+    /// `url`.
+    pub const URL: &str = "url";
+    /// `used_by`.
+    pub const USED_BY: &str = "used_by";
+    /// `zone`.
+    pub const ZONE: &str = "zone";
+}

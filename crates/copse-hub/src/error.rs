@@ -101,6 +101,9 @@ pub enum JoinFailure {
     /// The newcomer stopped waiting.
     #[error("joining was cancelled")]
     Cancelled,
+    /// Too late to cancel: the community arrived and is being loaded.
+    #[error("the community has arrived and is being loaded; it can no longer be cancelled")]
+    Arrived,
     /// Joining needs the network.
     #[error("joining needs the network; this request must go to a running peer")]
     NeedsNetwork,

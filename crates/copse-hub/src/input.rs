@@ -4,9 +4,8 @@
 use std::path::PathBuf;
 
 use copse_core::record::{MemberDetails, Role};
-use copse_core::sync::{InboundId, JoinRequest, JoinResponse, SyncRequest, SyncResponse, Tag};
-use copse_core::ticket::Ticket;
-use copse_core::{Command, Community, CommunityId, MemberId, NewCommunity};
+use copse_core::sync::{InboundId, NetEvent};
+use copse_core::{Command, Community, CommunityId, MemberId, NewCommunity, ThreadId};
 
 use crate::RequestId;
 
@@ -36,23 +35,76 @@ pub enum Input {
         /// The role newcomers get.
         role: Role,
     },
-    /// Found a community with this device's member as coordinator.
+    /// Found a community with this device's member as coordinator (and its details).
     Create {
         /// Echoed in the result.
         request: RequestId,
         /// Name, domain, objectives, norms.
         spec: NewCommunity,
-        /// The founder's details.
-        details: MemberDetails,
     },
-    /// Join with a ticket.
+    /// Join with a ticket (its text, as the member gave it).
     Join {
         /// Echoed in the result.
         request: RequestId,
-        /// The ticket.
-        ticket: Ticket,
-        /// Who we are.
+        /// The ticket's text.
+        ticket: String,
+        /// Who we are (default: this device's member's details).
+        details: Option<MemberDetails>,
+    },
+    /// Keep the member's details (non-empty name) for founding and joining, and save them.
+    SetDetails {
+        /// Echoed in the result.
+        request: RequestId,
+        /// The details.
         details: MemberDetails,
+    },
+    /// Write a community as one saved document.
+    Export {
+        /// Echoed in the result.
+        request: RequestId,
+        /// Which community.
+        community: CommunityId,
+        /// Where.
+        path: PathBuf,
+    },
+    /// Compact a community's files now; answered once the new snapshot is in place.
+    Compact {
+        /// Echoed in the result.
+        request: RequestId,
+        /// Which community.
+        community: CommunityId,
+    },
+    /// Mark `posts` posts of a thread as read (local to this device).
+    MarkRead {
+        /// Echoed in the result.
+        request: RequestId,
+        /// Which community.
+        community: CommunityId,
+        /// Which thread.
+        thread: ThreadId,
+        /// How many posts have been seen.
+        posts: usize,
+    },
+    /// Mark the community as it is now as seen (local to this device).
+    MarkSeen {
+        /// Echoed in the result.
+        request: RequestId,
+        /// Which community.
+        community: CommunityId,
+    },
+    /// Never ask about this story prompt again (local to this device).
+    DismissStoryPrompt {
+        /// Echoed in the result.
+        request: RequestId,
+        /// Which community.
+        community: CommunityId,
+        /// The prompt's key.
+        key: String,
+    },
+    /// The member looks at what is new: on the first look, counting starts now.
+    FirstLook {
+        /// Which community.
+        community: CommunityId,
     },
     /// Take in a community file (new here, or merged into our copy).
     Import {
@@ -87,85 +139,8 @@ pub enum Input {
     Shutdown,
 
     // ----- the network -----
-    /// Listening on an address.
-    Listening {
-        /// Multiaddr.
-        addr: String,
-    },
-    /// A connected peer says it reaches us at `addr`.
-    ObservedAddr {
-        /// Multiaddr.
-        addr: String,
-        /// Who said so (authenticated).
-        reporter: MemberId,
-    },
-    /// First connection to a peer.
-    Connected {
-        /// Who (authenticated).
-        peer: MemberId,
-        /// Their address on this connection.
-        addr: String,
-        /// We dialled them (so `addr` is where they listen).
-        outbound: bool,
-    },
-    /// Last connection to a peer closed.
-    Disconnected {
-        /// Who.
-        peer: MemberId,
-    },
-    /// A peer found on the local network.
-    Discovered {
-        /// Who.
-        peer: MemberId,
-        /// Where.
-        addrs: Vec<String>,
-    },
-    /// A dial failed.
-    DialFailed {
-        /// Whom, if known.
-        peer: Option<MemberId>,
-    },
-    /// A sync request arrived.
-    SyncRequest {
-        /// From whom (authenticated).
-        peer: MemberId,
-        /// Answer with this id.
-        inbound: InboundId,
-        /// The request.
-        request: SyncRequest,
-    },
-    /// Our sync request was answered or failed.
-    SyncResult {
-        /// To whom it went.
-        peer: MemberId,
-        /// Our tag.
-        tag: Tag,
-        /// The answer, or why there is none.
-        result: Result<SyncResponse, String>,
-    },
-    /// A join request arrived.
-    JoinRequest {
-        /// The newcomer (authenticated).
-        peer: MemberId,
-        /// Answer with this id.
-        inbound: InboundId,
-        /// The request.
-        request: JoinRequest,
-    },
-    /// Our join request was answered or failed.
-    JoinResult {
-        /// To whom it went.
-        peer: MemberId,
-        /// Our tag.
-        tag: Tag,
-        /// The answer, or why there is none.
-        result: Result<JoinResponse, String>,
-    },
-    /// A peer sent something unreadable.
-    BadInbound {
-        /// Who.
-        peer: MemberId,
-    },
+    /// Something the network did.
+    Net(NetEvent),
 
     // ----- the store -----
     /// A store operation finished.
@@ -211,6 +186,27 @@ pub enum StoreResult {
         /// The community, and whether its folder was created now (it was new here); or
         /// why it could not be taken in.
         result: Result<Adopted, crate::PeerError>,
+    },
+    /// The member's details were saved (`SetDetails`), or not.
+    DetailsSaved {
+        /// The request that asked.
+        request: RequestId,
+        /// Why it failed, if it did.
+        result: Result<(), String>,
+    },
+    /// An `Export` finished.
+    Exported {
+        /// The request that asked.
+        request: RequestId,
+        /// What was written, or why not.
+        result: Result<crate::Exported, crate::PeerError>,
+    },
+    /// A `Compact` is in place, or failed.
+    Compacted {
+        /// The request that asked.
+        request: RequestId,
+        /// Why it failed, if it did.
+        result: Result<(), String>,
     },
     /// The durable bytes for a `ServeJoin`.
     JoinDocument {

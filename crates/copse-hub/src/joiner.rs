@@ -33,6 +33,16 @@ pub(crate) enum Adopting {
     Import,
 }
 
+impl Adopting {
+    /// How the request that asked ends, failed with `error`.
+    pub(crate) fn failed(&self, error: crate::PeerError) -> crate::Done {
+        match self {
+            Adopting::Join { .. } => crate::Done::Joined(Err(error)),
+            Adopting::Import => crate::Done::Imported(Err(error)),
+        }
+    }
+}
+
 /// The next step of a join.
 #[derive(Debug)]
 pub(crate) enum Attempt {

@@ -24,16 +24,27 @@
 //! gets the change that removes them, then nothing; maps keyed by peer are bounded.
 
 mod address_book;
+mod admitting;
 pub mod adopt;
+mod adoption;
 mod backoff;
 mod bounded_map;
+mod connections;
 mod done;
+mod durability;
 mod error;
 mod event;
+mod failure;
+mod housekeeping;
 mod hub;
 mod ids;
 mod input;
 mod joiner;
+mod joining;
+mod local;
+mod local_requests;
+mod local_state;
+pub mod memory_store;
 mod output;
 mod own_addresses;
 mod peer_session;
@@ -41,12 +52,17 @@ mod refused_log;
 mod replica;
 mod session_table;
 mod status;
+mod syncing;
+#[cfg(test)]
+mod test_device;
 
-pub use done::{Done, EditApplied, Imported, Invitation, Joined};
+pub use copse_core::sync::{AccessList, NetEvent, NetOp};
+pub use done::{Done, EditApplied, Exported, Imported, Invitation, Joined};
 pub use error::{JoinFailure, Missing, PeerError};
 pub use event::PeerEvent;
 pub use hub::{Hub, HubConfig, Loaded};
 pub use ids::RequestId;
 pub use input::{Adopted, Input, StoreResult};
-pub use output::{AccessList, AdoptSource, NetOp, Output, StoreOp};
+pub use local_state::LocalState;
+pub use output::{AdoptSource, Output, StoreOp};
 pub use status::{CommunityStatus, PeerStatus, Status};

@@ -1,13 +1,14 @@
 //! [`Output`]: what the hub asks its driver to do: network sends, store writes, events for
 //! the user, and results of local requests.
 
-use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
-use copse_core::sync::{InboundId, JoinRequest, JoinResponse, SyncRequest, SyncResponse, Tag};
+use copse_core::sync::{InboundId, NetOp};
 use copse_core::{CommunityId, MemberId};
 
-use crate::{Done, PeerError, PeerEvent, RequestId};
+use copse_core::record::MemberDetails;
+
+use crate::{Done, PeerEvent, RequestId};
 
 /// One thing to do.
 #[derive(Debug)]
@@ -22,94 +23,14 @@ pub enum Output {
     Done {
         /// Which.
         request: RequestId,
-        /// What it produced, or why it failed.
-        result: Result<Done, PeerError>,
+        /// How it ended.
+        done: Done,
     },
-}
-
-/// A network operation.
-#[derive(Debug)]
-pub enum NetOp {
-    /// Dial a peer (if not connected) at these addresses.
-    Dial {
-        /// Who; `None` to dial an address without knowing the peer.
-        peer: Option<MemberId>,
-        /// Multiaddrs.
-        addrs: Vec<String>,
+    /// A community's document moved: its search index should catch up.
+    Index {
+        /// Which community.
+        community: CommunityId,
     },
-    /// Send a sync request; its result comes back as `Input::SyncResult` with `tag`.
-    SendSync {
-        /// To whom.
-        peer: MemberId,
-        /// Echoed back.
-        tag: Tag,
-        /// What.
-        request: SyncRequest,
-    },
-    /// Answer an inbound sync request.
-    RespondSync {
-        /// Which.
-        inbound: InboundId,
-        /// The answer.
-        response: SyncResponse,
-    },
-    /// Send a join request (dialling `addrs` if needed).
-    SendJoin {
-        /// To whom.
-        peer: MemberId,
-        /// Where they may be.
-        addrs: Vec<String>,
-        /// Echoed back.
-        tag: Tag,
-        /// What.
-        request: JoinRequest,
-    },
-    /// Answer an inbound join request.
-    RespondJoin {
-        /// Which.
-        inbound: InboundId,
-        /// The answer.
-        response: JoinResponse,
-    },
-    /// Close every connection to a peer.
-    Disconnect {
-        /// Whom.
-        peer: MemberId,
-    },
-    /// Refuse all connections to and from a peer.
-    Block {
-        /// Whom.
-        peer: MemberId,
-    },
-    /// Lift a block.
-    Unblock {
-        /// Whom.
-        peer: MemberId,
-    },
-    /// Who may sync which community with us now: the network refuses everyone else as soon
-    /// as a request names its community, without reading the rest.
-    Access(AccessList),
-}
-
-/// The current members of every community this device is a current member of.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct AccessList {
-    /// Member → the communities they share with us.
-    pub members: BTreeMap<MemberId, BTreeSet<CommunityId>>,
-}
-
-impl AccessList {
-    /// Whether `peer` may sync `community` with us.
-    pub fn allows(&self, peer: &MemberId, community: &CommunityId) -> bool {
-        self.members
-            .get(peer)
-            .is_some_and(|set| set.contains(community))
-    }
-
-    /// Whether `peer` shares any community with us.
-    pub fn knows(&self, peer: &MemberId) -> bool {
-        self.members.contains_key(peer)
-    }
 }
 
 /// A store operation. Everything the hub writes goes through these, in order.
@@ -175,6 +96,36 @@ pub enum StoreOp {
         community: CommunityId,
         /// Its JSON.
         bytes: Vec<u8>,
+    },
+    /// Replace a community's local state (`local.json`).
+    LocalState {
+        /// Which community.
+        community: CommunityId,
+        /// Its JSON.
+        bytes: Vec<u8>,
+    },
+    /// Save the member's details in the profile; answer `StoreResult::DetailsSaved`.
+    SetDetails {
+        /// Echoed in the result.
+        request: RequestId,
+        /// The details.
+        details: MemberDetails,
+    },
+    /// Write the community as one saved document; answer `StoreResult::Exported`.
+    Export {
+        /// Echoed in the result.
+        request: RequestId,
+        /// Which community.
+        community: CommunityId,
+        /// Where.
+        path: PathBuf,
+    },
+    /// Compact the community's files now; answer `StoreResult::Compacted` once in place.
+    Compact {
+        /// Echoed in the result.
+        request: RequestId,
+        /// Which community.
+        community: CommunityId,
     },
     /// Replace the address book (`known-addrs.json`).
     AddressBook {

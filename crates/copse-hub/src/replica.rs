@@ -5,20 +5,24 @@
 //! that depended on it goes out (answers, pushes to peers, events, results), then the
 //! waiting inputs are applied together and one record is written for all of them. So
 //! nothing leaves the device, and nothing is acknowledged, that is not on disk; and a burst
-//! of changes costs one fsync per batch rather than one per change.
+//! of changes costs one fsync per batch rather than one per change. The hub drives the
+//! cycle with [`Replica::step`]; the replica alone decides what the next step is.
 
-use crate::refused_log::RefusedLog;
 use std::collections::VecDeque;
 
-use copse_core::automerge::ChangeHash;
+use copse_core::automerge::{Automerge, ChangeHash};
 use copse_core::commit_meta::CommitMeta;
+use copse_core::guard::Refused;
 use copse_core::sync::InboundId;
-use copse_core::{Community, LogCursor, MemberId, Timestamp};
+use copse_core::view::cached::CachedView;
+use copse_core::{Community, CommunityId, LogCursor, MemberId, Timestamp};
 
-use crate::{Done, Input, RequestId};
+use crate::own_addresses::RECORD_EVERY_MS;
+use crate::refused_log::{RefusedLog, noted};
+use crate::{Done, Input, Output, RequestId};
 
 /// Most inputs that may wait for one replica; beyond it they are refused as busy.
-pub(crate) const MAX_WAITING: usize = 4096;
+const MAX_WAITING: usize = 4096;
 
 /// Where the replica is in its cycle.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -37,14 +41,7 @@ pub(crate) enum Phase {
 #[derive(Debug)]
 pub(crate) enum Deferred {
     /// The document gained changes: push them to peers and tell the user.
-    Changed {
-        heads_before: Vec<ChangeHash>,
-        /// The peer they came from (not pushed back to it).
-        source: Option<MemberId>,
-        local: bool,
-        /// Who did what, read when the changes were applied.
-        metas: Vec<CommitMeta>,
-    },
+    Changed(Changed),
     /// Answer a sync request with our heads.
     Respond(InboundId),
     /// A local request finished.
@@ -53,22 +50,51 @@ pub(crate) enum Deferred {
     ServeJoin(InboundId),
 }
 
+/// Changes the document gained.
+#[derive(Debug)]
+pub(crate) struct Changed {
+    /// Heads before them: `save_after(heads_before)` are the changes.
+    pub(crate) heads_before: Vec<ChangeHash>,
+    /// The peer they came from (not pushed back to it).
+    pub(crate) source: Option<MemberId>,
+    /// Made on this device.
+    pub(crate) local: bool,
+    /// Who did what, read when the changes were applied (for the user; never decided on).
+    pub(crate) metas: Vec<CommitMeta>,
+    /// They write under `members` or `invites`: who may sync what may have changed. From
+    /// the guard's reading of the operations (or this device's own command).
+    pub(crate) membership: bool,
+}
+
+/// What the hub must do next for a replica.
+#[derive(Debug)]
+pub(crate) enum Step {
+    /// Nothing until the store answers, or nothing at all.
+    Idle,
+    /// Append this record; the replica waits until [`Replica::appended`].
+    Append(Vec<u8>),
+    /// Everything applied is durable: let these out, in order.
+    Release(Vec<Deferred>),
+    /// Apply these inputs, which waited, in order (see [`Replica::ends_batch`]).
+    Apply(VecDeque<Input>),
+}
+
 /// A community on this device.
 #[derive(Debug)]
 pub(crate) struct Replica {
-    pub(crate) community: Community,
+    community: Community,
     cursor: LogCursor,
-    pub(crate) phase: Phase,
+    phase: Phase,
     /// Inputs that change the document, waiting until the replica is ready.
-    pub(crate) waiting: VecDeque<Input>,
+    waiting: VecDeque<Input>,
     /// What to do once everything applied so far is durable, in order.
-    pub(crate) deferred: Vec<Deferred>,
+    deferred: Vec<Deferred>,
     /// Changed since the cached first screen was last written.
-    pub(crate) view_dirty: bool,
+    view_dirty: bool,
     /// When our addresses were last recorded in it (this run).
-    pub(crate) addrs_recorded_at: Option<Timestamp>,
+    addrs_recorded_at: Option<Timestamp>,
     /// What its guard refused.
-    pub(crate) refused: RefusedLog,
+    refused: RefusedLog,
 }
 
 impl Replica {
@@ -86,6 +112,21 @@ impl Replica {
         }
     }
 
+    /// With the refusals kept on disk (`refused.json`).
+    pub(crate) fn with_refused(mut self, bytes: &[u8]) -> Self {
+        self.refused = RefusedLog::from_bytes(bytes);
+        self
+    }
+
+    pub(crate) fn community(&self) -> &Community {
+        &self.community
+    }
+
+    /// The community, to apply changes to; they go out once durable (see [`Self::changed`]).
+    pub(crate) fn community_mut(&mut self) -> &mut Community {
+        &mut self.community
+    }
+
     /// Inputs apply at once.
     pub(crate) fn is_ready(&self) -> bool {
         self.phase == Phase::Ready
@@ -96,15 +137,50 @@ impl Replica {
         self.is_ready() && self.cursor.is_saved(self.community.doc())
     }
 
-    /// When ready with changes not on disk: the record that saves them; the replica is
-    /// then appending until [`Self::appended`].
-    pub(crate) fn start_append(&mut self) -> Option<Vec<u8>> {
+    /// The next step of the cycle.
+    pub(crate) fn step(&mut self) -> Step {
         if !self.is_ready() {
-            return None;
+            return Step::Idle;
         }
-        let record = self.cursor.next(self.community.doc())?;
-        self.phase = Phase::Appending(record.heads);
-        Some(record.bytes)
+        if let Some(record) = self.cursor.next(self.community.doc()) {
+            self.phase = Phase::Appending(record.heads);
+            return Step::Append(record.bytes);
+        }
+        if !self.deferred.is_empty() {
+            return Step::Release(std::mem::take(&mut self.deferred));
+        }
+        if !self.waiting.is_empty() {
+            return Step::Apply(std::mem::take(&mut self.waiting));
+        }
+        Step::Idle
+    }
+
+    /// After one input of a batch was applied: whether the batch ends here. It does when
+    /// the replica stopped being ready, or a change of membership waits to go out:
+    /// whoever it removes must get nothing applied after it. The rest of the batch then
+    /// waits again, ahead of what arrived meanwhile.
+    pub(crate) fn ends_batch(&mut self, rest: &mut VecDeque<Input>) -> bool {
+        let membership = self.deferred.iter().any(|d| match d {
+            Deferred::Changed(c) => c.membership,
+            _ => false,
+        });
+        if self.is_ready() && !membership {
+            return false;
+        }
+        let meanwhile = std::mem::take(&mut self.waiting);
+        self.waiting.extend(rest.drain(..));
+        self.waiting.extend(meanwhile);
+        true
+    }
+
+    /// Keeps an input until the replica is ready; gives it back when too many wait.
+    pub(crate) fn wait(&mut self, input: Input) -> Option<Input> {
+        if self.waiting.len() < MAX_WAITING {
+            self.waiting.push_back(input);
+            None
+        } else {
+            Some(input)
+        }
     }
 
     /// The record being appended is durable.
@@ -114,19 +190,30 @@ impl Replica {
         }
     }
 
-    /// Records that the document gained changes, to go out once durable.
-    pub(crate) fn note_change(&mut self, changed: Deferred) {
-        self.view_dirty = true;
-        self.deferred.push(changed);
+    /// Its folder exists now.
+    pub(crate) fn created(&mut self) {
+        self.phase = Phase::Ready;
     }
 
-    /// Whether a change waiting to go out may change who is a member (a command this
-    /// build does not know may).
-    pub(crate) fn membership_pending(&self) -> bool {
-        self.deferred.iter().any(|d| match d {
-            Deferred::Changed { metas, .. } => crate::hub::touches_membership(metas),
-            _ => false,
-        })
+    /// To do once everything applied so far is durable.
+    pub(crate) fn defer(&mut self, deferred: Deferred) {
+        self.deferred.push(deferred);
+    }
+
+    /// The document gained changes, to go out once durable.
+    pub(crate) fn changed(&mut self, changed: Changed) {
+        self.view_dirty = true;
+        self.deferred.push(Deferred::Changed(changed));
+    }
+
+    /// What waited for durability, which will not come (the changes are lost).
+    pub(crate) fn take_deferred(&mut self) -> Vec<Deferred> {
+        std::mem::take(&mut self.deferred)
+    }
+
+    /// Being read back from disk: nothing touches it meanwhile.
+    pub(crate) fn start_reload(&mut self) {
+        self.phase = Phase::Reloading;
     }
 
     /// Replaces the document with what is on disk.
@@ -135,5 +222,63 @@ impl Replica {
         self.community = community;
         self.phase = Phase::Ready;
         self.view_dirty = true;
+    }
+
+    /// The inputs still waiting (the replica is going away).
+    pub(crate) fn into_waiting(self) -> VecDeque<Input> {
+        self.waiting
+    }
+
+    /// The cached first screen, if it changed since last taken and all of it is on disk.
+    pub(crate) fn take_view(&mut self) -> Option<CachedView> {
+        if !self.view_dirty || !self.is_settled() {
+            return None;
+        }
+        self.view_dirty = false;
+        Some(CachedView::build(&self.community))
+    }
+
+    /// Whether our addresses were recorded in it within the last hour.
+    pub(crate) fn addrs_recorded_recently(&self, now: Timestamp) -> bool {
+        self.addrs_recorded_at
+            .is_some_and(|t| now.0.saturating_sub(t.0) < RECORD_EVERY_MS)
+    }
+
+    /// Our addresses were recorded now.
+    pub(crate) fn addrs_recorded(&mut self, now: Timestamp) {
+        self.addrs_recorded_at = Some(now);
+    }
+
+    /// The document, to admit received changes into, and what its guard refused before
+    /// (what builds on those is refused too). What is applied goes out once durable (see
+    /// [`Self::changed`]).
+    pub(crate) fn admission(&mut self) -> (&mut Automerge, &RefusedLog) {
+        (self.community.doc_mut(), &self.refused)
+    }
+
+    /// What its guard refused, oldest first.
+    pub(crate) fn refusals(&self) -> Vec<Refused> {
+        self.refused.shown()
+    }
+
+    /// Notes refusals; the outputs that keep them and tell the user, if any is new.
+    pub(crate) fn note_refusals(
+        &mut self,
+        id: &CommunityId,
+        refused: Vec<Refused>,
+        hashes: &[ChangeHash],
+    ) -> Vec<Output> {
+        noted(&mut self.refused, id, refused, hashes)
+    }
+
+    /// One line for diagnosing a stuck simulation.
+    pub(crate) fn describe(&self) -> String {
+        format!(
+            "{:?}, settled {}, {} waiting, {} deferred",
+            self.phase,
+            self.is_settled(),
+            self.waiting.len(),
+            self.deferred.len()
+        )
     }
 }

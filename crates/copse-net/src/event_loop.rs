@@ -1,5 +1,5 @@
-//! [`EventLoop`]: owns the libp2p `Swarm`, turns [`NetCommand`]s into swarm calls and swarm
-//! events into [`NetEvent`]s. Runs until [`NetCommand::Shutdown`] or the handle is dropped.
+//! [`EventLoop`]: owns the libp2p `Swarm`, turns [`NetOp`]s into swarm calls and swarm
+//! events into [`NetEvent`]s. Runs until [`NetOp::Shutdown`] or the handle is dropped.
 //!
 //! It never waits on its user: events go into a queue that is handed over as the channel
 //! has room, while commands keep being served. When the queue is long, strangers are shed
@@ -20,11 +20,11 @@ use libp2p::{Multiaddr, PeerId, Swarm, identify, mdns, noise, tcp, yamux};
 use tokio::sync::mpsc;
 
 use crate::access::{self, Access, SharedAccess};
-use crate::api::{NetCommand, NetEvent};
 use crate::behaviour::{Behaviour, BehaviourEvent};
 use crate::codec::{Gated, Traffic};
 use crate::identity::{keypair, member_id_of, peer_of};
 use crate::{NetConfig, NetError, NetHandle};
+use copse_core::sync::{NetEvent, NetOp};
 
 /// Capacity of the command and event channels.
 const CHANNEL: usize = 1024;
@@ -36,7 +36,7 @@ const CLOSE_GRACE: Duration = Duration::from_millis(500);
 /// The network's event loop.
 pub struct EventLoop {
     swarm: Swarm<Behaviour>,
-    commands: mpsc::Receiver<NetCommand>,
+    commands: mpsc::Receiver<NetOp>,
     events: mpsc::Sender<NetEvent>,
     queue: VecDeque<NetEvent>,
     access: SharedAccess,
@@ -157,7 +157,7 @@ impl EventLoop {
                 }
                 event = self.swarm.select_next_some() => self.on_swarm_event(event),
                 cmd = self.commands.recv() => match cmd {
-                    None | Some(NetCommand::Shutdown) => break,
+                    None | Some(NetOp::Shutdown) => break,
                     Some(cmd) => self.on_command(cmd),
                 },
                 permit = events.reserve(), if !self.queue.is_empty() => match permit {
@@ -196,9 +196,9 @@ impl EventLoop {
         }
     }
 
-    fn on_command(&mut self, cmd: NetCommand) {
+    fn on_command(&mut self, cmd: NetOp) {
         match cmd {
-            NetCommand::Dial { peer, addrs } => {
+            NetOp::Dial { peer, addrs } => {
                 let addrs = parse_addrs(&addrs);
                 let opts = match peer.as_ref().and_then(peer_of) {
                     // A fresh source port per dial: reusing the listen port makes every
@@ -223,7 +223,7 @@ impl EventLoop {
                     });
                 }
             }
-            NetCommand::SendSync { peer, request, tag } => match peer_of(&peer) {
+            NetOp::SendSync { peer, tag, request } => match peer_of(&peer) {
                 // Sync traffic never dials (request-response would): a peer that accepts
                 // connections and drops them must not become a dial loop.
                 Some(p) if !self.swarm.is_connected(&p) => self.emit(NetEvent::SyncResult {
@@ -246,12 +246,12 @@ impl EventLoop {
                     result: Err("not a peer id".into()),
                 }),
             },
-            NetCommand::RespondSync { id, response } => {
-                if let Some(inbound) = self.inbound_sync.remove(&id.0) {
+            NetOp::RespondSync { inbound, response } => {
+                if let Some(inbound) = self.inbound_sync.remove(&inbound.0) {
                     self.respond_sync(inbound, response);
                 }
             }
-            NetCommand::SendJoin {
+            NetOp::SendJoin {
                 peer,
                 addrs,
                 request,
@@ -271,28 +271,29 @@ impl EventLoop {
                     result: Err("not a peer id".into()),
                 }),
             },
-            NetCommand::RespondJoin { id, response } => {
-                if let Some(inbound) = self.inbound_join.remove(&id.0) {
+            NetOp::RespondJoin { inbound, response } => {
+                if let Some(inbound) = self.inbound_join.remove(&inbound.0) {
                     self.respond_join(inbound, response);
                 }
             }
-            NetCommand::Disconnect { peer } => {
+            NetOp::Disconnect { peer } => {
                 if let Some(p) = peer_of(&peer) {
                     self.disconnect(p);
                 }
             }
-            NetCommand::Block { peer } => {
+            NetOp::Block { peer } => {
                 if let Some(p) = peer_of(&peer) {
                     self.swarm.behaviour_mut().blocked.block_peer(p);
                 }
             }
-            NetCommand::Unblock { peer } => {
+            NetOp::Unblock { peer } => {
                 if let Some(p) = peer_of(&peer) {
                     self.swarm.behaviour_mut().blocked.unblock_peer(p);
                 }
             }
-            NetCommand::Allow { members } => {
-                let list = members
+            NetOp::Access(list) => {
+                let list = list
+                    .members
                     .into_iter()
                     .filter_map(|(m, cs)| Some((peer_of(&m)?, cs.into_iter().collect())))
                     .collect();
@@ -300,7 +301,7 @@ impl EventLoop {
                     a.set(list);
                 }
             }
-            NetCommand::Shutdown => {}
+            NetOp::Shutdown => {}
         }
     }
 
@@ -452,7 +453,7 @@ impl EventLoop {
                             self.inbound_sync.insert(id, inbound);
                             self.emit(NetEvent::SyncRequest {
                                 peer: member_id_of(&peer),
-                                id: InboundId(id),
+                                inbound: InboundId(id),
                                 request,
                             });
                         }
@@ -523,7 +524,7 @@ impl EventLoop {
                     self.inbound_join.insert(id, inbound);
                     self.emit(NetEvent::JoinRequest {
                         peer: member_id_of(&peer),
-                        id: InboundId(id),
+                        inbound: InboundId(id),
                         request,
                     });
                 }

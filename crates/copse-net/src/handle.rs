@@ -1,4 +1,4 @@
-//! [`NetHandle`]: the cloneable sender of [`NetCommand`]s.
+//! [`NetHandle`]: the cloneable sender of [`NetOp`]s.
 
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
@@ -6,13 +6,13 @@ use std::sync::atomic::Ordering;
 use copse_core::MemberId;
 use tokio::sync::mpsc;
 
-use crate::api::NetCommand;
 use crate::codec::Traffic;
+use copse_core::sync::NetOp;
 
 /// Sends commands to the network event loop (bounded: awaits when it is busy).
 #[derive(Debug, Clone)]
 pub struct NetHandle {
-    tx: mpsc::Sender<NetCommand>,
+    tx: mpsc::Sender<NetOp>,
     traffic: Arc<Traffic>,
     me: MemberId,
 }
@@ -35,7 +35,7 @@ pub struct TrafficStats {
 }
 
 impl NetHandle {
-    pub(crate) fn new(tx: mpsc::Sender<NetCommand>, traffic: Arc<Traffic>, me: MemberId) -> Self {
+    pub(crate) fn new(tx: mpsc::Sender<NetOp>, traffic: Arc<Traffic>, me: MemberId) -> Self {
         Self { tx, traffic, me }
     }
 
@@ -45,17 +45,17 @@ impl NetHandle {
     }
 
     /// Sends a command; `false` if the network has stopped.
-    pub async fn send(&self, cmd: NetCommand) -> bool {
+    pub async fn send(&self, cmd: NetOp) -> bool {
         self.tx.send(cmd).await.is_ok()
     }
 
     /// The command channel itself, for a caller that queues commands on its own.
-    pub fn sender(&self) -> mpsc::Sender<NetCommand> {
+    pub fn sender(&self) -> mpsc::Sender<NetOp> {
         self.tx.clone()
     }
 
     /// Sends a command without waiting; `false` if the queue is full or the network stopped.
-    pub fn try_send(&self, cmd: NetCommand) -> bool {
+    pub fn try_send(&self, cmd: NetOp) -> bool {
         self.tx.try_send(cmd).is_ok()
     }
 

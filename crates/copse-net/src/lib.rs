@@ -1,7 +1,7 @@
 //! Copse's network layer: the only crate that names libp2p types.
 //!
 //! ```text
-//! NetHandle ──NetCommand──▶ EventLoop (owns Swarm: TCP+QUIC, Noise, Yamux, Identify, Ping,
+//! NetHandle ──NetOp───────▶ EventLoop (owns Swarm: TCP+QUIC, Noise, Yamux, Identify, Ping,
 //!     ▲                        mDNS, connection limits per peer, per IP and in memory,
 //!     │                        block list, /copse/sync/1 and /copse/join/1 request-response)
 //!     └──────NetEvent─────────┘
@@ -10,12 +10,11 @@
 //! runtime is busy, strangers' traffic is shed first when the queue is long. Frames are
 //! length-prefixed, capped before they are read and read as their bytes arrive (`codec`);
 //! their contents are decoded by copse-core's strict wire decoders. A sync request naming a
-//! community its sender may not sync (the access list the runtime sends, `NetCommand::Allow`)
+//! community its sender may not sync (the access list the hub sends, `NetOp::Access`)
 //! is refused as soon as the community id is read. Which peer may receive what is decided
 //! by the hub (copse-hub), which sees only member ids.
 
 mod access;
-mod api;
 mod behaviour;
 mod codec;
 mod config;
@@ -25,9 +24,9 @@ mod handle;
 pub mod identity;
 mod ip_limits;
 
-pub use api::{NetCommand, NetEvent};
 pub use codec::Traffic;
 pub use config::NetConfig;
+pub use copse_core::sync::{AccessList, NetEvent, NetOp};
 pub use copse_core::sync::{InboundId, Tag};
 pub use event_loop::{EventLoop, new};
 pub use handle::{NetHandle, TrafficStats};

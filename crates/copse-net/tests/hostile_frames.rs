@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use copse_core::CommunityId;
 use copse_core::sync::{SyncRequest, SyncResponse, Tag};
-use copse_net::{NetCommand, NetConfig, NetEvent};
+use copse_net::{AccessList, NetConfig, NetEvent, NetOp};
 use futures::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, StreamExt};
 use libp2p::request_response::{self, ProtocolSupport};
 use libp2p::{Multiaddr, PeerId, StreamProtocol, noise, tcp, yamux};
@@ -132,7 +132,7 @@ async fn hostile_frames_close_only_their_stream() {
     // A well-behaved copse-net peer.
     let (good, mut good_events, good_loop) = copse_net::new(NetConfig::loopback([2; 32])).unwrap();
     tokio::spawn(good_loop.run());
-    good.send(NetCommand::Dial {
+    good.send(NetOp::Dial {
         peer: Some(victim.me().clone()),
         addrs: vec![addr.clone()],
     })
@@ -141,9 +141,9 @@ async fn hostile_frames_close_only_their_stream() {
     let community = CommunityId::random(&mut rand::rngs::StdRng::seed_from_u64(9));
     // The good peer may sync the community; the attacker is a stranger.
     victim
-        .send(NetCommand::Allow {
+        .send(NetOp::Access(AccessList {
             members: [(good.me().clone(), [community.clone()].into())].into(),
-        })
+        }))
         .await;
     let attacks: Vec<Vec<u8>> = vec![
         // A length prefix claiming 1 GiB.
@@ -189,13 +189,13 @@ async fn hostile_frames_close_only_their_stream() {
                         send_attack.send(a).await.unwrap();
                     }
                 }
-                Some(ev) = victim_events.recv() => if let NetEvent::SyncRequest { id, .. } = ev {
-                    victim.send(NetCommand::RespondSync { id, response: SyncResponse::Ok { heads: vec![] } }).await;
+                Some(ev) = victim_events.recv() => if let NetEvent::SyncRequest { inbound, .. } = ev {
+                    victim.send(NetOp::RespondSync { inbound, response: SyncResponse::Ok { heads: vec![] } }).await;
                 },
                 Some(ev) = good_events.recv() => match ev {
                     NetEvent::Connected { .. } if !sent => {
                         sent = true;
-                        good.send(NetCommand::SendSync {
+                        good.send(NetOp::SendSync {
                             peer: victim.me().clone(),
                             request: SyncRequest::Sync { community: community.clone(), message: vec![0x42] },
                             tag: Tag(7),
@@ -302,14 +302,14 @@ async fn commands_are_served_while_nobody_reads_events() {
     };
     // Far more failing dials (each one an event) than the event channel holds.
     for i in 0..3_000u32 {
-        net.send(NetCommand::Dial {
+        net.send(NetOp::Dial {
             peer: None,
             addrs: vec![format!("/ip4/127.0.0.1/tcp/{}", 1 + i % 3)],
         })
         .await;
     }
     // The loop still does what it is told.
-    net.send(NetCommand::Dial {
+    net.send(NetOp::Dial {
         peer: Some(other.me().clone()),
         addrs: vec![other_addr],
     })

@@ -411,8 +411,7 @@ fn status_latency(dir: &Path) -> Duration {
     let t = Instant::now();
     let mut s = std::os::unix::net::UnixStream::connect(dir.join("control.sock")).unwrap();
     s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
-    let mut line =
-        serde_json::to_vec(&copse_peer::Request::Query(copse_peer::Query::Status)).unwrap();
+    let mut line = serde_json::to_vec(&copse_peer::Request::from(copse_peer::ask::Status)).unwrap();
     line.push(b'\n');
     s.write_all(&line).unwrap();
     let mut reply = String::new();

@@ -6,7 +6,8 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use copse_core::MemberId;
-use copse_peer::{PeerHandle, Query, QueryReply, Reply, Request};
+use copse_peer::PeerHandle;
+use copse_peer::ask::{self, Ask};
 
 use crate::control;
 
@@ -41,11 +42,11 @@ impl Backend {
         Ok(Backend::Local { rt, peer })
     }
 
-    /// Runs a request.
-    pub(crate) fn call(&mut self, req: Request) -> anyhow::Result<Reply> {
+    /// Runs a request; its answer.
+    pub(crate) fn ask<Q: Ask>(&mut self, request: Q) -> anyhow::Result<Q::Answer> {
         match self {
-            Backend::Remote(stream) => control::call(stream, &req),
-            Backend::Local { rt, peer } => Ok(rt.block_on(peer.request(req))?),
+            Backend::Remote(stream) => control::call(stream, request),
+            Backend::Local { rt, peer } => Ok(rt.block_on(peer.ask(request))?),
         }
     }
 
@@ -53,10 +54,7 @@ impl Backend {
     pub(crate) fn member_id(&mut self) -> anyhow::Result<MemberId> {
         match self {
             Backend::Local { peer, .. } => Ok(peer.member_id().clone()),
-            Backend::Remote(_) => match self.call(Request::Query(Query::Whoami))? {
-                Reply::Query(QueryReply::Whoami(w)) => Ok(w.member_id),
-                other => anyhow::bail!("the running copse-node serve answered {other:?}"),
-            },
+            Backend::Remote(_) => Ok(self.ask(ask::Whoami)?.member_id),
         }
     }
 }
@@ -71,5 +69,5 @@ impl Drop for Backend {
 
 /// The profile directory a command uses.
 pub(crate) fn profile_dir(explicit: Option<&Path>) -> anyhow::Result<PathBuf> {
-    Ok(copse_store::resolve_profile_path(explicit)?)
+    Ok(copse_peer::profile_path(explicit)?)
 }

@@ -4,7 +4,6 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 use copse_core::MemberId;
-use copse_peer::Request;
 
 use crate::commands::args::{CommunityArg, Details};
 use crate::commands::article::ArticleCmd;
@@ -14,8 +13,8 @@ use crate::commands::for_you;
 use crate::commands::meetup::MeetupCmd;
 use crate::commands::member::MemberCmd;
 use crate::commands::network::{self, InviteArgs, JoinArgs, ServeArgs};
-use crate::commands::print::Printer;
 use crate::commands::resource::ResourceCmd;
+use crate::commands::run::Run;
 use crate::commands::search::SearchArgs;
 use crate::commands::start_here;
 use crate::commands::story::StoryCmd;
@@ -110,11 +109,11 @@ pub(crate) enum Cmd {
 }
 
 impl Cmd {
-    /// The request a command makes and how its reply prints. `me` is this device's member
-    /// (a default for some commands). `init`, `join` and `serve` are handled before.
-    pub(crate) fn request(self, me: &MemberId) -> anyhow::Result<(Request, Printer)> {
+    /// What a command runs and how its answer prints. `me` is this device's member (a
+    /// default for some commands). `init`, `join` and `serve` are handled before.
+    pub(crate) fn request(self, me: &MemberId) -> anyhow::Result<Run> {
         Ok(match self {
-            Cmd::Init(d) => (Request::Init { details: d.into() }, identity::print_member),
+            Cmd::Init(d) => identity::init(d.into()),
             Cmd::Whoami => identity::whoami(),
             Cmd::Community(c) => c.request()?,
             Cmd::Thread(t) => t.request(),

@@ -1,7 +1,8 @@
 //! The control socket: while `serve` runs, other `copse-node` commands on the same profile
-//! send their [`Request`] over `<profile>/control.sock` instead of opening the store, which
-//! `serve` holds. One JSON line in (`Request`), one JSON line out (`Result<Reply,
-//! PeerError>`): the reply and the error are the typed ones, serialized.
+//! send their request over `<profile>/control.sock` instead of opening the store, which
+//! `serve` holds. One JSON line in (a [`Request`]), one JSON line out (`Result<Answer,
+//! PeerError>`, the request's own answer type): the answer and the error are the typed
+//! ones, serialized, and the caller reads back exactly the type it asked for.
 //!
 //! The profile folder is owner-only (0700) before the socket is bound in it, so nobody else
 //! can reach the socket from the moment it exists; the socket itself is then made 0600.
@@ -13,7 +14,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use anyhow::Context;
-use copse_peer::{PeerError, PeerHandle, Reply, Request};
+use copse_peer::{Ask, PeerError, PeerHandle, Request};
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt};
 
 /// Largest request line accepted.
@@ -29,9 +30,10 @@ pub(crate) fn connect(profile: &Path) -> Option<UnixStream> {
     UnixStream::connect(socket_path(profile)).ok()
 }
 
-/// Sends one request over an open connection and reads the reply.
-pub(crate) fn call(stream: &mut UnixStream, req: &Request) -> anyhow::Result<Reply> {
-    let mut line = serde_json::to_vec(req)?;
+/// Sends one request over an open connection and reads its answer.
+pub(crate) fn call<Q: Ask>(stream: &mut UnixStream, request: Q) -> anyhow::Result<Q::Answer> {
+    let request: Request = request.into();
+    let mut line = serde_json::to_vec(&request)?;
     line.push(b'\n');
     stream.set_read_timeout(Some(Duration::from_secs(600)))?;
     stream
@@ -41,7 +43,7 @@ pub(crate) fn call(stream: &mut UnixStream, req: &Request) -> anyhow::Result<Rep
     BufReader::new(&*stream)
         .read_line(&mut reply)
         .context("reading from the running copse-node serve")?;
-    let reply: Result<Reply, PeerError> =
+    let reply: Result<Q::Answer, PeerError> =
         serde_json::from_str(&reply).context("the running copse-node serve answered garbage")?;
     Ok(reply?)
 }
@@ -75,12 +77,15 @@ pub(crate) async fn serve(
                     .take(MAX_LINE as u64 + 1)
                     .lines();
                 while let Ok(Some(line)) = lines.next_line().await {
-                    let reply: Result<Reply, PeerError> =
-                        match serde_json::from_str::<Request>(&line) {
-                            Ok(req) => peer.request(req).await,
-                            Err(e) => Err(PeerError::Invalid(format!("bad request: {e}"))),
-                        };
-                    let mut out = serde_json::to_string(&reply).unwrap_or_default();
+                    let out = match serde_json::from_str::<Request>(&line) {
+                        Ok(req) => serde_json::to_string(&peer.run(req).await.result()),
+                        Err(e) => {
+                            let bad: Result<(), _> =
+                                Err(PeerError::Invalid(format!("bad request: {e}")));
+                            serde_json::to_string(&bad)
+                        }
+                    };
+                    let mut out = out.unwrap_or_default();
                     out.push('\n');
                     if write.write_all(out.as_bytes()).await.is_err() {
                         break;

@@ -12,13 +12,13 @@ mod serve;
 use std::process::ExitCode;
 
 use clap::Parser;
-use copse_peer::{Profile, Reply, Request};
+use copse_peer::{Profile, ask};
 
 use crate::backend::Backend;
 use crate::cli::Cmd;
 use crate::commands::identity;
 use crate::commands::network::print_joined;
-use crate::commands::print::Printer;
+use crate::commands::run::{Printed, with_flag};
 use crate::serve::NetOptions;
 
 fn main() -> ExitCode {
@@ -39,11 +39,11 @@ fn main() -> ExitCode {
     }
 }
 
-fn print(reply: &Reply, printer: Printer, json: bool) {
+fn print(printed: Printed, json: bool) {
     let text = if json {
-        serde_json::to_string_pretty(&reply.to_json()).unwrap_or_default()
+        serde_json::to_string_pretty(&printed.json).unwrap_or_default()
     } else {
-        printer(reply)
+        printed.text
     };
     if !text.is_empty() {
         println!("{text}");
@@ -63,24 +63,30 @@ fn run(cli: cli::Cli) -> anyhow::Result<()> {
         ),
         Cmd::Init(details) => {
             // No runtime can start without an identity: `init` makes it.
-            let reply = match control::connect(&dir) {
+            let member = match control::connect(&dir) {
                 Some(mut stream) => control::call(
                     &mut stream,
-                    &Request::Init {
+                    ask::Init {
                         details: details.into(),
                     },
                 )?,
-                None => Reply::Member(Profile::open(&dir)?.init(details.into())?),
+                None => Profile::open(&dir)?
+                    .init(details.into())
+                    .map_err(|e| with_flag(e.into(), "--name"))?,
             };
-            print(&reply, identity::print_member, cli.json);
+            let printed = Printed {
+                text: identity::print_member(&member),
+                json: identity::member_json(&member),
+            };
+            print(printed, cli.json);
             Ok(())
         }
         Cmd::Join(args) => {
             let details = args.details();
-            let reply = match control::connect(&dir) {
+            let joined = match control::connect(&dir) {
                 Some(mut stream) => control::call(
                     &mut stream,
-                    &Request::Join {
+                    ask::Join {
                         ticket: args.ticket,
                         details,
                     },
@@ -93,7 +99,7 @@ fn run(cli: cli::Cli) -> anyhow::Result<()> {
                                 "this profile has no identity yet: give --name (and optionally --organisation, --skills)"
                             );
                         };
-                        profile.init(d)?;
+                        profile.init(d).map_err(|e| with_flag(e.into(), "--name"))?;
                     }
                     drop(profile);
                     serve::join(
@@ -108,15 +114,18 @@ fn run(cli: cli::Cli) -> anyhow::Result<()> {
                     )?
                 }
             };
-            print(&reply, print_joined, cli.json);
+            let printed = Printed {
+                json: serde_json::to_value(&joined)?,
+                text: print_joined(joined),
+            };
+            print(printed, cli.json);
             Ok(())
         }
         cmd => {
             let mut backend = Backend::open(&dir)?;
             let me = backend.member_id()?;
-            let (request, printer) = cmd.request(&me)?;
-            let reply = backend.call(request)?;
-            print(&reply, printer, cli.json);
+            let printed = cmd.request(&me)?.on(&mut backend)?;
+            print(printed, cli.json);
             Ok(())
         }
     }

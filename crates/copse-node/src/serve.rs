@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use anyhow::Context;
 use copse_core::record::MemberDetails;
-use copse_peer::{PeerConfig, PeerEvent, Reply, Request};
+use copse_peer::{Joined, PeerConfig, PeerEvent, ask};
 use tokio::signal::unix::{SignalKind, signal};
 
 use crate::backend::runtime;
@@ -71,12 +71,12 @@ pub(crate) fn join(
     ticket: String,
     details: Option<MemberDetails>,
     net: NetOptions,
-) -> anyhow::Result<Reply> {
+) -> anyhow::Result<Joined> {
     runtime()?.block_on(async {
         let (handle, _events) = copse_peer::start(config(dir, net))?;
         let result = tokio::time::timeout(
             Duration::from_secs(300),
-            handle.request(Request::Join { ticket, details }),
+            handle.ask(ask::Join { ticket, details }),
         )
         .await;
         handle.shutdown().await;

@@ -1,213 +1,199 @@
-//! Answering [`Query`]s from the hub's documents and the local read markers. Views read a
+//! Reads answered in place from the hub's documents and this device's local state, one
+//! function per request, each returning that request's own answer type. Views read a
 //! screen's worth of a document (only `Show` walks all of it).
 
-use copse_core::Timestamp;
 use copse_core::automerge::ChangeHash;
 use copse_core::view::{
-    activity, articles, events, meetups, members, resources, stories, tasks, threads,
+    activity, articles, events, meetups, members, resources, snapshot, stories, tasks, threads,
 };
-use copse_hub::{Hub, Missing, PeerError};
+use copse_core::{Community, CommunityId, Timestamp};
+use copse_hub::{Hub, LocalState, Missing, PeerError};
 
-use crate::local_state::LocalStates;
-use crate::query_reply::{ArticleNow, CommunitySummary, EventNow, MeetupNow, RevisionText, Whoami};
-use crate::{Query, QueryReply};
+use crate::ask;
+use crate::{ArticleNow, CommunitySummary, EventNow, MeetupNow, RevisionText};
 
-/// What answering needs besides the hub.
-pub(crate) struct Context<'a> {
-    pub(crate) hub: &'a Hub,
-    pub(crate) locals: &'a mut LocalStates,
-    pub(crate) whoami: &'a Whoami,
-    pub(crate) now: Timestamp,
-    pub(crate) online: bool,
+type Answer<T> = Result<T, PeerError>;
+
+fn community<'a>(hub: &'a Hub, id: &CommunityId) -> Answer<&'a Community> {
+    hub.community(id)
+        .ok_or_else(|| PeerError::UnknownCommunity(id.clone()))
 }
 
 fn hex(heads: &[ChangeHash]) -> Vec<String> {
     heads.iter().map(ToString::to_string).collect()
 }
 
-/// Answers `query`.
-pub(crate) fn answer(cx: &mut Context<'_>, query: Query) -> Result<QueryReply, PeerError> {
-    let hub = cx.hub;
-    let community = |id| {
-        hub.community(id)
-            .ok_or_else(|| PeerError::UnknownCommunity(id.clone()))
-    };
-    Ok(match query {
-        Query::Whoami => QueryReply::Whoami(cx.whoami.clone()),
-        Query::ListCommunities => QueryReply::Communities(
-            hub.community_ids()
-                .iter()
-                .filter_map(|id| hub.community(id))
-                .map(|c| {
-                    let profile = c.profile();
-                    CommunitySummary {
-                        id: c.id().clone(),
-                        name: profile.name,
-                        domain: profile.domain,
-                        members: members::member_count(c.doc()),
-                        threads: threads::thread_count(c.doc()),
-                    }
-                })
-                .collect(),
-        ),
-        Query::Show { community: id } => {
-            QueryReply::Community(Box::new(community(&id)?.snapshot()))
-        }
-        Query::Profile { community: id } => QueryReply::Profile(community(&id)?.profile()),
-        Query::Threads {
-            community: id,
-            kind,
-            tag,
-            after,
-            limit,
-        } => QueryReply::Threads(threads::thread_page(
-            community(&id)?.doc(),
-            &threads::ThreadQuery {
-                kind,
-                tag,
-                after,
-                limit,
-            },
-        )),
-        Query::Thread {
-            community: id,
-            thread,
-        } => QueryReply::Thread(
-            threads::thread(community(&id)?.doc(), &thread).ok_or(Missing::Thread(thread))?,
-        ),
-        Query::Members {
-            community: id,
-            skill,
-            organisation,
-        } => QueryReply::Members(members::directory(
-            community(&id)?.doc(),
-            &members::MemberFilter {
-                skill,
-                organisation,
-                include_removed: false,
-            },
-        )),
-        Query::Articles { community: id, tag } => QueryReply::Articles(articles::article_list(
-            community(&id)?.doc(),
-            tag.as_deref(),
-        )),
-        Query::Article {
-            community: id,
-            article,
-        } => {
-            let doc = community(&id)?.doc();
-            QueryReply::Article(ArticleNow {
-                article: articles::article(doc, &article).ok_or(Missing::Article(article))?,
-                heads: hex(&doc.get_heads()),
-            })
-        }
-        Query::ArticleAt {
-            community: id,
-            article,
-            change,
-        } => {
-            let doc = community(&id)?.doc();
-            let view = articles::article(doc, &article).ok_or(Missing::Article(article.clone()))?;
-            let body = articles::article_text_at(doc, &article, &change)
-                .ok_or_else(|| Missing::Revision(change.clone()))?;
-            QueryReply::Revision(RevisionText {
-                id: article,
-                title: view.summary.title,
-                at: change,
-                body,
-            })
-        }
-        Query::ArticleHistory {
-            community: id,
-            article,
-        } => QueryReply::History(articles::article_history(community(&id)?.doc(), &article)),
-        Query::Events {
-            community: id,
-            past,
-        } => {
-            let doc = community(&id)?.doc();
-            QueryReply::Events(if past {
-                events::past_events(doc, cx.now)
-            } else {
-                events::upcoming_events(doc, cx.now)
-            })
-        }
-        Query::Event {
-            community: id,
-            event,
-        } => {
-            let doc = community(&id)?.doc();
-            QueryReply::Event(EventNow {
-                event: events::event(doc, &event).ok_or(Missing::Event(event))?,
-                heads: hex(&doc.get_heads()),
-            })
-        }
-        Query::Tasks { community: id } => {
-            QueryReply::Tasks(tasks::task_board(community(&id)?.doc()))
-        }
-        Query::Resources { community: id, tag } => {
-            QueryReply::Resources(resources::resources(community(&id)?.doc(), tag.as_deref()))
-        }
-        Query::ReadState { community: id } => {
-            community(&id)?;
-            QueryReply::ReadState(cx.locals.get(&id))
-        }
-        Query::WhatsNew { community: id } => {
-            let doc = community(&id)?.doc();
-            if cx.locals.get(&id).seen_heads.is_empty() {
-                // First look: start counting from now. (Everything since the founding would
-                // be a walk of the whole history, and news to nobody.)
-                let heads = hex(&doc.get_heads());
-                cx.locals.update(&id, |s| s.seen_heads = heads);
+pub(crate) fn communities(hub: &Hub) -> Vec<CommunitySummary> {
+    hub.community_ids()
+        .iter()
+        .filter_map(|id| hub.community(id))
+        .map(|c| {
+            let profile = c.profile();
+            CommunitySummary {
+                id: c.id().clone(),
+                name: profile.name,
+                domain: profile.domain,
+                members: members::member_count(c.doc()),
+                threads: threads::thread_count(c.doc()),
             }
-            let since: Vec<ChangeHash> = cx
-                .locals
-                .get(&id)
-                .seen_heads
-                .iter()
-                .filter_map(|h| h.parse().ok())
-                .collect();
-            QueryReply::Digest(activity::whats_new(doc, &since, hub.me(), 12))
-        }
-        Query::Stories {
-            community: id,
-            thread,
-        } => QueryReply::Stories(stories::stories(community(&id)?.doc(), thread.as_ref())),
-        Query::Contributions {
-            community: id,
-            member,
-        } => QueryReply::Digest(activity::contributions(community(&id)?.doc(), &member, 10)),
-        Query::Meetup { community: id } => {
-            let event = meetups::in_progress(community(&id)?.doc(), cx.now);
-            let here = hub.connected_members(&id);
-            QueryReply::Meetup(MeetupNow { event, here })
-        }
-        Query::Status => {
-            let mut status = hub.status();
-            status.online = cx.online;
-            QueryReply::Status(status)
-        }
-        Query::Heads { community: id } => {
-            let mut heads = community(&id)?.doc().get_heads();
-            heads.sort();
-            QueryReply::Heads(heads)
-        }
-        Query::Refused { community: id } => {
-            community(&id)?;
-            QueryReply::Refused(hub.refused(&id))
-        }
-        // The runtime hands these to the search thread and the participation ledgers.
-        Query::Search { .. }
-        | Query::Experts { .. }
-        | Query::Participation { .. }
-        | Query::ForYou { .. }
-        | Query::StartHere { .. }
-        | Query::StoryPrompts { .. }
-        | Query::MeetupDigest { .. }
-        | Query::Trajectory { .. } => {
-            return Err(PeerError::Invalid(
-                "search and participation are not answered here".into(),
-            ));
-        }
+        })
+        .collect()
+}
+
+pub(crate) fn show(hub: &Hub, q: &ask::Show) -> Answer<snapshot::CommunitySnapshot> {
+    Ok(community(hub, &q.community)?.snapshot())
+}
+
+pub(crate) fn profile(hub: &Hub, q: &ask::Profile) -> Answer<copse_core::record::Profile> {
+    Ok(community(hub, &q.community)?.profile())
+}
+
+pub(crate) fn threads(hub: &Hub, q: &ask::Threads) -> Answer<threads::ThreadPage> {
+    let query = threads::ThreadQuery {
+        kind: q.kind,
+        tag: q.tag.clone(),
+        after: q.after.clone(),
+        limit: q.limit,
+    };
+    Ok(threads::thread_page(
+        community(hub, &q.community)?.doc(),
+        &query,
+    ))
+}
+
+pub(crate) fn thread(hub: &Hub, q: &ask::Thread) -> Answer<threads::ThreadView> {
+    threads::thread(community(hub, &q.community)?.doc(), &q.thread)
+        .ok_or_else(|| Missing::Thread(q.thread.clone()).into())
+}
+
+pub(crate) fn members(hub: &Hub, q: &ask::Members) -> Answer<Vec<members::MemberEntry>> {
+    let filter = members::MemberFilter {
+        skill: q.skill.clone(),
+        organisation: q.organisation.clone(),
+        include_removed: false,
+    };
+    Ok(members::directory(
+        community(hub, &q.community)?.doc(),
+        &filter,
+    ))
+}
+
+pub(crate) fn articles(hub: &Hub, q: &ask::Articles) -> Answer<Vec<articles::ArticleSummary>> {
+    Ok(articles::article_list(
+        community(hub, &q.community)?.doc(),
+        q.tag.as_deref(),
+    ))
+}
+
+pub(crate) fn article(hub: &Hub, q: &ask::Article) -> Answer<ArticleNow> {
+    let doc = community(hub, &q.community)?.doc();
+    Ok(ArticleNow {
+        article: articles::article(doc, &q.article)
+            .ok_or_else(|| Missing::Article(q.article.clone()))?,
+        heads: hex(&doc.get_heads()),
     })
+}
+
+pub(crate) fn article_at(hub: &Hub, q: &ask::ArticleAt) -> Answer<RevisionText> {
+    let doc = community(hub, &q.community)?.doc();
+    let view =
+        articles::article(doc, &q.article).ok_or_else(|| Missing::Article(q.article.clone()))?;
+    let body = articles::article_text_at(doc, &q.article, &q.change)
+        .ok_or_else(|| Missing::Revision(q.change.clone()))?;
+    Ok(RevisionText {
+        id: q.article.clone(),
+        title: view.summary.title,
+        at: q.change.clone(),
+        body,
+    })
+}
+
+pub(crate) fn article_history(
+    hub: &Hub,
+    q: &ask::ArticleHistory,
+) -> Answer<Vec<articles::Revision>> {
+    Ok(articles::article_history(
+        community(hub, &q.community)?.doc(),
+        &q.article,
+    ))
+}
+
+pub(crate) fn events(hub: &Hub, q: &ask::Events, now: Timestamp) -> Answer<Vec<events::EventView>> {
+    let doc = community(hub, &q.community)?.doc();
+    Ok(if q.past {
+        events::past_events(doc, now)
+    } else {
+        events::upcoming_events(doc, now)
+    })
+}
+
+pub(crate) fn event(hub: &Hub, q: &ask::Event) -> Answer<EventNow> {
+    let doc = community(hub, &q.community)?.doc();
+    Ok(EventNow {
+        event: events::event(doc, &q.event).ok_or_else(|| Missing::Event(q.event.clone()))?,
+        heads: hex(&doc.get_heads()),
+    })
+}
+
+pub(crate) fn tasks(hub: &Hub, q: &ask::Tasks) -> Answer<tasks::TaskBoard> {
+    Ok(tasks::task_board(community(hub, &q.community)?.doc()))
+}
+
+pub(crate) fn resources(hub: &Hub, q: &ask::Resources) -> Answer<Vec<resources::ResourceEntry>> {
+    Ok(resources::resources(
+        community(hub, &q.community)?.doc(),
+        q.tag.as_deref(),
+    ))
+}
+
+pub(crate) fn read_state(hub: &Hub, q: &ask::ReadState) -> Answer<LocalState> {
+    community(hub, &q.community)?;
+    Ok(hub.local_state(&q.community))
+}
+
+/// What others did since the version last marked seen (the hub has started counting on
+/// the first look).
+pub(crate) fn whats_new(hub: &Hub, q: &ask::WhatsNew) -> Answer<activity::Digest> {
+    let doc = community(hub, &q.community)?.doc();
+    let since: Vec<ChangeHash> = hub
+        .local_state(&q.community)
+        .seen_heads
+        .iter()
+        .filter_map(|h| h.parse().ok())
+        .collect();
+    Ok(activity::whats_new(doc, &since, hub.me(), 12))
+}
+
+pub(crate) fn contributions(hub: &Hub, q: &ask::Contributions) -> Answer<activity::Digest> {
+    Ok(activity::contributions(
+        community(hub, &q.community)?.doc(),
+        &q.member,
+        10,
+    ))
+}
+
+pub(crate) fn stories(hub: &Hub, q: &ask::Stories) -> Answer<Vec<stories::StoryView>> {
+    Ok(stories::stories(
+        community(hub, &q.community)?.doc(),
+        q.thread.as_ref(),
+    ))
+}
+
+pub(crate) fn meetup(hub: &Hub, q: &ask::Meetup, now: Timestamp) -> Answer<MeetupNow> {
+    let event = meetups::in_progress(community(hub, &q.community)?.doc(), now);
+    Ok(MeetupNow {
+        event,
+        here: hub.connected_members(&q.community),
+    })
+}
+
+pub(crate) fn heads(hub: &Hub, q: &ask::Heads) -> Answer<Vec<ChangeHash>> {
+    let mut heads = community(hub, &q.community)?.doc().get_heads();
+    heads.sort();
+    Ok(heads)
+}
+
+pub(crate) fn refused(hub: &Hub, q: &ask::Refused) -> Answer<Vec<copse_core::guard::Refused>> {
+    community(hub, &q.community)?;
+    Ok(hub.refused(&q.community))
 }

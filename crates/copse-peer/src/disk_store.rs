@@ -8,7 +8,8 @@ use copse_core::{CommunityId, MemberId};
 use copse_hub::{AdoptSource, Adopted, Loaded, PeerError, StoreOp, StoreResult, adopt};
 use copse_store::{CommunityStore, Compacted, CompactionInput, ProfileDir, StoreError};
 
-use crate::local_state::{self, LocalState};
+use copse_hub::LocalState;
+
 use crate::profile::store_error;
 
 /// Local file of addresses where members were reached.
@@ -16,18 +17,11 @@ pub(crate) const ADDRESS_BOOK: &str = "known-addrs.json";
 /// The side file holding the cached first screen.
 const CACHED_VIEW: &str = copse_store::files::CACHED_VIEW;
 const REFUSED_LOG: &str = copse_store::files::REFUSED_LOG;
+/// The side file holding what this member has read and seen.
+const LOCAL_STATE: &str = "local.json";
 
 fn sync_state_file(member: &MemberId) -> String {
     format!("sync/{member}.state")
-}
-
-/// What opening the profile found.
-#[derive(Debug, Default)]
-pub(crate) struct Startup {
-    /// For the hub.
-    pub(crate) loaded: Loaded,
-    /// Read markers per community.
-    pub(crate) locals: BTreeMap<CommunityId, LocalState>,
 }
 
 /// The profile's files.
@@ -41,13 +35,10 @@ pub(crate) struct DiskStore {
 impl DiskStore {
     /// Opens every community of `profile`; one that cannot be opened is logged and left
     /// out (the others still work).
-    pub(crate) fn open(profile: ProfileDir) -> (Self, Startup) {
-        let mut startup = Startup {
-            loaded: Loaded {
-                address_book: profile.read_local(ADDRESS_BOOK),
-                ..Loaded::default()
-            },
-            ..Startup::default()
+    pub(crate) fn open(profile: ProfileDir) -> (Self, Loaded) {
+        let mut startup = Loaded {
+            address_book: profile.read_local(ADDRESS_BOOK),
+            ..Loaded::default()
         };
         let mut stores = BTreeMap::new();
         for id in profile.community_ids().unwrap_or_default() {
@@ -65,19 +56,15 @@ impl DiskStore {
                     .strip_suffix(".state")
                     .and_then(|m| m.parse::<MemberId>().ok())
                 {
-                    startup
-                        .loaded
-                        .sync_states
-                        .push(((id.clone(), member), state));
+                    startup.sync_states.push(((id.clone(), member), state));
                 }
             }
             if let Some(bytes) = open.store.read_side_file(REFUSED_LOG) {
-                startup.loaded.refused.push((id.clone(), bytes));
+                startup.refused.push((id.clone(), bytes));
             }
-            let local =
-                LocalState::from_bytes(open.store.read_side_file(local_state::FILE).as_deref());
-            startup.locals.insert(id.clone(), local);
-            startup.loaded.communities.push(open.community);
+            let local = LocalState::from_bytes(open.store.read_side_file(LOCAL_STATE).as_deref());
+            startup.locals.push((id.clone(), local));
+            startup.communities.push(open.community);
             stores.insert(id, open.store);
         }
         let store = Self {
@@ -146,6 +133,23 @@ impl DiskStore {
                 self.side_file(&community, REFUSED_LOG, &bytes);
                 None
             }
+            StoreOp::LocalState { community, bytes } => {
+                self.side_file(&community, LOCAL_STATE, &bytes);
+                None
+            }
+            StoreOp::SetDetails { request, details } => Some(StoreResult::DetailsSaved {
+                request,
+                result: self.profile.set_me(&details).map_err(|e| e.to_string()),
+            }),
+            // The store thread runs these: they need worker threads and waiters.
+            StoreOp::Export { request, .. } => Some(StoreResult::Exported {
+                request,
+                result: Err(PeerError::Store("exported off the store thread".into())),
+            }),
+            StoreOp::Compact { request, .. } => Some(StoreResult::Compacted {
+                request,
+                result: Err("compacted off the store thread".into()),
+            }),
             StoreOp::AddressBook { bytes } => {
                 if let Err(e) = self.profile.write_local(ADDRESS_BOOK, &bytes) {
                     tracing::warn!(error = %e, "could not save the address book");
@@ -220,11 +224,6 @@ impl DiskStore {
         }
     }
 
-    /// Writes a community's local state (`local.json`).
-    pub(crate) fn write_local(&self, c: &CommunityId, bytes: &[u8]) {
-        self.side_file(c, local_state::FILE, bytes);
-    }
-
     /// When community `c`'s log has grown enough and it is not compacting already: what
     /// to compact (it is compacting from now until [`Self::install`]).
     pub(crate) fn compaction_due(&mut self, c: &CommunityId) -> Option<CompactionInput> {
@@ -282,13 +281,5 @@ impl DiskStore {
             .ok_or_else(|| PeerError::UnknownCommunity(c.clone()))?
             .compaction_input()
             .map_err(store_error)
-    }
-
-    /// Updates what the member says about themselves (`me.json`).
-    pub(crate) fn set_me(
-        &self,
-        details: &copse_core::record::MemberDetails,
-    ) -> Result<(), PeerError> {
-        self.profile.set_me(details).map_err(store_error)
     }
 }

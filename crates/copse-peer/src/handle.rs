@@ -1,7 +1,6 @@
 //! [`PeerHandle`]: the cloneable, bounded way into a running runtime, and [`start`] /
 //! [`start_offline`] which set one up.
 
-use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use copse_core::record::Role;
@@ -12,13 +11,14 @@ use copse_hub::{
 use rand::RngCore;
 use tokio::sync::{broadcast, mpsc, oneshot};
 
+use crate::ask::{self, Ask};
+use crate::command::PeerCommand;
 use crate::disk_store::DiskStore;
-use crate::local_state::LocalStates;
 use crate::outbox::Outbox;
-use crate::query_reply::Whoami;
-use crate::runtime::{PeerCommand, Runtime, StoreLink};
+use crate::runtime::{Runtime, StoreLink};
 use crate::search_link::SearchLink;
-use crate::{Exported, Profile, Query, QueryReply, Reply, Request, now, store_thread};
+use crate::waiters::Waiters;
+use crate::{Exported, Profile, now, store_thread};
 
 /// Capacity of the command channel.
 const COMMANDS: usize = 1024;
@@ -119,11 +119,7 @@ pub fn start_offline(data_dir: PathBuf) -> Result<(PeerHandle, PeerEvents), Peer
 fn launch(config: PeerConfig, networked: bool) -> Result<(PeerHandle, PeerEvents), PeerError> {
     let profile = Profile::open(&config.data_dir)?;
     let identity = profile.identity()?.clone();
-    let whoami = Whoami {
-        member_id: identity.member.clone(),
-        details: profile.my_details()?,
-        profile_dir: config.data_dir.clone(),
-    };
+    let details = profile.my_details()?;
     let (disk, startup) = DiskStore::open(profile.into_dir());
     let (results_tx, results) = mpsc::channel(RESULTS);
     let (jobs, thread) = store_thread::spawn(disk, results_tx)
@@ -132,8 +128,10 @@ fn launch(config: PeerConfig, networked: bool) -> Result<(PeerHandle, PeerEvents
         HubConfig {
             signer: copse_core::guard::Signer::from_seed(identity.key.seed()),
             seed: rand::rngs::OsRng.next_u64(),
+            details,
+            online: networked,
         },
-        startup.loaded,
+        startup,
         now(),
     );
     let (net_events, net_out, net_handle) = if networked {
@@ -153,7 +151,7 @@ fn launch(config: PeerConfig, networked: bool) -> Result<(PeerHandle, PeerEvents
     };
     let (tx, rx) = mpsc::channel(COMMANDS);
     let (events, first_listener) = broadcast::channel(EVENTS);
-    let search = SearchLink::start(&whoami.profile_dir, events.clone())
+    let search = SearchLink::start(&config.data_dir, events.clone())
         .map_err(|e| PeerError::Store(format!("could not start the search thread: {e}")))?;
     let mut runtime = Runtime {
         hub,
@@ -168,10 +166,8 @@ fn launch(config: PeerConfig, networked: bool) -> Result<(PeerHandle, PeerEvents
         },
         search,
         participation: crate::participation_link::ParticipationLink::new(),
-        locals: LocalStates::new(startup.locals.into_iter().collect::<BTreeMap<_, _>>()),
-        whoami,
-        waiting: BTreeMap::new(),
-        next_request: 1,
+        profile_dir: config.data_dir.clone(),
+        waiters: Waiters::default(),
     };
     for output in first {
         runtime.carry(output);
@@ -194,10 +190,6 @@ fn launch(config: PeerConfig, networked: bool) -> Result<(PeerHandle, PeerEvents
         },
         PeerEvents { rx: first_listener },
     ))
-}
-
-fn unexpected(reply: Reply) -> PeerError {
-    PeerError::Invalid(format!("the runtime answered something else: {reply:?}"))
 }
 
 impl PeerHandle {
@@ -225,34 +217,26 @@ impl PeerHandle {
         rx.await.map_err(|_| PeerError::Stopped)
     }
 
-    /// Runs a request and waits for its reply (for edits: until they are on disk).
-    pub async fn request(&self, req: Request) -> Result<Reply, PeerError> {
-        self.call(|reply| PeerCommand::Request { req, reply })
+    /// Runs a request and waits for its answer (for edits: until they are on disk).
+    pub async fn ask<Q: Ask>(&self, request: Q) -> Result<Q::Answer, PeerError> {
+        self.call(|reply| PeerCommand::Ask(request.with_reply(reply)))
             .await?
     }
 
-    /// Queues a request without waiting; the reply arrives on the returned channel. For UI
-    /// threads that must never block. Fails at once if the runtime is busy or gone.
-    pub fn try_request(
+    /// Queues a request without waiting; the answer arrives on the returned channel. For
+    /// UI threads that must never block. Fails at once if the runtime is busy or gone.
+    pub fn try_ask<Q: Ask>(
         &self,
-        req: Request,
-    ) -> Result<oneshot::Receiver<Result<Reply, PeerError>>, PeerError> {
+        request: Q,
+    ) -> Result<oneshot::Receiver<Result<Q::Answer, PeerError>>, PeerError> {
         let (reply, rx) = oneshot::channel();
         self.tx
-            .try_send(PeerCommand::Request { req, reply })
+            .try_send(PeerCommand::Ask(request.with_reply(reply)))
             .map_err(|e| match e {
                 mpsc::error::TrySendError::Full(_) => PeerError::Busy,
                 mpsc::error::TrySendError::Closed(_) => PeerError::Stopped,
             })?;
         Ok(rx)
-    }
-
-    /// Reads something.
-    pub async fn query(&self, query: Query) -> Result<QueryReply, PeerError> {
-        match self.request(Request::Query(query)).await? {
-            Reply::Query(q) => Ok(q),
-            other => Err(unexpected(other)),
-        }
     }
 
     /// Applies an edit; returns once it is on disk.
@@ -261,24 +245,16 @@ impl PeerHandle {
         community: &CommunityId,
         command: Command,
     ) -> Result<EditApplied, PeerError> {
-        match self
-            .request(Request::Edit {
-                community: community.clone(),
-                command,
-            })
-            .await?
-        {
-            Reply::Applied(a) => Ok(a),
-            other => Err(unexpected(other)),
-        }
+        self.ask(ask::Edit {
+            community: community.clone(),
+            command,
+        })
+        .await
     }
 
     /// Founds a community with this device's member as coordinator.
     pub async fn create_community(&self, spec: NewCommunity) -> Result<CommunityId, PeerError> {
-        match self.request(Request::CreateCommunity { spec }).await? {
-            Reply::Community(c) => Ok(c),
-            other => Err(unexpected(other)),
-        }
+        self.ask(ask::CreateCommunity { spec }).await
     }
 
     /// Creates an invitation.
@@ -289,18 +265,13 @@ impl PeerHandle {
         uses: u64,
         role: Role,
     ) -> Result<Invitation, PeerError> {
-        match self
-            .request(Request::Invite {
-                community: community.clone(),
-                valid_ms,
-                uses,
-                role,
-            })
-            .await?
-        {
-            Reply::Invitation(i) => Ok(i),
-            other => Err(unexpected(other)),
-        }
+        self.ask(ask::Invite {
+            community: community.clone(),
+            valid_ms,
+            uses,
+            role,
+        })
+        .await
     }
 
     /// Joins with a ticket (details default to those given at `init`).
@@ -309,24 +280,16 @@ impl PeerHandle {
         ticket: &str,
         details: Option<copse_core::record::MemberDetails>,
     ) -> Result<Joined, PeerError> {
-        match self
-            .request(Request::Join {
-                ticket: ticket.to_owned(),
-                details,
-            })
-            .await?
-        {
-            Reply::Joined(j) => Ok(j),
-            other => Err(unexpected(other)),
-        }
+        self.ask(ask::Join {
+            ticket: ticket.to_owned(),
+            details,
+        })
+        .await
     }
 
     /// Takes in a community file.
     pub async fn import(&self, path: PathBuf) -> Result<Imported, PeerError> {
-        match self.request(Request::Import { path }).await? {
-            Reply::Imported(i) => Ok(i),
-            other => Err(unexpected(other)),
-        }
+        self.ask(ask::Import { path }).await
     }
 
     /// Writes a community as a plain saved Automerge document.
@@ -335,24 +298,16 @@ impl PeerHandle {
         community: &CommunityId,
         out: PathBuf,
     ) -> Result<Exported, PeerError> {
-        match self
-            .request(Request::Export {
-                community: community.clone(),
-                out,
-            })
-            .await?
-        {
-            Reply::Exported(e) => Ok(e),
-            other => Err(unexpected(other)),
-        }
+        self.ask(ask::Export {
+            community: community.clone(),
+            out,
+        })
+        .await
     }
 
     /// Network and sync status.
     pub async fn status(&self) -> Result<Status, PeerError> {
-        match self.query(Query::Status).await? {
-            QueryReply::Status(s) => Ok(s),
-            other => Err(unexpected(Reply::Query(other))),
-        }
+        self.ask(ask::Status).await
     }
 
     /// Cuts a peer off (partition tests, or a member who misbehaves) until unblocked.

@@ -1,14 +1,16 @@
 //! The runtime a Copse device runs, used by the app and by `copse-node`.
 //!
 //! ```text
-//!  PeerHandle ──PeerCommand──▶ Runtime (one task: plumbing around copse-hub's Hub)
-//!   (typed Request/Query)        │ reads: answered from the hub's documents in place
-//!      ▲                         │ everything else: Input ─▶ Hub::handle ─▶ Outputs
-//!  PeerEvents ◀── broadcast ─────┤   Net(..)   ─▶ Outbox ─▶ copse-net EventLoop (libp2p)
-//!  (never blocks the runtime)    │   Store(..) ─▶ Outbox ─▶ store thread (DiskStore: fsync,
-//!                                │                          compaction and export workers)
-//!                                │   Done      ─▶ the caller's oneshot
-//!                                ◀── NetEvent, StoreResult, tick ── as inputs
+//!  PeerHandle ──Asked──▶ Runtime (one task: plumbing around copse-hub's Hub)
+//!  (ask::* requests,       │ reads: answered from the hub's documents in place
+//!   each with its          │ search, participation: handed to their threads
+//!   own answer type)       │ everything else: Input ─▶ Hub::handle ─▶ Outputs
+//!      ▲                   │   Net(NetOp)   ─▶ Outbox ─▶ copse-net EventLoop (libp2p)
+//!  PeerEvents ◀─ broadcast ┤   Store(..)    ─▶ Outbox ─▶ store thread (DiskStore: fsync,
+//!  (never blocks the       │                            compaction and export workers)
+//!   runtime)               │   Index        ─▶ the search link
+//!                          │   Done         ─▶ the caller's typed reply
+//!                          ◀── NetEvent, StoreResult, tick ── as inputs
 //! ```
 //! An edit is acknowledged only once its record is fsynced; nothing that depends on a
 //! change (a push to a peer, an answer) leaves before the change is durable. No loop waits
@@ -17,28 +19,37 @@
 //! runtime's results for long, and listeners that fall behind lag instead of blocking.
 //! [`start_offline`] runs the same runtime without a network (the CLI when no `serve`
 //! runs).
+//!
+//! Where things are: [`ask`] (every request, typed); `handle` (starting, [`PeerHandle`]);
+//! `runtime` (the loop); `requests` (where each request goes); `answer` (reads in place);
+//! `waiters` (callers waiting on the hub); `store_thread`/`disk_store`; `search_link`/
+//! `search_thread`; `participation_link`.
 
 mod answer;
+mod answers;
+pub mod ask;
 mod clock;
+mod command;
 mod disk_store;
 mod handle;
-mod local_state;
-mod net_bridge;
 mod outbox;
 mod participation_link;
 mod profile;
-mod query;
-mod query_reply;
-mod request;
+mod requests;
 mod runtime;
 mod search_link;
 mod search_thread;
 mod slow_step;
 mod store_thread;
+mod waiters;
 
+pub use answers::{
+    ArticleNow, CommunitySummary, EventNow, Exported, MeetupNow, RevisionText, Whoami,
+};
+pub use ask::{Answered, Ask, Request};
 pub use clock::now;
 pub use copse_hub::{
-    CommunityStatus, Done, EditApplied, Imported, Invitation, JoinFailure, Joined, Missing,
+    CommunityStatus, EditApplied, Imported, Invitation, JoinFailure, Joined, LocalState, Missing,
     PeerError, PeerEvent, PeerStatus, Status,
 };
 pub use copse_search::participation;
@@ -46,10 +57,4 @@ pub use copse_search::{
     Expert, Highlighted, SearchHit, SearchKind, SearchQuery, SearchResults, SearchTarget, topics_of,
 };
 pub use handle::{PeerConfig, PeerEvents, PeerHandle, start, start_offline};
-pub use local_state::LocalState;
-pub use profile::{Identity, Profile};
-pub use query::Query;
-pub use query_reply::{
-    ArticleNow, CommunitySummary, EventNow, MeetupNow, QueryReply, RevisionText, Whoami,
-};
-pub use request::{Exported, Reply, Request};
+pub use profile::{Identity, Profile, profile_path};

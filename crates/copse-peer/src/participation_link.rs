@@ -5,18 +5,19 @@
 use std::collections::HashMap;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
+use copse_core::view::meetups::MeetupDigest;
 use copse_core::view::profile::level_rule;
 use copse_core::{CommunityId, MemberId, Timestamp};
 use copse_hub::{Hub, PeerError};
 use copse_search::participation::{
-    ForYouKind, Ledger, NeedsRebuild, for_you, meetup_digest, participation, start_here,
-    still_open, story_prompts, trajectory,
+    ForYouItem, ForYouKind, Ledger, NeedsRebuild, Participation, StartHere, StoryPrompt,
+    Trajectory, for_you, meetup_digest, participation, start_here, still_open, story_prompts,
+    trajectory,
 };
 use tokio::sync::mpsc;
 
-use crate::query_reply::QueryReply;
-use crate::runtime::ReplyTo;
-use crate::{Reply, now};
+use crate::ask::Reply;
+use crate::now;
 
 /// Questions that may wait for one community's first build; more are answered "busy".
 const WAITING: usize = 64;
@@ -28,30 +29,47 @@ const CATCH_UP_HERE: usize = 2_000;
 /// Builds in a row that may fail to catch up (the history kept moving under them).
 const ATTEMPTS: u8 = 3;
 
-/// What a caller asked of a community's participation.
+/// What a caller asked of a community's participation, with where the answer goes.
 pub(crate) enum Want {
     /// Everyone's level and the health panel.
-    Levels,
+    Levels(Reply<Participation>),
     /// One member's trajectory.
-    Trajectory(MemberId),
+    Trajectory(MemberId, Reply<Trajectory>),
     /// What `me` could be asked about, less what was answered or dismissed (`done`).
     StoryPrompts {
         me: MemberId,
         done: std::collections::BTreeSet<String>,
+        reply: Reply<Vec<StoryPrompt>>,
     },
     /// The first steps of this device's member.
-    StartHere(MemberId),
+    StartHere(MemberId, Reply<StartHere>),
     /// What concerns `me`; items after `seen_at` (ms) are new.
-    ForYou { me: MemberId, seen_at: i64 },
+    ForYou {
+        me: MemberId,
+        seen_at: i64,
+        reply: Reply<Vec<ForYouItem>>,
+    },
     /// What happened at the last meetup.
-    MeetupDigest,
+    MeetupDigest(Reply<Option<MeetupDigest>>),
+}
+
+impl Want {
+    /// Answers with `error` instead.
+    fn refuse(self, error: PeerError) {
+        // A caller that stopped waiting is fine.
+        let _ = match self {
+            Want::Levels(r) => r.send(Err(error)).is_ok(),
+            Want::Trajectory(_, r) => r.send(Err(error)).is_ok(),
+            Want::StoryPrompts { reply, .. } => reply.send(Err(error)).is_ok(),
+            Want::StartHere(_, r) => r.send(Err(error)).is_ok(),
+            Want::ForYou { reply, .. } => reply.send(Err(error)).is_ok(),
+            Want::MeetupDigest(r) => r.send(Err(error)).is_ok(),
+        };
+    }
 }
 
 enum Tracked {
-    Building {
-        waiting: Vec<(Want, ReplyTo)>,
-        attempt: u8,
-    },
+    Building { waiting: Vec<Want>, attempt: u8 },
     Ready(Box<Ledger>),
 }
 
@@ -84,16 +102,16 @@ impl ParticipationLink {
         }
     }
 
-    pub(crate) fn ask(&mut self, hub: &Hub, community: CommunityId, want: Want, reply: ReplyTo) {
+    pub(crate) fn ask(&mut self, hub: &Hub, community: CommunityId, want: Want) {
         let Some(c) = hub.community(&community) else {
-            let _ = reply.send(Err(PeerError::UnknownCommunity(community)));
+            want.refuse(PeerError::UnknownCommunity(community));
             return;
         };
         match self.tracked.get_mut(&community) {
             Some(Tracked::Building { waiting, .. }) if waiting.len() >= WAITING => {
-                let _ = reply.send(Err(PeerError::Busy));
+                want.refuse(PeerError::Busy);
             }
-            Some(Tracked::Building { waiting, .. }) => waiting.push((want, reply)),
+            Some(Tracked::Building { waiting, .. }) => waiting.push(want),
             Some(Tracked::Ready(ledger)) => {
                 let updated = catch_unwind(AssertUnwindSafe(|| {
                     if ledger.behind(c.doc()) > CATCH_UP_HERE {
@@ -102,23 +120,17 @@ impl ParticipationLink {
                     ledger.update(c.doc())
                 }));
                 if let Ok(Ok(())) = updated {
-                    let _ = reply.send(answer(hub, &community, ledger, &want, now()));
+                    answer(hub, &community, ledger, want, now());
                 } else {
-                    self.build(hub, community, vec![(want, reply)], 1);
+                    self.build(hub, community, vec![want], 1);
                 }
             }
-            None => self.build(hub, community, vec![(want, reply)], 1),
+            None => self.build(hub, community, vec![want], 1),
         }
     }
 
     /// Builds `community`'s ledger now, or after the build under way.
-    fn build(
-        &mut self,
-        hub: &Hub,
-        community: CommunityId,
-        waiting: Vec<(Want, ReplyTo)>,
-        attempt: u8,
-    ) {
+    fn build(&mut self, hub: &Hub, community: CommunityId, waiting: Vec<Want>, attempt: u8) {
         self.tracked
             .insert(community.clone(), Tracked::Building { waiting, attempt });
         if self.running.is_some() {
@@ -146,8 +158,8 @@ impl ParticipationLink {
     fn spawn(&mut self, hub: &Hub, community: CommunityId) {
         let fail = |tracked: &mut HashMap<CommunityId, Tracked>, why: PeerError| {
             if let Some(Tracked::Building { waiting, .. }) = tracked.remove(&community) {
-                for (_, reply) in waiting {
-                    let _ = reply.send(Err(why.clone()));
+                for want in waiting {
+                    want.refuse(why.clone());
                 }
             }
         };
@@ -198,11 +210,11 @@ impl ParticipationLink {
             return;
         };
         let community = built.community;
+        let unreadable =
+            || PeerError::Invalid("this community's participation could not be read".into());
         let Some(mut ledger) = built.ledger else {
-            for (_, reply) in waiting {
-                let _ = reply.send(Err(PeerError::Invalid(
-                    "this community's participation could not be read".into(),
-                )));
+            for want in waiting {
+                want.refuse(unreadable());
             }
             return;
         };
@@ -216,66 +228,53 @@ impl ParticipationLink {
             return;
         }
         if !caught_up {
-            for (_, reply) in waiting {
-                let _ = reply.send(Err(PeerError::Invalid(
-                    "this community's participation could not be read".into(),
-                )));
+            for want in waiting {
+                want.refuse(unreadable());
             }
             return;
         }
         let at = now();
-        for (want, reply) in waiting {
-            let _ = reply.send(answer(hub, &community, &ledger, &want, at));
+        for want in waiting {
+            answer(hub, &community, &ledger, want, at);
         }
         self.tracked.insert(community, Tracked::Ready(ledger));
     }
 }
 
-fn answer(
-    hub: &Hub,
-    community: &CommunityId,
-    ledger: &Ledger,
-    want: &Want,
-    at: Timestamp,
-) -> Result<Reply, PeerError> {
-    let c = hub
-        .community(community)
-        .ok_or_else(|| PeerError::UnknownCommunity(community.clone()))?;
+/// Answers `want` from `ledger`.
+fn answer(hub: &Hub, community: &CommunityId, ledger: &Ledger, want: Want, at: Timestamp) {
+    let Some(c) = hub.community(community) else {
+        want.refuse(PeerError::UnknownCommunity(community.clone()));
+        return;
+    };
     let rule = level_rule(c.doc());
-    let reply = match want {
-        Want::Levels => QueryReply::Participation(Box::new(participation(ledger, &rule, at))),
-        Want::Trajectory(member) => QueryReply::Trajectory(
-            trajectory(ledger, &rule, at, member)
-                .ok_or_else(|| PeerError::Invalid(format!("{member} is not a member")))?,
-        ),
-        Want::StoryPrompts { me, done } => {
-            let stories = copse_core::view::stories::stories_by(c.doc(), me);
-            QueryReply::StoryPrompts(still_open(
-                story_prompts(ledger, me, at),
-                me,
-                &stories,
-                done,
-            ))
+    let not_a_member = |m: &MemberId| PeerError::Invalid(format!("{m} is not a member"));
+    // A caller that stopped waiting is fine.
+    let _ = match want {
+        Want::Levels(reply) => reply.send(Ok(participation(ledger, &rule, at))).is_ok(),
+        Want::Trajectory(member, reply) => reply
+            .send(trajectory(ledger, &rule, at, &member).ok_or_else(|| not_a_member(&member)))
+            .is_ok(),
+        Want::StoryPrompts { me, done, reply } => {
+            let stories = copse_core::view::stories::stories_by(c.doc(), &me);
+            let open = still_open(story_prompts(ledger, &me, at), &me, &stories, &done);
+            reply.send(Ok(open)).is_ok()
         }
-        Want::MeetupDigest => {
-            QueryReply::MeetupDigest(meetup_digest(ledger, c.doc(), at).map(Box::new))
-        }
-        Want::StartHere(me) => QueryReply::StartHere(
-            start_here(ledger, &rule, at, me)
-                .ok_or_else(|| PeerError::Invalid(format!("{me} is not a member")))?,
-        ),
-        Want::ForYou { me, seen_at } => {
-            let mut items = for_you(ledger, me, at);
+        Want::MeetupDigest(reply) => reply.send(Ok(meetup_digest(ledger, c.doc(), at))).is_ok(),
+        Want::StartHere(me, reply) => reply
+            .send(start_here(ledger, &rule, at, &me).ok_or_else(|| not_a_member(&me)))
+            .is_ok(),
+        Want::ForYou { me, seen_at, reply } => {
+            let mut items = for_you(ledger, &me, at);
             for item in &mut items {
                 // A meetup is news once it comes within a day, until the member looks.
                 let since = match item.kind {
                     ForYouKind::Meetup => item.at.0.saturating_sub(86_400_000),
                     _ => item.at.0,
                 };
-                item.new = since > *seen_at;
+                item.new = since > seen_at;
             }
-            QueryReply::ForYou(items)
+            reply.send(Ok(items)).is_ok()
         }
     };
-    Ok(Reply::Query(reply))
 }

@@ -56,7 +56,7 @@ impl Profile {
             ..details
         };
         if details.name.is_empty() {
-            return Err(PeerError::Invalid("a name is needed (--name)".into()));
+            return Err(PeerError::Invalid("a name is needed".into()));
         }
         if self.identity.is_none() {
             let key = DeviceKey::generate(&mut StdRng::from_entropy());
@@ -95,6 +95,12 @@ impl Profile {
     pub(crate) fn into_dir(self) -> ProfileDir {
         self.dir
     }
+}
+
+/// The profile directory: `explicit` if given, else `$COPSE_HOME`, else the platform's data
+/// directory.
+pub fn profile_path(explicit: Option<&Path>) -> Result<std::path::PathBuf, PeerError> {
+    copse_store::resolve_profile_path(explicit).map_err(store_error)
 }
 
 /// A store error as the user sees it.

@@ -15,7 +15,6 @@ use copse_search::{Changed, changed_records, entries};
 use tokio::sync::mpsc::error::TrySendError;
 use tokio::sync::{broadcast, mpsc};
 
-use crate::runtime::ReplyTo;
 use crate::search_thread::{self, Ask, SearchJob, SearchNote, SearchThread};
 
 /// Records the runtime reads itself for one update; more go to the search thread.
@@ -263,23 +262,19 @@ impl SearchLink {
     }
 
     /// Hands a search to the thread (answered once the index has caught up).
-    pub(crate) fn ask(&mut self, hub: &Hub, community: CommunityId, ask: Ask, reply: ReplyTo) {
+    pub(crate) fn ask(&mut self, hub: &Hub, community: CommunityId, ask: Ask) {
         if hub.community(&community).is_none() {
-            let _ = reply.send(Err(PeerError::UnknownCommunity(community)));
+            ask.refuse(PeerError::UnknownCommunity(community));
             return;
         }
         // What changed before the question is in the answer.
         self.flush_one(hub, &community);
         self.open(&community);
-        let refused = self.send(SearchJob::Ask {
-            community,
-            ask,
-            reply,
-        });
+        let refused = self.send(SearchJob::Ask { community, ask });
         if let Err(job) = refused
-            && let SearchJob::Ask { reply, .. } = *job
+            && let SearchJob::Ask { ask, .. } = *job
         {
-            let _ = reply.send(Err(PeerError::Busy));
+            ask.refuse(PeerError::Busy);
         }
     }
 

@@ -17,12 +17,12 @@ use std::thread::JoinHandle;
 use copse_core::CommunityId;
 use copse_core::automerge::{Automerge, ChangeHash};
 use copse_hub::{PeerError, PeerEvent};
-use copse_search::{Entry, RecordKey, SearchError, SearchIndex, SearchQuery};
+use copse_search::{
+    Entry, Expert, RecordKey, SearchError, SearchIndex, SearchQuery, SearchResults,
+};
 use tokio::sync::{broadcast, mpsc};
 
-use crate::QueryReply;
-use crate::request::Reply;
-use crate::runtime::ReplyTo;
+use crate::ask::Reply;
 
 /// Work for the search thread, in the order the runtime sends it.
 pub(crate) enum SearchJob {
@@ -48,19 +48,29 @@ pub(crate) enum SearchJob {
     },
     /// Answer a search (or who knows about a topic) once the index has caught up with the
     /// document.
-    Ask {
-        community: CommunityId,
-        ask: Ask,
-        reply: ReplyTo,
+    Ask { community: CommunityId, ask: Ask },
+}
+
+/// What the index is asked, with where the answer goes.
+pub(crate) enum Ask {
+    /// Full-text search.
+    Search(SearchQuery, Reply<SearchResults>),
+    /// Who knows most about any of these topics.
+    Experts {
+        topics: Vec<String>,
+        limit: usize,
+        reply: Reply<Vec<Expert>>,
     },
 }
 
-/// What the index is asked.
-pub(crate) enum Ask {
-    /// Full-text search.
-    Search(SearchQuery),
-    /// Who knows most about any of these topics.
-    Experts { topics: Vec<String>, limit: usize },
+impl Ask {
+    /// Answers with `error` instead.
+    pub(crate) fn refuse(self, error: PeerError) {
+        match self {
+            Ask::Search(_, reply) => drop(reply.send(Err(error))),
+            Ask::Experts { reply, .. } => drop(reply.send(Err(error))),
+        }
+    }
 }
 
 /// What the thread tells the runtime.
@@ -88,7 +98,7 @@ struct Slot {
     damaged: bool,
     /// Brought up to date since it was opened (searches wait until then).
     caught_up: bool,
-    waiting: Vec<(Ask, ReplyTo)>,
+    waiting: Vec<Ask>,
 }
 
 /// Jobs queued at once; past that the runtime keeps a community's changes for later and
@@ -210,21 +220,13 @@ fn run(
                     });
                 }
             }
-            SearchJob::Ask {
-                community,
-                ask,
-                reply,
-            } => {
+            SearchJob::Ask { community, ask } => {
                 match slots.get_mut(&community) {
-                    Some(slot) if slot.caught_up => {
-                        let _ = reply.send(answer(slot, &ask));
-                    }
-                    Some(slot) => slot.waiting.push((ask, reply)),
-                    None => {
-                        let _ = reply.send(Err(PeerError::Invalid(
-                            "this device's search index of the community is not open yet".into(),
-                        )));
-                    }
+                    Some(slot) if slot.caught_up => answer(slot, ask),
+                    Some(slot) => slot.waiting.push(ask),
+                    None => ask.refuse(PeerError::Invalid(
+                        "this device's search index of the community is not open yet".into(),
+                    )),
                 }
                 if slots.get(&community).is_some_and(|s| s.damaged) {
                     // Closed (its lock released) so that it can be removed and rebuilt.
@@ -237,8 +239,8 @@ fn run(
         }
     }
     for slot in slots.values_mut() {
-        for (_, reply) in slot.waiting.drain(..) {
-            let _ = reply.send(Err(PeerError::Stopped));
+        for ask in slot.waiting.drain(..) {
+            ask.refuse(PeerError::Stopped);
         }
     }
 }
@@ -271,27 +273,41 @@ fn write(
     answer_waiting(slot);
 }
 
-fn answer(slot: &mut Slot, ask: &Ask) -> Result<Reply, PeerError> {
-    let found = catch_unwind(AssertUnwindSafe(|| match ask {
-        Ask::Search(query) => slot.index.search(query).map(QueryReply::Search),
-        Ask::Experts { topics, limit } => {
-            slot.index.experts(topics, *limit).map(QueryReply::Experts)
+fn answer(slot: &mut Slot, ask: Ask) {
+    match ask {
+        Ask::Search(query, reply) => {
+            let found = search(slot, |index| index.search(&query));
+            let _ = reply.send(found);
         }
-    }))
-    .unwrap_or_else(|_| Err(SearchError::Query("this search could not be run".into())));
+        Ask::Experts {
+            topics,
+            limit,
+            reply,
+        } => {
+            let found = search(slot, |index| index.experts(&topics, limit));
+            let _ = reply.send(found);
+        }
+    }
+}
+
+/// Runs one search behind `catch_unwind`; a torn index (it is not synced; see
+/// copse-search) is marked damaged, to be built again from the document.
+fn search<T>(
+    slot: &mut Slot,
+    run: impl FnOnce(&SearchIndex) -> Result<T, SearchError>,
+) -> Result<T, PeerError> {
+    let found = catch_unwind(AssertUnwindSafe(|| run(&slot.index)))
+        .unwrap_or_else(|_| Err(SearchError::Query("this search could not be run".into())));
     if let Err(e) = &found
         && e.is_damage()
     {
-        // A torn index (it is not synced; see copse-search): built again from the document.
         slot.damaged = true;
     }
-    found
-        .map(Reply::Query)
-        .map_err(|e| PeerError::Invalid(format!("searching failed: {e}")))
+    found.map_err(|e| PeerError::Invalid(format!("searching failed: {e}")))
 }
 
 fn answer_waiting(slot: &mut Slot) {
-    for (ask, reply) in std::mem::take(&mut slot.waiting) {
-        let _ = reply.send(answer(slot, &ask));
+    for ask in std::mem::take(&mut slot.waiting) {
+        answer(slot, ask);
     }
 }

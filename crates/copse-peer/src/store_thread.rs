@@ -6,15 +6,12 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::thread::JoinHandle;
 
-use copse_core::record::MemberDetails;
-use copse_core::{CommunityId, MemberId};
-use copse_hub::{PeerError, StoreOp, StoreResult};
+use copse_core::CommunityId;
+use copse_hub::{Exported, PeerError, RequestId, StoreOp, StoreResult};
 use copse_store::{Compacted, StoreError};
 use tokio::sync::mpsc;
 
 use crate::disk_store::DiskStore;
-use crate::request::{Exported, Reply};
-use crate::runtime::ReplyTo;
 
 /// Jobs queued at once; the runtime holds more in its outbox rather than wait.
 pub(crate) const JOBS: usize = 1024;
@@ -24,28 +21,6 @@ pub(crate) const JOBS: usize = 1024;
 pub(crate) enum Job {
     /// A hub store operation; its result goes back to the runtime.
     Op(StoreOp),
-    /// Write a community as one saved document.
-    Export {
-        community: CommunityId,
-        path: PathBuf,
-        reply: ReplyTo,
-    },
-    /// Write a community's local state.
-    Local {
-        community: CommunityId,
-        bytes: Vec<u8>,
-    },
-    /// Update the member's details.
-    SetMe {
-        details: MemberDetails,
-        member: MemberId,
-        reply: ReplyTo,
-    },
-    /// Compact a community now; answer once the new snapshot is in place.
-    Compact {
-        community: CommunityId,
-        reply: ReplyTo,
-    },
     /// A compaction worker finished.
     Compacted {
         community: CommunityId,
@@ -69,6 +44,13 @@ pub(crate) fn spawn(
     Ok((tx, handle))
 }
 
+/// Hands a result to the runtime (which always drains them).
+fn answer(results: &mpsc::Sender<StoreResult>, result: StoreResult) {
+    if results.blocking_send(result).is_err() {
+        tracing::debug!("the runtime stopped; dropping a store result");
+    }
+}
+
 fn run(
     mut store: DiskStore,
     mut jobs: mpsc::Receiver<Job>,
@@ -77,9 +59,47 @@ fn run(
 ) {
     let mut workers: Vec<JoinHandle<()>> = Vec::new();
     // Who waits for a compaction to be in place, per community.
-    let mut compact_waiters: BTreeMap<CommunityId, Vec<ReplyTo>> = BTreeMap::new();
+    let mut compact_waiters: BTreeMap<CommunityId, Vec<RequestId>> = BTreeMap::new();
     while let Some(job) = jobs.blocking_recv() {
         match job {
+            Job::Op(StoreOp::Export {
+                request,
+                community,
+                path,
+            }) => match store.export_input(&community) {
+                Ok(input) => {
+                    let results = results.clone();
+                    workers.push(spawn_worker("copse-export", move || {
+                        let result = export(input, &path);
+                        answer(&results, StoreResult::Exported { request, result });
+                    }));
+                }
+                Err(e) => answer(
+                    &results,
+                    StoreResult::Exported {
+                        request,
+                        result: Err(e),
+                    },
+                ),
+            },
+            Job::Op(StoreOp::Compact { request, community }) => {
+                match store.start_compaction(&community) {
+                    // Started now, or running already: answered when it is in place.
+                    Ok(started) => {
+                        if let Some(input) = started {
+                            workers.push(compact_off_thread(input, community.clone(), own.clone()));
+                        }
+                        compact_waiters.entry(community).or_default().push(request);
+                    }
+                    Err(e) => answer(
+                        &results,
+                        StoreResult::Compacted {
+                            request,
+                            result: Err(e.to_string()),
+                        },
+                    ),
+                }
+            }
             Job::Op(op) => {
                 let appended = match &op {
                     StoreOp::Append { community, .. } => Some(community.clone()),
@@ -87,9 +107,7 @@ fn run(
                 };
                 if let Some(result) = store.run(op) {
                     let ok = matches!(result, StoreResult::Appended { .. });
-                    if results.blocking_send(result).is_err() {
-                        tracing::debug!("the runtime stopped; dropping a store result");
-                    }
+                    answer(&results, result);
                     if let (true, Some(c)) = (ok, appended)
                         && let Some(input) = store.compaction_due(&c)
                     {
@@ -97,64 +115,15 @@ fn run(
                     }
                 }
             }
-            Job::Export {
-                community,
-                path,
-                reply,
-            } => match store.export_input(&community) {
-                Ok(input) => workers.push(spawn_worker("copse-export", move || {
-                    let result = input
-                        .save()
-                        .map_err(|e| PeerError::Store(e.to_string()))
-                        .and_then(|bytes| {
-                            std::fs::write(&path, &bytes)
-                                .map(|()| {
-                                    Reply::Exported(Exported {
-                                        bytes: bytes.len() as u64,
-                                        path: path.clone(),
-                                    })
-                                })
-                                .map_err(|e| {
-                                    PeerError::Invalid(format!(
-                                        "could not write {}: {e}",
-                                        path.display()
-                                    ))
-                                })
-                        });
-                    let _ = reply.send(result);
-                })),
-                Err(e) => {
-                    let _ = reply.send(Err(e));
-                }
-            },
-            Job::Local { community, bytes } => store.write_local(&community, &bytes),
-            Job::SetMe {
-                details,
-                member,
-                reply,
-            } => {
-                let _ = reply.send(store.set_me(&details).map(|()| Reply::Member(member)));
-            }
-            Job::Compact { community, reply } => match store.start_compaction(&community) {
-                // Started now, or running already: answered when it is in place.
-                Ok(started) => {
-                    if let Some(input) = started {
-                        workers.push(compact_off_thread(input, community.clone(), own.clone()));
-                    }
-                    compact_waiters.entry(community).or_default().push(reply);
-                }
-                Err(e) => {
-                    let _ = reply.send(Err(e));
-                }
-            },
             Job::Compacted { community, result } => {
                 let failed = result.as_ref().err().map(ToString::to_string);
                 store.install(&community, result);
-                for reply in compact_waiters.remove(&community).unwrap_or_default() {
-                    let _ = reply.send(match &failed {
-                        None => Ok(Reply::Done),
-                        Some(e) => Err(PeerError::Store(e.clone())),
-                    });
+                for request in compact_waiters.remove(&community).unwrap_or_default() {
+                    let result = match &failed {
+                        None => Ok(()),
+                        Some(e) => Err(e.clone()),
+                    };
+                    answer(&results, StoreResult::Compacted { request, result });
                 }
             }
             Job::Stop => {
@@ -174,6 +143,17 @@ fn run(
         workers.retain(|w| !w.is_finished());
     }
     drop(store);
+}
+
+/// Saves the community's files as one document at `path`.
+fn export(input: copse_store::CompactionInput, path: &PathBuf) -> Result<Exported, PeerError> {
+    let bytes = input.save().map_err(|e| PeerError::Store(e.to_string()))?;
+    std::fs::write(path, &bytes)
+        .map_err(|e| PeerError::Invalid(format!("could not write {}: {e}", path.display())))?;
+    Ok(Exported {
+        bytes: bytes.len() as u64,
+        path: path.clone(),
+    })
 }
 
 /// Compacts on a worker thread; the result comes back as `Job::Compacted`.

@@ -4,14 +4,14 @@
 //! and in `target/copse-bench/meetup.md`.
 //!
 //! Measured: "I'm here" on one device until the attendance shows on all five; answering
-//! the meetup panel (`Query::Meetup`) and the digest (`Query::MeetupDigest`).
+//! the meetup panel (`ask::Meetup`) and the digest (`ask::MeetupDigest`).
 
 #![allow(clippy::unwrap_used)]
 
 use std::time::{Duration, Instant};
 
 use copse_core::{Command, Community, CommunityId, Created, EventId, MemberId, Timestamp};
-use copse_peer::{PeerEvent, PeerHandle, Query, QueryReply, Reply};
+use copse_peer::{PeerEvent, PeerHandle, ask};
 use copse_testkit::CommunitySpec;
 use copse_testkit::bench_support::{cache_dir, community_with_devices, machine, ms, percentile};
 
@@ -39,12 +39,13 @@ async fn next_change(p: &mut Peer) {
 }
 
 async fn heads(p: &PeerHandle, c: &CommunityId) -> serde_json::Value {
-    p.query(Query::Heads {
-        community: c.clone(),
-    })
-    .await
-    .unwrap()
-    .to_json()
+    let heads = p
+        .ask(ask::Heads {
+            community: c.clone(),
+        })
+        .await
+        .unwrap();
+    serde_json::to_value(heads).unwrap()
 }
 
 /// Waits until every device holds the same document.
@@ -67,16 +68,14 @@ async fn converged(peers: &mut [Peer], c: &CommunityId) {
 
 /// Who the meetup on now has checked in, as `p` sees it.
 async fn checked_in(p: &PeerHandle, c: &CommunityId) -> Vec<MemberId> {
-    match p
-        .query(Query::Meetup {
-            community: c.clone(),
-        })
-        .await
-        .unwrap()
-    {
-        QueryReply::Meetup(m) => m.event.map(|e| e.attended).unwrap_or_default(),
-        other => panic!("not a meetup: {other:?}"),
-    }
+    p.ask(ask::Meetup {
+        community: c.clone(),
+    })
+    .await
+    .unwrap()
+    .event
+    .map(|e| e.attended)
+    .unwrap_or_default()
 }
 
 fn now() -> Timestamp {
@@ -109,9 +108,9 @@ async fn main() {
     converged(&mut peers, &id).await;
 
     let starts = now().plus_millis(-10 * 60_000);
-    let Reply::Applied(applied) = peers[0]
+    let applied = peers[0]
         .handle
-        .request(copse_peer::Request::Edit {
+        .ask(ask::Edit {
             community: id.clone(),
             command: Command::CreateEvent {
                 title: "Winter meetup".into(),
@@ -123,10 +122,7 @@ async fn main() {
             },
         })
         .await
-        .unwrap()
-    else {
-        panic!("no event");
-    };
+        .unwrap();
     let Some(Created::Event(event)) = applied.created else {
         panic!("no event id");
     };
@@ -169,13 +165,13 @@ async fn main() {
     let (p50, p99) = (percentile(&mut lat, 50.0), percentile(&mut lat, 99.0));
 
     eprintln!("[meetup bench] queries");
-    let digest_query = || Query::MeetupDigest {
+    let digest_query = || ask::MeetupDigest {
         community: id.clone(),
     };
     // The first ask builds the participation ledger (its own thread; levels, "For you"
     // and the digest share it), the rest read it.
     let t = Instant::now();
-    peers[0].handle.query(digest_query()).await.unwrap();
+    peers[0].handle.ask(digest_query()).await.unwrap();
     let first_digest = t.elapsed();
     let mut panel = Vec::new();
     let mut digest = Vec::new();
@@ -184,11 +180,11 @@ async fn main() {
         checked_in(&peers[0].handle, &id).await;
         panel.push(t.elapsed());
         let t = Instant::now();
-        peers[0].handle.query(digest_query()).await.unwrap();
+        peers[0].handle.ask(digest_query()).await.unwrap();
         digest.push(t.elapsed());
     }
     let out = format!(
-        "## Meetup mode (copse-peer, copse-net)\n\nMachine: {}. {DEVICES} peers on 127.0.0.1 (TCP, Noise, Yamux), each connected to the others, holding the realistic community ({} threads x {} posts, {} events); every edit is fsynced before it leaves.\n\n| measure | p50 | p99 |\n| --- | --- | --- |\n| \"I'm here\" on one device until the attendance shows on all five ({} check-ins and check-outs) | {} | {} |\n| the meetup panel (`Query::Meetup`: the event on now, who is here, up to date) | {} | {} |\n| the digest of the last meetup (`Query::MeetupDigest`), once the ledger is built | {} | {} |\n| its first ask on a device (builds the participation ledger, off the runtime) | {} | |\n",
+        "## Meetup mode (copse-peer, copse-net)\n\nMachine: {}. {DEVICES} peers on 127.0.0.1 (TCP, Noise, Yamux), each connected to the others, holding the realistic community ({} threads x {} posts, {} events); every edit is fsynced before it leaves.\n\n| measure | p50 | p99 |\n| --- | --- | --- |\n| \"I'm here\" on one device until the attendance shows on all five ({} check-ins and check-outs) | {} | {} |\n| the meetup panel (`ask::Meetup`: the event on now, who is here, up to date) | {} | {} |\n| the digest of the last meetup (`ask::MeetupDigest`), once the ledger is built | {} | {} |\n| its first ask on a device (builds the participation ledger, off the runtime) | {} | |\n",
         machine(),
         spec.threads,
         spec.posts_per_thread,

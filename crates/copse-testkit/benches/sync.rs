@@ -11,8 +11,8 @@ use copse_core::automerge::Automerge;
 use copse_core::record::{Role, ThreadKind};
 use copse_core::sync::SyncRequest;
 use copse_core::{Command, Community, CommunityId, MemberId};
-use copse_net::{NetCommand, NetConfig, NetEvent};
-use copse_peer::{PeerEvent, PeerHandle, Query, QueryReply, Request};
+use copse_net::{NetConfig, NetEvent, NetOp};
+use copse_peer::{PeerEvent, PeerHandle, ask};
 use copse_testkit::CommunitySpec;
 use copse_testkit::bench_support::{cache_dir, device_seed, machine, ms, percentile};
 
@@ -61,12 +61,13 @@ async fn up_to_date(p: &mut Peer) {
 }
 
 async fn heads(p: &PeerHandle, c: &CommunityId) -> serde_json::Value {
-    p.query(Query::Heads {
-        community: c.clone(),
-    })
-    .await
-    .unwrap()
-    .to_json()
+    let heads = p
+        .ask(ask::Heads {
+            community: c.clone(),
+        })
+        .await
+        .unwrap();
+    serde_json::to_value(heads).unwrap()
 }
 
 /// Waits until `b` has `a`'s heads, draining b's events meanwhile.
@@ -87,20 +88,16 @@ async fn caught_up(a: &PeerHandle, b: &mut Peer, c: &CommunityId) {
 
 /// How many results a search for `word` finds on `p` (answered once its index caught up).
 async fn found_by_search(p: &PeerHandle, id: &CommunityId, word: &str) -> usize {
-    match p
-        .query(Query::Search {
-            community: id.clone(),
-            search: copse_peer::SearchQuery {
-                text: word.to_owned(),
-                ..Default::default()
-            },
-        })
-        .await
-        .unwrap()
-    {
-        QueryReply::Search(r) => r.total,
-        other => panic!("not search results: {other:?}"),
-    }
+    p.ask(ask::Search {
+        community: id.clone(),
+        search: copse_peer::SearchQuery {
+            text: word.to_owned(),
+            ..Default::default()
+        },
+    })
+    .await
+    .unwrap()
+    .total
 }
 
 fn post(title: String) -> Command {
@@ -151,18 +148,15 @@ async fn main() {
     // B has it all. Start-up costs are measured by the foundation and frames benches.
     let both = [a.handle.member_id().clone(), b.handle.member_id().clone()];
     loop {
-        let QueryReply::Members(members) = b
+        let members = b
             .handle
-            .query(Query::Members {
+            .ask(ask::Members {
                 community: id.clone(),
                 skill: None,
                 organisation: None,
             })
             .await
-            .unwrap()
-        else {
-            panic!("not a member list")
-        };
+            .unwrap();
         let recorded = |m: &copse_core::MemberId| {
             members
                 .iter()
@@ -246,7 +240,7 @@ async fn main() {
     let compaction = tokio::spawn(async move {
         let t = Instant::now();
         compactor
-            .request(Request::Compact { community: cid })
+            .ask(ask::Compact { community: cid })
             .await
             .unwrap();
         t.elapsed()
@@ -420,7 +414,7 @@ async fn raw_transfer(bytes: &[u8], id: &CommunityId) -> Duration {
             break addr;
         }
     };
-    x.send(NetCommand::Dial {
+    x.send(NetOp::Dial {
         peer: Some(y.me().clone()),
         addrs: vec![addr],
     })
@@ -432,9 +426,9 @@ async fn raw_transfer(bytes: &[u8], id: &CommunityId) -> Duration {
     }
     let responder = tokio::spawn(async move {
         while let Some(ev) = ye.recv().await {
-            if let NetEvent::SyncRequest { id, .. } = ev {
-                y.send(NetCommand::RespondSync {
-                    id,
+            if let NetEvent::SyncRequest { inbound, .. } = ev {
+                y.send(NetOp::RespondSync {
+                    inbound,
                     response: copse_core::sync::SyncResponse::Ok { heads: vec![] },
                 })
                 .await;
@@ -444,7 +438,7 @@ async fn raw_transfer(bytes: &[u8], id: &CommunityId) -> Duration {
     let mut times = Vec::new();
     for tag in 0..3 {
         let t = Instant::now();
-        x.send(NetCommand::SendSync {
+        x.send(NetOp::SendSync {
             peer: copse_net::identity::member_id([202; 32]),
             request: SyncRequest::Changes {
                 community: id.clone(),
@@ -462,7 +456,7 @@ async fn raw_transfer(bytes: &[u8], id: &CommunityId) -> Duration {
         times.push(t.elapsed());
     }
     responder.abort();
-    x.send(NetCommand::Shutdown).await;
+    x.send(NetOp::Shutdown).await;
     percentile(&mut times, 50.0)
 }
 
@@ -514,9 +508,9 @@ async fn twenty_peers() -> String {
             let title = format!("broadcast {round}");
             loop {
                 until(p, |e| matches!(e, PeerEvent::CommunityChanged { .. })).await;
-                let titles = p
+                let page = p
                     .handle
-                    .query(Query::Threads {
+                    .ask(ask::Threads {
                         community: id.clone(),
                         kind: None,
                         tag: None,
@@ -525,8 +519,7 @@ async fn twenty_peers() -> String {
                     })
                     .await
                     .unwrap();
-                if matches!(&titles, QueryReply::Threads(page) if page.threads.iter().any(|x| x.title == title))
-                {
+                if page.threads.iter().any(|x| x.title == title) {
                     break;
                 }
             }

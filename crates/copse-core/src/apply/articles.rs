@@ -11,6 +11,7 @@ use crate::command::Created;
 use crate::doc_read::get_obj;
 use crate::input::{bounded, required, tags};
 use crate::record::ThreadKind;
+use crate::schema::field;
 use crate::schema::{ARTICLES, limits};
 use crate::view::members::read_member;
 use crate::view::threads::thread;
@@ -23,13 +24,13 @@ fn article_obj(tx: &Transaction<'_>, id: &ArticleId) -> Result<ObjId, CommandErr
 }
 
 fn body_obj(tx: &Transaction<'_>, article: &ObjId) -> Result<ObjId, CommandError> {
-    get_obj(tx, article, "body", ObjType::Text)
+    get_obj(tx, article, field::BODY, ObjType::Text)
         .ok_or_else(|| CommandError::Document("an article without a body".into()))
 }
 
 fn touch(tx: &mut Transaction<'_>, ctx: &Ctx<'_>, article: &ObjId) -> Result<(), CommandError> {
-    tx.put(article, "updated_at", ScalarValue::Int(ctx.now.0))?;
-    tx.put(article, "updated_by", ctx.me.as_str())?;
+    tx.put(article, field::UPDATED_AT, ScalarValue::Int(ctx.now.0))?;
+    tx.put(article, field::UPDATED_BY, ctx.me.as_str())?;
     Ok(())
 }
 
@@ -42,22 +43,22 @@ pub(super) fn create(
     tag_list: &[String],
     from_thread: Option<&ThreadId>,
 ) -> Result<Effect, CommandError> {
-    let title = required("title", title, limits::TITLE)?;
-    let body = bounded("body", body, limits::LONG_TEXT)?;
-    let tags = tags("tags", tag_list)?;
+    let title = required(field::TITLE, title, limits::TITLE)?;
+    let body = bounded(field::BODY, body, limits::LONG_TEXT)?;
+    let tags = tags(field::TAGS, tag_list)?;
     let id = ArticleId::random(rng);
     let articles = root_map(tx, ARTICLES)?;
     let entry = tx.put_object(&articles, id.as_str(), ObjType::Map)?;
-    tx.put(&entry, "title", title)?;
-    reconcile_prop(tx, &entry, "tags", &tags)?;
-    tx.put(&entry, "created_by", ctx.me.as_str())?;
-    tx.put(&entry, "created_at", ScalarValue::Int(ctx.now.0))?;
+    tx.put(&entry, field::TITLE, title)?;
+    reconcile_prop(tx, &entry, field::TAGS, &tags)?;
+    tx.put(&entry, field::CREATED_BY, ctx.me.as_str())?;
+    tx.put(&entry, field::CREATED_AT, ScalarValue::Int(ctx.now.0))?;
     touch(tx, ctx, &entry)?;
     match from_thread {
-        Some(t) => tx.put(&entry, "from_thread", t.as_str())?,
-        None => tx.put(&entry, "from_thread", ScalarValue::Null)?,
+        Some(t) => tx.put(&entry, field::FROM_THREAD, t.as_str())?,
+        None => tx.put(&entry, field::FROM_THREAD, ScalarValue::Null)?,
     }
-    let text = tx.put_object(&entry, "body", ObjType::Text)?;
+    let text = tx.put_object(&entry, field::BODY, ObjType::Text)?;
     tx.splice_text(&text, 0, 0, &body)?;
     Ok(Effect::created(Created::Article(id.clone()), id))
 }
@@ -111,7 +112,7 @@ pub(super) fn edit(
     id: &ArticleId,
     new_body: &str,
 ) -> Result<Effect, CommandError> {
-    let new_body = bounded("body", new_body, limits::LONG_TEXT)?;
+    let new_body = bounded(field::BODY, new_body, limits::LONG_TEXT)?;
     let article = article_obj(tx, id)?;
     let body = body_obj(tx, &article)?;
     if tx.text(&body)? == new_body {
@@ -161,10 +162,14 @@ pub(super) fn set_meta(
 ) -> Result<Effect, CommandError> {
     let article = article_obj(tx, id)?;
     if let Some(title) = title {
-        tx.put(&article, "title", required("title", title, limits::TITLE)?)?;
+        tx.put(
+            &article,
+            field::TITLE,
+            required(field::TITLE, title, limits::TITLE)?,
+        )?;
     }
     if let Some(tag_list) = tag_list {
-        reconcile_prop(tx, &article, "tags", &tags("tags", tag_list)?)?;
+        reconcile_prop(tx, &article, field::TAGS, &tags(field::TAGS, tag_list)?)?;
     }
     touch(tx, ctx, &article)?;
     Ok(Effect::on(id))

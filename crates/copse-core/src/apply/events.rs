@@ -9,6 +9,7 @@ use crate::command::Created;
 use crate::doc_read::{get_i64, get_obj, get_str};
 use crate::input::{bounded, required};
 use crate::record::Rsvp;
+use crate::schema::field;
 use crate::schema::{EVENTS, limits};
 use crate::view::events::MEETUP_MARGIN_MS;
 use crate::view::members::current_member;
@@ -54,9 +55,9 @@ pub(super) fn create(
         place,
         zone,
     } = plan;
-    let title = required("title", title, limits::TITLE)?;
-    let description = bounded("description", description, limits::BODY)?;
-    let place = bounded("place", place.trim(), limits::URL)?;
+    let title = required(field::TITLE, title, limits::TITLE)?;
+    let description = bounded(field::DESCRIPTION, description, limits::BODY)?;
+    let place = bounded(field::PLACE, place.trim(), limits::URL)?;
     if ends_at <= starts_at {
         return Err(CommandError::EndsBeforeStart);
     }
@@ -69,19 +70,19 @@ pub(super) fn create(
     let id = EventId::random(rng);
     let events = root_map(tx, EVENTS)?;
     let e = tx.put_object(&events, id.as_str(), ObjType::Map)?;
-    tx.put(&e, "title", title)?;
-    tx.put(&e, "description", description)?;
-    tx.put(&e, "starts_at", ScalarValue::Int(starts_at.0))?;
-    tx.put(&e, "ends_at", ScalarValue::Int(ends_at.0))?;
-    tx.put(&e, "place", place)?;
+    tx.put(&e, field::TITLE, title)?;
+    tx.put(&e, field::DESCRIPTION, description)?;
+    tx.put(&e, field::STARTS_AT, ScalarValue::Int(starts_at.0))?;
+    tx.put(&e, field::ENDS_AT, ScalarValue::Int(ends_at.0))?;
+    tx.put(&e, field::PLACE, place)?;
     if let Some(z) = zone {
-        tx.put(&e, "zone", z)?;
+        tx.put(&e, field::ZONE, z)?;
     }
-    tx.put(&e, "created_by", ctx.me.as_str())?;
-    tx.put(&e, "created_at", ScalarValue::Int(ctx.now.0))?;
-    tx.put_object(&e, "rsvp", ObjType::Map)?;
-    tx.put_object(&e, "attended", ObjType::Map)?;
-    tx.put_object(&e, "notes", ObjType::Text)?;
+    tx.put(&e, field::CREATED_BY, ctx.me.as_str())?;
+    tx.put(&e, field::CREATED_AT, ScalarValue::Int(ctx.now.0))?;
+    tx.put_object(&e, field::RSVP, ObjType::Map)?;
+    tx.put_object(&e, field::ATTENDED, ObjType::Map)?;
+    tx.put_object(&e, field::NOTES, ObjType::Text)?;
     Ok(Effect::created(Created::Event(id.clone()), id))
 }
 
@@ -92,11 +93,11 @@ pub(super) fn rsvp(
     answer: Rsvp,
 ) -> Result<Effect, CommandError> {
     let e = event_obj(tx, id)?;
-    let ends_at = Timestamp(get_i64(tx, &e, "ends_at").unwrap_or(i64::MAX));
+    let ends_at = Timestamp(get_i64(tx, &e, field::ENDS_AT).unwrap_or(i64::MAX));
     if ctx.now >= ends_at {
         return Err(CommandError::EventOver(ends_at));
     }
-    let rsvp = child(tx, &e, "rsvp", ObjType::Map)?;
+    let rsvp = child(tx, &e, field::RSVP, ObjType::Map)?;
     tx.put(&rsvp, ctx.me.as_str(), answer.as_str())?;
     Ok(Effect::on(id))
 }
@@ -109,12 +110,12 @@ pub(super) fn record_attendance(
     present: bool,
 ) -> Result<Effect, CommandError> {
     let e = event_obj(tx, id)?;
-    let starts_at = Timestamp(get_i64(tx, &e, "starts_at").unwrap_or(0));
+    let starts_at = Timestamp(get_i64(tx, &e, field::STARTS_AT).unwrap_or(0));
     // People arrive early: the room opens an hour before the start.
     if ctx.now < starts_at.plus_millis(-MEETUP_MARGIN_MS) {
         return Err(CommandError::EventNotStarted(starts_at));
     }
-    let organiser = get_str(tx, &e, "created_by");
+    let organiser = get_str(tx, &e, field::CREATED_BY);
     if member != ctx.me && !ctx.coordinator && organiser.as_deref() != Some(ctx.me.as_str()) {
         return Err(CommandError::NotCoordinator {
             action: "record others' attendance (or the organiser)".into(),
@@ -123,7 +124,7 @@ pub(super) fn record_attendance(
     if current_member(tx, member).is_none() {
         return Err(CommandError::UnknownMember(member.clone()));
     }
-    let attended = child(tx, &e, "attended", ObjType::Map)?;
+    let attended = child(tx, &e, field::ATTENDED, ObjType::Map)?;
     if present {
         tx.put(&attended, member.as_str(), ScalarValue::Int(ctx.now.0))?;
     } else if tx.get(&attended, member.as_str())?.is_some() {
@@ -138,9 +139,9 @@ pub(super) fn edit_notes(
     id: &EventId,
     notes: &str,
 ) -> Result<Effect, CommandError> {
-    let notes = bounded("notes", notes, limits::LONG_TEXT)?;
+    let notes = bounded(field::NOTES, notes, limits::LONG_TEXT)?;
     let e = event_obj(tx, id)?;
-    let text = child(tx, &e, "notes", ObjType::Text)?;
+    let text = child(tx, &e, field::NOTES, ObjType::Text)?;
     if tx.text(&text)? != notes {
         tx.update_text(&text, notes)?;
     }

@@ -10,6 +10,7 @@ use crate::command::Created;
 use crate::doc_read::get_obj;
 use crate::input::{bounded, required, tags};
 use crate::record::{Invite, Member, MemberDetails, Role};
+use crate::schema::field;
 use crate::schema::{INVITES, MEMBERS, limits};
 use crate::view::members::{current_member, read_invite, read_member};
 use crate::{CommandError, InviteId, InviteSecret, MemberId, Timestamp};
@@ -17,11 +18,11 @@ use crate::{CommandError, InviteId, InviteSecret, MemberId, Timestamp};
 /// Checks what a member says about themselves.
 pub(crate) fn checked_details(d: MemberDetails) -> Result<MemberDetails, CommandError> {
     Ok(MemberDetails {
-        name: required("name", &d.name, limits::TITLE)?,
-        organisation: bounded("organisation", d.organisation.trim(), limits::TITLE)?,
-        department: bounded("department", d.department.trim(), limits::TITLE)?,
-        bio: bounded("bio", &d.bio, limits::BODY)?,
-        skills: tags("skills", &d.skills)?,
+        name: required(field::NAME, &d.name, limits::TITLE)?,
+        organisation: bounded(field::ORGANISATION, d.organisation.trim(), limits::TITLE)?,
+        department: bounded(field::DEPARTMENT, d.department.trim(), limits::TITLE)?,
+        bio: bounded(field::BIO, &d.bio, limits::BODY)?,
+        skills: tags(field::SKILLS, &d.skills)?,
     })
 }
 
@@ -34,11 +35,11 @@ pub(super) fn update_details(
     let members = root_map(tx, MEMBERS)?;
     let entry = get_obj(tx, &members, ctx.me.as_str(), ObjType::Map)
         .ok_or_else(|| CommandError::UnknownMember(ctx.me.clone()))?;
-    tx.put(&entry, "name", d.name)?;
-    tx.put(&entry, "organisation", d.organisation)?;
-    tx.put(&entry, "department", d.department)?;
-    tx.put(&entry, "bio", d.bio)?;
-    reconcile_prop(tx, &entry, "skills", &d.skills)?;
+    tx.put(&entry, field::NAME, d.name)?;
+    tx.put(&entry, field::ORGANISATION, d.organisation)?;
+    tx.put(&entry, field::DEPARTMENT, d.department)?;
+    tx.put(&entry, field::BIO, d.bio)?;
+    reconcile_prop(tx, &entry, field::SKILLS, &d.skills)?;
     Ok(Effect::on(ctx.me))
 }
 
@@ -63,7 +64,7 @@ pub(super) fn set_addrs(
     let members = root_map(tx, MEMBERS)?;
     let entry = get_obj(tx, &members, ctx.me.as_str(), ObjType::Map)
         .ok_or_else(|| CommandError::UnknownMember(ctx.me.clone()))?;
-    reconcile_prop(tx, &entry, "addrs", &clean)?;
+    reconcile_prop(tx, &entry, field::ADDRS, &clean)?;
     Ok(Effect::on(ctx.me))
 }
 
@@ -90,7 +91,7 @@ pub(super) fn set_role(
     let members = root_map(tx, MEMBERS)?;
     let entry = get_obj(tx, &members, member.as_str(), ObjType::Map)
         .ok_or_else(|| CommandError::UnknownMember(member.clone()))?;
-    tx.put(&entry, "role", role.as_str())?;
+    tx.put(&entry, field::ROLE, role.as_str())?;
     Ok(Effect::on(member))
 }
 
@@ -108,7 +109,7 @@ pub(super) fn remove(
     let members = root_map(tx, MEMBERS)?;
     let entry = get_obj(tx, &members, member.as_str(), ObjType::Map)
         .ok_or_else(|| CommandError::UnknownMember(member.clone()))?;
-    tx.put(&entry, "removed_at", ScalarValue::Int(ctx.now.0))?;
+    tx.put(&entry, field::REMOVED_AT, ScalarValue::Int(ctx.now.0))?;
     Ok(Effect::on(member))
 }
 
@@ -165,7 +166,7 @@ pub(super) fn revoke_invite(
     let invites = root_map(tx, INVITES)?;
     let entry = get_obj(tx, &invites, invite.as_str(), ObjType::Map)
         .ok_or_else(|| CommandError::UnknownInvite(invite.clone()))?;
-    tx.put(&entry, "revoked", true)?;
+    tx.put(&entry, field::REVOKED, true)?;
     Ok(Effect::on(invite))
 }
 
@@ -237,7 +238,7 @@ pub(super) fn admit(
     let invites = root_map(tx, INVITES)?;
     let inv_obj = get_obj(tx, &invites, invite_id.as_str(), ObjType::Map)
         .ok_or_else(|| CommandError::UnknownInvite(invite_id.clone()))?;
-    let used = get_obj(tx, &inv_obj, "used_by", ObjType::List)
+    let used = get_obj(tx, &inv_obj, field::USED_BY, ObjType::List)
         .ok_or_else(|| CommandError::Document("invite without used_by".into()))?;
     let n = tx.length(&used);
     tx.insert(&used, n, member.as_str())?;

@@ -10,6 +10,7 @@ use crate::command::Created;
 use crate::doc_read::{get_obj, get_str};
 use crate::input::{bounded, required};
 use crate::record::{LevelRule, Objective, ObjectiveStatus};
+use crate::schema::field;
 use crate::schema::{LEVEL_KEYS, PROFILE, limits};
 use crate::{CommandError, ObjectiveId};
 
@@ -28,17 +29,25 @@ pub(super) fn update(
     ctx.require_coordinator(action)?;
     let profile = root_map(tx, PROFILE)?;
     if let Some(name) = name {
-        tx.put(&profile, "name", required("name", &name, limits::TITLE)?)?;
+        tx.put(
+            &profile,
+            field::NAME,
+            required(field::NAME, &name, limits::TITLE)?,
+        )?;
     }
     if let Some(domain) = domain {
         tx.put(
             &profile,
             "domain",
-            required("domain", &domain, limits::BODY)?,
+            required(field::DOMAIN, &domain, limits::BODY)?,
         )?;
     }
     if let Some(norms) = norms {
-        tx.put(&profile, "norms", bounded("norms", &norms, limits::BODY)?)?;
+        tx.put(
+            &profile,
+            field::NORMS,
+            bounded(field::NORMS, &norms, limits::BODY)?,
+        )?;
     }
     Ok(Effect::on(PROFILE))
 }
@@ -52,7 +61,7 @@ pub(super) fn add_objective(
     ctx.require_coordinator("change the objectives")?;
     let text = required("objective", text, limits::BODY)?;
     let profile = root_map(tx, PROFILE)?;
-    let list = get_obj(tx, &profile, "objectives", ObjType::List)
+    let list = get_obj(tx, &profile, field::OBJECTIVES, ObjType::List)
         .ok_or_else(|| CommandError::Document("the profile has no objectives".into()))?;
     let id = ObjectiveId::random(rng);
     let objective = Objective {
@@ -74,20 +83,24 @@ pub(super) fn set_objective(
 ) -> Result<Effect, CommandError> {
     ctx.require_coordinator("change the objectives")?;
     let profile = root_map(tx, PROFILE)?;
-    let list = get_obj(tx, &profile, "objectives", ObjType::List)
+    let list = get_obj(tx, &profile, field::OBJECTIVES, ObjType::List)
         .ok_or_else(|| CommandError::Document("the profile has no objectives".into()))?;
     let entry = (0..tx.length(&list))
         .filter_map(|i| match tx.get(&list, i).ok()?? {
             (automerge::Value::Object(ObjType::Map), obj) => Some(obj),
             _ => None,
         })
-        .find(|obj| get_str(tx, obj, "id").as_deref() == Some(id.as_str()))
+        .find(|obj| get_str(tx, obj, field::ID).as_deref() == Some(id.as_str()))
         .ok_or_else(|| CommandError::UnknownObjective(id.clone()))?;
     if let Some(text) = text {
-        tx.put(&entry, "text", required("objective", &text, limits::BODY)?)?;
+        tx.put(
+            &entry,
+            field::TEXT,
+            required("objective", &text, limits::BODY)?,
+        )?;
     }
     if let Some(status) = status {
-        tx.put(&entry, "status", status.as_str())?;
+        tx.put(&entry, field::STATUS, status.as_str())?;
     }
     Ok(Effect::on(PROFILE))
 }

@@ -9,6 +9,7 @@ use crate::command::Created;
 use crate::doc_read::record;
 use crate::input::{bounded, required, tags, url};
 use crate::record::Resource;
+use crate::schema::field;
 use crate::schema::{RESOURCES, limits};
 use crate::{CommandError, ResourceId};
 
@@ -23,10 +24,10 @@ pub(super) fn add(
     tag_list: &[String],
 ) -> Result<Effect, CommandError> {
     let resource = Resource {
-        title: required("title", title, limits::TITLE)?,
+        title: required(field::TITLE, title, limits::TITLE)?,
         url: link.filter(|u| !u.trim().is_empty()).map(url).transpose()?,
-        description: bounded("description", description, limits::BODY)?,
-        tags: tags("tags", tag_list)?,
+        description: bounded(field::DESCRIPTION, description, limits::BODY)?,
+        tags: tags(field::TAGS, tag_list)?,
         added_by: ctx.me.clone(),
         added_at: ctx.now,
     };

@@ -9,6 +9,7 @@ use super::{Ctx, Effect, root_map};
 use crate::command::Created;
 use crate::doc_read::{get_obj, get_str};
 use crate::input::required;
+use crate::schema::field;
 use crate::schema::{EVENTS, MEMBERS, THREADS, limits};
 use crate::{CommandError, EventId, PostId, StoryId, ThreadId};
 
@@ -34,11 +35,11 @@ pub(super) fn share(
                 return Err(CommandError::UnknownThread(thread.clone()));
             };
             if let Some(post) = &cited.post {
-                let posts = get_obj(tx, &t, "posts", ObjType::List);
+                let posts = get_obj(tx, &t, field::POSTS, ObjType::List);
                 let found = posts.is_some_and(|posts| {
                     (0..tx.length(&posts)).any(|i| match tx.get(&posts, i) {
                         Ok(Some((automerge::Value::Object(ObjType::Map), p))) => {
-                            get_str(tx, &p, "id").as_deref() == Some(post.as_str())
+                            get_str(tx, &p, field::ID).as_deref() == Some(post.as_str())
                         }
                         _ => false,
                     })
@@ -68,23 +69,23 @@ pub(super) fn share(
     let members = root_map(tx, MEMBERS)?;
     let me =
         get_obj(tx, &members, ctx.me.as_str(), ObjType::Map).ok_or(CommandError::NotAMember)?;
-    let stories = match get_obj(tx, &me, "stories", ObjType::Map) {
+    let stories = match get_obj(tx, &me, field::STORIES, ObjType::Map) {
         Some(s) => s,
-        None => tx.put_object(&me, "stories", ObjType::Map)?,
+        None => tx.put_object(&me, field::STORIES, ObjType::Map)?,
     };
     let id = StoryId::random(rng);
     let story = tx.put_object(&stories, id.as_str(), ObjType::Map)?;
-    tx.put(&story, "text", text)?;
+    tx.put(&story, field::TEXT, text)?;
     for (key, value) in [
-        ("thread", cited.thread.map(|t| t.to_string())),
-        ("post", cited.post.map(|p| p.to_string())),
-        ("event", cited.event.map(|e| e.to_string())),
+        (field::THREAD, cited.thread.map(|t| t.to_string())),
+        (field::POST, cited.post.map(|p| p.to_string())),
+        (field::EVENT, cited.event.map(|e| e.to_string())),
     ] {
         match value {
             Some(v) => tx.put(&story, key, v)?,
             None => tx.put(&story, key, ScalarValue::Null)?,
         }
     }
-    tx.put(&story, "created_at", ctx.now.0)?;
+    tx.put(&story, field::CREATED_AT, ctx.now.0)?;
     Ok(Effect::created(Created::Story(id), ctx.me.as_str()))
 }

@@ -10,6 +10,7 @@ use crate::command::Created;
 use crate::doc_read::get_obj;
 use crate::input::{bounded, required};
 use crate::record::{Task, TaskStatus};
+use crate::schema::field;
 use crate::schema::{TASKS, limits};
 use crate::view::members::current_member;
 use crate::{CommandError, MemberId, TaskId, Timestamp};
@@ -49,8 +50,8 @@ pub(super) fn create(
         due,
         good_first,
     } = new;
-    let title = required("title", title, limits::TITLE)?;
-    let description = bounded("description", description, limits::BODY)?;
+    let title = required(field::TITLE, title, limits::TITLE)?;
+    let description = bounded(field::DESCRIPTION, description, limits::BODY)?;
     check_assignee(tx, assignee.as_ref())?;
     let id = TaskId::random(rng);
     let task = Task {
@@ -78,8 +79,8 @@ pub(super) fn assign(
     let t = task_obj(tx, id)?;
     check_assignee(tx, assignee.as_ref())?;
     match assignee {
-        Some(m) => tx.put(&t, "assignee", m.as_str())?,
-        None => tx.put(&t, "assignee", ScalarValue::Null)?,
+        Some(m) => tx.put(&t, field::ASSIGNEE, m.as_str())?,
+        None => tx.put(&t, field::ASSIGNEE, ScalarValue::Null)?,
     }
     Ok(Effect::on(id))
 }
@@ -91,7 +92,7 @@ pub(super) fn set_good_first(
     good_first: bool,
 ) -> Result<Effect, CommandError> {
     let t = task_obj(tx, id)?;
-    tx.put(&t, "good_first", good_first)?;
+    tx.put(&t, field::GOOD_FIRST, good_first)?;
     Ok(Effect::on(id))
 }
 
@@ -102,7 +103,7 @@ pub(super) fn move_to(
     status: TaskStatus,
 ) -> Result<Effect, CommandError> {
     let t = task_obj(tx, id)?;
-    tx.put(&t, "status", status.as_str())?;
+    tx.put(&t, field::STATUS, status.as_str())?;
     Ok(Effect::on(id))
 }
 
@@ -114,8 +115,8 @@ pub(super) fn set_due(
 ) -> Result<Effect, CommandError> {
     let t = task_obj(tx, id)?;
     match due {
-        Some(d) => tx.put(&t, "due", ScalarValue::Int(d.0))?,
-        None => tx.put(&t, "due", ScalarValue::Null)?,
+        Some(d) => tx.put(&t, field::DUE, ScalarValue::Int(d.0))?,
+        None => tx.put(&t, field::DUE, ScalarValue::Null)?,
     }
     Ok(Effect::on(id))
 }

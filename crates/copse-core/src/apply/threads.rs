@@ -10,6 +10,7 @@ use crate::command::Created;
 use crate::doc_read::{get_obj, get_str};
 use crate::input::{required, tags};
 use crate::record::{Post, Thread, ThreadKind};
+use crate::schema::field;
 use crate::schema::{THREADS, limits};
 use crate::{CommandError, PostId, ThreadId};
 
@@ -20,7 +21,7 @@ pub(super) fn thread_obj(tx: &Transaction<'_>, id: &ThreadId) -> Result<ObjId, C
 }
 
 pub(super) fn posts_obj(tx: &Transaction<'_>, thread: &ObjId) -> Result<ObjId, CommandError> {
-    get_obj(tx, thread, "posts", ObjType::List)
+    get_obj(tx, thread, field::POSTS, ObjType::List)
         .ok_or_else(|| CommandError::Document("a thread without posts".into()))
 }
 
@@ -28,7 +29,7 @@ pub(super) fn posts_obj(tx: &Transaction<'_>, thread: &ObjId) -> Result<ObjId, C
 fn find_post(tx: &Transaction<'_>, posts: &ObjId, id: &PostId) -> Option<(usize, ObjId)> {
     (0..tx.length(posts)).find_map(|i| match tx.get(posts, i).ok()?? {
         (automerge::Value::Object(ObjType::Map), obj)
-            if get_str(tx, &obj, "id").as_deref() == Some(id.as_str()) =>
+            if get_str(tx, &obj, field::ID).as_deref() == Some(id.as_str()) =>
         {
             Some((i, obj))
         }
@@ -45,9 +46,9 @@ pub(super) fn start(
     body: &str,
     tag_list: &[String],
 ) -> Result<Effect, CommandError> {
-    let title = required("title", title, limits::TITLE)?;
-    let body = required("body", body, limits::BODY)?;
-    let tags = tags("tags", tag_list)?;
+    let title = required(field::TITLE, title, limits::TITLE)?;
+    let body = required(field::BODY, body, limits::BODY)?;
+    let tags = tags(field::TAGS, tag_list)?;
     let id = ThreadId::new(ctx.now.0, rng);
     let thread = Thread {
         kind,
@@ -76,7 +77,7 @@ pub(super) fn reply(
     thread: &ThreadId,
     body: &str,
 ) -> Result<Effect, CommandError> {
-    let body = required("body", body, limits::BODY)?;
+    let body = required(field::BODY, body, limits::BODY)?;
     let obj = thread_obj(tx, thread)?;
     let posts = posts_obj(tx, &obj)?;
     let id = PostId::random(rng);
@@ -99,16 +100,16 @@ pub(super) fn edit_post(
     post: &PostId,
     body: &str,
 ) -> Result<Effect, CommandError> {
-    let body = required("body", body, limits::BODY)?;
+    let body = required(field::BODY, body, limits::BODY)?;
     let obj = thread_obj(tx, thread)?;
     let posts = posts_obj(tx, &obj)?;
     let (_, post_obj) =
         find_post(tx, &posts, post).ok_or_else(|| CommandError::UnknownPost(post.clone()))?;
-    if get_str(tx, &post_obj, "author").as_deref() != Some(ctx.me.as_str()) {
+    if get_str(tx, &post_obj, field::AUTHOR).as_deref() != Some(ctx.me.as_str()) {
         return Err(CommandError::NotYourPost);
     }
-    tx.put(&post_obj, "body", body)?;
-    tx.put(&post_obj, "edited_at", ScalarValue::Int(ctx.now.0))?;
+    tx.put(&post_obj, field::BODY, body)?;
+    tx.put(&post_obj, field::EDITED_AT, ScalarValue::Int(ctx.now.0))?;
     Ok(Effect::on(thread))
 }
 
@@ -119,10 +120,10 @@ pub(super) fn accept_answer(
     post: Option<&PostId>,
 ) -> Result<Effect, CommandError> {
     let obj = thread_obj(tx, thread)?;
-    if get_str(tx, &obj, "kind").as_deref() != Some(ThreadKind::Question.as_str()) {
+    if get_str(tx, &obj, field::KIND).as_deref() != Some(ThreadKind::Question.as_str()) {
         return Err(CommandError::NotAQuestion);
     }
-    let asker = get_str(tx, &obj, "author");
+    let asker = get_str(tx, &obj, field::AUTHOR);
     if asker.as_deref() != Some(ctx.me.as_str()) && !ctx.coordinator {
         return Err(CommandError::NotAskerOrCoordinator);
     }
@@ -134,9 +135,9 @@ pub(super) fn accept_answer(
             if idx == 0 {
                 return Err(CommandError::OpeningPostNotAnAnswer);
             }
-            tx.put(&obj, "accepted_post", post.as_str())?;
+            tx.put(&obj, field::ACCEPTED_POST, post.as_str())?;
         }
-        None => tx.put(&obj, "accepted_post", ScalarValue::Null)?,
+        None => tx.put(&obj, field::ACCEPTED_POST, ScalarValue::Null)?,
     }
     Ok(Effect::on(thread))
 }

@@ -9,7 +9,6 @@ use std::collections::{HashMap, HashSet};
 
 use automerge::{Automerge, Change, ChangeHash};
 
-use super::check::LegacyPolicy;
 use super::identity::{is_signing_actor, key_of_actor, member_id_of_key};
 use super::past::Past;
 use super::signature::{read_signature, verifies};
@@ -17,6 +16,29 @@ use crate::MemberId;
 
 /// The message of a seal.
 pub const SEAL_MESSAGE: &str = "copse-seal/1";
+
+/// How unsigned changes (written before signatures existed) are judged.
+pub trait LegacyPolicy: Sync {
+    /// Whether the unsigned `change` belongs to the history accepted at the upgrade.
+    fn accepts(&self, change: &Change) -> bool;
+}
+
+/// Accepts every unsigned change as it is (no rules): for copies where one process plays
+/// several members (tests of the sync layer), never for a device's received changes.
+pub struct AcceptUnsigned;
+impl LegacyPolicy for AcceptUnsigned {
+    fn accepts(&self, _: &Change) -> bool {
+        true
+    }
+}
+
+/// Accepts no unsigned change.
+pub struct NoLegacy;
+impl LegacyPolicy for NoLegacy {
+    fn accepts(&self, _: &Change) -> bool {
+        false
+    }
+}
 
 /// Whether `change` is unsigned (its actor carries no key).
 pub fn is_unsigned(change: &Change) -> bool {

@@ -6,22 +6,27 @@
 //! - [`identity`]: actor ids carry the signer's key; key -> member id;
 //! - [`signer`]: this device's key; [`signature`]: the signature change after each change;
 //! - `rules`: the rule table; `past`/`paths`: reads at a change's deps, op -> path;
-//! - [`check`]: admitting a batch ([`admit`]) or a whole document ([`verify_document`]).
+//! - `verdict`: what the guard decides, typed; `judge`: one change;
+//! - [`admit`]: a batch of received changes; `whole_document`: a document read from outside
+//!   ([`verify_document`]); [`legacy`]: unsigned history from before signatures.
 
-pub mod check;
+mod admit;
 pub mod identity;
+mod judge;
 pub mod legacy;
 mod past;
 mod paths;
 mod rules;
 pub mod signature;
 pub mod signer;
+mod verdict;
 mod violation;
+mod whole_document;
 
-pub use check::{
-    AcceptUnsigned, Admitted, LegacyPolicy, NoLegacy, Refused, admit, verify_document,
-};
+pub use admit::{Admitted, Held, admit, admit_held};
 pub use identity::{member_id_of_key, member_of_actor};
-pub use legacy::{SEAL_MESSAGE, SealedHistory};
+pub use legacy::{AcceptUnsigned, LegacyPolicy, NoLegacy, SEAL_MESSAGE, SealedHistory};
 pub use signer::Signer;
+pub use verdict::Refused;
 pub use violation::Violation;
+pub use whole_document::verify_document;

@@ -4,6 +4,7 @@
 use automerge::{Automerge, ChangeHash, ObjId, ObjType, ROOT, ReadDoc, ScalarValue, Value};
 
 use crate::MemberId;
+use crate::schema::field;
 
 /// The document as of some heads.
 pub(crate) struct Past<'a> {
@@ -78,8 +79,8 @@ impl Past<'_> {
     pub(crate) fn standing(&self, id: &MemberId) -> Option<Standing> {
         let entry = self.entry(crate::schema::MEMBERS, id.as_str())?;
         Some(Standing {
-            coordinator: self.str(&entry, "role").as_deref() == Some("coordinator"),
-            removed_at: self.int(&entry, "removed_at"),
+            coordinator: self.str(&entry, field::ROLE).as_deref() == Some("coordinator"),
+            removed_at: self.int(&entry, field::REMOVED_AT),
         })
     }
 

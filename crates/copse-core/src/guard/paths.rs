@@ -119,11 +119,7 @@ impl<'a> Paths<'a> {
         if let Some(p) = self.known.0.get(op) {
             return Some(p.clone());
         }
-        let id = self
-            .doc
-            .import_obj(&format!("{}@{}", op.0, op.1.to_hex_string()))
-            .ok()?;
-        self.doc.object_type(&id).ok()?;
+        let id = object_id(self.doc, op)?;
         // Objects are only ever made in maps and lists, so a parent chain is all keys and
         // elements; `parents` walks it from the object up.
         let mut path: Vec<Seg> = self
@@ -140,4 +136,22 @@ impl<'a> Paths<'a> {
         self.known.0.insert(op.clone(), placed.clone());
         Some(placed)
     }
+}
+
+/// The document's id of the object `op` made, if this copy holds it.
+fn object_id(doc: &Automerge, op: &OpId) -> Option<ObjId> {
+    let id = doc
+        .import_obj(&format!("{}@{}", op.0, op.1.to_hex_string()))
+        .ok()?;
+    doc.object_type(&id).ok()?;
+    Some(id)
+}
+
+/// Whether `doc` holds the object `op` made, so that a change writing into it can be
+/// placed.
+pub(crate) fn holds_object(doc: &Automerge, op: &OpId) -> bool {
+    let mut cache = PathCache::default();
+    Paths::new(doc, &mut cache)
+        .place(&ObjectId::Id(op.clone()))
+        .is_some()
 }

@@ -9,14 +9,11 @@ use automerge::{Change, ChangeHash, ObjType, ScalarValue};
 
 use super::past::{Past, Standing};
 use super::paths::{Paths, Placed, Seg, show};
+use super::verdict::{Fault, Passed};
 use super::violation::Violation;
+use crate::schema::field;
 use crate::schema::{ARTICLES, EVENTS, INVITES, MEMBERS, PROFILE, RESOURCES, TASKS, THREADS};
 use crate::{ArticleId, EventId, InviteId, MemberId, PostId, ResourceId, TaskId, ThreadId};
-
-/// What a change that writes into an object this copy does not hold yet is refused with
-/// by `check_ops`; `admit` holds such a change instead, until the object arrives (another
-/// device may hold it, and would accept the change: refusing here would split them).
-pub(crate) const UNKNOWN_OBJECT: &str = "an object that does not exist";
 
 /// Where a change is judged: at its deps (exact), or, for a change whose deps are still
 /// waiting to be applied in the same batch, at the applied part of its past, which holds
@@ -31,14 +28,6 @@ pub(crate) struct At<'a> {
     pub(crate) made_ahead: &'a std::collections::HashSet<(String, String)>,
 }
 
-/// What a change that passed touches, for batching.
-pub(crate) struct Passed {
-    /// It writes under `members` or `invites` (what judging later changes reads).
-    pub(crate) membership: bool,
-    /// The records (section, key) it makes.
-    pub(crate) made: Vec<(String, String)>,
-}
-
 /// Checks every operation of `change`, signed by `signer`, against the rules as they stood
 /// at the change's deps. `doc` holds the deps (and nothing refused).
 pub(crate) fn check_ops(
@@ -47,7 +36,7 @@ pub(crate) fn check_ops(
     signer: &MemberId,
     paths: &mut Paths<'_>,
     at: At<'_>,
-) -> Result<Passed, Violation> {
+) -> Result<Passed, Fault> {
     let deps = at.heads;
     let past = Past { doc, heads: deps };
     let expanded = change.decode();
@@ -59,9 +48,11 @@ pub(crate) fn check_ops(
     paths.next_change();
     let mut targets: Vec<(Placed, Vec<Seg>)> = Vec::with_capacity(ops.len());
     for (i, op) in ops.iter().enumerate() {
-        let placed = paths
-            .place(&op.obj)
-            .ok_or_else(|| Violation::Unknown(UNKNOWN_OBJECT.into()))?;
+        let placed = match paths.place(&op.obj) {
+            Some(p) => p,
+            // Another device may hold the object and accept the change: wait for it.
+            None => return Err(missing_object(&op.obj)),
+        };
         let mut target = placed.path.clone();
         target.push(Seg::of_key(&op.key));
         if let OpType::Make(_) = op.action {
@@ -87,7 +78,8 @@ pub(crate) fn check_ops(
         })
         .collect();
     if change.deps().is_empty() {
-        return check_creation(&change_ops, &targets, signer).map(|()| Passed { membership, made });
+        check_creation(&change_ops, &targets, signer)?;
+        return Ok(Passed { membership, made });
     }
     let standing = if at.exact {
         past.standing(signer)
@@ -95,8 +87,8 @@ pub(crate) fn check_ops(
         paths.standing(signer, deps, || past.standing(signer))
     };
     let standing = match standing {
-        None => return Err(Violation::NotAMember),
-        Some(s) if !s.is_current() => return Err(Violation::Removed),
+        None => return Err(Violation::NotAMember.into()),
+        Some(s) if !s.is_current() => return Err(Violation::Removed.into()),
         Some(s) => s,
     };
     let rules = Rules {
@@ -119,6 +111,10 @@ pub(crate) fn check_ops(
         {
             continue;
         }
+        // What a delete leaves depends on values written since: judged only exactly.
+        if !at.exact && is_map_delete(op, placed) {
+            return Err(Fault::Unsure);
+        }
         rules.permit(op, placed, target)?;
     }
     for (i, (op, (_, target))) in ops.iter().zip(&targets).enumerate() {
@@ -127,6 +123,23 @@ pub(crate) fn check_ops(
         }
     }
     Ok(Passed { membership, made })
+}
+
+/// The fault of a change that writes into `obj`, which this copy does not hold.
+fn missing_object(obj: &ObjectId) -> Fault {
+    match obj {
+        ObjectId::Id(op) => Fault::MissingObject(op.clone()),
+        // The root always exists; placing it cannot fail.
+        ObjectId::Root => Fault::Broke(Violation::Malformed("root".into())),
+    }
+}
+
+/// A delete of a map key in an object that existed before the change.
+fn is_map_delete(op: &Op, placed: &Placed) -> bool {
+    matches!(
+        (&op.action, &op.key, &placed.id),
+        (OpType::Delete, automerge::legacy::Key::Map(_), Some(_))
+    )
 }
 
 /// A change's operations with their ids.
@@ -168,7 +181,7 @@ fn admissions(ops: &[Op], targets: &[(Placed, Vec<Seg>)]) -> BTreeMap<String, St
     for (op, (_, target)) in ops.iter().zip(targets) {
         if let [Seg::Key(s), Seg::Key(invite), Seg::Key(f), Seg::Elem] = target.as_slice()
             && s == INVITES
-            && f == "used_by"
+            && f == field::USED_BY
             && op.insert
             && let OpType::Put(ScalarValue::Str(id)) = &op.action
         {
@@ -221,11 +234,11 @@ fn check_creation(
                 ));
             }
             [Seg::Key(s), Seg::Key(_)] if s == MEMBERS => founder_entry = true,
-            [Seg::Key(s), Seg::Key(_), Seg::Key(f)] if s == MEMBERS && f == "role" => {
+            [Seg::Key(s), Seg::Key(_), Seg::Key(f)] if s == MEMBERS && f == field::ROLE => {
                 coordinator =
                     matches!(&op.action, OpType::Put(ScalarValue::Str(r)) if r == "coordinator");
             }
-            [Seg::Key(s), Seg::Key(f)] if s == PROFILE && f == "created_by" => {
+            [Seg::Key(s), Seg::Key(f)] if s == PROFILE && f == field::CREATED_BY => {
                 if !is_signer {
                     return Err(Violation::WrongAuthorName);
                 }
@@ -275,10 +288,6 @@ impl Rules<'_> {
         // A delete that leaves a value visible sets the key to that value: judge it so.
         let resolved;
         let op = match (&op.action, &op.key, &placed.id) {
-            // What a delete leaves depends on values written since: only exactly.
-            (OpType::Delete, automerge::legacy::Key::Map(_), Some(_)) if !self.exact => {
-                return Err(Violation::Unknown("a delete judged ahead".into()));
-            }
             (OpType::Delete, automerge::legacy::Key::Map(k), Some(obj)) => {
                 let preds: Vec<OpId> = op.pred.iter().cloned().collect();
                 match self.past.left_after_delete(obj, k, &preds) {
@@ -316,16 +325,16 @@ impl Rules<'_> {
         }
         match (section, &keys[1..]) {
             (root_key, []) => Err(Violation::RootKey(root_key.to_owned())),
-            (PROFILE, [Some("created_at" | "created_by")]) => {
+            (PROFILE, [Some(field::CREATED_AT | field::CREATED_BY)]) => {
                 Err(Violation::Immutable("the profile's creation".into()))
             }
             (PROFILE, _) => self.coordinator("edit the profile, norms or objectives"),
             (MEMBERS, [Some(id), rest @ ..]) => self.member_entry(op, id, rest),
-            (INVITES, [Some(id), Some("revoked")]) => {
+            (INVITES, [Some(id), Some(field::REVOKED)]) => {
                 let creator = self
                     .past
                     .entry(INVITES, id)
-                    .and_then(|e| self.past.str(&e, "created_by"));
+                    .and_then(|e| self.past.str(&e, field::CREATED_BY));
                 if !matches!(a, OpType::Put(ScalarValue::Boolean(_))) {
                     Err(Violation::Malformed("invite".into()))
                 } else if self.is_signer(creator.as_deref()) || self.standing.coordinator {
@@ -334,7 +343,7 @@ impl Rules<'_> {
                     Err(Violation::OthersRecord("invite".into()))
                 }
             }
-            (INVITES, [Some(_), Some("used_by"), None]) => match a {
+            (INVITES, [Some(_), Some(field::USED_BY), None]) => match a {
                 OpType::Put(ScalarValue::Str(id))
                     if op.insert && self.admitted.contains_key(id.as_str()) =>
                 {
@@ -345,8 +354,11 @@ impl Rules<'_> {
             (INVITES, [Some(_)]) if matches!(a, OpType::Make(ObjType::Map)) => Ok(()),
             (INVITES, _) => Err(Violation::Immutable("an invite".into())),
             (THREADS, [Some(_)]) if matches!(a, OpType::Make(ObjType::Map)) => Ok(()),
-            (THREADS, [Some(_), Some("accepted_post")]) => {
-                let author = placed.id.as_ref().and_then(|t| self.past.str(t, "author"));
+            (THREADS, [Some(_), Some(field::ACCEPTED_POST)]) => {
+                let author = placed
+                    .id
+                    .as_ref()
+                    .and_then(|t| self.past.str(t, field::AUTHOR));
                 if !is_str_or_null(a) {
                     Err(Violation::Malformed("accepted answer".into()))
                 } else if self.is_signer(author.as_deref()) || self.standing.coordinator {
@@ -357,7 +369,7 @@ impl Rules<'_> {
                     ))
                 }
             }
-            (THREADS, [Some(_), Some("posts"), None])
+            (THREADS, [Some(_), Some(field::POSTS), None])
                 if op.insert && matches!(a, OpType::Make(ObjType::Map)) =>
             {
                 Ok(())
@@ -366,13 +378,16 @@ impl Rules<'_> {
                 THREADS,
                 [
                     Some(_),
-                    Some("posts"),
+                    Some(field::POSTS),
                     None,
-                    Some(field @ ("body" | "edited_at")),
+                    Some(which @ (field::BODY | field::EDITED_AT)),
                 ],
             ) => {
-                let author = placed.id.as_ref().and_then(|p| self.past.str(p, "author"));
-                let well_formed = if *field == "body" {
+                let author = placed
+                    .id
+                    .as_ref()
+                    .and_then(|p| self.past.str(p, field::AUTHOR));
+                let well_formed = if *which == field::BODY {
                     is_str(a)
                 } else {
                     is_int_or_null(a)
@@ -380,7 +395,7 @@ impl Rules<'_> {
                 if !self.is_signer(author.as_deref()) {
                     Err(Violation::OthersRecord("post".into()))
                 } else if !well_formed {
-                    Err(Violation::Malformed(format!("post {field}")))
+                    Err(Violation::Malformed(format!("post {which}")))
                 } else {
                     Ok(())
                 }
@@ -391,29 +406,36 @@ impl Rules<'_> {
                 ARTICLES,
                 [
                     Some(_),
-                    Some("created_by" | "created_at" | "from_thread" | "body"),
+                    Some(field::CREATED_BY | field::CREATED_AT | field::FROM_THREAD | field::BODY),
                 ],
             ) => Err(Violation::Immutable("an article's origin".into())),
-            (ARTICLES, [Some(_), Some("updated_by")]) => match a {
+            (ARTICLES, [Some(_), Some(field::UPDATED_BY)]) => match a {
                 OpType::Put(ScalarValue::Str(by)) if by.as_str() == self.signer.as_str() => Ok(()),
                 _ => Err(Violation::WrongAuthorName),
             },
-            (ARTICLES, [Some(_), Some("title" | "updated_at" | "tags"), ..]) => Ok(()),
-            (ARTICLES, [Some(_), Some("body"), _, ..]) => Ok(()),
+            (
+                ARTICLES,
+                [
+                    Some(_),
+                    Some(field::TITLE | field::UPDATED_AT | field::TAGS),
+                    ..,
+                ],
+            ) => Ok(()),
+            (ARTICLES, [Some(_), Some(field::BODY), _, ..]) => Ok(()),
             (ARTICLES, _) => Err(Violation::Immutable("an article's record".into())),
             (EVENTS, [Some(_)]) if matches!(a, OpType::Make(ObjType::Map)) => Ok(()),
-            (EVENTS, [Some(_), Some("rsvp"), Some(who)]) => {
+            (EVENTS, [Some(_), Some(field::RSVP), Some(who)]) => {
                 if self.is_signer(Some(who)) {
                     Ok(())
                 } else {
                     Err(Violation::OthersRecord("RSVP".into()))
                 }
             }
-            (EVENTS, [Some(event), Some("attended"), Some(who)]) => {
+            (EVENTS, [Some(event), Some(field::ATTENDED), Some(who)]) => {
                 let organiser = self
                     .past
                     .entry(EVENTS, event)
-                    .and_then(|e| self.past.str(&e, "created_by"));
+                    .and_then(|e| self.past.str(&e, field::CREATED_BY));
                 if self.is_signer(Some(who))
                     || self.is_signer(organiser.as_deref())
                     || self.standing.coordinator
@@ -423,20 +445,20 @@ impl Rules<'_> {
                     Err(Violation::OthersRecord("attendance".into()))
                 }
             }
-            (EVENTS, [Some(_), Some("notes"), _, ..]) => Ok(()),
+            (EVENTS, [Some(_), Some(field::NOTES), _, ..]) => Ok(()),
             (EVENTS, _) => Err(Violation::Immutable("an event".into())),
             (TASKS, [Some(_)]) if matches!(a, OpType::Make(ObjType::Map)) => Ok(()),
-            (TASKS, [Some(_), Some("assignee")]) if is_str_or_null(a) => Ok(()),
-            (TASKS, [Some(_), Some("status")]) if is_str(a) => Ok(()),
-            (TASKS, [Some(_), Some("due")]) if is_int_or_null(a) => Ok(()),
-            (TASKS, [Some(_), Some("good_first")]) if is_bool(a) => Ok(()),
+            (TASKS, [Some(_), Some(field::ASSIGNEE)]) if is_str_or_null(a) => Ok(()),
+            (TASKS, [Some(_), Some(field::STATUS)]) if is_str(a) => Ok(()),
+            (TASKS, [Some(_), Some(field::DUE)]) if is_int_or_null(a) => Ok(()),
+            (TASKS, [Some(_), Some(field::GOOD_FIRST)]) if is_bool(a) => Ok(()),
             (TASKS, _) => Err(Violation::Immutable("a task".into())),
             (RESOURCES, [Some(_)]) if matches!(a, OpType::Make(ObjType::Map)) => Ok(()),
             (RESOURCES, [Some(id)]) if matches!(a, OpType::Delete) => {
                 let sharer = self
                     .past
                     .entry(RESOURCES, id)
-                    .and_then(|e| self.past.str(&e, "added_by"));
+                    .and_then(|e| self.past.str(&e, field::ADDED_BY));
                 if self.is_signer(sharer.as_deref()) || self.standing.coordinator {
                     Ok(())
                 } else {
@@ -461,7 +483,13 @@ impl Rules<'_> {
             [] => Err(Violation::Malformed("member entry".into())),
             [
                 Some(
-                    "name" | "organisation" | "department" | "bio" | "skills" | "addrs" | "stories",
+                    field::NAME
+                    | field::ORGANISATION
+                    | field::DEPARTMENT
+                    | field::BIO
+                    | field::SKILLS
+                    | field::ADDRS
+                    | field::STORIES,
                 ),
                 ..,
             ] => {
@@ -471,7 +499,7 @@ impl Rules<'_> {
                     Err(Violation::OthersRecord("details".into()))
                 }
             }
-            [Some("role")] => {
+            [Some(field::ROLE)] => {
                 self.coordinator("change roles")?;
                 match a {
                     OpType::Put(ScalarValue::Str(r)) if r == "member" || r == "coordinator" => {
@@ -480,7 +508,7 @@ impl Rules<'_> {
                     _ => Err(Violation::Malformed("role".into())),
                 }
             }
-            [Some("removed_at")] => {
+            [Some(field::REMOVED_AT)] => {
                 self.coordinator("remove members")?;
                 if is_int_or_null(a) {
                     Ok(())
@@ -507,33 +535,33 @@ impl Rules<'_> {
         let inv = self.past.entry(INVITES, invite).ok_or_else(bad)?;
         let creator: Option<MemberId> = self
             .past
-            .str(&inv, "created_by")
+            .str(&inv, field::CREATED_BY)
             .and_then(|c| c.parse().ok());
         let creator_current = creator
             .as_ref()
             .and_then(|c| self.past.standing(c))
             .is_some_and(|s| s.is_current());
-        let expires = self.past.int(&inv, "expires_at").unwrap_or(i64::MIN);
-        let max_uses = self.past.int(&inv, "max_uses").unwrap_or(0);
+        let expires = self.past.int(&inv, field::EXPIRES_AT).unwrap_or(i64::MIN);
+        let max_uses = self.past.int(&inv, field::MAX_USES).unwrap_or(0);
         // Uses before, and the others this same change makes of the invite.
-        let used = self.past.list_len(&inv, "used_by") as i64
+        let used = self.past.list_len(&inv, field::USED_BY) as i64
             + self.admitted.values().filter(|i| *i == invite).count() as i64
             - 1;
         if !creator_current
-            || self.past.is_true(&inv, "revoked")
+            || self.past.is_true(&inv, field::REVOKED)
             || self.time >= expires
             || used >= max_uses
         {
             return Err(bad());
         }
-        let invite_role = self.past.str(&inv, "role");
+        let invite_role = self.past.str(&inv, field::ROLE);
         let before = self.past.standing(&member);
         if let Some(b) = &before {
             match b.removed_at {
                 None => return Err(bad()),
                 // Only an invite made after the removal readmits.
                 Some(removed)
-                    if self.past.int(&inv, "created_at").unwrap_or(i64::MIN) <= removed =>
+                    if self.past.int(&inv, field::CREATED_AT).unwrap_or(i64::MIN) <= removed =>
                 {
                     return Err(bad());
                 }
@@ -559,23 +587,27 @@ impl Rules<'_> {
                     }
                     made_entry = true;
                     let made = self.ops.id_of(i);
-                    role = self.ops.str_in(&made, "role");
+                    role = self.ops.str_in(&made, field::ROLE);
                     removed_is_null = matches!(
-                        self.ops.put_in(&made, "removed_at"),
+                        self.ops.put_in(&made, field::REMOVED_AT),
                         Some(OpType::Put(ScalarValue::Null))
                     );
                 }
                 // The newcomer's stories are theirs to tell, not the admitter's.
                 [Seg::Key(s), Seg::Key(m), Seg::Key(f), ..]
-                    if s == MEMBERS && m == id && f == "stories" =>
+                    if s == MEMBERS && m == id && f == field::STORIES =>
                 {
                     return Err(Violation::OthersRecord("details".into()));
                 }
                 [Seg::Key(s), Seg::Key(m), Seg::Key(f)] if s == MEMBERS && m == id => {
                     match (f.as_str(), &op.action) {
-                        ("role", OpType::Put(ScalarValue::Str(r))) => role = Some(r.to_string()),
-                        ("removed_at", OpType::Put(ScalarValue::Null)) => removed_is_null = true,
-                        ("removed_at", _) => removed_is_null = false,
+                        (field::ROLE, OpType::Put(ScalarValue::Str(r))) => {
+                            role = Some(r.to_string())
+                        }
+                        (field::REMOVED_AT, OpType::Put(ScalarValue::Null)) => {
+                            removed_is_null = true
+                        }
+                        (field::REMOVED_AT, _) => removed_is_null = false,
                         _ => {}
                     }
                 }
@@ -595,8 +627,8 @@ impl Rules<'_> {
     fn new_record(&self, made: &OpId, ty: ObjType, target: &[Seg]) -> Result<(), Violation> {
         let keys: Vec<Option<&str>> = target.iter().map(key).collect();
         let ops = self.ops;
-        let by_signer = |field: &str| -> Result<(), Violation> {
-            if ops.str_in(made, field).as_deref() == Some(self.signer.as_str()) {
+        let by_signer = |key: &str| -> Result<(), Violation> {
+            if ops.str_in(made, key).as_deref() == Some(self.signer.as_str()) {
                 Ok(())
             } else {
                 Err(Violation::WrongAuthorName)
@@ -620,8 +652,8 @@ impl Rules<'_> {
             [Some(INVITES), Some(id)] => {
                 map()?;
                 valid(id.parse::<InviteId>().is_ok(), "invite id")?;
-                by_signer("created_by")?;
-                if ops.str_in(made, "role").as_deref() != Some("member") {
+                by_signer(field::CREATED_BY)?;
+                if ops.str_in(made, field::ROLE).as_deref() != Some("member") {
                     self.coordinator("invite coordinators")?;
                 }
                 Ok(())
@@ -629,46 +661,49 @@ impl Rules<'_> {
             [Some(THREADS), Some(id)] => {
                 map()?;
                 valid(id.parse::<ThreadId>().is_ok(), "thread id")?;
-                by_signer("author")?;
-                let kind = ops.str_in(made, "kind");
+                by_signer(field::AUTHOR)?;
+                let kind = ops.str_in(made, field::KIND);
                 valid(
                     matches!(kind.as_deref(), Some("discussion" | "question")),
                     "thread kind",
                 )
             }
-            [Some(THREADS), Some(_), Some("posts"), None] => {
+            [Some(THREADS), Some(_), Some(field::POSTS), None] => {
                 map()?;
-                let id = ops.str_in(made, "id").unwrap_or_default();
+                let id = ops.str_in(made, field::ID).unwrap_or_default();
                 valid(id.parse::<PostId>().is_ok(), "post id")?;
-                by_signer("author")?;
+                by_signer(field::AUTHOR)?;
                 valid(
-                    ops.put_in(made, "body").is_some_and(is_str),
+                    ops.put_in(made, field::BODY).is_some_and(is_str),
                     "post body (it must be a string)",
                 )
             }
             [Some(ARTICLES), Some(id)] => {
                 map()?;
                 valid(id.parse::<ArticleId>().is_ok(), "article id")?;
-                by_signer("created_by")?;
+                by_signer(field::CREATED_BY)?;
                 valid(
-                    matches!(ops.put_in(made, "body"), Some(OpType::Make(ObjType::Text))),
+                    matches!(
+                        ops.put_in(made, field::BODY),
+                        Some(OpType::Make(ObjType::Text))
+                    ),
                     "article body",
                 )
             }
             [Some(EVENTS), Some(id)] => {
                 map()?;
                 valid(id.parse::<EventId>().is_ok(), "event id")?;
-                by_signer("created_by")
+                by_signer(field::CREATED_BY)
             }
             [Some(TASKS), Some(id)] => {
                 map()?;
                 valid(id.parse::<TaskId>().is_ok(), "task id")?;
-                by_signer("created_by")
+                by_signer(field::CREATED_BY)
             }
             [Some(RESOURCES), Some(id)] => {
                 map()?;
                 valid(id.parse::<ResourceId>().is_ok(), "resource id")?;
-                by_signer("added_by")
+                by_signer(field::ADDED_BY)
             }
             _ => Ok(()),
         }

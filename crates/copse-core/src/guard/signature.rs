@@ -12,13 +12,13 @@ use automerge::{ActorId, Change, ChangeHash};
 use ed25519_dalek::{Signature, VerifyingKey};
 use sha2::{Digest, Sha256};
 
+use crate::change_chunk::{CHANGE as CHUNK_CHANGE, MAGIC};
+
 /// The prefix of a signature change's message; the 64 signature bytes follow in
 /// unpadded base64url (86 characters).
 pub const SIG_PREFIX: &str = "copse-sig/1 ";
 /// What is signed: this domain tag, then the 32 bytes of the change hash.
 pub const SIGNED_DOMAIN: &[u8] = b"copse change signature v1\0";
-const MAGIC: [u8; 4] = [0x85, 0x6f, 0x4a, 0x83];
-const CHUNK_CHANGE: u8 = 1;
 
 /// The bytes a member's key signs for the change `hash`.
 pub fn signed_bytes(hash: &ChangeHash) -> Vec<u8> {
@@ -115,26 +115,29 @@ pub fn read_signature(change: &Change) -> Option<SignatureOf> {
 /// Whether `sig` has the exact place and shape of `signed`'s signature change (not
 /// whether the signature verifies).
 pub fn canonical_for(signed: &Change, sig: &Change) -> bool {
-    read_signature(sig).is_some_and(|s| {
-        s.target == signed.hash()
-            && &s.actor == signed.actor_id()
-            && signed.seq().checked_add(1) == Some(sig.seq())
-            && signed.max_op().checked_add(1) == Some(sig.start_op().get())
-            && sig.extra_bytes().is_empty()
-    })
+    read_signature(sig).is_some_and(|s| placed_for(signed, sig, &s))
+}
+
+/// Whether `sig`, read as `s`, sits exactly where `signed`'s signature change must.
+fn placed_for(signed: &Change, sig: &Change, s: &SignatureOf) -> bool {
+    s.target == signed.hash()
+        && &s.actor == signed.actor_id()
+        && signed.seq().checked_add(1) == Some(sig.seq())
+        && signed.max_op().checked_add(1) == Some(sig.start_op().get())
+        && sig.extra_bytes().is_empty()
 }
 
 /// Whether `sig` is `signed`'s canonical signature change and the signature verifies.
+/// Reads the signature change once.
 pub fn verifies(signed: &Change, sig: &Change, key: &VerifyingKey) -> bool {
     let Some(s) = read_signature(sig) else {
         return false;
     };
-    if !canonical_for(signed, sig) {
-        return false;
-    }
-    key.verify_strict(
-        &signed_bytes(&s.target),
-        &Signature::from_bytes(&s.signature),
-    )
-    .is_ok()
+    placed_for(signed, sig, &s)
+        && key
+            .verify_strict(
+                &signed_bytes(&s.target),
+                &Signature::from_bytes(&s.signature),
+            )
+            .is_ok()
 }

@@ -48,6 +48,9 @@ pub enum Violation {
     /// An admission without a usable invite.
     #[error("it admits {0} without a valid invite")]
     BadAdmission(String),
+    /// It writes into an object the community does not have.
+    #[error("it writes into something that does not exist")]
+    MissingObject,
     /// Something no Copse command writes.
     #[error("it writes where Copse never writes ({0})")]
     Unknown(String),

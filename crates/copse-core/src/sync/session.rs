@@ -13,7 +13,7 @@ use automerge::sync::{self, SyncDoc};
 use automerge::{Automerge, ChangeHash};
 
 use super::wire::{Refusal, SyncRequest, SyncResponse};
-use crate::guard::{Admitted, LegacyPolicy, Refused, admit};
+use crate::guard::{Admitted, Held, LegacyPolicy, Refused, admit_held};
 use crate::{CommunityId, Timestamp};
 
 /// Why a peer's message could not be applied. The session should be closed.
@@ -43,6 +43,9 @@ pub struct Received {
     pub refused: Vec<Refused>,
     /// Their hashes, signature changes included.
     pub refused_hashes: Vec<ChangeHash>,
+    /// An applied change writes under `members` or `invites` (the guard read it from the
+    /// operations): who may sync what may have changed.
+    pub membership: bool,
 }
 
 /// How received changes are judged: what this copy refused before, and the policy for
@@ -68,13 +71,13 @@ impl Gate<'_> {
     fn admit(
         &self,
         doc: &mut Automerge,
-        mut changes: Vec<automerge::Change>,
-        held: &mut Vec<automerge::Change>,
+        changes: Vec<automerge::Change>,
+        held: &mut Vec<Held>,
     ) -> Result<Admitted, SessionError> {
-        changes.append(held);
-        let mut admitted = admit(doc, changes, self.was_refused, self.legacy)
+        let before = std::mem::take(held);
+        let mut admitted = admit_held(doc, changes, before, self.was_refused, self.legacy)
             .map_err(|e| SessionError::BadChanges(e.to_string()))?;
-        let bytes: usize = admitted.waiting.iter().map(|c| c.raw_bytes().len()).sum();
+        let bytes: usize = admitted.waiting.iter().map(Held::bytes).sum();
         if admitted.waiting.len() <= HELD_MAX && bytes <= HELD_BYTES {
             *held = std::mem::take(&mut admitted.waiting);
         }
@@ -116,7 +119,7 @@ pub struct SyncSession {
     hello: bool,
     farewell: Farewell,
     /// Changes from the peer that wait for something they build on (bounded).
-    held: Vec<automerge::Change>,
+    held: Vec<Held>,
     /// The next round tells the peer to send again whatever we lack.
     resend: bool,
 }
@@ -126,44 +129,9 @@ const HELD_MAX: usize = 50_000;
 /// And at most this many bytes of them (one request may carry 32 MiB).
 const HELD_BYTES: usize = 64 << 20;
 
-/// Splits `save_after` output into its change chunks and checks each one (magic, checksum,
-/// contents). Chunk layout: magic(4) checksum(4) type(1) length(uLEB128) data(length).
+/// Splits `save_after` output into its change chunks and checks each one.
 pub fn parse_changes(bytes: &[u8]) -> Result<Vec<automerge::Change>, SessionError> {
-    const MAGIC: [u8; 4] = [0x85, 0x6f, 0x4a, 0x83];
-    let bad = |why: &str| SessionError::BadChanges(why.to_owned());
-    let mut out = Vec::new();
-    let mut rest = bytes;
-    while !rest.is_empty() {
-        if rest.len() < 9 || rest[..4] != MAGIC {
-            return Err(bad("not an Automerge change chunk"));
-        }
-        let mut len: u64 = 0;
-        let mut used = 0;
-        for (i, b) in rest[9..].iter().enumerate().take(10) {
-            len |= u64::from(b & 0x7f) << (7 * i);
-            if b & 0x80 == 0 {
-                used = i + 1;
-                break;
-            }
-        }
-        if used == 0 {
-            return Err(bad("bad chunk length"));
-        }
-        let end = 9usize
-            .checked_add(used)
-            .and_then(|h| h.checked_add(usize::try_from(len).ok()?))
-            .filter(|&e| e <= rest.len())
-            .ok_or_else(|| bad("chunk runs past the end"))?;
-        let change = automerge::Change::try_from(&rest[..end])
-            .map_err(|e| SessionError::BadChanges(e.to_string()))?;
-        // The header's checksum is the start of the change's hash: a damaged change fails it.
-        if change.hash().0[..4] != rest[4..8] {
-            return Err(bad("change checksum mismatch"));
-        }
-        out.push(change);
-        rest = &rest[end..];
-    }
-    Ok(out)
+    crate::change_chunk::parse_changes(bytes).map_err(|e| SessionError::BadChanges(e.0))
 }
 
 fn sorted(mut h: Vec<ChangeHash>) -> Vec<ChangeHash> {
@@ -332,11 +300,11 @@ impl SyncSession {
     fn ask_for_what_held_changes_lack(&mut self, doc: &Automerge, msg: &mut sync::Message) {
         if !self.held.is_empty() {
             let held: std::collections::HashSet<ChangeHash> =
-                self.held.iter().map(automerge::Change::hash).collect();
+                self.held.iter().flat_map(Held::hashes).collect();
             let mut need: Vec<ChangeHash> = self
                 .held
                 .iter()
-                .flat_map(|c| c.deps().iter().copied())
+                .flat_map(|h| h.change().deps().iter().copied())
                 .filter(|d| !held.contains(d) && doc.get_change_meta_by_hash(d).is_none())
                 .collect();
             need.extend(msg.need.iter().filter(|h| !held.contains(h)));
@@ -495,6 +463,7 @@ impl SyncSession {
             hashes: admitted.applied,
             refused: admitted.refused,
             refused_hashes: admitted.refused_hashes,
+            membership: admitted.membership,
         })
     }
 
@@ -524,6 +493,7 @@ impl SyncSession {
             hashes: admitted.applied,
             refused: admitted.refused,
             refused_hashes: admitted.refused_hashes,
+            membership: admitted.membership,
         })
     }
 }

@@ -9,7 +9,8 @@
 //! ```
 //! Join protocol (`/copse/join/1`):
 //! ```text
-//! JoinRequest  = 0x11 json(JoinRequestBody)
+//! JoinRequest  = 0x12 community(26) invite(26) secret(32) name organisation department
+//!                bio n:u8 skills(n)                                   (each text: len:u16 utf8)
 //! JoinResponse = 0x91 community(26) saved-document..                   (Admitted)
 //!              | 0x92 code:u8                                          (Refused: JoinRefusal)
 //! ```
@@ -188,7 +189,11 @@ const SYNC: u8 = 0x01;
 const CHANGES: u8 = 0x02;
 const OK: u8 = 0x81;
 const REFUSED: u8 = 0x82;
-const JOIN: u8 = 0x11;
+const JOIN: u8 = 0x12;
+/// A join request's texts are cut to this many bytes (a skill to `MAX_SKILL`), and it
+/// carries at most `limits::TAGS` skills, so the largest fits `MAX_JOIN_REQUEST`.
+const MAX_TEXT: usize = 12 * 1024;
+const MAX_SKILL: usize = 256;
 const ADMITTED: u8 = 0x91;
 const JOIN_REFUSED: u8 = 0x92;
 const ID: usize = crate::ids::ID_LEN;
@@ -337,12 +342,50 @@ impl SyncResponse {
     }
 }
 
+fn put_text(out: &mut Vec<u8>, text: &str, max: usize) {
+    // A text longer than a field may hold is cut at a character boundary: the member's own
+    // details, which the admitting member checks against the community's limits anyway.
+    let mut end = text.len().min(max);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    out.extend_from_slice(&(end as u16).to_be_bytes());
+    out.extend_from_slice(&text.as_bytes()[..end]);
+}
+
+fn text(bytes: &[u8]) -> Result<(String, &[u8]), WireError> {
+    let (n, rest) = split(bytes, 2)?;
+    let (t, rest) = split(rest, u16::from_be_bytes([n[0], n[1]]) as usize)?;
+    let t = std::str::from_utf8(t).map_err(|_| WireError::Invalid("text"))?;
+    Ok((t.to_owned(), rest))
+}
+
+fn id<'a, T: std::str::FromStr>(
+    bytes: &'a [u8],
+    what: &'static str,
+) -> Result<(T, &'a [u8]), WireError> {
+    let (id, rest) = split(bytes, ID)?;
+    let id = std::str::from_utf8(id).map_err(|_| WireError::Invalid(what))?;
+    Ok((id.parse().map_err(|_| WireError::Invalid(what))?, rest))
+}
+
 impl JoinRequest {
     /// Encodes the request.
     pub fn encode(&self) -> Vec<u8> {
-        let mut out = vec![JOIN];
-        // Serializing plain strings cannot fail.
-        out.extend_from_slice(&serde_json::to_vec(self).unwrap_or_default());
+        let d = &self.details;
+        let mut out = Vec::with_capacity(128 + d.bio.len());
+        out.push(JOIN);
+        out.extend_from_slice(self.community.as_str().as_bytes());
+        out.extend_from_slice(self.invite.as_str().as_bytes());
+        out.extend_from_slice(self.secret.bytes());
+        for t in [&d.name, &d.organisation, &d.department, &d.bio] {
+            put_text(&mut out, t, MAX_TEXT);
+        }
+        let skills = &d.skills[..d.skills.len().min(crate::schema::limits::TAGS)];
+        out.push(skills.len() as u8);
+        for s in skills {
+            put_text(&mut out, s, MAX_SKILL);
+        }
         out
     }
 
@@ -353,7 +396,37 @@ impl JoinRequest {
         if tag != JOIN {
             return Err(WireError::UnknownType(tag));
         }
-        serde_json::from_slice(rest).map_err(|_| WireError::Invalid("join request"))
+        let (community, rest) = community(rest)?;
+        let (invite, rest) = id(rest, "invite id")?;
+        let (secret, rest) = split(rest, 32)?;
+        let mut key = [0u8; 32];
+        key.copy_from_slice(secret);
+        let (name, rest) = text(rest)?;
+        let (organisation, rest) = text(rest)?;
+        let (department, rest) = text(rest)?;
+        let (bio, rest) = text(rest)?;
+        let (&n, mut rest) = rest.split_first().ok_or(WireError::Truncated)?;
+        let mut skills = Vec::with_capacity(usize::from(n));
+        for _ in 0..n {
+            let (s, r) = text(rest)?;
+            skills.push(s);
+            rest = r;
+        }
+        if !rest.is_empty() {
+            return Err(WireError::Invalid("join request"));
+        }
+        Ok(JoinRequest {
+            community,
+            invite,
+            secret: InviteSecret::from_bytes(key),
+            details: MemberDetails {
+                name,
+                organisation,
+                department,
+                bio,
+                skills,
+            },
+        })
     }
 }
 
@@ -449,6 +522,44 @@ mod tests {
         }
         assert!(JoinResponse::decode(&[JOIN_REFUSED, 7]).is_err());
         assert!(JoinResponse::decode(b"\x92no such invite").is_err());
+    }
+
+    #[test]
+    fn join_requests_round_trip_in_binary() {
+        let mut rng = <rand::rngs::StdRng as rand::SeedableRng>::seed_from_u64(3);
+        let request = JoinRequest {
+            community: id(),
+            invite: InviteId::random(&mut rng),
+            secret: InviteSecret::random(&mut rng),
+            details: MemberDetails {
+                name: "山田 花子".into(),
+                organisation: "Guild".into(),
+                department: String::new(),
+                bio: "é".repeat(7_000),
+                skills: vec!["rust".into(), "vfx".into()],
+            },
+        };
+        let bytes = request.encode();
+        assert_eq!(bytes[0], JOIN);
+        let back = JoinRequest::decode(&bytes).unwrap();
+        // The bio was cut at a character boundary within its field's length.
+        assert_eq!(back.details.bio.len(), MAX_TEXT);
+        assert_eq!(
+            JoinRequest {
+                details: MemberDetails {
+                    bio: request.details.bio[..MAX_TEXT].into(),
+                    ..request.details.clone()
+                },
+                ..request.clone()
+            },
+            back
+        );
+        for cut in [1, 30, 60, 100, bytes.len() - 1] {
+            assert!(JoinRequest::decode(&bytes[..cut]).is_err(), "cut at {cut}");
+        }
+        let mut longer = bytes.clone();
+        longer.push(0);
+        assert!(JoinRequest::decode(&longer).is_err());
     }
 
     #[test]

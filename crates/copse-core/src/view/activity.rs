@@ -10,7 +10,7 @@ use super::articles::article;
 use super::events::event;
 use super::threads::thread;
 use crate::commit_meta::CommitMeta;
-use crate::{MemberId, Timestamp};
+use crate::{CommandKind, MemberId, Timestamp};
 
 /// One thing that happened.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -43,26 +43,27 @@ impl Digest {
     }
 }
 
-const NOTABLE: [&str; 7] = [
-    "start_thread",
-    "reply",
-    "accept_answer",
-    "create_article",
-    "promote_to_article",
-    "create_event",
-    "admit",
+const NOTABLE: [CommandKind; 7] = [
+    CommandKind::StartThread,
+    CommandKind::Reply,
+    CommandKind::AcceptAnswer,
+    CommandKind::CreateArticle,
+    CommandKind::PromoteToArticle,
+    CommandKind::CreateEvent,
+    CommandKind::Admit,
 ];
 
-fn title_of(doc: &Automerge, cmd: &str, obj: &str) -> Option<String> {
-    match cmd {
-        "start_thread" | "reply" | "accept_answer" => {
+fn title_of(doc: &Automerge, kind: Option<CommandKind>, obj: &str) -> Option<String> {
+    use CommandKind as K;
+    match kind? {
+        K::StartThread | K::Reply | K::AcceptAnswer => {
             thread(doc, &obj.parse().ok()?).map(|t| t.thread.title)
         }
-        "create_article" | "promote_to_article" => {
+        K::CreateArticle | K::PromoteToArticle => {
             article(doc, &obj.parse().ok()?).map(|a| a.summary.title)
         }
-        "create_event" => event(doc, &obj.parse().ok()?).map(|e| e.title),
-        "admit" => super::members::read_member(doc, &obj.parse().ok()?).map(|m| m.name),
+        K::CreateEvent => event(doc, &obj.parse().ok()?).map(|e| e.title),
+        K::Admit => super::members::read_member(doc, &obj.parse().ok()?).map(|m| m.name),
         _ => None,
     }
 }
@@ -72,7 +73,7 @@ fn digest_of(doc: &Automerge, metas: Vec<(CommitMeta, Timestamp)>, limit: usize)
     let mut notable: Vec<(CommitMeta, Timestamp)> = Vec::new();
     for (m, at) in metas {
         *d.counts.entry(m.cmd.clone()).or_default() += 1;
-        if NOTABLE.contains(&m.cmd.as_str()) {
+        if m.kind().is_some_and(|k| NOTABLE.contains(&k)) {
             notable.push((m, at));
         }
     }
@@ -81,7 +82,7 @@ fn digest_of(doc: &Automerge, metas: Vec<(CommitMeta, Timestamp)>, limit: usize)
         .into_iter()
         .take(limit)
         .map(|(m, at)| Happening {
-            title: m.obj.as_deref().and_then(|o| title_of(doc, &m.cmd, o)),
+            title: m.obj.as_deref().and_then(|o| title_of(doc, m.kind(), o)),
             cmd: m.cmd,
             obj: m.obj,
             by: m.by,

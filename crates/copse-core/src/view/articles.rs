@@ -7,7 +7,8 @@ use serde::{Deserialize, Serialize};
 use crate::commit_meta::CommitMeta;
 use crate::doc_read::{get_i64, get_obj, get_str, get_str_list, root};
 use crate::schema::ARTICLES;
-use crate::{ArticleId, MemberId, ThreadId, Timestamp};
+use crate::schema::field;
+use crate::{ArticleId, CommandKind, MemberId, ThreadId, Timestamp};
 
 /// An article as the list shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -58,16 +59,16 @@ fn article_obj<D: ReadDoc>(doc: &D, id: &ArticleId) -> Option<ObjId> {
 }
 
 fn summary<D: ReadDoc>(doc: &D, id: ArticleId, obj: &ObjId) -> Option<ArticleSummary> {
-    let created_by: MemberId = get_str(doc, obj, "created_by")?.parse().ok()?;
-    let created_at = Timestamp(get_i64(doc, obj, "created_at")?);
+    let created_by: MemberId = get_str(doc, obj, field::CREATED_BY)?.parse().ok()?;
+    let created_at = Timestamp(get_i64(doc, obj, field::CREATED_AT)?);
     Some(ArticleSummary {
-        title: get_str(doc, obj, "title")?,
-        tags: get_str_list(doc, obj, "tags"),
-        updated_at: get_i64(doc, obj, "updated_at").map_or(created_at, Timestamp),
-        updated_by: get_str(doc, obj, "updated_by")
+        title: get_str(doc, obj, field::TITLE)?,
+        tags: get_str_list(doc, obj, field::TAGS),
+        updated_at: get_i64(doc, obj, field::UPDATED_AT).map_or(created_at, Timestamp),
+        updated_by: get_str(doc, obj, field::UPDATED_BY)
             .and_then(|s| s.parse().ok())
             .unwrap_or_else(|| created_by.clone()),
-        from_thread: get_str(doc, obj, "from_thread").and_then(|s| s.parse().ok()),
+        from_thread: get_str(doc, obj, field::FROM_THREAD).and_then(|s| s.parse().ok()),
         created_by,
         created_at,
         id,
@@ -99,7 +100,7 @@ pub fn article_list<D: ReadDoc>(doc: &D, tag: Option<&str>) -> Vec<ArticleSummar
 /// One article with its current text.
 pub fn article<D: ReadDoc>(doc: &D, id: &ArticleId) -> Option<ArticleView> {
     let obj = article_obj(doc, id)?;
-    let body = get_obj(doc, &obj, "body", ObjType::Text)
+    let body = get_obj(doc, &obj, field::BODY, ObjType::Text)
         .and_then(|b| doc.text(&b).ok())
         .unwrap_or_default();
     Some(ArticleView {
@@ -116,7 +117,9 @@ pub fn article_history(doc: &automerge::Automerge, id: &ArticleId) -> Vec<Revisi
         .into_iter()
         .filter_map(|meta| {
             let parsed = CommitMeta::parse(meta.message.as_deref()?)?;
-            if parsed.obj.as_deref() != Some(id.as_str()) || !parsed.cmd.contains("article") {
+            if parsed.obj.as_deref() != Some(id.as_str())
+                || !parsed.kind().is_some_and(edits_article)
+            {
                 return None;
             }
             Some(Revision {
@@ -131,6 +134,19 @@ pub fn article_history(doc: &automerge::Automerge, id: &ArticleId) -> Vec<Revisi
     out
 }
 
+/// Whether a change of this kind writes an article.
+fn edits_article(kind: CommandKind) -> bool {
+    use CommandKind as K;
+    matches!(
+        kind,
+        K::CreateArticle
+            | K::PromoteToArticle
+            | K::EditArticle
+            | K::SpliceArticle
+            | K::SetArticleMeta
+    )
+}
+
 /// The article's text as it was right after `change` (from [`article_history`]).
 pub fn article_text_at(doc: &automerge::Automerge, id: &ArticleId, change: &str) -> Option<String> {
     let hash: ChangeHash = change.parse().ok()?;
@@ -141,7 +157,7 @@ pub fn article_text_at(doc: &automerge::Automerge, id: &ArticleId, change: &str)
         (automerge::Value::Object(ObjType::Map), obj) => obj,
         _ => return None,
     };
-    let body = match doc.get_at(&entry, "body", &heads).ok()?? {
+    let body = match doc.get_at(&entry, field::BODY, &heads).ok()?? {
         (automerge::Value::Object(ObjType::Text), obj) => obj,
         _ => return None,
     };

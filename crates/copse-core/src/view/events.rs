@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use crate::doc_read::{get_i64, get_obj, get_str, root};
 use crate::record::Rsvp;
 use crate::schema::EVENTS;
+use crate::schema::field;
 use crate::{EventId, MemberId, Timestamp};
 
 /// An event with everyone's answers.
@@ -70,7 +71,7 @@ impl EventView {
 
 fn read_event<D: ReadDoc>(doc: &D, id: EventId, e: &ObjId) -> Option<EventView> {
     let mut rsvp = BTreeMap::new();
-    if let Some(r) = get_obj(doc, e, "rsvp", ObjType::Map) {
+    if let Some(r) = get_obj(doc, e, field::RSVP, ObjType::Map) {
         for item in doc.map_range(&r, ..) {
             if let (Ok(m), Some(Ok(a))) = (
                 item.key.parse::<MemberId>(),
@@ -80,21 +81,21 @@ fn read_event<D: ReadDoc>(doc: &D, id: EventId, e: &ObjId) -> Option<EventView> 
             }
         }
     }
-    let attended = get_obj(doc, e, "attended", ObjType::Map)
+    let attended = get_obj(doc, e, field::ATTENDED, ObjType::Map)
         .map(|a| doc.keys(&a).filter_map(|k| k.parse().ok()).collect())
         .unwrap_or_default();
     Some(EventView {
         id,
-        title: get_str(doc, e, "title")?,
-        description: get_str(doc, e, "description").unwrap_or_default(),
-        starts_at: Timestamp(get_i64(doc, e, "starts_at")?),
-        ends_at: Timestamp(get_i64(doc, e, "ends_at")?),
-        place: get_str(doc, e, "place").unwrap_or_default(),
-        zone: get_str(doc, e, "zone"),
-        created_by: get_str(doc, e, "created_by")?.parse().ok()?,
+        title: get_str(doc, e, field::TITLE)?,
+        description: get_str(doc, e, field::DESCRIPTION).unwrap_or_default(),
+        starts_at: Timestamp(get_i64(doc, e, field::STARTS_AT)?),
+        ends_at: Timestamp(get_i64(doc, e, field::ENDS_AT)?),
+        place: get_str(doc, e, field::PLACE).unwrap_or_default(),
+        zone: get_str(doc, e, field::ZONE),
+        created_by: get_str(doc, e, field::CREATED_BY)?.parse().ok()?,
         rsvp,
         attended,
-        notes: get_str(doc, e, "notes").unwrap_or_default(),
+        notes: get_str(doc, e, field::NOTES).unwrap_or_default(),
     })
 }
 
@@ -110,8 +111,8 @@ fn event_times<D: ReadDoc>(doc: &D) -> Vec<(EventId, ObjId, Timestamp, Timestamp
             Some((
                 item.key.parse().ok()?,
                 e.clone(),
-                Timestamp(get_i64(doc, &e, "starts_at")?),
-                Timestamp(get_i64(doc, &e, "ends_at")?),
+                Timestamp(get_i64(doc, &e, field::STARTS_AT)?),
+                Timestamp(get_i64(doc, &e, field::ENDS_AT)?),
             ))
         })
         .collect()

@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::doc_read::{DocRead, record, records};
 use crate::record::{Invite, Member};
+use crate::schema::field;
 use crate::schema::{INVITES, MEMBERS};
 use crate::{InviteId, MemberId};
 
@@ -92,7 +93,7 @@ pub fn member_count<D: DocRead>(doc: &D) -> usize {
     ReadDoc::map_range(doc, &map, ..)
         .filter(|item| {
             matches!(item.value, automerge::ValueRef::Object(ObjType::Map))
-                && crate::doc_read::get_i64(doc, &item.id(), "removed_at").is_none()
+                && crate::doc_read::get_i64(doc, &item.id(), field::REMOVED_AT).is_none()
         })
         .count()
 }

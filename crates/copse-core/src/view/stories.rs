@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::doc_read::{get_i64, get_obj, get_str};
 use crate::schema::MEMBERS;
+use crate::schema::field;
 use crate::{EventId, MemberId, PostId, StoryId, ThreadId, Timestamp};
 
 /// One story.
@@ -32,19 +33,19 @@ fn parsed<D: ReadDoc, T: std::str::FromStr>(doc: &D, obj: &ObjId, key: &str) -> 
 }
 
 fn read_story<D: ReadDoc>(doc: &D, by: &MemberId, id: &str, obj: &ObjId) -> Option<StoryView> {
-    let thread: Option<ThreadId> = parsed(doc, obj, "thread");
-    let event: Option<EventId> = parsed(doc, obj, "event");
+    let thread: Option<ThreadId> = parsed(doc, obj, field::THREAD);
+    let event: Option<EventId> = parsed(doc, obj, field::EVENT);
     if thread.is_none() == event.is_none() {
         return None;
     }
     Some(StoryView {
         id: id.parse().ok()?,
         by: by.clone(),
-        text: get_str(doc, obj, "text")?,
+        text: get_str(doc, obj, field::TEXT)?,
         thread,
-        post: parsed(doc, obj, "post"),
+        post: parsed(doc, obj, field::POST),
         event,
-        created_at: Timestamp(get_i64(doc, obj, "created_at")?),
+        created_at: Timestamp(get_i64(doc, obj, field::CREATED_AT)?),
     })
 }
 
@@ -79,7 +80,7 @@ pub fn stories_by<D: ReadDoc>(doc: &D, member: &MemberId) -> Vec<StoryView> {
 
 fn stories_of<D: ReadDoc>(doc: &D, members: &ObjId, by: &MemberId) -> Vec<StoryView> {
     let Some(stories) = get_obj(doc, members, by.as_str(), ObjType::Map)
-        .and_then(|m| get_obj(doc, &m, "stories", ObjType::Map))
+        .and_then(|m| get_obj(doc, &m, field::STORIES, ObjType::Map))
     else {
         return Vec::new();
     };

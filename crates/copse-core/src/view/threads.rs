@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use crate::doc_read::{DocRead, get_i64, get_obj, get_str, get_str_list, root};
 use crate::record::{Post, Thread, ThreadKind};
 use crate::schema::THREADS;
+use crate::schema::field;
 use crate::{MemberId, PostId, ThreadId, Timestamp};
 
 /// One line of a thread list.
@@ -93,23 +94,23 @@ impl ThreadView {
 }
 
 fn summary<D: ReadDoc>(doc: &D, id: &str, obj: &ObjId) -> Option<ThreadSummary> {
-    let kind = get_str(doc, obj, "kind")?.parse().ok()?;
-    let created_at = Timestamp(get_i64(doc, obj, "created_at")?);
-    let posts = get_obj(doc, obj, "posts", ObjType::List)?;
+    let kind = get_str(doc, obj, field::KIND)?.parse().ok()?;
+    let created_at = Timestamp(get_i64(doc, obj, field::CREATED_AT)?);
+    let posts = get_obj(doc, obj, field::POSTS, ObjType::List)?;
     let n = doc.length(&posts);
     let last_activity = match doc.get(&posts, n.saturating_sub(1)).ok().flatten() {
         Some((Value::Object(ObjType::Map), last)) => {
-            get_i64(doc, &last, "created_at").map_or(created_at, Timestamp)
+            get_i64(doc, &last, field::CREATED_AT).map_or(created_at, Timestamp)
         }
         _ => created_at,
     };
-    let answered = get_str(doc, obj, "accepted_post").is_some_and(|s| !s.is_empty());
+    let answered = get_str(doc, obj, field::ACCEPTED_POST).is_some_and(|s| !s.is_empty());
     Some(ThreadSummary {
         id: id.parse().ok()?,
         kind,
-        title: get_str(doc, obj, "title")?,
-        tags: get_str_list(doc, obj, "tags"),
-        author: get_str(doc, obj, "author")?.parse().ok()?,
+        title: get_str(doc, obj, field::TITLE)?,
+        tags: get_str_list(doc, obj, field::TAGS),
+        author: get_str(doc, obj, field::AUTHOR)?.parse().ok()?,
         created_at,
         replies: n.saturating_sub(1),
         last_activity,
@@ -135,12 +136,14 @@ pub fn thread_page<D: ReadDoc>(doc: &D, q: &ThreadQuery) -> ThreadPage {
         }
         let obj = item.id();
         if let Some(kind) = q.kind
-            && get_str(doc, &obj, "kind").as_deref() != Some(kind.as_str())
+            && get_str(doc, &obj, field::KIND).as_deref() != Some(kind.as_str())
         {
             continue;
         }
         if let Some(tag) = &tag
-            && !get_str_list(doc, &obj, "tags").iter().any(|t| t == tag)
+            && !get_str_list(doc, &obj, field::TAGS)
+                .iter()
+                .any(|t| t == tag)
         {
             continue;
         }
@@ -167,7 +170,7 @@ pub fn thread<D: DocRead>(doc: &D, id: &ThreadId) -> Option<ThreadView> {
     let obj = get_obj(doc, &threads, id.as_str(), ObjType::Map)?;
     let mut posts = Vec::new();
     let mut unreadable_posts = 0;
-    if let Some(list) = get_obj(doc, &obj, "posts", ObjType::List) {
+    if let Some(list) = get_obj(doc, &obj, field::POSTS, ObjType::List) {
         for i in 0..ReadDoc::length(doc, &list) {
             match autosurgeon::hydrate_prop::<_, Post, _, _>(doc, &list, i) {
                 Ok(p) => posts.push(p),
@@ -176,12 +179,12 @@ pub fn thread<D: DocRead>(doc: &D, id: &ThreadId) -> Option<ThreadView> {
         }
     }
     let thread = Thread {
-        kind: get_str(doc, &obj, "kind")?.parse().ok()?,
-        title: get_str(doc, &obj, "title").unwrap_or_default(),
-        tags: get_str_list(doc, &obj, "tags"),
-        author: get_str(doc, &obj, "author")?.parse().ok()?,
-        created_at: Timestamp(get_i64(doc, &obj, "created_at").unwrap_or(0)),
-        accepted_post: get_str(doc, &obj, "accepted_post").and_then(|p| p.parse().ok()),
+        kind: get_str(doc, &obj, field::KIND)?.parse().ok()?,
+        title: get_str(doc, &obj, field::TITLE).unwrap_or_default(),
+        tags: get_str_list(doc, &obj, field::TAGS),
+        author: get_str(doc, &obj, field::AUTHOR)?.parse().ok()?,
+        created_at: Timestamp(get_i64(doc, &obj, field::CREATED_AT).unwrap_or(0)),
+        accepted_post: get_str(doc, &obj, field::ACCEPTED_POST).and_then(|p| p.parse().ok()),
         posts,
     };
     Some(ThreadView {

@@ -1,11 +1,14 @@
 //! `article new / promote / edit / list / show [--at CHANGE] / history`.
 
 use clap::Subcommand;
+use copse_core::view::articles::ArticleSummary;
+use copse_core::view::articles::Revision;
 use copse_core::{ArticleId, Command, ThreadId};
-use copse_peer::{Query, QueryReply, Reply, Request};
+use copse_peer::{ArticleNow, RevisionText, ask};
 
 use super::args::CommunityArg;
-use super::print::{Printer, created, query, tags, when};
+use super::print::{tags, when};
+use super::run::{Run, ask, edit};
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum ArticleCmd {
@@ -75,16 +78,8 @@ pub(crate) enum ArticleCmd {
 }
 
 impl ArticleCmd {
-    pub(crate) fn request(self) -> (Request, Printer) {
-        let edit = |c: CommunityArg, command| {
-            (
-                Request::Edit {
-                    community: c.community,
-                    command,
-                },
-                created as Printer,
-            )
-        };
+    pub(crate) fn request(self) -> Run {
+        let edit = |c: CommunityArg, command| edit(c.community, command);
         match self {
             ArticleCmd::New {
                 c,
@@ -103,42 +98,42 @@ impl ArticleCmd {
                     base: None,
                 },
             ),
-            ArticleCmd::List { c, tag } => (
-                Request::Query(Query::Articles {
+            ArticleCmd::List { c, tag } => ask(
+                ask::Articles {
                     community: c.community,
                     tag,
-                }),
+                },
                 print_list,
             ),
-            ArticleCmd::Show { c, article, at } => (
-                Request::Query(match at {
-                    None => Query::Article {
+            ArticleCmd::Show { c, article, at } => match at {
+                None => ask(
+                    ask::Article {
                         community: c.community,
                         article,
                     },
-                    Some(change) => Query::ArticleAt {
+                    print_article,
+                ),
+                Some(change) => ask(
+                    ask::ArticleAt {
                         community: c.community,
                         article,
                         change,
                     },
-                }),
-                print_article,
-            ),
-            ArticleCmd::History { c, article } => (
-                Request::Query(Query::ArticleHistory {
+                    print_revision,
+                ),
+            },
+            ArticleCmd::History { c, article } => ask(
+                ask::ArticleHistory {
                     community: c.community,
                     article,
-                }),
+                },
                 print_history,
             ),
         }
     }
 }
 
-fn print_list(reply: &Reply) -> String {
-    let Some(QueryReply::Articles(list)) = query(reply) else {
-        return String::new();
-    };
+fn print_list(list: Vec<ArticleSummary>) -> String {
     list.iter()
         .map(|a| {
             format!(
@@ -153,20 +148,15 @@ fn print_list(reply: &Reply) -> String {
         .join("\n")
 }
 
-fn print_article(reply: &Reply) -> String {
-    match query(reply) {
-        Some(QueryReply::Article(a)) => {
-            format!("{}\n\n{}", a.article.summary.title, a.article.body)
-        }
-        Some(QueryReply::Revision(r)) => format!("{}\n\n{}", r.title, r.body),
-        _ => String::new(),
-    }
+fn print_article(a: ArticleNow) -> String {
+    format!("{}\n\n{}", a.article.summary.title, a.article.body)
 }
 
-fn print_history(reply: &Reply) -> String {
-    let Some(QueryReply::History(revs)) = query(reply) else {
-        return String::new();
-    };
+fn print_revision(r: RevisionText) -> String {
+    format!("{}\n\n{}", r.title, r.body)
+}
+
+fn print_history(revs: Vec<Revision>) -> String {
     revs.iter()
         .map(|r| format!("{}  {} by {} ({})", r.change, when(r.at), r.by, r.cmd))
         .collect::<Vec<_>>()

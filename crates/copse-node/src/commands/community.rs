@@ -3,13 +3,16 @@
 
 use anyhow::bail;
 use clap::Subcommand;
+use copse_core::automerge::ChangeHash;
 use copse_core::record::LevelRule;
+use copse_core::view::snapshot::CommunitySnapshot;
 use copse_core::{Command, NewCommunity, ObjectiveId};
-use copse_peer::{Query, QueryReply, Reply, Request};
+use copse_peer::CommunitySummary;
+use copse_peer::ask;
 
 use super::args::CommunityArg;
 use super::choice::ObjectiveStatusArg;
-use super::print::{Printer, created, query};
+use super::run::{Run, ask, ask_as, edit};
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum CommunityCmd {
@@ -83,26 +86,20 @@ pub(crate) enum CommunityCmd {
     },
 }
 
-fn edit(c: CommunityArg, command: Command) -> (Request, Printer) {
-    (
-        Request::Edit {
-            community: c.community,
-            command,
-        },
-        created,
-    )
+fn edit_in(c: CommunityArg, command: Command) -> Run {
+    edit(c.community, command)
 }
 
 impl CommunityCmd {
-    pub(crate) fn request(self) -> anyhow::Result<(Request, Printer)> {
+    pub(crate) fn request(self) -> anyhow::Result<Run> {
         Ok(match self {
             CommunityCmd::Create {
                 name,
                 domain,
                 objectives,
                 norms,
-            } => (
-                Request::CreateCommunity {
+            } => ask_as(
+                ask::CreateCommunity {
                     spec: NewCommunity {
                         name,
                         domain,
@@ -110,9 +107,10 @@ impl CommunityCmd {
                         norms,
                     },
                 },
-                print_id,
+                |id| id.to_string(),
+                |id| serde_json::json!({ "id": id }),
             ),
-            CommunityCmd::List => (Request::Query(Query::ListCommunities), print_list),
+            CommunityCmd::List => ask(ask::ListCommunities, print_list),
             CommunityCmd::Update {
                 c,
                 name,
@@ -122,7 +120,7 @@ impl CommunityCmd {
                 if name.is_none() && domain.is_none() && norms.is_none() {
                     bail!("nothing to change: give --name, --domain or --norms");
                 }
-                edit(
+                edit_in(
                     c,
                     Command::UpdateProfile {
                         name,
@@ -131,13 +129,13 @@ impl CommunityCmd {
                     },
                 )
             }
-            CommunityCmd::AddObjective { c, text } => edit(c, Command::AddObjective { text }),
+            CommunityCmd::AddObjective { c, text } => edit_in(c, Command::AddObjective { text }),
             CommunityCmd::SetLevels {
                 c,
                 window_days,
                 active_from,
                 core_from,
-            } => edit(
+            } => edit_in(
                 c,
                 Command::SetLevelRule(LevelRule {
                     window_days,
@@ -150,7 +148,7 @@ impl CommunityCmd {
                 objective,
                 text,
                 status,
-            } => edit(
+            } => edit_in(
                 c,
                 Command::SetObjective {
                     id: objective,
@@ -163,36 +161,26 @@ impl CommunityCmd {
 }
 
 /// `show`.
-pub(crate) fn show(c: CommunityArg) -> (Request, Printer) {
-    (
-        Request::Query(Query::Show {
+pub(crate) fn show(c: CommunityArg) -> Run {
+    ask(
+        ask::Show {
             community: c.community,
-        }),
+        },
         print_show,
     )
 }
 
 /// `heads`.
-pub(crate) fn heads(c: CommunityArg) -> (Request, Printer) {
-    (
-        Request::Query(Query::Heads {
+pub(crate) fn heads(c: CommunityArg) -> Run {
+    ask(
+        ask::Heads {
             community: c.community,
-        }),
+        },
         print_heads,
     )
 }
 
-fn print_id(reply: &Reply) -> String {
-    match reply {
-        Reply::Community(c) => c.to_string(),
-        _ => String::new(),
-    }
-}
-
-fn print_list(reply: &Reply) -> String {
-    let Some(QueryReply::Communities(list)) = query(reply) else {
-        return String::new();
-    };
+fn print_list(list: Vec<CommunitySummary>) -> String {
     if list.is_empty() {
         return "no communities yet: `copse-node community create --name N --domain D`".into();
     }
@@ -207,10 +195,7 @@ fn print_list(reply: &Reply) -> String {
         .join("\n")
 }
 
-fn print_show(reply: &Reply) -> String {
-    let Some(QueryReply::Community(s)) = query(reply) else {
-        return String::new();
-    };
+fn print_show(s: CommunitySnapshot) -> String {
     let p = &s.profile;
     let mut out = vec![format!("{} — {}", p.name, p.domain)];
     for o in &p.objectives {
@@ -238,13 +223,10 @@ fn print_show(reply: &Reply) -> String {
     out.join("\n")
 }
 
-fn print_heads(reply: &Reply) -> String {
-    match query(reply) {
-        Some(QueryReply::Heads(h)) => h
-            .iter()
-            .map(ToString::to_string)
-            .collect::<Vec<_>>()
-            .join("\n"),
-        _ => String::new(),
-    }
+fn print_heads(heads: Vec<ChangeHash>) -> String {
+    heads
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join("\n")
 }

@@ -1,13 +1,15 @@
 //! `event new / rsvp / attend / notes / list [--past]`.
 
 use clap::Subcommand;
+use copse_core::view::events::EventView;
 use copse_core::{Command, EventId, MemberId, Timestamp, local_time};
-use copse_peer::{Query, QueryReply, Reply, Request};
+use copse_peer::ask;
 
 use super::args::CommunityArg;
 use super::choice::RsvpArg;
 use super::parse;
-use super::print::{Printer, created, query, when};
+use super::print::when;
+use super::run::{Run, ask, edit};
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum EventCmd {
@@ -83,16 +85,8 @@ pub(crate) enum EventCmd {
 
 impl EventCmd {
     /// The request; `me` is the default attendee.
-    pub(crate) fn request(self, me: &MemberId) -> (Request, Printer) {
-        let edit = |c: CommunityArg, command| {
-            (
-                Request::Edit {
-                    community: c.community,
-                    command,
-                },
-                created as Printer,
-            )
-        };
+    pub(crate) fn request(self, me: &MemberId) -> Run {
+        let edit = |c: CommunityArg, command| edit(c.community, command);
         match self {
             EventCmd::New {
                 c,
@@ -152,21 +146,18 @@ impl EventCmd {
                     base: None,
                 },
             ),
-            EventCmd::List { c, past } => (
-                Request::Query(Query::Events {
+            EventCmd::List { c, past } => ask(
+                ask::Events {
                     community: c.community,
                     past,
-                }),
+                },
                 print_list,
             ),
         }
     }
 }
 
-fn print_list(reply: &Reply) -> String {
-    let Some(QueryReply::Events(list)) = query(reply) else {
-        return String::new();
-    };
+fn print_list(list: Vec<EventView>) -> String {
     list.iter()
         .map(|e| {
             // UTC for scripts, then the event's own local time when it has a zone.

@@ -2,15 +2,16 @@
 
 use std::path::PathBuf;
 
-use copse_peer::{Reply, Request};
+use copse_peer::ask;
+use copse_peer::{Exported, Imported};
 
 use super::args::CommunityArg;
-use super::print::Printer;
+use super::run::{Run, ask, done};
 
 /// `export -c ID --out FILE`.
-pub(crate) fn export(c: CommunityArg, out: PathBuf) -> (Request, Printer) {
-    (
-        Request::Export {
+pub(crate) fn export(c: CommunityArg, out: PathBuf) -> Run {
+    ask(
+        ask::Export {
             community: c.community,
             out,
         },
@@ -19,9 +20,9 @@ pub(crate) fn export(c: CommunityArg, out: PathBuf) -> (Request, Printer) {
 }
 
 /// `import FILE` (the path made absolute: a running `serve` may have another directory).
-pub(crate) fn import(file: PathBuf) -> anyhow::Result<(Request, Printer)> {
-    Ok((
-        Request::Import {
+pub(crate) fn import(file: PathBuf) -> anyhow::Result<Run> {
+    Ok(ask(
+        ask::Import {
             path: std::path::absolute(&file)?,
         },
         print_import,
@@ -29,33 +30,27 @@ pub(crate) fn import(file: PathBuf) -> anyhow::Result<(Request, Printer)> {
 }
 
 /// `compact -c ID`.
-pub(crate) fn compact(c: CommunityArg) -> (Request, Printer) {
-    (
-        Request::Compact {
+pub(crate) fn compact(c: CommunityArg) -> Run {
+    done(
+        ask::Compact {
             community: c.community,
         },
         print_compacted,
     )
 }
 
-fn print_compacted(_: &Reply) -> String {
+fn print_compacted((): ()) -> String {
     "compacted".into()
 }
 
-fn print_export(reply: &Reply) -> String {
-    match reply {
-        Reply::Exported(e) => format!("wrote {} bytes to {}", e.bytes, e.path.display()),
-        _ => String::new(),
-    }
+fn print_export(e: Exported) -> String {
+    format!("wrote {} bytes to {}", e.bytes, e.path.display())
 }
 
-fn print_import(reply: &Reply) -> String {
-    match reply {
-        Reply::Imported(i) => format!(
-            "{} {}",
-            if i.created { "added" } else { "merged into" },
-            i.id
-        ),
-        _ => String::new(),
-    }
+fn print_import(i: Imported) -> String {
+    format!(
+        "{} {}",
+        if i.created { "added" } else { "merged into" },
+        i.id
+    )
 }

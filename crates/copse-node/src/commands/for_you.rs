@@ -1,26 +1,25 @@
 //! `for-you`: what in a community concerns this device's member (replies to their threads,
 //! their accepted answers, mentions, questions in what they know, meetups within a day).
 
+use copse_peer::ask;
+use copse_peer::participation::ForYouItem;
 use copse_peer::participation::ForYouKind;
-use copse_peer::{Query, QueryReply, Reply, Request};
 
 use super::args::CommunityArg;
-use super::print::{Printer, query, when};
+use super::print::when;
+use super::run::{Run, ask};
 
 /// `for-you`.
-pub(crate) fn for_you(c: CommunityArg) -> (Request, Printer) {
-    (
-        Request::Query(Query::ForYou {
+pub(crate) fn for_you(c: CommunityArg) -> Run {
+    ask(
+        ask::ForYou {
             community: c.community,
-        }),
+        },
         print_for_you,
     )
 }
 
-fn print_for_you(reply: &Reply) -> String {
-    let Some(QueryReply::ForYou(items)) = query(reply) else {
-        return String::new();
-    };
+fn print_for_you(items: Vec<ForYouItem>) -> String {
     if items.is_empty() {
         return "Nothing for you right now.".into();
     }

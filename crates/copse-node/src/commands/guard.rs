@@ -2,25 +2,24 @@
 //! did not apply (and did not pass on).
 
 use copse_core::Timestamp;
-use copse_peer::{Query, QueryReply, Reply, Request};
+use copse_core::guard::Refused;
+use copse_peer::ask;
 
 use super::args::CommunityArg;
-use super::print::{Printer, query, when};
+use super::print::when;
+use super::run::{Run, ask};
 
 /// `rejected`.
-pub(crate) fn rejected(c: CommunityArg) -> (Request, Printer) {
-    (
-        Request::Query(Query::Refused {
+pub(crate) fn rejected(c: CommunityArg) -> Run {
+    ask(
+        ask::Refused {
             community: c.community,
-        }),
+        },
         print_rejected,
     )
 }
 
-fn print_rejected(reply: &Reply) -> String {
-    let Some(QueryReply::Refused(list)) = query(reply) else {
-        return String::new();
-    };
+fn print_rejected(list: Vec<Refused>) -> String {
     if list.is_empty() {
         return "No change was rejected.".into();
     }

@@ -2,10 +2,12 @@
 //! has everything) and, afterwards, what happened at the last one.
 
 use clap::Subcommand;
-use copse_peer::{Query, QueryReply, Reply, Request};
+use copse_core::view::meetups::MeetupDigest;
+use copse_peer::MeetupNow;
+use copse_peer::ask;
 
 use super::args::CommunityArg;
-use super::print::{Printer, query};
+use super::run::{Run, ask};
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum MeetupCmd {
@@ -18,28 +20,25 @@ pub(crate) enum MeetupCmd {
 }
 
 impl MeetupCmd {
-    pub(crate) fn request(self) -> (Request, Printer) {
+    pub(crate) fn request(self) -> Run {
         match self {
-            MeetupCmd::Now(c) => (
-                Request::Query(Query::Meetup {
+            MeetupCmd::Now(c) => ask(
+                ask::Meetup {
                     community: c.community,
-                }),
+                },
                 print_now,
             ),
-            MeetupCmd::Digest(c) => (
-                Request::Query(Query::MeetupDigest {
+            MeetupCmd::Digest(c) => ask(
+                ask::MeetupDigest {
                     community: c.community,
-                }),
+                },
                 print_digest,
             ),
         }
     }
 }
 
-fn print_now(reply: &Reply) -> String {
-    let Some(QueryReply::Meetup(m)) = query(reply) else {
-        return String::new();
-    };
+fn print_now(m: MeetupNow) -> String {
     let Some(e) = &m.event else {
         return "No meetup now.".into();
     };
@@ -74,10 +73,7 @@ fn print_now(reply: &Reply) -> String {
     out.join("\n")
 }
 
-fn print_digest(reply: &Reply) -> String {
-    let Some(QueryReply::MeetupDigest(d)) = query(reply) else {
-        return String::new();
-    };
+fn print_digest(d: Option<MeetupDigest>) -> String {
     let Some(d) = d else {
         return "No meetup in the last 30 days.".into();
     };

@@ -1,12 +1,17 @@
 //! `member list / experts / levels / update / role / remove`.
 
 use clap::Subcommand;
+use copse_core::view::members::MemberEntry;
 use copse_core::{Command, MemberId};
-use copse_peer::{Query, QueryReply, Reply, Request};
+use copse_peer::Expert;
+use copse_peer::ask;
+use copse_peer::participation::Participation;
+use copse_peer::participation::Trajectory;
 
 use super::args::{CommunityArg, Details};
 use super::choice::RoleArg;
-use super::print::{Printer, created, query, tags, when};
+use super::print::{tags, when};
+use super::run::{Run, ask, edit};
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum MemberCmd {
@@ -71,51 +76,43 @@ pub(crate) enum MemberCmd {
 }
 
 impl MemberCmd {
-    pub(crate) fn request(self) -> (Request, Printer) {
-        let edit = |c: CommunityArg, command| {
-            (
-                Request::Edit {
-                    community: c.community,
-                    command,
-                },
-                created as Printer,
-            )
-        };
+    pub(crate) fn request(self) -> Run {
+        let edit = |c: CommunityArg, command| edit(c.community, command);
         match self {
             MemberCmd::List {
                 c,
                 skill,
                 organisation,
-            } => (
-                Request::Query(Query::Members {
+            } => ask(
+                ask::Members {
                     community: c.community,
                     skill,
                     organisation,
-                }),
+                },
                 print_list,
             ),
-            MemberCmd::Experts { c, tags, limit } => (
-                Request::Query(Query::Experts {
+            MemberCmd::Experts { c, tags, limit } => ask(
+                ask::Experts {
                     community: c.community,
                     topics: tags,
                     limit,
-                }),
+                },
                 print_experts,
             ),
-            MemberCmd::Levels { c, member: None } => (
-                Request::Query(Query::Participation {
+            MemberCmd::Levels { c, member: None } => ask(
+                ask::Participation {
                     community: c.community,
-                }),
+                },
                 print_levels,
             ),
             MemberCmd::Levels {
                 c,
                 member: Some(member),
-            } => (
-                Request::Query(Query::Trajectory {
+            } => ask(
+                ask::Trajectory {
                     community: c.community,
                     member,
-                }),
+                },
                 print_trajectory,
             ),
             MemberCmd::Update { c, details } => edit(c, Command::UpdateMyDetails(details.into())),
@@ -131,10 +128,7 @@ impl MemberCmd {
     }
 }
 
-fn print_list(reply: &Reply) -> String {
-    let Some(QueryReply::Members(list)) = query(reply) else {
-        return String::new();
-    };
+fn print_list(list: Vec<MemberEntry>) -> String {
     list.iter()
         .map(|m| {
             format!(
@@ -152,10 +146,7 @@ fn print_list(reply: &Reply) -> String {
 }
 
 /// `member experts`.
-fn print_experts(reply: &Reply) -> String {
-    let Some(QueryReply::Experts(list)) = query(reply) else {
-        return String::new();
-    };
+fn print_experts(list: Vec<Expert>) -> String {
     if list.is_empty() {
         return "No one has answered or written about it yet, and no one lists it as a skill."
             .into();
@@ -184,10 +175,7 @@ fn days_since(at: copse_core::Timestamp, now: copse_core::Timestamp) -> i64 {
 }
 
 /// `member levels`.
-fn print_levels(reply: &Reply) -> String {
-    let Some(QueryReply::Participation(p)) = query(reply) else {
-        return String::new();
-    };
+fn print_levels(p: Participation) -> String {
     let r = &p.rule;
     let mut out = vec![format!(
         "Levels over the last {} days (active from {}, core from {} contributions):",
@@ -278,10 +266,7 @@ fn print_levels(reply: &Reply) -> String {
 }
 
 /// `member levels --member M`.
-fn print_trajectory(reply: &Reply) -> String {
-    let Some(QueryReply::Trajectory(t)) = query(reply) else {
-        return String::new();
-    };
+fn print_trajectory(t: Trajectory) -> String {
     let mut out = vec![format!(
         "{} is {} ({} contributions in the last {} days{})",
         t.name,

@@ -16,6 +16,7 @@ pub(crate) mod network;
 pub(crate) mod parse;
 pub(crate) mod print;
 pub(crate) mod resource;
+pub(crate) mod run;
 pub(crate) mod search;
 pub(crate) mod start_here;
 pub(crate) mod story;

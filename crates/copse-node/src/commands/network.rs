@@ -2,12 +2,14 @@
 
 use clap::Args;
 use copse_core::record::MemberDetails;
-use copse_peer::{Query, QueryReply, Reply, Request};
+use copse_peer::Status;
+use copse_peer::{Invitation, Joined, ask};
 
 use super::args::CommunityArg;
 use super::choice::RoleArg;
 use super::parse;
-use super::print::{Printer, query, when};
+use super::print::when;
+use super::run::{Run, ask};
 
 /// `invite`.
 #[derive(Debug, Args)]
@@ -26,9 +28,13 @@ pub(crate) struct InviteArgs {
 }
 
 impl InviteArgs {
-    pub(crate) fn request(self) -> (Request, Printer) {
-        (
-            Request::Invite {
+    pub(crate) fn request(self) -> Run {
+        self.invite().hint_invalid("--expires")
+    }
+
+    fn invite(self) -> Run {
+        ask(
+            ask::Invite {
                 community: self.c.community,
                 valid_ms: self.expires,
                 uses: self.uses,
@@ -101,29 +107,20 @@ pub(crate) struct ServeArgs {
 }
 
 /// `status`.
-pub(crate) fn status() -> (Request, Printer) {
-    (Request::Query(Query::Status), print_status)
+pub(crate) fn status() -> Run {
+    ask(ask::Status, print_status)
 }
 
-fn print_ticket(reply: &Reply) -> String {
-    match reply {
-        Reply::Invitation(i) => i.ticket.clone(),
-        _ => String::new(),
-    }
+fn print_ticket(i: Invitation) -> String {
+    i.ticket
 }
 
 /// `join`'s output.
-pub(crate) fn print_joined(reply: &Reply) -> String {
-    match reply {
-        Reply::Joined(j) => format!("joined {} ({})", j.name, j.community),
-        _ => String::new(),
-    }
+pub(crate) fn print_joined(j: Joined) -> String {
+    format!("joined {} ({})", j.name, j.community)
 }
 
-fn print_status(reply: &Reply) -> String {
-    let Some(QueryReply::Status(s)) = query(reply) else {
-        return String::new();
-    };
+fn print_status(s: Status) -> String {
     let mut out = vec![format!(
         "{} ({})",
         s.member,

@@ -1,11 +1,13 @@
 //! `resource add / remove / list`.
 
 use clap::Subcommand;
+use copse_core::view::resources::ResourceEntry;
 use copse_core::{Command, ResourceId};
-use copse_peer::{Query, QueryReply, Reply, Request};
+use copse_peer::ask;
 
 use super::args::CommunityArg;
-use super::print::{Printer, created, query, tags};
+use super::print::tags;
+use super::run::{Run, ask, edit};
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum ResourceCmd {
@@ -45,16 +47,8 @@ pub(crate) enum ResourceCmd {
 }
 
 impl ResourceCmd {
-    pub(crate) fn request(self) -> (Request, Printer) {
-        let edit = |c: CommunityArg, command| {
-            (
-                Request::Edit {
-                    community: c.community,
-                    command,
-                },
-                created as Printer,
-            )
-        };
+    pub(crate) fn request(self) -> Run {
+        let edit = |c: CommunityArg, command| edit(c.community, command);
         match self {
             ResourceCmd::Add {
                 c,
@@ -72,21 +66,18 @@ impl ResourceCmd {
                 },
             ),
             ResourceCmd::Remove { c, resource } => edit(c, Command::RemoveResource { resource }),
-            ResourceCmd::List { c, tag } => (
-                Request::Query(Query::Resources {
+            ResourceCmd::List { c, tag } => ask(
+                ask::Resources {
                     community: c.community,
                     tag,
-                }),
+                },
                 print_list,
             ),
         }
     }
 }
 
-fn print_list(reply: &Reply) -> String {
-    let Some(QueryReply::Resources(list)) = query(reply) else {
-        return String::new();
-    };
+fn print_list(list: Vec<ResourceEntry>) -> String {
     list.iter()
         .map(|r| {
             format!(

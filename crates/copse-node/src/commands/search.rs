@@ -2,12 +2,15 @@
 
 use clap::Args;
 use copse_core::{MemberId, Timestamp};
-use copse_peer::{Query, QueryReply, Reply, Request, SearchHit, SearchQuery, SearchTarget};
+use copse_peer::SearchResults;
+use copse_peer::ask;
+use copse_peer::{SearchHit, SearchQuery, SearchTarget};
 
 use super::args::CommunityArg;
 use super::choice::SearchKindArg;
 use super::parse;
-use super::print::{Printer, query, tags, when};
+use super::print::{tags, when};
+use super::run::{Run, ask};
 
 /// `search` arguments.
 #[derive(Debug, Args)]
@@ -38,9 +41,9 @@ pub(crate) struct SearchArgs {
 }
 
 impl SearchArgs {
-    pub(crate) fn request(self) -> (Request, Printer) {
-        (
-            Request::Query(Query::Search {
+    pub(crate) fn request(self) -> Run {
+        ask(
+            ask::Search {
                 community: self.c.community,
                 search: SearchQuery {
                     text: self.words.join(" "),
@@ -51,16 +54,13 @@ impl SearchArgs {
                     until: self.until,
                     limit: self.limit,
                 },
-            }),
+            },
             print_results,
         )
     }
 }
 
-fn print_results(reply: &Reply) -> String {
-    let Some(QueryReply::Search(results)) = query(reply) else {
-        return String::new();
-    };
+fn print_results(results: SearchResults) -> String {
     if results.hits.is_empty() {
         return "Nothing found.".into();
     }

@@ -1,27 +1,25 @@
 //! `start-here`: a newcomer's first steps in a community: the norms, good first tasks,
 //! questions waiting in their skills, the next meetup and someone to ask.
 
+use copse_peer::ask;
 use copse_peer::participation::StartHere;
-use copse_peer::{Query, QueryReply, Reply, Request};
 
 use super::args::CommunityArg;
-use super::print::{Printer, query, when};
+use super::print::when;
+use super::run::{Run, ask};
 
 /// `start-here`.
-pub(crate) fn start_here(c: CommunityArg) -> (Request, Printer) {
-    (
-        Request::Query(Query::StartHere {
+pub(crate) fn start_here(c: CommunityArg) -> Run {
+    ask(
+        ask::StartHere {
             community: c.community,
-        }),
+        },
         print_start_here,
     )
 }
 
-fn print_start_here(reply: &Reply) -> String {
-    let Some(QueryReply::StartHere(s)) = query(reply) else {
-        return String::new();
-    };
-    lines(s).join("\n")
+fn print_start_here(s: StartHere) -> String {
+    lines(&s).join("\n")
 }
 
 fn lines(s: &StartHere) -> Vec<String> {

@@ -1,12 +1,15 @@
 //! `story tell / list / prompts / dismiss`: what came of answers and meetups.
 
 use clap::Subcommand;
+use copse_core::view::stories::StoryView;
 use copse_core::{Command, EventId, PostId, ThreadId};
+use copse_peer::ask;
 use copse_peer::participation::PromptKind;
-use copse_peer::{Query, QueryReply, Reply, Request};
+use copse_peer::participation::StoryPrompt;
 
 use super::args::CommunityArg;
-use super::print::{Printer, created, query, when};
+use super::print::when;
+use super::run::{Run, ask, done, edit};
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum StoryCmd {
@@ -50,7 +53,7 @@ pub(crate) enum StoryCmd {
 }
 
 impl StoryCmd {
-    pub(crate) fn request(self) -> (Request, Printer) {
+    pub(crate) fn request(self) -> Run {
         match self {
             StoryCmd::Tell {
                 c,
@@ -58,50 +61,40 @@ impl StoryCmd {
                 post,
                 event,
                 text,
-            } => (
-                Request::Edit {
-                    community: c.community,
-                    command: Command::ShareStory {
-                        text,
-                        thread,
-                        post,
-                        event,
-                    },
+            } => edit(
+                c.community,
+                Command::ShareStory {
+                    text,
+                    thread,
+                    post,
+                    event,
                 },
-                created,
             ),
-            StoryCmd::List { c, thread } => (
-                Request::Query(Query::Stories {
+            StoryCmd::List { c, thread } => ask(
+                ask::Stories {
                     community: c.community,
                     thread,
-                }),
+                },
                 print_stories,
             ),
-            StoryCmd::Prompts(c) => (
-                Request::Query(Query::StoryPrompts {
+            StoryCmd::Prompts(c) => ask(
+                ask::StoryPrompts {
                     community: c.community,
-                }),
+                },
                 print_prompts,
             ),
-            StoryCmd::Dismiss { c, key } => (
-                Request::DismissStoryPrompt {
+            StoryCmd::Dismiss { c, key } => done(
+                ask::DismissStoryPrompt {
                     community: c.community,
                     key,
                 },
-                print_nothing,
+                |()| "dismissed".into(),
             ),
         }
     }
 }
 
-fn print_nothing(_: &Reply) -> String {
-    String::new()
-}
-
-fn print_stories(reply: &Reply) -> String {
-    let Some(QueryReply::Stories(list)) = query(reply) else {
-        return String::new();
-    };
+fn print_stories(list: Vec<StoryView>) -> String {
     if list.is_empty() {
         return "No stories yet.".into();
     }
@@ -118,10 +111,7 @@ fn print_stories(reply: &Reply) -> String {
         .join("\n")
 }
 
-fn print_prompts(reply: &Reply) -> String {
-    let Some(QueryReply::StoryPrompts(list)) = query(reply) else {
-        return String::new();
-    };
+fn print_prompts(list: Vec<StoryPrompt>) -> String {
     if list.is_empty() {
         return "Nothing to tell about right now.".into();
     }

@@ -1,13 +1,14 @@
 //! `task new / assign / move / due / good-first / list`.
 
 use clap::Subcommand;
+use copse_core::view::tasks::TaskBoard;
 use copse_core::{Command, MemberId, TaskId, Timestamp};
-use copse_peer::{Query, QueryReply, Reply, Request};
+use copse_peer::ask;
 
 use super::args::CommunityArg;
 use super::choice::TaskStatusArg;
 use super::parse;
-use super::print::{Printer, created, query};
+use super::run::{Run, ask, edit};
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum TaskCmd {
@@ -80,16 +81,8 @@ pub(crate) enum TaskCmd {
 }
 
 impl TaskCmd {
-    pub(crate) fn request(self) -> (Request, Printer) {
-        let edit = |c: CommunityArg, command| {
-            (
-                Request::Edit {
-                    community: c.community,
-                    command,
-                },
-                created as Printer,
-            )
-        };
+    pub(crate) fn request(self) -> Run {
+        let edit = |c: CommunityArg, command| edit(c.community, command);
         match self {
             TaskCmd::New {
                 c,
@@ -130,20 +123,17 @@ impl TaskCmd {
                 },
             ),
             TaskCmd::Due { c, task, due } => edit(c, Command::SetTaskDue { task, due }),
-            TaskCmd::List(c) => (
-                Request::Query(Query::Tasks {
+            TaskCmd::List(c) => ask(
+                ask::Tasks {
                     community: c.community,
-                }),
+                },
                 print_board,
             ),
         }
     }
 }
 
-fn print_board(reply: &Reply) -> String {
-    let Some(QueryReply::Tasks(board)) = query(reply) else {
-        return String::new();
-    };
+fn print_board(board: TaskBoard) -> String {
     let mut out = Vec::new();
     for (name, col) in [
         ("todo", &board.todo),

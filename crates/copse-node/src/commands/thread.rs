@@ -2,12 +2,15 @@
 
 use clap::Subcommand;
 use copse_core::record::ThreadKind;
+use copse_core::view::threads::ThreadPage;
 use copse_core::view::threads::ThreadSummary;
+use copse_core::view::threads::ThreadView;
 use copse_core::{Command, PostId, ThreadId};
-use copse_peer::{Query, QueryReply, Reply, Request};
+use copse_peer::ask;
 
 use super::args::CommunityArg;
-use super::print::{Printer, created, query, tags, when};
+use super::print::{tags, when};
+use super::run::{Run, ask, edit};
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum ThreadCmd {
@@ -95,16 +98,8 @@ pub(crate) enum ThreadCmd {
 }
 
 impl ThreadCmd {
-    pub(crate) fn request(self) -> (Request, Printer) {
-        let edit = |c: CommunityArg, command| {
-            (
-                Request::Edit {
-                    community: c.community,
-                    command,
-                },
-                created as Printer,
-            )
-        };
+    pub(crate) fn request(self) -> Run {
+        let edit = |c: CommunityArg, command| edit(c.community, command);
         match self {
             ThreadCmd::New {
                 c,
@@ -146,8 +141,8 @@ impl ThreadCmd {
                 tag,
                 after,
                 limit,
-            } => (
-                Request::Query(Query::Threads {
+            } => ask(
+                ask::Threads {
                     community: c.community,
                     kind: match (questions, discussions) {
                         (true, _) => Some(ThreadKind::Question),
@@ -157,14 +152,14 @@ impl ThreadCmd {
                     tag,
                     after,
                     limit,
-                }),
+                },
                 print_list,
             ),
-            ThreadCmd::Show { c, thread } => (
-                Request::Query(Query::Thread {
+            ThreadCmd::Show { c, thread } => ask(
+                ask::Thread {
                     community: c.community,
                     thread,
-                }),
+                },
                 print_thread,
             ),
         }
@@ -186,10 +181,7 @@ fn line(t: &ThreadSummary) -> String {
     )
 }
 
-fn print_list(reply: &Reply) -> String {
-    let Some(QueryReply::Threads(page)) = query(reply) else {
-        return String::new();
-    };
+fn print_list(page: ThreadPage) -> String {
     let mut out: Vec<String> = page.threads.iter().map(line).collect();
     if let Some(next) = &page.next {
         out.push(format!("more: --after {next}"));
@@ -197,10 +189,7 @@ fn print_list(reply: &Reply) -> String {
     out.join("\n")
 }
 
-fn print_thread(reply: &Reply) -> String {
-    let Some(QueryReply::Thread(t)) = query(reply) else {
-        return String::new();
-    };
+fn print_thread(t: ThreadView) -> String {
     let th = &t.thread;
     let mut out = vec![format!("{} ({}){}", th.title, th.kind, tags(&th.tags))];
     for p in &th.posts {

@@ -16,7 +16,6 @@
 
 pub mod agenda;
 pub mod scenario;
-pub mod sim_store;
 pub mod world;
 
 pub use scenario::{Outcome, run};

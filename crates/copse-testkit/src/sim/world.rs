@@ -1,4 +1,4 @@
-//! [`World`]: several devices, each a real [`Hub`] over a [`SimStore`], on a simulated
+//! [`World`]: several devices, each a real [`Hub`] over a [`MemoryStore`], on a simulated
 //! network with a virtual clock. The network delays, drops, duplicates and reorders
 //! messages, partitions and heals; devices crash (losing what their store had not finished)
 //! and restart from their disk. Every message is inspected on its way: a non-member must
@@ -10,18 +10,19 @@ use std::collections::{BTreeMap, BTreeSet};
 use copse_core::automerge::ChangeHash;
 use copse_core::automerge::sync::Message;
 use copse_core::guard::Signer;
+use copse_core::record::MemberDetails;
 use copse_core::sync::session::parse_changes;
 use copse_core::sync::{InboundId, JoinResponse, Refusal, SyncRequest, SyncResponse, Tag};
 use copse_core::view::members::{self, MemberFilter};
 use copse_core::{CommunityId, MemberId, Timestamp};
 use copse_hub::{
-    AccessList, Done, Hub, HubConfig, Input, NetOp, Output, PeerError, RequestId, StoreOp,
+    AccessList, Done, Hub, HubConfig, Input, NetEvent, NetOp, Output, RequestId, StoreOp,
 };
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
 use super::agenda::Agenda;
-use super::sim_store::SimStore;
+use copse_hub::memory_store::MemoryStore;
 
 /// A device's index.
 pub type Dev = usize;
@@ -61,8 +62,8 @@ enum Event {
 pub struct Journal {
     /// Changes of edits acknowledged to the member.
     pub acked: Vec<ChangeHash>,
-    /// Results of local requests, by request.
-    pub done: BTreeMap<u64, Result<Done, PeerError>>,
+    /// How local requests ended, by request.
+    pub done: BTreeMap<u64, Done>,
 }
 
 /// One simulated device.
@@ -75,7 +76,7 @@ pub struct Device {
     /// Its hub while it runs.
     pub hub: Option<Hub>,
     /// Its disk.
-    pub store: SimStore,
+    pub store: MemoryStore,
     /// Restarts so far (stale events carry an older epoch).
     pub epoch: u64,
     /// When its store finishes what it was given.
@@ -159,7 +160,7 @@ impl World {
                 member: key_of(i).member().clone(),
                 signer: key_of(i),
                 hub: None,
-                store: SimStore::default(),
+                store: MemoryStore::default(),
                 epoch: 0,
                 store_free_at: Timestamp(0),
                 group: 0,
@@ -244,6 +245,8 @@ impl World {
                 .seed
                 .wrapping_mul(0x9E37_79B9_7F4A_7C15)
                 .wrapping_add((d as u64) << 32 | dev.epoch),
+            details: details(d),
+            online: true,
         };
         let (hub, first) = Hub::new(config, dev.store.loaded(), self.now);
         dev.hub = Some(hub);
@@ -252,9 +255,9 @@ impl World {
         self.outputs(d, first);
         self.deliver_later(
             d,
-            Input::Listening {
+            Input::Net(NetEvent::Listening {
                 addr: listen_addr(d),
-            },
+            }),
         );
         let epoch = self.devices[d].epoch;
         let first_tick = self.now.plus_millis(TICK_MS);
@@ -291,17 +294,17 @@ impl World {
                 );
                 self.deliver_later(
                     d,
-                    Input::Discovered {
+                    Input::Net(NetEvent::Discovered {
                         peer: mo,
                         addrs: vec![listen_addr(o)],
-                    },
+                    }),
                 );
                 self.deliver_later(
                     o,
-                    Input::Discovered {
+                    Input::Net(NetEvent::Discovered {
                         peer: md,
                         addrs: vec![listen_addr(d)],
-                    },
+                    }),
                 );
             }
         }
@@ -410,6 +413,8 @@ impl World {
         for o in outputs {
             match o {
                 Output::Net(op) => self.net(d, op),
+                // No search index in the simulation.
+                Output::Index { .. } => {}
                 Output::Store(op) => {
                     let latency = self.rng.gen_range(1..=5);
                     let dev = &mut self.devices[d];
@@ -428,19 +433,16 @@ impl World {
                     }
                 }
                 Output::Event(_) => {}
-                Output::Done { request, result } => {
+                Output::Done { request, done } => {
                     if self.trace {
-                        eprintln!(
-                            "t={} dev {d} request {} -> {result:?}",
-                            self.now.0, request.0
-                        );
+                        eprintln!("t={} dev {d} request {} -> {done:?}", self.now.0, request.0);
                     }
-                    if let Ok(Done::Applied(a)) = &result
+                    if let Done::Applied(Ok(a)) = &done
                         && let Some(h) = a.change
                     {
                         self.devices[d].journal.acked.push(h);
                     }
-                    self.devices[d].journal.done.insert(request.0, result);
+                    self.devices[d].journal.done.insert(request.0, done);
                 }
             }
         }
@@ -518,7 +520,13 @@ impl World {
                     {
                         self.connect(a, b)
                     }
-                    _ => self.deliver_later(a, Input::DialFailed { peer }),
+                    _ => self.deliver_later(
+                        a,
+                        Input::Net(NetEvent::DialFailed {
+                            peer,
+                            error: "unreachable".into(),
+                        }),
+                    ),
                 }
             }
             NetOp::SendSync { peer, tag, request } => self.send_sync(a, peer, tag, request, true),
@@ -530,11 +538,11 @@ impl World {
                         self.deliver_at(
                             at,
                             to,
-                            Input::SyncResult {
+                            Input::Net(NetEvent::SyncResult {
                                 peer: from,
                                 tag,
                                 result: Err("timeout".into()),
-                            },
+                            }),
                         );
                         return;
                     } else {
@@ -542,11 +550,11 @@ impl World {
                     };
                     self.deliver_later(
                         to,
-                        Input::SyncResult {
+                        Input::Net(NetEvent::SyncResult {
                             peer: from,
                             tag,
                             result,
-                        },
+                        }),
                     );
                 }
             }
@@ -556,11 +564,11 @@ impl World {
                 let Some(b) = self.dev_of(&peer) else {
                     self.deliver_later(
                         a,
-                        Input::JoinResult {
+                        Input::Net(NetEvent::JoinResult {
                             peer,
                             tag,
                             result: Err("unknown peer".into()),
-                        },
+                        }),
                     );
                     return;
                 };
@@ -570,11 +578,11 @@ impl World {
                     } else {
                         self.deliver_later(
                             a,
-                            Input::JoinResult {
+                            Input::Net(NetEvent::JoinResult {
                                 peer,
                                 tag,
                                 result: Err("unreachable".into()),
-                            },
+                            }),
                         );
                         return;
                     }
@@ -586,11 +594,11 @@ impl World {
                 self.deliver_at(
                     at,
                     b,
-                    Input::JoinRequest {
+                    Input::Net(NetEvent::JoinRequest {
                         peer: me,
                         inbound,
                         request,
-                    },
+                    }),
                 );
             }
             NetOp::RespondJoin { inbound, response } => {
@@ -601,11 +609,11 @@ impl World {
                     let from = self.devices[a].member.clone();
                     self.deliver_later(
                         to,
-                        Input::JoinResult {
+                        Input::Net(NetEvent::JoinResult {
                             peer: from,
                             tag,
                             result: Ok(response),
-                        },
+                        }),
                     );
                 }
             }
@@ -626,6 +634,8 @@ impl World {
                 }
             }
             NetOp::Access(list) => self.devices[a].access = list,
+            // A device stopping: `crash`/`restart` take it off the network.
+            NetOp::Shutdown => {}
         }
     }
 
@@ -661,21 +671,21 @@ impl World {
         self.deliver_at(
             at,
             a,
-            Input::Connected {
+            Input::Net(NetEvent::Connected {
                 peer: mb,
                 addr: listen_addr(b),
                 outbound: true,
-            },
+            }),
         );
         let at = self.link_event_at(b, a);
         self.deliver_at(
             at,
             b,
-            Input::Connected {
+            Input::Net(NetEvent::Connected {
                 peer: ma,
                 addr: "/ip4/10.9.9.9/tcp/50000".into(),
                 outbound: false,
-            },
+            }),
         );
     }
 
@@ -690,7 +700,7 @@ impl World {
         );
         for (x, other, peer) in [(a, b, mb.clone()), (b, a, ma.clone())] {
             let heard = self.link_event_at(x, other);
-            self.deliver_at(heard, x, Input::Disconnected { peer });
+            self.deliver_at(heard, x, Input::Net(NetEvent::Disconnected { peer }));
         }
         let at = self.later();
         let broken = |p: &Pending| -> Vec<(Dev, u64)> {
@@ -705,11 +715,11 @@ impl World {
                 self.deliver_at(
                     at,
                     from,
-                    Input::SyncResult {
+                    Input::Net(NetEvent::SyncResult {
                         peer,
                         tag,
                         result: Err("connection closed".into()),
-                    },
+                    }),
                 );
             }
         }
@@ -719,11 +729,11 @@ impl World {
                 self.deliver_at(
                     at,
                     from,
-                    Input::JoinResult {
+                    Input::Net(NetEvent::JoinResult {
                         peer,
                         tag,
                         result: Err("connection closed".into()),
-                    },
+                    }),
                 );
             }
         }
@@ -747,11 +757,11 @@ impl World {
             self.deliver_at(
                 self.now,
                 a,
-                Input::SyncResult {
+                Input::Net(NetEvent::SyncResult {
                     peer,
                     tag,
                     result: Err("not connected".into()),
-                },
+                }),
             );
             return;
         }
@@ -765,11 +775,11 @@ impl World {
             let stranger = !self.devices[b].access.knows(&from);
             self.deliver_later(
                 a,
-                Input::SyncResult {
+                Input::Net(NetEvent::SyncResult {
                     peer,
                     tag,
                     result: Ok(SyncResponse::Refused(Refusal::NotAMember)),
-                },
+                }),
             );
             if stranger {
                 self.close(a, b);
@@ -781,11 +791,11 @@ impl World {
             self.deliver_at(
                 at,
                 a,
-                Input::SyncResult {
+                Input::Net(NetEvent::SyncResult {
                     peer,
                     tag,
                     result: Err("timeout".into()),
-                },
+                }),
             );
             return;
         }
@@ -800,11 +810,11 @@ impl World {
             self.sync_pending.insert((b, inbound.0), (a, answer_to));
             self.deliver_later(
                 b,
-                Input::SyncRequest {
+                Input::Net(NetEvent::SyncRequest {
                     peer: from.clone(),
                     inbound,
                     request: request.clone(),
-                },
+                }),
             );
         }
     }
@@ -866,5 +876,14 @@ impl World {
                 self.now.0
             )),
         }
+    }
+}
+
+/// What a simulated device's member says about themselves.
+pub fn details(d: usize) -> MemberDetails {
+    MemberDetails {
+        name: format!("Device {d}"),
+        skills: vec!["simulation".into()],
+        ..MemberDetails::default()
     }
 }

@@ -1,15 +1,17 @@
-//! What the runtime sends to the network ([`NetCommand`]) and hears back ([`NetEvent`]).
-//! Peers are [`MemberId`]s and addresses are multiaddr strings: no libp2p types leak out.
+//! The vocabulary between a device's rules (copse-hub) and its network (copse-net): what
+//! the hub asks the network to do ([`NetOp`]) and what the network tells it ([`NetEvent`]).
+//! Peers are member ids and addresses multiaddr strings, so neither side names the other's
+//! types.
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use copse_core::sync::wire::{JoinRequest, JoinResponse, SyncRequest, SyncResponse};
-use copse_core::sync::{InboundId, Tag};
-use copse_core::{CommunityId, MemberId};
+use super::exchange_ids::{InboundId, Tag};
+use super::wire::{JoinRequest, JoinResponse, SyncRequest, SyncResponse};
+use crate::{CommunityId, MemberId};
 
-/// A command to the network event loop.
+/// A network operation.
 #[derive(Debug)]
-pub enum NetCommand {
+pub enum NetOp {
     /// Dial a peer (if not connected) at these addresses.
     Dial {
         /// Who; `None` to dial an address without knowing the peer.
@@ -17,38 +19,38 @@ pub enum NetCommand {
         /// Multiaddrs.
         addrs: Vec<String>,
     },
-    /// Send a sync request; the outcome comes back as [`NetEvent::SyncResult`].
+    /// Send a sync request; its outcome comes back as [`NetEvent::SyncResult`] with `tag`.
     SendSync {
         /// To whom.
         peer: MemberId,
-        /// What.
-        request: SyncRequest,
         /// Echoed back.
         tag: Tag,
+        /// What.
+        request: SyncRequest,
     },
     /// Answer an inbound sync request.
     RespondSync {
-        /// Which request.
-        id: InboundId,
+        /// Which.
+        inbound: InboundId,
         /// The answer.
         response: SyncResponse,
     },
-    /// Send a join request (dialling `addrs` if needed); the outcome is a
+    /// Send a join request (dialling `addrs` if needed); its outcome comes back as
     /// [`NetEvent::JoinResult`].
     SendJoin {
         /// To whom.
         peer: MemberId,
         /// Where they may be.
         addrs: Vec<String>,
-        /// What.
-        request: JoinRequest,
         /// Echoed back.
         tag: Tag,
+        /// What.
+        request: JoinRequest,
     },
     /// Answer an inbound join request.
     RespondJoin {
-        /// Which request.
-        id: InboundId,
+        /// Which.
+        inbound: InboundId,
         /// The answer.
         response: JoinResponse,
     },
@@ -67,27 +69,52 @@ pub enum NetCommand {
         /// Whom.
         peer: MemberId,
     },
-    /// Who may sync which community with us: everyone else is refused as soon as a
-    /// request names its community, before the rest of it is read.
-    Allow {
-        /// Member → the communities they share with us.
-        members: BTreeMap<MemberId, BTreeSet<CommunityId>>,
-    },
-    /// Stop the event loop.
+    /// Who may sync which community with us now: the network refuses everyone else as soon
+    /// as a request names its community, without reading the rest.
+    Access(AccessList),
+    /// Stop the network.
     Shutdown,
+}
+
+/// The current members of every community this device is a current member of.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AccessList {
+    /// Member → the communities they share with us.
+    pub members: BTreeMap<MemberId, BTreeSet<CommunityId>>,
+}
+
+impl AccessList {
+    /// Whether `peer` may sync `community` with us.
+    pub fn allows(&self, peer: &MemberId, community: &CommunityId) -> bool {
+        self.members
+            .get(peer)
+            .is_some_and(|set| set.contains(community))
+    }
+
+    /// Whether `peer` shares any community with us.
+    pub fn knows(&self, peer: &MemberId) -> bool {
+        self.members.contains_key(peer)
+    }
 }
 
 /// Something the network did.
 #[derive(Debug)]
 pub enum NetEvent {
-    /// Listening on a new address.
+    /// Listening on an address.
     Listening {
-        /// Multiaddr (with `/p2p/` suffix stripped).
+        /// Multiaddr (without `/p2p/`).
         addr: String,
     },
-    /// First connection to a peer established.
+    /// A connected peer says it reaches us at `addr` (a public address candidate).
+    ObservedAddr {
+        /// Multiaddr.
+        addr: String,
+        /// Who said so (authenticated).
+        reporter: MemberId,
+    },
+    /// First connection to a peer.
     Connected {
-        /// Who.
+        /// Who (authenticated).
         peer: MemberId,
         /// Their address on this connection.
         addr: String,
@@ -106,26 +133,19 @@ pub enum NetEvent {
         /// Where.
         addrs: Vec<String>,
     },
-    /// A peer told us how it sees us (a public address candidate).
-    ObservedAddr {
-        /// Multiaddr.
-        addr: String,
-        /// Who said so (authenticated).
-        reporter: MemberId,
-    },
     /// A dial failed.
     DialFailed {
-        /// Whom we dialled, if known.
+        /// Whom, if known.
         peer: Option<MemberId>,
         /// Why.
         error: String,
     },
-    /// A sync request arrived; answer with [`NetCommand::RespondSync`].
+    /// A sync request arrived; answer with [`NetOp::RespondSync`].
     SyncRequest {
-        /// From whom (authenticated by Noise).
+        /// From whom (authenticated).
         peer: MemberId,
         /// Answer with this id.
-        id: InboundId,
+        inbound: InboundId,
         /// The request.
         request: SyncRequest,
     },
@@ -138,12 +158,12 @@ pub enum NetEvent {
         /// The answer, or why there is none.
         result: Result<SyncResponse, String>,
     },
-    /// A join request arrived; answer with [`NetCommand::RespondJoin`].
+    /// A join request arrived; answer with [`NetOp::RespondJoin`].
     JoinRequest {
-        /// From whom (authenticated by Noise: this is the newcomer's member id).
+        /// The newcomer (authenticated: this is their member id).
         peer: MemberId,
         /// Answer with this id.
-        id: InboundId,
+        inbound: InboundId,
         /// The request.
         request: JoinRequest,
     },
@@ -156,9 +176,9 @@ pub enum NetEvent {
         /// The answer, or why there is none.
         result: Result<JoinResponse, String>,
     },
-    /// A peer's message could not be read (malformed, oversized); its stream was dropped.
+    /// A peer sent something unreadable (malformed, oversized); its stream was dropped.
     BadInbound {
-        /// From whom.
+        /// Who.
         peer: MemberId,
         /// Why.
         error: String,

@@ -1,13 +1,14 @@
-//! [`SimStore`]: a device's disk in the simulation. Operations take effect only when they
-//! complete (after a simulated latency); a crash loses every operation still under way, and
-//! may lose side files (sync states are not fsynced in the real store either).
+//! [`MemoryStore`]: a device's disk in memory, for the simulator and the hub's own tests.
+//! Operations take effect only when the driver runs them (the simulator after a latency, the
+//! tests at once); a crash loses every operation still under way, and may lose side files
+//! (sync states are not fsynced in the real store either).
 
 use std::collections::BTreeMap;
 
 use copse_core::{Community, CommunityId, MemberId};
-use copse_hub::{AdoptSource, Adopted, Loaded, StoreOp, StoreResult, adopt};
 use rand::Rng;
-use rand_chacha::ChaCha8Rng;
+
+use crate::{AdoptSource, Adopted, Loaded, StoreOp, StoreResult, adopt};
 
 /// One community on the simulated disk: its snapshot and the records appended since.
 #[derive(Debug, Clone, Default)]
@@ -29,7 +30,7 @@ impl Files {
 
 /// A device's durable state.
 #[derive(Debug, Clone, Default)]
-pub struct SimStore {
+pub struct MemoryStore {
     communities: BTreeMap<CommunityId, Files>,
     sync_states: BTreeMap<(CommunityId, MemberId), Vec<u8>>,
     /// Each community's refused changes (a side file).
@@ -39,7 +40,7 @@ pub struct SimStore {
     pub fail_next_append: bool,
 }
 
-impl SimStore {
+impl MemoryStore {
     /// What a hub starting on this disk gets.
     pub fn loaded(&self) -> Loaded {
         Loaded {
@@ -59,6 +60,7 @@ impl SimStore {
                 .iter()
                 .map(|(k, v)| (k.clone(), v.clone()))
                 .collect(),
+            locals: Vec::new(),
         }
     }
 
@@ -73,7 +75,7 @@ impl SimStore {
     }
 
     /// A crash: side files written lately may be gone.
-    pub fn crash(&mut self, rng: &mut ChaCha8Rng) {
+    pub fn crash(&mut self, rng: &mut impl Rng) {
         self.sync_states.retain(|_, _| rng.gen_bool(0.7));
     }
 
@@ -121,8 +123,8 @@ impl SimStore {
             }
             StoreOp::Adopt { request, source } => {
                 let result = match source {
-                    AdoptSource::File(path) => Err(copse_hub::PeerError::Invalid(format!(
-                        "no files in the simulation ({})",
+                    AdoptSource::File(path) => Err(crate::PeerError::Invalid(format!(
+                        "no files on a disk in memory ({})",
                         path.display()
                     ))),
                     AdoptSource::Joined {
@@ -172,7 +174,24 @@ impl SimStore {
                 self.sync_states.insert((community, peer), state);
                 None
             }
-            StoreOp::CachedView { .. } => None,
+            StoreOp::CachedView { .. } | StoreOp::LocalState { .. } => None,
+            StoreOp::SetDetails { request, .. } => Some(StoreResult::DetailsSaved {
+                request,
+                result: Ok(()),
+            }),
+            StoreOp::Export { request, .. } => Some(StoreResult::Exported {
+                request,
+                result: Err(crate::PeerError::Invalid(
+                    "no files on a disk in memory".into(),
+                )),
+            }),
+            StoreOp::Compact { request, community } => {
+                self.compact(&community);
+                Some(StoreResult::Compacted {
+                    request,
+                    result: Ok(()),
+                })
+            }
             StoreOp::RefusedLog { community, bytes } => {
                 self.refused.insert(community, bytes);
                 None

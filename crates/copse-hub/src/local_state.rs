@@ -1,14 +1,11 @@
 //! Per-community state that never syncs: what this member has read, and the version they
 //! last looked at. Kept beside each community (`local.json`); [`LocalStates`] holds them in
-//! memory and says which changed, for the store to write.
+//! the hub and says which changed, for the store to write.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use copse_core::{CommunityId, ThreadId};
 use serde::{Deserialize, Serialize};
-
-/// The side file's name.
-pub(crate) const FILE: &str = "local.json";
 
 /// Read markers and the last-seen version.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

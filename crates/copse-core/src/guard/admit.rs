@@ -1,0 +1,435 @@
+//! Admitting received changes: each is checked (signature, then rules as of its deps)
+//! before it is applied; refused ones, and whatever builds on them, never enter the
+//! document, so they are never relayed either.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use automerge::legacy::OpId;
+use automerge::{Automerge, AutomergeError, Change, ChangeHash, ReadDoc};
+
+use super::judge::{Actors, Judge};
+use super::legacy::LegacyPolicy;
+use super::paths::{PathCache, Paths, holds_object};
+use super::rules::At;
+use super::signature::{read_signature, verifies};
+use super::verdict::{Passed, Proof, Refused, Verdict, refusal};
+use super::violation::Violation;
+
+/// What became of a batch of received changes.
+#[derive(Debug, Default)]
+pub struct Admitted {
+    /// Applied, in order (signature changes included).
+    pub applied: Vec<ChangeHash>,
+    /// Refused.
+    pub refused: Vec<Refused>,
+    /// Changes set aside until what they need arrives, to be offered again with the next
+    /// batch (see [`admit_held`]).
+    pub waiting: Vec<Held>,
+    /// Every hash refused, signature changes included: what builds on them is refused too.
+    pub refused_hashes: Vec<ChangeHash>,
+    /// Some applied change writes under `members` or `invites` (read from its operations,
+    /// never from its message): who may sync what may have changed.
+    pub membership: bool,
+}
+
+/// A change set aside until what it needs arrives.
+#[derive(Debug, Clone)]
+pub struct Held {
+    change: Change,
+    waits: Waits,
+}
+
+#[derive(Debug, Clone)]
+enum Waits {
+    /// Something it builds on (for a signature change: the change it signs) has not
+    /// arrived. Not judged yet.
+    Deps,
+    /// Judged and signed (by this signature change; none for accepted unsigned history),
+    /// it writes into the object `obj` made, which this copy does not hold yet. Judged
+    /// again only once that object is here: its signature is not verified again.
+    Object {
+        obj: OpId,
+        signature: Option<Box<Change>>,
+    },
+}
+
+impl Held {
+    /// The change.
+    pub fn change(&self) -> &Change {
+        &self.change
+    }
+
+    /// Its bytes, with its signature change's.
+    pub fn bytes(&self) -> usize {
+        let sig = match &self.waits {
+            Waits::Object {
+                signature: Some(s), ..
+            } => s.raw_bytes().len(),
+            _ => 0,
+        };
+        self.change.raw_bytes().len() + sig
+    }
+
+    /// The hashes it holds (its signature change's too).
+    pub fn hashes(&self) -> impl Iterator<Item = ChangeHash> + '_ {
+        let sig = match &self.waits {
+            Waits::Object {
+                signature: Some(s), ..
+            } => Some(s.hash()),
+            _ => None,
+        };
+        std::iter::once(self.change.hash()).chain(sig)
+    }
+}
+
+/// Checks `incoming` and applies what passes to `doc`, in causal order (see
+/// [`admit_held`]); nothing was held before.
+pub fn admit(
+    doc: &mut Automerge,
+    incoming: Vec<Change>,
+    was_refused: &dyn Fn(&ChangeHash) -> bool,
+    legacy: &dyn LegacyPolicy,
+) -> Result<Admitted, AutomergeError> {
+    admit_held(doc, incoming, Vec::new(), was_refused, legacy)
+}
+
+/// Checks `incoming`, with the changes `held` from earlier batches, and applies what
+/// passes to `doc`, in causal order. `was_refused` names changes refused before (what
+/// builds on them is refused too).
+///
+/// Each change's signature is verified once: when its deps are here and it is first
+/// judged. Changes that passed are applied together (one Automerge call per batch rather
+/// than per change: a reconnect brings hundreds). A change whose deps passed but wait to
+/// be applied is judged at the applied part of its past while no waiting change touches
+/// membership or invites (`rules::At`); if that judgment is not a plain pass, the waiting
+/// changes are applied and it is judged again at its own deps.
+pub fn admit_held(
+    doc: &mut Automerge,
+    incoming: Vec<Change>,
+    held: Vec<Held>,
+    was_refused: &dyn Fn(&ChangeHash) -> bool,
+    legacy: &dyn LegacyPolicy,
+) -> Result<Admitted, AutomergeError> {
+    let mut batch = Batch::default();
+    for c in incoming {
+        batch.offer(doc, c);
+    }
+    for h in held {
+        match h.waits {
+            Waits::Deps => batch.offer(doc, h.change),
+            Waits::Object { obj, signature } => {
+                if doc.get_change_by_hash(&h.change.hash()).is_none() {
+                    batch.parked.push((h.change, obj, signature.map(|s| *s)));
+                }
+            }
+        }
+    }
+    batch.unpark(doc);
+    let mut out = Admitted::default();
+    let mut cache = PathCache::default();
+    let mut checked_at = doc.get_heads();
+    loop {
+        batch.run(doc, &mut cache, &mut out, was_refused, legacy)?;
+        // A held change waits for an object: only changes applied since can bring it.
+        let heads = doc.get_heads();
+        if heads == checked_at || !batch.unpark(doc) {
+            break;
+        }
+        checked_at = heads;
+    }
+    out.waiting = batch.into_waiting();
+    out.refused_hashes.sort();
+    Ok(out)
+}
+
+/// One batch in progress.
+#[derive(Default)]
+struct Batch {
+    /// Signature changes that arrived, by the change they sign (any peer may send one:
+    /// the canonical one that verifies counts).
+    sigs: HashMap<ChangeHash, Vec<Change>>,
+    /// Changes not judged yet (or to be judged again).
+    pending: BTreeMap<ChangeHash, Change>,
+    /// How each judged change's signature stands, and the signature change that verified.
+    proven: HashMap<ChangeHash, (Proof, Option<Change>)>,
+    /// Changes waiting for an object this copy does not hold yet.
+    parked: Vec<(Change, OpId, Option<Change>)>,
+    refused: HashSet<ChangeHash>,
+    actors: Actors,
+    ahead: Ahead,
+}
+
+impl Batch {
+    fn offer(&mut self, doc: &Automerge, c: Change) {
+        if doc.get_change_by_hash(&c.hash()).is_some() {
+            return;
+        }
+        match read_signature(&c) {
+            Some(s) => self.sigs.entry(s.target).or_default().push(c),
+            None => {
+                self.pending.insert(c.hash(), c);
+            }
+        }
+    }
+
+    /// Moves the parked changes whose object is now here back to be judged; whether any
+    /// moved.
+    fn unpark(&mut self, doc: &Automerge) -> bool {
+        let (ready, still): (Vec<_>, Vec<_>) = std::mem::take(&mut self.parked)
+            .into_iter()
+            .partition(|(_, obj, _)| holds_object(doc, obj));
+        self.parked = still;
+        let moved = !ready.is_empty();
+        for (c, _, sig) in ready {
+            let h = c.hash();
+            self.proven.insert(h, (Proof::Verified, sig));
+            self.pending.insert(h, c);
+        }
+        moved
+    }
+
+    /// How `c`'s signature stands, established the first time it is asked.
+    fn prove(&mut self, c: &Change) -> Proof {
+        let h = c.hash();
+        if let Some((proof, _)) = self.proven.get(&h) {
+            return *proof;
+        }
+        let mut candidates = self.sigs.remove(&h).unwrap_or_default();
+        let proven = match self.actors.of(c.actor_id()) {
+            // Unsigned: judged by the legacy policy, the proof is not read.
+            None => (Proof::Missing, None),
+            Some((key, _)) => match candidates.iter().position(|s| verifies(c, s, &key)) {
+                Some(i) => (Proof::Verified, Some(candidates.swap_remove(i))),
+                None if candidates.is_empty() => (Proof::Missing, None),
+                None => (Proof::Forged, None),
+            },
+        };
+        let proof = proven.0;
+        self.proven.insert(h, proven);
+        proof
+    }
+
+    /// The signature change that verified `h`, if any.
+    fn signature_of(&mut self, h: &ChangeHash) -> Option<Change> {
+        self.proven.get_mut(h).and_then(|(_, s)| s.take())
+    }
+
+    /// Repeated passes in a stable order; each takes whatever has its deps by now.
+    fn run(
+        &mut self,
+        doc: &mut Automerge,
+        cache: &mut PathCache,
+        out: &mut Admitted,
+        was_refused: &dyn Fn(&ChangeHash) -> bool,
+        legacy: &dyn LegacyPolicy,
+    ) -> Result<(), AutomergeError> {
+        loop {
+            let mut progress = false;
+            let hashes: Vec<ChangeHash> = self.pending.keys().copied().collect();
+            for h in hashes {
+                let Some(c) = self.pending.remove(&h) else {
+                    continue;
+                };
+                if c.deps()
+                    .iter()
+                    .any(|d| self.refused.contains(d) || was_refused(d))
+                {
+                    let author = self.actors.of(c.actor_id()).map(|(_, m)| m);
+                    out.refused
+                        .push(refusal(&c, author, Violation::DependsOnRefused));
+                    for s in self.sigs.remove(&h).unwrap_or_default() {
+                        self.refused.insert(s.hash());
+                    }
+                    if let Some(s) = self.signature_of(&h) {
+                        self.refused.insert(s.hash());
+                    }
+                    self.refused.insert(h);
+                    progress = true;
+                    continue;
+                }
+                let in_doc = |d: &ChangeHash| doc.get_change_by_hash(d).is_some();
+                if !c
+                    .deps()
+                    .iter()
+                    .all(|d| in_doc(d) || self.ahead.frontier.contains_key(d))
+                {
+                    self.pending.insert(h, c);
+                    continue;
+                }
+                let proof = self.prove(&c);
+                let mut ahead_pass = None;
+                if !c.deps().iter().all(in_doc) && !self.ahead.membership {
+                    // Judged ahead at the applied part of its past; only a pass counts.
+                    let heads = self.ahead.applied_past(c.deps());
+                    let at = At {
+                        heads: &heads,
+                        exact: false,
+                        made_ahead: &self.ahead.made,
+                    };
+                    let verdict = judge(doc, cache, &mut self.actors, legacy, &c, proof, at, false);
+                    if let Verdict::Pass(passed) = verdict {
+                        ahead_pass = Some((passed, heads));
+                    }
+                }
+                let (verdict, heads) = match ahead_pass {
+                    Some((passed, heads)) => (Verdict::Pass(passed), heads),
+                    None => {
+                        self.ahead.apply(doc, out)?;
+                        let may_create = doc.get_heads().is_empty();
+                        let none = HashSet::new();
+                        let at = At {
+                            heads: c.deps(),
+                            exact: true,
+                            made_ahead: &none,
+                        };
+                        let actors = &mut self.actors;
+                        let verdict = judge(doc, cache, actors, legacy, &c, proof, at, may_create);
+                        (verdict, c.deps().to_vec())
+                    }
+                };
+                match verdict {
+                    Verdict::Pass(passed) => {
+                        let sig = self.signature_of(&h);
+                        out.membership |= passed.membership;
+                        self.ahead.take(c, sig, heads, passed);
+                        progress = true;
+                    }
+                    Verdict::WaitForObject(obj) => {
+                        // Tried again once something brings the object; not progress.
+                        let sig = self.signature_of(&h);
+                        self.parked.push((c, obj, sig));
+                    }
+                    Verdict::Unsure => {
+                        // Only a judgment ahead of the deps is unsure, and that one was
+                        // judged again at its deps above.
+                        let author = self.actors.of(c.actor_id()).map(|(_, m)| m);
+                        out.refused.push(refusal(
+                            &c,
+                            author,
+                            Violation::Unknown("a change the rules could not decide".into()),
+                        ));
+                        self.refused.insert(h);
+                        progress = true;
+                    }
+                    Verdict::Refuse(r) => {
+                        // Refused for what it does: it, its signature and what builds on
+                        // them stay out. Refused for want of a valid signature: another
+                        // peer may still bring the right one, so only this attempt is
+                        // dropped.
+                        if r.author.is_some() || r.reason == Violation::Unsigned {
+                            self.refused.insert(h);
+                            if let Some(s) = self.signature_of(&h) {
+                                self.refused.insert(s.hash());
+                            }
+                        }
+                        self.proven.remove(&h);
+                        out.refused.push(r);
+                        progress = true;
+                    }
+                }
+            }
+            if !progress {
+                break;
+            }
+        }
+        self.ahead.apply(doc, out)?;
+        out.refused_hashes = self.refused.iter().copied().collect();
+        Ok(())
+    }
+
+    fn into_waiting(self) -> Vec<Held> {
+        let deps = |change| Held {
+            change,
+            waits: Waits::Deps,
+        };
+        let mut out: Vec<Held> = self.pending.into_values().map(deps).collect();
+        out.extend(self.sigs.into_values().flatten().map(deps));
+        out.extend(
+            self.parked
+                .into_iter()
+                .map(|(change, obj, signature)| Held {
+                    change,
+                    waits: Waits::Object {
+                        obj,
+                        signature: signature.map(Box::new),
+                    },
+                }),
+        );
+        out
+    }
+}
+
+/// Judges `c` at `at` (see [`Judge::judge`]).
+#[allow(clippy::too_many_arguments)]
+fn judge(
+    doc: &Automerge,
+    cache: &mut PathCache,
+    actors: &mut Actors,
+    legacy: &dyn LegacyPolicy,
+    c: &Change,
+    proof: Proof,
+    at: At<'_>,
+    may_create: bool,
+) -> Verdict {
+    let mut paths = Paths::new(doc, cache);
+    let mut judge = Judge {
+        doc,
+        actors,
+        paths: &mut paths,
+        legacy,
+    };
+    judge.judge(c, proof, at, may_create)
+}
+
+/// Changes that passed and wait to be applied together.
+#[derive(Default)]
+struct Ahead {
+    changes: Vec<Change>,
+    /// For each waiting change (and its signature change): the applied part of its past.
+    frontier: HashMap<ChangeHash, Vec<ChangeHash>>,
+    /// A waiting change touches membership or invites: nothing more is judged ahead.
+    membership: bool,
+    /// Records the waiting changes make.
+    made: HashSet<(String, String)>,
+}
+
+impl Ahead {
+    /// The applied part of the past of a change with these deps.
+    fn applied_past(&self, deps: &[ChangeHash]) -> Vec<ChangeHash> {
+        let mut out: Vec<ChangeHash> = Vec::new();
+        for d in deps {
+            match self.frontier.get(d) {
+                Some(f) => out.extend(f.iter().copied()),
+                None => out.push(*d),
+            }
+        }
+        out.sort();
+        out.dedup();
+        out
+    }
+
+    fn take(&mut self, c: Change, sig: Option<Change>, heads: Vec<ChangeHash>, passed: Passed) {
+        // The change itself is judged at `heads`; what comes after it sees the same past.
+        let past = self.applied_past(&heads);
+        self.frontier.insert(c.hash(), past.clone());
+        if let Some(s) = &sig {
+            self.frontier.insert(s.hash(), past);
+        }
+        self.membership |= passed.membership;
+        self.made.extend(passed.made);
+        self.changes.push(c);
+        self.changes.extend(sig);
+    }
+
+    fn apply(&mut self, doc: &mut Automerge, out: &mut Admitted) -> Result<(), AutomergeError> {
+        if self.changes.is_empty() {
+            return Ok(());
+        }
+        let changes = std::mem::take(&mut self.changes);
+        out.applied.extend(changes.iter().map(Change::hash));
+        self.frontier.clear();
+        self.membership = false;
+        self.made.clear();
+        doc.apply_changes(changes)
+    }
+}

@@ -1,0 +1,138 @@
+//! A community read in by the store, for a join or an import: a new one becomes a replica;
+//! one this device holds is merged, what this copy lacks passing the guard as a sync
+//! batch would.
+
+use copse_core::automerge::ChangeHash;
+use copse_core::guard::NoLegacy;
+use copse_core::{CommunityId, MemberId};
+
+use crate::failure::guarded_try;
+use crate::joiner::Adopting;
+use crate::replica::{Changed, Deferred, Phase, Replica};
+use crate::{Adopted, Done, Hub, Imported, Joined, PeerError, PeerEvent, RequestId};
+
+impl Hub {
+    pub(crate) fn adopted(&mut self, request: RequestId, result: Result<Adopted, PeerError>) {
+        let Some(kind) = self.joiner.adopting.remove(&request) else {
+            return;
+        };
+        self.membership_dirty = true;
+        let adopted = match result {
+            Ok(a) => a,
+            Err(e) => {
+                self.done(request, kind.failed(e));
+                return;
+            }
+        };
+        let id = adopted.community.id().clone();
+        let joined = matches!(kind, Adopting::Join { .. });
+        let done = match kind {
+            Adopting::Join { name, admitted_by } => Done::Joined(Ok(Joined {
+                community: id.clone(),
+                name,
+                admitted_by,
+            })),
+            Adopting::Import => Done::Imported(Ok(Imported {
+                id: id.clone(),
+                created: adopted.fresh,
+            })),
+        };
+        if adopted.fresh {
+            self.take_in(request, adopted, done, joined);
+        } else {
+            self.merge(request, &id, adopted, done, joined);
+        }
+    }
+
+    /// A community new on this device (already on disk as it is).
+    fn take_in(&mut self, request: RequestId, adopted: Adopted, done: Done, joined: bool) {
+        let mut community = *adopted.community;
+        let id = community.id().clone();
+        let hashes = refused_hashes(&adopted.refused);
+        community.sign_as(self.signer.clone(), &mut self.rng);
+        let mut replica = Replica::new(community, Phase::Ready);
+        let outs = replica.note_refusals(&id, adopted.refused, &hashes);
+        self.emit(outs);
+        self.replicas.insert(id.clone(), replica);
+        self.index(&id);
+        self.contacts = None;
+        self.own.touch(self.now);
+        self.done(request, done);
+        if joined {
+            self.event(PeerEvent::Joined { community: id });
+        }
+        let peers: Vec<MemberId> = self.connected.keys().cloned().collect();
+        for p in peers {
+            self.start_sessions_with(&p);
+        }
+    }
+
+    /// A community this device holds: what the copy read in has and ours lacks passes the
+    /// guard as a session's changes do (checked on its own, the file could still
+    /// contradict this copy: another creation, a change refused here before).
+    fn merge(
+        &mut self,
+        request: RequestId,
+        id: &CommunityId,
+        adopted: Adopted,
+        done: Done,
+        joined: bool,
+    ) {
+        let Some(r) = self.replicas.get_mut(id) else {
+            let why =
+                format!("community {id} is on this device but could not be opened; restart Copse");
+            self.done(request, done.failed(PeerError::Store(why)));
+            return;
+        };
+        let hashes = refused_hashes(&adopted.refused);
+        let mut outs = r.note_refusals(id, adopted.refused, &hashes);
+        let heads_before = r.community().doc().get_heads();
+        let theirs = r
+            .community()
+            .doc()
+            .get_changes_added(adopted.community.doc());
+        let (doc, log) = r.admission();
+        let was_refused = |h: &ChangeHash| log.contains(h);
+        let merged = guarded_try(|| copse_core::guard::admit(doc, theirs, &was_refused, &NoLegacy));
+        match merged {
+            Ok(admitted) => {
+                outs.extend(r.note_refusals(id, admitted.refused, &admitted.refused_hashes));
+                if !admitted.applied.is_empty() {
+                    let metas = crate::syncing::metas_of(r.community(), &admitted.applied);
+                    r.changed(Changed {
+                        heads_before,
+                        source: None,
+                        local: true,
+                        metas,
+                        membership: admitted.membership,
+                    });
+                    if joined {
+                        self.own.touch(self.now);
+                    }
+                }
+                r.defer(Deferred::Done(request, done));
+                self.emit(outs);
+            }
+            Err(failure) => {
+                let damaged =
+                    r.community().doc().get_heads() != heads_before || failure.may_have_damaged();
+                self.emit(outs);
+                tracing::warn!(community = %id, %failure, "a merge failed; reading the community back");
+                let why = format!(
+                    "the community could not be merged into your copy ({failure}); nothing was changed"
+                );
+                self.done(request, done.failed(PeerError::Invalid(why)));
+                if damaged {
+                    self.reload(id, &failure.to_string());
+                }
+            }
+        }
+    }
+}
+
+fn refused_hashes(refused: &[copse_core::guard::Refused]) -> Vec<ChangeHash> {
+    refused
+        .iter()
+        .filter_map(|r| r.change.parse().ok())
+        .collect()
+}
