@@ -103,6 +103,8 @@ impl AppState {
                 self.room_changed();
             }
             PeerEvent::SyncState { .. } => self.room_changed(),
+            // The Peers tab shows who is connected; a failed attempt changes nothing there.
+            PeerEvent::DialFailed { .. } => {}
             PeerEvent::Listening { .. } => self.invalidate([View::Status]),
             PeerEvent::Joined { .. } => self.invalidate([View::Communities]),
             PeerEvent::Removed { name, .. } => {

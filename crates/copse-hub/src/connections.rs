@@ -34,7 +34,11 @@ impl Hub {
             NetEvent::Discovered { peer, addrs } => self.discovered(peer, addrs),
             NetEvent::DialFailed { peer, error } => {
                 tracing::debug!(?peer, %error, "dial failed");
-                self.dial_failed(peer);
+                self.dial_failed(peer.clone());
+                self.event(PeerEvent::DialFailed {
+                    member: peer,
+                    error,
+                });
             }
             NetEvent::SyncRequest {
                 peer,

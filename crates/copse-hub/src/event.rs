@@ -21,6 +21,14 @@ pub enum PeerEvent {
         /// Who.
         member: MemberId,
     },
+    /// A dial did not become a connection (unreachable, refused during the handshake, or
+    /// a dial to that peer already under way).
+    DialFailed {
+        /// Whom, if known.
+        member: Option<MemberId>,
+        /// Why.
+        error: String,
+    },
     /// A community changed; `changes` says who did what to which object.
     CommunityChanged {
         /// Which.

@@ -49,6 +49,9 @@ pub struct EventLoop {
     responding: HashMap<PeerId, HashSet<(Proto, InboundRequestId)>>,
     /// Peers to disconnect once their responses are written.
     disconnect_after: HashSet<PeerId>,
+    /// Peers the hub cut off whose connections are not all closed yet. A connection they
+    /// open meanwhile is not their first, so the hub never hears of it: it is closed too.
+    cutting: HashSet<PeerId>,
     /// Peers to disconnect at these times: a response just written gets a moment to be
     /// read before the connection closes (closing drops streams still being read).
     closing: Vec<(tokio::time::Instant, PeerId)>,
@@ -137,6 +140,7 @@ pub fn new(
             inbound_join: HashMap::new(),
             responding: HashMap::new(),
             disconnect_after: HashSet::new(),
+            cutting: HashSet::new(),
             closing: Vec::new(),
             outbound_sync: HashMap::new(),
             outbound_join: HashMap::new(),
@@ -333,6 +337,15 @@ impl EventLoop {
             }
             SwarmEvent::ConnectionEstablished {
                 peer_id,
+                num_established,
+                ..
+            } if num_established.get() > 1 && self.cutting.contains(&peer_id) => {
+                // Opened while its last connection was still closing (a removed member
+                // redialling at once): the hub's decision stands for it too.
+                let _ = self.swarm.disconnect_peer_id(peer_id);
+            }
+            SwarmEvent::ConnectionEstablished {
+                peer_id,
                 endpoint,
                 num_established,
                 ..
@@ -356,6 +369,7 @@ impl EventLoop {
             } => {
                 self.responding.remove(&peer_id);
                 self.disconnect_after.remove(&peer_id);
+                self.cutting.remove(&peer_id);
                 self.closing.retain(|(_, p)| p != &peer_id);
                 if self.announced.remove(&peer_id) {
                     self.emit(NetEvent::Disconnected {
@@ -600,6 +614,9 @@ impl EventLoop {
     /// Closes every connection to `peer`, once the responses being written to it are out
     /// (a refusal reaches the peer before the connection closes).
     fn disconnect(&mut self, peer: PeerId) {
+        if self.swarm.is_connected(&peer) {
+            self.cutting.insert(peer);
+        }
         if self.responding.get(&peer).is_some_and(|r| !r.is_empty()) {
             self.disconnect_after.insert(peer);
         } else {
