@@ -12,31 +12,17 @@ use std::time::{Duration, Instant};
 use copse_app::app::CopseApp;
 use copse_app::backend::{Backend, NetOptions};
 use copse_app::state::Tab;
-use copse_core::record::{MemberDetails, ThreadKind};
+use copse_core::record::ThreadKind;
 use copse_core::{Command, Community};
 use copse_peer::{PeerConfig, PeerEvent, ask};
-use copse_store::{DeviceKey, ProfileDir};
 use copse_testkit::CommunitySpec;
 use copse_testkit::bench_support::{
-    cache_dir, community_with_devices, device_seed, machine, ms, percentile,
+    cache_dir, community_with_devices, device_seed, machine, ms, percentile, profile,
 };
 use egui_kittest::Harness;
 
 fn member(i: u8) -> copse_core::MemberId {
     copse_net::identity::member_id(device_seed(i))
-}
-
-fn profile(dir: &std::path::Path, i: u8, bytes: &[u8]) {
-    let p = ProfileDir::open(dir).unwrap();
-    p.create_device_key(&DeviceKey::from_seed(device_seed(i)))
-        .unwrap();
-    p.set_me(&MemberDetails {
-        name: format!("Device {i}"),
-        ..Default::default()
-    })
-    .unwrap();
-    let open = p.add_community(Community::load(bytes).unwrap()).unwrap();
-    open.write_cached_view().unwrap();
 }
 
 /// Starts the app on `dir` and steps it until it shows its full data. Returns the harness,
@@ -111,8 +97,8 @@ fn main() {
     let bytes = community_with_devices(&spec, 2);
     let id = Community::load(&bytes).unwrap().id().clone();
     let (da, db) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
-    profile(da.path(), 0, &bytes);
-    profile(db.path(), 1, &bytes);
+    profile(da.path(), 0, Some(&bytes)).unwrap();
+    profile(db.path(), 1, Some(&bytes)).unwrap();
     let snapshot = std::fs::read(
         da.path()
             .join("communities")

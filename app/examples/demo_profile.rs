@@ -4,11 +4,8 @@
 //! `copse --data-dir /tmp/demo --listen /ip4/127.0.0.1/tcp/0 --no-mdns`.
 
 #![allow(clippy::unwrap_used)]
-use copse_core::Community;
-use copse_core::record::MemberDetails;
-use copse_store::{DeviceKey, ProfileDir};
 use copse_testkit::CommunitySpec;
-use copse_testkit::bench_support::{community_with_devices, device_seed};
+use copse_testkit::bench_support::{community_with_devices, profile};
 
 fn main() {
     let Some(dir) = std::env::args().nth(1).map(std::path::PathBuf::from) else {
@@ -26,14 +23,5 @@ fn main() {
         seed: 42,
     };
     let bytes = community_with_devices(&spec, 2);
-    let p = ProfileDir::open(&dir).unwrap();
-    p.create_device_key(&DeviceKey::from_seed(device_seed(0)))
-        .unwrap();
-    p.set_me(&MemberDetails {
-        name: "Device 0".into(),
-        ..Default::default()
-    })
-    .unwrap();
-    let open = p.add_community(Community::load(&bytes).unwrap()).unwrap();
-    open.write_cached_view().unwrap();
+    profile(&dir, 0, Some(&bytes)).unwrap();
 }

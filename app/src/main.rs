@@ -31,7 +31,7 @@ fn main() -> anyhow::Result<()> {
         .with_writer(std::io::stderr)
         .init();
     let args = Args::parse();
-    let dir = copse_store::resolve_profile_path(args.data_dir.as_deref())?;
+    let dir = copse_peer::profile_path(args.data_dir.as_deref())?;
     let mut net = NetOptions::default();
     if !args.listen.is_empty() {
         net.listen = args.listen;

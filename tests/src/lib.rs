@@ -1,4 +1,5 @@
 //! Helpers for Copse's workspace scenario tests (`tests/tests/*.rs`).
 
 pub mod net;
+pub mod rogue;
 pub mod seed;

@@ -5,14 +5,11 @@
 
 #![allow(clippy::unwrap_used, clippy::panic)]
 
-use std::time::Duration;
-
 use copse_core::ThreadId;
 use copse_core::automerge::Automerge;
 use copse_core::guard::Signer;
-use copse_core::sync::{Refusal, SyncRequest, SyncResponse, Tag};
-use copse_net::{NetConfig, NetEvent, NetOp};
 use copse_scenarios::net::{TestPeer, converged, wait_for};
+use copse_scenarios::rogue::RoguePeer;
 use copse_testkit::malicious::Forger;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -38,54 +35,18 @@ async fn every_attack_is_refused_by_every_honest_peer_for_its_reason() {
     m.handle.export(&id, file.clone()).await.unwrap();
     let base = Automerge::load(&std::fs::read(&file).unwrap()).unwrap();
     let heads = base.get_heads();
-    m.handle.shutdown().await;
     let mut forger = Forger::new(Signer::from_seed(seed), base);
     let attacks = forger.all(&a.member, Some(&thread));
-    let (raw, mut events, event_loop) = copse_net::new(NetConfig::loopback(seed)).unwrap();
-    tokio::spawn(event_loop.run());
+    let mut rogue = RoguePeer::take_over(&m).await;
     for p in [&a, &b] {
-        raw.send(NetOp::Dial {
-            peer: Some(p.member.clone()),
-            addrs: vec![p.addr.rsplit_once("/p2p/").unwrap().0.to_owned()],
-        })
-        .await;
-    }
-    let targets = [a.member.clone(), b.member.clone()];
-    let mut connected = 0;
-    let mut answers = Vec::new();
-    tokio::time::timeout(Duration::from_secs(60), async {
-        while answers.len() < attacks.len() * targets.len() {
-            match events.recv().await.unwrap() {
-                NetEvent::Connected { peer, .. } if targets.contains(&peer) => {
-                    connected += 1;
-                    for (i, attack) in attacks.iter().enumerate() {
-                        raw.send(NetOp::SendSync {
-                            peer: peer.clone(),
-                            request: SyncRequest::Changes {
-                                community: id.clone(),
-                                heads: heads.clone(),
-                                changes: attack.bytes(),
-                            },
-                            tag: Tag((connected * 100 + i) as u64),
-                        })
-                        .await;
-                    }
-                }
-                NetEvent::SyncResult { result, .. } => answers.push(result),
-                // Mallory answers nothing the honest peers ask.
-                NetEvent::SyncRequest { inbound, .. } => {
-                    raw.send(NetOp::RespondSync {
-                        inbound,
-                        response: SyncResponse::Refused(Refusal::Unavailable),
-                    })
-                    .await;
-                }
-                _ => {}
-            }
+        rogue.connect(p).await;
+        for attack in &attacks {
+            rogue
+                .push(&p.member, &id, heads.clone(), attack.bytes())
+                .await
+                .ok();
         }
-    })
-    .await
-    .expect("the honest peers never answered every push");
+    }
 
     for p in [&a, &b] {
         wait_for(&[p], "every attack refused", || async {

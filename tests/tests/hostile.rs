@@ -3,11 +3,9 @@
 
 #![allow(clippy::unwrap_used)]
 
-use std::time::Duration;
-
-use copse_core::sync::{Refusal, SyncRequest, SyncResponse};
-use copse_net::{NetConfig, NetEvent, NetOp};
+use copse_core::sync::{SyncRequest, SyncResponse};
 use copse_scenarios::net::{TestPeer, converged};
+use copse_scenarios::rogue::RoguePeer;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn garbage_from_a_member_closes_only_that_session() {
@@ -21,19 +19,8 @@ async fn garbage_from_a_member_closes_only_that_session() {
     converged(&[&a, &b, &m], &id).await;
 
     // Mallory's device goes rogue: her identity, raw network access, no runtime.
-    let seed: [u8; 32] = std::fs::read(m.dir.path().join("identity.key"))
-        .unwrap()
-        .try_into()
-        .unwrap();
-    m.handle.shutdown().await;
-    let (raw, mut events, event_loop) = copse_net::new(NetConfig::loopback(seed)).unwrap();
-    tokio::spawn(event_loop.run());
-    raw.send(NetOp::Dial {
-        peer: Some(a.member.clone()),
-        addrs: vec![a.addr.rsplit_once("/p2p/").unwrap().0.to_owned()],
-    })
-    .await;
-
+    let mut rogue = RoguePeer::take_over(&m).await;
+    rogue.connect(&a).await;
     let garbage = [
         SyncRequest::Sync {
             community: id.clone(),
@@ -50,33 +37,9 @@ async fn garbage_from_a_member_closes_only_that_session() {
         },
     ];
     let mut answers = Vec::new();
-    tokio::time::timeout(Duration::from_secs(60), async {
-        while answers.len() < garbage.len() {
-            match events.recv().await.unwrap() {
-                NetEvent::Connected { .. } => {
-                    for (tag, request) in garbage.iter().enumerate() {
-                        raw.send(NetOp::SendSync {
-                            peer: a.member.clone(),
-                            request: request.clone(),
-                            tag: copse_core::sync::Tag(tag as u64),
-                        })
-                        .await;
-                    }
-                }
-                NetEvent::SyncResult { result, .. } => answers.push(result),
-                NetEvent::SyncRequest { inbound, .. } => {
-                    raw.send(NetOp::RespondSync {
-                        inbound,
-                        response: SyncResponse::Refused(Refusal::Unavailable),
-                    })
-                    .await;
-                }
-                _ => {}
-            }
-        }
-    })
-    .await
-    .expect("Ada never answered the garbage");
+    for request in garbage {
+        answers.push(rogue.ask(&a.member, request).await);
+    }
     // Each was refused as a bad message (or its stream dropped), never applied.
     for r in &answers {
         assert!(!matches!(r, Ok(SyncResponse::Ok { .. })), "{answers:?}");

@@ -8,11 +8,11 @@ use copse_core::automerge::transaction::Transactable;
 use copse_core::automerge::{Automerge, ChangeHash, ROOT, ReadDoc};
 use copse_core::guard::signature::{read_signature, signature_change};
 use copse_core::guard::{Signer, member_of_actor};
-use copse_core::sync::{SyncRequest, SyncResponse, Tag};
+use copse_core::sync::SyncResponse;
 use copse_core::{Community, CommunityId};
-use copse_net::{NetConfig, NetEvent, NetOp};
 use copse_peer::ask;
 use copse_scenarios::net::{TestPeer, converged};
+use copse_scenarios::rogue::RoguePeer;
 
 /// The key of `p`'s device.
 fn key_of(p: &TestPeer) -> Signer {
@@ -117,47 +117,9 @@ async fn a_contradicting_pushed_batch_changes_nothing_in_memory_or_on_disk() {
     }
 
     // Mallory's device goes rogue: her identity, raw network access, no runtime.
-    let seed: [u8; 32] = std::fs::read(m.dir.path().join("identity.key"))
-        .unwrap()
-        .try_into()
-        .unwrap();
-    m.handle.shutdown().await;
-    let (raw, mut events, event_loop) = copse_net::new(NetConfig::loopback(seed)).unwrap();
-    tokio::spawn(event_loop.run());
-    raw.send(NetOp::Dial {
-        peer: Some(a.member.clone()),
-        addrs: vec![a.addr.rsplit_once("/p2p/").unwrap().0.to_owned()],
-    })
-    .await;
-    let answer = tokio::time::timeout(std::time::Duration::from_secs(60), async {
-        loop {
-            match events.recv().await.unwrap() {
-                NetEvent::Connected { .. } => {
-                    raw.send(NetOp::SendSync {
-                        peer: a.member.clone(),
-                        request: SyncRequest::Changes {
-                            community: id.clone(),
-                            heads: vec![],
-                            changes: changes.clone(),
-                        },
-                        tag: Tag(1),
-                    })
-                    .await;
-                }
-                NetEvent::SyncResult { result, .. } => return result,
-                NetEvent::SyncRequest { inbound, .. } => {
-                    raw.send(NetOp::RespondSync {
-                        inbound,
-                        response: SyncResponse::Refused(copse_core::sync::Refusal::Unavailable),
-                    })
-                    .await;
-                }
-                _ => {}
-            }
-        }
-    })
-    .await
-    .expect("Ada never answered");
+    let mut rogue = RoguePeer::take_over(&m).await;
+    rogue.connect(&a).await;
+    let answer = rogue.push(&a.member, &id, vec![], changes).await;
     assert!(
         matches!(
             answer,

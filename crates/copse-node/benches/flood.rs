@@ -24,10 +24,9 @@ use copse_core::record::{MemberDetails, ThreadKind};
 use copse_core::sync::JoinRequest;
 use copse_core::{Community, CommunityId, InviteId, InviteSecret, MemberId};
 use copse_peer::{PeerConfig, PeerEvent, PeerEvents, PeerHandle};
-use copse_store::{DeviceKey, ProfileDir};
 use copse_testkit::CommunitySpec;
 use copse_testkit::bench_support::{
-    cache_dir, community_with_devices, cpu_time_of, device_seed, machine, ms, percentile,
+    cache_dir, community_with_devices, cpu_time_of, device_seed, machine, ms, percentile, profile,
     rss_kib_of,
 };
 use futures::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, StreamExt};
@@ -47,20 +46,6 @@ const MAX_SYNC_REQUEST: usize = 32 << 20;
 
 fn member(i: u8) -> MemberId {
     copse_net::identity::member_id(device_seed(i))
-}
-
-/// A profile holding device `i`'s key and the community.
-fn profile(dir: &Path, i: u8, community: &[u8]) {
-    let p = ProfileDir::open(dir).unwrap();
-    p.create_device_key(&DeviceKey::from_seed(device_seed(i)))
-        .unwrap();
-    p.set_me(&MemberDetails {
-        name: format!("Device {i}"),
-        ..Default::default()
-    })
-    .unwrap();
-    p.add_community(Community::load(community).unwrap())
-        .unwrap();
 }
 
 /// Sends requests as given (the bench writes its own length prefix); reads any answer.
@@ -422,7 +407,7 @@ fn status_latency(dir: &Path) -> Duration {
 
 async fn start_member(i: u8, bytes: &[u8]) -> (PeerHandle, PeerEvents, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
-    profile(dir.path(), i, bytes);
+    profile(dir.path(), i, Some(bytes)).unwrap();
     let (h, ev) = copse_peer::start(PeerConfig::loopback(dir.path().to_owned())).unwrap();
     (h, ev, dir)
 }
@@ -487,7 +472,7 @@ async fn run() {
     let bytes = community_with_devices(&spec, 3);
     let id = Community::load(&bytes).unwrap().id().clone();
     let node_dir = tempfile::tempdir().unwrap();
-    profile(node_dir.path(), 0, &bytes);
+    profile(node_dir.path(), 0, Some(&bytes)).unwrap();
     let node = Node::start(node_dir.path());
     eprintln!("[flood] node at {}", node.addr());
 

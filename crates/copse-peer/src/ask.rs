@@ -176,17 +176,17 @@ requests! {
     /// Who knows most about any of these topics, most expert first.
     Experts => Vec<copse_search::Expert>,
     /// Everyone's participation level and the community's health panel.
-    Participation => copse_search::participation::Participation,
+    Participation => copse_participation::Participation,
     /// One member's participation over the last year.
-    Trajectory => copse_search::participation::Trajectory,
+    Trajectory => copse_participation::Trajectory,
     /// What concerns this device's member: meetups soon first, then newest first.
-    ForYou => Vec<copse_search::participation::ForYouItem>,
+    ForYou => Vec<copse_participation::ForYouItem>,
     /// This device's member's first steps.
-    StartHere => copse_search::participation::StartHere,
+    StartHere => copse_participation::StartHere,
     /// Members' stories, newest first.
     Stories => Vec<copse_core::view::stories::StoryView>,
     /// What this device's member could be asked "What came of it?" about now.
-    StoryPrompts => Vec<copse_search::participation::StoryPrompt>,
+    StoryPrompts => Vec<copse_participation::StoryPrompt>,
     /// The meetup on now and who is here.
     Meetup => MeetupNow,
     /// What happened at the last meetup (none when no meetup ended in the last 30 days).

@@ -52,7 +52,7 @@ pub use copse_hub::{
     CommunityStatus, EditApplied, Imported, Invitation, JoinFailure, Joined, LocalState, Missing,
     PeerError, PeerEvent, PeerStatus, Status,
 };
-pub use copse_search::participation;
+pub use copse_participation as participation;
 pub use copse_search::{
     Expert, Highlighted, SearchHit, SearchKind, SearchQuery, SearchResults, SearchTarget, topics_of,
 };

@@ -9,7 +9,7 @@ use copse_core::view::meetups::MeetupDigest;
 use copse_core::view::profile::level_rule;
 use copse_core::{CommunityId, MemberId, Timestamp};
 use copse_hub::{Hub, PeerError};
-use copse_search::participation::{
+use copse_participation::{
     ForYouItem, ForYouKind, Ledger, NeedsRebuild, Participation, StartHere, StoryPrompt,
     Trajectory, for_you, meetup_digest, participation, start_here, still_open, story_prompts,
     trajectory,

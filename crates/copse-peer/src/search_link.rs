@@ -10,8 +10,9 @@ use std::sync::atomic::Ordering;
 
 use copse_core::CommunityId;
 use copse_core::automerge::ChangeHash;
+use copse_core::changed_records::{Changed, changed_records};
 use copse_hub::{Hub, PeerError, PeerEvent};
-use copse_search::{Changed, changed_records, entries};
+use copse_search::entries;
 use tokio::sync::mpsc::error::TrySendError;
 use tokio::sync::{broadcast, mpsc};
 

@@ -15,7 +15,9 @@ use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
 use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::{TantivyDocument, Term};
 
-use crate::record_key::{RecordKey, SearchKind, SearchTarget};
+use copse_core::record_key::RecordKey;
+
+use crate::record_key::{SearchKind, SearchTarget, term as record_term};
 use crate::record_text::weight;
 use crate::search_index::{SearchError, SearchIndex};
 
@@ -150,7 +152,7 @@ impl SearchIndex {
 
         // Only current members (removed ones have no directory entry), named.
         let directory_entry = |m: &MemberId| -> Option<(MemberId, String)> {
-            let record = term(f.record, &RecordKey::Member(m.clone()).term());
+            let record = term(f.record, &record_term(&RecordKey::Member(m.clone())));
             let (_, address) = searcher
                 .search(&record, &TopDocs::with_limit(1).order_by_score())
                 .ok()?

@@ -1,54 +1,10 @@
 //! What a search result points at: one record of the community (a thread with its posts,
-//! an article, an event, a task, a resource or a member) and, inside a thread, one post.
+//! an article, an event, a task, a resource or a member) and, inside a thread, one post;
+//! and the term each record's entries carry in the index.
 
+use copse_core::record_key::RecordKey;
 use copse_core::{ArticleId, EventId, MemberId, PostId, ResourceId, TaskId, ThreadId};
 use serde::{Deserialize, Serialize};
-
-/// A record the index holds entries for; replaced as a whole when it changes.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum RecordKey {
-    /// A thread: one entry for it and one per post.
-    Thread(ThreadId),
-    /// A knowledge article.
-    Article(ArticleId),
-    /// An event.
-    Event(EventId),
-    /// A task.
-    Task(TaskId),
-    /// A shared resource.
-    Resource(ResourceId),
-    /// A member's directory entry.
-    Member(MemberId),
-}
-
-impl RecordKey {
-    /// The key of `section[id]` (a root map of the document), if that section is searched
-    /// and `id` is well-formed.
-    pub fn of(section: &str, id: &str) -> Option<Self> {
-        use copse_core::schema::{ARTICLES, EVENTS, MEMBERS, RESOURCES, TASKS, THREADS};
-        Some(match section {
-            THREADS => Self::Thread(id.parse().ok()?),
-            ARTICLES => Self::Article(id.parse().ok()?),
-            EVENTS => Self::Event(id.parse().ok()?),
-            TASKS => Self::Task(id.parse().ok()?),
-            RESOURCES => Self::Resource(id.parse().ok()?),
-            MEMBERS => Self::Member(id.parse().ok()?),
-            _ => return None,
-        })
-    }
-
-    /// The term every entry of this record carries (deleting it removes them all).
-    pub(crate) fn term(&self) -> String {
-        match self {
-            Self::Thread(id) => format!("thread:{id}"),
-            Self::Article(id) => format!("article:{id}"),
-            Self::Event(id) => format!("event:{id}"),
-            Self::Task(id) => format!("task:{id}"),
-            Self::Resource(id) => format!("resource:{id}"),
-            Self::Member(id) => format!("member:{id}"),
-        }
-    }
-}
 
 /// The kinds of result, in the order results are grouped.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -164,5 +120,17 @@ impl SearchTarget {
             Self::Resource { .. } => SearchKind::Resource,
             Self::Member { .. } => SearchKind::Member,
         }
+    }
+}
+
+/// The term every entry of `key` carries in the index (deleting it removes them all).
+pub(crate) fn term(key: &RecordKey) -> String {
+    match key {
+        RecordKey::Thread(id) => format!("thread:{id}"),
+        RecordKey::Article(id) => format!("article:{id}"),
+        RecordKey::Event(id) => format!("event:{id}"),
+        RecordKey::Task(id) => format!("task:{id}"),
+        RecordKey::Resource(id) => format!("resource:{id}"),
+        RecordKey::Member(id) => format!("member:{id}"),
     }
 }

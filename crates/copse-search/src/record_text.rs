@@ -7,7 +7,9 @@ use copse_core::view::{articles, events, members, resources, tasks, threads};
 use copse_core::{DocRead, MemberId, Timestamp};
 
 use crate::plain_text::plain_text;
-use crate::record_key::{RecordKey, SearchTarget};
+use copse_core::record_key::RecordKey;
+
+use crate::record_key::SearchTarget;
 
 /// One searchable thing.
 #[derive(Debug, Clone, PartialEq)]

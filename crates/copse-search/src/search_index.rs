@@ -24,7 +24,9 @@ use tantivy::{
 
 use crate::cache_directory::CacheDirectory;
 
-use crate::record_key::{RecordKey, SearchTarget};
+use copse_core::record_key::RecordKey;
+
+use crate::record_key::{SearchTarget, term};
 use crate::record_text::{Entry, all_records, entries};
 use crate::search_query::{Highlighted, SearchHit, SearchQuery, SearchResults};
 
@@ -230,7 +232,7 @@ impl SearchIndex {
     /// Puts `entries` in place of whatever `key` had (none: the record is gone).
     /// Takes effect at the next [`Self::commit`].
     pub fn replace(&mut self, key: &RecordKey, entries: Vec<Entry>) -> Result<(), SearchError> {
-        let record = key.term();
+        let record = term(key);
         self.writer
             .delete_term(Term::from_field_text(self.fields.record, &record));
         for e in entries {
@@ -304,7 +306,7 @@ impl SearchIndex {
         let total = keys.len();
         for (i, key) in keys.iter().enumerate() {
             // No delete per record: the build started from an empty index.
-            let record = key.term();
+            let record = term(key);
             for entry in entries(doc, key) {
                 self.writer.add_document(self.document(&record, entry))?;
             }

@@ -3,13 +3,11 @@
 
 #![allow(clippy::unwrap_used)]
 
-use copse_core::record::ThreadKind;
+use copse_core::changed_records::{Changed, changed_records};
+use copse_core::record::{Role, ThreadKind};
 use copse_core::{Command, Created, MemberId, Timestamp};
-use copse_search::{
-    Changed, RecordKey, SearchIndex, SearchKind, SearchQuery, SearchTarget, changed_records,
-};
-mod common;
-use common::{DAY, Fixture, T0, details, member};
+use copse_search::{RecordKey, SearchIndex, SearchKind, SearchQuery, SearchTarget};
+use copse_testkit::fixture::{DAY, T0, Timber as Fixture, details, member_id as member};
 
 fn q(text: &str) -> SearchQuery {
     SearchQuery {
@@ -22,7 +20,11 @@ fn built(f: &Fixture, dir: &std::path::Path) -> SearchIndex {
     let mut index = SearchIndex::open(dir).unwrap();
     assert!(index.heads().is_none(), "a new index reflects nothing yet");
     index
-        .rebuild(f.c.doc(), &f.c.doc().get_heads(), &mut |_, _| true)
+        .rebuild(
+            f.community.doc(),
+            &f.community.doc().get_heads(),
+            &mut |_, _| true,
+        )
         .unwrap();
     index
 }
@@ -31,7 +33,7 @@ fn built(f: &Fixture, dir: &std::path::Path) -> SearchIndex {
 fn finds_every_kind_with_the_matching_words_marked() {
     let mut f = Fixture::new();
     let (ada, bob) = (f.ada.clone(), f.bob.clone());
-    let t = f.thread(
+    let t = f.question(
         &bob,
         "Moisture in glulam beams",
         "How dry must glulam be before gluing?",
@@ -196,13 +198,13 @@ fn finds_every_kind_with_the_matching_words_marked() {
 fn a_title_match_ranks_above_a_passing_mention() {
     let mut f = Fixture::new();
     let bob = f.bob.clone();
-    f.thread(
+    f.question(
         &bob,
         "Lunch plans",
         "Also, has anyone tried cross laminated timber for stairs? Anyway, lunch.",
         &[],
     );
-    f.thread(
+    f.question(
         &bob,
         "Cross laminated timber stairs",
         "Details for CLT stairs.",
@@ -221,14 +223,14 @@ fn a_title_match_ranks_above_a_passing_mention() {
 fn filters_by_kind_tag_author_and_date() {
     let mut f = Fixture::new();
     let (ada, bob) = (f.ada.clone(), f.bob.clone());
-    let early = f.thread(
+    let early = f.question(
         &ada,
         "Screw spacing",
         "Screw spacing in CLT panels",
         &["clt"],
     );
     let middle = f.now;
-    let late = f.thread(
+    let late = f.question(
         &bob,
         "More screw spacing",
         "Screw spacing near edges",
@@ -299,10 +301,10 @@ fn filters_by_kind_tag_author_and_date() {
 fn follows_edits_replies_and_removals_from_what_changed() {
     let mut f = Fixture::new();
     let (ada, bob) = (f.ada.clone(), f.bob.clone());
-    let t = f.thread(&bob, "Fire ratings", "Charring rate of spruce?", &[]);
+    let t = f.question(&bob, "Fire ratings", "Charring rate of spruce?", &[]);
     let dir = tempfile::tempdir().unwrap();
     let mut index = built(&f, dir.path());
-    let before = f.c.doc().get_heads();
+    let before = f.community.doc().get_heads();
 
     let Some(Created::Post(p)) = f.run(
         &ada,
@@ -327,8 +329,8 @@ fn follows_edits_replies_and_removals_from_what_changed() {
             member: bob.clone(),
         },
     );
-    let after = f.c.doc().get_heads();
-    let changed = changed_records(f.c.doc(), &before);
+    let after = f.community.doc().get_heads();
+    let changed = changed_records(f.community.doc(), &before);
     assert_eq!(
         changed,
         Changed::Records([RecordKey::Thread(t.clone()), RecordKey::Member(bob.clone())].into())
@@ -336,7 +338,7 @@ fn follows_edits_replies_and_removals_from_what_changed() {
     let Changed::Records(keys) = changed else {
         unreachable!()
     };
-    index.update(f.c.doc(), keys, &after).unwrap();
+    index.update(f.community.doc(), keys, &after).unwrap();
 
     let hit = index.search(&q("roughly")).unwrap().hits;
     assert_eq!(hit.len(), 1);
@@ -366,7 +368,7 @@ fn follows_edits_replies_and_removals_from_what_changed() {
     let reopened = SearchIndex::open(dir.path()).unwrap();
     assert_eq!(reopened.heads(), Some(after.as_slice()));
     assert_eq!(
-        changed_records(f.c.doc(), &after),
+        changed_records(f.community.doc(), &after),
         Changed::Records(Default::default())
     );
     assert_eq!(reopened.search(&q("roughly")).unwrap().hits.len(), 1);
@@ -384,9 +386,9 @@ fn an_unreadable_index_is_started_afresh_and_unknown_heads_mean_rebuild() {
     let foreign = Fixture::new();
     let mut other = Fixture::new();
     let bob = other.bob.clone();
-    other.thread(&bob, "x", "y", &[]);
+    other.question(&bob, "x", "y", &[]);
     assert_eq!(
-        changed_records(foreign.c.doc(), &other.c.doc().get_heads()),
+        changed_records(foreign.community.doc(), &other.community.doc().get_heads()),
         Changed::Everything
     );
 }
@@ -397,7 +399,7 @@ fn experts_rank_earned_expertise_apart_from_declared_skills() {
     let (ada, bob) = (f.ada.clone(), f.bob.clone());
     // Cyd joins too.
     let cyd = member("Cyd");
-    f.admit(&cyd, details("Cyd", "Mill", &["sawing"], ""));
+    f.admit(&cyd, details("Cyd", "Mill", &["sawing"], ""), Role::Member);
     let reply = |f: &mut Fixture, who: &MemberId, t: &copse_core::ThreadId| match f.run(
         who,
         Command::Reply {
@@ -409,7 +411,7 @@ fn experts_rank_earned_expertise_apart_from_declared_skills() {
         other => panic!("{other:?}"),
     };
     // Ada asks about glulam: Bob's answer is accepted, Cyd answers too.
-    let q1 = f.thread(&ada, "Glulam camber", "How much camber?", &["glulam"]);
+    let q1 = f.question(&ada, "Glulam camber", "How much camber?", &["glulam"]);
     let bobs = reply(&mut f, &bob, &q1);
     reply(&mut f, &cyd, &q1);
     f.run(
@@ -423,7 +425,7 @@ fn experts_rank_earned_expertise_apart_from_declared_skills() {
     reply(&mut f, &bob, &q1);
     reply(&mut f, &cyd, &q1);
     // Cyd asks: Bob and Ada answer.
-    let q2 = f.thread(
+    let q2 = f.question(
         &cyd,
         "Glulam moisture",
         "Dry enough?",
@@ -524,7 +526,7 @@ fn experts_rank_earned_expertise_apart_from_declared_skills() {
     assert!(index.experts(&[], 10).unwrap().is_empty());
 
     // A removed member is no one's expert any more.
-    let before = f.c.doc().get_heads();
+    let before = f.community.doc().get_heads();
     f.run(
         &ada,
         Command::RemoveMember {
@@ -532,11 +534,11 @@ fn experts_rank_earned_expertise_apart_from_declared_skills() {
         },
     );
     let mut index = index;
-    let Changed::Records(keys) = changed_records(f.c.doc(), &before) else {
+    let Changed::Records(keys) = changed_records(f.community.doc(), &before) else {
         panic!()
     };
     index
-        .update(f.c.doc(), keys, &f.c.doc().get_heads())
+        .update(f.community.doc(), keys, &f.community.doc().get_heads())
         .unwrap();
     let after = index.experts(&["glulam".into()], 10).unwrap();
     assert!(after.iter().all(|e| e.member != bob), "{after:#?}");
@@ -547,13 +549,13 @@ fn a_cancelled_build_leaves_nothing_and_any_limit_is_safe() {
     let mut f = Fixture::new();
     let bob = f.bob.clone();
     for i in 0..1200 {
-        f.thread(&bob, &format!("Span table {i}"), "deflection limits", &[]);
+        f.question(&bob, &format!("Span table {i}"), "deflection limits", &[]);
     }
     let dir = tempfile::tempdir().unwrap();
     let mut index = SearchIndex::open(dir.path()).unwrap();
-    let heads = f.c.doc().get_heads();
+    let heads = f.community.doc().get_heads();
     let mut calls = 0;
-    let cancelled = index.rebuild(f.c.doc(), &heads, &mut |_, _| {
+    let cancelled = index.rebuild(f.community.doc(), &heads, &mut |_, _| {
         calls += 1;
         calls < 2
     });
@@ -564,7 +566,9 @@ fn a_cancelled_build_leaves_nothing_and_any_limit_is_safe() {
     assert!(index.heads().is_none());
     index.commit(&[]).unwrap();
     assert!(index.is_empty(), "nothing of the cancelled build was kept");
-    index.rebuild(f.c.doc(), &heads, &mut |_, _| true).unwrap();
+    index
+        .rebuild(f.community.doc(), &heads, &mut |_, _| true)
+        .unwrap();
     let all = index
         .search(&SearchQuery {
             limit: usize::MAX,

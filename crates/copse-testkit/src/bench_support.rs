@@ -132,3 +132,28 @@ pub fn community_with_devices(spec: &CommunitySpec, n: u8) -> Vec<u8> {
     let _ = std::fs::write(&path, &bytes);
     bytes
 }
+
+/// Fills the profile at `dir` as device `i`'s (the key from [`device_seed`], named
+/// "Device i") and, if given, with the community `bytes` and its cached first screen: the
+/// one way benchmarks, examples and process tests set up a device.
+pub fn profile(dir: &std::path::Path, i: u8, bytes: Option<&[u8]>) -> Result<(), String> {
+    use copse_store::{DeviceKey, ProfileDir};
+    let fail = |what: &str, e: &dyn std::fmt::Display| format!("{what}: {e}");
+    let p = ProfileDir::open(dir).map_err(|e| fail("opening the profile", &e))?;
+    p.create_device_key(&DeviceKey::from_seed(device_seed(i)))
+        .map_err(|e| fail("writing the device key", &e))?;
+    p.set_me(&copse_core::record::MemberDetails {
+        name: format!("Device {i}"),
+        ..Default::default()
+    })
+    .map_err(|e| fail("writing the details", &e))?;
+    if let Some(bytes) = bytes {
+        let community = Community::load(bytes).map_err(|e| fail("loading the community", &e))?;
+        let open = p
+            .add_community(community)
+            .map_err(|e| fail("adding the community", &e))?;
+        open.write_cached_view()
+            .map_err(|e| fail("writing its first screen", &e))?;
+    }
+    Ok(())
+}

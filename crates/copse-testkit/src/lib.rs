@@ -1,6 +1,7 @@
 //! Test and benchmark support for Copse (not published): generators of realistic
 //! communities, and the deterministic simulator of devices (`sim`).
 
+pub mod fixture;
 pub mod generator;
 pub mod malicious;
 

@@ -26,7 +26,7 @@ fn member(i: u8) -> MemberId {
 
 #[path = "support/peers.rs"]
 mod peers;
-use peers::{Peer, start};
+use peers::{Peer, heads, start};
 
 fn community_with_devices(spec: &CommunitySpec, n: u8) -> Vec<u8> {
     copse_testkit::bench_support::community_with_devices(spec, n)
@@ -58,16 +58,6 @@ async fn up_to_date(p: &mut Peer) {
         )
     })
     .await;
-}
-
-async fn heads(p: &PeerHandle, c: &CommunityId) -> serde_json::Value {
-    let heads = p
-        .ask(ask::Heads {
-            community: c.clone(),
-        })
-        .await
-        .unwrap();
-    serde_json::to_value(heads).unwrap()
 }
 
 /// Waits until `b` has `a`'s heads, draining b's events meanwhile.
@@ -288,13 +278,7 @@ async fn main() {
         eprintln!("[sync bench] reconnect with {k} new posts");
         b.handle.block(a.handle.member_id().clone()).await.unwrap();
         until(&mut b, |e| matches!(e, PeerEvent::PeerDisconnected { .. })).await;
-        let before = heads(&a.handle, &id).await;
-        let before_heads: Vec<copse_core::automerge::ChangeHash> = before
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|h| h.as_str().unwrap().parse().unwrap())
-            .collect();
+        let before_heads = heads(&a.handle, &id).await;
         for i in 0..k {
             a.handle
                 .edit(&id, post(format!("offline {k}/{i}")))

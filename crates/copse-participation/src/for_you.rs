@@ -7,10 +7,10 @@ use std::collections::{BTreeSet, HashMap};
 use copse_core::{EventId, MemberId, PostId, ThreadId, Timestamp};
 use serde::{Deserialize, Serialize};
 
-use super::contribution::ContributionKind;
-use super::ledger::Ledger;
-use super::levels::DAY_MS;
-use crate::record_key::RecordKey;
+use crate::contribution::ContributionKind;
+use crate::ledger::Ledger;
+use crate::levels::DAY_MS;
+use copse_core::record_key::RecordKey;
 
 /// How far back replies, accepted answers and mentions are listed.
 pub const RECENT_DAYS: i64 = 30;

@@ -13,11 +13,10 @@
 
 use std::time::{Duration, Instant};
 
+use copse_core::changed_records::{Changed, changed_records};
 use copse_core::view::threads::{ThreadQuery, thread_page};
 use copse_core::{Command, Community, Timestamp};
-use copse_search::{
-    Changed, SearchIndex, SearchKind, SearchQuery, all_records, changed_records, entries,
-};
+use copse_search::{SearchIndex, SearchKind, SearchQuery, all_records, entries};
 use copse_testkit::CommunitySpec;
 use copse_testkit::bench_support::{cache_dir, community_bytes, machine, ms, percentile};
 use rand::SeedableRng;

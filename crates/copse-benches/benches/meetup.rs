@@ -19,7 +19,7 @@ const DEVICES: u8 = 5;
 
 #[path = "support/peers.rs"]
 mod peers;
-use peers::{Peer, start};
+use peers::{Peer, heads, start};
 
 /// Waits for the next change to `p`'s copy (or any sync progress), at most ten minutes.
 async fn next_change(p: &mut Peer) {
@@ -36,16 +36,6 @@ async fn next_change(p: &mut Peer) {
     })
     .await
     .expect("benchmark wait timed out");
-}
-
-async fn heads(p: &PeerHandle, c: &CommunityId) -> serde_json::Value {
-    let heads = p
-        .ask(ask::Heads {
-            community: c.clone(),
-        })
-        .await
-        .unwrap();
-    serde_json::to_value(heads).unwrap()
 }
 
 /// Waits until every device holds the same document.

@@ -5,8 +5,8 @@ use copse_core::record::LevelRule;
 use copse_core::{ArticleId, EventId, MemberId, ThreadId, Timestamp};
 use serde::{Deserialize, Serialize};
 
-use super::ledger::Ledger;
-use super::levels::{DAY_MS, Level, Timeline, WEEKS};
+use crate::ledger::Ledger;
+use crate::levels::{DAY_MS, Level, Timeline, WEEKS};
 
 /// What "this quarter" and "recently" mean on the panel.
 pub const QUARTER_DAYS: i64 = 91;
@@ -299,7 +299,7 @@ pub(crate) fn health(
 }
 
 fn rhythm(ledger: &Ledger, now: Timestamp) -> MeetupRhythm {
-    let line = |(id, m): (&EventId, &super::ledger::MeetupFacts)| MeetupLine {
+    let line = |(id, m): (&EventId, &crate::ledger::MeetupFacts)| MeetupLine {
         event: id.clone(),
         title: m.title.clone(),
         starts_at: Timestamp(m.starts_at),

@@ -13,10 +13,10 @@ use copse_core::record::Role;
 use copse_core::schema::{ARTICLES, EVENTS, MEMBERS, TASKS, THREADS};
 use copse_core::{ArticleId, CommandKind, EventId, MemberId, PostId, TaskId, ThreadId};
 
-use super::contribution::ContributionKind;
-use super::levels::DAY_MS;
-use crate::changed_records::{Changed, changed_records};
-use crate::record_key::RecordKey;
+use crate::contribution::ContributionKind;
+use crate::levels::DAY_MS;
+use copse_core::changed_records::{Changed, changed_records};
+use copse_core::record_key::RecordKey;
 
 /// One contribution: who (an index into the ledger's members), what, when (ms).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -6,18 +6,20 @@
 use copse_core::record::{LevelRule, Role, TaskStatus, ThreadKind};
 use copse_core::view::profile::level_rule;
 use copse_core::{Command, Created, MemberId, ThreadId, Timestamp};
-use copse_search::participation::{
+use copse_participation::{
     ContributionKind, ForYouKind, Ledger, Level, PromptKind, for_you, participation, start_here,
     still_open, story_prompts, trajectory,
 };
 
-mod common;
-use common::{DAY, Fixture, T0, details, member};
+use copse_testkit::fixture::{DAY, T0, Timber as Fixture, details, member_id as member};
 
 /// Runs `cmd` by `who` on day `day` after the community's creation.
 fn on(f: &mut Fixture, day: i64, who: &MemberId, cmd: Command) -> Option<Created> {
     f.now = Timestamp(T0 + day * DAY);
-    f.c.apply(who, f.now, &mut f.rng, cmd).unwrap().created
+    f.t.community
+        .apply(who, f.t.now, &mut f.t.rng, cmd)
+        .unwrap()
+        .created
 }
 
 fn start(f: &mut Fixture, day: i64, who: &MemberId, kind: ThreadKind, title: &str) -> ThreadId {
@@ -62,13 +64,17 @@ fn world() -> World {
     let mut f = Fixture::new();
     let (ada, bob) = (f.ada.clone(), f.bob.clone());
     let (cy, dee) = (member("Cy"), member("Dee"));
-    f.admit(&cy, details("Cy Twombly", "Mill", &["glulam"], ""));
+    f.admit(
+        &cy,
+        details("Cy Twombly", "Mill", &["glulam"], ""),
+        Role::Member,
+    );
     start(&mut f, 10, &bob, ThreadKind::Discussion, "Old talk");
     let q1 = start(&mut f, 150, &bob, ThreadKind::Question, "Glue lines?");
     reply(&mut f, 151, &ada, &q1);
     reply(&mut f, 152, &cy, &q1);
     reply(&mut f, 153, &bob, &q1);
-    let thread = copse_core::view::threads::thread(f.c.doc(), &q1).unwrap();
+    let thread = copse_core::view::threads::thread(f.community.doc(), &q1).unwrap();
     let ada_post = thread.thread.posts[1].id.clone();
     on(
         &mut f,
@@ -147,7 +153,7 @@ fn world() -> World {
     };
     on(&mut f, 180, &cy, done);
     f.now = Timestamp(T0 + 179 * DAY);
-    f.admit(&dee, details("Dee Rams", "", &[], ""));
+    f.admit(&dee, details("Dee Rams", "", &[], ""), Role::Member);
     start(&mut f, 185, &dee, ThreadKind::Question, "Which screws?");
     let rule = LevelRule {
         window_days: 90,
@@ -170,12 +176,12 @@ const NOW: i64 = T0 + 200 * DAY;
 #[test]
 fn levels_and_counts_match_the_hand_count() {
     let w = world();
-    let rule = level_rule(w.f.c.doc());
+    let rule = level_rule(w.f.community.doc());
     assert_eq!(
         (rule.window_days, rule.active_from, rule.core_from),
         (90, 2, 5)
     );
-    let ledger = Ledger::build(w.f.c.doc());
+    let ledger = Ledger::build(w.f.community.doc());
     let p = participation(&ledger, &rule, Timestamp(NOW));
     let row = |m: &MemberId| p.members.iter().find(|r| &r.member == m).unwrap();
 
@@ -224,8 +230,8 @@ fn levels_and_counts_match_the_hand_count() {
 #[test]
 fn the_health_panel_matches_the_hand_count() {
     let w = world();
-    let rule = level_rule(w.f.c.doc());
-    let ledger = Ledger::build(w.f.c.doc());
+    let rule = level_rule(w.f.community.doc());
+    let ledger = Ledger::build(w.f.community.doc());
     let h = participation(&ledger, &rule, Timestamp(NOW)).health;
 
     // Joined within 91 days: only Dee.
@@ -268,8 +274,8 @@ fn the_health_panel_matches_the_hand_count() {
 #[test]
 fn a_trajectory_counts_each_week_s_window() {
     let w = world();
-    let rule = level_rule(w.f.c.doc());
-    let ledger = Ledger::build(w.f.c.doc());
+    let rule = level_rule(w.f.community.doc());
+    let ledger = Ledger::build(w.f.community.doc());
     let t = trajectory(&ledger, &rule, Timestamp(NOW), &w.cy).unwrap();
     assert_eq!(t.level(), Level::Core);
     assert_eq!(t.window.total(), 5);
@@ -296,8 +302,8 @@ fn a_trajectory_counts_each_week_s_window() {
 #[test]
 fn updates_from_what_changed_match_a_fresh_build() {
     let mut w = world();
-    let rule = level_rule(w.f.c.doc());
-    let mut ledger = Ledger::build(w.f.c.doc());
+    let rule = level_rule(w.f.community.doc());
+    let mut ledger = Ledger::build(w.f.community.doc());
     let (ada, cy, dee, bob) = (w.ada.clone(), w.cy.clone(), w.dee.clone(), w.bob.clone());
     // Cy answers Dee's question; the accepted answer of Q1 moves from Ada to Cy; Dee is
     // made a coordinator; Bob is removed; Cy edits the article twice more on one day
@@ -306,7 +312,7 @@ fn updates_from_what_changed_match_a_fresh_build() {
         .thread
         .clone();
     reply(&mut w.f, 191, &cy, &q2);
-    let cy_post = copse_core::view::threads::thread(w.f.c.doc(), &w.q1)
+    let cy_post = copse_core::view::threads::thread(w.f.community.doc(), &w.q1)
         .unwrap()
         .thread
         .posts[2]
@@ -330,7 +336,7 @@ fn updates_from_what_changed_match_a_fresh_build() {
             member: bob.clone(),
         },
     );
-    let article = copse_core::view::articles::article_list(w.f.c.doc(), None)[0]
+    let article = copse_core::view::articles::article_list(w.f.community.doc(), None)[0]
         .id
         .clone();
     for (minute, body) in [(1, "Fourth"), (2, "Fifth")] {
@@ -340,7 +346,10 @@ fn updates_from_what_changed_match_a_fresh_build() {
             body: body.into(),
             base: None,
         };
-        w.f.c.apply(&cy, w.f.now, &mut w.f.rng, cmd).unwrap();
+        w.f.t
+            .community
+            .apply(&cy, w.f.t.now, &mut w.f.t.rng, cmd)
+            .unwrap();
     }
     let Some(Created::Task(task)) = on(
         &mut w.f,
@@ -361,8 +370,8 @@ fn updates_from_what_changed_match_a_fresh_build() {
         status: TaskStatus::Done,
     };
     on(&mut w.f, 197, &cy, done);
-    ledger.update(w.f.c.doc()).unwrap();
-    let fresh = Ledger::build(w.f.c.doc());
+    ledger.update(w.f.community.doc()).unwrap();
+    let fresh = Ledger::build(w.f.community.doc());
     let now = Timestamp(NOW);
     assert_eq!(
         participation(&ledger, &rule, now),
@@ -383,8 +392,8 @@ fn updates_from_what_changed_match_a_fresh_build() {
     assert!(p.members.iter().any(|r| r.member == dee && r.coordinator));
     assert_eq!(p.health.waiting_total, 0);
     // Nothing new: nothing to do.
-    ledger.update(w.f.c.doc()).unwrap();
-    assert_eq!(ledger.heads(), w.f.c.doc().get_heads().as_slice());
+    ledger.update(w.f.community.doc()).unwrap();
+    assert_eq!(ledger.heads(), w.f.community.doc().get_heads().as_slice());
 }
 
 #[test]
@@ -399,8 +408,9 @@ fn thresholds_are_coordinators_and_must_make_sense() {
     };
     let now = Timestamp(NOW);
     let refused =
-        w.f.c
-            .apply(&bob, now, &mut w.f.rng, Command::SetLevelRule(rule));
+        w.f.t
+            .community
+            .apply(&bob, now, &mut w.f.t.rng, Command::SetLevelRule(rule));
     assert!(refused.unwrap_err().to_string().contains("coordinator"));
     for bad in [
         LevelRule {
@@ -417,17 +427,19 @@ fn thresholds_are_coordinators_and_must_make_sense() {
         },
     ] {
         let e =
-            w.f.c
-                .apply(&ada, now, &mut w.f.rng, Command::SetLevelRule(bad));
+            w.f.t
+                .community
+                .apply(&ada, now, &mut w.f.t.rng, Command::SetLevelRule(bad));
         assert!(
             e.unwrap_err().to_string().contains("cannot be used"),
             "{bad:?}"
         );
     }
-    w.f.c
-        .apply(&ada, now, &mut w.f.rng, Command::SetLevelRule(rule))
+    w.f.t
+        .community
+        .apply(&ada, now, &mut w.f.t.rng, Command::SetLevelRule(rule))
         .unwrap();
-    assert_eq!(level_rule(w.f.c.doc()), rule);
+    assert_eq!(level_rule(w.f.community.doc()), rule);
 }
 
 #[test]
@@ -446,7 +458,10 @@ fn for_you_lists_what_concerns_each_member() {
         thread: q1.clone(),
         body: "Ask @Cy Twomblyish too".into(),
     };
-    w.f.c.apply(&ada, w.f.now, &mut w.f.rng, cmd).unwrap();
+    w.f.t
+        .community
+        .apply(&ada, w.f.t.now, &mut w.f.t.rng, cmd)
+        .unwrap();
     // A meetup two hours from now.
     on(
         &mut w.f,
@@ -461,7 +476,7 @@ fn for_you_lists_what_concerns_each_member() {
             zone: None,
         },
     );
-    let ledger = Ledger::build(w.f.c.doc());
+    let ledger = Ledger::build(w.f.community.doc());
     let now = Timestamp(NOW);
     let kinds = |m: &MemberId| -> Vec<(ForYouKind, String, u32)> {
         for_you(&ledger, m, now)
@@ -514,7 +529,11 @@ fn start_here_suggests_first_tasks_questions_a_meetup_and_a_mentor() {
     let (ada, bob) = (w.ada.clone(), w.bob.clone());
     let eve = member("Eve");
     w.f.now = Timestamp(T0 + 194 * DAY);
-    w.f.admit(&eve, details("Eve Arden", "", &["Glulam"], ""));
+    w.f.admit(
+        &eve,
+        details("Eve Arden", "", &["Glulam"], ""),
+        Role::Member,
+    );
     let task = |f: &mut Fixture, title: &str, assignee: Option<MemberId>, good_first| {
         let cmd = Command::CreateTask {
             title: title.into(),
@@ -537,8 +556,8 @@ fn start_here_suggests_first_tasks_questions_a_meetup_and_a_mentor() {
         zone: None,
     };
     on(&mut w.f, 197, &ada, cmd);
-    let rule = level_rule(w.f.c.doc());
-    let ledger = Ledger::build(w.f.c.doc());
+    let rule = level_rule(w.f.community.doc());
+    let ledger = Ledger::build(w.f.community.doc());
     let s = start_here(&ledger, &rule, Timestamp(NOW), &eve).unwrap();
     assert_eq!(s.level, Level::Peripheral);
     // Unassigned (or hers) and marked; not Bob's, not the unmarked one.
@@ -564,8 +583,8 @@ fn start_here_suggests_first_tasks_questions_a_meetup_and_a_mentor() {
 #[test]
 fn hints_name_who_rose_what_waited_and_what_went_stale() {
     let w = world();
-    let rule = level_rule(w.f.c.doc());
-    let ledger = Ledger::build(w.f.c.doc());
+    let rule = level_rule(w.f.community.doc());
+    let ledger = Ledger::build(w.f.community.doc());
     let h = participation(&ledger, &rule, Timestamp(NOW)).health.hints;
     let rose: Vec<(&MemberId, Level, Level)> = h
         .ready_for_more
@@ -595,7 +614,7 @@ fn hints_name_who_rose_what_waited_and_what_went_stale() {
 #[test]
 fn story_prompts_come_two_weeks_after_an_accepted_answer_or_an_attended_meetup() {
     let w = world();
-    let ledger = Ledger::build(w.f.c.doc());
+    let ledger = Ledger::build(w.f.community.doc());
     let prompts = |m: &MemberId, day: i64| -> Vec<(PromptKind, String)> {
         story_prompts(&ledger, m, Timestamp(T0 + day * DAY))
             .into_iter()
@@ -617,7 +636,7 @@ fn story_prompts_come_two_weeks_after_an_accepted_answer_or_an_attended_meetup()
     assert!(prompts(&w.bob, 154 + 121).is_empty());
     // The prompt names the answer it is about, and a key to remember it by.
     let p = &story_prompts(&ledger, &w.bob, Timestamp(T0 + 170 * DAY))[0];
-    let thread = copse_core::view::threads::thread(w.f.c.doc(), &w.q1).unwrap();
+    let thread = copse_core::view::threads::thread(w.f.community.doc(), &w.q1).unwrap();
     assert_eq!(p.post.as_ref(), thread.thread.accepted_post.as_ref());
     assert_eq!(p.key(), format!("thread:{}", w.q1));
 }
@@ -628,8 +647,8 @@ fn a_prompt_closes_once_a_story_answers_it_or_it_is_dismissed() {
     let (bob, ada) = (w.bob.clone(), w.ada.clone());
     let now = Timestamp(T0 + 190 * DAY);
     let open = |w: &World, m: &MemberId, done: &[&str]| -> usize {
-        let ledger = Ledger::build(w.f.c.doc());
-        let stories = copse_core::view::stories::stories(w.f.c.doc(), None);
+        let ledger = Ledger::build(w.f.community.doc());
+        let stories = copse_core::view::stories::stories(w.f.community.doc(), None);
         let done = done.iter().map(|s| s.to_string()).collect();
         still_open(story_prompts(&ledger, m, now), m, &stories, &done).len()
     };
@@ -649,7 +668,7 @@ fn a_prompt_closes_once_a_story_answers_it_or_it_is_dismissed() {
     );
     assert_eq!((open(&w, &bob, &[]), open(&w, &ada, &[])), (0, 1));
     // Ada dismisses hers on her device.
-    let key = story_prompts(&Ledger::build(w.f.c.doc()), &ada, now)[0].key();
+    let key = story_prompts(&Ledger::build(w.f.community.doc()), &ada, now)[0].key();
     assert_eq!(open(&w, &ada, &[key.as_str()]), 0);
 }
 
@@ -659,7 +678,7 @@ fn a_mention_at_the_end_of_a_long_post_is_found() {
     let (ada, cy, q1) = (w.ada.clone(), w.cy.clone(), w.q1.clone());
     let body = format!("{}— thanks, @Ada Lovelace!", "word ".repeat(12_000));
     on(&mut w.f, 199, &cy, Command::Reply { thread: q1, body });
-    let ledger = Ledger::build(w.f.c.doc());
+    let ledger = Ledger::build(w.f.community.doc());
     let items = for_you(&ledger, &ada, Timestamp(NOW));
     assert!(
         items.iter().any(|i| i.kind == ForYouKind::Mention),
@@ -669,13 +688,16 @@ fn a_mention_at_the_end_of_a_long_post_is_found() {
 
 #[test]
 fn the_last_meetups_digest_names_what_was_started_and_answered_there() {
-    use copse_search::participation::meetup_digest;
+    use copse_participation::meetup_digest;
     let mut w = world();
     let (ada, bob, cy) = (w.ada.clone(), w.bob.clone(), w.cy.clone());
     const HOUR: i64 = 3_600_000;
     let at = |f: &mut Fixture, ms: i64, who: &MemberId, cmd: Command| {
         f.now = Timestamp(T0 + 300 * DAY + ms);
-        f.c.apply(who, f.now, &mut f.rng, cmd).unwrap().created
+        f.t.community
+            .apply(who, f.t.now, &mut f.t.rng, cmd)
+            .unwrap()
+            .created
     };
     let old_question = start(
         &mut w.f,
@@ -745,8 +767,8 @@ fn the_last_meetups_digest_names_what_was_started_and_answered_there() {
     // Two hours after the end: outside.
     at(&mut w.f, 7 * HOUR, &bob, thread("Long after"));
     let now = Timestamp(T0 + 300 * DAY + 8 * HOUR);
-    let ledger = Ledger::build(w.f.c.doc());
-    let d = meetup_digest(&ledger, w.f.c.doc(), now).unwrap();
+    let ledger = Ledger::build(w.f.community.doc());
+    let d = meetup_digest(&ledger, w.f.community.doc(), now).unwrap();
     assert_eq!(d.event.id, event);
     assert_eq!(d.came.len(), 1);
     assert_eq!(d.came[0].0, bob);
@@ -759,6 +781,6 @@ fn the_last_meetups_digest_names_what_was_started_and_answered_there() {
     // Q1 was accepted on day 154, long before: not "answered there".
     assert!(!ids(&d.questions_answered).contains(&w.q1));
     // Before it ended there is no digest; a month on, none either.
-    assert!(meetup_digest(&ledger, w.f.c.doc(), starts).is_none());
-    assert!(meetup_digest(&ledger, w.f.c.doc(), now.plus_millis(31 * DAY)).is_none());
+    assert!(meetup_digest(&ledger, w.f.community.doc(), starts).is_none());
+    assert!(meetup_digest(&ledger, w.f.community.doc(), now.plus_millis(31 * DAY)).is_none());
 }

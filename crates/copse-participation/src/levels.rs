@@ -5,9 +5,9 @@ use copse_core::record::LevelRule;
 use copse_core::{MemberId, Timestamp};
 use serde::{Deserialize, Serialize};
 
-use super::contribution::KindCounts;
-use super::health::{Health, health};
-use super::ledger::Ledger;
+use crate::contribution::KindCounts;
+use crate::health::{Health, health};
+use crate::ledger::Ledger;
 
 /// A day in milliseconds.
 pub(crate) const DAY_MS: i64 = 86_400_000;

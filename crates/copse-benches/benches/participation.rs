@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 use copse_core::view::profile::level_rule;
 use copse_core::view::threads::{ThreadQuery, thread_page};
 use copse_core::{Command, Community, Timestamp};
-use copse_search::participation::{Ledger, participation, trajectory};
+use copse_peer::participation::{Ledger, participation, trajectory};
 use copse_testkit::CommunitySpec;
 use copse_testkit::bench_support::{cache_dir, community_bytes, machine, ms, percentile};
 use rand::SeedableRng;
@@ -68,7 +68,7 @@ fn main() {
         percentile(&mut reports, 99.0),
     );
     let levels = |l| report.members.iter().filter(|m| m.level == l).count();
-    use copse_search::participation::Level;
+    use copse_peer::participation::Level;
     let (p, a, c) = (
         levels(Level::Peripheral),
         levels(Level::Active),

@@ -9,7 +9,7 @@ use automerge::{Automerge, ChangeHash, Prop, ReadDoc};
 
 use crate::record_key::RecordKey;
 
-/// What to update in the index.
+/// What to update in a derived view (the search index, the participation ledger).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Changed {
     /// These records (each is read again whole, or removed if it is gone).
@@ -77,6 +77,6 @@ fn path_of(doc: &Automerge, obj: &OpId) -> Option<Vec<String>> {
 }
 
 fn is_searched(section: &str) -> bool {
-    use copse_core::schema::{ARTICLES, EVENTS, MEMBERS, RESOURCES, TASKS, THREADS};
+    use crate::schema::{ARTICLES, EVENTS, MEMBERS, RESOURCES, TASKS, THREADS};
     [THREADS, ARTICLES, EVENTS, TASKS, RESOURCES, MEMBERS].contains(&section)
 }

@@ -1,5 +1,14 @@
 //! Participation: who contributes what to the practice and how that moves over time, from
 //! the community's own history, on this device (nothing about anyone's activity leaves it).
+//!
+//! ```text
+//!  document (records + change metadata) ──▶ Ledger::build / Ledger::update (from what
+//!                                            changed: copse_core::changed_records)
+//!  Ledger ──▶ participation (levels, health)   trajectory (one member's year)
+//!         ──▶ for_you   start_here   story_prompts   meetup_digest
+//! ```
+//! The ledger is a cache: built once per open (off the runtime, by copse-peer), brought up
+//! to date from the changes' operations, never synced, never sent anywhere.
 
 mod contribution;
 mod for_you;

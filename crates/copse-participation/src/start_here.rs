@@ -8,9 +8,9 @@ use copse_core::record::LevelRule;
 use copse_core::{EventId, MemberId, TaskId, Timestamp};
 use serde::{Deserialize, Serialize};
 
-use super::health::{MeetupLine, WaitingQuestion};
-use super::ledger::Ledger;
-use super::levels::{DAY_MS, Level, Timeline};
+use crate::health::{MeetupLine, WaitingQuestion};
+use crate::ledger::Ledger;
+use crate::levels::{DAY_MS, Level, Timeline};
 
 /// Tasks and questions listed.
 const LISTED: usize = 5;

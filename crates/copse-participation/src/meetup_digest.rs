@@ -6,7 +6,7 @@ use copse_core::doc_read::DocRead;
 use copse_core::view::meetups::{MeetupDigest, ThreadBrief, last_meetup, window};
 use copse_core::{ThreadId, Timestamp};
 
-use super::Ledger;
+use crate::Ledger;
 
 /// The digest of the last meetup that ended by `now` (within 30 days).
 pub fn meetup_digest<D: DocRead>(ledger: &Ledger, doc: &D, now: Timestamp) -> Option<MeetupDigest> {

@@ -8,8 +8,8 @@ use copse_core::view::stories::StoryView;
 use copse_core::{EventId, MemberId, PostId, ThreadId, Timestamp};
 use serde::{Deserialize, Serialize};
 
-use super::ledger::Ledger;
-use super::levels::DAY_MS;
+use crate::ledger::Ledger;
+use crate::levels::DAY_MS;
 
 /// Days after the answer or the meetup before asking.
 pub const ASK_AFTER_DAYS: i64 = 14;
