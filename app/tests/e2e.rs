@@ -1,9 +1,11 @@
 //! Two app windows (headless harnesses) with real peers on 127.0.0.1: a question asked in
 //! one shows up in the other; the answer accepted in the other shows as accepted in the
-//! first. Waiting is for conditions, with a deadline that only turns a hang into a failure.
+//! first. Waiting is for conditions, re-checked whenever a backend asks for a repaint (as
+//! a real window would draw), with a deadline that only turns a hang into a failure.
 
 #![allow(clippy::unwrap_used)]
 
+use std::sync::{Condvar, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 use copse_app::app::CopseApp;
@@ -13,12 +15,38 @@ use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 
+/// Raised by every backend's repaint request; what `until` waits on between frames.
+fn wakes() -> &'static (Mutex<bool>, Condvar) {
+    static WAKES: OnceLock<(Mutex<bool>, Condvar)> = OnceLock::new();
+    WAKES.get_or_init(|| (Mutex::new(false), Condvar::new()))
+}
+
+fn wake() {
+    let (flag, cv) = wakes();
+    *flag.lock().unwrap() = true;
+    cv.notify_all();
+}
+
+/// Waits until some backend asked for a repaint since the last wait, or until `deadline`.
+fn wait_for_wake(deadline: Instant) {
+    let (flag, cv) = wakes();
+    let mut woken = flag.lock().unwrap();
+    while !*woken {
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return;
+        }
+        woken = cv.wait_timeout(woken, left).unwrap().0;
+    }
+    *woken = false;
+}
+
 fn window(dir: &std::path::Path) -> Harness<'static, CopseApp> {
     let net = NetOptions {
         listen: vec!["/ip4/127.0.0.1/tcp/0".into()],
         mdns: false,
     };
-    let app = CopseApp::new(Backend::start(dir.to_owned(), net, || {}).unwrap());
+    let app = CopseApp::new(Backend::start(dir.to_owned(), net, wake).unwrap());
     Harness::builder()
         .with_size(egui::vec2(1200.0, 900.0))
         .build_ui_state(|ui, app: &mut CopseApp| app.frame(ui), app)
@@ -52,7 +80,11 @@ fn until(
                 .collect();
             panic!("timed out waiting for: {what}; {states:?}");
         }
-        std::thread::sleep(Duration::from_millis(10));
+        // egui itself wants another frame (layout, focus): draw it at once; else wait
+        // for a backend to bring something.
+        if !hs.iter().any(|h| h.ctx.has_requested_repaint()) {
+            wait_for_wake(deadline);
+        }
     }
 }
 

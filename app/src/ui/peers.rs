@@ -106,15 +106,19 @@ pub(super) fn show(ui: &mut Ui, state: &mut AppState) {
         v.invite_uses = 1;
     }
     let mut invite = None;
-    ui.horizontal(|ui| {
-        ui.label("Uses");
-        ui.add(egui::DragValue::new(&mut v.invite_uses).range(1..=100));
-        if ui.button("Create invite").clicked() {
-            invite = Some(Role::Member);
-        }
-        if coordinator && ui.button("Invite a coordinator").clicked() {
-            invite = Some(Role::Coordinator);
-        }
+    // Its own id scope: the buttons keep their ids whatever loads above them (a click sent
+    // by accessibility tools names a widget's id, one frame later).
+    ui.push_id("invite", |ui| {
+        ui.horizontal(|ui| {
+            ui.label("Uses");
+            ui.add(egui::DragValue::new(&mut v.invite_uses).range(1..=100));
+            if ui.button("Create invite").clicked() {
+                invite = Some(Role::Member);
+            }
+            if coordinator && ui.button("Invite a coordinator").clicked() {
+                invite = Some(Role::Coordinator);
+            }
+        });
     });
     style::muted(
         ui,

@@ -10,6 +10,9 @@
 
 #![allow(clippy::unwrap_used)]
 
+#[path = "../tests/common/activity.rs"]
+#[allow(dead_code)]
+mod activity;
 #[path = "../tests/common/serve_process.rs"]
 mod serve_process;
 

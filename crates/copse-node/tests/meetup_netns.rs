@@ -119,10 +119,13 @@ impl Serve {
             cmd.arg("--no-mdns");
         }
         let mut child = cmd
+            .env("COPSE_LOG", common::activity::LOG)
             .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
+            .stderr(Stdio::piped())
             .spawn()
             .unwrap();
+        // Its log wakes the test's waits.
+        common::activity::watch(child.stderr.take().unwrap(), false);
         let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
         loop {
             let line = lines.next().expect("serve exited").unwrap();
@@ -219,28 +222,17 @@ fn three_devices_in_separate_namespaces_find_each_other_by_mdns() {
         ],
     );
     assert!(!q.is_empty());
-    let deadline = Instant::now() + Duration::from_secs(60);
-    loop {
+    until("the three devices converge over mDNS", || {
         let heads: Vec<String> = dirs.iter().map(|d| ok(d, &["heads", "-c", &id])).collect();
-        if heads[0] == heads[1] && heads[0] == heads[2] {
-            break;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "the three devices did not converge over mDNS"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
+        heads[0] == heads[1] && heads[0] == heads[2]
+    });
     assert!(ok(&dirs[2], &["thread", "list", "-c", &id]).contains("Notes from the meetup"));
 }
 
-/// Polls `done` every 50 ms until it holds; fails with `what` after 90 s.
-fn until(what: &str, mut done: impl FnMut() -> bool) {
-    let deadline = Instant::now() + Duration::from_secs(90);
-    while !done() {
-        assert!(Instant::now() < deadline, "timed out: {what}");
-        std::thread::sleep(Duration::from_millis(50));
-    }
+/// Re-checks `done` whenever a `serve` reports something, until it holds; fails with
+/// `what` after 90 s.
+fn until(what: &str, done: impl FnMut() -> bool) {
+    common::activity::eventually(what, Duration::from_secs(90), done);
 }
 
 fn json(dir: &Path, args: &[&str]) -> serde_json::Value {

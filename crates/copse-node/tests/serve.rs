@@ -11,15 +11,12 @@ use common::serve_process::Serve;
 
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-/// Re-checks `cond` until it holds (60 s at most): waiting for a condition, not a duration.
-fn eventually(what: &str, mut cond: impl FnMut() -> bool) {
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while !cond() {
-        assert!(Instant::now() < deadline, "timed out waiting for: {what}");
-        std::thread::sleep(Duration::from_millis(50));
-    }
+/// Re-checks `cond` whenever a `serve` reports something, until it holds (60 s at most):
+/// waiting for a condition, not a duration.
+fn eventually(what: &str, cond: impl FnMut() -> bool) {
+    common::activity::eventually(what, Duration::from_secs(60), cond);
 }
 
 #[test]

@@ -18,7 +18,7 @@ use crate::outbox::Outbox;
 use crate::runtime::{Runtime, StoreLink};
 use crate::search_link::SearchLink;
 use crate::waiters::Waiters;
-use crate::{Exported, Profile, now, store_thread};
+use crate::{Exported, Profile, store_thread};
 
 /// Capacity of the command channel.
 const COMMANDS: usize = 1024;
@@ -124,6 +124,7 @@ fn launch(config: PeerConfig, networked: bool) -> Result<(PeerHandle, PeerEvents
     let (results_tx, results) = mpsc::channel(RESULTS);
     let (jobs, thread) = store_thread::spawn(disk, results_tx)
         .map_err(|e| PeerError::Store(format!("could not start the store thread: {e}")))?;
+    let clock = crate::clock::RuntimeClock::start();
     let (hub, first) = Hub::new(
         HubConfig {
             signer: copse_core::guard::Signer::from_seed(identity.key.seed()),
@@ -132,7 +133,7 @@ fn launch(config: PeerConfig, networked: bool) -> Result<(PeerHandle, PeerEvents
             online: networked,
         },
         startup,
-        now(),
+        clock.now(),
     );
     let (net_events, net_out, net_handle) = if networked {
         let mut net_config = copse_net::NetConfig::new(identity.key.seed());
@@ -168,6 +169,7 @@ fn launch(config: PeerConfig, networked: bool) -> Result<(PeerHandle, PeerEvents
         participation: crate::participation_link::ParticipationLink::new(),
         profile_dir: config.data_dir.clone(),
         waiters: Waiters::default(),
+        clock,
     };
     for output in first {
         runtime.carry(output);

@@ -17,7 +17,6 @@ use copse_participation::{
 use tokio::sync::mpsc;
 
 use crate::ask::Reply;
-use crate::now;
 
 /// Questions that may wait for one community's first build; more are answered "busy".
 const WAITING: usize = 64;
@@ -102,7 +101,7 @@ impl ParticipationLink {
         }
     }
 
-    pub(crate) fn ask(&mut self, hub: &Hub, community: CommunityId, want: Want) {
+    pub(crate) fn ask(&mut self, hub: &Hub, community: CommunityId, want: Want, at: Timestamp) {
         let Some(c) = hub.community(&community) else {
             want.refuse(PeerError::UnknownCommunity(community));
             return;
@@ -120,7 +119,7 @@ impl ParticipationLink {
                     ledger.update(c.doc())
                 }));
                 if let Ok(Ok(())) = updated {
-                    answer(hub, &community, ledger, want, now());
+                    answer(hub, &community, ledger, want, at);
                 } else {
                     self.build(hub, community, vec![want], 1);
                 }
@@ -196,15 +195,15 @@ impl ParticipationLink {
 
     /// A build finished: the ledger catches up with what landed meanwhile and answers
     /// whoever waited.
-    pub(crate) fn built(&mut self, hub: &Hub, built: Built) {
+    pub(crate) fn built(&mut self, hub: &Hub, built: Built, at: Timestamp) {
         if self.running.as_ref() == Some(&built.community) {
             self.running = None;
         }
-        self.settle(hub, built);
+        self.settle(hub, built, at);
         self.next(hub);
     }
 
-    fn settle(&mut self, hub: &Hub, built: Built) {
+    fn settle(&mut self, hub: &Hub, built: Built, at: Timestamp) {
         let Some(Tracked::Building { waiting, attempt }) = self.tracked.remove(&built.community)
         else {
             return;
@@ -233,7 +232,6 @@ impl ParticipationLink {
             }
             return;
         }
-        let at = now();
         for want in waiting {
             answer(hub, &community, &ledger, want, at);
         }

@@ -7,12 +7,12 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use copse_hub::{Input, PeerError};
 
+use crate::Whoami;
 use crate::answer;
 use crate::ask::{Asked, Reply};
 use crate::participation_link::Want;
 use crate::runtime::Runtime;
 use crate::search_thread::Ask;
-use crate::{Whoami, now};
 
 /// Answers `reply` with `read`, run behind `catch_unwind`: a view that panics on a document
 /// from another device is an error for this request, never the end of the runtime.
@@ -29,7 +29,7 @@ impl Runtime {
     /// Routes one request.
     pub(crate) fn asked(&mut self, asked: Asked) {
         let hub = &self.hub;
-        let at = now();
+        let at = self.clock.now();
         match asked {
             Asked::Whoami(_, reply) => {
                 let _ = reply.send(Ok(Whoami {
@@ -80,11 +80,11 @@ impl Runtime {
             }
             Asked::Participation(q, reply) => {
                 self.participation
-                    .ask(&self.hub, q.community, Want::Levels(reply));
+                    .ask(&self.hub, q.community, Want::Levels(reply), at);
             }
             Asked::Trajectory(q, reply) => {
                 let want = Want::Trajectory(q.member, reply);
-                self.participation.ask(&self.hub, q.community, want);
+                self.participation.ask(&self.hub, q.community, want, at);
             }
             Asked::ForYou(q, reply) => {
                 let want = Want::ForYou {
@@ -92,11 +92,11 @@ impl Runtime {
                     seen_at: hub.local_state(&q.community).seen_at,
                     reply,
                 };
-                self.participation.ask(&self.hub, q.community, want);
+                self.participation.ask(&self.hub, q.community, want, at);
             }
             Asked::StartHere(q, reply) => {
                 let want = Want::StartHere(hub.me().clone(), reply);
-                self.participation.ask(&self.hub, q.community, want);
+                self.participation.ask(&self.hub, q.community, want, at);
             }
             Asked::StoryPrompts(q, reply) => {
                 let want = Want::StoryPrompts {
@@ -104,11 +104,11 @@ impl Runtime {
                     done: hub.local_state(&q.community).story_prompts_done,
                     reply,
                 };
-                self.participation.ask(&self.hub, q.community, want);
+                self.participation.ask(&self.hub, q.community, want, at);
             }
             Asked::MeetupDigest(q, reply) => {
                 self.participation
-                    .ask(&self.hub, q.community, Want::MeetupDigest(reply));
+                    .ask(&self.hub, q.community, Want::MeetupDigest(reply), at);
             }
             Asked::Init(q, reply) => {
                 let request = self.waiters.wait(|w| &mut w.details, reply);

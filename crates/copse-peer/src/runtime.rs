@@ -14,13 +14,14 @@ use copse_hub::{Hub, Input, Output, PeerError, PeerEvent, StoreResult};
 use copse_net::{NetEvent, NetOp};
 use tokio::sync::{broadcast, mpsc};
 
+use crate::clock::RuntimeClock;
 use crate::command::PeerCommand;
 use crate::outbox::Outbox;
 use crate::participation_link::ParticipationLink;
 use crate::search_link::SearchLink;
+use crate::slow_step;
 use crate::store_thread::Job;
 use crate::waiters::Waiters;
-use crate::{now, slow_step};
 
 const TICK: Duration = Duration::from_millis(500);
 
@@ -44,6 +45,8 @@ pub(crate) struct Runtime {
     pub(crate) profile_dir: PathBuf,
     /// Callers waiting for the hub to finish their requests.
     pub(crate) waiters: Waiters,
+    /// What `now` is for the hub.
+    pub(crate) clock: RuntimeClock,
 }
 
 async fn next_net(events: &mut Option<mpsc::Receiver<NetEvent>>) -> Option<NetEvent> {
@@ -91,7 +94,7 @@ impl Runtime {
                 Some(result) = self.store.results.recv() => self.feed(Input::Stored(result)),
                 Some(note) = self.search.notes.recv() => self.search.note(&self.hub, note),
                 Some(built) = self.participation.done.recv() => {
-                    self.participation.built(&self.hub, built);
+                    self.participation.built(&self.hub, built, self.clock.now());
                 }
                 _ = tick.tick() => {
                     self.feed(Input::Tick);
@@ -111,7 +114,7 @@ impl Runtime {
     pub(crate) fn feed(&mut self, input: Input) {
         let what = slow_step::label(&input);
         let started = Instant::now();
-        for output in self.hub.handle(now(), input) {
+        for output in self.hub.handle(self.clock.now(), input) {
             self.carry(output);
         }
         slow_step::note(what, started);

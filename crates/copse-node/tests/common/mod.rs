@@ -2,6 +2,7 @@
 
 #![allow(clippy::unwrap_used, dead_code)]
 
+pub(crate) mod activity;
 pub(crate) mod serve_process;
 
 use std::path::Path;

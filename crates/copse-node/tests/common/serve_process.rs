@@ -19,14 +19,13 @@ impl Serve {
             .arg("--data-dir")
             .arg(dir)
             .args(["serve", "--listen", "/ip4/127.0.0.1/tcp/0", "--no-mdns"])
+            .env("COPSE_LOG", super::activity::LOG)
             .stdout(Stdio::piped())
-            .stderr(if quiet {
-                Stdio::null()
-            } else {
-                Stdio::inherit()
-            })
+            .stderr(Stdio::piped())
             .spawn()
             .unwrap();
+        // Its log wakes tests waiting for something to happen (echoed unless quiet).
+        super::activity::watch(child.stderr.take().unwrap(), !quiet);
         let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
         let addr = loop {
             let line = lines.next().expect("serve exited").unwrap();
