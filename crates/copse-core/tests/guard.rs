@@ -84,6 +84,44 @@ fn honest_edits_pass_on_every_path() {
     assert_eq!(w.bob.receive(changes).refused, vec![]);
 }
 
+/// Who may sync what is decided from what a change does, never from the command name its
+/// author wrote: the guard reports writes under `members` or `invites`.
+#[test]
+fn membership_changes_are_read_from_the_operations_not_the_message() {
+    let mut w = world(21);
+    let (_, reply) = w.bob.run(
+        &mut w.rng,
+        T0 + 10,
+        Command::Reply {
+            thread: w.thread.clone(),
+            body: "About 12 m.".into(),
+        },
+    );
+    let got = w.ada.receive(reply);
+    assert!(
+        got.refused.is_empty() && !got.membership,
+        "a reply: {got:?}"
+    );
+    // Bob's own details, under a message that claims a reply.
+    let bob = w.bob.me();
+    let disguised = w.bob.raw("reply", |tx| {
+        let members = obj(
+            tx,
+            &copse_core::automerge::ROOT,
+            copse_core::schema::MEMBERS,
+        );
+        let me = obj(tx, &members, bob.as_str());
+        tx.put(&me, copse_core::schema::field::BIO, "timber, mostly")
+            .unwrap();
+    });
+    let got = w.ada.receive(disguised);
+    assert!(got.refused.is_empty(), "{:?}", got.refused);
+    assert!(
+        got.membership,
+        "a write under members, whatever its message says"
+    );
+}
+
 #[test]
 fn forging_another_members_post_is_refused() {
     let mut w = world(3);

@@ -136,3 +136,95 @@ fn refused_hashes(refused: &[copse_core::guard::Refused]) -> Vec<ChangeHash> {
         .filter_map(|r| r.change.parse().ok())
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+    use crate::test_device::*;
+    use crate::{Adopted, PeerEvent, StoreResult};
+
+    /// A member's answer to our join becomes a replica of ours, said to the user.
+    #[test]
+    fn a_joined_community_is_taken_in_and_announced() {
+        let mut a = Device::new(member(1));
+        let c = a.create();
+        let ticket = a.ticket(&c);
+        let mut b = Device::new(member(2));
+        let tag = join_asked(&mut b, &ticket, RequestId(99));
+        let admitted = answer(&a.feed(Input::Net(NetEvent::JoinRequest {
+            peer: member(2),
+            inbound: InboundId(1),
+            request: join_request(&ticket),
+        })));
+        let out = b.feed(Input::Net(NetEvent::JoinResult {
+            peer: member(1),
+            tag,
+            result: Ok(admitted),
+        }));
+        assert!(out.iter().any(|o| matches!(
+            o,
+            Output::Done {
+                request: RequestId(99),
+                done: Done::Joined(Ok(_))
+            }
+        )));
+        assert!(out.iter().any(|o| matches!(
+            o,
+            Output::Event(PeerEvent::Joined { community }) if *community == c
+        )));
+        assert_eq!(b.heads(&c), a.heads(&c));
+        assert!(b.hub.access().allows(&member(1), &c));
+    }
+
+    /// A copy of a community this device holds is merged: what it lacks passes the guard
+    /// and is saved; nothing else changes.
+    #[test]
+    fn a_known_community_read_in_again_is_merged() {
+        let mut a = Device::new(member(1));
+        let c = a.create();
+        let ticket = a.ticket(&c);
+        let mut b = Device::new(member(2));
+        let tag = join_asked(&mut b, &ticket, RequestId(99));
+        let admitted = answer(&a.feed(Input::Net(NetEvent::JoinRequest {
+            peer: member(2),
+            inbound: InboundId(1),
+            request: join_request(&ticket),
+        })));
+        b.feed(Input::Net(NetEvent::JoinResult {
+            peer: member(1),
+            tag,
+            result: Ok(admitted),
+        }));
+        edit(&mut a, &c, "published later");
+        let newer = a.hub.community(&c).unwrap().clone();
+        // An import of a file holding Ada's newer copy.
+        b.hub.handle(
+            b.now,
+            Input::Import {
+                request: RequestId(5),
+                path: "/media/usb/guild.automerge".into(),
+            },
+        );
+        let out = b.feed(Input::Stored(StoreResult::Adopted {
+            request: RequestId(5),
+            result: Ok(Adopted {
+                community: Box::new(newer),
+                fresh: false,
+                refused: Vec::new(),
+            }),
+        }));
+        assert!(
+            out.iter().any(|o| matches!(
+                o,
+                Output::Done {
+                    request: RequestId(5),
+                    done: Done::Imported(Ok(i))
+                } if !i.created
+            )),
+            "{out:?}"
+        );
+        assert_eq!(b.heads(&c), a.heads(&c));
+        assert_eq!(b.disk.community(&c).unwrap().doc().get_heads(), a.heads(&c));
+    }
+}

@@ -246,3 +246,71 @@ impl Hub {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+    use crate::test_device::*;
+
+    fn removed(a: &mut Device, c: &CommunityId, who: &MemberId) {
+        let remove = copse_core::Command::RemoveMember {
+            member: who.clone(),
+        };
+        let done = a.request(|request| Input::Edit {
+            request,
+            community: c.clone(),
+            command: remove,
+        });
+        assert!(matches!(done, Done::Applied(Ok(_))), "{done:?}");
+    }
+
+    /// A peer that shares no community gets a refusal that names none, is disconnected,
+    /// and is never on the network's access list.
+    #[test]
+    fn a_stranger_is_refused_cut_off_and_never_let_in() {
+        let mut a = Device::new(member(0));
+        let c = a.create();
+        let stranger = member(9);
+        let out = a.feed(Input::Net(NetEvent::SyncRequest {
+            peer: stranger.clone(),
+            inbound: InboundId(1),
+            request: SyncRequest::Changes {
+                community: c,
+                heads: vec![],
+                changes: vec![],
+            },
+        }));
+        assert!(out.iter().any(|o| matches!(
+            o,
+            Output::Net(NetOp::RespondSync {
+                response: SyncResponse::Refused(Refusal::NotAMember),
+                ..
+            })
+        )));
+        assert!(disconnects(&out, &stranger));
+        assert!(!a.hub.access().knows(&stranger));
+    }
+
+    /// A removed member leaves the access list, and every reconnection is dropped at once.
+    #[test]
+    fn a_removed_member_is_shunned_when_they_come_back() {
+        let mut a = Device::new(member(0));
+        let b = member(1);
+        let c = admitted_and_connected(&mut a, &b, |a, c| a.heads(c));
+        assert!(a.hub.access().allows(&b, &c));
+        removed(&mut a, &c, &b);
+        assert!(!a.hub.access().knows(&b));
+        a.feed(Input::Net(NetEvent::Disconnected { peer: b.clone() }));
+        let out = a.feed(Input::Net(NetEvent::Connected {
+            peer: b.clone(),
+            addr: "/ip4/10.0.0.2/tcp/4001".into(),
+            outbound: false,
+        }));
+        assert!(disconnects(&out, &b), "{out:?}");
+        assert!(
+            sent_to(&out, &b).is_none(),
+            "something went to a removed member"
+        );
+    }
+}

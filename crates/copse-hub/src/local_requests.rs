@@ -129,3 +129,52 @@ impl Hub {
             .unwrap_or_default()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+    use crate::PeerError;
+    use crate::test_device::*;
+
+    /// What never leaves the device is checked here too: the community must be here, a
+    /// name is needed, and what the member saw is stamped with the hub's time.
+    #[test]
+    fn local_requests_need_their_community_and_keep_what_was_seen() {
+        let mut a = Device::new(member(0));
+        let c = a.create();
+        let unknown =
+            CommunityId::random(&mut <rand::rngs::StdRng as rand::SeedableRng>::seed_from_u64(3));
+        let done = a.request(|request| Input::MarkSeen {
+            request,
+            community: unknown.clone(),
+        });
+        assert!(
+            matches!(&done, Done::Nothing(Err(PeerError::UnknownCommunity(x))) if *x == unknown),
+            "{done:?}"
+        );
+        a.now = a.now.plus_millis(5_000);
+        let done = a.request(|request| Input::MarkSeen {
+            request,
+            community: c.clone(),
+        });
+        assert!(matches!(done, Done::Nothing(Ok(()))), "{done:?}");
+        let seen = a.hub.local_state(&c);
+        assert_eq!(seen.seen_at, a.now.0);
+        let heads: Vec<String> = a.heads(&c).iter().map(ToString::to_string).collect();
+        assert_eq!(seen.seen_heads, heads);
+        let nameless = MemberDetails {
+            name: "  ".into(),
+            ..MemberDetails::default()
+        };
+        let done = a.request(|request| Input::SetDetails {
+            request,
+            details: nameless,
+        });
+        assert!(
+            matches!(done, Done::DetailsSaved(Err(PeerError::Invalid(_)))),
+            "{done:?}"
+        );
+        assert_eq!(a.hub.details().name, "Founder");
+    }
+}

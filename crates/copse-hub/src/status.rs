@@ -158,3 +158,34 @@ impl Hub {
         out.join("\n")
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+    use crate::test_device::*;
+
+    /// Status lists every other current member; the meetup's room only those connected.
+    #[test]
+    fn status_names_every_member_and_the_room_those_here() {
+        let mut a = Device::new(member(0));
+        let b = member(1);
+        let c = admitted_and_connected(&mut a, &b, |a, c| a.heads(c));
+        let t = a.ticket(&c);
+        let later = member(2);
+        a.feed(Input::Net(NetEvent::JoinRequest {
+            peer: later.clone(),
+            inbound: InboundId(7),
+            request: join_request(&t),
+        }));
+        let status = a.hub.status();
+        assert_eq!(status.member, member(0));
+        let peers = &status.communities[0].peers;
+        assert_eq!(peers.len(), 2, "{peers:?}");
+        let of = |m: &MemberId| peers.iter().find(|p| &p.member == m).unwrap();
+        assert!(of(&b).connected && of(&b).last_sync.is_some());
+        assert!(!of(&later).connected && of(&later).last_sync.is_none());
+        let here = a.hub.connected_members(&c);
+        assert_eq!(here.iter().map(|p| &p.member).collect::<Vec<_>>(), vec![&b]);
+    }
+}
