@@ -11,6 +11,7 @@
 //!   ([`verify_document`]); [`legacy`]: unsigned history from before signatures.
 
 mod admit;
+mod change_ops;
 pub mod identity;
 mod judge;
 pub mod legacy;

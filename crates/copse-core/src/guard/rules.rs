@@ -7,6 +7,9 @@ use std::collections::BTreeMap;
 use automerge::legacy::{ObjectId, Op, OpId, OpType};
 use automerge::{Change, ChangeHash, ObjType, ScalarValue};
 
+use super::change_ops::{
+    ChangeOps, admissions, is_bool, is_int_or_null, is_str, is_str_or_null, key,
+};
 use super::past::{Past, Standing};
 use super::paths::{Paths, Placed, Seg, show};
 use super::verdict::{Fault, Passed};
@@ -140,81 +143,6 @@ fn is_map_delete(op: &Op, placed: &Placed) -> bool {
         (&op.action, &op.key, &placed.id),
         (OpType::Delete, automerge::legacy::Key::Map(_), Some(_))
     )
-}
-
-/// A change's operations with their ids.
-struct ChangeOps<'a> {
-    ops: &'a [Op],
-    start: u64,
-    actor: &'a automerge::ActorId,
-}
-
-impl ChangeOps<'_> {
-    /// The value the change puts at `key` of the object it made with `made`.
-    fn put_in(&self, made: &OpId, key: &str) -> Option<&OpType> {
-        self.ops
-            .iter()
-            .rev()
-            .find(|op| {
-                matches!(&op.obj, ObjectId::Id(o) if o == made)
-                    && matches!(&op.key, automerge::legacy::Key::Map(k) if k == key)
-            })
-            .map(|op| &op.action)
-    }
-
-    /// The string the change puts at `key` of an object it made.
-    fn str_in(&self, made: &OpId, key: &str) -> Option<String> {
-        match self.put_in(made, key)? {
-            OpType::Put(ScalarValue::Str(s)) => Some(s.to_string()),
-            _ => None,
-        }
-    }
-
-    fn id_of(&self, index: usize) -> OpId {
-        OpId(self.start + index as u64, self.actor.clone())
-    }
-}
-
-/// Ids this change inserts into an invite's `used_by`, with the invite: its admissions.
-fn admissions(ops: &[Op], targets: &[(Placed, Vec<Seg>)]) -> BTreeMap<String, String> {
-    let mut out = BTreeMap::new();
-    for (op, (_, target)) in ops.iter().zip(targets) {
-        if let [Seg::Key(s), Seg::Key(invite), Seg::Key(f), Seg::Elem] = target.as_slice()
-            && s == INVITES
-            && f == field::USED_BY
-            && op.insert
-            && let OpType::Put(ScalarValue::Str(id)) = &op.action
-        {
-            out.insert(id.to_string(), invite.clone());
-        }
-    }
-    out
-}
-
-fn key(seg: &Seg) -> Option<&str> {
-    match seg {
-        Seg::Key(k) => Some(k),
-        Seg::Elem => None,
-    }
-}
-
-fn is_str(op: &OpType) -> bool {
-    matches!(op, OpType::Put(ScalarValue::Str(_)))
-}
-
-fn is_bool(op: &OpType) -> bool {
-    matches!(op, OpType::Put(ScalarValue::Boolean(_)))
-}
-
-fn is_int_or_null(op: &OpType) -> bool {
-    matches!(
-        op,
-        OpType::Put(ScalarValue::Int(_) | ScalarValue::Timestamp(_) | ScalarValue::Null)
-    )
-}
-
-fn is_str_or_null(op: &OpType) -> bool {
-    matches!(op, OpType::Put(ScalarValue::Str(_) | ScalarValue::Null))
 }
 
 /// The creation: the first change, by the founder, who becomes its only member.

@@ -15,6 +15,7 @@
 //! that no acknowledged edit was lost.
 
 pub mod agenda;
+mod network;
 pub mod scenario;
 pub mod world;
 

@@ -8,11 +8,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use copse_core::automerge::ChangeHash;
-use copse_core::automerge::sync::Message;
 use copse_core::guard::Signer;
 use copse_core::record::MemberDetails;
-use copse_core::sync::session::parse_changes;
-use copse_core::sync::{InboundId, JoinResponse, Refusal, SyncRequest, SyncResponse, Tag};
+use copse_core::sync::Tag;
 use copse_core::view::members::{self, MemberFilter};
 use copse_core::{CommunityId, MemberId, Timestamp};
 use copse_hub::{
@@ -39,12 +37,12 @@ pub struct NetFaults {
 }
 
 /// How long a sender waits for an answer before giving up.
-const TIMEOUT_MS: i64 = 5_000;
+pub(super) const TIMEOUT_MS: i64 = 5_000;
 /// Tick period.
-const TICK_MS: i64 = 500;
+pub(super) const TICK_MS: i64 = 500;
 
 #[derive(Debug)]
-enum Event {
+pub(super) enum Event {
     /// An input for a device's hub (dropped if the device restarted since: `epoch`).
     Input {
         dev: Dev,
@@ -80,19 +78,19 @@ pub struct Device {
     /// Restarts so far (stale events carry an older epoch).
     pub epoch: u64,
     /// When its store finishes what it was given.
-    store_free_at: Timestamp,
+    pub(super) store_free_at: Timestamp,
     /// Its partition group.
     pub group: u8,
     /// The last access list its hub gave the network.
-    access: AccessList,
+    pub(super) access: AccessList,
     /// What it did.
     pub journal: Journal,
     /// Members whose removal this device has applied, with every change it held then.
-    removal_seen: BTreeMap<(CommunityId, MemberId), BTreeSet<ChangeHash>>,
+    pub(super) removal_seen: BTreeMap<(CommunityId, MemberId), BTreeSet<ChangeHash>>,
 }
 
 /// The changes in one chunk of a sync message: a change, or (V2) a whole saved document.
-fn chunk_hashes(chunk: &[u8]) -> Vec<ChangeHash> {
+pub(super) fn chunk_hashes(chunk: &[u8]) -> Vec<ChangeHash> {
     if let Ok(change) = copse_core::automerge::Change::try_from(chunk) {
         return vec![change.hash()];
     }
@@ -102,53 +100,53 @@ fn chunk_hashes(chunk: &[u8]) -> Vec<ChangeHash> {
 }
 
 /// A network operation in a line.
-fn short(op: &NetOp) -> String {
+pub(super) fn short(op: &NetOp) -> String {
     let text = format!("{op:?}");
     text.chars().take(160).collect()
 }
 
 /// A pending request: who asked, with which tag; `None` tag for a duplicate whose answer
 /// is thrown away.
-type Pending = BTreeMap<(Dev, u64), (Dev, Option<Tag>)>;
+pub(super) type Pending = BTreeMap<(Dev, u64), (Dev, Option<Tag>)>;
 
 /// The simulation.
 pub struct World {
     /// The devices.
     pub devices: Vec<Device>,
-    agenda: Agenda<Event>,
+    pub(super) agenda: Agenda<Event>,
     /// Virtual now.
     pub now: Timestamp,
-    rng: ChaCha8Rng,
-    seed: u64,
-    faults: NetFaults,
-    conns: BTreeSet<(Dev, Dev)>,
+    pub(super) rng: ChaCha8Rng,
+    pub(super) seed: u64,
+    pub(super) faults: NetFaults,
+    pub(super) conns: BTreeSet<(Dev, Dev)>,
     /// When each device last hears of its link to a peer: `(device, peer)`.
-    link_heard_at: BTreeMap<(Dev, Dev), Timestamp>,
-    blocked: BTreeSet<(Dev, Dev)>,
-    sync_pending: Pending,
-    join_pending: Pending,
-    next_inbound: u64,
-    next_request: u64,
+    pub(super) link_heard_at: BTreeMap<(Dev, Dev), Timestamp>,
+    pub(super) blocked: BTreeSet<(Dev, Dev)>,
+    pub(super) sync_pending: Pending,
+    pub(super) join_pending: Pending,
+    pub(super) next_inbound: u64,
+    pub(super) next_request: u64,
     /// Invariants broken so far (the run fails if any).
     pub violations: Vec<String>,
     /// Print what happens (`COPSE_SIM_TRACE=1`).
-    trace: bool,
+    pub(super) trace: bool,
     /// Requests injected so far (see [`World::inject`]).
-    injected: u64,
+    pub(super) injected: u64,
 }
 
 /// Device `i`'s key: the same in every run, so traces read alike.
-fn key_of(i: Dev) -> Signer {
+pub(super) fn key_of(i: Dev) -> Signer {
     let mut seed = [7u8; 32];
     seed[..8].copy_from_slice(&(i as u64).to_le_bytes());
     Signer::from_seed(seed)
 }
 
-fn listen_addr(i: Dev) -> String {
+pub(super) fn listen_addr(i: Dev) -> String {
     format!("/ip4/10.0.{}.{}/tcp/4001", i / 250, i % 250 + 1)
 }
 
-fn pair(a: Dev, b: Dev) -> (Dev, Dev) {
+pub(super) fn pair(a: Dev, b: Dev) -> (Dev, Dev) {
     (a.min(b), a.max(b))
 }
 
@@ -204,16 +202,16 @@ impl World {
         self.devices[d].hub.is_some()
     }
 
-    fn delay(&mut self) -> i64 {
+    pub(super) fn delay(&mut self) -> i64 {
         self.rng.gen_range(1..=self.faults.max_delay_ms.max(1))
     }
 
-    fn later(&mut self) -> Timestamp {
+    pub(super) fn later(&mut self) -> Timestamp {
         let d = self.delay();
         self.now.plus_millis(d)
     }
 
-    fn deliver_at(&mut self, at: Timestamp, dev: Dev, input: Input) {
+    pub(super) fn deliver_at(&mut self, at: Timestamp, dev: Dev, input: Input) {
         let epoch = self.devices[dev].epoch;
         self.agenda.at(
             at,
@@ -225,7 +223,7 @@ impl World {
         );
     }
 
-    fn deliver_later(&mut self, dev: Dev, input: Input) {
+    pub(super) fn deliver_later(&mut self, dev: Dev, input: Input) {
         let at = self.later();
         self.deliver_at(at, dev, input);
     }
@@ -338,7 +336,7 @@ impl World {
         }
     }
 
-    fn reachable(&self, a: Dev, b: Dev) -> bool {
+    pub(super) fn reachable(&self, a: Dev, b: Dev) -> bool {
         self.is_up(a)
             && self.is_up(b)
             && self.devices[a].group == self.devices[b].group
@@ -399,7 +397,7 @@ impl World {
         self.run_until(until);
     }
 
-    fn handle(&mut self, d: Dev, input: Input) {
+    pub(super) fn handle(&mut self, d: Dev, input: Input) {
         let now = self.now;
         let Some(hub) = self.devices[d].hub.as_mut() else {
             return;
@@ -409,7 +407,7 @@ impl World {
         self.outputs(d, outputs);
     }
 
-    fn outputs(&mut self, d: Dev, outputs: Vec<Output>) {
+    pub(super) fn outputs(&mut self, d: Dev, outputs: Vec<Output>) {
         for o in outputs {
             match o {
                 Output::Net(op) => self.net(d, op),
@@ -497,385 +495,6 @@ impl World {
             dev.removal_seen.remove(&key);
         }
         dev.removal_seen.extend(seen);
-    }
-
-    // ----- the network -----
-
-    fn net(&mut self, a: Dev, op: NetOp) {
-        if self.trace && !matches!(op, NetOp::Access(_)) {
-            eprintln!("t={} dev {a} net {}", self.now.0, short(&op));
-        }
-        match op {
-            NetOp::Dial { peer, addrs } => {
-                let target = peer.as_ref().and_then(|m| self.dev_of(m)).or_else(|| {
-                    addrs
-                        .iter()
-                        .find_map(|x| (0..self.devices.len()).find(|i| listen_addr(*i) == *x))
-                });
-                // As copse-net: a dial to a peer already connected fails (libp2p's
-                // `DisconnectedAndNotDialing` condition).
-                match target {
-                    Some(b)
-                        if b != a && self.reachable(a, b) && !self.conns.contains(&pair(a, b)) =>
-                    {
-                        self.connect(a, b)
-                    }
-                    _ => self.deliver_later(
-                        a,
-                        Input::Net(NetEvent::DialFailed {
-                            peer,
-                            error: "unreachable".into(),
-                        }),
-                    ),
-                }
-            }
-            NetOp::SendSync { peer, tag, request } => self.send_sync(a, peer, tag, request, true),
-            NetOp::RespondSync { inbound, response } => {
-                if let Some((to, Some(tag))) = self.sync_pending.remove(&(a, inbound.0)) {
-                    let from = self.devices[a].member.clone();
-                    let result = if self.rng.gen_bool(self.faults.drop) {
-                        let at = self.now.plus_millis(TIMEOUT_MS);
-                        self.deliver_at(
-                            at,
-                            to,
-                            Input::Net(NetEvent::SyncResult {
-                                peer: from,
-                                tag,
-                                result: Err("timeout".into()),
-                            }),
-                        );
-                        return;
-                    } else {
-                        Ok(response)
-                    };
-                    self.deliver_later(
-                        to,
-                        Input::Net(NetEvent::SyncResult {
-                            peer: from,
-                            tag,
-                            result,
-                        }),
-                    );
-                }
-            }
-            NetOp::SendJoin {
-                peer, tag, request, ..
-            } => {
-                let Some(b) = self.dev_of(&peer) else {
-                    self.deliver_later(
-                        a,
-                        Input::Net(NetEvent::JoinResult {
-                            peer,
-                            tag,
-                            result: Err("unknown peer".into()),
-                        }),
-                    );
-                    return;
-                };
-                if !self.conns.contains(&pair(a, b)) {
-                    if self.reachable(a, b) {
-                        self.connect(a, b);
-                    } else {
-                        self.deliver_later(
-                            a,
-                            Input::Net(NetEvent::JoinResult {
-                                peer,
-                                tag,
-                                result: Err("unreachable".into()),
-                            }),
-                        );
-                        return;
-                    }
-                }
-                let inbound = self.inbound();
-                self.join_pending.insert((b, inbound.0), (a, Some(tag)));
-                let me = self.devices[a].member.clone();
-                let at = self.now.plus_millis(2 * self.faults.max_delay_ms.max(1));
-                self.deliver_at(
-                    at,
-                    b,
-                    Input::Net(NetEvent::JoinRequest {
-                        peer: me,
-                        inbound,
-                        request,
-                    }),
-                );
-            }
-            NetOp::RespondJoin { inbound, response } => {
-                if let Some((to, Some(tag))) = self.join_pending.remove(&(a, inbound.0)) {
-                    if let JoinResponse::Admitted { document, .. } = &response {
-                        self.check_admitted(a, to, document);
-                    }
-                    let from = self.devices[a].member.clone();
-                    self.deliver_later(
-                        to,
-                        Input::Net(NetEvent::JoinResult {
-                            peer: from,
-                            tag,
-                            result: Ok(response),
-                        }),
-                    );
-                }
-            }
-            NetOp::Disconnect { peer } => {
-                if let Some(b) = self.dev_of(&peer) {
-                    self.close(a, b);
-                }
-            }
-            NetOp::Block { peer } => {
-                if let Some(b) = self.dev_of(&peer) {
-                    self.blocked.insert((a, b));
-                    self.close(a, b);
-                }
-            }
-            NetOp::Unblock { peer } => {
-                if let Some(b) = self.dev_of(&peer) {
-                    self.blocked.remove(&(a, b));
-                }
-            }
-            NetOp::Access(list) => self.devices[a].access = list,
-            // A device stopping: `crash`/`restart` take it off the network.
-            NetOp::Shutdown => {}
-        }
-    }
-
-    fn inbound(&mut self) -> InboundId {
-        self.next_inbound += 1;
-        InboundId(self.next_inbound)
-    }
-
-    /// When `to` hears next of its link to `peer`: later than anything it heard of that
-    /// link before, since libp2p reports one peer's connection events in order (a
-    /// `Disconnected` overtaking the next `Connected` would leave the device believing it
-    /// is cut off from a peer it is connected to).
-    fn link_event_at(&mut self, to: Dev, peer: Dev) -> Timestamp {
-        let mut at = self.later();
-        if let Some(last) = self.link_heard_at.get(&(to, peer))
-            && at <= *last
-        {
-            at = last.plus_millis(1);
-        }
-        self.link_heard_at.insert((to, peer), at);
-        at
-    }
-
-    fn connect(&mut self, a: Dev, b: Dev) {
-        if !self.conns.insert(pair(a, b)) {
-            return;
-        }
-        let (ma, mb) = (
-            self.devices[a].member.clone(),
-            self.devices[b].member.clone(),
-        );
-        let at = self.link_event_at(a, b);
-        self.deliver_at(
-            at,
-            a,
-            Input::Net(NetEvent::Connected {
-                peer: mb,
-                addr: listen_addr(b),
-                outbound: true,
-            }),
-        );
-        let at = self.link_event_at(b, a);
-        self.deliver_at(
-            at,
-            b,
-            Input::Net(NetEvent::Connected {
-                peer: ma,
-                addr: "/ip4/10.9.9.9/tcp/50000".into(),
-                outbound: false,
-            }),
-        );
-    }
-
-    /// Closes the connection between `a` and `b`; requests under way between them fail.
-    fn close(&mut self, a: Dev, b: Dev) {
-        if !self.conns.remove(&pair(a, b)) {
-            return;
-        }
-        let (ma, mb) = (
-            self.devices[a].member.clone(),
-            self.devices[b].member.clone(),
-        );
-        for (x, other, peer) in [(a, b, mb.clone()), (b, a, ma.clone())] {
-            let heard = self.link_event_at(x, other);
-            self.deliver_at(heard, x, Input::Net(NetEvent::Disconnected { peer }));
-        }
-        let at = self.later();
-        let broken = |p: &Pending| -> Vec<(Dev, u64)> {
-            p.iter()
-                .filter(|((to, _), (from, _))| pair(*to, *from) == pair(a, b))
-                .map(|(k, _)| *k)
-                .collect()
-        };
-        for key in broken(&self.sync_pending) {
-            if let Some((from, Some(tag))) = self.sync_pending.remove(&key) {
-                let peer = self.devices[key.0].member.clone();
-                self.deliver_at(
-                    at,
-                    from,
-                    Input::Net(NetEvent::SyncResult {
-                        peer,
-                        tag,
-                        result: Err("connection closed".into()),
-                    }),
-                );
-            }
-        }
-        for key in broken(&self.join_pending) {
-            if let Some((from, Some(tag))) = self.join_pending.remove(&key) {
-                let peer = self.devices[key.0].member.clone();
-                self.deliver_at(
-                    at,
-                    from,
-                    Input::Net(NetEvent::JoinResult {
-                        peer,
-                        tag,
-                        result: Err("connection closed".into()),
-                    }),
-                );
-            }
-        }
-    }
-
-    /// Sends `request` from `from` to `to` as `from`'s hub never would (a modified client
-    /// on `from`'s device); the answer goes to a tag the hub never uses, so it is dropped.
-    pub fn inject(&mut self, from: Dev, to: Dev, request: SyncRequest) {
-        self.injected += 1;
-        let peer = self.devices[to].member.clone();
-        // What honest hubs may send is checked; a modified client's sends are its own.
-        self.send_sync(from, peer, Tag(u64::MAX - self.injected), request, false);
-    }
-
-    fn send_sync(&mut self, a: Dev, peer: MemberId, tag: Tag, request: SyncRequest, honest: bool) {
-        let Some(b) = self.dev_of(&peer) else {
-            return;
-        };
-        let from = self.devices[a].member.clone();
-        if !self.conns.contains(&pair(a, b)) {
-            self.deliver_at(
-                self.now,
-                a,
-                Input::Net(NetEvent::SyncResult {
-                    peer,
-                    tag,
-                    result: Err("not connected".into()),
-                }),
-            );
-            return;
-        }
-        if honest {
-            self.check_sync(a, b, &request);
-        }
-        // The network layer refuses a request naming a community the sender may not sync,
-        // before the receiver's hub sees it (and cuts off a stranger).
-        let c = request.community().clone();
-        if !self.devices[b].access.allows(&from, &c) {
-            let stranger = !self.devices[b].access.knows(&from);
-            self.deliver_later(
-                a,
-                Input::Net(NetEvent::SyncResult {
-                    peer,
-                    tag,
-                    result: Ok(SyncResponse::Refused(Refusal::NotAMember)),
-                }),
-            );
-            if stranger {
-                self.close(a, b);
-            }
-            return;
-        }
-        if self.rng.gen_bool(self.faults.drop) {
-            let at = self.now.plus_millis(TIMEOUT_MS);
-            self.deliver_at(
-                at,
-                a,
-                Input::Net(NetEvent::SyncResult {
-                    peer,
-                    tag,
-                    result: Err("timeout".into()),
-                }),
-            );
-            return;
-        }
-        let copies = if self.rng.gen_bool(self.faults.duplicate) {
-            2
-        } else {
-            1
-        };
-        for copy in 0..copies {
-            let inbound = self.inbound();
-            let answer_to = (copy == 0).then_some(tag);
-            self.sync_pending.insert((b, inbound.0), (a, answer_to));
-            self.deliver_later(
-                b,
-                Input::Net(NetEvent::SyncRequest {
-                    peer: from.clone(),
-                    inbound,
-                    request: request.clone(),
-                }),
-            );
-        }
-    }
-
-    // ----- what the network inspects -----
-
-    /// Whether `m` was ever a member of `c`, in any device's copy.
-    fn ever_member(&self, c: &CommunityId, m: &MemberId) -> bool {
-        self.devices.iter().any(|d| {
-            let docs = d
-                .hub
-                .as_ref()
-                .and_then(|h| h.community(c).cloned())
-                .or_else(|| d.store.community(c));
-            docs.is_some_and(|doc| members::read_member(doc.doc(), m).is_some())
-        })
-    }
-
-    /// A sync request from `a` to `b`: `b` must be a member, and if `a` knows `b` was
-    /// removed, it carries only changes `a` held when it learned that.
-    fn check_sync(&mut self, a: Dev, b: Dev, request: &SyncRequest) {
-        let c = request.community().clone();
-        let mb = self.devices[b].member.clone();
-        if !self.ever_member(&c, &mb) {
-            self.violations.push(format!(
-                "t={} device {a} sent community {c} to device {b}, which was never a member",
-                self.now.0
-            ));
-            return;
-        }
-        let Some(held) = self.devices[a].removal_seen.get(&(c.clone(), mb)) else {
-            return;
-        };
-        let hashes: Vec<ChangeHash> = match request {
-            SyncRequest::Changes { changes, .. } => parse_changes(changes)
-                .map(|cs| cs.iter().map(|c| c.hash()).collect())
-                .unwrap_or_default(),
-            SyncRequest::Sync { message, .. } => Message::decode(message)
-                .map(|m| m.changes.iter().flat_map(chunk_hashes).collect())
-                .unwrap_or_default(),
-        };
-        for h in hashes {
-            if !held.contains(&h) {
-                self.violations.push(format!(
-                    "t={} device {a} sent removed device {b} change {h}, written after the removal reached it",
-                    self.now.0
-                ));
-            }
-        }
-    }
-
-    /// A member admitted `to` and sends it the community: it must be a member in it.
-    fn check_admitted(&mut self, from: Dev, to: Dev, document: &[u8]) {
-        let mt = self.devices[to].member.clone();
-        match copse_core::Community::load(document) {
-            Ok(c) if c.is_member(&mt) => {}
-            _ => self.violations.push(format!(
-                "t={} device {from} sent a community to device {to}, which it does not hold as a member",
-                self.now.0
-            )),
-        }
     }
 }
 
