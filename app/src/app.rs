@@ -39,7 +39,7 @@ impl CopseApp {
     /// Draws one frame into `ui` (also used by tests and benchmarks with egui_kittest).
     pub fn frame(&mut self, ui: &mut egui::Ui) {
         self.pump();
-        crate::ui::show(ui, &mut self.state);
+        crate::ui::frame(ui, &mut self.state);
         self.flush();
     }
 

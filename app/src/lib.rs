@@ -1,9 +1,9 @@
 //! The Copse desktop app (binary `copse`).
 //!
 //! ```text
-//!  egui frame ──▶ ui::show(&mut AppState) ──▶ state.outbox: UiAction ──▶ Backend (tokio)
-//!       ▲                                                                   │ copse-peer
-//!       └── AppState::apply(AppEvent) ◀── replies, PeerEvents ◀─────────────┘ (+ repaint)
+//!  egui frame ──▶ ui::show(&AppState) ──▶ Intent ──▶ AppState::act ──▶ outbox: UiAction
+//!       ▲                                                                   │ Backend (tokio)
+//!       └── AppState::apply(AppEvent) ◀── replies, PeerEvents ◀─────────────┘ copse-peer
 //! ```
 //! The UI thread never awaits: it renders plain data, queues work and drains results.
 //! Views reload only when a change touches them (`state::loads`), never per frame.

@@ -169,6 +169,18 @@ impl CommunityView {
         (t.replies + 1).saturating_sub(seen)
     }
 
+    /// An event this view holds (the lists, the meetup on now, the last meetup's digest).
+    pub fn event(&self, id: &EventId) -> Option<&EventView> {
+        let now = self.meetup.as_ref().and_then(|m| m.event.as_ref());
+        let digest = self.meetup_digest.as_ref().map(|d| &d.event);
+        self.upcoming
+            .iter()
+            .chain(&self.past)
+            .chain(now)
+            .chain(digest)
+            .find(|e| &e.id == id)
+    }
+
     /// Whether the open thread is `id`.
     pub fn is_open(&self, id: &ThreadId) -> bool {
         self.thread_id.as_ref() == Some(id)

@@ -1,6 +1,8 @@
 //! Forms being filled in.
 
+use copse_core::local_time::{self, TimeZone};
 use copse_core::record::MemberDetails;
+use copse_core::{NewCommunity, Timestamp};
 
 /// The first-run form.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -52,6 +54,27 @@ pub struct NewCommunityDraft {
     pub norms: String,
 }
 
+impl NewCommunityDraft {
+    /// The community it describes, once it has a name and a domain.
+    pub fn spec(&self) -> Option<NewCommunity> {
+        let (name, domain) = (self.name.trim(), self.domain.trim());
+        if name.is_empty() || domain.is_empty() {
+            return None;
+        }
+        Some(NewCommunity {
+            name: name.to_owned(),
+            domain: domain.to_owned(),
+            objectives: self
+                .objectives
+                .lines()
+                .map(str::to_owned)
+                .filter(|l| !l.trim().is_empty())
+                .collect(),
+            norms: self.norms.clone(),
+        })
+    }
+}
+
 /// "New discussion" / "Ask a question".
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ThreadDraft {
@@ -61,6 +84,13 @@ pub struct ThreadDraft {
     pub body: String,
     /// Tags, comma-separated.
     pub tags: String,
+}
+
+impl ThreadDraft {
+    /// Whether it can be posted: a title and a text.
+    pub fn ready(&self) -> bool {
+        !self.title.trim().is_empty() && !self.body.trim().is_empty()
+    }
 }
 
 /// "Plan a meetup".
@@ -80,6 +110,41 @@ pub struct EventDraft {
     pub description: String,
 }
 
+impl EventDraft {
+    /// The zone the times are read in: the draft's, else the reader's.
+    pub fn time_zone(&self, reader: &TimeZone) -> TimeZone {
+        local_time::zone(&self.zone).unwrap_or_else(|| reader.clone())
+    }
+
+    /// Start and end as typed, read in [`time_zone`](Self::time_zone); no end means two
+    /// hours after the start.
+    pub fn times(&self, reader: &TimeZone) -> (Option<Timestamp>, Option<Timestamp>) {
+        let tz = self.time_zone(reader);
+        let starts = local_time::parse_local(&self.starts, &tz);
+        let ends = if self.ends.trim().is_empty() {
+            starts.map(|s| s.plus_millis(copse_core::view::events::DEFAULT_LENGTH_MS))
+        } else {
+            local_time::parse_local(&self.ends, &tz)
+        };
+        (starts, ends)
+    }
+
+    /// Whether it can be created: a title and times that read.
+    pub fn ready(&self, reader: &TimeZone) -> bool {
+        let (starts, ends) = self.times(reader);
+        !self.title.trim().is_empty() && starts.is_some() && ends.is_some()
+    }
+
+    /// Nothing written in it yet (Esc may close it).
+    pub fn is_untouched(&self) -> bool {
+        self.title.is_empty()
+            && self.starts.is_empty()
+            && self.ends.is_empty()
+            && self.place.is_empty()
+            && self.description.is_empty()
+    }
+}
+
 /// "Add a task".
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct TaskDraft {
@@ -89,6 +154,18 @@ pub struct TaskDraft {
     pub due: String,
     /// A good first task for a newcomer.
     pub good_first: bool,
+}
+
+impl TaskDraft {
+    /// The due date typed, read as UTC.
+    pub fn due(&self) -> Option<Timestamp> {
+        Timestamp::parse_utc(&self.due)
+    }
+
+    /// Whether it can be added: a title, and a due date that reads or none.
+    pub fn ready(&self) -> bool {
+        !self.title.trim().is_empty() && (self.due.trim().is_empty() || self.due().is_some())
+    }
 }
 
 /// "Share a resource".

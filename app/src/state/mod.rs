@@ -1,14 +1,19 @@
-//! [`AppState`]: everything the window shows, as plain data. The UI renders it and pushes
-//! [`UiAction`]s into `outbox`; replies and peer events come back through
+//! [`AppState`]: everything the window shows, as plain data. The UI reads it and returns
+//! what the member did as [`Intent`]s; [`AppState::act`] turns those into state changes and
+//! [`UiAction`]s in `outbox`; replies and peer events come back through
 //! [`AppState::apply`]; [`AppState::wanted_loads`] says which visible views need data.
 //! Nothing here does I/O, so all of it is tested without a window.
 
+mod act;
 mod apply;
 mod community_view;
 mod drafts;
 mod editor;
 mod experts;
+mod fields;
 mod for_you;
+mod forms;
+mod intent;
 mod invalidation;
 mod loaded;
 mod loads;
@@ -27,6 +32,7 @@ pub use drafts::{
 };
 pub use editor::TextEditor;
 pub use experts::{ExpertsAsked, topics_from};
+pub use intent::{Field, Intent};
 pub use loads::View;
 pub use search::{Period, SearchState};
 

@@ -1,76 +1,65 @@
 //! Create a community, or join one with an invite.
 
-use copse_core::NewCommunity;
-use copse_peer::ask;
 use egui::{RichText, Ui};
 
 use super::style;
-use crate::state::AppState;
+use crate::state::{AppState, Field, Intent};
 
-pub(super) fn show(ui: &mut Ui, state: &mut AppState) {
+pub(super) fn show(ui: &mut Ui, state: &AppState, out: &mut Vec<Intent>) {
     if !state.rail.is_empty() && ui.button("Back").clicked() {
-        state.adding = false;
+        out.push(Intent::AddCommunity(false));
     }
     ui.heading("Start or join a community");
     ui.add_space(10.0);
     ui.columns(2, |cols| {
         let ui = &mut cols[0];
         ui.label(RichText::new("Create a community").strong().size(17.0));
-        let d = &mut state.new_community;
-        style::field(ui, "Name", &mut d.name);
-        style::field(ui, "Domain", &mut d.domain);
+        let d = &state.new_community;
+        style::field(ui, "Name", &d.name, Field::CommunityName, out);
+        style::field(ui, "Domain", &d.domain, Field::CommunityDomain, out);
         style::muted(
             ui,
             "The domain is what members share, e.g. \"structural engineering in timber\".",
         );
-        style::area(ui, "Objectives (one per line)", &mut d.objectives, 3);
-        style::area(ui, "Norms", &mut d.norms, 3);
-        let ready = !d.name.trim().is_empty() && !d.domain.trim().is_empty();
+        style::area(
+            ui,
+            "Objectives (one per line)",
+            &d.objectives,
+            3,
+            Field::CommunityObjectives,
+            out,
+        );
+        style::area(ui, "Norms", &d.norms, 3, Field::CommunityNorms, out);
+        let ready = d.spec().is_some();
         if ui
             .add_enabled(ready, style::primary("Create community"))
             .clicked()
         {
-            let spec = NewCommunity {
-                name: d.name.trim().to_owned(),
-                domain: d.domain.trim().to_owned(),
-                objectives: d
-                    .objectives
-                    .lines()
-                    .map(str::to_owned)
-                    .filter(|l| !l.trim().is_empty())
-                    .collect(),
-                norms: d.norms.clone(),
-            };
-            state.request(ask::CreateCommunity { spec });
+            out.push(Intent::CreateCommunity);
         }
 
         let ui = &mut cols[1];
         ui.label(RichText::new("Join with an invite").strong().size(17.0));
         ui.label("Paste the ticket a member gave you (it starts with copse:); line breaks and spaces in it do not matter.");
         let l = ui.label("Invite ticket");
-        ui.add(
-            egui::TextEdit::multiline(&mut state.join_ticket)
+        style::text_edit(ui, l.id, &state.join_ticket, Field::JoinTicket, out, |t| {
+            egui::TextEdit::multiline(t)
                 .desired_rows(4)
-                .desired_width(f32::INFINITY),
-        )
-        .labelled_by(l.id);
+                .desired_width(f32::INFINITY)
+        });
         let ready = !state.join_ticket.trim().is_empty() && !state.joining;
         if ui.add_enabled(ready, style::primary("Join")).clicked() {
-            state.joining = true;
-            state.request(ask::Join {
-                ticket: state.join_ticket.trim().to_owned(),
-                details: None,
-            });
+            out.push(Intent::Join);
         }
         if state.joining {
-            join_progress(ui, state);
+            join_progress(ui, state, out);
         }
     });
 }
 
 /// Where a join is: reaching a member, the community arriving, then loading it; with a
 /// way to stop while that is still possible.
-fn join_progress(ui: &mut Ui, state: &mut AppState) {
+fn join_progress(ui: &mut Ui, state: &AppState, out: &mut Vec<Intent>) {
     let mb = |b: u64| b as f64 / 1_000_000.0;
     let mut cancel = false;
     match state.join_progress {
@@ -101,6 +90,6 @@ fn join_progress(ui: &mut Ui, state: &mut AppState) {
         }
     }
     if cancel {
-        state.request(ask::CancelJoin);
+        out.push(Intent::CancelJoin);
     }
 }

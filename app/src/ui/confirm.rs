@@ -3,11 +3,11 @@
 use egui::{RichText, Ui};
 
 use super::style;
-use crate::state::AppState;
+use crate::state::{AppState, Intent};
 
 /// The open question, as a modal window; Esc or a click outside cancels.
-pub(super) fn show(ui: &mut Ui, state: &mut AppState) {
-    let Some(c) = state.confirm.clone() else {
+pub(super) fn show(ui: &mut Ui, state: &AppState, out: &mut Vec<Intent>) {
+    let Some(c) = &state.confirm else {
         return;
     };
     let mut answer = None;
@@ -36,6 +36,6 @@ pub(super) fn show(ui: &mut Ui, state: &mut AppState) {
         answer = Some(false);
     }
     if let Some(yes) = answer {
-        state.answer_confirm(yes);
+        out.push(Intent::Confirm(yes));
     }
 }

@@ -1,126 +1,93 @@
 //! Events: upcoming and past meetups, planning one, RSVP, attendance, shared notes.
 
+use copse_core::local_time;
 use copse_core::record::Rsvp;
 use copse_core::view::events::EventView;
-use copse_core::{Command, local_time};
 use egui::{RichText, Ui};
 
 use super::style;
-use crate::state::{AppState, EventDraft};
+use crate::state::{AppState, EventDraft, Field, Intent};
 
-pub(super) fn show(ui: &mut Ui, state: &mut AppState) {
-    let Some(c) = state.selected.clone() else {
-        return;
-    };
-    if state.view().is_some_and(|v| v.notes.is_some()) {
-        notes(ui, state);
+pub(super) fn show(ui: &mut Ui, state: &AppState, out: &mut Vec<Intent>) {
+    let Some(v) = state.view() else { return };
+    if v.notes.is_some() {
+        notes(ui, state, out);
         return;
     }
-    super::meetup::in_progress(ui, state);
-    let Some(v) = state.view_mut() else { return };
-    if ui.button("Plan a meetup").clicked() && v.event_draft.is_none() {
-        v.event_draft = Some(EventDraft::default());
+    super::meetup::in_progress(ui, state, out);
+    if ui.button("Plan a meetup").clicked() {
+        out.push(Intent::PlanMeetup(true));
     }
-    let mut cmd = None;
-    let mut cancel = false;
-    if let Some(d) = v.event_draft.as_mut() {
-        egui::Frame::group(ui.style()).show(ui, |ui| {
-            style::field(ui, "Title", &mut d.title);
-            if d.zone.is_empty() {
-                d.zone = local_time::zone_name(&style::zone(ui));
-            }
-            zone_picker(ui, &mut d.zone);
-            let tz = local_time::zone(&d.zone).unwrap_or_else(|| style::zone(ui));
-            let place = local_time::zone_place(&d.zone);
-            style::field(ui, "Starts", &mut d.starts);
-            style::field(ui, "Ends", &mut d.ends);
-            style::muted(
-                ui,
-                format!(
-                    "In {place} time, as 2026-12-03 18:00; the end defaults to two hours after the start."
-                ),
-            );
-            style::field(ui, "Place", &mut d.place);
-            style::area(ui, "What it is about", &mut d.description, 3);
-            let starts = local_time::parse_local(&d.starts, &tz);
-            let ends = if d.ends.trim().is_empty() {
-                starts.map(|s| s.plus_millis(copse_core::view::events::DEFAULT_LENGTH_MS))
-            } else {
-                local_time::parse_local(&d.ends, &tz)
-            };
-            if let (Some(s), Some(e)) = (starts, ends) {
-                style::muted(
-                    ui,
-                    local_time::event_time(s, e, Some(&d.zone), &style::zone(ui)),
-                );
-            }
-            ui.horizontal(|ui| {
-                let ok = !d.title.trim().is_empty() && starts.is_some() && ends.is_some();
-                if (ui.add_enabled(ok, style::primary("Create event")).clicked()
-                    || (ok && style::submit_pressed(ui)))
-                    && let (Some(s), Some(e)) = (starts, ends)
-                {
-                    cmd = Some(Command::CreateEvent {
-                        title: d.title.trim().to_owned(),
-                        description: d.description.clone(),
-                        starts_at: s,
-                        ends_at: e,
-                        place: d.place.clone(),
-                        zone: local_time::zone(&d.zone).map(|_| d.zone.clone()),
-                    });
-                }
-                // Esc closes the form only while nothing is written in it.
-                let untouched = d.title.is_empty()
-                    && d.starts.is_empty()
-                    && d.ends.is_empty()
-                    && d.place.is_empty()
-                    && d.description.is_empty();
-                if ui.button("Cancel").clicked() || (untouched && style::close_pressed(ui)) {
-                    cancel = true;
-                }
-            });
-            if !d.starts.is_empty() && starts.is_none() {
-                ui.label(
-                    RichText::new("The start is not a date like 2026-12-03 18:00")
-                        .color(style::ERROR),
-                );
-            }
-        });
-    }
-    if cancel {
-        v.event_draft = None;
-    }
-    let (upcoming, past) = (v.upcoming.clone(), v.past.clone());
-    if let Some(cmd) = cmd {
-        state.command(cmd);
+    if let Some(d) = &v.event_draft {
+        plan(ui, d, out);
     }
     style::section(ui, "Upcoming");
-    if upcoming.is_empty() {
+    if v.upcoming.is_empty() {
         ui.label("Nothing planned yet.");
     }
-    for e in &upcoming {
-        event_card(ui, state, &c, e, false);
+    for e in &v.upcoming {
+        event_card(ui, state, e, false, out);
     }
     style::section(ui, "Past");
-    if past.is_empty() {
+    if v.past.is_empty() {
         ui.label("No past events.");
     }
-    for e in past.iter().take(20) {
-        event_card(ui, state, &c, e, true);
+    for e in v.past.iter().take(20) {
+        event_card(ui, state, e, true, out);
     }
 }
 
-fn event_card(
-    ui: &mut Ui,
-    state: &mut AppState,
-    c: &copse_core::CommunityId,
-    e: &EventView,
-    past: bool,
-) {
-    let me = state.me.as_ref().map(|(m, _)| m.clone());
+/// "Plan a meetup": times are typed in the meetup's own zone and shown in the reader's.
+fn plan(ui: &mut Ui, d: &EventDraft, out: &mut Vec<Intent>) {
+    let reader = style::zone(ui);
+    egui::Frame::group(ui.style()).show(ui, |ui| {
+        style::field(ui, "Title", &d.title, Field::EventTitle, out);
+        zone_picker(ui, &d.zone, out);
+        let place = local_time::zone_place(&d.zone);
+        style::field(ui, "Starts", &d.starts, Field::EventStarts, out);
+        style::field(ui, "Ends", &d.ends, Field::EventEnds, out);
+        style::muted(
+            ui,
+            format!(
+                "In {place} time, as 2026-12-03 18:00; the end defaults to two hours after the start."
+            ),
+        );
+        style::field(ui, "Place", &d.place, Field::EventPlace, out);
+        style::area(
+            ui,
+            "What it is about",
+            &d.description,
+            3,
+            Field::EventDescription,
+            out,
+        );
+        let (starts, ends) = d.times(&reader);
+        if let (Some(s), Some(e)) = (starts, ends) {
+            style::muted(ui, local_time::event_time(s, e, Some(&d.zone), &reader));
+        }
+        ui.horizontal(|ui| {
+            let ok = d.ready(&reader);
+            if ui.add_enabled(ok, style::primary("Create event")).clicked()
+                || (ok && style::submit_pressed(ui))
+            {
+                out.push(Intent::CreateEvent);
+            }
+            // Esc closes the form only while nothing is written in it.
+            if ui.button("Cancel").clicked() || (d.is_untouched() && style::close_pressed(ui)) {
+                out.push(Intent::PlanMeetup(false));
+            }
+        });
+        if !d.starts.is_empty() && starts.is_none() {
+            ui.label(
+                RichText::new("The start is not a date like 2026-12-03 18:00").color(style::ERROR),
+            );
+        }
+    });
+}
+
+fn event_card(ui: &mut Ui, state: &AppState, e: &EventView, past: bool, out: &mut Vec<Intent>) {
+    let me = state.me.as_ref().map(|(m, _)| m);
     let coordinator = state.is_coordinator();
-    let mut cmd = None;
-    let mut open_notes = false;
     egui::Frame::group(ui.style()).show(ui, |ui| {
         ui.set_width(ui.available_width());
         ui.horizontal(|ui| {
@@ -145,7 +112,7 @@ fn event_card(
         if !e.description.is_empty() {
             ui.label(&e.description);
         }
-        let mine = me.as_ref().and_then(|m| e.rsvp.get(m)).copied();
+        let mine = me.and_then(|m| e.rsvp.get(m)).copied();
         ui.horizontal(|ui| {
             ui.label(format!("{} going", e.going()));
             if !past {
@@ -157,64 +124,50 @@ fn event_card(
                     if ui.selectable_label(mine == Some(answer), label).clicked()
                         && mine != Some(answer)
                     {
-                        cmd = Some(Command::Rsvp {
-                            event: e.id.clone(),
-                            answer,
-                        });
+                        out.push(Intent::Rsvp(e.id.clone(), answer));
                     }
                 }
             }
             if ui.button("Notes").clicked() {
-                open_notes = true;
+                out.push(Intent::OpenNotes(e.id.clone()));
             }
         });
         let started = e.starts_at <= copse_peer::now();
-        let organiser = me.as_ref() == Some(&e.created_by);
+        let organiser = me == Some(&e.created_by);
         if started && (coordinator || organiser) {
             ui.horizontal_wrapped(|ui| {
                 ui.label("Attendance:");
-                let members: Vec<_> = state.view().map(|v| v.members.clone()).unwrap_or_default();
-                for m in &members {
+                for m in state
+                    .view()
+                    .map(|v| v.members.as_slice())
+                    .unwrap_or_default()
+                {
                     let was = e.attended.contains(&m.id);
                     let mut now = was;
                     ui.checkbox(&mut now, &m.member.name);
                     if now != was {
-                        cmd = Some(Command::RecordAttendance {
-                            event: e.id.clone(),
-                            member: m.id.clone(),
-                            present: now,
-                        });
+                        out.push(Intent::Attend(e.id.clone(), m.id.clone(), now));
                     }
                 }
             });
-        } else if started && let Some(m) = &me {
+        } else if started && let Some(m) = me {
             let was = e.attended.contains(m);
             let mut now = was;
             ui.checkbox(&mut now, "I was there");
             if now != was {
-                cmd = Some(Command::RecordAttendance {
-                    event: e.id.clone(),
-                    member: m.clone(),
-                    present: now,
-                });
+                out.push(Intent::Attend(e.id.clone(), m.clone(), now));
             }
         }
     });
-    if let Some(cmd) = cmd {
-        state.command(cmd);
-    }
-    if open_notes {
-        state.open_notes(c.clone(), e);
-    }
 }
 
-fn notes(ui: &mut Ui, state: &mut AppState) {
-    let Some(v) = state.view_mut() else { return };
-    let Some(e) = v.notes.as_mut() else { return };
-    let mut close = false;
+fn notes(ui: &mut Ui, state: &AppState, out: &mut Vec<Intent>) {
+    let Some(e) = state.view().and_then(|v| v.notes.as_ref()) else {
+        return;
+    };
     ui.horizontal(|ui| {
         if ui.button("Back to events").clicked() || style::close_pressed(ui) {
-            close = true;
+            out.push(Intent::CloseNotes);
         }
         style::muted(
             ui,
@@ -227,25 +180,21 @@ fn notes(ui: &mut Ui, state: &mut AppState) {
     });
     ui.label(RichText::new(format!("Notes: {}", e.title)).heading());
     let l = ui.label("Shared notes");
-    ui.add(
-        egui::TextEdit::multiline(&mut e.buffer)
+    style::text_edit(ui, l.id, &e.buffer, Field::Notes, out, |t| {
+        egui::TextEdit::multiline(t)
             .desired_rows(16)
-            .desired_width(f32::INFINITY),
-    )
-    .labelled_by(l.id);
-    if close {
-        v.notes = None;
-    }
+            .desired_width(f32::INFINITY)
+    });
 }
 
 /// The event's time zone: a searchable list of IANA names.
-fn zone_picker(ui: &mut Ui, zone: &mut String) {
+fn zone_picker(ui: &mut Ui, zone: &str, out: &mut Vec<Intent>) {
     let filter_id = ui.id().with("zone-filter");
     let mut filter: String = ui.data(|d| d.get_temp(filter_id)).unwrap_or_default();
     ui.horizontal(|ui| {
         ui.add_sized([110.0, 20.0], egui::Label::new("Time zone"));
         egui::ComboBox::from_id_salt("event-zone")
-            .selected_text(zone.as_str())
+            .selected_text(zone)
             .height(320.0)
             .show_ui(ui, |ui| {
                 // Typing goes straight to the search while the list is open.
@@ -257,7 +206,9 @@ fn zone_picker(ui: &mut Ui, zone: &mut String) {
                     .filter(|n| n.to_lowercase().contains(&needle))
                     .take(200)
                 {
-                    ui.selectable_value(zone, name.clone(), name);
+                    if ui.selectable_label(zone == name, name).clicked() && zone != name {
+                        out.push(Intent::Type(Field::EventZone, name.clone()));
+                    }
                 }
             });
     });

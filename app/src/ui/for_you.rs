@@ -7,7 +7,7 @@ use copse_peer::participation::{ForYouItem, ForYouKind};
 use egui::{RichText, Ui};
 
 use super::style;
-use crate::state::AppState;
+use crate::state::{AppState, Intent};
 
 /// Items shown (the newest; meetups first).
 const SHOWN: usize = 8;
@@ -36,18 +36,17 @@ fn line(ui: &Ui, item: &ForYouItem, state: &AppState) -> String {
     }
 }
 
-pub(super) fn show(ui: &mut Ui, state: &mut AppState) {
-    let items: Vec<ForYouItem> = state
+pub(super) fn show(ui: &mut Ui, state: &AppState, out: &mut Vec<Intent>) {
+    let items = state
         .view()
-        .map(|v| v.for_you.iter().take(SHOWN).cloned().collect())
+        .map(|v| v.for_you.as_slice())
         .unwrap_or_default();
     style::section(ui, "For you");
     if items.is_empty() {
         style::muted(ui, "Nothing for you right now.");
         return;
     }
-    let mut open = None;
-    for item in &items {
+    for item in items.iter().take(SHOWN) {
         ui.horizontal_wrapped(|ui| {
             if item.new {
                 ui.label(RichText::new("new").small().strong().color(style::ACCENT));
@@ -58,16 +57,15 @@ pub(super) fn show(ui: &mut Ui, state: &mut AppState) {
             } else {
                 RichText::new(text)
             });
-            if ui.link(RichText::new(&item.title).italics()).clicked() {
-                open = target(item);
+            if ui.link(RichText::new(&item.title).italics()).clicked()
+                && let Some(t) = target(item)
+            {
+                out.push(Intent::Open(t));
             }
             if item.kind != ForYouKind::Meetup {
                 style::muted(ui, style::when(ui, item.at));
             }
         });
-    }
-    if let Some(t) = open {
-        state.open_result(&t);
     }
 }
 

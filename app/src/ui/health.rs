@@ -2,20 +2,19 @@
 //! moved in from the periphery, which questions wait, how often members meet; and, for
 //! coordinators, the thresholds the levels use. Computed on this device.
 
-use copse_core::Command;
 use copse_core::record::LevelRule;
 use copse_peer::participation::{Level, Participation};
 use egui::{RichText, Ui};
 use egui_plot::{Bar, BarChart, Legend, Line, Plot, PlotPoints};
 
 use super::{levels, style};
-use crate::state::AppState;
+use crate::state::{AppState, Intent, Tab};
 
 const DAY_MS: i64 = 86_400_000;
 
-pub(super) fn show(ui: &mut Ui, state: &mut AppState) {
+pub(super) fn show(ui: &mut Ui, state: &AppState, out: &mut Vec<Intent>) {
     style::section(ui, "Community health");
-    let Some(p) = state.view().and_then(|v| v.participation.clone()) else {
+    let Some(p) = state.view().and_then(|v| v.participation.as_deref()) else {
         ui.horizontal(|ui| {
             ui.spinner();
             style::muted(ui, "Reading the community's history…");
@@ -30,7 +29,7 @@ pub(super) fn show(ui: &mut Ui, state: &mut AppState) {
             p.rule.active_from, p.rule.core_from, p.rule.window_days
         ),
     );
-    levels_chart(ui, &p);
+    levels_chart(ui, p);
     let h = &p.health;
     ui.horizontal_wrapped(|ui| {
         ui.label(RichText::new("Joined this quarter:").strong());
@@ -52,7 +51,6 @@ pub(super) fn show(ui: &mut Ui, state: &mut AppState) {
             levels::badge(ui, r.level);
         }
     });
-    let mut open = None;
     ui.label(
         RichText::new(format!(
             "Questions waiting for an answer: {}",
@@ -66,18 +64,15 @@ pub(super) fn show(ui: &mut Ui, state: &mut AppState) {
             let days = p.at.0.saturating_sub(q.asked_at.0).max(0) / DAY_MS;
             style::muted(ui, format!("{days} days"));
             if ui.link(&q.title).clicked() {
-                open = Some(q.thread.clone());
+                out.push(Intent::SelectTab(Tab::Questions));
+                out.push(Intent::OpenThread(q.thread.clone()));
             }
             style::muted(ui, format!("asked by {}", state.name_of(&q.asked_by)));
         });
     }
-    meetups(ui, &p);
-    if let (Some(thread), Some(c)) = (open, state.selected.clone()) {
-        state.select_tab(crate::state::Tab::Questions);
-        state.open_thread(c, thread);
-    }
+    meetups(ui, p);
     if state.is_coordinator() {
-        rule_editor(ui, state, p.rule);
+        rule_editor(ui, state, p.rule, out);
     }
 }
 
@@ -164,16 +159,14 @@ fn meetups(ui: &mut Ui, p: &Participation) {
 }
 
 /// Coordinators: the window and thresholds of the levels.
-fn rule_editor(ui: &mut Ui, state: &mut AppState, rule: LevelRule) {
-    let draft = state.view().and_then(|v| v.level_rule_draft);
-    let Some(mut draft) = draft else {
-        if ui.small_button("Change the levels").clicked()
-            && let Some(v) = state.view_mut()
-        {
-            v.level_rule_draft = Some(rule);
+fn rule_editor(ui: &mut Ui, state: &AppState, rule: LevelRule, out: &mut Vec<Intent>) {
+    let Some(before) = state.view().and_then(|v| v.level_rule_draft) else {
+        if ui.small_button("Change the levels").clicked() {
+            out.push(Intent::LevelRuleDraft(Some(rule)));
         }
         return;
     };
+    let mut draft = before;
     let mut save = false;
     let mut cancel = false;
     ui.horizontal_wrapped(|ui| {
@@ -189,12 +182,13 @@ fn rule_editor(ui: &mut Ui, state: &mut AppState, rule: LevelRule) {
     });
     if let Some(problem) = draft.problem() {
         ui.label(RichText::new(problem).color(style::ERROR));
-        save = false;
     }
-    if let Some(v) = state.view_mut() {
-        v.level_rule_draft = (!cancel && !save).then_some(draft);
+    if draft != before {
+        out.push(Intent::LevelRuleDraft(Some(draft)));
     }
-    if save {
-        state.command(Command::SetLevelRule(draft));
+    if cancel {
+        out.push(Intent::LevelRuleDraft(None));
+    } else if save {
+        out.push(Intent::SaveLevelRule);
     }
 }

@@ -5,16 +5,16 @@ use copse_peer::SearchTarget;
 use egui::{RichText, Ui};
 
 use super::{levels, style};
-use crate::state::AppState;
+use crate::state::{AppState, Intent};
 
 /// Items listed per hint.
 const SHOWN: usize = 3;
 
-pub(super) fn show(ui: &mut Ui, state: &mut AppState) {
+pub(super) fn show(ui: &mut Ui, state: &AppState, out: &mut Vec<Intent>) {
     if !state.is_coordinator() {
         return;
     }
-    let Some(p) = state.view().and_then(|v| v.participation.clone()) else {
+    let Some(p) = state.view().and_then(|v| v.participation.as_deref()) else {
         return;
     };
     let h = &p.health.hints;
@@ -22,7 +22,6 @@ pub(super) fn show(ui: &mut Ui, state: &mut AppState) {
         return;
     }
     style::section(ui, "Hints for coordinators");
-    let mut open = None;
     if !h.ready_for_more.is_empty() {
         ui.horizontal_wrapped(|ui| {
             ui.label(RichText::new("Ready for more?").strong());
@@ -44,9 +43,9 @@ pub(super) fn show(ui: &mut Ui, state: &mut AppState) {
         );
         for q in h.waited_over_week.iter().take(SHOWN) {
             if ui.link(&q.title).clicked() {
-                open = Some(SearchTarget::Thread {
+                out.push(Intent::Open(SearchTarget::Thread {
                     thread: q.thread.clone(),
-                });
+                }));
             }
         }
     }
@@ -61,9 +60,9 @@ pub(super) fn show(ui: &mut Ui, state: &mut AppState) {
         for a in h.stale_articles.iter().take(SHOWN) {
             ui.horizontal(|ui| {
                 if ui.link(&a.title).clicked() {
-                    open = Some(SearchTarget::Article {
+                    out.push(Intent::Open(SearchTarget::Article {
                         article: a.article.clone(),
-                    });
+                    }));
                 }
                 style::muted(
                     ui,
@@ -71,8 +70,5 @@ pub(super) fn show(ui: &mut Ui, state: &mut AppState) {
                 );
             });
         }
-    }
-    if let Some(t) = open {
-        state.open_result(&t);
     }
 }

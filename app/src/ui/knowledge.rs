@@ -1,84 +1,63 @@
 //! Knowledge: articles with tags, a collaborative editor (concurrent edits merge live), and
 //! the revision history with the text of any earlier revision.
 
-use copse_core::Command;
-use copse_peer::ask;
 use egui::{RichText, Ui};
 
 use super::{markdown, style};
-use crate::state::{AppState, drafts_split_list};
+use crate::state::{AppState, CommunityView, Field, Intent};
 
-pub(super) fn show(ui: &mut Ui, state: &mut AppState) {
-    let Some(c) = state.selected.clone() else {
-        return;
-    };
-    if state.view().is_some_and(|v| v.article.is_some()) {
-        editor(ui, state, &c);
+pub(super) fn show(ui: &mut Ui, state: &AppState, out: &mut Vec<Intent>) {
+    let Some(v) = state.view() else { return };
+    if v.article.is_some() {
+        editor(ui, state, v, out);
         return;
     }
-    let Some(v) = state.view_mut() else { return };
     ui.horizontal(|ui| {
-        if ui.button("New article").clicked() && v.new_article.is_none() {
-            v.new_article = Some(Default::default());
+        if ui.button("New article").clicked() {
+            out.push(Intent::NewArticle(true));
         }
         let l = ui.label("Filter by tag");
-        ui.add(egui::TextEdit::singleline(&mut v.article_tag).desired_width(140.0))
-            .labelled_by(l.id);
+        style::text_edit(ui, l.id, &v.article_tag, Field::ArticleFilter, out, |t| {
+            egui::TextEdit::singleline(t).desired_width(140.0)
+        });
     });
-    let mut create = None;
-    let mut cancel = false;
-    if let Some((title, body, tags)) = v.new_article.as_mut() {
+    if let Some((title, body, tags)) = &v.new_article {
         egui::Frame::group(ui.style()).show(ui, |ui| {
-            style::field(ui, "Title", title);
-            style::area(ui, "Text", body, 8);
-            style::field(ui, "Tags", tags);
+            style::field(ui, "Title", title, Field::ArticleTitle, out);
+            style::area(ui, "Text", body, 8, Field::ArticleBody, out);
+            style::field(ui, "Tags", tags, Field::ArticleTags, out);
+            let ready = !title.trim().is_empty();
             ui.horizontal(|ui| {
                 if ui
-                    .add_enabled(!title.trim().is_empty(), style::primary("Publish article"))
+                    .add_enabled(ready, style::primary("Publish article"))
                     .clicked()
                 {
-                    create = Some(Command::CreateArticle {
-                        title: title.trim().to_owned(),
-                        body: body.clone(),
-                        tags: drafts_split_list(tags),
-                    });
+                    out.push(Intent::PublishArticle);
                 }
                 // Esc closes the form only while nothing is written in it.
                 let untouched = title.is_empty() && body.is_empty() && tags.is_empty();
                 if ui.button("Cancel").clicked() || (untouched && style::close_pressed(ui)) {
-                    cancel = true;
+                    out.push(Intent::NewArticle(false));
                 }
             });
-            if !title.trim().is_empty() && style::submit_pressed(ui) {
-                create = Some(Command::CreateArticle {
-                    title: title.trim().to_owned(),
-                    body: body.clone(),
-                    tags: drafts_split_list(tags),
-                });
+            if ready && style::submit_pressed(ui) {
+                out.push(Intent::PublishArticle);
             }
         });
-    }
-    if cancel {
-        v.new_article = None;
     }
     let tag = v.article_tag.trim().to_lowercase();
     let articles: Vec<_> = v
         .articles
         .iter()
         .filter(|a| tag.is_empty() || a.tags.contains(&tag))
-        .cloned()
         .collect();
-    if let Some(cmd) = create {
-        state.command(cmd);
-    }
     if articles.is_empty() {
         ui.label("No articles yet. Promote a good answer, or write one.");
     }
-    let mut open = None;
-    for a in &articles {
+    for a in articles {
         ui.horizontal(|ui| {
             if ui.link(RichText::new(&a.title).size(15.5)).clicked() {
-                open = Some(a.id.clone());
+                out.push(Intent::OpenArticle(a.id.clone()));
             }
             style::tags(ui, &a.tags);
         });
@@ -92,27 +71,14 @@ pub(super) fn show(ui: &mut Ui, state: &mut AppState) {
         );
         ui.separator();
     }
-    if let Some(id) = open {
-        state.open_article(c, id);
-    }
 }
 
-fn editor(ui: &mut Ui, state: &mut AppState, c: &copse_core::CommunityId) {
-    let mut close = false;
-    let mut toggle_history = false;
-    let mut view_rev: Option<String> = None;
-    let names = state.member_names();
-    let name = |id: &copse_core::MemberId| {
-        names
-            .iter()
-            .find(|(m, _)| m == id)
-            .map_or_else(|| crate::state::short_id(id.as_str()), |(_, n)| n.clone())
-    };
-    let Some(v) = state.view_mut() else { return };
-    let Some(e) = v.article.as_mut() else { return };
+fn editor(ui: &mut Ui, state: &AppState, v: &CommunityView, out: &mut Vec<Intent>) {
+    let name = |id: &copse_core::MemberId| state.name_of(id);
+    let Some(e) = &v.article else { return };
     ui.horizontal(|ui| {
         if ui.button("Back to articles").clicked() {
-            close = true;
+            out.push(Intent::CloseArticle);
         }
         let edit_label = if v.article_editing {
             "Done editing"
@@ -120,10 +86,10 @@ fn editor(ui: &mut Ui, state: &mut AppState, c: &copse_core::CommunityId) {
             "Edit"
         };
         if ui.button(edit_label).clicked() {
-            v.article_editing = !v.article_editing;
+            out.push(Intent::EditArticleText(!v.article_editing));
         }
         if ui.button("History").clicked() {
-            toggle_history = true;
+            out.push(Intent::ToggleHistory);
         }
         if e.in_flight.is_some() || e.has_unsent() {
             style::muted(ui, "saving…");
@@ -141,18 +107,17 @@ fn editor(ui: &mut Ui, state: &mut AppState, c: &copse_core::CommunityId) {
             .articles
             .iter()
             .find(|a| a.id == e.id)
-            .and_then(|a| a.from_thread.clone());
+            .and_then(|a| a.from_thread.as_ref());
         if let Some(thread) = from {
-            super::stories::cited_in(ui, &v.stories, &thread, &name);
+            super::stories::cited_in(ui, &v.stories, thread, &name);
         }
     } else {
         let l = ui.label("Article text");
-        ui.add(
-            egui::TextEdit::multiline(&mut e.buffer)
+        style::text_edit(ui, l.id, &e.buffer, Field::ArticleText, out, |t| {
+            egui::TextEdit::multiline(t)
                 .desired_rows(18)
-                .desired_width(f32::INFINITY),
-        )
-        .labelled_by(l.id);
+                .desired_width(f32::INFINITY)
+        });
     }
     if let Some(history) = &v.history {
         style::section(ui, "Revisions");
@@ -165,7 +130,7 @@ fn editor(ui: &mut Ui, state: &mut AppState, c: &copse_core::CommunityId) {
                     r.cmd.replace('_', " ")
                 ));
                 if ui.small_button("Show this version").clicked() {
-                    view_rev = Some(r.change.clone());
+                    out.push(Intent::ShowRevision(r.change.clone()));
                 }
             });
         }
@@ -178,26 +143,5 @@ fn editor(ui: &mut Ui, state: &mut AppState, c: &copse_core::CommunityId) {
                 ui.label(text);
             });
         }
-    }
-    let id = e.id.clone();
-    if toggle_history {
-        v.history = if v.history.is_some() {
-            None
-        } else {
-            Some(Vec::new())
-        };
-        v.revision = None;
-        state.invalidate([crate::state::View::History(c.clone(), id.clone())]);
-    }
-    if let Some(change) = view_rev {
-        state.request(ask::ArticleAt {
-            community: c.clone(),
-            article: id,
-            change,
-        });
-    }
-    if close && let Some(v) = state.view_mut() {
-        v.article = None;
-        v.history = None;
     }
 }

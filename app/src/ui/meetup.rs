@@ -3,88 +3,53 @@
 //! invite for newcomers, and know when every device here has everything. Afterwards,
 //! members who were not there read what happened.
 
+use copse_core::MemberId;
 use copse_core::view::events::EventView;
 use copse_core::view::meetups::MeetupDigest;
-use copse_core::{Command, MemberId};
-use copse_peer::{MeetupNow, SearchTarget, ask};
+use copse_peer::{MeetupNow, SearchTarget};
 use egui::{RichText, Ui};
 
 use super::{qr, style};
-use crate::state::{AppState, MEETUP_INVITE, Tab};
+use crate::state::{AppState, Intent, MEETUP_INVITE};
 
 /// The meetup panel, if a meetup is on now (Overview and Events).
-pub(super) fn in_progress(ui: &mut Ui, state: &mut AppState) {
-    let Some(now) = state.view().and_then(|v| v.meetup.clone()) else {
+pub(super) fn in_progress(ui: &mut Ui, state: &AppState, out: &mut Vec<Intent>) {
+    let Some(now) = state.view().and_then(|v| v.meetup.as_ref()) else {
         return;
     };
-    let Some(e) = now.event.clone() else {
+    let Some(e) = &now.event else {
         return;
     };
     let Some(me) = state.me.as_ref().map(|(m, d)| (m.clone(), d.name.clone())) else {
         return;
     };
     let may_confirm = state.is_coordinator() || me.0 == e.created_by;
-    let mut act = None;
     egui::Frame::group(ui.style())
         .stroke(egui::Stroke::new(1.5, style::ACCENT))
         .show(ui, |ui| {
             ui.set_width(ui.available_width());
             ui.label(RichText::new("Meetup in progress").strong().color(style::ACCENT));
             ui.label(RichText::new(&e.title).heading());
-            style::muted(ui, format!("{} · {}", style::event_time(ui, &e), e.place));
-            here_now(ui, &now, &me);
-            sync_line(ui, &now);
-            act = checkin(ui, state, &e, &me.0);
-            if may_confirm && let Some(a) = confirm(ui, state, &now, &e, &me) {
-                act = Some(a);
+            style::muted(ui, format!("{} · {}", style::event_time(ui, e), e.place));
+            here_now(ui, now, &me);
+            sync_line(ui, now);
+            checkin(ui, state, e, &me.0, out);
+            if may_confirm {
+                confirm(ui, state, now, e, &me, out);
             }
             ui.horizontal(|ui| {
                 if ui.button("Open the shared notes").clicked() {
-                    act = Some(Act::Notes);
+                    out.push(Intent::OpenNotes(e.id.clone()));
                 }
                 if ui
                     .button("Invite newcomers")
                     .on_hover_text("A large QR code to scan from across the table; any member here admits them")
                     .clicked()
                 {
-                    act = Some(Act::Invite);
+                    out.push(Intent::MeetupInvite);
                 }
             });
         });
-    let Some(c) = state.selected.clone() else {
-        return;
-    };
-    match act {
-        Some(Act::Attend(member, present)) => state.command(Command::RecordAttendance {
-            event: e.id.clone(),
-            member,
-            present,
-        }),
-        Some(Act::Notes) => {
-            state.select_tab(Tab::Events);
-            state.open_notes(c, &e);
-        }
-        Some(Act::Invite) => {
-            if let Some(v) = state.view_mut() {
-                v.meetup_qr = true;
-                v.meetup_ticket = None;
-            }
-            let (valid_ms, uses) = MEETUP_INVITE;
-            state.request(ask::Invite {
-                community: c,
-                valid_ms,
-                uses,
-                role: copse_core::record::Role::Member,
-            });
-        }
-        None => {}
-    }
-}
-
-enum Act {
-    Attend(MemberId, bool),
-    Notes,
-    Invite,
 }
 
 fn here_now(ui: &mut Ui, now: &MeetupNow, me: &(MemberId, String)) {
@@ -123,23 +88,21 @@ fn sync_line(ui: &mut Ui, now: &MeetupNow) {
     }
 }
 
-fn checkin(ui: &mut Ui, state: &AppState, e: &EventView, me: &MemberId) -> Option<Act> {
-    let mut act = None;
+fn checkin(ui: &mut Ui, state: &AppState, e: &EventView, me: &MemberId, out: &mut Vec<Intent>) {
     ui.horizontal_wrapped(|ui| {
         if e.attended.contains(me) {
             ui.label(RichText::new("✔ You are checked in").color(style::ACCENT));
             if ui.small_button("Not here after all").clicked() {
-                act = Some(Act::Attend(me.clone(), false));
+                out.push(Intent::Attend(e.id.clone(), me.clone(), false));
             }
         } else if ui.add(style::primary("I'm here")).clicked() {
-            act = Some(Act::Attend(me.clone(), true));
+            out.push(Intent::Attend(e.id.clone(), me.clone(), true));
         }
         let names: Vec<String> = e.attended.iter().map(|m| state.name_of(m)).collect();
         if !names.is_empty() {
             style::muted(ui, format!("Checked in: {}", names.join(", ")));
         }
     });
-    act
 }
 
 /// The organiser and coordinators confirm or correct who is here.
@@ -149,7 +112,8 @@ fn confirm(
     now: &MeetupNow,
     e: &EventView,
     me: &(MemberId, String),
-) -> Option<Act> {
+    out: &mut Vec<Intent>,
+) {
     let mut people: Vec<(MemberId, String)> = now
         .here
         .iter()
@@ -161,9 +125,8 @@ fn confirm(
         }
     }
     if people.is_empty() {
-        return None;
+        return;
     }
-    let mut act = None;
     ui.horizontal_wrapped(|ui| {
         ui.label("Confirm who is here:");
         for (id, name) in &people {
@@ -171,28 +134,27 @@ fn confirm(
             let mut is = was;
             ui.checkbox(&mut is, name);
             if is != was {
-                act = Some(Act::Attend(id.clone(), is));
+                out.push(Intent::Attend(e.id.clone(), id.clone(), is));
             }
         }
     });
-    act
 }
 
 /// The newcomers' invite, large enough to scan from across a table (over any tab, while
 /// the meetup lasts).
-pub(super) fn qr_window(ui: &mut Ui, state: &mut AppState) {
-    let Some(v) = state.view_mut() else { return };
+pub(super) fn qr_window(ui: &mut Ui, state: &AppState, out: &mut Vec<Intent>) {
+    let Some(v) = state.view() else { return };
     if !v.meetup_qr {
         return;
     }
     let mut open = true;
-    let ticket = v.meetup_ticket.clone();
+    let ticket = &v.meetup_ticket;
     egui::Window::new("Scan to join")
         .open(&mut open)
         .collapsible(false)
         .resizable(false)
         .anchor(egui::Align2::CENTER_CENTER, egui::Vec2::ZERO)
-        .show(ui.ctx(), |ui| match &ticket {
+        .show(ui.ctx(), |ui| match ticket {
             Some(t) => {
                 ui.label(
                     "Newcomers scan this with a phone's camera (or take the copied ticket) and \
@@ -222,19 +184,17 @@ pub(super) fn qr_window(ui: &mut Ui, state: &mut AppState) {
                 });
             }
         });
-    if (!open || style::close_pressed(ui))
-        && let Some(v) = state.view_mut()
-    {
-        v.meetup_qr = false;
+    if !open || style::close_pressed(ui) {
+        out.push(Intent::CloseMeetupQr);
     }
 }
 
 /// "Since the last meetup", for members who were not there (Overview).
-pub(super) fn digest(ui: &mut Ui, state: &mut AppState) {
-    let Some(d) = state.view().and_then(|v| v.meetup_digest.clone()) else {
+pub(super) fn digest(ui: &mut Ui, state: &AppState, out: &mut Vec<Intent>) {
+    let Some(d) = state.view().and_then(|v| v.meetup_digest.as_ref()) else {
         return;
     };
-    let Some((me, _)) = state.me.clone() else {
+    let Some((me, _)) = &state.me else {
         return;
     };
     let on_now = state
@@ -243,30 +203,14 @@ pub(super) fn digest(ui: &mut Ui, state: &mut AppState) {
         .and_then(|m| m.event.as_ref())
         .is_some_and(|e| e.id == d.event.id);
     // Its own panel shows it while its room is still open.
-    if d.event.attended.contains(&me) || on_now {
+    if d.event.attended.contains(me) || on_now {
         return;
     }
-    let mut go = None;
     style::section(ui, "Since the last meetup");
-    digest_body(ui, &d, &mut go);
-    match go {
-        Some(Go::Thread(thread)) => state.open_result(&SearchTarget::Thread { thread }),
-        Some(Go::Notes) => {
-            if let Some(c) = state.selected.clone() {
-                state.select_tab(Tab::Events);
-                state.open_notes(c, &d.event);
-            }
-        }
-        None => {}
-    }
+    digest_body(ui, d, out);
 }
 
-enum Go {
-    Thread(copse_core::ThreadId),
-    Notes,
-}
-
-fn digest_body(ui: &mut Ui, d: &MeetupDigest, go: &mut Option<Go>) {
+fn digest_body(ui: &mut Ui, d: &MeetupDigest, out: &mut Vec<Intent>) {
     ui.horizontal_wrapped(|ui| {
         ui.label(RichText::new(&d.event.title).strong());
         style::muted(
@@ -296,7 +240,9 @@ fn digest_body(ui: &mut Ui, d: &MeetupDigest, go: &mut Option<Go>) {
             ui.label(RichText::new(label).strong());
             for t in list.iter().take(8) {
                 if ui.link(&t.title).clicked() {
-                    *go = Some(Go::Thread(t.id.clone()));
+                    out.push(Intent::Open(SearchTarget::Thread {
+                        thread: t.id.clone(),
+                    }));
                 }
             }
         });
@@ -308,7 +254,7 @@ fn digest_body(ui: &mut Ui, d: &MeetupDigest, go: &mut Option<Go>) {
             super::markdown::show(ui, ("digest-notes", d.event.id.as_str()), &preview);
         });
         if ui.link("Read all the notes").clicked() {
-            *go = Some(Go::Notes);
+            out.push(Intent::OpenNotes(d.event.id.clone()));
         }
     }
 }

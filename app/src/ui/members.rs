@@ -4,34 +4,35 @@ use copse_core::view::members::MemberFilter;
 use egui::{RichText, Ui};
 
 use super::{levels, style};
-use crate::state::{AppState, LevelFilter};
+use crate::state::{AppState, Field, Intent, LevelFilter};
 use copse_peer::participation::Level;
 
-pub(super) fn show(ui: &mut Ui, state: &mut AppState) {
-    let asking = state
-        .view()
-        .is_some_and(|v| !v.member_filter.0.trim().is_empty());
-    if asking {
-        state.refresh_who_knows();
-    }
-    let Some(v) = state.view_mut() else { return };
+pub(super) fn show(ui: &mut Ui, state: &AppState, out: &mut Vec<Intent>) {
+    let Some(v) = state.view() else { return };
+    let asking = !v.member_filter.0.trim().is_empty();
     ui.horizontal(|ui| {
         let l = ui.label("Who can help with");
-        ui.add(
-            egui::TextEdit::singleline(&mut v.member_filter.0)
+        style::text_edit(ui, l.id, &v.member_filter.0, Field::MemberSkill, out, |t| {
+            egui::TextEdit::singleline(t)
                 .hint_text("a skill")
-                .desired_width(160.0),
-        )
-        .labelled_by(l.id);
+                .desired_width(160.0)
+        });
         let l = ui.label("Organisation");
-        ui.add(egui::TextEdit::singleline(&mut v.member_filter.1).desired_width(160.0))
-            .labelled_by(l.id);
+        style::text_edit(
+            ui,
+            l.id,
+            &v.member_filter.1,
+            Field::MemberOrganisation,
+            out,
+            |t| egui::TextEdit::singleline(t).desired_width(160.0),
+        );
         let name = |f: Option<LevelFilter>| match f {
             None => "all levels",
             Some(LevelFilter::Level(l)) => l.as_str(),
             Some(LevelFilter::Coordinators) => "coordinators",
         };
         let l = ui.label("Level");
+        let mut level_filter = v.level_filter;
         egui::ComboBox::from_id_salt("level-filter")
             .selected_text(name(v.level_filter))
             .show_ui(ui, |ui| {
@@ -40,19 +41,21 @@ pub(super) fn show(ui: &mut Ui, state: &mut AppState) {
                     .chain(Level::ALL.map(|l| Some(LevelFilter::Level(l))))
                     .chain([Some(LevelFilter::Coordinators)]);
                 for choice in choices {
-                    ui.selectable_value(&mut v.level_filter, choice, name(choice));
+                    ui.selectable_value(&mut level_filter, choice, name(choice));
                 }
             })
             .response
             .labelled_by(l.id);
+        if level_filter != v.level_filter {
+            out.push(Intent::LevelFilter(level_filter));
+        }
     });
-    let mut open_expert = None;
     if asking && !v.who_knows.found.is_empty() {
         style::section(ui, &format!("Who knows “{}”", v.member_filter.0.trim()));
         for e in &v.who_knows.found {
             ui.horizontal_wrapped(|ui| {
                 if ui.link(RichText::new(&e.name).strong()).clicked() {
-                    open_expert = Some(e.member.clone());
+                    out.push(Intent::ToggleMember(e.member.clone()));
                 }
                 style::muted(ui, expertise_text(e));
             });
@@ -76,14 +79,12 @@ pub(super) fn show(ui: &mut Ui, state: &mut AppState) {
                 m.member.role == copse_core::record::Role::Coordinator
             }
         })
-        .cloned()
         .collect();
     style::muted(
         ui,
         format!("{} of {} members", shown.len(), v.members.len()),
     );
-    let mut open = None;
-    for m in &shown {
+    for m in shown {
         egui::Frame::group(ui.style()).show(ui, |ui| {
             ui.set_width(ui.available_width());
             ui.horizontal(|ui| {
@@ -92,7 +93,7 @@ pub(super) fn show(ui: &mut Ui, state: &mut AppState) {
                     .link(RichText::new(&m.member.name).strong().size(15.5))
                     .clicked()
                 {
-                    open = Some(m.id.clone());
+                    out.push(Intent::ToggleMember(m.id.clone()));
                 }
                 if let Some(level) = level_of(&m.id) {
                     levels::badge(ui, level);
@@ -141,10 +142,6 @@ pub(super) fn show(ui: &mut Ui, state: &mut AppState) {
                 }
             }
         });
-    }
-    let open = open.or(open_expert);
-    if let (Some(id), Some(c)) = (open, state.selected.clone()) {
-        state.toggle_member(c, id);
     }
 }
 

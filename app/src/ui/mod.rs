@@ -1,5 +1,6 @@
 //! The window: a left rail of communities, tabs per community, one module per screen.
-//! Every function renders `&mut AppState` and records what the member did in its outbox.
+//! Every function reads `&AppState` and pushes what the member did as [`Intent`]s; the
+//! state acts on them after the frame is drawn ([`frame`]).
 
 mod add_community;
 mod confirm;
@@ -27,21 +28,25 @@ mod thread;
 mod threads;
 mod welcome;
 
-use copse_peer::ask;
 use egui::{RichText, Ui};
 
-use crate::state::{AppState, Screen, Tab};
+use crate::state::{AppState, Intent, Screen, Tab};
 
 pub use style::apply_theme;
 
-/// Draws the whole window.
-pub fn show(ui: &mut Ui, state: &mut AppState) {
+/// Draws one frame and applies what the member did in it.
+pub fn frame(ui: &mut Ui, state: &mut AppState) {
+    let intents = show(ui, state);
+    state.act_all(intents, copse_peer::now());
+}
+
+/// Draws the whole window from the state; returns what the member did.
+pub fn show(ui: &mut Ui, state: &AppState) -> Vec<Intent> {
+    let mut out = Vec::new();
     style::set_zone(ui.ctx(), state.zone());
     style::note_typing(ui.ctx());
-    if style::keep_settings(ui.ctx(), &mut state.settings) {
-        state
-            .outbox
-            .push(crate::state::UiAction::SaveSettings(state.settings));
+    if let Some(settings) = style::keep_settings(ui.ctx(), &state.settings) {
+        out.push(Intent::Settings(settings));
     }
     match state.screen() {
         Screen::Loading => {
@@ -57,51 +62,54 @@ pub fn show(ui: &mut Ui, state: &mut AppState) {
             });
         }
         Screen::Welcome => {
-            notices::show(ui, state);
-            egui::CentralPanel::default().show(ui, |ui| welcome::show(ui, state));
+            notices::show(ui, state, &mut out);
+            egui::CentralPanel::default().show(ui, |ui| welcome::show(ui, state, &mut out));
         }
-        Screen::Main => {
-            egui::Panel::left("rail")
-                .resizable(false)
-                .exact_size(210.0)
-                .show(ui, |ui| rail::show(ui, state));
-            notices::show(ui, state);
-            confirm::show(ui, state);
-            meetup::qr_window(ui, state);
-            dropped_files(ui, state);
-            if state.adding || state.selected.is_none() {
-                egui::CentralPanel::default().show(ui, |ui| add_community::show(ui, state));
-                return;
-            }
-            if ui.input(|i| i.modifiers.command && i.key_pressed(egui::Key::K)) {
-                state.focus_search();
-            }
-            egui::Panel::top("tabs").show(ui, |ui| tabs(ui, state));
-            egui::CentralPanel::default().show(ui, |ui| {
-                egui::ScrollArea::vertical()
-                    .auto_shrink([false; 2])
-                    .show(ui, |ui| match state.tab() {
-                        _ if search::is_open(state) => search::show(ui, state),
-                        Tab::Overview => overview::show(ui, state),
-                        Tab::Discussions => {
-                            threads::show(ui, state, copse_core::record::ThreadKind::Discussion)
-                        }
-                        Tab::Questions => {
-                            threads::show(ui, state, copse_core::record::ThreadKind::Question)
-                        }
-                        Tab::Knowledge => knowledge::show(ui, state),
-                        Tab::Events => events::show(ui, state),
-                        Tab::Tasks => tasks::show(ui, state),
-                        Tab::Members => members::show(ui, state),
-                        Tab::Resources => resources::show(ui, state),
-                        Tab::Peers => peers::show(ui, state),
-                    });
-            });
-        }
+        Screen::Main => main(ui, state, &mut out),
     }
+    out
 }
 
-fn tabs(ui: &mut Ui, state: &mut AppState) {
+fn main(ui: &mut Ui, state: &AppState, out: &mut Vec<Intent>) {
+    egui::Panel::left("rail")
+        .resizable(false)
+        .exact_size(210.0)
+        .show(ui, |ui| rail::show(ui, state, out));
+    notices::show(ui, state, out);
+    confirm::show(ui, state, out);
+    meetup::qr_window(ui, state, out);
+    dropped_files(ui, out);
+    if state.adding || state.selected.is_none() {
+        egui::CentralPanel::default().show(ui, |ui| add_community::show(ui, state, out));
+        return;
+    }
+    if ui.input(|i| i.modifiers.command && i.key_pressed(egui::Key::K)) {
+        out.push(Intent::FocusSearch);
+    }
+    egui::Panel::top("tabs").show(ui, |ui| tabs(ui, state, out));
+    egui::CentralPanel::default().show(ui, |ui| {
+        egui::ScrollArea::vertical()
+            .auto_shrink([false; 2])
+            .show(ui, |ui| match state.tab() {
+                _ if search::is_open(state) => search::show(ui, state, out),
+                Tab::Overview => overview::show(ui, state, out),
+                Tab::Discussions => {
+                    threads::show(ui, state, out, copse_core::record::ThreadKind::Discussion)
+                }
+                Tab::Questions => {
+                    threads::show(ui, state, out, copse_core::record::ThreadKind::Question)
+                }
+                Tab::Knowledge => knowledge::show(ui, state, out),
+                Tab::Events => events::show(ui, state, out),
+                Tab::Tasks => tasks::show(ui, state, out),
+                Tab::Members => members::show(ui, state, out),
+                Tab::Resources => resources::show(ui, state, out),
+                Tab::Peers => peers::show(ui, state, out),
+            });
+    });
+}
+
+fn tabs(ui: &mut Ui, state: &AppState, out: &mut Vec<Intent>) {
     ui.add_space(4.0);
     let name = state
         .view()
@@ -111,7 +119,7 @@ fn tabs(ui: &mut Ui, state: &mut AppState) {
     ui.horizontal(|ui| {
         ui.label(RichText::new(name).heading().color(style::ACCENT));
         ui.add_space(24.0);
-        search::bar(ui, state);
+        search::bar(ui, state, out);
     });
     ui.horizontal_wrapped(|ui| {
         for tab in Tab::ALL {
@@ -119,8 +127,7 @@ fn tabs(ui: &mut Ui, state: &mut AppState) {
                 .selectable_label(state.tab() == tab, tab.label())
                 .clicked()
             {
-                state.close_search();
-                state.select_tab(tab);
+                out.push(Intent::SelectTab(tab));
             }
         }
     });
@@ -129,7 +136,7 @@ fn tabs(ui: &mut Ui, state: &mut AppState) {
 
 /// A file dropped onto the window is imported (a community file: added, or merged into the
 /// copy here); while one is dragged over, the window says so.
-fn dropped_files(ui: &mut Ui, state: &mut AppState) {
+fn dropped_files(ui: &mut Ui, out: &mut Vec<Intent>) {
     let (hovering, dropped) = ui.ctx().input(|i| {
         (
             !i.raw.hovered_files.is_empty(),
@@ -155,8 +162,5 @@ fn dropped_files(ui: &mut Ui, state: &mut AppState) {
             egui::Color32::WHITE,
         );
     }
-    for path in dropped {
-        state.notify(format!("Importing {}…", path.display()), false);
-        state.request(ask::Import { path });
-    }
+    out.extend(dropped.into_iter().map(Intent::ImportFile));
 }

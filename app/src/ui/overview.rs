@@ -1,12 +1,10 @@
 //! Overview: what the community is about, where it is going, and what is new.
 
-use copse_core::Command;
 use copse_core::record::ObjectiveStatus;
-use copse_peer::ask;
 use egui::{RichText, Ui};
 
 use super::style;
-use crate::state::{AppState, Tab};
+use crate::state::{AppState, Field, Intent, Tab};
 
 fn happening_text(cmd: &str) -> &'static str {
     match cmd {
@@ -20,24 +18,21 @@ fn happening_text(cmd: &str) -> &'static str {
     }
 }
 
-pub(super) fn show(ui: &mut Ui, state: &mut AppState) {
+pub(super) fn show(ui: &mut Ui, state: &AppState, out: &mut Vec<Intent>) {
     let coordinator = state.is_coordinator();
-    let Some(c) = state.selected.clone() else {
-        return;
-    };
-    let Some(profile) = state.view().and_then(|v| v.profile.clone()) else {
+    let Some(v) = state.view() else { return };
+    let Some(profile) = &v.profile else {
         ui.spinner();
         return;
     };
     ui.label(RichText::new(&profile.domain).size(17.0));
-    super::meetup::in_progress(ui, state);
-    super::start_here::show(ui, state);
-    super::for_you::show(ui, state);
-    super::meetup::digest(ui, state);
-    super::stories::overview(ui, state);
-    super::hints::show(ui, state);
+    super::meetup::in_progress(ui, state, out);
+    super::start_here::show(ui, state, out);
+    super::for_you::show(ui, state, out);
+    super::meetup::digest(ui, state, out);
+    super::stories::overview(ui, state, out);
+    super::hints::show(ui, state, out);
     style::section(ui, "Objectives");
-    let mut set_status = None;
     for o in &profile.objectives {
         ui.horizontal(|ui| {
             let mark = match o.status {
@@ -57,49 +52,33 @@ pub(super) fn show(ui: &mut Ui, state: &mut AppState) {
                         }
                     });
                 if status != o.status {
-                    set_status = Some((o.id.clone(), o.text.clone(), status));
+                    out.push(Intent::ObjectiveStatus(o.id.clone(), status));
                 }
             } else {
                 style::muted(ui, o.status.as_str());
             }
         });
     }
-    if let Some((id, text, status)) = set_status {
-        state.set_objective_status(id, &text, status);
-    }
     if coordinator {
-        let mut add = None;
-        if let Some(v) = state.view_mut() {
-            ui.horizontal(|ui| {
-                let l = ui.label("New objective");
-                ui.add(egui::TextEdit::singleline(&mut v.objective_draft))
-                    .labelled_by(l.id);
-                if ui.button("Add objective").clicked() && !v.objective_draft.trim().is_empty() {
-                    add = Some(v.objective_draft.trim().to_owned());
-                }
+        ui.horizontal(|ui| {
+            let l = ui.label("New objective");
+            style::text_edit(ui, l.id, &v.objective_draft, Field::Objective, out, |t| {
+                egui::TextEdit::singleline(t)
             });
-        }
-        if let Some(text) = add {
-            state.command(Command::AddObjective { text });
-        }
+            if ui.button("Add objective").clicked() {
+                out.push(Intent::AddObjective);
+            }
+        });
     }
     style::section(ui, "Norms");
-    let editing = state.view().and_then(|v| v.norms_draft.clone());
-    match editing {
-        Some(mut draft) => {
+    match &v.norms_draft {
+        Some(draft) => {
             let l = ui.label("Norms");
-            ui.add(egui::TextEdit::multiline(&mut draft).desired_width(f32::INFINITY))
-                .labelled_by(l.id);
-            let save = ui.button("Save norms").clicked();
-            if let Some(v) = state.view_mut() {
-                v.norms_draft = Some(draft.clone());
-            }
-            if save {
-                state.command(Command::UpdateProfile {
-                    name: None,
-                    domain: None,
-                    norms: Some(draft),
-                });
+            style::text_edit(ui, l.id, draft, Field::Norms, out, |t| {
+                egui::TextEdit::multiline(t).desired_width(f32::INFINITY)
+            });
+            if ui.button("Save norms").clicked() {
+                out.push(Intent::SaveNorms);
             }
         }
         None => {
@@ -108,16 +87,13 @@ pub(super) fn show(ui: &mut Ui, state: &mut AppState) {
             } else {
                 &profile.norms
             });
-            if coordinator
-                && ui.small_button("Edit norms").clicked()
-                && let Some(v) = state.view_mut()
-            {
-                v.norms_draft = Some(profile.norms.clone());
+            if coordinator && ui.small_button("Edit norms").clicked() {
+                out.push(Intent::EditNorms);
             }
         }
     }
 
-    let refused = state.view().map(|v| v.refused.clone()).unwrap_or_default();
+    let refused = &v.refused;
     if !refused.is_empty() {
         style::section(ui, "Edits that broke the community's rules");
         style::muted(
@@ -137,8 +113,7 @@ pub(super) fn show(ui: &mut Ui, state: &mut AppState) {
     }
 
     style::section(ui, "What's new since you last looked");
-    let digest = state.view().and_then(|v| v.whats_new.clone());
-    match digest {
+    match &v.whats_new {
         None => {
             ui.spinner();
         }
@@ -176,33 +151,30 @@ pub(super) fn show(ui: &mut Ui, state: &mut AppState) {
                 });
             }
             if ui.button("Mark all as seen").clicked() {
-                state.request(ask::MarkSeen {
-                    community: c.clone(),
-                });
+                out.push(Intent::MarkSeen);
             }
         }
     }
 
     style::section(ui, "Next meetup");
-    let next = state.view().and_then(|v| v.upcoming.first().cloned());
-    match next {
+    match v.upcoming.first() {
         Some(e) => {
             ui.horizontal(|ui| {
                 ui.label(RichText::new(&e.title).strong());
-                ui.label(format!("{} at {}", style::event_time(ui, &e), e.place));
+                ui.label(format!("{} at {}", style::event_time(ui, e), e.place));
                 style::muted(ui, format!("({} going)", e.going()));
             });
             if ui.link("See all events").clicked() {
-                state.select_tab(Tab::Events);
+                out.push(Intent::SelectTab(Tab::Events));
             }
         }
         None => {
             ui.label("No meetup planned.");
             if ui.link("Plan one").clicked() {
-                state.select_tab(Tab::Events);
+                out.push(Intent::SelectTab(Tab::Events));
             }
         }
     }
 
-    super::health::show(ui, state);
+    super::health::show(ui, state, out);
 }

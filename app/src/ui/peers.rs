@@ -1,27 +1,23 @@
 //! Peers: who is connected, and for each member when we last synced and whether they have
 //! everything; invitations (ticket text and QR code); export and import files; removal.
 
-use copse_core::Command;
 use copse_core::record::Role;
-use copse_peer::ask;
 use egui::{RichText, Ui};
 
 use super::{qr, style};
-use crate::file_dialog::{self, FileChoice};
-use crate::state::{AppState, Confirm, UiAction};
+use crate::file_dialog;
+use crate::state::{AppState, Field, Intent};
 
-pub(super) fn show(ui: &mut Ui, state: &mut AppState) {
-    let Some(c) = state.selected.clone() else {
+pub(super) fn show(ui: &mut Ui, state: &AppState, out: &mut Vec<Intent>) {
+    let (Some(c), Some(v)) = (&state.selected, state.view()) else {
         return;
     };
     let coordinator = state.is_coordinator();
-    let me = state.me.as_ref().map(|(m, _)| m.clone());
+    let me = state.me.as_ref().map(|(m, _)| m);
     style::section(ui, "Members and sync");
-    let status = state.status.clone();
-    let community = status
-        .as_ref()
-        .and_then(|s| s.communities.iter().find(|x| x.id == c).cloned());
-    if let Some(s) = &status {
+    let status = state.status.as_ref();
+    let community = status.and_then(|s| s.communities.iter().find(|x| &x.id == c));
+    if let Some(s) = status {
         style::muted(
             ui,
             format!(
@@ -34,7 +30,6 @@ pub(super) fn show(ui: &mut Ui, state: &mut AppState) {
             ),
         );
     }
-    let mut remove = None;
     match community {
         None => {
             ui.spinner();
@@ -64,9 +59,9 @@ pub(super) fn show(ui: &mut Ui, state: &mut AppState) {
                             p.last_sync
                                 .map_or_else(|| "never".to_owned(), |t| style::when(ui, t)),
                         );
-                        if coordinator && me.as_ref() != Some(&p.member) {
+                        if coordinator && me != Some(&p.member) {
                             if ui.small_button(format!("Remove {}", p.name)).clicked() {
-                                remove = Some((p.member.clone(), p.name.clone()));
+                                out.push(Intent::RemoveMember(p.member.clone()));
                             }
                         } else {
                             ui.label("");
@@ -76,47 +71,30 @@ pub(super) fn show(ui: &mut Ui, state: &mut AppState) {
                 });
         }
     }
-    if let Some((member, name)) = remove {
-        let community = state
-            .view()
-            .and_then(|v| v.profile.as_ref())
-            .map(|p| p.name.clone())
-            .unwrap_or_default();
-        state.ask_first(Confirm {
-            title: format!("Remove {name} from {community}?"),
-            consequence: format!(
-                "Every member will see that you removed {name}. Nothing new reaches {name} from \
-                 then on, and members' devices stop syncing with theirs; {name} keeps what \
-                 they already had. Only a new invitation brings them back."
-            ),
-            action: format!("Remove {name}"),
-            command: Command::RemoveMember { member },
-            community: None,
-        });
-    }
 
     style::section(ui, "Invite someone");
-    let community_name = state
-        .view()
-        .and_then(|v| v.profile.as_ref())
-        .map(|p| p.name.clone())
+    let community_name = v
+        .profile
+        .as_ref()
+        .map(|p| p.name.as_str())
         .unwrap_or_default();
-    let Some(v) = state.view_mut() else { return };
-    if v.invite_uses == 0 {
-        v.invite_uses = 1;
-    }
-    let mut invite = None;
     // Its own id scope: the buttons keep their ids whatever loads above them (a click sent
     // by accessibility tools names a widget's id, one frame later).
     ui.push_id("invite", |ui| {
         ui.horizontal(|ui| {
             ui.label("Uses");
-            ui.add(egui::DragValue::new(&mut v.invite_uses).range(1..=100));
+            let mut uses = v.invite_uses.max(1);
+            if ui
+                .add(egui::DragValue::new(&mut uses).range(1..=100))
+                .changed()
+            {
+                out.push(Intent::InviteUses(uses));
+            }
             if ui.button("Create invite").clicked() {
-                invite = Some(Role::Member);
+                out.push(Intent::Invite(Role::Member));
             }
             if coordinator && ui.button("Invite a coordinator").clicked() {
-                invite = Some(Role::Coordinator);
+                out.push(Intent::Invite(Role::Coordinator));
             }
         });
     });
@@ -124,8 +102,9 @@ pub(super) fn show(ui: &mut Ui, state: &mut AppState) {
         ui,
         "Valid for 7 days. The ticket lets whoever holds it join: send it privately.",
     );
-    if let Some(ticket) = v.ticket.clone() {
-        let mut shown = ticket.clone();
+    if let Some(ticket) = &v.ticket {
+        // Selectable to copy, never edited: a `&str` buffer is read-only.
+        let mut shown = ticket.as_str();
         let l = ui.label("Invite ticket");
         ui.add(
             egui::TextEdit::multiline(&mut shown)
@@ -138,38 +117,31 @@ pub(super) fn show(ui: &mut Ui, state: &mut AppState) {
                 ui.ctx().copy_text(ticket.clone());
             }
         });
-        qr::show(ui, &ticket, 220.0);
+        qr::show(ui, ticket, 220.0);
     }
-    let uses = v.invite_uses;
 
     style::section(ui, "Files (for a USB stick)");
-    let mut export = None;
-    let mut import = None;
-    let mut dialog = None;
     ui.horizontal(|ui| {
         if ui.button("Export…").clicked() {
-            dialog = Some(FileChoice::Export {
-                community: c.clone(),
-                name: community_name.clone(),
-            });
+            out.push(Intent::ExportDialog);
         }
         if ui.button("Import…").clicked() {
-            dialog = Some(FileChoice::Import);
+            out.push(Intent::ImportDialog);
         }
         style::muted(ui, "or drop a community file onto the window to import it");
     });
     egui::CollapsingHeader::new("Or type a path").show(ui, |ui| {
         ui.horizontal(|ui| {
             let l = ui.label("Export to");
-            ui.add(
-                egui::TextEdit::singleline(&mut v.export_path)
-                    .hint_text(format!(
-                        "/media/usb/{}",
-                        file_dialog::suggested_file_name(&community_name)
-                    ))
-                    .desired_width(300.0),
-            )
-            .labelled_by(l.id);
+            let hint = format!(
+                "/media/usb/{}",
+                file_dialog::suggested_file_name(community_name)
+            );
+            style::text_edit(ui, l.id, &v.export_path, Field::ExportPath, out, |t| {
+                egui::TextEdit::singleline(t)
+                    .hint_text(hint)
+                    .desired_width(300.0)
+            });
             if ui
                 .add_enabled(
                     !v.export_path.trim().is_empty(),
@@ -177,13 +149,14 @@ pub(super) fn show(ui: &mut Ui, state: &mut AppState) {
                 )
                 .clicked()
             {
-                export = Some(v.export_path.trim().to_owned());
+                out.push(Intent::ExportToPath);
             }
         });
         ui.horizontal(|ui| {
             let l = ui.label("Import from");
-            ui.add(egui::TextEdit::singleline(&mut v.import_path).desired_width(300.0))
-                .labelled_by(l.id);
+            style::text_edit(ui, l.id, &v.import_path, Field::ImportPath, out, |t| {
+                egui::TextEdit::singleline(t).desired_width(300.0)
+            });
             if ui
                 .add_enabled(
                     !v.import_path.trim().is_empty(),
@@ -191,28 +164,8 @@ pub(super) fn show(ui: &mut Ui, state: &mut AppState) {
                 )
                 .clicked()
             {
-                import = Some(v.import_path.trim().to_owned());
+                out.push(Intent::ImportFromPath);
             }
         });
     });
-    if let Some(choice) = dialog {
-        state.outbox.push(UiAction::ChooseFile(choice));
-    }
-    if let Some(role) = invite {
-        state.request(ask::Invite {
-            community: c.clone(),
-            valid_ms: 7 * 86_400_000,
-            uses,
-            role,
-        });
-    }
-    if let Some(out) = export {
-        state.request(ask::Export {
-            community: c.clone(),
-            out: out.into(),
-        });
-    }
-    if let Some(path) = import {
-        state.request(ask::Import { path: path.into() });
-    }
 }

@@ -3,9 +3,9 @@
 use egui::{RichText, Ui};
 
 use super::style;
-use crate::state::AppState;
+use crate::state::{AppState, Intent};
 
-pub(super) fn show(ui: &mut Ui, state: &mut AppState) {
+pub(super) fn show(ui: &mut Ui, state: &AppState, out: &mut Vec<Intent>) {
     ui.add_space(8.0);
     ui.label(
         RichText::new("Copse")
@@ -14,7 +14,6 @@ pub(super) fn show(ui: &mut Ui, state: &mut AppState) {
             .color(style::ACCENT),
     );
     ui.add_space(6.0);
-    let mut pick = None;
     for entry in &state.rail {
         let selected = state.selected.as_ref() == Some(&entry.id) && !state.adding;
         let mut text = if entry.new_activity {
@@ -28,18 +27,12 @@ pub(super) fn show(ui: &mut Ui, state: &mut AppState) {
             text = format!("{text}  ({for_you})");
         }
         if ui.selectable_label(selected, text).clicked() {
-            pick = Some(entry.id.clone());
+            out.push(Intent::SelectCommunity(entry.id.clone()));
         }
-    }
-    if let Some(id) = pick {
-        if let Some(r) = state.rail.iter_mut().find(|r| r.id == id) {
-            r.new_activity = false;
-        }
-        state.select(id);
     }
     ui.add_space(8.0);
     if ui.button("+ Create or join").clicked() {
-        state.adding = true;
+        out.push(Intent::AddCommunity(true));
     }
     ui.with_layout(egui::Layout::bottom_up(egui::Align::Min), |ui| {
         let n = state.connected.len();
@@ -51,8 +44,8 @@ pub(super) fn show(ui: &mut Ui, state: &mut AppState) {
                 format!("{n} peers connected")
             },
         );
-        let before = state.settings;
-        let s = &mut state.settings;
+        let mut settings = state.settings;
+        let s = &mut settings;
         ui.horizontal(|ui| {
             ui.label("Text size");
             let range = crate::settings::TEXT_PERCENT;
@@ -89,10 +82,8 @@ pub(super) fn show(ui: &mut Ui, state: &mut AppState) {
                 });
         });
         ui.checkbox(&mut s.notifications, "Desktop notifications");
-        if state.settings != before {
-            state
-                .outbox
-                .push(crate::state::UiAction::SaveSettings(state.settings));
+        if settings != state.settings {
+            out.push(Intent::Settings(settings));
         }
         if let Some((m, d)) = &state.me {
             ui.horizontal(|ui| {

@@ -7,34 +7,30 @@ use egui::text::{LayoutJob, TextFormat};
 use egui::{Color32, FontId, RichText, Ui};
 
 use super::style;
-use crate::state::{AppState, Period};
+use crate::state::{AppState, Field, Intent, Period};
 
 /// Matched words: on a soft yellow, like a highlighter.
 const MARK: Color32 = Color32::from_rgb(255, 236, 150);
 
 /// The search box (in the community's header).
-pub(super) fn bar(ui: &mut Ui, state: &mut AppState) {
-    let Some(v) = state.view_mut() else { return };
-    let s = &mut v.search;
+pub(super) fn bar(ui: &mut Ui, state: &AppState, out: &mut Vec<Intent>) {
+    let Some(v) = state.view() else { return };
+    let s = &v.search;
     let l = ui.label("Search");
-    let edit = ui
-        .add(
-            egui::TextEdit::singleline(&mut s.text)
-                .hint_text("words, \"a phrase\", -not   (Ctrl+K)")
-                .desired_width(320.0),
-        )
-        .labelled_by(l.id);
-    if std::mem::take(&mut s.focus) {
+    let edit = style::text_edit(ui, l.id, &s.text, Field::SearchText, out, |t| {
+        egui::TextEdit::singleline(t)
+            .hint_text("words, \"a phrase\", -not   (Ctrl+K)")
+            .desired_width(320.0)
+    });
+    if s.focus {
         edit.request_focus();
-    }
-    if edit.changed() {
-        s.open = !s.text.trim().is_empty();
+        out.push(Intent::SearchFocused);
     }
     if edit.gained_focus() && !s.text.trim().is_empty() {
-        s.open = true;
+        out.push(Intent::OpenSearch);
     }
     if s.open && (ui.button("Close search").clicked() || style::close_pressed(ui)) {
-        s.open = false;
+        out.push(Intent::CloseSearch);
     }
 }
 
@@ -44,9 +40,8 @@ pub(super) fn is_open(state: &AppState) -> bool {
 }
 
 /// The results screen.
-pub(super) fn show(ui: &mut Ui, state: &mut AppState) {
-    state.refresh_search(copse_peer::now());
-    filters(ui, state);
+pub(super) fn show(ui: &mut Ui, state: &AppState, out: &mut Vec<Intent>) {
+    filters(ui, state, out);
     let Some(v) = state.view() else { return };
     let s = &v.search;
     if let Some((done, total)) = s.indexing {
@@ -85,7 +80,6 @@ pub(super) fn show(ui: &mut Ui, state: &mut AppState) {
             )
         },
     );
-    let mut open = None;
     for (kind, hits) in results.grouped() {
         style::section(ui, kind.plural());
         for hit in hits {
@@ -124,27 +118,25 @@ pub(super) fn show(ui: &mut Ui, state: &mut AppState) {
             });
             let r = frame.response.interact(egui::Sense::click());
             if frame.inner || r.clicked() {
-                open = Some(hit.target.clone());
+                out.push(Intent::Open(hit.target.clone()));
             }
         }
     }
-    if let Some(target) = open {
-        state.open_result(&target);
-    }
 }
 
-fn filters(ui: &mut Ui, state: &mut AppState) {
+fn filters(ui: &mut Ui, state: &AppState, out: &mut Vec<Intent>) {
     let members = state.member_names();
-    let Some(v) = state.view_mut() else { return };
-    let s = &mut v.search;
+    let Some(v) = state.view() else { return };
+    let s = &v.search;
+    let (mut kind, mut by, mut period) = (s.kind, s.author.clone(), s.period);
     ui.horizontal_wrapped(|ui| {
         ui.label("Kind");
         egui::ComboBox::from_id_salt("search-kind")
             .selected_text(s.kind.map_or("Everything", SearchKind::plural))
             .show_ui(ui, |ui| {
-                ui.selectable_value(&mut s.kind, None, "Everything");
+                ui.selectable_value(&mut kind, None, "Everything");
                 for k in SearchKind::ALL {
-                    ui.selectable_value(&mut s.kind, Some(k), k.plural());
+                    ui.selectable_value(&mut kind, Some(k), k.plural());
                 }
             });
         let author = s
@@ -156,9 +148,9 @@ fn filters(ui: &mut Ui, state: &mut AppState) {
         egui::ComboBox::from_id_salt("search-author")
             .selected_text(author)
             .show_ui(ui, |ui| {
-                ui.selectable_value(&mut s.author, None, "Anyone");
+                ui.selectable_value(&mut by, None, "Anyone");
                 for (id, name) in &members {
-                    ui.selectable_value(&mut s.author, Some(id.clone()), name);
+                    ui.selectable_value(&mut by, Some(id.clone()), name);
                 }
             });
         ui.label("When");
@@ -166,13 +158,23 @@ fn filters(ui: &mut Ui, state: &mut AppState) {
             .selected_text(s.period.label())
             .show_ui(ui, |ui| {
                 for p in Period::ALL {
-                    ui.selectable_value(&mut s.period, p, p.label());
+                    ui.selectable_value(&mut period, p, p.label());
                 }
             });
         let l = ui.label("Tag");
-        ui.add(egui::TextEdit::singleline(&mut s.tag).desired_width(110.0))
-            .labelled_by(l.id);
+        style::text_edit(ui, l.id, &s.tag, Field::SearchTag, out, |t| {
+            egui::TextEdit::singleline(t).desired_width(110.0)
+        });
     });
+    if kind != s.kind {
+        out.push(Intent::SearchKind(kind));
+    }
+    if by != s.author {
+        out.push(Intent::SearchAuthor(by));
+    }
+    if period != s.period {
+        out.push(Intent::SearchPeriod(period));
+    }
     ui.separator();
 }
 

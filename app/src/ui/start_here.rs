@@ -6,10 +6,10 @@ use copse_peer::participation::Level;
 use egui::{RichText, Ui};
 
 use super::style;
-use crate::state::{AppState, Tab};
+use crate::state::{AppState, Intent, Tab};
 
-pub(super) fn show(ui: &mut Ui, state: &mut AppState) {
-    let Some(s) = state.view().and_then(|v| v.start_here.clone()) else {
+pub(super) fn show(ui: &mut Ui, state: &AppState, out: &mut Vec<Intent>) {
+    let Some(s) = state.view().and_then(|v| v.start_here.as_deref()) else {
         return;
     };
     if s.level != Level::Peripheral {
@@ -23,20 +23,19 @@ pub(super) fn show(ui: &mut Ui, state: &mut AppState) {
     let norms = state
         .view()
         .and_then(|v| v.profile.as_ref())
-        .map(|p| p.norms.clone())
+        .map(|p| p.norms.as_str())
         .unwrap_or_default();
     if !norms.trim().is_empty() {
         ui.label(RichText::new("How we work together").strong());
         ui.label(norms);
     }
-    let mut go = None;
     ui.label(RichText::new("Good first tasks").strong());
     if s.tasks.is_empty() {
         style::muted(ui, "None marked yet: ask on the board for one.");
     }
     for t in &s.tasks {
         if ui.link(&t.title).clicked() {
-            go = Some(Go::Tab(Tab::Tasks));
+            out.push(Intent::SelectTab(Tab::Tasks));
         }
     }
     if !s.questions.is_empty() {
@@ -45,7 +44,7 @@ pub(super) fn show(ui: &mut Ui, state: &mut AppState) {
     for q in &s.questions {
         ui.horizontal_wrapped(|ui| {
             if ui.link(&q.title).clicked() {
-                go = Some(Go::Open(SearchTarget::Thread {
+                out.push(Intent::Open(SearchTarget::Thread {
                     thread: q.thread.clone(),
                 }));
             }
@@ -56,7 +55,7 @@ pub(super) fn show(ui: &mut Ui, state: &mut AppState) {
         ui.horizontal_wrapped(|ui| {
             ui.label(RichText::new("Meet people:").strong());
             if ui.link(&m.title).clicked() {
-                go = Some(Go::Tab(Tab::Events));
+                out.push(Intent::SelectTab(Tab::Events));
             }
             style::muted(ui, style::when(ui, m.starts_at));
         });
@@ -65,7 +64,9 @@ pub(super) fn show(ui: &mut Ui, state: &mut AppState) {
         ui.horizontal_wrapped(|ui| {
             ui.label(RichText::new("Someone to ask:").strong());
             if ui.link(&m.name).clicked() {
-                go = Some(Go::Member(m.member.clone()));
+                out.push(Intent::Open(SearchTarget::Member {
+                    member: m.member.clone(),
+                }));
             }
             let role = if m.coordinator {
                 "coordinator"
@@ -78,22 +79,4 @@ pub(super) fn show(ui: &mut Ui, state: &mut AppState) {
             );
         });
     }
-    match go {
-        Some(Go::Tab(tab)) => state.select_tab(tab),
-        Some(Go::Open(target)) => state.open_result(&target),
-        Some(Go::Member(member)) => {
-            state.select_tab(Tab::Members);
-            if let Some(c) = state.selected.clone() {
-                state.toggle_member(c, member);
-            }
-        }
-        None => {}
-    }
-}
-
-/// Where a click in "Start here" leads.
-enum Go {
-    Tab(Tab),
-    Open(SearchTarget),
-    Member(copse_core::MemberId),
 }

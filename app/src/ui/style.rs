@@ -1,7 +1,11 @@
 //! Look and small shared widgets.
 
+use std::borrow::Cow;
+
 use copse_core::local_time::{self, TimeZone};
 use egui::{Color32, RichText, Ui};
+
+use crate::state::{Field, Intent};
 
 /// The accent colour (a copse: young woodland green).
 pub(crate) const ACCENT: Color32 = Color32::from_rgb(46, 125, 80);
@@ -49,11 +53,12 @@ pub fn apply_theme(ctx: &egui::Context) {
     });
 }
 
-/// Makes the window follow the member's theme and text size; Ctrl +/- step the size.
+/// Makes the window follow the member's theme and text size; Ctrl +/- step the size (the
+/// settings with the new size, when it changed).
 pub(crate) fn keep_settings(
     ctx: &egui::Context,
-    settings: &mut crate::settings::AppSettings,
-) -> bool {
+    settings: &crate::settings::AppSettings,
+) -> Option<crate::settings::AppSettings> {
     use crate::settings::{TEXT_PERCENT, ThemeChoice};
     let step = ctx.input_mut(|i| {
         if i.consume_key(egui::Modifiers::COMMAND, egui::Key::Plus)
@@ -66,15 +71,19 @@ pub(crate) fn keep_settings(
             0
         }
     });
-    let mut changed = false;
+    let mut changed = None;
     if step != 0 {
         let next = (i32::from(settings.text_percent) + step).clamp(
             i32::from(*TEXT_PERCENT.start()),
             i32::from(*TEXT_PERCENT.end()),
         );
         let next = u16::try_from(next).unwrap_or(100);
-        changed = next != settings.text_percent;
-        settings.text_percent = next;
+        if next != settings.text_percent {
+            changed = Some(crate::settings::AppSettings {
+                text_percent: next,
+                ..*settings
+            });
+        }
     }
     let theme = match settings.theme {
         ThemeChoice::System => egui::ThemePreference::System,
@@ -90,25 +99,62 @@ pub(crate) fn keep_settings(
     changed
 }
 
-/// A labelled single-line field; the label names it for assistive tech (and tests).
-pub(crate) fn field(ui: &mut Ui, label: &str, value: &mut String) -> egui::Response {
+/// What the member typed into a text edit that showed the state's text borrowed: egui
+/// makes the text owned only when it is edited, and then it becomes an [`Intent::Type`].
+pub(crate) fn typed(out: &mut Vec<Intent>, field: Field, text: Cow<'_, str>) {
+    if let Cow::Owned(text) = text {
+        out.push(Intent::Type(field, text));
+    }
+}
+
+/// A text edit of the state's `value` for `field`, labelled by `label` (which names it for
+/// assistive tech and tests); `edit` shapes it (single or multi-line, width, hint).
+pub(crate) fn text_edit<'v>(
+    ui: &mut Ui,
+    label: egui::Id,
+    value: &'v str,
+    field: Field,
+    out: &mut Vec<Intent>,
+    edit: impl for<'t> FnOnce(&'t mut Cow<'v, str>) -> egui::TextEdit<'t>,
+) -> egui::Response {
+    let mut text = Cow::Borrowed(value);
+    let response = ui.add(edit(&mut text)).labelled_by(label);
+    typed(out, field, text);
+    response
+}
+
+/// A labelled single-line field.
+pub(crate) fn field(
+    ui: &mut Ui,
+    label: &str,
+    value: &str,
+    field: Field,
+    out: &mut Vec<Intent>,
+) -> egui::Response {
     ui.horizontal(|ui| {
         let l = ui.add_sized([110.0, 20.0], egui::Label::new(label));
-        ui.add(egui::TextEdit::singleline(value).desired_width(320.0))
-            .labelled_by(l.id)
+        text_edit(ui, l.id, value, field, out, |t| {
+            egui::TextEdit::singleline(t).desired_width(320.0)
+        })
     })
     .inner
 }
 
 /// A labelled multi-line field.
-pub(crate) fn area(ui: &mut Ui, label: &str, value: &mut String, rows: usize) -> egui::Response {
+pub(crate) fn area(
+    ui: &mut Ui,
+    label: &str,
+    value: &str,
+    rows: usize,
+    field: Field,
+    out: &mut Vec<Intent>,
+) -> egui::Response {
     let l = ui.label(label);
-    ui.add(
-        egui::TextEdit::multiline(value)
+    text_edit(ui, l.id, value, field, out, |t| {
+        egui::TextEdit::multiline(t)
             .desired_rows(rows)
-            .desired_width(f32::INFINITY),
-    )
-    .labelled_by(l.id)
+            .desired_width(f32::INFINITY)
+    })
 }
 
 /// A prominent button (the main action of a form).

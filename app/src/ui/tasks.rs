@@ -1,42 +1,38 @@
 //! The task board: to do, doing, done; create, assign, set a due date, move.
 
 use copse_core::record::TaskStatus;
-use copse_core::{Command, Timestamp};
 use egui::{RichText, Ui};
 
 use super::style;
-use crate::state::AppState;
+use crate::state::{AppState, Field, Intent};
 
-pub(super) fn show(ui: &mut Ui, state: &mut AppState) {
-    let members: Vec<_> = state.view().map(|v| v.members.clone()).unwrap_or_default();
-    let Some(v) = state.view_mut() else { return };
-    let mut cmd = None;
+pub(super) fn show(ui: &mut Ui, state: &AppState, out: &mut Vec<Intent>) {
+    let Some(v) = state.view() else { return };
+    let members = &v.members;
+    let d = &v.task_draft;
     ui.horizontal(|ui| {
         let l = ui.label("New task");
-        ui.add(egui::TextEdit::singleline(&mut v.task_draft.title).desired_width(260.0))
-            .labelled_by(l.id);
+        style::text_edit(ui, l.id, &d.title, Field::TaskTitle, out, |t| {
+            egui::TextEdit::singleline(t).desired_width(260.0)
+        });
         let l = ui.label("Due");
-        ui.add(
-            egui::TextEdit::singleline(&mut v.task_draft.due)
+        style::text_edit(ui, l.id, &d.due, Field::TaskDue, out, |t| {
+            egui::TextEdit::singleline(t)
                 .hint_text("2026-12-31")
-                .desired_width(100.0),
-        )
-        .labelled_by(l.id);
-        ui.checkbox(&mut v.task_draft.good_first, "Good first task");
-        let due = Timestamp::parse_utc(&v.task_draft.due);
-        let ok = !v.task_draft.title.trim().is_empty()
-            && (v.task_draft.due.trim().is_empty() || due.is_some());
-        if ui.add_enabled(ok, egui::Button::new("Add task")).clicked() {
-            cmd = Some(Command::CreateTask {
-                title: v.task_draft.title.trim().to_owned(),
-                description: String::new(),
-                assignee: None,
-                due,
-                good_first: v.task_draft.good_first,
-            });
+                .desired_width(100.0)
+        });
+        let mut good_first = d.good_first;
+        if ui.checkbox(&mut good_first, "Good first task").changed() {
+            out.push(Intent::DraftGoodFirst(good_first));
+        }
+        if ui
+            .add_enabled(d.ready(), egui::Button::new("Add task"))
+            .clicked()
+        {
+            out.push(Intent::AddTask);
         }
     });
-    let board = v.tasks.clone();
+    let board = &v.tasks;
     ui.columns(3, |cols| {
         for (i, status) in TaskStatus::ALL.iter().enumerate() {
             let ui = &mut cols[i];
@@ -76,15 +72,12 @@ pub(super) fn show(ui: &mut Ui, state: &mut AppState) {
                         .selected_text(shown)
                         .show_ui(ui, |ui| {
                             ui.selectable_value(&mut pick, None, "Unassigned");
-                            for m in &members {
+                            for m in members {
                                 ui.selectable_value(&mut pick, Some(m.id.clone()), &m.member.name);
                             }
                         });
                     if pick != current {
-                        cmd = Some(Command::AssignTask {
-                            task: t.id.clone(),
-                            assignee: pick,
-                        });
+                        out.push(Intent::Assign(t.id.clone(), pick));
                     }
                     ui.horizontal(|ui| {
                         let flag = if t.task.good_first {
@@ -93,37 +86,25 @@ pub(super) fn show(ui: &mut Ui, state: &mut AppState) {
                             "Mark as first task"
                         };
                         if status != &TaskStatus::Done && ui.small_button(flag).clicked() {
-                            cmd = Some(Command::SetGoodFirstTask {
-                                task: t.id.clone(),
-                                good_first: !t.task.good_first,
-                            });
+                            out.push(Intent::MarkFirstTask(t.id.clone(), !t.task.good_first));
                         }
                         if i > 0
                             && ui
                                 .small_button(format!("Back to {}", TaskStatus::ALL[i - 1]))
                                 .clicked()
                         {
-                            cmd = Some(Command::MoveTask {
-                                task: t.id.clone(),
-                                status: TaskStatus::ALL[i - 1],
-                            });
+                            out.push(Intent::MoveTask(t.id.clone(), TaskStatus::ALL[i - 1]));
                         }
                         if i + 1 < TaskStatus::ALL.len()
                             && ui
                                 .small_button(format!("Move to {}", TaskStatus::ALL[i + 1]))
                                 .clicked()
                         {
-                            cmd = Some(Command::MoveTask {
-                                task: t.id.clone(),
-                                status: TaskStatus::ALL[i + 1],
-                            });
+                            out.push(Intent::MoveTask(t.id.clone(), TaskStatus::ALL[i + 1]));
                         }
                     });
                 });
             }
         }
     });
-    if let Some(cmd) = cmd {
-        state.command(cmd);
-    }
 }

@@ -1,27 +1,27 @@
 //! One thread: the question or opening post, replies, replying, editing one's own posts,
 //! accepting an answer, and promoting the thread to a knowledge article.
 
-use copse_core::Command;
 use copse_core::record::ThreadKind;
 use egui::{RichText, Ui};
 
 use super::{markdown, style};
-use crate::state::AppState;
+use crate::state::{AppState, Field, Intent};
 
-pub(super) fn show(ui: &mut Ui, state: &mut AppState) {
-    let typing = state.view().is_some_and(|v| !v.reply.trim().is_empty());
+pub(super) fn show(ui: &mut Ui, state: &AppState, out: &mut Vec<Intent>) {
+    let Some(v) = state.view() else { return };
+    let typing = !v.reply.trim().is_empty();
     if ui.button("Back to threads").clicked() || (!typing && style::close_pressed(ui)) {
-        state.close_thread();
+        out.push(Intent::CloseThread);
         return;
     }
-    let me = state.me.as_ref().map(|(m, _)| m.clone());
+    let me = state.me.as_ref().map(|(m, _)| m);
     let coordinator = state.is_coordinator();
-    let Some(t) = state.view().and_then(|v| v.thread.clone()) else {
+    let Some(t) = &v.thread else {
         ui.spinner();
         return;
     };
     let is_question = t.thread.kind == ThreadKind::Question;
-    let can_accept = is_question && (me.as_ref() == Some(&t.thread.author) || coordinator);
+    let can_accept = is_question && (me == Some(&t.thread.author) || coordinator);
     ui.label(RichText::new(&t.thread.title).heading());
     ui.horizontal(|ui| {
         style::muted(
@@ -38,9 +38,7 @@ pub(super) fn show(ui: &mut Ui, state: &mut AppState) {
         );
         style::tags(ui, &t.thread.tags);
     });
-    let mut cmd = None;
-    let mut start_edit = None;
-    let editing = state.view().and_then(|v| v.editing_post.clone());
+    let editing = &v.editing_post;
     if t.unreadable_posts > 0 {
         ui.label(
             RichText::new(format!(
@@ -51,8 +49,8 @@ pub(super) fn show(ui: &mut Ui, state: &mut AppState) {
         );
     }
     // A post opened from a search result: marked, and scrolled to once.
-    let found = state.view().and_then(|v| v.found_post.clone());
-    let mut scroll_to = state.view_mut().and_then(|v| v.scroll_to_post.take());
+    let found = &v.found_post;
+    let scroll_to = &v.scroll_to_post;
     for (i, p) in t.thread.posts.iter().enumerate() {
         let accepted = t.thread.accepted_post.as_ref() == Some(&p.id);
         let frame = if found.as_ref() == Some(&p.id) {
@@ -80,94 +78,62 @@ pub(super) fn show(ui: &mut Ui, state: &mut AppState) {
                     );
                 }
             });
-            match &editing {
+            match editing {
                 Some((id, text)) if id == &p.id => {
-                    let mut text = text.clone();
                     let l = ui.label("Edit post");
-                    ui.add(egui::TextEdit::multiline(&mut text).desired_width(f32::INFINITY))
-                        .labelled_by(l.id);
+                    style::text_edit(ui, l.id, text, Field::EditedPost, out, |t| {
+                        egui::TextEdit::multiline(t).desired_width(f32::INFINITY)
+                    });
                     ui.horizontal(|ui| {
                         if ui.button("Save").clicked() {
-                            cmd = Some(Command::EditPost {
-                                thread: t.id.clone(),
-                                post: p.id.clone(),
-                                body: text.clone(),
-                            });
+                            out.push(Intent::SavePost);
                         }
                         if ui.button("Cancel").clicked() {
-                            start_edit = Some(None);
+                            out.push(Intent::EditPost(None));
                         }
                     });
-                    if start_edit.is_none() {
-                        start_edit = Some(Some((p.id.clone(), text)));
-                    }
                 }
                 _ => markdown::show(ui, &p.id, &p.body),
             }
             ui.horizontal(|ui| {
-                if me.as_ref() == Some(&p.author)
-                    && editing.is_none()
-                    && ui.small_button("Edit").clicked()
-                {
-                    start_edit = Some(Some((p.id.clone(), p.body.clone())));
+                if me == Some(&p.author) && editing.is_none() && ui.small_button("Edit").clicked() {
+                    out.push(Intent::EditPost(Some(p.id.clone())));
                 }
                 if can_accept && i > 0 && !accepted && ui.small_button("Accept as answer").clicked()
                 {
-                    cmd = Some(Command::AcceptAnswer {
-                        thread: t.id.clone(),
-                        post: Some(p.id.clone()),
-                    });
+                    out.push(Intent::AcceptAnswer(p.id.clone()));
                 }
             });
         });
         if scroll_to.as_ref() == Some(&p.id) {
             shown.response.scroll_to_me(Some(egui::Align::TOP));
-            scroll_to = None;
         }
     }
-    if let Some(v) = state.view_mut()
-        && scroll_to.is_some()
-    {
-        // Not in this thread (any more): nothing to scroll to.
-        v.found_post = None;
-    }
-    if let Some(e) = start_edit
-        && let Some(v) = state.view_mut()
-    {
-        v.editing_post = e;
+    if let Some(post) = scroll_to {
+        // Not in this thread (any more): nothing to scroll to, nothing to mark.
+        let found = t.thread.posts.iter().any(|p| &p.id == post);
+        out.push(Intent::ScrolledToPost { found });
     }
     super::stories::cited(ui, state, &t.id);
     ui.add_space(6.0);
-    let Some(v) = state.view_mut() else { return };
     let l = ui.label(if is_question {
         "Your answer"
     } else {
         "Your reply"
     });
-    let editor = ui
-        .add(
-            egui::TextEdit::multiline(&mut v.reply)
-                .desired_rows(3)
-                .desired_width(f32::INFINITY)
-                .hint_text("Ctrl+Enter posts"),
-        )
-        .labelled_by(l.id);
-    let reply = v.reply.trim().to_owned();
-    if editor.has_focus() && !reply.is_empty() && style::submit_pressed(ui) {
-        cmd = Some(Command::Reply {
-            thread: t.id.clone(),
-            body: reply.clone(),
-        });
+    let editor = style::text_edit(ui, l.id, &v.reply, Field::Reply, out, |t| {
+        egui::TextEdit::multiline(t)
+            .desired_rows(3)
+            .desired_width(f32::INFINITY)
+            .hint_text("Ctrl+Enter posts")
+    });
+    let ready = !v.reply.trim().is_empty();
+    if editor.has_focus() && ready && style::submit_pressed(ui) {
+        out.push(Intent::Reply);
     }
     ui.horizontal(|ui| {
-        if ui
-            .add_enabled(!reply.is_empty(), style::primary("Reply"))
-            .clicked()
-        {
-            cmd = Some(Command::Reply {
-                thread: t.id.clone(),
-                body: reply.clone(),
-            });
+        if ui.add_enabled(ready, style::primary("Reply")).clicked() {
+            out.push(Intent::Reply);
         }
         let promotable = !is_question || t.thread.accepted_post.is_some();
         if ui
@@ -178,13 +144,7 @@ pub(super) fn show(ui: &mut Ui, state: &mut AppState) {
             .on_disabled_hover_text("Accept an answer first")
             .clicked()
         {
-            cmd = Some(Command::PromoteToArticle {
-                thread: t.id.clone(),
-                title: None,
-            });
+            out.push(Intent::Promote);
         }
     });
-    if let Some(cmd) = cmd {
-        state.command(cmd);
-    }
 }
