@@ -151,17 +151,7 @@ mod tests {
         let c = a.create();
         let ticket = a.ticket(&c);
         let mut b = Device::new(member(2));
-        let tag = join_asked(&mut b, &ticket, RequestId(99));
-        let admitted = answer(&a.feed(Input::Net(NetEvent::JoinRequest {
-            peer: member(2),
-            inbound: InboundId(1),
-            request: join_request(&ticket),
-        })));
-        let out = b.feed(Input::Net(NetEvent::JoinResult {
-            peer: member(1),
-            tag,
-            result: Ok(admitted),
-        }));
+        let out = joins_through(&mut a, &mut b, &ticket, RequestId(99));
         assert!(out.iter().any(|o| matches!(
             o,
             Output::Done {
@@ -185,17 +175,7 @@ mod tests {
         let c = a.create();
         let ticket = a.ticket(&c);
         let mut b = Device::new(member(2));
-        let tag = join_asked(&mut b, &ticket, RequestId(99));
-        let admitted = answer(&a.feed(Input::Net(NetEvent::JoinRequest {
-            peer: member(2),
-            inbound: InboundId(1),
-            request: join_request(&ticket),
-        })));
-        b.feed(Input::Net(NetEvent::JoinResult {
-            peer: member(1),
-            tag,
-            result: Ok(admitted),
-        }));
+        joins_through(&mut a, &mut b, &ticket, RequestId(99));
         edit(&mut a, &c, "published later");
         let newer = a.hub.community(&c).unwrap().clone();
         // An import of a file holding Ada's newer copy.

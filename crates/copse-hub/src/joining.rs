@@ -157,11 +157,7 @@ mod tests {
             Some(Done::Nothing(Ok(())))
         ));
         // The inviter's answer arrives after all: nothing is joined.
-        let answer = answer(&a.feed(Input::Net(NetEvent::JoinRequest {
-            peer: member(2),
-            inbound: InboundId(1),
-            request: join_request(&ticket),
-        })));
+        let answer = answers_join(&mut a, &member(2), &ticket);
         let out = b.feed(Input::Net(NetEvent::JoinResult {
             peer: member(1),
             tag,
@@ -178,11 +174,7 @@ mod tests {
         let ticket = a.ticket(&c);
         let mut b = Device::new(member(2));
         let tag = join_asked(&mut b, &ticket, RequestId(99));
-        let answer = answer(&a.feed(Input::Net(NetEvent::JoinRequest {
-            peer: member(2),
-            inbound: InboundId(1),
-            request: join_request(&ticket),
-        })));
+        let answer = answers_join(&mut a, &member(2), &ticket);
         // The answer arrived; its loading (the store's work) has not finished.
         let out = b.hub.handle(
             b.now,

@@ -143,6 +143,32 @@ pub(crate) fn join_request(t: &Ticket) -> JoinRequest {
     }
 }
 
+/// `a` answers `peer`'s join request made with `ticket`.
+pub(crate) fn answers_join(a: &mut Device, peer: &MemberId, ticket: &Ticket) -> JoinResponse {
+    answer(&a.feed(Input::Net(NetEvent::JoinRequest {
+        peer: peer.clone(),
+        inbound: InboundId(1),
+        request: join_request(ticket),
+    })))
+}
+
+/// `b` (member 2) joins through `a` (member 1) with `ticket` as request `request`: what
+/// `b` did with `a`'s answer.
+pub(crate) fn joins_through(
+    a: &mut Device,
+    b: &mut Device,
+    ticket: &Ticket,
+    request: RequestId,
+) -> Vec<Output> {
+    let tag = join_asked(b, ticket, request);
+    let admitted = answers_join(a, &member(2), ticket);
+    b.feed(Input::Net(NetEvent::JoinResult {
+        peer: member(1),
+        tag,
+        result: Ok(admitted),
+    }))
+}
+
 /// The answer a join request got (the durable document is read by the store at once).
 pub(crate) fn answer(outputs: &[Output]) -> JoinResponse {
     outputs
@@ -169,12 +195,8 @@ pub(crate) fn admitted_and_connected(
 ) -> CommunityId {
     let c = a.create();
     let t = a.ticket(&c);
-    let admitted = a.feed(Input::Net(NetEvent::JoinRequest {
-        peer: b.clone(),
-        inbound: InboundId(1),
-        request: join_request(&t),
-    }));
-    assert!(matches!(answer(&admitted), JoinResponse::Admitted { .. }));
+    let admitted = answers_join(a, b, &t);
+    assert!(matches!(admitted, JoinResponse::Admitted { .. }));
     let heads = b_heads(a, &c);
     let outputs = a.feed(Input::Net(NetEvent::Connected {
         peer: b.clone(),
