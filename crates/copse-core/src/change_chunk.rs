@@ -7,10 +7,14 @@
 
 use automerge::Change;
 
+use crate::guard::bounds::MAX_CHANGE_BYTES;
+
 /// The four bytes every Automerge chunk starts with.
 pub const MAGIC: [u8; 4] = [0x85, 0x6f, 0x4a, 0x83];
 /// The chunk type of a single change.
 pub const CHANGE: u8 = 1;
+/// The chunk type of a single change, DEFLATE-compressed.
+pub const COMPRESSED_CHANGE: u8 = 2;
 
 /// Why bytes are not a sequence of change chunks.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -44,6 +48,12 @@ pub fn parse_changes(bytes: &[u8]) -> Result<Vec<Change>, ChunkError> {
             .and_then(|h| h.checked_add(usize::try_from(len).ok()?))
             .filter(|&e| e <= rest.len())
             .ok_or_else(|| bad("chunk runs past the end"))?;
+        let data = &rest[9 + used..end];
+        match rest[8] {
+            CHANGE => within_bound(data.len())?,
+            COMPRESSED_CHANGE => within_bound(inflated_len(data)?)?,
+            _ => return Err(bad("not a change chunk")),
+        }
         let change = Change::try_from(&rest[..end]).map_err(|e| ChunkError(e.to_string()))?;
         // The header's checksum is the start of the change's hash: a damaged change fails it.
         if change.hash().0[..4] != rest[4..8] {
@@ -53,4 +63,30 @@ pub fn parse_changes(bytes: &[u8]) -> Result<Vec<Change>, ChunkError> {
         rest = &rest[end..];
     }
     Ok(out)
+}
+
+fn within_bound(len: usize) -> Result<(), ChunkError> {
+    if len > MAX_CHANGE_BYTES {
+        return Err(ChunkError(format!(
+            "a change of more than {MAX_CHANGE_BYTES} bytes"
+        )));
+    }
+    Ok(())
+}
+
+/// How long compressed `data` is inflated, reading at most one byte past the bound: a
+/// few kilobytes that inflate to gigabytes are refused having cost only the bound.
+fn inflated_len(data: &[u8]) -> Result<usize, ChunkError> {
+    use std::io::Read;
+    let limit = u64::try_from(MAX_CHANGE_BYTES).unwrap_or(u64::MAX) + 1;
+    let mut inflater = flate2::bufread::DeflateDecoder::new(data).take(limit);
+    let mut sink = [0u8; 16 * 1024];
+    let mut total = 0usize;
+    loop {
+        match inflater.read(&mut sink) {
+            Ok(0) => return Ok(total),
+            Ok(n) => total += n,
+            Err(e) => return Err(ChunkError(format!("a compressed change: {e}"))),
+        }
+    }
 }

@@ -46,8 +46,10 @@ pub mod limits {
     pub const TITLE: usize = 200;
     /// A post, description or bio.
     pub const BODY: usize = 64 * 1024;
-    /// An article body or event notes.
-    pub const LONG_TEXT: usize = 1024 * 1024;
+    /// An article body or event notes (a long article: about a hundred printed pages).
+    /// One edit rewriting all of it is the largest change a command writes (see
+    /// `guard::bounds`).
+    pub const LONG_TEXT: usize = 256 * 1024;
     /// A tag or skill.
     pub const TAG: usize = 40;
     /// Tags or skills on one item.

@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use automerge::legacy::OpId;
 use automerge::{Automerge, AutomergeError, Change, ChangeHash, ReadDoc};
 
+use super::bounds;
 use super::judge::{Actors, Judge};
 use super::legacy::LegacyPolicy;
 use super::paths::{PathCache, Paths, holds_object};
@@ -44,13 +45,22 @@ enum Waits {
     /// Something it builds on (for a signature change: the change it signs) has not
     /// arrived. Not judged yet.
     Deps,
-    /// Judged and signed (by this signature change; none for accepted unsigned history),
-    /// it writes into the object `obj` made, which this copy does not hold yet. Judged
-    /// again only once that object is here: its signature is not verified again.
-    Object {
-        obj: OpId,
+    /// Signed (by this signature change; none for accepted unsigned history), it needs
+    /// what `need` says before it can be judged again: its signature is not verified again.
+    Judged {
+        need: Need,
         signature: Option<Box<Change>>,
     },
+}
+
+/// What a signed change waits for.
+#[derive(Debug, Clone)]
+enum Need {
+    /// It writes into the object this operation made, which this copy does not hold yet.
+    Object(OpId),
+    /// It is numbered past every operation this copy holds: it waits until the copy
+    /// holds operations up to this counter (`bounds::numbered_from_held`).
+    OpsUpTo(u64),
 }
 
 impl Held {
@@ -62,7 +72,7 @@ impl Held {
     /// Its bytes, with its signature change's.
     pub fn bytes(&self) -> usize {
         let sig = match &self.waits {
-            Waits::Object {
+            Waits::Judged {
                 signature: Some(s), ..
             } => s.raw_bytes().len(),
             _ => 0,
@@ -73,7 +83,7 @@ impl Held {
     /// The hashes it holds (its signature change's too).
     pub fn hashes(&self) -> impl Iterator<Item = ChangeHash> + '_ {
         let sig = match &self.waits {
-            Waits::Object {
+            Waits::Judged {
                 signature: Some(s), ..
             } => Some(s.hash()),
             _ => None,
@@ -110,16 +120,19 @@ pub fn admit_held(
     was_refused: &dyn Fn(&ChangeHash) -> bool,
     legacy: &dyn LegacyPolicy,
 ) -> Result<Admitted, AutomergeError> {
-    let mut batch = Batch::default();
+    let mut batch = Batch {
+        top_op: held_max_op(doc),
+        ..Batch::default()
+    };
     for c in incoming {
         batch.offer(doc, c);
     }
     for h in held {
         match h.waits {
             Waits::Deps => batch.offer(doc, h.change),
-            Waits::Object { obj, signature } => {
-                if doc.get_change_by_hash(&h.change.hash()).is_none() {
-                    batch.parked.push((h.change, obj, signature.map(|s| *s)));
+            Waits::Judged { need, signature } => {
+                if doc.get_change_meta_by_hash(&h.change.hash()).is_none() {
+                    batch.parked.push((h.change, need, signature.map(|s| *s)));
                 }
             }
         }
@@ -152,11 +165,26 @@ struct Batch {
     pending: BTreeMap<ChangeHash, Change>,
     /// How each judged change's signature stands, and the signature change that verified.
     proven: HashMap<ChangeHash, (Proof, Option<Change>)>,
-    /// Changes waiting for an object this copy does not hold yet.
-    parked: Vec<(Change, OpId, Option<Change>)>,
+    /// Signed changes waiting for what they need.
+    parked: Vec<(Change, Need, Option<Change>)>,
     refused: HashSet<ChangeHash>,
     actors: Actors,
     ahead: Ahead,
+    /// The last operation counter of each change that passed in this batch (its
+    /// signature change's is the same).
+    max_ops: HashMap<ChangeHash, u64>,
+    /// The largest operation counter held: the document's, and what passed since.
+    top_op: u64,
+}
+
+/// The largest operation counter in `doc`: its heads' (each change is numbered past
+/// everything it builds on).
+fn held_max_op(doc: &Automerge) -> u64 {
+    doc.get_heads()
+        .iter()
+        .filter_map(|h| doc.get_change_meta_by_hash(h).map(|m| m.max_op))
+        .max()
+        .unwrap_or(0)
 }
 
 impl Batch {
@@ -172,12 +200,16 @@ impl Batch {
         }
     }
 
-    /// Moves the parked changes whose object is now here back to be judged; whether any
+    /// Moves the parked changes whose need is now met back to be judged; whether any
     /// moved.
     fn unpark(&mut self, doc: &Automerge) -> bool {
+        let top = self.top_op;
         let (ready, still): (Vec<_>, Vec<_>) = std::mem::take(&mut self.parked)
             .into_iter()
-            .partition(|(_, obj, _)| holds_object(doc, obj));
+            .partition(|(_, need, _)| match need {
+                Need::Object(obj) => holds_object(doc, obj),
+                Need::OpsUpTo(n) => top >= *n,
+            });
         self.parked = still;
         let moved = !ready.is_empty();
         for (c, _, sig) in ready {
@@ -207,6 +239,19 @@ impl Batch {
         let proof = proven.0;
         self.proven.insert(h, proven);
         proof
+    }
+
+    /// The largest operation counter among `deps` (all passed or in `doc`; 0 for none).
+    fn deps_max_op(&self, doc: &Automerge, deps: &[ChangeHash]) -> u64 {
+        deps.iter()
+            .filter_map(|d| {
+                self.max_ops
+                    .get(d)
+                    .copied()
+                    .or_else(|| doc.get_change_meta_by_hash(d).map(|m| m.max_op))
+            })
+            .max()
+            .unwrap_or(0)
     }
 
     /// The signature change that verified `h`, if any.
@@ -257,6 +302,14 @@ impl Batch {
                     continue;
                 }
                 let proof = self.prove(&c);
+                if proof == Proof::Verified && !bounds::numbered_from_held(&c, self.top_op) {
+                    // Not progress: only changes that pass can bring what it needs.
+                    let need = Need::OpsUpTo(c.start_op().get() - 1);
+                    let sig = self.signature_of(&h);
+                    self.parked.push((c, need, sig));
+                    continue;
+                }
+                let deps_max_op = self.deps_max_op(doc, c.deps());
                 let mut ahead_pass = None;
                 if !c.deps().iter().all(in_doc) && !self.ahead.membership {
                     // Judged ahead at the applied part of its past; only a pass counts.
@@ -264,6 +317,7 @@ impl Batch {
                     let at = At {
                         heads: &heads,
                         exact: false,
+                        deps_max_op,
                         made_ahead: &self.ahead.made,
                     };
                     let verdict = judge(doc, cache, &mut self.actors, legacy, &c, proof, at, false);
@@ -280,6 +334,7 @@ impl Batch {
                         let at = At {
                             heads: c.deps(),
                             exact: true,
+                            deps_max_op,
                             made_ahead: &none,
                         };
                         let actors = &mut self.actors;
@@ -290,6 +345,11 @@ impl Batch {
                 match verdict {
                     Verdict::Pass(passed) => {
                         let sig = self.signature_of(&h);
+                        self.max_ops.insert(h, c.max_op());
+                        self.top_op = self.top_op.max(c.max_op());
+                        if let Some(s) = &sig {
+                            self.max_ops.insert(s.hash(), s.max_op());
+                        }
                         out.membership |= passed.membership;
                         self.ahead.take(c, sig, heads, passed);
                         progress = true;
@@ -297,7 +357,7 @@ impl Batch {
                     Verdict::WaitForObject(obj) => {
                         // Tried again once something brings the object; not progress.
                         let sig = self.signature_of(&h);
-                        self.parked.push((c, obj, sig));
+                        self.parked.push((c, Need::Object(obj), sig));
                     }
                     Verdict::Unsure => {
                         // Only a judgment ahead of the deps is unsure, and that one was
@@ -347,10 +407,10 @@ impl Batch {
         out.extend(
             self.parked
                 .into_iter()
-                .map(|(change, obj, signature)| Held {
+                .map(|(change, need, signature)| Held {
                     change,
-                    waits: Waits::Object {
-                        obj,
+                    waits: Waits::Judged {
+                        need,
                         signature: signature.map(Box::new),
                     },
                 }),

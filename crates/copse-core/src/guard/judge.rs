@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use automerge::{Automerge, Change};
 use ed25519_dalek::VerifyingKey;
 
+use super::bounds;
 use super::identity::{key_of_actor, member_id_of_key};
 use super::legacy::LegacyPolicy;
 use super::paths::Paths;
@@ -73,6 +74,10 @@ impl Judge<'_, '_> {
             && meta.by != signer
         {
             return fail(Violation::WrongAuthorName);
+        }
+        // Before anything reads its operations.
+        if let Err(v) = bounds::check(change, at.deps_max_op) {
+            return fail(v);
         }
         if change.deps().is_empty() && !may_create {
             return fail(Violation::Recreation);

@@ -5,12 +5,15 @@
 //!
 //! - [`identity`]: actor ids carry the signer's key; key -> member id;
 //! - [`signer`]: this device's key; [`signature`]: the signature change after each change;
+//! - [`bounds`]: how large a change may be and how its operations are numbered;
+//! - `values`: what every value may be (type, enum, size, list length);
 //! - `rules`: the rule table; `past`/`paths`: reads at a change's deps, op -> path;
 //! - `verdict`: what the guard decides, typed; `judge`: one change;
 //! - [`admit`]: a batch of received changes; `whole_document`: a document read from outside
 //!   ([`verify_document`]); [`legacy`]: unsigned history from before signatures.
 
 mod admit;
+pub mod bounds;
 mod change_ops;
 pub mod identity;
 mod judge;
@@ -20,6 +23,7 @@ mod paths;
 mod rules;
 pub mod signature;
 pub mod signer;
+mod values;
 mod verdict;
 mod violation;
 mod whole_document;

@@ -12,6 +12,7 @@ use super::change_ops::{
 };
 use super::past::{Past, Standing};
 use super::paths::{Paths, Placed, Seg, show};
+use super::values;
 use super::verdict::{Fault, Passed};
 use super::violation::Violation;
 use crate::schema::field;
@@ -27,6 +28,9 @@ use crate::{ArticleId, EventId, InviteId, MemberId, PostId, ResourceId, TaskId, 
 pub(crate) struct At<'a> {
     pub(crate) heads: &'a [ChangeHash],
     pub(crate) exact: bool,
+    /// The largest operation counter among the deps (0 for none): the change's first
+    /// operation must be the next.
+    pub(crate) deps_max_op: u64,
     /// Records (section, key) made by the changes judged ahead before this one.
     pub(crate) made_ahead: &'a std::collections::HashSet<(String, String)>,
 }
@@ -82,6 +86,7 @@ pub(crate) fn check_ops(
         .collect();
     if change.deps().is_empty() {
         check_creation(&change_ops, &targets, signer)?;
+        values::check(doc, deps, at.exact, ops, &targets)?;
         return Ok(Passed { membership, made });
     }
     let standing = if at.exact {
@@ -125,6 +130,8 @@ pub(crate) fn check_ops(
             rules.new_record(&op_id(i), ty, target)?;
         }
     }
+    // After the rules, whose reasons say more; before anything is applied.
+    values::check(doc, deps, at.exact, ops, &targets)?;
     Ok(Passed { membership, made })
 }
 

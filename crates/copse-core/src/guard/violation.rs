@@ -51,6 +51,13 @@ pub enum Violation {
     /// It writes into an object the community does not have.
     #[error("it writes into something that does not exist")]
     MissingObject,
+    /// Its first operation is not numbered one past the last of what it builds on (what
+    /// Automerge itself writes).
+    #[error("its operations are not numbered from the history it builds on")]
+    OpNumbering,
+    /// Over a bound of `guard::bounds` or of a field in the schema.
+    #[error("it is too large ({0})")]
+    TooLarge(String),
     /// Something no Copse command writes.
     #[error("it writes where Copse never writes ({0})")]
     Unknown(String),

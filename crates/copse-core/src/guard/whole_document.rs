@@ -5,6 +5,7 @@ use std::collections::{HashMap, HashSet};
 
 use automerge::{Automerge, AutomergeError, Change, ChangeHash};
 
+use super::bounds;
 use super::identity::is_signing_actor;
 use super::judge::{Actors, Judge};
 use super::legacy::SealedHistory;
@@ -30,6 +31,13 @@ pub fn verify_document(doc: Automerge) -> Result<(Automerge, Vec<Refused>), Auto
     let sig_of: Vec<Option<SignatureOf>> = changes.iter().map(read_signature).collect();
     let legacy = SealedHistory::of(&doc, &changes);
     let by_hash: HashMap<ChangeHash, &Change> = changes.iter().map(|c| (c.hash(), c)).collect();
+    let deps_max_op = |c: &Change| {
+        c.deps()
+            .iter()
+            .filter_map(|d| by_hash.get(d).map(|d| d.max_op()))
+            .max()
+            .unwrap_or(0)
+    };
     // The canonical signature changes, and the changes that have theirs.
     let mut canonical: HashSet<ChangeHash> = HashSet::new();
     let mut own_sig: HashSet<ChangeHash> = HashSet::new();
@@ -54,8 +62,8 @@ pub fn verify_document(doc: Automerge) -> Result<(Automerge, Vec<Refused>), Auto
         let workers: Vec<_> = to_judge
             .chunks(chunk)
             .map(|part| {
-                let (doc, changes, covered, with_sig, legacy) =
-                    (&doc, &changes, &covered, &with_sig, &legacy);
+                let (doc, changes, covered, with_sig, legacy, deps_max_op) =
+                    (&doc, &changes, &covered, &with_sig, &legacy, &deps_max_op);
                 scope.spawn(move || {
                     let mut actors = Actors::default();
                     let mut cache = PathCache::default();
@@ -77,6 +85,7 @@ pub fn verify_document(doc: Automerge) -> Result<(Automerge, Vec<Refused>), Auto
                             let at = At {
                                 heads: c.deps(),
                                 exact: true,
+                                deps_max_op: deps_max_op(c),
                                 made_ahead: &none,
                             };
                             // A panic on one change refuses that change, never its
@@ -112,6 +121,52 @@ pub fn verify_document(doc: Automerge) -> Result<(Automerge, Vec<Refused>), Auto
     for (i, v) in judged {
         verdicts[i] = Some(v);
     }
+    // Numbering is judged over what passes, as on the sync path (where refused changes
+    // never count): settle the rest, then refuse what starts past every counter of what
+    // was kept, and settle again until nothing more is refused.
+    let mut out_of_sequence: HashSet<ChangeHash> = HashSet::new();
+    let (refused, out) = loop {
+        let (refused, out) = settle_in_causal_order(
+            &changes,
+            &sig_of,
+            &canonical,
+            &own_sig,
+            &verdicts,
+            &out_of_sequence,
+            &mut actors,
+        );
+        let kept = changes.iter().filter(|c| !refused.contains(&c.hash()));
+        let more = numbered_past_history(kept);
+        if more.is_empty() {
+            break (refused, out);
+        }
+        out_of_sequence.extend(more);
+    };
+    if out.is_empty() {
+        return Ok((doc, out));
+    }
+    let mut clean = Automerge::new();
+    let kept: Vec<Change> = changes
+        .into_iter()
+        .filter(|c| !refused.contains(&c.hash()))
+        .collect();
+    clean.apply_changes(kept)?;
+    Ok((clean, out))
+}
+
+/// The final pass, in causal order: signature changes with what they sign, what builds on
+/// a refused change, a second creation, changes numbered out of sequence, then each
+/// change's own verdict. Returns the refused hashes and the refusals.
+#[allow(clippy::too_many_arguments)]
+fn settle_in_causal_order(
+    changes: &[Change],
+    sig_of: &[Option<SignatureOf>],
+    canonical: &HashSet<ChangeHash>,
+    own_sig: &HashSet<ChangeHash>,
+    verdicts: &[Option<Result<(), Refused>>],
+    out_of_sequence: &HashSet<ChangeHash>,
+    actors: &mut Actors,
+) -> (HashSet<ChangeHash>, Vec<Refused>) {
     let mut refused: HashSet<ChangeHash> = HashSet::new();
     let mut out = Vec::new();
     let mut seen_creation = false;
@@ -138,8 +193,10 @@ pub fn verify_document(doc: Automerge) -> Result<(Automerge, Vec<Refused>), Auto
             Err(refusal(c, author(), Violation::DependsOnRefused))
         } else if c.deps().is_empty() && seen_creation {
             Err(refusal(c, author(), Violation::Recreation))
+        } else if out_of_sequence.contains(&h) {
+            Err(refusal(c, author(), Violation::OpNumbering))
         } else {
-            match verdicts[i].take() {
+            match verdicts[i].clone() {
                 Some(v) => v,
                 None => Err(refusal(c, author(), Violation::MissingSignature)),
             }
@@ -150,16 +207,26 @@ pub fn verify_document(doc: Automerge) -> Result<(Automerge, Vec<Refused>), Auto
             refused.insert(h);
         }
     }
-    if out.is_empty() {
-        return Ok((doc, out));
+    (refused, out)
+}
+
+/// The changes numbered past all the history that could lead to them
+/// (`bounds::numbered_from_held`): in order of their first operation, each must start at
+/// most one past the largest counter of those before it. Nothing more will arrive for
+/// them, so they are refused.
+fn numbered_past_history<'a>(changes: impl Iterator<Item = &'a Change>) -> HashSet<ChangeHash> {
+    let mut order: Vec<&Change> = changes.collect();
+    order.sort_by_key(|c| c.start_op());
+    let mut top = 0;
+    let mut out = HashSet::new();
+    for c in order {
+        if bounds::numbered_from_held(c, top) {
+            top = top.max(c.max_op());
+        } else {
+            out.insert(c.hash());
+        }
     }
-    let mut clean = Automerge::new();
-    let kept: Vec<Change> = changes
-        .into_iter()
-        .filter(|c| !refused.contains(&c.hash()))
-        .collect();
-    clean.apply_changes(kept)?;
-    Ok((clean, out))
+    out
 }
 
 /// Which of an actor's changes a verified signature covers.
