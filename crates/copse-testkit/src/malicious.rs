@@ -174,6 +174,22 @@ impl Forger {
             }),
             reason: Violation::Malformed("thread id".into()),
         });
+        let m = me.clone();
+        let post_id = PostId::random(&mut self.rng);
+        let body = "x".repeat(copse_core::schema::limits::BODY + 1);
+        out.push(Attack {
+            name: "a post longer than the schema allows",
+            changes: self.own(|tx| {
+                let (posts, _) = first_post(tx);
+                let post = tx.insert_object(&posts, 1, ObjType::Map).unwrap();
+                tx.put(&post, "id", post_id.as_str()).unwrap();
+                tx.put(&post, "author", m.as_str()).unwrap();
+                tx.put(&post, "body", body.as_str()).unwrap();
+                tx.put(&post, "created_at", 1_900_000_000_000i64).unwrap();
+                tx.put(&post, "edited_at", ScalarValue::Null).unwrap();
+            }),
+            reason: Violation::Malformed(format!("threads/{thread}/posts/[]/body")),
+        });
         // The victim's own opening post, written again under the attacker's key.
         let (body, author) = {
             let (_, post) = first_post_of(&self.base, thread);
@@ -226,6 +242,23 @@ impl Forger {
                 }
             }),
             reason: Violation::CoordinatorsOnly("remove members".into()),
+        });
+        let m = me.clone();
+        out.push(Attack {
+            name: "more addresses than a member may advertise",
+            changes: self.own(|tx| {
+                let members = obj(tx, &ROOT, "members");
+                let entry = obj(tx, &members, m.as_str());
+                let addrs = obj(tx, &entry, "addrs");
+                for i in 0..300 {
+                    tx.insert(&addrs, 0, format!("/ip4/127.0.0.1/tcp/{}", 1000 + i))
+                        .unwrap();
+                }
+            }),
+            reason: Violation::TooLarge(format!(
+                "a list or text of more than {}",
+                copse_core::schema::limits::ADDRS
+            )),
         });
         out.push(Attack {
             name: "bump schema_version",
