@@ -364,6 +364,7 @@ impl Community {
             me,
             now,
             coordinator: acting.is_coordinator(),
+            mint: crate::record_mint::Mint::for_next_change(&self.doc),
         };
         let heads_before = self.doc.get_heads();
         let name = cmd.name();

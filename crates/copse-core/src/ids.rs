@@ -200,6 +200,22 @@ string_id!(
 );
 
 impl ThreadId {
+    /// The 16 bytes behind the id.
+    pub fn bytes(&self) -> [u8; 16] {
+        let mut out = [0u8; 16];
+        if let Ok(b) = data_encoding::BASE32HEX_NOPAD.decode(self.0.to_ascii_uppercase().as_bytes())
+        {
+            let n = b.len().min(16);
+            out[..n].copy_from_slice(&b[..n]);
+        }
+        out
+    }
+
+    /// The id of these 16 bytes.
+    pub fn from_bytes(bytes: [u8; 16]) -> Self {
+        Self(encode(&bytes))
+    }
+
     /// A new id whose string order puts later `created_at` first.
     pub fn new(created_at_ms: i64, rng: &mut dyn RngCore) -> Self {
         let mut bytes = [0u8; 16];

@@ -40,6 +40,7 @@ pub mod local_time;
 pub mod log_cursor;
 pub mod record;
 pub mod record_key;
+pub mod record_mint;
 pub mod schema;
 pub mod sync;
 pub mod ticket;

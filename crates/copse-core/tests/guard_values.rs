@@ -9,6 +9,7 @@ mod guard_world;
 use copse_core::automerge::transaction::Transactable;
 use copse_core::automerge::{Change, ObjType, ROOT, ScalarValue};
 use copse_core::guard::Violation;
+use copse_core::record_mint::{Mint, minted_thread};
 use copse_core::schema::{ARTICLES, MEMBERS, TASKS, THREADS, field, limits};
 use copse_core::{Command, Created, PostId};
 use guard_world::{T0, World, obj, posts_of, world};
@@ -82,8 +83,9 @@ fn a_task_status_no_enum_has_is_refused() {
 fn a_new_threads_tags_written_as_a_map_are_refused() {
     let mut w = world(43);
     let bob = w.bob.me();
-    let id = copse_core::ThreadId::new(T0 + 5, &mut w.rng);
-    let post = PostId::random(&mut w.rng);
+    let mint = Mint::for_next_change(w.bob.copy.doc());
+    let id = minted_thread(T0 + 5, mint.next());
+    let post = PostId::from_bytes(mint.next());
     let attack = w.bob.raw("start_thread", |tx| {
         let threads = obj(tx, &ROOT, THREADS);
         let t = tx.put_object(&threads, id.as_str(), ObjType::Map).unwrap();
@@ -108,7 +110,7 @@ fn a_post_longer_than_the_schema_allows_is_refused() {
     let t = w.thread.clone();
     let bob = w.bob.me();
     let body = "x".repeat(limits::BODY + 1);
-    let post = PostId::random(&mut w.rng);
+    let post = PostId::from_bytes(Mint::for_next_change(w.bob.copy.doc()).next());
     let attack = w.bob.raw("reply", |tx| {
         let posts = posts_of(tx, &t);
         let p = tx.insert_object(&posts, 1, ObjType::Map).unwrap();
@@ -152,7 +154,7 @@ fn more_addresses_than_a_member_may_advertise_are_refused() {
 fn a_counter_inside_a_new_record_is_refused() {
     let mut w = world(46);
     let bob = w.bob.me();
-    let task = copse_core::TaskId::random(&mut w.rng);
+    let task = copse_core::TaskId::from_bytes(Mint::for_next_change(w.bob.copy.doc()).next());
     let attack = w.bob.raw("create_task", |tx| {
         let tasks = obj(tx, &ROOT, TASKS);
         let t = tx.put_object(&tasks, task.as_str(), ObjType::Map).unwrap();

@@ -74,7 +74,7 @@ impl CommunitySpec {
     /// A file name that identifies this spec (for caching generated documents).
     pub fn cache_name(&self) -> String {
         format!(
-            "signed2-community-m{}-t{}x{}-c{}-a{}-e{}-k{}-s{}.am",
+            "signed3-community-m{}-t{}x{}-c{}-a{}-e{}-k{}-s{}.am",
             self.members,
             self.threads,
             self.posts_per_thread,

@@ -11,6 +11,7 @@ use automerge::{Automerge, Change, ChangeHash, ObjId, ObjType, ROOT, ReadDoc, Sc
 use copse_core::commit_meta::CommitMeta;
 use copse_core::guard::signature::signature_change;
 use copse_core::guard::{Signer, Violation, member_of_actor};
+use copse_core::record_mint::Mint;
 use copse_core::{MemberId, PostId, ThreadId};
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
@@ -110,9 +111,18 @@ impl Forger {
     }
 
     fn own(&mut self, edit: impl FnOnce(&mut Transaction<'_>)) -> Vec<Change> {
+        self.own_minted(|tx, _| edit(tx))
+    }
+
+    /// Like `own`, with the record ids the change mints (`record_mint`), so that what is
+    /// judged is the attack itself.
+    fn own_minted(&mut self, edit: impl FnOnce(&mut Transaction<'_>, &Mint)) -> Vec<Change> {
         let key = self.key.clone();
         let actor = key.actor(&mut self.rng);
-        self.write(actor, key.member(), Some(&key), edit)
+        let mut fork = self.base.fork();
+        fork.set_actor(actor.clone());
+        let mint = Mint::for_next_change(&fork);
+        self.write(actor, key.member(), Some(&key), |tx| edit(tx, &mint))
     }
 
     /// Every attack against `victim` (another member who has written something), and with
@@ -175,11 +185,11 @@ impl Forger {
             reason: Violation::Malformed("thread id".into()),
         });
         let m = me.clone();
-        let post_id = PostId::random(&mut self.rng);
         let body = "x".repeat(copse_core::schema::limits::BODY + 1);
         out.push(Attack {
             name: "a post longer than the schema allows",
-            changes: self.own(|tx| {
+            changes: self.own_minted(|tx, mint| {
+                let post_id = PostId::from_bytes(mint.next());
                 let (posts, _) = first_post(tx);
                 let post = tx.insert_object(&posts, 1, ObjType::Map).unwrap();
                 tx.put(&post, "id", post_id.as_str()).unwrap();

@@ -4,7 +4,6 @@
 use automerge::transaction::{Transactable, Transaction};
 use automerge::{ObjId, ObjType, ReadDoc, ScalarValue};
 use autosurgeon::reconcile_prop;
-use rand::RngCore;
 
 use super::{Ctx, Effect, root_map};
 use crate::command::Created;
@@ -37,7 +36,6 @@ fn touch(tx: &mut Transaction<'_>, ctx: &Ctx<'_>, article: &ObjId) -> Result<(),
 pub(super) fn create(
     tx: &mut Transaction<'_>,
     ctx: &Ctx<'_>,
-    rng: &mut dyn RngCore,
     title: &str,
     body: &str,
     tag_list: &[String],
@@ -46,7 +44,7 @@ pub(super) fn create(
     let title = required(field::TITLE, title, limits::TITLE)?;
     let body = bounded(field::BODY, body, limits::LONG_TEXT)?;
     let tags = tags(field::TAGS, tag_list)?;
-    let id = ArticleId::random(rng);
+    let id = ArticleId::from_bytes(ctx.mint.next());
     let articles = root_map(tx, ARTICLES)?;
     let entry = tx.put_object(&articles, id.as_str(), ObjType::Map)?;
     tx.put(&entry, field::TITLE, title)?;
@@ -94,7 +92,6 @@ fn promoted_body<D: crate::doc_read::DocRead>(
 pub(super) fn promote(
     tx: &mut Transaction<'_>,
     ctx: &Ctx<'_>,
-    rng: &mut dyn RngCore,
     thread_id: &ThreadId,
     title: Option<&str>,
 ) -> Result<Effect, CommandError> {
@@ -103,7 +100,7 @@ pub(super) fn promote(
     let body = promoted_body(tx, &view);
     let title = title.unwrap_or(&view.thread.title).to_owned();
     let tags = view.thread.tags.clone();
-    create(tx, ctx, rng, &title, &body, &tags, Some(thread_id))
+    create(tx, ctx, &title, &body, &tags, Some(thread_id))
 }
 
 pub(super) fn edit(

@@ -2,7 +2,6 @@
 
 use automerge::transaction::{Transactable, Transaction};
 use automerge::{ObjId, ObjType, ReadDoc, ScalarValue};
-use rand::RngCore;
 
 use super::{Ctx, Effect, root_map};
 use crate::command::Created;
@@ -44,7 +43,6 @@ pub(super) struct Plan<'a> {
 pub(super) fn create(
     tx: &mut Transaction<'_>,
     ctx: &Ctx<'_>,
-    rng: &mut dyn RngCore,
     plan: Plan<'_>,
 ) -> Result<Effect, CommandError> {
     let Plan {
@@ -67,7 +65,7 @@ pub(super) fn create(
     {
         return Err(CommandError::UnknownTimeZone(z.chars().take(64).collect()));
     }
-    let id = EventId::random(rng);
+    let id = EventId::from_bytes(ctx.mint.next());
     let events = root_map(tx, EVENTS)?;
     let e = tx.put_object(&events, id.as_str(), ObjType::Map)?;
     tx.put(&e, field::TITLE, title)?;

@@ -3,7 +3,6 @@
 use automerge::transaction::{Transactable, Transaction};
 use automerge::{ObjType, ReadDoc, ScalarValue};
 use autosurgeon::reconcile_prop;
-use rand::RngCore;
 
 use super::{Ctx, Effect, root_map};
 use crate::command::Created;
@@ -116,7 +115,6 @@ pub(super) fn remove(
 pub(super) fn create_invite(
     tx: &mut Transaction<'_>,
     ctx: &Ctx<'_>,
-    rng: &mut dyn RngCore,
     role: Role,
     expires_at: Timestamp,
     max_uses: u64,
@@ -138,7 +136,7 @@ pub(super) fn create_invite(
             "an invite needs a SHA-256 secret hash".into(),
         ));
     }
-    let id = InviteId::random(rng);
+    let id = InviteId::from_bytes(ctx.mint.next());
     let invite = Invite {
         created_by: ctx.me.clone(),
         created_at: ctx.now,

@@ -24,6 +24,8 @@ pub(crate) struct Ctx<'a> {
     pub(crate) me: &'a MemberId,
     pub(crate) now: Timestamp,
     pub(crate) coordinator: bool,
+    /// The ids of the records this change makes (`record_mint`).
+    pub(crate) mint: crate::record_mint::Mint,
 }
 
 impl Ctx<'_> {
@@ -92,7 +94,7 @@ pub(crate) fn apply(
             expires_at,
             max_uses,
             secret_hash,
-        } => membership::create_invite(tx, ctx, rng, role, expires_at, max_uses, secret_hash),
+        } => membership::create_invite(tx, ctx, role, expires_at, max_uses, secret_hash),
         Command::RevokeInvite { invite } => membership::revoke_invite(tx, ctx, &invite),
         Command::Admit {
             member,
@@ -105,8 +107,8 @@ pub(crate) fn apply(
             title,
             body,
             tags,
-        } => threads::start(tx, ctx, rng, kind, &title, &body, &tags),
-        Command::Reply { thread, body } => threads::reply(tx, ctx, rng, &thread, &body),
+        } => threads::start(tx, ctx, kind, &title, &body, &tags),
+        Command::Reply { thread, body } => threads::reply(tx, ctx, &thread, &body),
         Command::EditPost { thread, post, body } => {
             threads::edit_post(tx, ctx, &thread, &post, &body)
         }
@@ -114,10 +116,10 @@ pub(crate) fn apply(
             threads::accept_answer(tx, ctx, &thread, post.as_ref())
         }
         Command::PromoteToArticle { thread, title } => {
-            articles::promote(tx, ctx, rng, &thread, title.as_deref())
+            articles::promote(tx, ctx, &thread, title.as_deref())
         }
         Command::CreateArticle { title, body, tags } => {
-            articles::create(tx, ctx, rng, &title, &body, &tags, None)
+            articles::create(tx, ctx, &title, &body, &tags, None)
         }
         Command::EditArticle { article, body, .. } => articles::edit(tx, ctx, &article, &body),
         Command::SpliceArticle {
@@ -141,7 +143,6 @@ pub(crate) fn apply(
         } => events::create(
             tx,
             ctx,
-            rng,
             events::Plan {
                 title: &title,
                 description: &description,
@@ -172,7 +173,7 @@ pub(crate) fn apply(
                 due,
                 good_first,
             };
-            tasks::create(tx, ctx, rng, new)
+            tasks::create(tx, ctx, new)
         }
         Command::ShareStory {
             text,
@@ -198,7 +199,7 @@ pub(crate) fn apply(
             url,
             description,
             tags,
-        } => resources::add(tx, ctx, rng, &title, url.as_deref(), &description, &tags),
+        } => resources::add(tx, ctx, &title, url.as_deref(), &description, &tags),
         Command::RemoveResource { resource } => resources::remove(tx, ctx, &resource),
     }
 }

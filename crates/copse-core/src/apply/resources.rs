@@ -2,7 +2,6 @@
 
 use automerge::transaction::{Transactable, Transaction};
 use autosurgeon::reconcile_prop;
-use rand::RngCore;
 
 use super::{Ctx, Effect, root_map};
 use crate::command::Created;
@@ -17,7 +16,6 @@ use crate::{CommandError, ResourceId};
 pub(super) fn add(
     tx: &mut Transaction<'_>,
     ctx: &Ctx<'_>,
-    rng: &mut dyn RngCore,
     title: &str,
     link: Option<&str>,
     description: &str,
@@ -31,7 +29,7 @@ pub(super) fn add(
         added_by: ctx.me.clone(),
         added_at: ctx.now,
     };
-    let id = ResourceId::random(rng);
+    let id = ResourceId::from_bytes(ctx.mint.next());
     let resources = root_map(tx, RESOURCES)?;
     reconcile_prop(tx, &resources, id.as_str(), &resource)?;
     Ok(Effect::created(Created::Resource(id.clone()), id))

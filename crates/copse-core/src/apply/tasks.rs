@@ -3,7 +3,6 @@
 use automerge::transaction::{Transactable, Transaction};
 use automerge::{ObjId, ObjType, ScalarValue};
 use autosurgeon::reconcile_prop;
-use rand::RngCore;
 
 use super::{Ctx, Effect, root_map};
 use crate::command::Created;
@@ -40,7 +39,6 @@ pub(super) struct NewTask<'a> {
 pub(super) fn create(
     tx: &mut Transaction<'_>,
     ctx: &Ctx<'_>,
-    rng: &mut dyn RngCore,
     new: NewTask<'_>,
 ) -> Result<Effect, CommandError> {
     let NewTask {
@@ -53,7 +51,7 @@ pub(super) fn create(
     let title = required(field::TITLE, title, limits::TITLE)?;
     let description = bounded(field::DESCRIPTION, description, limits::BODY)?;
     check_assignee(tx, assignee.as_ref())?;
-    let id = TaskId::random(rng);
+    let id = TaskId::from_bytes(ctx.mint.next());
     let task = Task {
         title,
         description,

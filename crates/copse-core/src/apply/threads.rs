@@ -3,13 +3,13 @@
 use automerge::transaction::{Transactable, Transaction};
 use automerge::{ObjId, ObjType, ReadDoc, ScalarValue};
 use autosurgeon::{reconcile_insert, reconcile_prop};
-use rand::RngCore;
 
 use super::{Ctx, Effect, root_map};
 use crate::command::Created;
 use crate::doc_read::{get_obj, get_str};
 use crate::input::{required, tags};
 use crate::record::{Post, Thread, ThreadKind};
+use crate::record_mint::minted_thread;
 use crate::schema::field;
 use crate::schema::{THREADS, limits};
 use crate::{CommandError, PostId, ThreadId};
@@ -40,7 +40,6 @@ fn find_post(tx: &Transaction<'_>, posts: &ObjId, id: &PostId) -> Option<(usize,
 pub(super) fn start(
     tx: &mut Transaction<'_>,
     ctx: &Ctx<'_>,
-    rng: &mut dyn RngCore,
     kind: ThreadKind,
     title: &str,
     body: &str,
@@ -49,7 +48,7 @@ pub(super) fn start(
     let title = required(field::TITLE, title, limits::TITLE)?;
     let body = required(field::BODY, body, limits::BODY)?;
     let tags = tags(field::TAGS, tag_list)?;
-    let id = ThreadId::new(ctx.now.0, rng);
+    let id = minted_thread(ctx.now.0, ctx.mint.next());
     let thread = Thread {
         kind,
         title,
@@ -58,7 +57,7 @@ pub(super) fn start(
         created_at: ctx.now,
         accepted_post: None,
         posts: vec![Post {
-            id: PostId::random(rng),
+            id: PostId::from_bytes(ctx.mint.next()),
             author: ctx.me.clone(),
             body,
             created_at: ctx.now,
@@ -73,14 +72,13 @@ pub(super) fn start(
 pub(super) fn reply(
     tx: &mut Transaction<'_>,
     ctx: &Ctx<'_>,
-    rng: &mut dyn RngCore,
     thread: &ThreadId,
     body: &str,
 ) -> Result<Effect, CommandError> {
     let body = required(field::BODY, body, limits::BODY)?;
     let obj = thread_obj(tx, thread)?;
     let posts = posts_obj(tx, &obj)?;
-    let id = PostId::random(rng);
+    let id = PostId::from_bytes(ctx.mint.next());
     let post = Post {
         id: id.clone(),
         author: ctx.me.clone(),

@@ -121,7 +121,7 @@ pub fn admit_held(
     legacy: &dyn LegacyPolicy,
 ) -> Result<Admitted, AutomergeError> {
     let mut batch = Batch {
-        top_op: held_max_op(doc),
+        top_op: bounds::held_max_op(doc),
         ..Batch::default()
     };
     for c in incoming {
@@ -175,16 +175,6 @@ struct Batch {
     max_ops: HashMap<ChangeHash, u64>,
     /// The largest operation counter held: the document's, and what passed since.
     top_op: u64,
-}
-
-/// The largest operation counter in `doc`: its heads' (each change is numbered past
-/// everything it builds on).
-fn held_max_op(doc: &Automerge) -> u64 {
-    doc.get_heads()
-        .iter()
-        .filter_map(|h| doc.get_change_meta_by_hash(h).map(|m| m.max_op))
-        .max()
-        .unwrap_or(0)
 }
 
 impl Batch {

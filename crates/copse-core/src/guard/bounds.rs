@@ -2,7 +2,7 @@
 //! carry or reopen: checked before a change is decoded, and its size before it is even
 //! decompressed (`change_chunk`). `docs/schema.md` ("Bounds") states the same numbers.
 
-use automerge::Change;
+use automerge::{Automerge, Change};
 
 use super::violation::Violation;
 use crate::schema::limits;
@@ -57,4 +57,14 @@ pub(crate) fn check(change: &Change, deps_max_op: u64) -> Result<(), Violation> 
 /// accepted, never by a jump.
 pub(crate) fn numbered_from_held(change: &Change, held_max_op: u64) -> bool {
     change.start_op().get() <= held_max_op.saturating_add(1)
+}
+
+/// The largest operation counter in `doc`: its heads' (each change is numbered past
+/// everything it builds on). The next change written on `doc` starts one past it.
+pub fn held_max_op(doc: &Automerge) -> u64 {
+    doc.get_heads()
+        .iter()
+        .filter_map(|h| doc.get_change_meta_by_hash(h).map(|m| m.max_op))
+        .max()
+        .unwrap_or(0)
 }

@@ -2,7 +2,7 @@
 //! deciding from the change's causal past only. `docs/schema.md` ("Who may write what")
 //! is the same table in prose; keep them together.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use automerge::legacy::{ObjectId, Op, OpId, OpType};
 use automerge::{Change, ChangeHash, ObjType, ScalarValue};
@@ -15,6 +15,7 @@ use super::paths::{Paths, Placed, Seg, show};
 use super::values;
 use super::verdict::{Fault, Passed};
 use super::violation::Violation;
+use crate::record_mint::{is_minted_thread, minted_bytes};
 use crate::schema::field;
 use crate::schema::{ARTICLES, EVENTS, INVITES, MEMBERS, PROFILE, RESOURCES, TASKS, THREADS};
 use crate::{ArticleId, EventId, InviteId, MemberId, PostId, ResourceId, TaskId, ThreadId};
@@ -84,6 +85,14 @@ pub(crate) fn check_ops(
             _ => None,
         })
         .collect();
+    // The k-th record the change makes, in operation order, has the k-th minted id.
+    let mut ordinals: HashMap<OpId, u32> = HashMap::new();
+    for (i, (op, (_, t))) in ops.iter().zip(&targets).enumerate() {
+        if matches!(op.action, OpType::Make(_)) && is_minted_record(t) {
+            let k = u32::try_from(ordinals.len()).unwrap_or(u32::MAX);
+            ordinals.insert(op_id(i), k);
+        }
+    }
     if change.deps().is_empty() {
         check_creation(&change_ops, &targets, signer)?;
         values::check(doc, deps, at.exact, ops, &targets)?;
@@ -108,6 +117,7 @@ pub(crate) fn check_ops(
         admitted: admissions(ops, &targets),
         exact: at.exact,
         made_ahead: at.made_ahead,
+        ordinals,
     };
     for (id, invite) in &rules.admitted {
         rules.admission(id, invite, &targets)?;
@@ -203,6 +213,20 @@ struct Rules<'a> {
     exact: bool,
     /// Records made by changes judged ahead in the same batch (not at these heads yet).
     made_ahead: &'a std::collections::HashSet<(String, String)>,
+    /// For each record the change makes (by the operation that makes it): its ordinal
+    /// among them, which names its id (`record_mint`).
+    ordinals: HashMap<OpId, u32>,
+}
+
+/// A record whose id is minted by the change that makes it.
+fn is_minted_record(path: &[Seg]) -> bool {
+    match path {
+        [Seg::Key(s), Seg::Key(_)] => {
+            [THREADS, ARTICLES, EVENTS, TASKS, RESOURCES, INVITES].contains(&s.as_str())
+        }
+        [Seg::Key(s), Seg::Key(_), Seg::Key(f), Seg::Elem] => s == THREADS && f == field::POSTS,
+        _ => false,
+    }
 }
 
 impl Rules<'_> {
@@ -558,7 +582,26 @@ impl Rules<'_> {
         Ok(())
     }
 
-    /// A record made by this change: well-formed, and its author is the signer.
+    /// Whether `id` (as bytes) is the one minted for the record `made` makes.
+    fn minted(
+        &self,
+        made: &OpId,
+        is: impl FnOnce([u8; 16]) -> bool,
+        what: &str,
+    ) -> Result<(), Violation> {
+        let minted = self
+            .ordinals
+            .get(made)
+            .map(|k| minted_bytes(self.ops.actor, self.ops.start, *k));
+        if minted.is_some_and(is) {
+            Ok(())
+        } else {
+            Err(Violation::NotMinted(what.to_owned()))
+        }
+    }
+
+    /// A record made by this change: well-formed, its author is the signer, and its id is
+    /// the one its change minted.
     fn new_record(&self, made: &OpId, ty: ObjType, target: &[Seg]) -> Result<(), Violation> {
         let keys: Vec<Option<&str>> = target.iter().map(key).collect();
         let ops = self.ops;
@@ -591,7 +634,10 @@ impl Rules<'_> {
                 if ops.str_in(made, field::ROLE).as_deref() != Some("member") {
                     self.coordinator("invite coordinators")?;
                 }
-                Ok(())
+                let id: InviteId = id
+                    .parse()
+                    .map_err(|_| Violation::Malformed("invite id".into()))?;
+                self.minted(made, |m| id.to_bytes() == m, "invite")
             }
             [Some(THREADS), Some(id)] => {
                 map()?;
@@ -601,7 +647,11 @@ impl Rules<'_> {
                 valid(
                     matches!(kind.as_deref(), Some("discussion" | "question")),
                     "thread kind",
-                )
+                )?;
+                let id: ThreadId = id
+                    .parse()
+                    .map_err(|_| Violation::Malformed("thread id".into()))?;
+                self.minted(made, |m| is_minted_thread(&id, m), "thread")
             }
             [Some(THREADS), Some(_), Some(field::POSTS), None] => {
                 map()?;
@@ -611,7 +661,11 @@ impl Rules<'_> {
                 valid(
                     ops.put_in(made, field::BODY).is_some_and(is_str),
                     "post body (it must be a string)",
-                )
+                )?;
+                let id: PostId = id
+                    .parse()
+                    .map_err(|_| Violation::Malformed("post id".into()))?;
+                self.minted(made, |m| id.to_bytes() == m, "post")
             }
             [Some(ARTICLES), Some(id)] => {
                 map()?;
@@ -623,22 +677,38 @@ impl Rules<'_> {
                         Some(OpType::Make(ObjType::Text))
                     ),
                     "article body",
-                )
+                )?;
+                let id: ArticleId = id
+                    .parse()
+                    .map_err(|_| Violation::Malformed("article id".into()))?;
+                self.minted(made, |m| id.to_bytes() == m, "article")
             }
             [Some(EVENTS), Some(id)] => {
                 map()?;
                 valid(id.parse::<EventId>().is_ok(), "event id")?;
-                by_signer(field::CREATED_BY)
+                by_signer(field::CREATED_BY)?;
+                let id: EventId = id
+                    .parse()
+                    .map_err(|_| Violation::Malformed("event id".into()))?;
+                self.minted(made, |m| id.to_bytes() == m, "event")
             }
             [Some(TASKS), Some(id)] => {
                 map()?;
                 valid(id.parse::<TaskId>().is_ok(), "task id")?;
-                by_signer(field::CREATED_BY)
+                by_signer(field::CREATED_BY)?;
+                let id: TaskId = id
+                    .parse()
+                    .map_err(|_| Violation::Malformed("task id".into()))?;
+                self.minted(made, |m| id.to_bytes() == m, "task")
             }
             [Some(RESOURCES), Some(id)] => {
                 map()?;
                 valid(id.parse::<ResourceId>().is_ok(), "resource id")?;
-                by_signer(field::ADDED_BY)
+                by_signer(field::ADDED_BY)?;
+                let id: ResourceId = id
+                    .parse()
+                    .map_err(|_| Violation::Malformed("resource id".into()))?;
+                self.minted(made, |m| id.to_bytes() == m, "resource")
             }
             _ => Ok(()),
         }

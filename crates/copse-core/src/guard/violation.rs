@@ -51,6 +51,10 @@ pub enum Violation {
     /// It writes into an object the community does not have.
     #[error("it writes into something that does not exist")]
     MissingObject,
+    /// It makes a record under an id its own change did not mint (`record_mint`): the id
+    /// of someone else's record, or one chosen to collide with it.
+    #[error("it makes a {0} under an id that is not its own")]
+    NotMinted(String),
     /// Its first operation is not numbered one past the last of what it builds on (what
     /// Automerge itself writes).
     #[error("its operations are not numbered from the history it builds on")]
