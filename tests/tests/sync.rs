@@ -160,13 +160,19 @@ async fn a_non_member_receives_nothing_and_is_refused() {
                 role: Role::Member,
                 expires_at: now.plus_millis(60_000),
                 max_uses: 1,
-                secret_hash: secret.hash_hex(),
+                key: secret.public_key_hex(),
             },
         )
         .unwrap();
     let Some(copse_core::Created::Invite(invite)) = inv.created else {
         panic!()
     };
+    let proof = copse_core::admission_proof::AdmissionProof::sign(
+        &secret,
+        &copse_core::guard::Signer::random(&mut rng),
+        forged.id(),
+        &invite,
+    );
     forged
         .apply(
             &a.member,
@@ -179,7 +185,7 @@ async fn a_non_member_receives_nothing_and_is_refused() {
                     ..Default::default()
                 },
                 invite,
-                secret,
+                proof: Box::new(proof),
             },
         )
         .unwrap();

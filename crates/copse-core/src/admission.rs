@@ -2,10 +2,11 @@
 //! to hand them the community again (they were admitted already and the answer was lost),
 //! or to refuse with a code that reveals nothing to someone without the invite's secret.
 
-use crate::apply::{check_invite, check_invite_for};
+use crate::admission_proof::AdmissionProof;
+use crate::apply::{check_invite, check_invite_for, proves};
 use crate::sync::JoinRefusal;
 use crate::view::members::{current_member, read_invite};
-use crate::{CommandError, Community, InviteId, InviteSecret, MemberId, Timestamp};
+use crate::{CommandError, Community, InviteId, MemberId, Timestamp};
 
 /// What to do with a join request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -18,26 +19,27 @@ pub enum Admission {
 }
 
 impl Community {
-    /// Whether `newcomer`, presenting `invite` and `secret`, may have the community.
+    /// Whether `newcomer`, presenting `invite` with `proof` (signed with the ticket's
+    /// invite key and their own), may have the community.
     pub fn admission(
         &self,
         newcomer: &MemberId,
         invite: &InviteId,
-        secret: &InviteSecret,
+        proof: &AdmissionProof,
         now: Timestamp,
     ) -> Result<Admission, JoinRefusal> {
         let doc = self.doc();
         let Some(found) = read_invite(doc, invite) else {
             return Err(JoinRefusal::NotAccepted);
         };
-        // The secret first: nothing about the invite is told to someone who lacks it.
-        if !secret.matches(&found.secret_hash) {
+        // The proof first: nothing about the invite is told to someone without the ticket.
+        if !proves(&found, proof, self.id(), invite, newcomer) {
             return Err(JoinRefusal::NotAccepted);
         }
         if current_member(doc, newcomer).is_some() {
             return Ok(Admission::AlreadyAdmitted);
         }
-        check_invite(&found, secret, now).map_err(|e| JoinRefusal::for_admit_error(&e))?;
+        check_invite(&found, now).map_err(|e| JoinRefusal::for_admit_error(&e))?;
         check_invite_for(doc, &found, newcomer).map_err(|e| JoinRefusal::for_admit_error(&e))?;
         Ok(Admission::New)
     }

@@ -4,12 +4,13 @@
 use serde::{Deserialize, Serialize};
 
 use crate::CommandKind;
+use crate::admission_proof::AdmissionProof;
 use crate::record::{
     LevelRule, MemberDetails, ObjectiveStatus, Role, Rsvp, TaskStatus, ThreadKind,
 };
 use crate::{
-    ArticleId, EventId, InviteId, InviteSecret, MemberId, ObjectiveId, PostId, ResourceId, StoryId,
-    TaskId, ThreadId, Timestamp,
+    ArticleId, EventId, InviteId, MemberId, ObjectiveId, PostId, ResourceId, StoryId, TaskId,
+    ThreadId, Timestamp,
 };
 
 /// A member's edit of a community.
@@ -68,8 +69,9 @@ pub enum Command {
         expires_at: Timestamp,
         /// How many may use it.
         max_uses: u64,
-        /// Hash of the secret that goes into the ticket.
-        secret_hash: String,
+        /// The public half of the invite key whose seed goes into the ticket
+        /// (`InviteSecret::public_key_hex`).
+        key: String,
     },
     /// The invite's creator or a coordinator: withdraw it.
     RevokeInvite {
@@ -84,8 +86,8 @@ pub enum Command {
         details: MemberDetails,
         /// The invite they presented.
         invite: InviteId,
-        /// The secret from their ticket.
-        secret: InviteSecret,
+        /// Their two signatures: with the ticket's invite key, and with their own.
+        proof: Box<AdmissionProof>,
     },
     /// Start a discussion or ask a question.
     StartThread {

@@ -364,6 +364,7 @@ impl Community {
             me,
             now,
             coordinator: acting.is_coordinator(),
+            signed: self.signer.is_some(),
             mint: crate::record_mint::Mint::for_next_change(&self.doc),
         };
         let heads_before = self.doc.get_heads();

@@ -21,6 +21,7 @@
 //! - [`invite_secret`]: invitations; [`commit_meta`]: who did what, from history.
 
 pub mod admission;
+pub mod admission_proof;
 mod apply;
 pub mod change_chunk;
 pub mod change_kind;

@@ -143,8 +143,14 @@ pub mod field {
     pub const ROLE: &str = "role";
     /// `rsvp`.
     pub const RSVP: &str = "rsvp";
-    /// `secret_hash`.
+    /// `secret_hash` (invites made before invite keys).
     pub const SECRET_HASH: &str = "secret_hash";
+    /// `key` (an invite's public key).
+    pub const KEY: &str = "key";
+    /// `invite_sig` (an admission's proof of the ticket).
+    pub const INVITE_SIG: &str = "invite_sig";
+    /// `consent_sig` (an admission's consent by the newcomer).
+    pub const CONSENT_SIG: &str = "consent_sig";
     /// `skills`.
     pub const SKILLS: &str = "skills";
     /// `starts_at`.

@@ -303,7 +303,7 @@ fn invites_are_checked_on_admission() {
                 role: Role::Member,
                 expires_at: f.now.plus_millis(10 * HOUR),
                 max_uses: 1,
-                secret_hash: secret.hash_hex(),
+                key: secret.public_key_hex(),
             },
         )
         .unwrap()
@@ -311,18 +311,22 @@ fn invites_are_checked_on_admission() {
         Some(Created::Invite(id)) => id,
         other => panic!("{other:?}"),
     };
-    let wrong = InviteSecret::random(&mut f.rng);
+    // This copy is unsigned, so it does not check the proof (the signed copies of
+    // `guard_admissions.rs` do): any key signs it.
     let dan = fixture::member("Dan");
-    let admit = |secret: InviteSecret, who: &copse_core::MemberId| Command::Admit {
+    let community = f.community.id().clone();
+    let mut rng = f.rng.clone();
+    let mut admit = |secret: InviteSecret, who: &copse_core::MemberId| Command::Admit {
         member: who.clone(),
         details: fixture::details("Dan"),
         invite: invite.clone(),
-        secret,
+        proof: Box::new(copse_core::admission_proof::AdmissionProof::sign(
+            &secret,
+            &copse_core::guard::Signer::random(&mut rng),
+            &community,
+            &invite,
+        )),
     };
-    assert_eq!(
-        refused(&mut f, &ada, admit(wrong, &dan)),
-        CommandError::WrongSecret
-    );
     f.run(&ada, admit(secret.clone(), &dan)).unwrap();
     assert!(f.community.is_member(&dan));
     let eve = fixture::member("Eve");

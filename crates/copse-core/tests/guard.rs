@@ -788,9 +788,12 @@ fn a_story_is_written_only_by_its_teller() {
 #[test]
 fn an_admission_cannot_tell_stories_in_the_newcomers_name() {
     let mut w = world(26);
-    let (invite, _, ch) = w.bob.invite(&mut w.rng, T0 + 5, 1);
+    let (invite, secret, ch) = w.bob.invite(&mut w.rng, T0 + 5, 1);
     assert_eq!(w.ada.receive(ch).refused, vec![]);
     let x = Signer::random(&mut w.rng);
+    // A proper proof: what is judged is the stories.
+    use copse_core::admission_proof::AdmissionProof;
+    let proof = AdmissionProof::sign(&secret, &x, w.ada.copy.id(), &invite);
     let thread = w.thread.clone();
     let attack = w.bob.raw("admit", |tx| {
         let invites = obj(tx, &ROOT, "invites");
@@ -803,6 +806,10 @@ fn an_admission_cannot_tell_stories_in_the_newcomers_name() {
             .unwrap();
         tx.put(&e, "role", "member").unwrap();
         tx.put(&e, "removed_at", ScalarValue::Null).unwrap();
+        tx.put(&e, "invite_sig", AdmissionProof::text(&proof.invite_sig))
+            .unwrap();
+        tx.put(&e, "consent_sig", AdmissionProof::text(&proof.consent_sig))
+            .unwrap();
         let stories = tx.put_object(&e, "stories", ObjType::Map).unwrap();
         let s = tx
             .put_object(&stories, "0123456789abcdefghijklmnop", ObjType::Map)

@@ -6,6 +6,7 @@
 
 mod guard_world;
 
+use copse_core::admission_proof::AdmissionProof;
 use copse_core::automerge::Change;
 use copse_core::guard::Violation;
 use copse_core::record::Role;
@@ -199,17 +200,28 @@ fn old_tickets_do_not_bring_back_a_removed_member_and_die_with_their_maker() {
     );
     let now = Timestamp(T0 + 40);
     let bob = w.bob.me();
+    let community = w.ada.copy.id().clone();
     let refusal = w
         .ada
         .copy
-        .admission(&bob, &adas, &adas_secret, now)
+        .admission(
+            &bob,
+            &adas,
+            &AdmissionProof::sign(&adas_secret, &w.bob.signer, &community, &adas),
+            now,
+        )
         .unwrap_err();
     assert_eq!(refusal, copse_core::sync::JoinRefusal::NotAccepted);
     let stranger = copse_core::guard::Signer::random(&mut w.rng);
     let refusal = w
         .ada
         .copy
-        .admission(stranger.member(), &bobs, &bobs_secret, now)
+        .admission(
+            stranger.member(),
+            &bobs,
+            &AdmissionProof::sign(&bobs_secret, &stranger, &community, &bobs),
+            now,
+        )
         .unwrap_err();
     assert_eq!(refusal, copse_core::sync::JoinRefusal::Revoked);
     // A ticket made after the removal does bring him back.
@@ -217,7 +229,12 @@ fn old_tickets_do_not_bring_back_a_removed_member_and_die_with_their_maker() {
     assert!(
         w.ada
             .copy
-            .admission(&bob, &fresh, &fresh_secret, Timestamp(T0 + 50))
+            .admission(
+                &bob,
+                &fresh,
+                &AdmissionProof::sign(&fresh_secret, &w.bob.signer, &community, &fresh),
+                Timestamp(T0 + 50)
+            )
             .is_ok()
     );
 }

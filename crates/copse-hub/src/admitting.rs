@@ -21,7 +21,7 @@ impl Hub {
             .filter(|r| r.community().is_member(&self.me))
             .map(|r| {
                 r.community()
-                    .admission(&peer, &request.invite, &request.secret, self.now)
+                    .admission(&peer, &request.invite, &request.proof, self.now)
             });
         let refusal = match decision {
             None => JoinRefusal::NotAccepted,
@@ -39,7 +39,7 @@ impl Hub {
                         member: peer.clone(),
                         details: request.details,
                         invite: request.invite,
-                        secret: request.secret,
+                        proof: request.proof,
                     },
                 );
                 match admitted {
@@ -81,7 +81,7 @@ mod tests {
         let first = a.feed(Input::Net(NetEvent::JoinRequest {
             peer: newcomer.clone(),
             inbound: InboundId(1),
-            request: join_request(&t),
+            request: join_request(&t, &newcomer),
         }));
         assert!(matches!(answer(&first), JoinResponse::Admitted { .. }));
         let heads = a.heads(&c);
@@ -89,7 +89,7 @@ mod tests {
         let again = a.feed(Input::Net(NetEvent::JoinRequest {
             peer: newcomer.clone(),
             inbound: InboundId(2),
-            request: join_request(&t),
+            request: join_request(&t, &newcomer),
         }));
         match answer(&again) {
             JoinResponse::Admitted { document, .. } => {
@@ -103,7 +103,7 @@ mod tests {
         let late = a.feed(Input::Net(NetEvent::JoinRequest {
             peer: member(2),
             inbound: InboundId(3),
-            request: join_request(&t),
+            request: join_request(&t, &member(2)),
         }));
         assert_eq!(answer(&late), JoinResponse::Refused(JoinRefusal::UsedUp));
     }
@@ -118,11 +118,13 @@ mod tests {
         let t = a.ticket(&c);
         let stranger = member(9);
         let mut rng = <rand::rngs::StdRng as rand::SeedableRng>::seed_from_u64(7);
-        let mut wrong_secret = join_request(&t);
-        wrong_secret.secret = InviteSecret::random(&mut rng);
-        let mut unknown_invite = join_request(&t);
+        let mut wrong_secret = join_request(&t, &stranger);
+        let mut forged = t.clone();
+        forged.secret = InviteSecret::random(&mut rng);
+        wrong_secret.proof = join_request(&forged, &stranger).proof;
+        let mut unknown_invite = join_request(&t, &stranger);
         unknown_invite.invite = copse_core::InviteId::random(&mut rng);
-        let mut unknown_community = join_request(&t);
+        let mut unknown_community = join_request(&t, &stranger);
         unknown_community.community = CommunityId::random(&mut rng);
         for (i, request) in [wrong_secret, unknown_invite, unknown_community]
             .into_iter()

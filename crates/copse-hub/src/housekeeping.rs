@@ -251,9 +251,9 @@ mod tests {
         for (i, peer) in [member(1), member(2)].into_iter().enumerate() {
             let t = a.ticket(&c);
             a.feed(Input::Net(NetEvent::JoinRequest {
+                request: join_request(&t, &peer),
                 peer,
                 inbound: InboundId(10 + i as u64),
-                request: join_request(&t),
             }));
         }
         let planted = "/ip4/203.0.113.66/tcp/4001";

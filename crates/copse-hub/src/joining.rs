@@ -2,6 +2,7 @@
 //! ticket names, until one answers; the answer is read in by the store (`adoption`).
 
 use copse_core::MemberId;
+use copse_core::admission_proof::AdmissionProof;
 use copse_core::record::MemberDetails;
 use copse_core::sync::{JoinRequest, JoinResponse, Tag};
 use copse_core::ticket::Ticket;
@@ -52,7 +53,12 @@ impl Hub {
         let message = JoinRequest {
             community: ticket.community.clone(),
             invite: ticket.invite.clone(),
-            secret: ticket.secret.clone(),
+            proof: Box::new(AdmissionProof::sign(
+                &ticket.secret,
+                &self.signer,
+                &ticket.community,
+                &ticket.invite,
+            )),
             details,
         };
         let pending = Joiner::start(request, ticket, message, &self.me);

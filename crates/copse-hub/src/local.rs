@@ -92,7 +92,7 @@ impl Hub {
                 role,
                 expires_at,
                 max_uses: uses,
-                secret_hash: secret.hash_hex(),
+                key: secret.public_key_hex(),
             },
         );
         let invite = match applied {

@@ -176,7 +176,7 @@ mod tests {
         a.feed(Input::Net(NetEvent::JoinRequest {
             peer: later.clone(),
             inbound: InboundId(7),
-            request: join_request(&t),
+            request: join_request(&t, &later),
         }));
         let status = a.hub.status();
         assert_eq!(status.member, member(0));

@@ -131,11 +131,21 @@ impl Device {
     }
 }
 
-pub(crate) fn join_request(t: &Ticket) -> JoinRequest {
+/// `newcomer`'s request to join with `t`, signed with the ticket and their own key.
+pub(crate) fn join_request(t: &Ticket, newcomer: &MemberId) -> JoinRequest {
+    let signer = (0..=u8::MAX)
+        .map(key)
+        .find(|k| k.member() == newcomer)
+        .unwrap();
     JoinRequest {
         community: t.community.clone(),
         invite: t.invite.clone(),
-        secret: t.secret.clone(),
+        proof: Box::new(copse_core::admission_proof::AdmissionProof::sign(
+            &t.secret,
+            &signer,
+            &t.community,
+            &t.invite,
+        )),
         details: MemberDetails {
             name: "Newcomer".into(),
             ..MemberDetails::default()
@@ -148,7 +158,7 @@ pub(crate) fn answers_join(a: &mut Device, peer: &MemberId, ticket: &Ticket) -> 
     answer(&a.feed(Input::Net(NetEvent::JoinRequest {
         peer: peer.clone(),
         inbound: InboundId(1),
-        request: join_request(ticket),
+        request: join_request(ticket, peer),
     })))
 }
 

@@ -127,7 +127,12 @@ fn hostile(rng: &mut impl RngCore, c: &CommunityId, heavy: Option<&[u8]>) -> Vec
             let req = JoinRequest {
                 community: c.clone(),
                 invite: InviteId::random(rng),
-                secret: InviteSecret::random(rng),
+                proof: Box::new(copse_core::admission_proof::AdmissionProof::sign(
+                    &InviteSecret::random(rng),
+                    &copse_core::guard::Signer::random(rng),
+                    c,
+                    &InviteId::random(rng),
+                )),
                 details: MemberDetails {
                     name: "Mallory".into(),
                     ..MemberDetails::default()

@@ -2,6 +2,8 @@
 //! invite, and a clock that moves a fixed step per edit. Each suite's fixture (core's
 //! commands, search and participation, the app's screens) adds its own content on it.
 
+use copse_core::admission_proof::AdmissionProof;
+use copse_core::guard::Signer;
 use copse_core::record::{MemberDetails, Role, ThreadKind};
 use copse_core::{
     Command, CommandError, Community, Created, InviteSecret, MemberId, NewCommunity, ThreadId,
@@ -94,18 +96,26 @@ impl TestCommunity {
                 role,
                 expires_at: self.now.plus_millis(10 * 86_400_000),
                 max_uses: 1,
-                secret_hash: secret.hash_hex(),
+                key: secret.public_key_hex(),
             },
         ) else {
             panic!("the invite was not created")
         };
+        // Test members have made-up ids and this copy is unsigned: no device checks the
+        // proof, so any key signs it.
+        let proof = AdmissionProof::sign(
+            &secret,
+            &Signer::random(&mut self.rng),
+            self.community.id(),
+            &invite,
+        );
         self.run(
             &founder,
             Command::Admit {
                 member: who.clone(),
                 details,
                 invite,
-                secret,
+                proof: Box::new(proof),
             },
         );
     }

@@ -5,6 +5,7 @@
 
 use std::collections::HashMap;
 
+use copse_core::admission_proof::AdmissionProof;
 use copse_core::guard::Signer;
 use copse_core::record::{MemberDetails, Role, Rsvp, TaskStatus, ThreadKind};
 use copse_core::{
@@ -316,7 +317,7 @@ fn generate_as(
                 role,
                 expires_at: g.now.plus_millis(86_400_000),
                 max_uses: 1,
-                secret_hash: secret.hash_hex(),
+                key: secret.public_key_hex(),
             },
         ) {
             Some(Created::Invite(id)) => id,
@@ -333,13 +334,14 @@ fn generate_as(
             bio: sentence(&mut g.rng, 80),
             skills,
         };
+        let proof = AdmissionProof::sign(&secret, &g.keys[m].0, g.community.id(), &invite);
         g.run(
             &founder,
             Command::Admit {
                 member: m.clone(),
                 details,
                 invite,
-                secret,
+                proof: Box::new(proof),
             },
         );
         members.push(m.clone());

@@ -5,14 +5,15 @@ use automerge::{ObjType, ReadDoc, ScalarValue};
 use autosurgeon::reconcile_prop;
 
 use super::{Ctx, Effect, root_map};
+use crate::admission_proof::AdmissionProof;
 use crate::command::Created;
 use crate::doc_read::get_obj;
 use crate::input::{bounded, required, tags};
 use crate::record::{Invite, Member, MemberDetails, Role};
 use crate::schema::field;
-use crate::schema::{INVITES, MEMBERS, limits};
+use crate::schema::{COMMUNITY_ID_KEY, INVITES, MEMBERS, limits};
 use crate::view::members::{current_member, read_invite, read_member};
-use crate::{CommandError, InviteId, InviteSecret, MemberId, Timestamp};
+use crate::{CommandError, CommunityId, InviteId, MemberId, Timestamp};
 
 /// Checks what a member says about themselves.
 pub(crate) fn checked_details(d: MemberDetails) -> Result<MemberDetails, CommandError> {
@@ -118,7 +119,7 @@ pub(super) fn create_invite(
     role: Role,
     expires_at: Timestamp,
     max_uses: u64,
-    secret_hash: String,
+    key: String,
 ) -> Result<Effect, CommandError> {
     if role == Role::Coordinator {
         ctx.require_coordinator("invite coordinators")?;
@@ -131,9 +132,9 @@ pub(super) fn create_invite(
             field: "uses".into(),
         });
     }
-    if secret_hash.len() != 64 || !secret_hash.bytes().all(|b| b.is_ascii_hexdigit()) {
+    if key.len() != 64 || !key.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')) {
         return Err(CommandError::Document(
-            "an invite needs a SHA-256 secret hash".into(),
+            "an invite needs its key's public half (64 lowercase hex digits)".into(),
         ));
     }
     let id = InviteId::from_bytes(ctx.mint.next());
@@ -143,7 +144,7 @@ pub(super) fn create_invite(
         role,
         expires_at,
         max_uses,
-        secret_hash,
+        key: Some(key),
         used_by: Vec::new(),
         revoked: false,
     };
@@ -188,15 +189,23 @@ pub(crate) fn check_invite_for<D: crate::DocRead>(
     Ok(())
 }
 
-/// Why an invite cannot admit anyone now, if it cannot.
-pub(crate) fn check_invite(
+/// Whether `proof` is `member`'s admission with `invite` (whose id is `id`) in
+/// `community`: the ticket's invite key and the newcomer's own key both signed it.
+pub(crate) fn proves(
     invite: &Invite,
-    secret: &InviteSecret,
-    now: Timestamp,
-) -> Result<(), CommandError> {
-    if !secret.matches(&invite.secret_hash) {
-        return Err(CommandError::WrongSecret);
-    }
+    proof: &AdmissionProof,
+    community: &CommunityId,
+    id: &InviteId,
+    member: &MemberId,
+) -> bool {
+    invite
+        .key
+        .as_deref()
+        .is_some_and(|key| proof.verifies(key, community, id, member))
+}
+
+/// Why an invite cannot admit anyone now, if it cannot (the proof checked apart).
+pub(crate) fn check_invite(invite: &Invite, now: Timestamp) -> Result<(), CommandError> {
     if invite.revoked {
         return Err(CommandError::InviteRevoked);
     }
@@ -215,11 +224,17 @@ pub(super) fn admit(
     member: &MemberId,
     details: MemberDetails,
     invite_id: &InviteId,
-    secret: &InviteSecret,
+    proof: &AdmissionProof,
 ) -> Result<Effect, CommandError> {
     let invite =
         read_invite(tx, invite_id).ok_or_else(|| CommandError::UnknownInvite(invite_id.clone()))?;
-    check_invite(&invite, secret, ctx.now)?;
+    let community: CommunityId = crate::doc_read::get_str(tx, &automerge::ROOT, COMMUNITY_ID_KEY)
+        .and_then(|s| s.parse().ok())
+        .ok_or_else(|| CommandError::Document("no community id".into()))?;
+    if ctx.signed && !proves(&invite, proof, &community, invite_id, member) {
+        return Err(CommandError::WrongSecret);
+    }
+    check_invite(&invite, ctx.now)?;
     check_invite_for(tx, &invite, member)?;
     let details = checked_details(details)?;
     let previous = read_member(tx, member);
@@ -233,6 +248,19 @@ pub(super) fn admit(
     }
     let members = root_map(tx, MEMBERS)?;
     reconcile_prop(tx, &members, member.as_str(), &entry)?;
+    // The proof stands in the entry, so every device can check the admission.
+    let written = get_obj(tx, &members, member.as_str(), ObjType::Map)
+        .ok_or_else(|| CommandError::Document("member entry not written".into()))?;
+    tx.put(
+        &written,
+        field::INVITE_SIG,
+        AdmissionProof::text(&proof.invite_sig),
+    )?;
+    tx.put(
+        &written,
+        field::CONSENT_SIG,
+        AdmissionProof::text(&proof.consent_sig),
+    )?;
     let invites = root_map(tx, INVITES)?;
     let inv_obj = get_obj(tx, &invites, invite_id.as_str(), ObjType::Map)
         .ok_or_else(|| CommandError::UnknownInvite(invite_id.clone()))?;

@@ -4,7 +4,7 @@
 mod articles;
 mod events;
 mod membership;
-pub(crate) use membership::{check_invite, check_invite_for, checked_details};
+pub(crate) use membership::{check_invite, check_invite_for, checked_details, proves};
 mod profile;
 mod resources;
 mod stories;
@@ -24,6 +24,9 @@ pub(crate) struct Ctx<'a> {
     pub(crate) me: &'a MemberId,
     pub(crate) now: Timestamp,
     pub(crate) coordinator: bool,
+    /// This copy signs its changes (and so checks admissions' proofs as every device
+    /// will); an unsigned copy is history from before signatures, or a test's.
+    pub(crate) signed: bool,
     /// The ids of the records this change makes (`record_mint`).
     pub(crate) mint: crate::record_mint::Mint,
 }
@@ -93,15 +96,15 @@ pub(crate) fn apply(
             role,
             expires_at,
             max_uses,
-            secret_hash,
-        } => membership::create_invite(tx, ctx, role, expires_at, max_uses, secret_hash),
+            key,
+        } => membership::create_invite(tx, ctx, role, expires_at, max_uses, key),
         Command::RevokeInvite { invite } => membership::revoke_invite(tx, ctx, &invite),
         Command::Admit {
             member,
             details,
             invite,
-            secret,
-        } => membership::admit(tx, ctx, &member, details, &invite, &secret),
+            proof,
+        } => membership::admit(tx, ctx, &member, details, &invite, &proof),
         Command::StartThread {
             kind,
             title,

@@ -53,6 +53,14 @@ pub fn member_id_of_key(key: &VerifyingKey) -> MemberId {
     MemberId::from_key_text(text)
 }
 
+/// The key a member id names (a member id is the key's PeerId); `None` for an id that is
+/// not an ed25519 PeerId.
+pub fn key_of_member(member: &MemberId) -> Option<VerifyingKey> {
+    let bytes = bs58::decode(member.as_str()).into_vec().ok()?;
+    let key = bytes.strip_prefix(&[0x00, 36, 0x08, 0x01, 0x12, 32])?;
+    VerifyingKey::from_bytes(key.try_into().ok()?).ok()
+}
+
 /// The member who signs `actor`'s changes.
 pub fn member_of_actor(actor: &ActorId) -> Option<MemberId> {
     key_of_actor(actor).map(|k| member_id_of_key(&k))

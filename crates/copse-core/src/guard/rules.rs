@@ -15,10 +15,15 @@ use super::paths::{Paths, Placed, Seg, show};
 use super::values;
 use super::verdict::{Fault, Passed};
 use super::violation::Violation;
+use crate::admission_proof::AdmissionProof;
 use crate::record_mint::{is_minted_thread, minted_bytes};
 use crate::schema::field;
-use crate::schema::{ARTICLES, EVENTS, INVITES, MEMBERS, PROFILE, RESOURCES, TASKS, THREADS};
-use crate::{ArticleId, EventId, InviteId, MemberId, PostId, ResourceId, TaskId, ThreadId};
+use crate::schema::{
+    ARTICLES, COMMUNITY_ID_KEY, EVENTS, INVITES, MEMBERS, PROFILE, RESOURCES, TASKS, THREADS,
+};
+use crate::{
+    ArticleId, CommunityId, EventId, InviteId, MemberId, PostId, ResourceId, TaskId, ThreadId,
+};
 
 /// Where a change is judged: at its deps (exact), or, for a change whose deps are still
 /// waiting to be applied in the same batch, at the applied part of its past, which holds
@@ -511,6 +516,41 @@ impl Rules<'_> {
             || self.time >= expires
             || used >= max_uses
         {
+            return Err(bad());
+        }
+        // The newcomer holds the ticket and asked for this: both signatures verify.
+        let signed = |f: &str| {
+            self.ops
+                .ops
+                .iter()
+                .zip(targets)
+                .rev()
+                .find_map(|(op, (_, t))| match (t.as_slice(), &op.action) {
+                    (
+                        [Seg::Key(s), Seg::Key(m), Seg::Key(g)],
+                        OpType::Put(ScalarValue::Str(text)),
+                    ) if s == MEMBERS && m == id && g == f => AdmissionProof::from_text(text),
+                    _ => None,
+                })
+        };
+        let proof = match (signed(field::INVITE_SIG), signed(field::CONSENT_SIG)) {
+            (Some(invite_sig), Some(consent_sig)) => AdmissionProof {
+                invite_sig,
+                consent_sig,
+            },
+            _ => return Err(bad()),
+        };
+        let community: Option<CommunityId> = self
+            .past
+            .str(&automerge::ROOT, COMMUNITY_ID_KEY)
+            .and_then(|c| c.parse().ok());
+        let invite_id: Option<InviteId> = invite.parse().ok();
+        let key = self.past.str(&inv, field::KEY);
+        let proven = match (community, invite_id, key) {
+            (Some(c), Some(i), Some(k)) => proof.verifies(&k, &c, &i, &member),
+            _ => false,
+        };
+        if !proven {
             return Err(bad());
         }
         let invite_role = self.past.str(&inv, field::ROLE);

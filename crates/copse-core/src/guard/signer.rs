@@ -59,6 +59,11 @@ impl Signer {
         ActorId::from(bytes)
     }
 
+    /// This key's signature of `bytes` (an admission's consent).
+    pub fn sign_bytes(&self, bytes: &[u8]) -> [u8; 64] {
+        self.key.sign(bytes).to_bytes()
+    }
+
     /// The signature of the change `hash`.
     pub fn sign(&self, hash: &ChangeHash) -> [u8; 64] {
         self.key.sign(&signed_bytes(hash)).to_bytes()

@@ -24,6 +24,8 @@ const ID: usize = 128;
 /// Operations in one change that are not edits of text: far more than any command writes
 /// outside a text (an admission with twenty skills is under a hundred).
 pub(crate) const MAX_OTHER_OPS: usize = 4096;
+/// A signature in unpadded base64url.
+const SIGNATURE: usize = 86;
 /// One element of a text (a character; Automerge writes one per operation).
 const TEXT_ELEMENT_BYTES: usize = 16;
 
@@ -112,6 +114,7 @@ fn shape(path: &[Option<&str>]) -> Option<Shape> {
             [Some(field::ADDRS)] => List(Some(limits::ADDRS)),
             [Some(field::ADDRS), None] => Str(limits::URL),
             [Some(field::REMOVED_AT)] => IntOrNull,
+            [Some(field::INVITE_SIG | field::CONSENT_SIG)] => Str(SIGNATURE),
             [Some(field::STORIES)] => Map,
             [Some(field::STORIES), Some(_)] => Map,
             [Some(field::STORIES), Some(_), Some(field::TEXT)] => Str(limits::STORY),
@@ -128,7 +131,7 @@ fn shape(path: &[Option<&str>]) -> Option<Shape> {
             [Some(field::CREATED_BY)] => Str(ID),
             [Some(field::CREATED_AT | field::EXPIRES_AT | field::MAX_USES)] => Int,
             [Some(field::ROLE)] => Name(role),
-            [Some(field::SECRET_HASH)] => Str(64),
+            [Some(field::SECRET_HASH | field::KEY)] => Str(64),
             [Some(field::USED_BY)] => List(None),
             [Some(field::USED_BY), None] => Str(ID),
             [Some(field::REVOKED)] => Bool,

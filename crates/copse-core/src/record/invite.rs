@@ -4,7 +4,8 @@ use serde::{Deserialize, Serialize};
 use super::Role;
 use crate::{MemberId, Timestamp};
 
-/// An invitation as the document keeps it: never the secret, only its hash.
+/// An invitation as the document keeps it: never the secret, only the public half of the
+/// invite key the secret is the seed of (`admission_proof`).
 #[derive(Debug, Clone, PartialEq, Eq, Hydrate, Reconcile, Serialize, Deserialize)]
 pub struct Invite {
     /// Who created it.
@@ -17,8 +18,9 @@ pub struct Invite {
     pub expires_at: Timestamp,
     /// How many newcomers it may admit.
     pub max_uses: u64,
-    /// Hex SHA-256 of the secret (see [`crate::invite_secret`]).
-    pub secret_hash: String,
+    /// The invite key's public half, 64 lowercase hex digits. Invites made before invite
+    /// keys have none (and `secret_hash` instead): they admit nobody any more.
+    pub key: Option<String>,
     /// Who was admitted with it.
     pub used_by: Vec<MemberId>,
     /// Withdrawn by a coordinator or its creator.

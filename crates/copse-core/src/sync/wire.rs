@@ -9,8 +9,8 @@
 //! ```
 //! Join protocol (`/copse/join/1`):
 //! ```text
-//! JoinRequest  = 0x12 community(26) invite(26) secret(32) name organisation department
-//!                bio n:u8 skills(n)                                   (each text: len:u16 utf8)
+//! JoinRequest  = 0x13 community(26) invite(26) invite_sig(64) consent_sig(64) name
+//!                organisation department bio n:u8 skills(n)           (each text: len:u16 utf8)
 //! JoinResponse = 0x91 community(26) saved-document..                   (Admitted)
 //!              | 0x92 code:u8                                          (Refused: JoinRefusal)
 //! ```
@@ -19,8 +19,9 @@
 use automerge::ChangeHash;
 use serde::{Deserialize, Serialize};
 
+use crate::admission_proof::AdmissionProof;
 use crate::record::MemberDetails;
-use crate::{CommunityId, InviteId, InviteSecret};
+use crate::{CommunityId, InviteId};
 
 /// Largest sync request accepted (an incremental batch of changes).
 pub const MAX_SYNC_REQUEST: usize = 32 << 20;
@@ -120,8 +121,9 @@ pub struct JoinRequest {
     pub community: CommunityId,
     /// The invite.
     pub invite: InviteId,
-    /// Its secret.
-    pub secret: InviteSecret,
+    /// Signed with the ticket's invite key and the newcomer's own key (the ticket's secret
+    /// itself never leaves the newcomer).
+    pub proof: Box<AdmissionProof>,
     /// Who they are.
     pub details: MemberDetails,
 }
@@ -189,7 +191,8 @@ const SYNC: u8 = 0x01;
 const CHANGES: u8 = 0x02;
 const OK: u8 = 0x81;
 const REFUSED: u8 = 0x82;
-const JOIN: u8 = 0x12;
+/// 0x12 was the request that carried the ticket's secret itself; it is refused as unknown.
+const JOIN: u8 = 0x13;
 /// A join request's texts are cut to this many bytes (a skill to `MAX_SKILL`), and it
 /// carries at most `limits::TAGS` skills, so the largest fits `MAX_JOIN_REQUEST`.
 const MAX_TEXT: usize = 12 * 1024;
@@ -377,7 +380,8 @@ impl JoinRequest {
         out.push(JOIN);
         out.extend_from_slice(self.community.as_str().as_bytes());
         out.extend_from_slice(self.invite.as_str().as_bytes());
-        out.extend_from_slice(self.secret.bytes());
+        out.extend_from_slice(&self.proof.invite_sig);
+        out.extend_from_slice(&self.proof.consent_sig);
         for t in [&d.name, &d.organisation, &d.department, &d.bio] {
             put_text(&mut out, t, MAX_TEXT);
         }
@@ -398,9 +402,14 @@ impl JoinRequest {
         }
         let (community, rest) = community(rest)?;
         let (invite, rest) = id(rest, "invite id")?;
-        let (secret, rest) = split(rest, 32)?;
-        let mut key = [0u8; 32];
-        key.copy_from_slice(secret);
+        let (invite_sig, rest) = split(rest, 64)?;
+        let (consent_sig, rest) = split(rest, 64)?;
+        let mut proof = Box::new(AdmissionProof {
+            invite_sig: [0u8; 64],
+            consent_sig: [0u8; 64],
+        });
+        proof.invite_sig.copy_from_slice(invite_sig);
+        proof.consent_sig.copy_from_slice(consent_sig);
         let (name, rest) = text(rest)?;
         let (organisation, rest) = text(rest)?;
         let (department, rest) = text(rest)?;
@@ -418,7 +427,7 @@ impl JoinRequest {
         Ok(JoinRequest {
             community,
             invite,
-            secret: InviteSecret::from_bytes(key),
+            proof,
             details: MemberDetails {
                 name,
                 organisation,
@@ -530,7 +539,12 @@ mod tests {
         let request = JoinRequest {
             community: id(),
             invite: InviteId::random(&mut rng),
-            secret: InviteSecret::random(&mut rng),
+            proof: Box::new(AdmissionProof::sign(
+                &crate::InviteSecret::random(&mut rng),
+                &crate::guard::Signer::random(&mut rng),
+                &id(),
+                &InviteId::random(&mut rng),
+            )),
             details: MemberDetails {
                 name: "山田 花子".into(),
                 organisation: "Guild".into(),

@@ -11,6 +11,7 @@
 
 use std::collections::HashSet;
 
+use copse_core::admission_proof::AdmissionProof;
 use copse_core::automerge::transaction::{CommitOptions, Transaction};
 use copse_core::automerge::{Automerge, Change, ChangeHash, ObjId, ReadDoc};
 use copse_core::commit_meta::CommitMeta;
@@ -60,7 +61,7 @@ impl Device {
                 role: Role::Member,
                 expires_at: Timestamp(T0 + 100_000_000),
                 max_uses,
-                secret_hash: secret.hash_hex(),
+                key: secret.public_key_hex(),
             },
         );
         let Some(Created::Invite(invite)) = created else {
@@ -186,8 +187,13 @@ pub fn world(seed: u64) -> World {
         Command::Admit {
             member: bob_key.member().clone(),
             details: details("Bob"),
+            proof: Box::new(AdmissionProof::sign(
+                &secret,
+                &bob_key,
+                ada.copy.id(),
+                &invite,
+            )),
             invite,
-            secret,
         },
     );
     let (created, _) = ada.run(
@@ -230,8 +236,13 @@ pub fn newcomer(w: &mut World, name: &str) -> Device {
         Command::Admit {
             member: key.member().clone(),
             details: details(name),
+            proof: Box::new(AdmissionProof::sign(
+                &secret,
+                &key,
+                w.ada.copy.id(),
+                &invite,
+            )),
             invite,
-            secret,
         },
     );
     let (doc, refused) = reloaded(&w.ada.copy);
