@@ -126,3 +126,22 @@ string_enum!(
         Dropped = "dropped",
     }
 );
+
+// What a field outside its enum reads as (`lenient`): the value that grants least.
+impl Default for Role {
+    fn default() -> Self {
+        Role::Member
+    }
+}
+
+impl Default for ThreadKind {
+    fn default() -> Self {
+        ThreadKind::Discussion
+    }
+}
+
+impl Default for TaskStatus {
+    fn default() -> Self {
+        TaskStatus::Todo
+    }
+}

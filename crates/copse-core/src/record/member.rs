@@ -27,22 +27,31 @@ pub struct MemberDetails {
 #[derive(Debug, Clone, PartialEq, Eq, Hydrate, Reconcile, Serialize, Deserialize)]
 pub struct Member {
     /// Display name.
+    #[autosurgeon(hydrate = "super::lenient::or_default")]
     pub name: String,
     /// Employer or home organisation.
+    #[autosurgeon(hydrate = "super::lenient::or_default")]
     pub organisation: String,
     /// Department or team.
+    #[autosurgeon(hydrate = "super::lenient::or_default")]
     pub department: String,
     /// About them.
+    #[autosurgeon(hydrate = "super::lenient::or_default")]
     pub bio: String,
     /// Skill tags.
+    #[autosurgeon(hydrate = "super::lenient::strings")]
     pub skills: Vec<String>,
     /// What they may do.
+    #[autosurgeon(hydrate = "super::lenient::or_default")]
     pub role: Role,
     /// When they were admitted.
+    #[autosurgeon(hydrate = "super::lenient::or_default")]
     pub joined_at: Timestamp,
     /// Who admitted them (none for the founder).
+    #[autosurgeon(hydrate = "super::lenient::or_default")]
     pub invited_by: Option<MemberId>,
     /// Network addresses they were last reachable at (multiaddrs).
+    #[autosurgeon(hydrate = "super::lenient::strings")]
     pub addrs: Vec<String>,
     /// Set when a coordinator removed them.
     pub removed_at: Option<Timestamp>,

@@ -4,6 +4,7 @@
 
 mod invite;
 mod kinds;
+mod lenient;
 mod level_rule;
 mod member;
 mod profile;

@@ -14,6 +14,7 @@ pub struct Post {
     /// Plain text (not a Text object: see DESIGN.md section 2 on load cost).
     pub body: String,
     /// When it was written.
+    #[autosurgeon(hydrate = "super::lenient::or_default")]
     pub created_at: Timestamp,
     /// When its author last edited it.
     pub edited_at: Option<Timestamp>,
@@ -23,17 +24,22 @@ pub struct Post {
 #[derive(Debug, Clone, PartialEq, Eq, Hydrate, Reconcile, Serialize, Deserialize)]
 pub struct Thread {
     /// Discussion or question.
+    #[autosurgeon(hydrate = "super::lenient::or_default")]
     pub kind: ThreadKind,
     /// Title.
+    #[autosurgeon(hydrate = "super::lenient::or_default")]
     pub title: String,
     /// Topic tags.
+    #[autosurgeon(hydrate = "super::lenient::strings")]
     pub tags: Vec<String>,
     /// Who started it.
     pub author: MemberId,
     /// When.
     pub created_at: Timestamp,
     /// On a question: the reply accepted as the answer.
+    #[autosurgeon(hydrate = "super::lenient::or_default")]
     pub accepted_post: Option<PostId>,
     /// Opening post, then replies in order.
+    #[autosurgeon(hydrate = "super::lenient::readable")]
     pub posts: Vec<Post>,
 }

@@ -62,7 +62,8 @@ fn summary<D: ReadDoc>(doc: &D, id: ArticleId, obj: &ObjId) -> Option<ArticleSum
     let created_by: MemberId = get_str(doc, obj, field::CREATED_BY)?.parse().ok()?;
     let created_at = Timestamp(get_i64(doc, obj, field::CREATED_AT)?);
     Some(ArticleSummary {
-        title: get_str(doc, obj, field::TITLE)?,
+        // A title written with the wrong type hides only the title.
+        title: get_str(doc, obj, field::TITLE).unwrap_or_default(),
         tags: get_str_list(doc, obj, field::TAGS),
         updated_at: get_i64(doc, obj, field::UPDATED_AT).map_or(created_at, Timestamp),
         updated_by: get_str(doc, obj, field::UPDATED_BY)

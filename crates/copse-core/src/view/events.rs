@@ -86,7 +86,7 @@ fn read_event<D: ReadDoc>(doc: &D, id: EventId, e: &ObjId) -> Option<EventView> 
         .unwrap_or_default();
     Some(EventView {
         id,
-        title: get_str(doc, e, field::TITLE)?,
+        title: get_str(doc, e, field::TITLE).unwrap_or_default(),
         description: get_str(doc, e, field::DESCRIPTION).unwrap_or_default(),
         starts_at: Timestamp(get_i64(doc, e, field::STARTS_AT)?),
         ends_at: Timestamp(get_i64(doc, e, field::ENDS_AT)?),

@@ -94,8 +94,10 @@ impl ThreadView {
 }
 
 fn summary<D: ReadDoc>(doc: &D, id: &str, obj: &ObjId) -> Option<ThreadSummary> {
-    let kind = get_str(doc, obj, field::KIND)?.parse().ok()?;
-    let created_at = Timestamp(get_i64(doc, obj, field::CREATED_AT)?);
+    let kind = get_str(doc, obj, field::KIND)
+        .and_then(|k| k.parse().ok())
+        .unwrap_or_default();
+    let created_at = Timestamp(get_i64(doc, obj, field::CREATED_AT).unwrap_or(0));
     let posts = get_obj(doc, obj, field::POSTS, ObjType::List)?;
     let n = doc.length(&posts);
     let last_activity = match doc.get(&posts, n.saturating_sub(1)).ok().flatten() {
@@ -179,7 +181,10 @@ pub fn thread<D: DocRead>(doc: &D, id: &ThreadId) -> Option<ThreadView> {
         }
     }
     let thread = Thread {
-        kind: get_str(doc, &obj, field::KIND)?.parse().ok()?,
+        // A kind outside its enum reads as a discussion (no answer to accept).
+        kind: get_str(doc, &obj, field::KIND)
+            .and_then(|k| k.parse().ok())
+            .unwrap_or_default(),
         title: get_str(doc, &obj, field::TITLE).unwrap_or_default(),
         tags: get_str_list(doc, &obj, field::TAGS),
         author: get_str(doc, &obj, field::AUTHOR)?.parse().ok()?,
