@@ -1,5 +1,6 @@
-//! Five replicas, honest and malicious edits, random delivery: every honest replica ends
-//! with the same heads, and no malicious change is in any of them.
+//! Five replicas, honest and malicious edits (some written on forks from random earlier
+//! points of history, oversized, retyped or numbered far ahead), random delivery: every
+//! honest replica ends with the same heads, and no malicious change is in any of them.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -76,6 +77,67 @@ fn attack(d: &mut Device, rng: &mut StdRng, t: &ThreadId, victim: &str) -> Vec<C
     })
 }
 
+/// A write on a fork from a random earlier point of the attacker's history: each kind
+/// must be refused (or wait for ever) wherever it lands.
+fn forked_attack(d: &Device, rng: &mut StdRng, t: &ThreadId) -> Vec<Change> {
+    let history = d.copy.doc().get_changes(&[]);
+    let at = [history[rng.gen_range(0..history.len())].hash()];
+    let me = d.me();
+    let kind = rng.gen_range(0..4);
+    let t = t.clone();
+    let changes = d.raw_at(rng, &at, |tx, mint| {
+        let threads = obj(tx, &ROOT, "threads");
+        let thread = match tx.get(&threads, t.as_str()) {
+            Ok(Some((_, th))) => Some(th),
+            _ => None,
+        };
+        let members = obj(tx, &ROOT, "members");
+        let mine = match tx.get(&members, me.as_str()) {
+            Ok(Some((_, m))) => Some(m),
+            _ => None,
+        };
+        match (kind, thread, mine) {
+            (0, Some(th), _) => {
+                // A post past the schema's size.
+                let posts = obj(tx, &th, "posts");
+                let post = tx.insert_object(&posts, 1, ObjType::Map).unwrap();
+                tx.put(&post, "id", PostId::from_bytes(mint.next()).as_str())
+                    .unwrap();
+                tx.put(&post, "author", me.as_str()).unwrap();
+                tx.put(&post, "body", "x".repeat(64 * 1024 + 1)).unwrap();
+                tx.put(&post, "created_at", T0).unwrap();
+                tx.put(&post, "edited_at", ScalarValue::Null).unwrap();
+            }
+            (1, Some(th), _) => tx.put(&th, "title", ScalarValue::Int(1)).unwrap(),
+            (2, _, Some(m)) => {
+                let addrs = obj(tx, &m, "addrs");
+                for i in 0..40 {
+                    tx.insert(&addrs, 0, format!("/ip4/127.0.0.1/tcp/{i}"))
+                        .unwrap();
+                }
+            }
+            _ => tx
+                .put(ROOT, "schema_version", ScalarValue::Uint(9))
+                .unwrap(),
+        }
+    });
+    if kind == 3 || changes.is_empty() {
+        return changes;
+    }
+    // Half the time, the same write numbered far ahead: it waits for ever.
+    if rng.gen_bool(0.5) {
+        let mut expanded = changes[0].decode();
+        expanded.start_op =
+            std::num::NonZeroU64::new(changes[0].start_op().get() + 1_000_000).unwrap();
+        expanded.hash = None;
+        let jumped = Change::from(expanded);
+        let sig =
+            copse_core::guard::signature::signature_change(&jumped, &d.signer.sign(&jumped.hash()));
+        return vec![jumped, sig];
+    }
+    changes
+}
+
 fn run(seed: u64) {
     let mut w: World = world(seed);
     let mut devices: Vec<Device> = (0..3).map(|i| newcomer(&mut w, &format!("M{i}"))).collect();
@@ -104,7 +166,11 @@ fn run(seed: u64) {
     for step in 0..40 {
         let d = rng.gen_range(0..devices.len());
         if malicious.contains(&d) && rng.gen_bool(0.4) {
-            let changes = attack(&mut devices[d], &mut rng, &t, &victim);
+            let changes = if rng.gen_bool(0.5) {
+                attack(&mut devices[d], &mut rng, &t, &victim)
+            } else {
+                forked_attack(&devices[d], &mut rng, &t)
+            };
             forged.extend(changes.iter().map(Change::hash));
             outbox[d].extend(changes);
         } else {

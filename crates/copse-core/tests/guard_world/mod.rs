@@ -130,6 +130,39 @@ impl Device {
     }
 }
 
+impl Device {
+    /// A modified client writing on a fork of its history at `at` (any earlier point),
+    /// under a fresh actor of its real key, signed: the changes, not kept in its copy.
+    pub fn raw_at(
+        &self,
+        rng: &mut StdRng,
+        at: &[ChangeHash],
+        edit: impl FnOnce(&mut Transaction<'_>, &copse_core::record_mint::Mint),
+    ) -> Vec<Change> {
+        let mut fork = self.copy.doc().fork_at(at).unwrap();
+        fork.set_actor(self.signer.actor(rng));
+        let heads = fork.get_heads();
+        let mint = copse_core::record_mint::Mint::for_next_change(&fork);
+        let meta = CommitMeta {
+            by: self.me(),
+            cmd: "reply".into(),
+            obj: None,
+        };
+        let mut tx = fork.transaction();
+        edit(&mut tx, &mint);
+        let (hash, _) = tx.commit_with(
+            CommitOptions::default()
+                .with_message(meta.to_message())
+                .with_time(T0 + 10_000_000),
+        );
+        let Some(hash) = hash else {
+            return Vec::new();
+        };
+        sign_raw(&mut fork, &self.signer, hash);
+        fork.get_changes(&heads)
+    }
+}
+
 pub fn sign_raw(doc: &mut Automerge, signer: &Signer, hash: ChangeHash) {
     let change = doc.get_change_by_hash(&hash).unwrap();
     let sig = signature_change(&change, &signer.sign(&hash));
