@@ -243,11 +243,13 @@ pub(crate) fn check(
     let mut other_ops = 0usize;
     // Per list or text written into: its bound, and items added minus removed.
     let mut growth: HashMap<Container, (usize, i64)> = HashMap::new();
+    // One buffer for every path: the target is the container's path and one key more.
+    let mut path: Vec<Option<&str>> = Vec::new();
     for (op, (placed, target)) in ops.iter().zip(targets) {
-        let path: Vec<Option<&str>> = target.iter().map(key).collect();
-        let container = placed.path.iter().map(key).collect::<Vec<_>>();
-        let in_text = matches!(shape(&container), Some(Shape::Text(_)));
-        if !in_text {
+        path.clear();
+        path.extend(target.iter().map(key));
+        let container = shape(&path[..path.len().saturating_sub(1)]);
+        if !matches!(container, Some(Shape::Text(_))) {
             other_ops += 1;
         }
         let Some(here) = shape(&path) else {
@@ -265,9 +267,7 @@ pub(crate) fn check(
                 i64::from(op.insert)
             }
         };
-        if let (Some(Shape::List(Some(max)) | Shape::Text(max)), true) =
-            (shape(&container), delta != 0)
-        {
+        if let (Some(Shape::List(Some(max)) | Shape::Text(max)), true) = (container, delta != 0) {
             let key = match (&placed.id, &op.obj) {
                 (Some(id), _) => Container::Held(id.clone()),
                 (None, ObjectId::Id(made)) => Container::Made(made.clone()),
