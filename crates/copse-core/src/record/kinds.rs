@@ -127,19 +127,23 @@ string_enum!(
     }
 );
 
-// What a field outside its enum reads as (`lenient`): the value that grants least.
+// What a field outside its enum reads as (`lenient`): the value that grants least. Written
+// out rather than derived: the enums come from `string_enum!`, the defaults are chosen here.
+#[allow(clippy::derivable_impls)]
 impl Default for Role {
     fn default() -> Self {
         Role::Member
     }
 }
 
+#[allow(clippy::derivable_impls)]
 impl Default for ThreadKind {
     fn default() -> Self {
         ThreadKind::Discussion
     }
 }
 
+#[allow(clippy::derivable_impls)]
 impl Default for TaskStatus {
     fn default() -> Self {
         TaskStatus::Todo
