@@ -184,6 +184,18 @@ impl Community {
 
     /// Signs the change `hash` just made by this copy (a signature change follows it).
     fn sign(&mut self, hash: Option<ChangeHash>) -> Result<(), CommandError> {
+        self.sign_lawful(hash, None)
+    }
+
+    /// Signs the change `hash` this copy just committed. With `undo` (the heads before it
+    /// and a source of a fresh actor), the change is first judged by the rules every
+    /// device applies (`guard::judge_own`): one they would refuse is taken back out of
+    /// this copy, never signed, kept or sent.
+    fn sign_lawful(
+        &mut self,
+        hash: Option<ChangeHash>,
+        undo: Option<(&[ChangeHash], &mut dyn RngCore)>,
+    ) -> Result<(), CommandError> {
         let (Some(signer), Some(hash)) = (&self.signer, hash) else {
             return Ok(());
         };
@@ -191,6 +203,19 @@ impl Community {
             .doc
             .get_change_by_hash(&hash)
             .ok_or_else(|| CommandError::Document("the new change is missing".into()))?;
+        if let Some((heads_before, rng)) = undo
+            && let Err(why) = crate::guard::judge_own(&self.doc, &change)
+        {
+            tracing::error!(%why, "an edit this device made breaks the community's rules");
+            let mut back = self
+                .doc
+                .fork_at(heads_before)
+                .map_err(|e| CommandError::Document(e.to_string()))?;
+            // A fresh actor: the refused change's sequence number is never written again.
+            back.set_actor(signer.actor(rng));
+            self.doc = back;
+            return Err(CommandError::AgainstTheRules(why.to_string()));
+        }
         let sig = signature_change(&change, &signer.sign(&hash));
         self.doc
             .apply_changes([sig])
@@ -390,7 +415,7 @@ impl Community {
             return match apply(&mut tx, &ctx, rng, cmd) {
                 Ok(effect) => {
                     let (hash, _) = tx.commit_with(commit_options(me, name, effect.obj, now));
-                    self.sign(hash)?;
+                    self.sign_lawful(hash, Some((&heads_before, rng)))?;
                     Ok(Applied {
                         created: effect.created,
                         heads_before,
@@ -408,7 +433,7 @@ impl Community {
             |tx| apply(tx, &ctx, rng, cmd),
         );
         let success = result.map_err(|f| f.error)?;
-        self.sign(success.hash)?;
+        self.sign_lawful(success.hash, Some((&heads_before, rng)))?;
         Ok(Applied {
             created: success.result.created,
             heads_before,

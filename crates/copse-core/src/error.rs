@@ -13,6 +13,10 @@ pub type Label = std::borrow::Cow<'static, str>;
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum CommandError {
+    /// The edit would break a rule every device applies (a disagreement between the
+    /// command's own checks and the guard's: a bug, reported rather than written).
+    #[error("this edit breaks the community's rules ({0}); nothing was written")]
+    AgainstTheRules(String),
     /// The acting device is not a member of this community.
     #[error("you are not a member of this community")]
     NotAMember,

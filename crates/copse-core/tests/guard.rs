@@ -820,3 +820,33 @@ fn an_admission_cannot_tell_stories_in_the_newcomers_name() {
     });
     refused_by_ada(&mut w, attack, Violation::OthersRecord("details".into()));
 }
+
+/// A device judges its own edit by the rules every device applies before keeping it
+/// (`Community::apply` does, after each command): an honest edit passes, a forged one is
+/// refused for the reason its peers would give.
+#[test]
+fn a_devices_own_edit_is_judged_by_the_same_rules_as_everyone_elses() {
+    let mut w = world(27);
+    let (_, honest) = w.bob.run(
+        &mut w.rng,
+        T0 + 10,
+        Command::Reply {
+            thread: w.thread.clone(),
+            body: "About 12 m.".into(),
+        },
+    );
+    assert_eq!(
+        copse_core::guard::judge_own(w.bob.copy.doc(), &honest[0]),
+        Ok(())
+    );
+    let t = w.thread.clone();
+    let forged = w.bob.raw("edit_post", |tx| {
+        let posts = posts_of(tx, &t);
+        let (_, first) = tx.get(&posts, 0).unwrap().unwrap();
+        tx.put(&first, "body", "Ada says: anything goes").unwrap();
+    });
+    assert_eq!(
+        copse_core::guard::judge_own(w.bob.copy.doc(), &forged[0]),
+        Err(Violation::OthersRecord("post".into()))
+    );
+}

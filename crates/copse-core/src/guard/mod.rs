@@ -9,6 +9,7 @@
 //! - `values`: what every value may be (type, enum, size, list length);
 //! - `rules`: the rule table; `past`/`paths`: reads at a change's deps, op -> path;
 //! - `verdict`: what the guard decides, typed; `judge`: one change;
+//! - [`judge_own`]: this device's own edit, before it is kept;
 //! - [`admit`]: a batch of received changes; `whole_document`: a document read from outside
 //!   ([`verify_document`]); [`legacy`]: unsigned history from before signatures.
 
@@ -18,6 +19,7 @@ mod change_ops;
 pub mod identity;
 mod judge;
 pub mod legacy;
+mod own;
 mod past;
 mod paths;
 mod rules;
@@ -31,6 +33,7 @@ mod whole_document;
 pub use admit::{Admitted, Held, admit, admit_held};
 pub use identity::{member_id_of_key, member_of_actor};
 pub use legacy::{AcceptUnsigned, LegacyPolicy, NoLegacy, SEAL_MESSAGE, SealedHistory};
+pub use own::judge_own;
 pub use signer::Signer;
 pub use verdict::Refused;
 pub use violation::Violation;
