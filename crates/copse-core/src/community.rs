@@ -87,7 +87,7 @@ impl Community {
         rng: &mut dyn RngCore,
     ) -> Result<(Self, Applied), CommandError> {
         let actor = random_actor(rng);
-        Self::create_with_actor(founder, details, spec, now, rng, actor)
+        Self::create_with_actor(founder, details, spec, now, rng, actor, true)
     }
 
     fn create_with_actor(
@@ -97,6 +97,7 @@ impl Community {
         now: Timestamp,
         rng: &mut dyn RngCore,
         actor: automerge::ActorId,
+        current_rules: bool,
     ) -> Result<(Self, Applied), CommandError> {
         let name = required(field::NAME, &spec.name, limits::TITLE)?;
         let domain = required(field::DOMAIN, &spec.domain, limits::BODY)?;
@@ -139,6 +140,13 @@ impl Community {
                     ScalarValue::Uint(SCHEMA_VERSION),
                 )?;
                 tx.put(ROOT, schema::COMMUNITY_ID_KEY, id.as_str())?;
+                if current_rules {
+                    tx.put(
+                        ROOT,
+                        schema::RULES_KEY,
+                        ScalarValue::Uint(schema::RULES_VERSION),
+                    )?;
+                }
                 for key in schema::ROOT_MAPS {
                     if key != schema::PROFILE {
                         tx.put_object(ROOT, key, ObjType::Map)?;
@@ -174,9 +182,41 @@ impl Community {
         now: Timestamp,
         rng: &mut dyn RngCore,
     ) -> Result<(Self, Applied), CommandError> {
+        Self::create_signed_under(signer, details, spec, now, rng, true)
+    }
+
+    /// Like [`Self::create_signed`], without the rules marker: a community as made before
+    /// the current rules (`schema::RULES_KEY`), for tests of how such communities keep
+    /// their history and move on.
+    #[doc(hidden)]
+    pub fn create_signed_before_the_current_rules(
+        signer: &Signer,
+        details: MemberDetails,
+        spec: NewCommunity,
+        now: Timestamp,
+        rng: &mut dyn RngCore,
+    ) -> Result<(Self, Applied), CommandError> {
+        Self::create_signed_under(signer, details, spec, now, rng, false)
+    }
+
+    fn create_signed_under(
+        signer: &Signer,
+        details: MemberDetails,
+        spec: NewCommunity,
+        now: Timestamp,
+        rng: &mut dyn RngCore,
+        current_rules: bool,
+    ) -> Result<(Self, Applied), CommandError> {
         let actor = signer.actor(rng);
-        let (mut c, applied) =
-            Self::create_with_actor(signer.member(), details, spec, now, rng, actor)?;
+        let (mut c, applied) = Self::create_with_actor(
+            signer.member(),
+            details,
+            spec,
+            now,
+            rng,
+            actor,
+            current_rules,
+        )?;
         c.signer = Some(signer.clone());
         c.sign(applied.change)?;
         Ok((c, applied))
@@ -250,6 +290,43 @@ impl Community {
             created: None,
             heads_before,
             change: Some(hash),
+        }))
+    }
+
+    /// Moves a community made before the current rules onto them (see
+    /// `schema::RULES_KEY`): a coordinator's device writes the marker once. `None` if it
+    /// is there already, or this copy does not sign for a coordinator.
+    pub fn upgrade_rules(
+        &mut self,
+        now: Timestamp,
+        rng: &mut dyn RngCore,
+    ) -> Result<Option<Applied>, CommandError> {
+        let Some(signer) = &self.signer else {
+            return Ok(None);
+        };
+        let me = signer.member().clone();
+        if get_i64(&self.doc, &ROOT, schema::RULES_KEY).is_some()
+            || !current_member(&self.doc, &me).is_some_and(|m| m.is_coordinator())
+        {
+            return Ok(None);
+        }
+        let heads_before = self.doc.get_heads();
+        let result = self.doc.transact_with(
+            |_| commit_options(&me, "upgrade_rules", None, now),
+            |tx| {
+                tx.put(
+                    ROOT,
+                    schema::RULES_KEY,
+                    ScalarValue::Uint(schema::RULES_VERSION),
+                )
+            },
+        );
+        let success = result.map_err(|f| CommandError::Document(f.error.to_string()))?;
+        self.sign_lawful(success.hash, Some((&heads_before, rng)))?;
+        Ok(Some(Applied {
+            created: None,
+            heads_before,
+            change: success.hash,
         }))
     }
 

@@ -7,6 +7,12 @@ pub const SCHEMA_VERSION: u64 = 1;
 pub const SCHEMA_VERSION_KEY: &str = "schema_version";
 /// Root key holding the community id, so a file carries its own identity.
 pub const COMMUNITY_ID_KEY: &str = "community_id";
+/// Root key naming the rules a change is judged by (absent: the first rules). Written at
+/// creation, or once by a coordinator's upgraded device in an older community: every
+/// change whose causal past holds it is judged by those rules (see `guard::rules`).
+pub const RULES_KEY: &str = "rules";
+/// The rules this build writes: minted record ids and admission proofs.
+pub const RULES_VERSION: u64 = 2;
 /// Root key marking the document as a Copse community.
 pub const KIND_KEY: &str = "kind";
 /// Value of [`KIND_KEY`].

@@ -94,6 +94,22 @@ impl Hub {
                 Ok(None) => {}
                 Err(e) => tracing::warn!(community = %c, error = %e, "could not seal the history"),
             }
+            // A community made before the current rules moves onto them (once, by a
+            // coordinator's device): what builds on the marker is judged by them.
+            match r.community_mut().upgrade_rules(now, &mut self.rng) {
+                Ok(Some(applied)) => {
+                    tracing::info!(community = %c, "moved the community onto the current rules");
+                    r.changed(Changed {
+                        heads_before: applied.heads_before,
+                        source: None,
+                        local: true,
+                        metas: Vec::new(),
+                        membership: false,
+                    });
+                }
+                Ok(None) => {}
+                Err(e) => tracing::warn!(community = %c, error = %e, "could not upgrade the rules"),
+            }
         }
     }
 

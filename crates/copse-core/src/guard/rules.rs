@@ -19,7 +19,8 @@ use crate::admission_proof::AdmissionProof;
 use crate::record_mint::{is_minted_thread, minted_bytes};
 use crate::schema::field;
 use crate::schema::{
-    ARTICLES, COMMUNITY_ID_KEY, EVENTS, INVITES, MEMBERS, PROFILE, RESOURCES, TASKS, THREADS,
+    ARTICLES, COMMUNITY_ID_KEY, EVENTS, INVITES, MEMBERS, PROFILE, RESOURCES, RULES_KEY,
+    RULES_VERSION, TASKS, THREADS,
 };
 use crate::{
     ArticleId, CommunityId, EventId, InviteId, MemberId, PostId, ResourceId, TaskId, ThreadId,
@@ -113,7 +114,12 @@ pub(crate) fn check_ops(
         Some(s) if !s.is_current() => return Err(Violation::Removed.into()),
         Some(s) => s,
     };
+    // Judged by the rules its causal past names (`schema::RULES_KEY`).
+    let current_rules = past
+        .int(&automerge::ROOT, RULES_KEY)
+        .is_some_and(|v| v >= RULES_VERSION as i64);
     let rules = Rules {
+        current_rules,
         past,
         signer,
         standing,
@@ -207,6 +213,10 @@ fn check_creation(
 }
 
 struct Rules<'a> {
+    /// The causal past holds the rules marker: records need minted ids and admissions
+    /// their proof. Without it (history of a community made before them, and what is
+    /// written on it), the first rules.
+    current_rules: bool,
     past: Past<'a>,
     signer: &'a MemberId,
     standing: Standing,
@@ -288,6 +298,15 @@ impl Rules<'_> {
             }
         }
         match (section, &keys[1..]) {
+            // The rules marker, once, by a coordinator, in a community without it.
+            (RULES_KEY, [])
+                if op.pred.is_empty()
+                    && matches!(a, OpType::Put(ScalarValue::Uint(v)) if *v == RULES_VERSION)
+                    && !self.current_rules
+                    && self.past.int(&automerge::ROOT, RULES_KEY).is_none() =>
+            {
+                self.coordinator("move the community onto the current rules")
+            }
             (root_key, []) => Err(Violation::RootKey(root_key.to_owned())),
             (PROFILE, [Some(field::CREATED_AT | field::CREATED_BY)]) => {
                 Err(Violation::Immutable("the profile's creation".into()))
@@ -534,10 +553,12 @@ impl Rules<'_> {
                 })
         };
         let proof = match (signed(field::INVITE_SIG), signed(field::CONSENT_SIG)) {
-            (Some(invite_sig), Some(consent_sig)) => AdmissionProof {
+            // The first rules asked for no proof.
+            _ if !self.current_rules => None,
+            (Some(invite_sig), Some(consent_sig)) => Some(AdmissionProof {
                 invite_sig,
                 consent_sig,
-            },
+            }),
             _ => return Err(bad()),
         };
         let community: Option<CommunityId> = self
@@ -546,8 +567,9 @@ impl Rules<'_> {
             .and_then(|c| c.parse().ok());
         let invite_id: Option<InviteId> = invite.parse().ok();
         let key = self.past.str(&inv, field::KEY);
-        let proven = match (community, invite_id, key) {
-            (Some(c), Some(i), Some(k)) => proof.verifies(&k, &c, &i, &member),
+        let proven = match (proof, community, invite_id, key) {
+            (None, ..) => true,
+            (Some(p), Some(c), Some(i), Some(k)) => p.verifies(&k, &c, &i, &member),
             _ => false,
         };
         if !proven {
@@ -622,13 +644,17 @@ impl Rules<'_> {
         Ok(())
     }
 
-    /// Whether `id` (as bytes) is the one minted for the record `made` makes.
+    /// Whether `id` (as bytes) is the one minted for the record `made` makes (under the
+    /// first rules, any id).
     fn minted(
         &self,
         made: &OpId,
         is: impl FnOnce([u8; 16]) -> bool,
         what: &str,
     ) -> Result<(), Violation> {
+        if !self.current_rules {
+            return Ok(());
+        }
         let minted = self
             .ordinals
             .get(made)

@@ -16,7 +16,7 @@ use super::violation::Violation;
 use crate::record::{ObjectiveStatus, Role, Rsvp, TaskStatus, ThreadKind};
 use crate::schema::{
     ARTICLES, COMMUNITY_ID_KEY, EVENTS, INVITES, KIND_KEY, KIND_VALUE, LEVEL_KEYS, MEMBERS,
-    PROFILE, RESOURCES, ROOT_MAPS, SCHEMA_VERSION_KEY, TASKS, THREADS, field, limits,
+    PROFILE, RESOURCES, ROOT_MAPS, RULES_KEY, SCHEMA_VERSION_KEY, TASKS, THREADS, field, limits,
 };
 
 /// A member id, record id or hash as stored.
@@ -87,7 +87,7 @@ fn shape(path: &[Option<&str>]) -> Option<Shape> {
     };
     Some(match path {
         [Some(KIND_KEY)] => Name(community_kind),
-        [Some(SCHEMA_VERSION_KEY)] => Int,
+        [Some(SCHEMA_VERSION_KEY | RULES_KEY)] => Int,
         [Some(COMMUNITY_ID_KEY)] => Str(ID),
         [Some(k)] if ROOT_MAPS.contains(k) => Map,
         [Some(PROFILE), rest @ ..] => match rest {

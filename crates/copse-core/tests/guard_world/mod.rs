@@ -193,10 +193,25 @@ pub fn obj(doc: &impl ReadDoc, parent: &ObjId, key: &str) -> ObjId {
 /// Ada founds a community and admits Bob; Bob's device starts from Ada's copy, checked;
 /// Ada starts a thread that Bob receives.
 pub fn world(seed: u64) -> World {
+    world_under(seed, true)
+}
+
+/// The same, in a community made before the current rules (no rules marker): its history
+/// is judged by the first rules until a coordinator moves it on.
+pub fn world_under_first_rules(seed: u64) -> World {
+    world_under(seed, false)
+}
+
+fn world_under(seed: u64, current_rules: bool) -> World {
     let mut rng = StdRng::seed_from_u64(seed);
     let ada_key = Signer::random(&mut rng);
     let bob_key = Signer::random(&mut rng);
-    let (copy, _) = Community::create_signed(
+    let create = if current_rules {
+        Community::create_signed
+    } else {
+        Community::create_signed_before_the_current_rules
+    };
+    let (copy, _) = create(
         &ada_key,
         details("Ada"),
         NewCommunity {
