@@ -318,7 +318,9 @@ impl Batch {
                 let (verdict, heads) = match ahead_pass {
                     Some((passed, heads)) => (Verdict::Pass(passed), heads),
                     None => {
-                        self.ahead.apply(doc, out)?;
+                        self.ahead
+                            .apply(doc, out, &mut self.refused, &mut self.actors)?;
+                        self.top_op = bounds::held_max_op(doc);
                         let may_create = doc.get_heads().is_empty();
                         let none = HashSet::new();
                         let at = At {
@@ -382,7 +384,9 @@ impl Batch {
                 break;
             }
         }
-        self.ahead.apply(doc, out)?;
+        self.ahead
+            .apply(doc, out, &mut self.refused, &mut self.actors)?;
+        self.top_op = bounds::held_max_op(doc);
         out.refused_hashes = self.refused.iter().copied().collect();
         Ok(())
     }
@@ -471,15 +475,60 @@ impl Ahead {
         self.changes.extend(sig);
     }
 
-    fn apply(&mut self, doc: &mut Automerge, out: &mut Admitted) -> Result<(), AutomergeError> {
+    /// Applies the waiting changes in one Automerge call. A change at a place (actor and
+    /// sequence number) already written by a different change is its author's
+    /// equivocation: Automerge refuses the whole call for it, so it is taken out (with
+    /// its signature and what builds on it in the batch), refused, and the rest applied.
+    fn apply(
+        &mut self,
+        doc: &mut Automerge,
+        out: &mut Admitted,
+        refused: &mut HashSet<ChangeHash>,
+        actors: &mut Actors,
+    ) -> Result<(), AutomergeError> {
         if self.changes.is_empty() {
             return Ok(());
         }
-        let changes = std::mem::take(&mut self.changes);
-        out.applied.extend(changes.iter().map(Change::hash));
+        let mut changes = std::mem::take(&mut self.changes);
         self.frontier.clear();
         self.membership = false;
         self.made.clear();
-        doc.apply_changes(changes)
+        loop {
+            match doc.apply_changes(changes.iter().cloned()) {
+                Ok(()) => {
+                    out.applied.extend(changes.iter().map(Change::hash));
+                    return Ok(());
+                }
+                Err(AutomergeError::DuplicateSeqNumber(seq, actor)) => {
+                    // Automerge checks before it applies anything: the copy is unchanged.
+                    let Some(pos) = changes
+                        .iter()
+                        .rposition(|c| c.actor_id() == &actor && c.seq() == seq)
+                    else {
+                        return Err(AutomergeError::DuplicateSeqNumber(seq, actor));
+                    };
+                    let second = changes.remove(pos);
+                    let mut gone: HashSet<ChangeHash> = HashSet::from([second.hash()]);
+                    loop {
+                        let before = gone.len();
+                        changes.retain(|c| {
+                            let builds_on = c.deps().iter().any(|d| gone.contains(d));
+                            if builds_on {
+                                gone.insert(c.hash());
+                            }
+                            !builds_on
+                        });
+                        if gone.len() == before {
+                            break;
+                        }
+                    }
+                    let author = actors.of(second.actor_id()).map(|(_, m)| m);
+                    out.refused
+                        .push(refusal(&second, author, Violation::Equivocation));
+                    refused.extend(gone);
+                }
+                Err(e) => return Err(e),
+            }
+        }
     }
 }

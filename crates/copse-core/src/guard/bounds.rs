@@ -29,6 +29,11 @@ pub(crate) fn check(change: &Change, deps_max_op: u64) -> Result<(), Violation> 
     if change.start_op().get() <= deps_max_op {
         return Err(Violation::OpNumbering);
     }
+    // Copse writes none; Automerge reads an author there, and refuses a whole batch for a
+    // second author of one actor.
+    if !change.extra_bytes().is_empty() {
+        return Err(Violation::Malformed("extra bytes after a change".into()));
+    }
     if change.len() > MAX_CHANGE_OPS {
         return Err(Violation::TooLarge(format!(
             "{} operations, at most {MAX_CHANGE_OPS}",

@@ -55,6 +55,10 @@ pub enum Violation {
     /// of someone else's record, or one chosen to collide with it.
     #[error("it makes a {0} under an id that is not its own")]
     NotMinted(String),
+    /// A second, different change at a place (actor and sequence number) its author had
+    /// already written: two histories told to different devices.
+    #[error("its author wrote a different edit at the same place before (equivocation)")]
+    Equivocation,
     /// Its first operation is not numbered one past the last of what it builds on (what
     /// Automerge itself writes).
     #[error("its operations are not numbered from the history it builds on")]
