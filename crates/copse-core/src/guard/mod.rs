@@ -7,7 +7,8 @@
 //! - [`signer`]: this device's key; [`signature`]: the signature change after each change;
 //! - [`bounds`]: how large a change may be and how its operations are numbered;
 //! - `values`: what every value may be (type, enum, size, list length);
-//! - `rules`: the rule table; `past`/`paths`: reads at a change's deps, op -> path;
+//! - `rules`: the rule table (with `rules_admission`, `rules_new_record`); `past`/`paths`:
+//!   reads at a change's deps, op -> path;
 //! - `verdict`: what the guard decides, typed; `judge`: one change;
 //! - [`judge_own`]: this device's own edit, before it is kept;
 //! - [`admit`]: a batch of received changes; `whole_document`: a document read from outside
@@ -23,6 +24,8 @@ mod own;
 mod past;
 mod paths;
 mod rules;
+mod rules_admission;
+mod rules_new_record;
 pub mod signature;
 pub mod signer;
 mod values;

@@ -12,18 +12,15 @@ use super::change_ops::{
 };
 use super::past::{Past, Standing};
 use super::paths::{Paths, Placed, Seg, show};
+use super::rules_new_record::is_minted_record;
 use super::values;
 use super::verdict::{Fault, Passed};
 use super::violation::Violation;
-use crate::admission_proof::AdmissionProof;
-use crate::record_mint::{is_minted_thread, minted_bytes};
+use crate::MemberId;
 use crate::schema::field;
 use crate::schema::{
-    ARTICLES, COMMUNITY_ID_KEY, EVENTS, INVITES, MEMBERS, PROFILE, RESOURCES, RULES_KEY,
-    RULES_VERSION, TASKS, THREADS,
-};
-use crate::{
-    ArticleId, CommunityId, EventId, InviteId, MemberId, PostId, ResourceId, TaskId, ThreadId,
+    ARTICLES, EVENTS, INVITES, MEMBERS, PROFILE, RESOURCES, RULES_KEY, RULES_VERSION, TASKS,
+    THREADS,
 };
 
 /// Where a change is judged: at its deps (exact), or, for a change whose deps are still
@@ -212,40 +209,29 @@ fn check_creation(
     }
 }
 
-struct Rules<'a> {
+pub(super) struct Rules<'a> {
     /// The causal past holds the rules marker: records need minted ids and admissions
     /// their proof. Without it (history of a community made before them, and what is
     /// written on it), the first rules.
-    current_rules: bool,
-    past: Past<'a>,
-    signer: &'a MemberId,
-    standing: Standing,
-    time: i64,
-    ops: &'a ChangeOps<'a>,
+    pub(super) current_rules: bool,
+    pub(super) past: Past<'a>,
+    pub(super) signer: &'a MemberId,
+    pub(super) standing: Standing,
+    pub(super) time: i64,
+    pub(super) ops: &'a ChangeOps<'a>,
     /// Member id -> invite id, for each admission in the change.
-    admitted: BTreeMap<String, String>,
+    pub(super) admitted: BTreeMap<String, String>,
     /// Judged at the change's own deps (see [`At`]).
-    exact: bool,
+    pub(super) exact: bool,
     /// Records made by changes judged ahead in the same batch (not at these heads yet).
-    made_ahead: &'a std::collections::HashSet<(String, String)>,
+    pub(super) made_ahead: &'a std::collections::HashSet<(String, String)>,
     /// For each record the change makes (by the operation that makes it): its ordinal
     /// among them, which names its id (`record_mint`).
-    ordinals: HashMap<OpId, u32>,
-}
-
-/// A record whose id is minted by the change that makes it.
-fn is_minted_record(path: &[Seg]) -> bool {
-    match path {
-        [Seg::Key(s), Seg::Key(_)] => {
-            [THREADS, ARTICLES, EVENTS, TASKS, RESOURCES, INVITES].contains(&s.as_str())
-        }
-        [Seg::Key(s), Seg::Key(_), Seg::Key(f), Seg::Elem] => s == THREADS && f == field::POSTS,
-        _ => false,
-    }
+    pub(super) ordinals: HashMap<OpId, u32>,
 }
 
 impl Rules<'_> {
-    fn coordinator(&self, what: &str) -> Result<(), Violation> {
+    pub(super) fn coordinator(&self, what: &str) -> Result<(), Violation> {
         if self.standing.coordinator {
             Ok(())
         } else {
@@ -253,7 +239,7 @@ impl Rules<'_> {
         }
     }
 
-    fn is_signer(&self, who: Option<&str>) -> bool {
+    pub(super) fn is_signer(&self, who: Option<&str>) -> bool {
         who == Some(self.signer.as_str())
     }
 
@@ -500,283 +486,6 @@ impl Rules<'_> {
                 }
             }
             _ => Err(Violation::Immutable("a member's admission record".into())),
-        }
-    }
-
-    /// `id` admitted with `invite` in this change: the invite is usable as of the deps,
-    /// and the entry comes out current, with the invite's role.
-    fn admission(
-        &self,
-        id: &str,
-        invite: &str,
-        targets: &[(Placed, Vec<Seg>)],
-    ) -> Result<(), Violation> {
-        let bad = || Violation::BadAdmission(id.to_owned());
-        let member: MemberId = id
-            .parse()
-            .map_err(|_| Violation::Malformed("member id".into()))?;
-        let inv = self.past.entry(INVITES, invite).ok_or_else(bad)?;
-        let creator: Option<MemberId> = self
-            .past
-            .str(&inv, field::CREATED_BY)
-            .and_then(|c| c.parse().ok());
-        let creator_current = creator
-            .as_ref()
-            .and_then(|c| self.past.standing(c))
-            .is_some_and(|s| s.is_current());
-        let expires = self.past.int(&inv, field::EXPIRES_AT).unwrap_or(i64::MIN);
-        let max_uses = self.past.int(&inv, field::MAX_USES).unwrap_or(0);
-        // Uses before, and the others this same change makes of the invite.
-        let used = self.past.list_len(&inv, field::USED_BY) as i64
-            + self.admitted.values().filter(|i| *i == invite).count() as i64
-            - 1;
-        if !creator_current
-            || self.past.is_true(&inv, field::REVOKED)
-            || self.time >= expires
-            || used >= max_uses
-        {
-            return Err(bad());
-        }
-        // The newcomer holds the ticket and asked for this: both signatures verify.
-        let signed = |f: &str| {
-            self.ops
-                .ops
-                .iter()
-                .zip(targets)
-                .rev()
-                .find_map(|(op, (_, t))| match (t.as_slice(), &op.action) {
-                    (
-                        [Seg::Key(s), Seg::Key(m), Seg::Key(g)],
-                        OpType::Put(ScalarValue::Str(text)),
-                    ) if s == MEMBERS && m == id && g == f => AdmissionProof::from_text(text),
-                    _ => None,
-                })
-        };
-        let proof = match (signed(field::INVITE_SIG), signed(field::CONSENT_SIG)) {
-            // The first rules asked for no proof.
-            _ if !self.current_rules => None,
-            (Some(invite_sig), Some(consent_sig)) => Some(AdmissionProof {
-                invite_sig,
-                consent_sig,
-            }),
-            _ => return Err(bad()),
-        };
-        let community: Option<CommunityId> = self
-            .past
-            .str(&automerge::ROOT, COMMUNITY_ID_KEY)
-            .and_then(|c| c.parse().ok());
-        let invite_id: Option<InviteId> = invite.parse().ok();
-        let key = self.past.str(&inv, field::KEY);
-        let proven = match (proof, community, invite_id, key) {
-            (None, ..) => true,
-            (Some(p), Some(c), Some(i), Some(k)) => p.verifies(&k, &c, &i, &member),
-            _ => false,
-        };
-        if !proven {
-            return Err(bad());
-        }
-        let invite_role = self.past.str(&inv, field::ROLE);
-        let before = self.past.standing(&member);
-        if let Some(b) = &before {
-            match b.removed_at {
-                None => return Err(bad()),
-                // Only an invite made after the removal readmits.
-                Some(removed)
-                    if self.past.int(&inv, field::CREATED_AT).unwrap_or(i64::MIN) <= removed =>
-                {
-                    return Err(bad());
-                }
-                Some(_) => {}
-            }
-        }
-        // What the change leaves in the entry: its writes, else what was there.
-        let mut role = before.as_ref().map(|b| {
-            if b.coordinator {
-                "coordinator"
-            } else {
-                "member"
-            }
-            .to_owned()
-        });
-        let mut removed_is_null = before.is_none();
-        let mut made_entry = false;
-        for (i, (op, (_, target))) in self.ops.ops.iter().zip(targets).enumerate() {
-            match target.as_slice() {
-                [Seg::Key(s), Seg::Key(m)] if s == MEMBERS && m == id => {
-                    if !matches!(op.action, OpType::Make(ObjType::Map)) {
-                        return Err(Violation::Malformed("member entry".into()));
-                    }
-                    made_entry = true;
-                    let made = self.ops.id_of(i);
-                    role = self.ops.str_in(&made, field::ROLE);
-                    removed_is_null = matches!(
-                        self.ops.put_in(&made, field::REMOVED_AT),
-                        Some(OpType::Put(ScalarValue::Null))
-                    );
-                }
-                // The newcomer's stories are theirs to tell, not the admitter's.
-                [Seg::Key(s), Seg::Key(m), Seg::Key(f), ..]
-                    if s == MEMBERS && m == id && f == field::STORIES =>
-                {
-                    return Err(Violation::OthersRecord("details".into()));
-                }
-                [Seg::Key(s), Seg::Key(m), Seg::Key(f)] if s == MEMBERS && m == id => {
-                    match (f.as_str(), &op.action) {
-                        (field::ROLE, OpType::Put(ScalarValue::Str(r))) => {
-                            role = Some(r.to_string())
-                        }
-                        (field::REMOVED_AT, OpType::Put(ScalarValue::Null)) => {
-                            removed_is_null = true
-                        }
-                        (field::REMOVED_AT, _) => removed_is_null = false,
-                        _ => {}
-                    }
-                }
-                _ => {}
-            }
-        }
-        if before.is_none() && !made_entry {
-            return Err(bad());
-        }
-        if role != invite_role || !removed_is_null {
-            return Err(bad());
-        }
-        Ok(())
-    }
-
-    /// Whether `id` (as bytes) is the one minted for the record `made` makes (under the
-    /// first rules, any id).
-    fn minted(
-        &self,
-        made: &OpId,
-        is: impl FnOnce([u8; 16]) -> bool,
-        what: &str,
-    ) -> Result<(), Violation> {
-        if !self.current_rules {
-            return Ok(());
-        }
-        let minted = self
-            .ordinals
-            .get(made)
-            .map(|k| minted_bytes(self.ops.actor, self.ops.start, *k));
-        if minted.is_some_and(is) {
-            Ok(())
-        } else {
-            Err(Violation::NotMinted(what.to_owned()))
-        }
-    }
-
-    /// A record made by this change: well-formed, its author is the signer, and its id is
-    /// the one its change minted.
-    fn new_record(&self, made: &OpId, ty: ObjType, target: &[Seg]) -> Result<(), Violation> {
-        let keys: Vec<Option<&str>> = target.iter().map(key).collect();
-        let ops = self.ops;
-        let by_signer = |key: &str| -> Result<(), Violation> {
-            if ops.str_in(made, key).as_deref() == Some(self.signer.as_str()) {
-                Ok(())
-            } else {
-                Err(Violation::WrongAuthorName)
-            }
-        };
-        let map = || -> Result<(), Violation> {
-            if ty == ObjType::Map {
-                Ok(())
-            } else {
-                Err(Violation::Malformed(show(target)))
-            }
-        };
-        let valid = |ok: bool, what: &str| {
-            if ok {
-                Ok(())
-            } else {
-                Err(Violation::Malformed(what.to_owned()))
-            }
-        };
-        match keys.as_slice() {
-            [Some(INVITES), Some(id)] => {
-                map()?;
-                valid(id.parse::<InviteId>().is_ok(), "invite id")?;
-                by_signer(field::CREATED_BY)?;
-                if ops.str_in(made, field::ROLE).as_deref() != Some("member") {
-                    self.coordinator("invite coordinators")?;
-                }
-                let id: InviteId = id
-                    .parse()
-                    .map_err(|_| Violation::Malformed("invite id".into()))?;
-                self.minted(made, |m| id.to_bytes() == m, "invite")
-            }
-            [Some(THREADS), Some(id)] => {
-                map()?;
-                valid(id.parse::<ThreadId>().is_ok(), "thread id")?;
-                by_signer(field::AUTHOR)?;
-                let kind = ops.str_in(made, field::KIND);
-                valid(
-                    matches!(kind.as_deref(), Some("discussion" | "question")),
-                    "thread kind",
-                )?;
-                let id: ThreadId = id
-                    .parse()
-                    .map_err(|_| Violation::Malformed("thread id".into()))?;
-                self.minted(made, |m| is_minted_thread(&id, m), "thread")
-            }
-            [Some(THREADS), Some(_), Some(field::POSTS), None] => {
-                map()?;
-                let id = ops.str_in(made, field::ID).unwrap_or_default();
-                valid(id.parse::<PostId>().is_ok(), "post id")?;
-                by_signer(field::AUTHOR)?;
-                valid(
-                    ops.put_in(made, field::BODY).is_some_and(is_str),
-                    "post body (it must be a string)",
-                )?;
-                let id: PostId = id
-                    .parse()
-                    .map_err(|_| Violation::Malformed("post id".into()))?;
-                self.minted(made, |m| id.to_bytes() == m, "post")
-            }
-            [Some(ARTICLES), Some(id)] => {
-                map()?;
-                valid(id.parse::<ArticleId>().is_ok(), "article id")?;
-                by_signer(field::CREATED_BY)?;
-                valid(
-                    matches!(
-                        ops.put_in(made, field::BODY),
-                        Some(OpType::Make(ObjType::Text))
-                    ),
-                    "article body",
-                )?;
-                let id: ArticleId = id
-                    .parse()
-                    .map_err(|_| Violation::Malformed("article id".into()))?;
-                self.minted(made, |m| id.to_bytes() == m, "article")
-            }
-            [Some(EVENTS), Some(id)] => {
-                map()?;
-                valid(id.parse::<EventId>().is_ok(), "event id")?;
-                by_signer(field::CREATED_BY)?;
-                let id: EventId = id
-                    .parse()
-                    .map_err(|_| Violation::Malformed("event id".into()))?;
-                self.minted(made, |m| id.to_bytes() == m, "event")
-            }
-            [Some(TASKS), Some(id)] => {
-                map()?;
-                valid(id.parse::<TaskId>().is_ok(), "task id")?;
-                by_signer(field::CREATED_BY)?;
-                let id: TaskId = id
-                    .parse()
-                    .map_err(|_| Violation::Malformed("task id".into()))?;
-                self.minted(made, |m| id.to_bytes() == m, "task")
-            }
-            [Some(RESOURCES), Some(id)] => {
-                map()?;
-                valid(id.parse::<ResourceId>().is_ok(), "resource id")?;
-                by_signer(field::ADDED_BY)?;
-                let id: ResourceId = id
-                    .parse()
-                    .map_err(|_| Violation::Malformed("resource id".into()))?;
-                self.minted(made, |m| id.to_bytes() == m, "resource")
-            }
-            _ => Ok(()),
         }
     }
 }
