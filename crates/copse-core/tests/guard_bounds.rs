@@ -168,3 +168,40 @@ fn an_honest_article_of_the_largest_size_passes() {
     assert_eq!(got.refused, vec![]);
     assert_eq!(got.applied.len(), 2);
 }
+
+#[test]
+fn a_change_numbered_ahead_offered_twice_still_waits_and_changes_nothing() {
+    let mut w = world(36);
+    let jumped = renumbered(&mut w, |start| start + 10_000);
+    let heads = w.ada.copy.doc().get_heads();
+    for _ in 0..2 {
+        let got = w.ada.receive(jumped.clone());
+        assert!(got.applied.is_empty() && got.refused.is_empty(), "{got:?}");
+        assert_eq!(got.waiting.len(), 1);
+    }
+    assert_eq!(w.ada.copy.doc().get_heads(), heads);
+}
+
+#[test]
+fn a_change_carrying_extra_bytes_is_refused() {
+    // Automerge reads an author footer there, and refuses a whole batch for a second
+    // author of one actor: nothing of the kind may get in.
+    let mut w = world(37);
+    let bob = w.bob.me();
+    let honest = w.bob.raw("update_my_details", |tx| {
+        let members = obj(tx, &ROOT, MEMBERS);
+        let me = obj(tx, &members, bob.as_str());
+        tx.put(&me, field::BIO, "beams").unwrap();
+    });
+    let mut expanded = honest[0].decode();
+    expanded.extra_bytes = vec![0xff; 16];
+    expanded.hash = None;
+    let padded = Change::from(expanded);
+    let sig = signature_change(&padded, &w.bob.signer.sign(&padded.hash()));
+    let got = w.ada.receive(vec![padded, sig]);
+    assert_eq!(got.refused.len(), 1, "{:?}", got.refused);
+    assert_eq!(
+        got.refused[0].reason,
+        Violation::Malformed("extra bytes after a change".into())
+    );
+}

@@ -80,36 +80,12 @@ impl Hub {
             if !r.is_ready() {
                 continue;
             }
-            match r.community_mut().seal_history(now) {
-                Ok(Some(applied)) => {
-                    tracing::info!(community = %c, "sealed the history written before signatures");
-                    r.changed(Changed {
-                        heads_before: applied.heads_before,
-                        source: None,
-                        local: true,
-                        metas: Vec::new(),
-                        membership: false,
-                    });
-                }
-                Ok(None) => {}
-                Err(e) => tracing::warn!(community = %c, error = %e, "could not seal the history"),
-            }
+            let sealed = r.community_mut().seal_history(now);
+            written_on_open(r, c, sealed, "sealed the history written before signatures");
             // A community made before the current rules moves onto them (once, by a
             // coordinator's device): what builds on the marker is judged by them.
-            match r.community_mut().upgrade_rules(now, &mut self.rng) {
-                Ok(Some(applied)) => {
-                    tracing::info!(community = %c, "moved the community onto the current rules");
-                    r.changed(Changed {
-                        heads_before: applied.heads_before,
-                        source: None,
-                        local: true,
-                        metas: Vec::new(),
-                        membership: false,
-                    });
-                }
-                Ok(None) => {}
-                Err(e) => tracing::warn!(community = %c, error = %e, "could not upgrade the rules"),
-            }
+            let upgraded = r.community_mut().upgrade_rules(now, &mut self.rng);
+            written_on_open(r, c, upgraded, "moved the community onto the current rules");
         }
     }
 
@@ -241,6 +217,30 @@ impl Hub {
             self.store(StoreOp::AddressBook { bytes });
         }
         self.net(NetOp::Shutdown);
+    }
+}
+
+/// A change this device writes on its own when it opens a community (a seal, the rules
+/// marker): durable and told like any edit of its own.
+fn written_on_open(
+    r: &mut crate::replica::Replica,
+    c: &copse_core::CommunityId,
+    written: Result<Option<copse_core::Applied>, copse_core::CommandError>,
+    what: &str,
+) {
+    match written {
+        Ok(Some(applied)) => {
+            tracing::info!(community = %c, "{what}");
+            r.changed(Changed {
+                heads_before: applied.heads_before,
+                source: None,
+                local: true,
+                metas: Vec::new(),
+                membership: false,
+            });
+        }
+        Ok(None) => {}
+        Err(e) => tracing::warn!(community = %c, error = %e, "could not write on open ({what})"),
     }
 }
 

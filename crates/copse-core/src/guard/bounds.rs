@@ -73,3 +73,37 @@ pub fn held_max_op(doc: &Automerge) -> u64 {
         .max()
         .unwrap_or(0)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A change of one operation whose first operation is `start_op`.
+    fn numbered(start_op: u64) -> Change {
+        let mut doc = Automerge::new();
+        let mut tx = doc.transaction();
+        automerge::transaction::Transactable::put(&mut tx, automerge::ROOT, "x", 1).unwrap();
+        tx.commit();
+        let mut expanded = doc.get_changes(&[])[0].decode();
+        expanded.start_op = std::num::NonZeroU64::new(start_op).unwrap();
+        expanded.hash = None;
+        Change::from(expanded)
+    }
+
+    #[test]
+    fn counters_stop_far_from_the_limit_however_the_change_is_numbered() {
+        // Reached by held history, yet at the bound: refused.
+        let at_bound = numbered(MAX_OP_COUNTER);
+        assert!(numbered_from_held(&at_bound, MAX_OP_COUNTER - 1));
+        assert!(matches!(
+            check(&at_bound, MAX_OP_COUNTER - 1),
+            Err(Violation::TooLarge(_))
+        ));
+        let below = numbered(MAX_OP_COUNTER - 1);
+        assert_eq!(check(&below, MAX_OP_COUNTER - 2), Ok(()));
+        // Not after what it builds on.
+        assert_eq!(check(&below, MAX_OP_COUNTER - 1), Err(Violation::OpNumbering));
+        // The largest the format allows waits for history that never comes.
+        assert!(!numbered_from_held(&numbered(u64::MAX - 1), MAX_OP_COUNTER));
+    }
+}

@@ -80,47 +80,38 @@ impl Rules<'_> {
         match keys.as_slice() {
             [Some(INVITES), Some(id)] => {
                 map()?;
-                valid(id.parse::<InviteId>().is_ok(), "invite id")?;
+                let id: InviteId = parsed(id, "invite id")?;
                 by_signer(field::CREATED_BY)?;
                 if ops.str_in(made, field::ROLE).as_deref() != Some("member") {
                     self.coordinator("invite coordinators")?;
                 }
-                let id: InviteId = id
-                    .parse()
-                    .map_err(|_| Violation::Malformed("invite id".into()))?;
                 self.minted(made, |m| id.to_bytes() == m, "invite")
             }
             [Some(THREADS), Some(id)] => {
                 map()?;
-                valid(id.parse::<ThreadId>().is_ok(), "thread id")?;
+                let id: ThreadId = parsed(id, "thread id")?;
                 by_signer(field::AUTHOR)?;
                 let kind = ops.str_in(made, field::KIND);
                 valid(
                     matches!(kind.as_deref(), Some("discussion" | "question")),
                     "thread kind",
                 )?;
-                let id: ThreadId = id
-                    .parse()
-                    .map_err(|_| Violation::Malformed("thread id".into()))?;
                 self.minted(made, |m| is_minted_thread(&id, m), "thread")
             }
             [Some(THREADS), Some(_), Some(field::POSTS), None] => {
                 map()?;
-                let id = ops.str_in(made, field::ID).unwrap_or_default();
-                valid(id.parse::<PostId>().is_ok(), "post id")?;
+                let id: PostId =
+                    parsed(&ops.str_in(made, field::ID).unwrap_or_default(), "post id")?;
                 by_signer(field::AUTHOR)?;
                 valid(
                     ops.put_in(made, field::BODY).is_some_and(is_str),
                     "post body (it must be a string)",
                 )?;
-                let id: PostId = id
-                    .parse()
-                    .map_err(|_| Violation::Malformed("post id".into()))?;
                 self.minted(made, |m| id.to_bytes() == m, "post")
             }
             [Some(ARTICLES), Some(id)] => {
                 map()?;
-                valid(id.parse::<ArticleId>().is_ok(), "article id")?;
+                let id: ArticleId = parsed(id, "article id")?;
                 by_signer(field::CREATED_BY)?;
                 valid(
                     matches!(
@@ -129,39 +120,33 @@ impl Rules<'_> {
                     ),
                     "article body",
                 )?;
-                let id: ArticleId = id
-                    .parse()
-                    .map_err(|_| Violation::Malformed("article id".into()))?;
                 self.minted(made, |m| id.to_bytes() == m, "article")
             }
             [Some(EVENTS), Some(id)] => {
                 map()?;
-                valid(id.parse::<EventId>().is_ok(), "event id")?;
+                let id: EventId = parsed(id, "event id")?;
                 by_signer(field::CREATED_BY)?;
-                let id: EventId = id
-                    .parse()
-                    .map_err(|_| Violation::Malformed("event id".into()))?;
                 self.minted(made, |m| id.to_bytes() == m, "event")
             }
             [Some(TASKS), Some(id)] => {
                 map()?;
-                valid(id.parse::<TaskId>().is_ok(), "task id")?;
+                let id: TaskId = parsed(id, "task id")?;
                 by_signer(field::CREATED_BY)?;
-                let id: TaskId = id
-                    .parse()
-                    .map_err(|_| Violation::Malformed("task id".into()))?;
                 self.minted(made, |m| id.to_bytes() == m, "task")
             }
             [Some(RESOURCES), Some(id)] => {
                 map()?;
-                valid(id.parse::<ResourceId>().is_ok(), "resource id")?;
+                let id: ResourceId = parsed(id, "resource id")?;
                 by_signer(field::ADDED_BY)?;
-                let id: ResourceId = id
-                    .parse()
-                    .map_err(|_| Violation::Malformed("resource id".into()))?;
                 self.minted(made, |m| id.to_bytes() == m, "resource")
             }
             _ => Ok(()),
         }
     }
+}
+
+/// `id` read as the id type `T`, or malformed as `what`.
+fn parsed<T: std::str::FromStr>(id: &str, what: &str) -> Result<T, Violation> {
+    id.parse()
+        .map_err(|_| Violation::Malformed(what.to_owned()))
 }

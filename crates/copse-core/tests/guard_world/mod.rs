@@ -108,29 +108,10 @@ impl Device {
 
     /// A modified client: writes `edit` raw, as `me`, signs it with the real key.
     pub fn raw(&mut self, cmd: &str, edit: impl FnOnce(&mut Transaction<'_>)) -> Vec<Change> {
-        let heads = self.copy.doc().get_heads();
-        let meta = CommitMeta {
-            by: self.me(),
-            cmd: cmd.into(),
-            obj: None,
-        };
-        let mut tx = self.copy.doc_mut().transaction();
-        edit(&mut tx);
-        let (hash, _) = tx.commit_with(
-            CommitOptions::default()
-                .with_message(meta.to_message())
-                .with_time(T0 + 10_000_000),
-        );
-        // An attack that repeats itself may write nothing.
-        let Some(hash) = hash else {
-            return Vec::new();
-        };
-        sign_raw(self.copy.doc_mut(), &self.signer, hash);
-        self.copy.doc().get_changes(&heads)
+        let (me, signer) = (self.me(), self.signer.clone());
+        write_signed(self.copy.doc_mut(), &me, &signer, cmd, edit)
     }
-}
 
-impl Device {
     /// A modified client writing on a fork of its history at `at` (any earlier point),
     /// under a fresh actor of its real key, signed: the changes, not kept in its copy.
     pub fn raw_at(
@@ -141,26 +122,41 @@ impl Device {
     ) -> Vec<Change> {
         let mut fork = self.copy.doc().fork_at(at).unwrap();
         fork.set_actor(self.signer.actor(rng));
-        let heads = fork.get_heads();
         let mint = copse_core::record_mint::Mint::for_next_change(&fork);
-        let meta = CommitMeta {
-            by: self.me(),
-            cmd: "reply".into(),
-            obj: None,
-        };
-        let mut tx = fork.transaction();
-        edit(&mut tx, &mint);
-        let (hash, _) = tx.commit_with(
-            CommitOptions::default()
-                .with_message(meta.to_message())
-                .with_time(T0 + 10_000_000),
-        );
-        let Some(hash) = hash else {
-            return Vec::new();
-        };
-        sign_raw(&mut fork, &self.signer, hash);
-        fork.get_changes(&heads)
+        write_signed(&mut fork, &self.me(), &self.signer, "reply", |tx| {
+            edit(tx, &mint)
+        })
     }
+}
+
+/// Commits `edit` on `doc` as `by` with `cmd` in the message, signed with `signer`: the
+/// change and its signature change (none if it wrote nothing, as an attack that repeats
+/// itself may).
+fn write_signed(
+    doc: &mut Automerge,
+    by: &MemberId,
+    signer: &Signer,
+    cmd: &str,
+    edit: impl FnOnce(&mut Transaction<'_>),
+) -> Vec<Change> {
+    let heads = doc.get_heads();
+    let meta = CommitMeta {
+        by: by.clone(),
+        cmd: cmd.into(),
+        obj: None,
+    };
+    let mut tx = doc.transaction();
+    edit(&mut tx);
+    let (hash, _) = tx.commit_with(
+        CommitOptions::default()
+            .with_message(meta.to_message())
+            .with_time(T0 + 10_000_000),
+    );
+    let Some(hash) = hash else {
+        return Vec::new();
+    };
+    sign_raw(doc, signer, hash);
+    doc.get_changes(&heads)
 }
 
 pub fn sign_raw(doc: &mut Automerge, signer: &Signer, hash: ChangeHash) {
