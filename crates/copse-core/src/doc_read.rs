@@ -45,6 +45,14 @@ pub fn get_str_list<D: ReadDoc>(doc: &D, obj: &ObjId, key: &str) -> Vec<String> 
         .collect()
 }
 
+/// A record's tags: the first `limits::TAGS` (each change is held to the bound at its own
+/// deps, but two made concurrently can merge past it).
+pub fn get_tags<D: ReadDoc>(doc: &D, obj: &ObjId) -> Vec<String> {
+    let mut tags = get_str_list(doc, obj, crate::schema::field::TAGS);
+    tags.truncate(crate::schema::limits::TAGS);
+    tags
+}
+
 /// Anything both automerge and autosurgeon can read: a document or an open transaction.
 pub trait DocRead: ReadDoc + autosurgeon::ReadDoc {}
 impl<T: ReadDoc + autosurgeon::ReadDoc> DocRead for T {}

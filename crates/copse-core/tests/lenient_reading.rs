@@ -107,3 +107,29 @@ fn a_member_whose_skills_hold_a_number_keeps_the_rest() {
     assert_eq!(member.bio, "");
     assert_eq!(member.skills, vec!["rust".to_owned(), "bob".to_owned()]);
 }
+
+/// Each change is held to a list's bound at its own deps, but two made concurrently (two
+/// forks of one member's devices) can merge past it: readers take the first ones.
+#[test]
+fn lists_merged_past_their_bound_read_as_their_first_entries() {
+    let mut f = Fixture::new(74);
+    let bob = f.bob.clone();
+    let doc = f.t.community.doc_mut();
+    let mut tx = doc.transaction();
+    let members_map = obj(&tx, &ROOT, MEMBERS);
+    let m = obj(&tx, &members_map, bob.as_str());
+    let addrs = obj(&tx, &m, field::ADDRS);
+    for i in 0..32 {
+        tx.insert(&addrs, i, format!("/ip4/127.0.0.1/tcp/{}", 4000 + i))
+            .unwrap();
+    }
+    let skills = obj(&tx, &m, field::SKILLS);
+    for i in 0..30 {
+        tx.insert(&skills, 0, format!("skill{i}")).unwrap();
+    }
+    tx.commit();
+    let member = members::read_member(f.t.community.doc(), &bob).unwrap();
+    assert_eq!(member.addrs.len(), copse_core::schema::limits::ADDRS);
+    assert_eq!(member.addrs[0], "/ip4/127.0.0.1/tcp/4000");
+    assert_eq!(member.skills.len(), copse_core::schema::limits::TAGS);
+}

@@ -102,7 +102,10 @@ mod tests {
         let below = numbered(MAX_OP_COUNTER - 1);
         assert_eq!(check(&below, MAX_OP_COUNTER - 2), Ok(()));
         // Not after what it builds on.
-        assert_eq!(check(&below, MAX_OP_COUNTER - 1), Err(Violation::OpNumbering));
+        assert_eq!(
+            check(&below, MAX_OP_COUNTER - 1),
+            Err(Violation::OpNumbering)
+        );
         // The largest the format allows waits for history that never comes.
         assert!(!numbered_from_held(&numbered(u64::MAX - 1), MAX_OP_COUNTER));
     }

@@ -34,6 +34,29 @@ pub(crate) fn strings<'a, D: ReadDoc>(
         .collect())
 }
 
+/// Tags, skills or links: the first `limits::TAGS` string items. Each change is held to
+/// the bound at its own deps, but two made concurrently can merge past it.
+pub(crate) fn tag_list<'a, D: ReadDoc>(
+    doc: &D,
+    obj: &ObjId,
+    prop: Prop<'a>,
+) -> Result<Vec<String>, HydrateError> {
+    let mut all = strings(doc, obj, prop)?;
+    all.truncate(crate::schema::limits::TAGS);
+    Ok(all)
+}
+
+/// A member's addresses: the first `limits::ADDRS` (concurrent writes can merge past it).
+pub(crate) fn addr_list<'a, D: ReadDoc>(
+    doc: &D,
+    obj: &ObjId,
+    prop: Prop<'a>,
+) -> Result<Vec<String>, HydrateError> {
+    let mut all = strings(doc, obj, prop)?;
+    all.truncate(crate::schema::limits::ADDRS);
+    Ok(all)
+}
+
 /// A list of records: those that read (others skipped); empty if it is not a list.
 pub(crate) fn readable<'a, D: ReadDoc, T: Hydrate>(
     doc: &D,

@@ -39,7 +39,7 @@ pub struct Member {
     #[autosurgeon(hydrate = "super::lenient::or_default")]
     pub bio: String,
     /// Skill tags.
-    #[autosurgeon(hydrate = "super::lenient::strings")]
+    #[autosurgeon(hydrate = "super::lenient::tag_list")]
     pub skills: Vec<String>,
     /// What they may do.
     #[autosurgeon(hydrate = "super::lenient::or_default")]
@@ -51,7 +51,7 @@ pub struct Member {
     #[autosurgeon(hydrate = "super::lenient::or_default")]
     pub invited_by: Option<MemberId>,
     /// Network addresses they were last reachable at (multiaddrs).
-    #[autosurgeon(hydrate = "super::lenient::strings")]
+    #[autosurgeon(hydrate = "super::lenient::addr_list")]
     pub addrs: Vec<String>,
     /// Set when a coordinator removed them.
     pub removed_at: Option<Timestamp>,

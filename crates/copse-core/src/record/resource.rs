@@ -16,7 +16,7 @@ pub struct Resource {
     #[autosurgeon(hydrate = "super::lenient::or_default")]
     pub description: String,
     /// Topic tags.
-    #[autosurgeon(hydrate = "super::lenient::strings")]
+    #[autosurgeon(hydrate = "super::lenient::tag_list")]
     pub tags: Vec<String>,
     /// Who shared it.
     pub added_by: MemberId,

@@ -33,6 +33,6 @@ pub struct Task {
     #[serde(default)]
     pub good_first: bool,
     /// Related links (URLs or ids of threads and articles).
-    #[autosurgeon(hydrate = "super::lenient::strings")]
+    #[autosurgeon(hydrate = "super::lenient::tag_list")]
     pub links: Vec<String>,
 }

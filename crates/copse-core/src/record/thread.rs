@@ -30,7 +30,7 @@ pub struct Thread {
     #[autosurgeon(hydrate = "super::lenient::or_default")]
     pub title: String,
     /// Topic tags.
-    #[autosurgeon(hydrate = "super::lenient::strings")]
+    #[autosurgeon(hydrate = "super::lenient::tag_list")]
     pub tags: Vec<String>,
     /// Who started it.
     pub author: MemberId,

@@ -5,7 +5,7 @@ use automerge::{ChangeHash, ObjId, ObjType, ReadDoc};
 use serde::{Deserialize, Serialize};
 
 use crate::commit_meta::CommitMeta;
-use crate::doc_read::{get_i64, get_obj, get_str, get_str_list, root};
+use crate::doc_read::{get_i64, get_obj, get_str, get_tags, root};
 use crate::schema::ARTICLES;
 use crate::schema::field;
 use crate::{ArticleId, CommandKind, MemberId, ThreadId, Timestamp};
@@ -64,7 +64,7 @@ fn summary<D: ReadDoc>(doc: &D, id: ArticleId, obj: &ObjId) -> Option<ArticleSum
     Some(ArticleSummary {
         // A title written with the wrong type hides only the title.
         title: get_str(doc, obj, field::TITLE).unwrap_or_default(),
-        tags: get_str_list(doc, obj, field::TAGS),
+        tags: get_tags(doc, obj),
         updated_at: get_i64(doc, obj, field::UPDATED_AT).map_or(created_at, Timestamp),
         updated_by: get_str(doc, obj, field::UPDATED_BY)
             .and_then(|s| s.parse().ok())

@@ -6,7 +6,7 @@ use std::ops::Bound;
 use automerge::{ObjId, ObjType, ReadDoc, Value};
 use serde::{Deserialize, Serialize};
 
-use crate::doc_read::{DocRead, get_i64, get_obj, get_str, get_str_list, root};
+use crate::doc_read::{DocRead, get_i64, get_obj, get_str, get_tags, root};
 use crate::record::{Post, Thread, ThreadKind};
 use crate::schema::THREADS;
 use crate::schema::field;
@@ -111,7 +111,7 @@ fn summary<D: ReadDoc>(doc: &D, id: &str, obj: &ObjId) -> Option<ThreadSummary> 
         id: id.parse().ok()?,
         kind,
         title: get_str(doc, obj, field::TITLE)?,
-        tags: get_str_list(doc, obj, field::TAGS),
+        tags: get_tags(doc, obj),
         author: get_str(doc, obj, field::AUTHOR)?.parse().ok()?,
         created_at,
         replies: n.saturating_sub(1),
@@ -143,9 +143,7 @@ pub fn thread_page<D: ReadDoc>(doc: &D, q: &ThreadQuery) -> ThreadPage {
             continue;
         }
         if let Some(tag) = &tag
-            && !get_str_list(doc, &obj, field::TAGS)
-                .iter()
-                .any(|t| t == tag)
+            && !get_tags(doc, &obj).iter().any(|t| t == tag)
         {
             continue;
         }
@@ -186,7 +184,7 @@ pub fn thread<D: DocRead>(doc: &D, id: &ThreadId) -> Option<ThreadView> {
             .and_then(|k| k.parse().ok())
             .unwrap_or_default(),
         title: get_str(doc, &obj, field::TITLE).unwrap_or_default(),
-        tags: get_str_list(doc, &obj, field::TAGS),
+        tags: get_tags(doc, &obj),
         author: get_str(doc, &obj, field::AUTHOR)?.parse().ok()?,
         created_at: Timestamp(get_i64(doc, &obj, field::CREATED_AT).unwrap_or(0)),
         accepted_post: get_str(doc, &obj, field::ACCEPTED_POST).and_then(|p| p.parse().ok()),
