@@ -60,6 +60,17 @@ impl RoguePeer {
         .unwrap_or_else(|_| panic!("never connected to {}", p.name));
     }
 
+    /// Lets `peer` send requests about `community` (answered "unavailable") without being
+    /// cut off as a stranger: a rogue device that stays connected while it floods.
+    pub async fn tolerate(&mut self, peer: &MemberId, community: &CommunityId) {
+        let mut list = copse_core::sync::AccessList::default();
+        list.members
+            .entry(peer.clone())
+            .or_default()
+            .insert(community.clone());
+        self.net.send(NetOp::Access(list)).await;
+    }
+
     /// Sends `request` to `to`; its answer (or why there is none).
     pub async fn ask(
         &mut self,
@@ -102,6 +113,82 @@ impl RoguePeer {
             changes,
         };
         self.ask(to, request).await
+    }
+
+    /// Pushes `batches` to `to` with `window` pushes in flight at a time (a flood), sending
+    /// again each one that is not answered `Ok` (busy, lost); how many pushes were sent in
+    /// all, and the answers other than `Ok` by kind.
+    pub async fn push_all(
+        &mut self,
+        to: &MemberId,
+        community: &CommunityId,
+        heads: Vec<copse_core::automerge::ChangeHash>,
+        batches: Vec<Vec<u8>>,
+        window: usize,
+    ) -> (usize, std::collections::BTreeMap<String, usize>) {
+        let mut queue: std::collections::VecDeque<Vec<u8>> = batches.into();
+        let mut waiting = std::collections::HashMap::new();
+        let mut sent = 0;
+        let mut other = std::collections::BTreeMap::new();
+        tokio::time::timeout(DEADLINE * 5, async {
+            while !queue.is_empty() || !waiting.is_empty() {
+                while waiting.len() < window
+                    && let Some(changes) = queue.pop_front()
+                {
+                    let tag = self.send_push(to, community, &heads, &changes).await;
+                    waiting.insert(tag, changes);
+                    sent += 1;
+                }
+                let Some(NetEvent::SyncResult { tag, result, .. }) = self.next_event().await else {
+                    continue;
+                };
+                let Some(changes) = waiting.remove(&tag) else {
+                    continue;
+                };
+                if matches!(result, Ok(SyncResponse::Ok { .. })) {
+                    continue;
+                }
+                let kind = match &result {
+                    Ok(r) => format!("{r:?}"),
+                    Err(e) => e.clone(),
+                };
+                let n = other.entry(kind.clone()).or_insert(0);
+                *n += 1;
+                if (*n as u64).is_power_of_two() {
+                    eprintln!("push refused {n} times: {kind}");
+                }
+                queue.push_front(changes);
+                // Not so fast that the retries are all there is.
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+        })
+        .await
+        .unwrap_or_else(|_| panic!("{to} never took the flood"));
+        (sent, other)
+    }
+
+    async fn send_push(
+        &mut self,
+        to: &MemberId,
+        community: &CommunityId,
+        heads: &[copse_core::automerge::ChangeHash],
+        changes: &[u8],
+    ) -> Tag {
+        let tag = Tag(self.next_tag);
+        self.next_tag += 1;
+        let request = SyncRequest::Changes {
+            community: community.clone(),
+            heads: heads.to_vec(),
+            changes: changes.to_vec(),
+        };
+        self.net
+            .send(NetOp::SendSync {
+                peer: to.clone(),
+                tag,
+                request,
+            })
+            .await;
+        tag
     }
 
     /// The next network event that is not handled here (requests from honest peers are

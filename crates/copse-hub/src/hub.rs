@@ -212,6 +212,7 @@ impl Hub {
                 self.shares(c, peer).then(|| c.clone())
             }
             Input::Net(NetEvent::JoinRequest { request, .. }) => Some(request.community.clone()),
+            Input::AdmitMore { community, .. } => Some(community.clone()),
             Input::Stored(StoreResult::Adopted {
                 result: Ok(adopted),
                 ..
@@ -284,6 +285,11 @@ impl Hub {
             Input::Net(event) => self.network(event),
             Input::Stored(result) => self.stored(result),
             Input::Tick => self.tick(),
+            Input::AdmitMore {
+                community,
+                peer,
+                inbound,
+            } => self.admit_more(community, peer, inbound),
         }
     }
 
@@ -367,6 +373,11 @@ impl Hub {
         let t = Tag(self.next_tag);
         self.next_tag += 1;
         t
+    }
+
+    /// Hands `input` back to the driver, to be fed after what already waits.
+    pub(crate) fn continue_with(&mut self, input: Input) {
+        self.out.push(Output::Continue(input));
     }
 
     pub(crate) fn net(&mut self, op: NetOp) {

@@ -148,6 +148,16 @@ pub enum Input {
 
     /// Time passed (every half second or so): retries, redials, housekeeping.
     Tick,
+    /// Admit the next slice of what a peer sent (made by the hub itself, handed to the
+    /// driver in [`crate::Output::Continue`]).
+    AdmitMore {
+        /// Which community.
+        community: CommunityId,
+        /// The peer.
+        peer: MemberId,
+        /// Its request, answered once all of it is in.
+        inbound: copse_core::sync::InboundId,
+    },
 }
 
 /// What a [`crate::StoreOp`] came to.

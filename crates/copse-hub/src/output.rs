@@ -31,6 +31,10 @@ pub enum Output {
         /// Which community.
         community: CommunityId,
     },
+    /// Feed this input back, after what already waits (the user's requests, other
+    /// peers): the rest of a long piece of work, cut into steps so that one peer's message
+    /// never keeps the device from anything else.
+    Continue(crate::Input),
 }
 
 /// A store operation. Everything the hub writes goes through these, in order.

@@ -17,6 +17,8 @@ use copse_core::sync::InboundId;
 use copse_core::view::cached::CachedView;
 use copse_core::{Community, CommunityId, LogCursor, MemberId, Timestamp};
 
+use copse_core::sync::STEP_CHANGES;
+
 use crate::own_addresses::RECORD_EVERY_MS;
 use crate::refused_log::{RefusedLog, noted};
 use crate::{Done, Input, Output, RequestId};
@@ -157,14 +159,26 @@ impl Replica {
 
     /// After one input of a batch was applied: whether the batch ends here. It does when
     /// the replica stopped being ready, or a change of membership waits to go out:
-    /// whoever it removes must get nothing applied after it. The rest of the batch then
-    /// waits again, ahead of what arrived meanwhile.
+    /// whoever it removes must get nothing applied after it; or the batch applied a
+    /// step's worth of changes (`STEP_CHANGES`): the driver gets to answer the user and
+    /// other peers before the next. The rest of the batch then waits again, ahead of
+    /// what arrived meanwhile.
     pub(crate) fn ends_batch(&mut self, rest: &mut VecDeque<Input>) -> bool {
         let membership = self.deferred.iter().any(|d| match d {
             Deferred::Changed(c) => c.membership,
             _ => false,
         });
-        if self.is_ready() && !membership {
+        let applied: usize = self
+            .deferred
+            .iter()
+            .map(|d| match d {
+                Deferred::Changed(c) => c.metas.len(),
+                _ => 0,
+            })
+            .sum();
+        // Metas count changes without their signature changes: half of what a step takes.
+        let full = applied >= STEP_CHANGES / 2;
+        if self.is_ready() && !membership && !full {
             return false;
         }
         let meanwhile = std::mem::take(&mut self.waiting);

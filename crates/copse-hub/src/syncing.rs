@@ -8,9 +8,11 @@ use copse_core::guard::NoLegacy;
 use copse_core::sync::{Gate, InboundId, Refusal, SyncRequest, SyncResponse, Tag};
 use copse_core::{Community, CommunityId, MemberId};
 
-use crate::failure::{guarded, guarded_try};
+use copse_core::sync::Received;
+
+use crate::failure::{Failure, guarded, guarded_try};
 use crate::replica::{Changed, Deferred};
-use crate::{Hub, NetOp, PeerEvent};
+use crate::{Hub, Input, NetOp, PeerEvent};
 
 impl Hub {
     pub(crate) fn sync_request(
@@ -39,6 +41,14 @@ impl Hub {
         else {
             return;
         };
+        if s.sync.has_more() {
+            // Its last message is still being admitted: one at a time.
+            self.net(NetOp::RespondSync {
+                inbound,
+                response: SyncResponse::Refused(Refusal::Unavailable),
+            });
+            return;
+        }
         let now = self.now;
         let heads_before = r.community().doc().get_heads();
         let (doc, log) = r.admission();
@@ -53,6 +63,40 @@ impl Hub {
                 s.sync.receive_changes(doc, heads, &changes, now, &gate)
             }
         });
+        self.received(c, peer, inbound, heads_before, outcome);
+    }
+
+    /// Admits the next slice of what `peer` sent (see `SyncSession::admit_more`).
+    pub(crate) fn admit_more(&mut self, c: CommunityId, peer: MemberId, inbound: InboundId) {
+        let (Some(r), Some(s)) = (self.replicas.get_mut(&c), self.sessions.get_mut(&c, &peer))
+        else {
+            // The session closed meanwhile (the peer left): the rest is dropped with it.
+            return;
+        };
+        let heads_before = r.community().doc().get_heads();
+        let (doc, log) = r.admission();
+        let was_refused = |h: &ChangeHash| log.contains(h);
+        let gate = Gate {
+            was_refused: &was_refused,
+            legacy: &NoLegacy,
+        };
+        let outcome = guarded_try(|| s.sync.admit_more(doc, &gate));
+        self.received(c, peer, inbound, heads_before, outcome);
+    }
+
+    /// What admitting (part of) a peer's message did: refusals noted, changes to go out,
+    /// the answer once all of it is in (and durable), or the session closed on a bad one.
+    fn received(
+        &mut self,
+        c: CommunityId,
+        peer: MemberId,
+        inbound: InboundId,
+        heads_before: Vec<ChangeHash>,
+        outcome: Result<Received, Failure>,
+    ) {
+        let Some(r) = self.replicas.get_mut(&c) else {
+            return;
+        };
         let failure = match outcome {
             Ok(received) => {
                 let outs = r.note_refusals(&c, received.refused, &received.refused_hashes);
@@ -69,13 +113,22 @@ impl Hub {
                     };
                     r.changed(Changed {
                         heads_before: received.heads_before,
-                        source: Some(peer),
+                        source: Some(peer.clone()),
                         local: false,
                         metas,
                         membership: received.membership,
                     });
                 }
-                r.defer(Deferred::Respond(inbound));
+                if received.more {
+                    // The rest after whatever else waits: the driver lets it in between.
+                    self.continue_with(Input::AdmitMore {
+                        community: c,
+                        peer,
+                        inbound,
+                    });
+                } else {
+                    r.defer(Deferred::Respond(inbound));
+                }
                 self.emit(outs);
                 return;
             }
@@ -330,6 +383,106 @@ mod tests {
             matches!(sent_to(&next, &b), Some((_, true))),
             "a owes b an answer to its round: {next:?}"
         );
+    }
+
+    /// Feeds `input` and runs the store operations it asks for, but hands back the inputs
+    /// the hub wants fed again (`Output::Continue`) instead of feeding them.
+    fn step(a: &mut Device, input: Input) -> (Vec<Output>, Vec<Input>) {
+        let mut pending = vec![input];
+        let (mut out, mut again) = (Vec::new(), Vec::new());
+        while let Some(input) = pending.pop() {
+            for o in a.hub.handle(a.now, input) {
+                match o {
+                    Output::Store(op) => pending.extend(a.disk.run(op).map(Input::Stored)),
+                    Output::Continue(input) => again.push(input),
+                    other => out.push(other),
+                }
+            }
+        }
+        (out, again)
+    }
+
+    fn answered(outputs: &[Output], inbound: InboundId) -> Option<&SyncResponse> {
+        outputs.iter().find_map(|o| match o {
+            Output::Net(NetOp::RespondSync {
+                inbound: i,
+                response,
+            }) if *i == inbound => Some(response),
+            _ => None,
+        })
+    }
+
+    /// A member's push of many changes (a flood, or a week offline) is admitted a step at
+    /// a time: the hub hands the rest back to its driver in between, so the user and other
+    /// peers are served meanwhile; the member's next request waits ("unavailable") until
+    /// the push is in, and the push is answered once, when all of it is in.
+    #[test]
+    fn a_long_push_is_admitted_in_steps_and_answered_once() {
+        let mut a = Device::new(member(0));
+        let b = member(1);
+        let c = admitted_and_connected(&mut a, &b, |a, c| a.heads(c));
+        let mut theirs =
+            copse_core::Community::from_doc(a.hub.community(&c).unwrap().doc().fork()).unwrap();
+        let mut rng = <rand::rngs::StdRng as rand::SeedableRng>::seed_from_u64(5);
+        theirs.sign_as(key(1), &mut rng);
+        let before = theirs.doc().get_heads();
+        let edits = copse_core::sync::STEP_CHANGES;
+        for i in 0..edits {
+            theirs
+                .apply(
+                    &b,
+                    a.now,
+                    &mut rng,
+                    copse_core::Command::UpdateMyDetails(MemberDetails {
+                        name: "Bob".into(),
+                        bio: format!("edit {i}"),
+                        ..MemberDetails::default()
+                    }),
+                )
+                .unwrap();
+        }
+        let changes = theirs.doc().save_after(&before);
+        let push = |inbound| {
+            Input::Net(NetEvent::SyncRequest {
+                peer: b.clone(),
+                inbound: InboundId(inbound),
+                request: SyncRequest::Changes {
+                    community: c.clone(),
+                    heads: theirs.doc().get_heads(),
+                    changes: changes.clone(),
+                },
+            })
+        };
+        let (out, mut again) = step(&mut a, push(7));
+        assert!(
+            answered(&out, InboundId(7)).is_none(),
+            "answered before all is in"
+        );
+        assert_eq!(again.len(), 1, "the rest is handed back: {out:?}");
+        let (out, _) = step(&mut a, push(8));
+        assert_eq!(
+            answered(&out, InboundId(8)),
+            Some(&SyncResponse::Refused(Refusal::Unavailable)),
+            "one message of a peer at a time"
+        );
+        let mut steps = 1;
+        loop {
+            let (out, next) = step(&mut a, again.pop().unwrap());
+            steps += 1;
+            again = next;
+            if let Some(r) = answered(&out, InboundId(7)) {
+                assert_eq!(r, &SyncResponse::Ok { heads: a.heads(&c) });
+                break;
+            }
+            assert_eq!(again.len(), 1, "{out:?}");
+        }
+        // Two changes an edit (its signature), a step's worth at a time.
+        assert!(steps >= 2, "{steps} steps");
+        let mut ours = a.heads(&c);
+        let mut expected = theirs.doc().get_heads();
+        ours.sort();
+        expected.sort();
+        assert_eq!(ours, expected);
     }
 
     /// A push answered with heads we do not have (the peer's own push of them was lost)

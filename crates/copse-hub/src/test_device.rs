@@ -69,6 +69,7 @@ impl Device {
                             pending.push(Input::Stored(r));
                         }
                     }
+                    Output::Continue(input) => pending.insert(0, input),
                     other => out.push(other),
                 }
             }

@@ -170,6 +170,7 @@ fn launch(config: PeerConfig, networked: bool) -> Result<(PeerHandle, PeerEvents
         profile_dir: config.data_dir.clone(),
         waiters: Waiters::default(),
         clock,
+        again: std::collections::VecDeque::new(),
     };
     for output in first {
         runtime.carry(output);

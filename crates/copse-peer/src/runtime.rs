@@ -7,6 +7,7 @@
 //! Nothing here waits on the network or the store: both are fed through [`Outbox`]es that
 //! keep what does not fit and hand it over as room appears, so no loop can block another.
 
+use std::collections::VecDeque;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
@@ -47,6 +48,9 @@ pub(crate) struct Runtime {
     pub(crate) waiters: Waiters,
     /// What `now` is for the hub.
     pub(crate) clock: RuntimeClock,
+    /// Inputs the hub handed back to be fed again (`Output::Continue`): each waits its
+    /// turn among everything else that is ready.
+    pub(crate) again: VecDeque<Input>,
 }
 
 async fn next_net(events: &mut Option<mpsc::Receiver<NetEvent>>) -> Option<NetEvent> {
@@ -75,6 +79,9 @@ impl Runtime {
             let net_backed_up = self.net_out.as_ref().is_some_and(Outbox::is_backed_up);
             let store_backed_up = self.store.outbox.is_backed_up();
             tokio::select! {
+                // The user's requests first: whatever peers send, the device answers its
+                // user within one step (a step is bounded: `STEP_CHANGES`).
+                biased;
                 cmd = self.commands.recv() => match cmd {
                     Some(PeerCommand::Shutdown { reply }) => {
                         self.stop().await;
@@ -105,6 +112,12 @@ impl Runtime {
                 }
                 _ = net_room(&mut self.net_out), if net_backed_up => {}
                 _ = self.store.outbox.room(), if store_backed_up => {}
+                // Last: the user's requests and other peers get their turns in between.
+                _ = std::future::ready(()), if !self.again.is_empty() => {
+                    if let Some(input) = self.again.pop_front() {
+                        self.feed(input);
+                    }
+                }
             }
         }
         self.stop().await;
@@ -132,6 +145,7 @@ impl Runtime {
             Output::Event(ev) => drop(self.events.send(ev)),
             Output::Index { community } => self.search.changed(&community),
             Output::Done { request, done } => self.waiters.finish(request, done),
+            Output::Continue(input) => self.again.push_back(input),
         }
     }
 

@@ -312,6 +312,38 @@ impl Forger {
         out
     }
 
+    /// A member's flood: `n` tiny valid changes, each signed, one after the other on one
+    /// actor (each rewrites the attacker's own bio, which any member may do). Every honest
+    /// device accepts them; the point is how it copes with their number.
+    pub fn flood(&mut self, n: usize) -> Vec<Change> {
+        let key = self.key.clone();
+        let mut doc = self.base.fork();
+        doc.set_actor(key.actor(&mut self.rng));
+        let heads = doc.get_heads();
+        let members = obj(&doc, &ROOT, "members");
+        let entry = obj(&doc, &members, key.member().as_str());
+        let meta = CommitMeta {
+            by: key.member().clone(),
+            cmd: "update_my_details".into(),
+            obj: None,
+        }
+        .to_message();
+        for i in 0..n {
+            let mut tx = doc.transaction();
+            tx.put(&entry, "bio", format!("flood {i}")).unwrap();
+            let (hash, _) = tx.commit_with(
+                CommitOptions::default()
+                    .with_message(meta.clone())
+                    .with_time(1_900_000_000_000),
+            );
+            let hash = hash.unwrap();
+            let change = doc.get_change_by_hash(&hash).unwrap();
+            let sig = signature_change(&change, &key.sign(&hash));
+            doc.apply_changes([sig]).unwrap();
+        }
+        doc.get_changes(&heads)
+    }
+
     /// An actor of `member`'s in the copy (they must have written something).
     fn actor_of(&self, member: &MemberId) -> automerge::ActorId {
         self.base

@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use automerge::legacy::OpId;
-use automerge::{Automerge, AutomergeError, Change, ChangeHash, ReadDoc};
+use automerge::{Automerge, AutomergeError, Change, ChangeHash};
 
 use super::bounds;
 use super::judge::{Actors, Judge};
@@ -31,6 +31,8 @@ pub struct Admitted {
     /// Some applied change writes under `members` or `invites` (read from its operations,
     /// never from its message): who may sync what may have changed.
     pub membership: bool,
+    /// The call stopped at its budget: some of `waiting` may be ready now.
+    pub cut_short: bool,
 }
 
 /// A change set aside until what it needs arrives.
@@ -100,7 +102,7 @@ pub fn admit(
     was_refused: &dyn Fn(&ChangeHash) -> bool,
     legacy: &dyn LegacyPolicy,
 ) -> Result<Admitted, AutomergeError> {
-    admit_held(doc, incoming, Vec::new(), was_refused, legacy)
+    admit_held(doc, incoming, Vec::new(), usize::MAX, was_refused, legacy)
 }
 
 /// Checks `incoming`, with the changes `held` from earlier batches, and applies what
@@ -113,15 +115,21 @@ pub fn admit(
 /// be applied is judged at the applied part of its past while no waiting change touches
 /// membership or invites (`rules::At`); if that judgment is not a plain pass, the waiting
 /// changes are applied and it is judged again at its own deps.
+///
+/// At most `budget` changes (signature changes count) pass in one call: the rest wait
+/// as if their deps were missing, and [`Admitted::cut_short`] says so, so that the caller
+/// offers them again in a later step.
 pub fn admit_held(
     doc: &mut Automerge,
     incoming: Vec<Change>,
     held: Vec<Held>,
+    budget: usize,
     was_refused: &dyn Fn(&ChangeHash) -> bool,
     legacy: &dyn LegacyPolicy,
 ) -> Result<Admitted, AutomergeError> {
     let mut batch = Batch {
         top_op: bounds::held_max_op(doc),
+        budget,
         ..Batch::default()
     };
     for c in incoming {
@@ -145,7 +153,7 @@ pub fn admit_held(
         batch.run(doc, &mut cache, &mut out, was_refused, legacy)?;
         // A held change waits for an object: only changes applied since can bring it.
         let heads = doc.get_heads();
-        if heads == checked_at || !batch.unpark(doc) {
+        if out.cut_short || heads == checked_at || !batch.unpark(doc) {
             break;
         }
         checked_at = heads;
@@ -175,11 +183,13 @@ struct Batch {
     max_ops: HashMap<ChangeHash, u64>,
     /// The largest operation counter held: the document's, and what passed since.
     top_op: u64,
+    /// How many more changes (signature changes count) may pass in this call.
+    budget: usize,
 }
 
 impl Batch {
     fn offer(&mut self, doc: &Automerge, c: Change) {
-        if doc.get_change_by_hash(&c.hash()).is_some() {
+        if doc.get_change_meta_by_hash(&c.hash()).is_some() {
             return;
         }
         match read_signature(&c) {
@@ -260,8 +270,13 @@ impl Batch {
     ) -> Result<(), AutomergeError> {
         loop {
             let mut progress = false;
-            let hashes: Vec<ChangeHash> = self.pending.keys().copied().collect();
+            let hashes = causal_order(&self.pending);
             for h in hashes {
+                if self.budget == 0 {
+                    // What is left stays pending: given back as waiting.
+                    out.cut_short = true;
+                    break;
+                }
                 let Some(c) = self.pending.remove(&h) else {
                     continue;
                 };
@@ -282,7 +297,7 @@ impl Batch {
                     progress = true;
                     continue;
                 }
-                let in_doc = |d: &ChangeHash| doc.get_change_by_hash(d).is_some();
+                let in_doc = |d: &ChangeHash| doc.get_change_meta_by_hash(d).is_some();
                 if !c
                     .deps()
                     .iter()
@@ -301,7 +316,7 @@ impl Batch {
                 }
                 let deps_max_op = self.deps_max_op(doc, c.deps());
                 let mut ahead_pass = None;
-                if !c.deps().iter().all(in_doc) && !self.ahead.membership {
+                if !c.deps().iter().all(in_doc) && !self.ahead.standing {
                     // Judged ahead at the applied part of its past; only a pass counts.
                     let heads = self.ahead.applied_past(c.deps());
                     let at = At {
@@ -343,6 +358,7 @@ impl Batch {
                             self.max_ops.insert(s.hash(), s.max_op());
                         }
                         out.membership |= passed.membership;
+                        self.budget = self.budget.saturating_sub(1 + usize::from(sig.is_some()));
                         self.ahead.take(c, sig, heads, passed);
                         progress = true;
                     }
@@ -380,7 +396,7 @@ impl Batch {
                     }
                 }
             }
-            if !progress {
+            if !progress || out.cut_short {
                 break;
             }
         }
@@ -413,6 +429,40 @@ impl Batch {
     }
 }
 
+/// The pending changes in causal order (each after those of its deps that are pending
+/// too), ties by hash: one pass then takes a chain of any length, where passes in hash
+/// order would take one link each (a member's thousand changes in a row, quadratic).
+fn causal_order(pending: &BTreeMap<ChangeHash, Change>) -> Vec<ChangeHash> {
+    let mut waiting_on: HashMap<ChangeHash, usize> = HashMap::with_capacity(pending.len());
+    let mut dependents: HashMap<ChangeHash, Vec<ChangeHash>> = HashMap::new();
+    for (h, c) in pending {
+        let mut n = 0;
+        for d in c.deps().iter().filter(|d| pending.contains_key(*d)) {
+            dependents.entry(*d).or_default().push(*h);
+            n += 1;
+        }
+        waiting_on.insert(*h, n);
+    }
+    let mut ready: std::collections::BTreeSet<ChangeHash> = waiting_on
+        .iter()
+        .filter(|(_, n)| **n == 0)
+        .map(|(h, _)| *h)
+        .collect();
+    let mut out = Vec::with_capacity(pending.len());
+    while let Some(h) = ready.pop_first() {
+        out.push(h);
+        for d in dependents.get(&h).into_iter().flatten() {
+            if let Some(n) = waiting_on.get_mut(d) {
+                *n -= 1;
+                if *n == 0 {
+                    ready.insert(*d);
+                }
+            }
+        }
+    }
+    out
+}
+
 /// Judges `c` at `at` (see [`Judge::judge`]).
 #[allow(clippy::too_many_arguments)]
 fn judge(
@@ -441,8 +491,9 @@ struct Ahead {
     changes: Vec<Change>,
     /// For each waiting change (and its signature change): the applied part of its past.
     frontier: HashMap<ChangeHash, Vec<ChangeHash>>,
-    /// A waiting change touches membership or invites: nothing more is judged ahead.
-    membership: bool,
+    /// A waiting change may change how later ones are judged (members' standing,
+    /// invites, the rules marker): nothing more is judged ahead.
+    standing: bool,
     /// Records the waiting changes make.
     made: HashSet<(String, String)>,
 }
@@ -469,7 +520,7 @@ impl Ahead {
         if let Some(s) = &sig {
             self.frontier.insert(s.hash(), past);
         }
-        self.membership |= passed.membership;
+        self.standing |= passed.standing;
         self.made.extend(passed.made);
         self.changes.push(c);
         self.changes.extend(sig);
@@ -491,7 +542,7 @@ impl Ahead {
         }
         let mut changes = std::mem::take(&mut self.changes);
         self.frontier.clear();
-        self.membership = false;
+        self.standing = false;
         self.made.clear();
         loop {
             match doc.apply_changes(changes.iter().cloned()) {

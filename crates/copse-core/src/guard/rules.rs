@@ -80,6 +80,7 @@ pub(crate) fn check_ops(
     let membership = targets
         .iter()
         .any(|(_, t)| matches!(t.first(), Some(Seg::Key(k)) if k == MEMBERS || k == INVITES));
+    let judged_after = targets.iter().any(|(_, t)| changes_standing(t));
     let made: Vec<(String, String)> = ops
         .iter()
         .zip(&targets)
@@ -99,7 +100,11 @@ pub(crate) fn check_ops(
     if change.deps().is_empty() {
         check_creation(&change_ops, &targets, signer)?;
         values::check(doc, deps, at.exact, ops, &targets)?;
-        return Ok(Passed { membership, made });
+        return Ok(Passed {
+            membership,
+            standing: judged_after,
+            made,
+        });
     }
     let standing = if at.exact {
         past.standing(signer)
@@ -150,7 +155,33 @@ pub(crate) fn check_ops(
     }
     // After the rules, whose reasons say more; before anything is applied.
     values::check(doc, deps, at.exact, ops, &targets)?;
-    Ok(Passed { membership, made })
+    Ok(Passed {
+        membership,
+        standing: judged_after,
+        made,
+    })
+}
+
+/// Whether a write at `target` may change how later changes are judged: who is a member
+/// with which role, the invites, the rules marker. A member's own details (name, bio,
+/// skills, addresses, stories) are read by no rule, so a run of them, such as a member's
+/// flood of profile edits, is still judged ahead and applied in one call.
+fn changes_standing(target: &[Seg]) -> bool {
+    match target {
+        [Seg::Key(s), ..] if s == INVITES || s == RULES_KEY => true,
+        [Seg::Key(s), _, Seg::Key(f), ..] if s == MEMBERS => !matches!(
+            f.as_str(),
+            field::NAME
+                | field::ORGANISATION
+                | field::DEPARTMENT
+                | field::BIO
+                | field::SKILLS
+                | field::ADDRS
+                | field::STORIES
+        ),
+        [Seg::Key(s), ..] => s == MEMBERS,
+        _ => false,
+    }
 }
 
 /// The fault of a change that writes into `obj`, which this copy does not hold.
@@ -486,6 +517,38 @@ impl Rules<'_> {
                 }
             }
             _ => Err(Violation::Immutable("a member's admission record".into())),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn path(segs: &[&str]) -> Vec<Seg> {
+        segs.iter().map(|s| Seg::Key((*s).to_owned())).collect()
+    }
+
+    /// A member's own details are read by no rule: a run of them is judged ahead (a flood
+    /// of profile edits costs one Automerge call per batch, not one per change).
+    #[test]
+    fn only_standing_invites_and_the_rules_marker_change_how_later_changes_are_judged() {
+        for judged_after in [
+            path(&[MEMBERS, "m"]),
+            path(&[MEMBERS, "m", field::ROLE]),
+            path(&[MEMBERS, "m", field::REMOVED_AT]),
+            path(&[INVITES, "i", field::USED_BY]),
+            path(&[RULES_KEY]),
+        ] {
+            assert!(changes_standing(&judged_after), "{judged_after:?}");
+        }
+        for detail in [
+            path(&[MEMBERS, "m", field::BIO]),
+            path(&[MEMBERS, "m", field::SKILLS, "0"]),
+            path(&[MEMBERS, "m", field::ADDRS]),
+            path(&["threads", "t", "posts"]),
+        ] {
+            assert!(!changes_standing(&detail), "{detail:?}");
         }
     }
 }

@@ -41,6 +41,9 @@ pub(crate) struct Passed {
     /// It writes under `members` or `invites`: who may sync, and what judging later
     /// changes reads, may have changed.
     pub(crate) membership: bool,
+    /// It may change how later changes are judged (`rules::changes_standing`): nothing
+    /// after it is judged ahead of it.
+    pub(crate) standing: bool,
     /// The records (section, key) it makes.
     pub(crate) made: Vec<(String, String)>,
 }

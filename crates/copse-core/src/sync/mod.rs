@@ -7,7 +7,7 @@ pub mod wire;
 
 pub use exchange_ids::{InboundId, Tag};
 pub use net::{AccessList, NetEvent, NetOp};
-pub use session::{Gate, Received, SessionError, SyncSession};
+pub use session::{Gate, Received, STEP_CHANGES, SessionError, SyncSession};
 pub use wire::{
     JoinRefusal, JoinRequest, JoinResponse, Refusal, SyncRequest, SyncResponse, WireError,
 };

@@ -46,6 +46,40 @@ pub struct Received {
     /// An applied change writes under `members` or `invites` (the guard read it from the
     /// operations): who may sync what may have changed.
     pub membership: bool,
+    /// Part of the message waits to be admitted ([`SyncSession::admit_more`]): it carried
+    /// more changes than one step admits.
+    pub more: bool,
+}
+
+impl Received {
+    fn nothing(heads_before: Vec<ChangeHash>) -> Self {
+        Self {
+            heads_before,
+            changed: false,
+            hashes: Vec::new(),
+            refused: Vec::new(),
+            refused_hashes: Vec::new(),
+            membership: false,
+            more: false,
+        }
+    }
+
+    fn from(
+        heads_before: Vec<ChangeHash>,
+        doc: &Automerge,
+        admitted: Admitted,
+        more: bool,
+    ) -> Self {
+        Self {
+            changed: doc.get_heads() != heads_before,
+            heads_before,
+            hashes: admitted.applied,
+            refused: admitted.refused,
+            refused_hashes: admitted.refused_hashes,
+            membership: admitted.membership,
+            more,
+        }
+    }
 }
 
 /// How received changes are judged: what this copy refused before, and the policy for
@@ -75,8 +109,15 @@ impl Gate<'_> {
         held: &mut Vec<Held>,
     ) -> Result<Admitted, SessionError> {
         let before = std::mem::take(held);
-        let mut admitted = admit_held(doc, changes, before, self.was_refused, self.legacy)
-            .map_err(|e| SessionError::BadChanges(e.to_string()))?;
+        let mut admitted = admit_held(
+            doc,
+            changes,
+            before,
+            STEP_CHANGES,
+            self.was_refused,
+            self.legacy,
+        )
+        .map_err(|e| SessionError::BadChanges(e.to_string()))?;
         let bytes: usize = admitted.waiting.iter().map(Held::bytes).sum();
         if admitted.waiting.len() <= HELD_MAX && bytes <= HELD_BYTES {
             *held = std::mem::take(&mut admitted.waiting);
@@ -122,7 +163,31 @@ pub struct SyncSession {
     held: Vec<Held>,
     /// The next round tells the peer to send again whatever we lack.
     resend: bool,
+    /// The part of the peer's last message not admitted yet (see [`STEP_CHANGES`]).
+    backlog: Option<Backlog>,
 }
+
+/// Changes a peer sent that wait for their turn, and what to do once they are all in.
+#[derive(Debug, Clone)]
+struct Backlog {
+    changes: std::collections::VecDeque<automerge::Change>,
+    tail: Tail,
+}
+
+/// The rest of a message, applied after its changes.
+#[derive(Debug, Clone)]
+enum Tail {
+    /// A sync message without its changes.
+    Sync(Box<sync::Message>),
+    /// A push's heads.
+    Push(Vec<ChangeHash>),
+}
+
+/// Changes (signature changes count) admitted per step. A message may carry a hundred
+/// thousand; admitted in one go they would keep the device from anything else for
+/// seconds (a member's flood, or a peer back after weeks). Slices of this size take
+/// tens of milliseconds, and the device answers its user and other peers between them.
+pub const STEP_CHANGES: usize = 256;
 
 /// Changes held per session while their dependencies are missing.
 const HELD_MAX: usize = 50_000;
@@ -441,30 +506,98 @@ impl SyncSession {
             changes.extend(parse_changes(chunk)?);
         }
         msg.changes = sync::ChunkList::empty();
-        let heads_before = doc.get_heads();
-        // As Automerge does it: the changes first, then the rest of the message (which,
-        // seeing no changes, would take the peer's heads for our own last sent heads).
-        let carried = !changes.is_empty();
-        let admitted = gate.admit(doc, changes, &mut self.held)?;
-        let last_sent = self.state.last_sent_heads.clone();
-        doc.receive_sync_message(&mut self.state, msg)
-            .map_err(|e| SessionError::BadChanges(e.to_string()))?;
-        if carried {
-            self.state.last_sent_heads = last_sent;
-        }
         self.last_exchange = Some(now);
-        self.peer_heads = self.state.their_heads.clone();
-        // Every message in a round deserves an answer (possibly "nothing more").
-        self.wants_round = true;
-        let changed = doc.get_heads() != heads_before;
-        Ok(Received {
-            heads_before,
-            changed,
-            hashes: admitted.applied,
-            refused: admitted.refused,
-            refused_hashes: admitted.refused_hashes,
-            membership: admitted.membership,
-        })
+        self.start(doc, changes, Tail::Sync(Box::new(msg)), gate)
+    }
+
+    /// Whether part of the peer's last message still waits to be admitted.
+    pub fn has_more(&self) -> bool {
+        self.backlog.is_some()
+    }
+
+    /// Admits the next slice of the peer's last message; once all of it is in, applies
+    /// the rest of the message.
+    pub fn admit_more(
+        &mut self,
+        doc: &mut Automerge,
+        gate: &Gate<'_>,
+    ) -> Result<Received, SessionError> {
+        let heads_before = doc.get_heads();
+        let Some(mut backlog) = self.backlog.take() else {
+            return Ok(Received::nothing(heads_before));
+        };
+        // What was held and became ready first (`cut_short`), then the next slice.
+        let n = backlog.changes.len().min(STEP_CHANGES);
+        let slice: Vec<_> = backlog.changes.drain(..n).collect();
+        let admitted = gate.admit(doc, slice, &mut self.held)?;
+        let more = !backlog.changes.is_empty() || admitted.cut_short;
+        if more {
+            self.backlog = Some(backlog);
+        } else {
+            self.finish(doc, backlog.tail, true, &admitted)?;
+        }
+        Ok(Received::from(heads_before, doc, admitted, more))
+    }
+
+    /// Admits the first slice of a message's changes; the rest waits in the backlog.
+    fn start(
+        &mut self,
+        doc: &mut Automerge,
+        mut changes: Vec<automerge::Change>,
+        tail: Tail,
+        gate: &Gate<'_>,
+    ) -> Result<Received, SessionError> {
+        let heads_before = doc.get_heads();
+        let carried = !changes.is_empty();
+        let rest: std::collections::VecDeque<_> = if changes.len() > STEP_CHANGES {
+            changes.split_off(STEP_CHANGES).into()
+        } else {
+            Default::default()
+        };
+        let admitted = gate.admit(doc, changes, &mut self.held)?;
+        let more = !rest.is_empty() || admitted.cut_short;
+        if more {
+            self.backlog = Some(Backlog {
+                changes: rest,
+                tail,
+            });
+        } else {
+            self.finish(doc, tail, carried, &admitted)?;
+        }
+        Ok(Received::from(heads_before, doc, admitted, more))
+    }
+
+    /// The rest of a message, once its changes are in.
+    fn finish(
+        &mut self,
+        doc: &mut Automerge,
+        tail: Tail,
+        carried: bool,
+        admitted: &Admitted,
+    ) -> Result<(), SessionError> {
+        match tail {
+            Tail::Sync(msg) => {
+                // As Automerge does it: the changes first, then the rest of the message
+                // (which, seeing no changes, would take the peer's heads for our own last
+                // sent heads).
+                let last_sent = self.state.last_sent_heads.clone();
+                doc.receive_sync_message(&mut self.state, *msg)
+                    .map_err(|e| SessionError::BadChanges(e.to_string()))?;
+                if carried {
+                    self.state.last_sent_heads = last_sent;
+                }
+                self.peer_heads = self.state.their_heads.clone();
+                // Every message in a round deserves an answer (possibly "nothing more").
+                self.wants_round = true;
+            }
+            Tail::Push(heads) => {
+                if !admitted.waiting.is_empty() {
+                    self.wants_round = true;
+                }
+                self.note_shared(heads, doc);
+            }
+        }
+        Ok(())
     }
 
     /// Applies changes the peer pushed (possibly none: a reconnect's hello). A gap (missing
@@ -477,23 +610,9 @@ impl SyncSession {
         now: Timestamp,
         gate: &Gate<'_>,
     ) -> Result<Received, SessionError> {
-        let heads_before = doc.get_heads();
         // Parsed strictly: `load_incremental` would skip what it cannot read in silence.
         let parsed = parse_changes(changes)?;
-        let admitted = gate.admit(doc, parsed, &mut self.held)?;
         self.last_exchange = Some(now);
-        if !admitted.waiting.is_empty() {
-            self.wants_round = true;
-        }
-        self.note_shared(heads, doc);
-        let changed = doc.get_heads() != heads_before;
-        Ok(Received {
-            heads_before,
-            changed,
-            hashes: admitted.applied,
-            refused: admitted.refused,
-            refused_hashes: admitted.refused_hashes,
-            membership: admitted.membership,
-        })
+        self.start(doc, parsed, Tail::Push(heads), gate)
     }
 }

@@ -413,6 +413,18 @@ impl World {
                 Output::Net(op) => self.net(d, op),
                 // No search index in the simulation.
                 Output::Index { .. } => {}
+                // After whatever else is due now.
+                Output::Continue(input) => {
+                    let epoch = self.devices[d].epoch;
+                    self.agenda.at(
+                        self.now,
+                        Event::Input {
+                            dev: d,
+                            epoch,
+                            input: Box::new(input),
+                        },
+                    );
+                }
                 Output::Store(op) => {
                     let latency = self.rng.gen_range(1..=5);
                     let dev = &mut self.devices[d];
