@@ -251,6 +251,15 @@ pub(super) fn admit(
     // The proof stands in the entry, so every device can check the admission.
     let written = get_obj(tx, &members, member.as_str(), ObjType::Map)
         .ok_or_else(|| CommandError::Document("member entry not written".into()))?;
+    // A removal concurrent with an earlier re-admission left `removed_at` in conflict,
+    // showing null: reconciling writes nothing there, and the removal would still win
+    // (`removal_wins`). An explicit put replaces every value.
+    if tx
+        .get_all(&written, field::REMOVED_AT)
+        .is_ok_and(|all| all.len() > 1)
+    {
+        tx.put(&written, field::REMOVED_AT, automerge::ScalarValue::Null)?;
+    }
     tx.put(
         &written,
         field::INVITE_SIG,

@@ -75,12 +75,19 @@ impl Past<'_> {
             .is_ok_and(|all| !all.is_empty())
     }
 
-    /// A member's standing; `None` if never admitted.
+    /// A member's standing; `None` if never admitted. A removal wins over a re-admission
+    /// concurrent with it (`removal_wins`).
     pub(crate) fn standing(&self, id: &MemberId) -> Option<Standing> {
-        let entry = self.entry(crate::schema::MEMBERS, id.as_str())?;
+        let members = self.obj(&ROOT, crate::schema::MEMBERS, ObjType::Map)?;
+        let entry = self.obj(&members, id.as_str(), ObjType::Map)?;
         Some(Standing {
             coordinator: self.str(&entry, field::ROLE).as_deref() == Some("coordinator"),
-            removed_at: self.int(&entry, field::REMOVED_AT),
+            removed_at: crate::removal_wins::removed_at(
+                self.doc,
+                &members,
+                id.as_str(),
+                Some(self.heads),
+            ),
         })
     }
 

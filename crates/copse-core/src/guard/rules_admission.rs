@@ -139,6 +139,19 @@ impl Rules<'_> {
                         (field::REMOVED_AT, OpType::Put(ScalarValue::Null)) => {
                             removed_is_null = true
                         }
+                        // A put of null where null is among values in conflict (a removal
+                        // concurrent with a re-admission) is written as a delete of the
+                        // others: null is what it leaves.
+                        (field::REMOVED_AT, OpType::Delete) => {
+                            let preds: Vec<_> = op.pred.iter().cloned().collect();
+                            removed_is_null = self
+                                .past
+                                .entry(MEMBERS, id)
+                                .and_then(|e| {
+                                    self.past.left_after_delete(&e, field::REMOVED_AT, &preds)
+                                })
+                                .is_some_and(|left| matches!(left, OpType::Put(ScalarValue::Null)));
+                        }
                         (field::REMOVED_AT, _) => removed_is_null = false,
                         _ => {}
                     }

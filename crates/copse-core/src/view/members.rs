@@ -4,9 +4,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::doc_read::{DocRead, record, records};
 use crate::record::{Invite, Member};
-use crate::schema::field;
+use crate::removal_wins::removed_at;
 use crate::schema::{INVITES, MEMBERS};
-use crate::{InviteId, MemberId};
+use crate::{InviteId, MemberId, Timestamp};
 
 /// A member with their id, as listed in the directory.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -49,9 +49,13 @@ impl MemberFilter {
     }
 }
 
-/// A member's entry (current or removed).
+/// A member's entry (current or removed). A removal wins over a re-admission concurrent
+/// with it (`removal_wins`).
 pub fn read_member<D: DocRead>(doc: &D, id: &MemberId) -> Option<Member> {
-    record(doc, MEMBERS, id.as_str())
+    let mut m: Member = record(doc, MEMBERS, id.as_str())?;
+    let map = crate::doc_read::root(doc, MEMBERS)?;
+    m.removed_at = removed_at(doc, &map, id.as_str(), None).map(Timestamp);
+    Some(m)
 }
 
 /// A member's entry if they are a current member.
@@ -61,9 +65,15 @@ pub fn current_member<D: DocRead>(doc: &D, id: &MemberId) -> Option<Member> {
 
 /// Every member entry (including removed ones), by id.
 pub fn all_members<D: DocRead>(doc: &D) -> Vec<(MemberId, Member)> {
+    let Some(map) = crate::doc_read::root(doc, MEMBERS) else {
+        return Vec::new();
+    };
     records::<_, Member>(doc, MEMBERS)
         .into_iter()
-        .filter_map(|(k, m)| Some((k.parse().ok()?, m)))
+        .filter_map(|(k, mut m)| {
+            m.removed_at = removed_at(doc, &map, &k, None).map(Timestamp);
+            Some((k.parse().ok()?, m))
+        })
         .collect()
 }
 
@@ -93,7 +103,7 @@ pub fn member_count<D: DocRead>(doc: &D) -> usize {
     ReadDoc::map_range(doc, &map, ..)
         .filter(|item| {
             matches!(item.value, automerge::ValueRef::Object(ObjType::Map))
-                && crate::doc_read::get_i64(doc, &item.id(), field::REMOVED_AT).is_none()
+                && removed_at(doc, &map, &item.key, None).is_none()
         })
         .count()
 }

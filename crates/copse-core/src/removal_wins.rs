@@ -1,0 +1,39 @@
+//! A removal wins over a re-admission concurrent with it. Automerge keeps every value that
+//! concurrent writes left (a removal's `removed_at` beside a re-admission's null, or two
+//! entries for one member when a re-admission was written on a fork from before the
+//! first admission) and shows one of them, chosen by operation counters a writer picks.
+//! Every reader of a member's standing (the views, the guard, who may sync) reads all of
+//! them instead: the member is removed if any of them says so, as of the latest removal
+//! among them. A later re-admission overwrites them all and decides again.
+
+use automerge::{ChangeHash, ObjId, ObjType, ReadDoc, ScalarValue, Value};
+
+use crate::schema::field;
+
+/// When the member under `members[id]` was removed, if any concurrent value says they
+/// were: read as of `heads`, or as the document stands for `None`.
+pub fn removed_at<D: ReadDoc>(
+    doc: &D,
+    members: &ObjId,
+    id: &str,
+    heads: Option<&[ChangeHash]>,
+) -> Option<i64> {
+    let all = |obj: &ObjId, key: &str| match heads {
+        Some(h) => doc.get_all_at(obj, key, h),
+        None => doc.get_all(obj, key),
+    };
+    let entries = all(members, id).ok()?;
+    entries
+        .iter()
+        .filter_map(|(v, entry)| matches!(v, Value::Object(ObjType::Map)).then_some(entry))
+        .flat_map(|entry| all(entry, field::REMOVED_AT).unwrap_or_default())
+        .filter_map(|(v, _)| match v {
+            Value::Scalar(s) => match s.as_ref() {
+                ScalarValue::Int(i) | ScalarValue::Timestamp(i) => Some(*i),
+                ScalarValue::Uint(u) => i64::try_from(*u).ok(),
+                _ => None,
+            },
+            Value::Object(_) => None,
+        })
+        .max()
+}
