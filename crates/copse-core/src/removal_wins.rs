@@ -18,15 +18,45 @@ pub fn removed_at<D: ReadDoc>(
     id: &str,
     heads: Option<&[ChangeHash]>,
 ) -> Option<i64> {
-    let all = |obj: &ObjId, key: &str| match heads {
+    latest_removal(doc, &entries(doc, members, id, heads), heads)
+}
+
+/// The entries left at `members[id]` (one, or more after concurrent admissions), the one
+/// Automerge shows last.
+pub fn entries<D: ReadDoc>(
+    doc: &D,
+    members: &ObjId,
+    id: &str,
+    heads: Option<&[ChangeHash]>,
+) -> Vec<ObjId> {
+    all(doc, members, id, heads)
+        .into_iter()
+        .filter_map(|(v, entry)| matches!(v, Value::Object(ObjType::Map)).then_some(entry))
+        .collect()
+}
+
+fn all<'a, D: ReadDoc>(
+    doc: &'a D,
+    obj: &ObjId,
+    key: &str,
+    heads: Option<&[ChangeHash]>,
+) -> Vec<(Value<'a>, ObjId)> {
+    match heads {
         Some(h) => doc.get_all_at(obj, key, h),
         None => doc.get_all(obj, key),
-    };
-    let entries = all(members, id).ok()?;
+    }
+    .unwrap_or_default()
+}
+
+/// The latest removal any of `entries` holds among its values of `removed_at`.
+pub fn latest_removal<D: ReadDoc>(
+    doc: &D,
+    entries: &[ObjId],
+    heads: Option<&[ChangeHash]>,
+) -> Option<i64> {
     entries
         .iter()
-        .filter_map(|(v, entry)| matches!(v, Value::Object(ObjType::Map)).then_some(entry))
-        .flat_map(|entry| all(entry, field::REMOVED_AT).unwrap_or_default())
+        .flat_map(|entry| all(doc, entry, field::REMOVED_AT, heads))
         .filter_map(|(v, _)| match v {
             Value::Scalar(s) => match s.as_ref() {
                 ScalarValue::Int(i) | ScalarValue::Timestamp(i) => Some(*i),

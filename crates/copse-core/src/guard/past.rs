@@ -78,16 +78,14 @@ impl Past<'_> {
     /// A member's standing; `None` if never admitted. A removal wins over a re-admission
     /// concurrent with it (`removal_wins`).
     pub(crate) fn standing(&self, id: &MemberId) -> Option<Standing> {
+        use crate::removal_wins::{entries, latest_removal};
         let members = self.obj(&ROOT, crate::schema::MEMBERS, ObjType::Map)?;
-        let entry = self.obj(&members, id.as_str(), ObjType::Map)?;
+        let entries = entries(self.doc, &members, id.as_str(), Some(self.heads));
+        // The one Automerge shows.
+        let entry = entries.last()?;
         Some(Standing {
-            coordinator: self.str(&entry, field::ROLE).as_deref() == Some("coordinator"),
-            removed_at: crate::removal_wins::removed_at(
-                self.doc,
-                &members,
-                id.as_str(),
-                Some(self.heads),
-            ),
+            coordinator: self.str(entry, field::ROLE).as_deref() == Some("coordinator"),
+            removed_at: latest_removal(self.doc, &entries, Some(self.heads)),
         })
     }
 
