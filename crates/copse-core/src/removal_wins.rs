@@ -4,7 +4,8 @@
 //! first admission) and shows one of them, chosen by operation counters a writer picks.
 //! Every reader of a member's standing (the views, the guard, who may sync) reads all of
 //! them instead: the member is removed if any of them says so, as of the latest removal
-//! among them. A later re-admission overwrites them all and decides again.
+//! among them. A later re-admission overwrites them all and decides again. Likewise for
+//! uses of one invite beyond its limit on concurrent branches: only the first count.
 
 use automerge::{ChangeHash, ObjId, ObjType, ReadDoc, ScalarValue, Value};
 
@@ -18,7 +19,23 @@ pub fn removed_at<D: ReadDoc>(
     id: &str,
     heads: Option<&[ChangeHash]>,
 ) -> Option<i64> {
-    latest_removal(doc, &entries(doc, members, id, heads), heads)
+    removed_since(doc, &entries(doc, members, id, heads), id, heads)
+}
+
+/// When member `member`, whose entries are `entries`, counts as removed: the latest
+/// removal among the values concurrent writes left, or, admitted beyond their invite's
+/// limit on a concurrent branch, since they joined ([`beyond_invite_limit`]).
+pub fn removed_since<D: ReadDoc>(
+    doc: &D,
+    entries: &[ObjId],
+    member: &str,
+    heads: Option<&[ChangeHash]>,
+) -> Option<i64> {
+    let removal = latest_removal(doc, entries, heads);
+    let beyond = entries
+        .last()
+        .and_then(|e| beyond_invite_limit(doc, e, member, heads));
+    removal.max(beyond)
 }
 
 /// The entries left at `members[id]` (one, or more after concurrent admissions), the one
@@ -66,4 +83,56 @@ pub fn latest_removal<D: ReadDoc>(
             Value::Object(_) => None,
         })
         .max()
+}
+
+/// When a member whose entry names the invite that admitted them (`invite`) was admitted
+/// beyond that invite's `max_uses`: uses on concurrent branches each passed at their
+/// deps, and merged the invite's `used_by` lists them all. Only the first `max_uses` in
+/// that list (the same order on every device) count; a member admitted by another is read
+/// as removed since they joined. `None` when within the limit or naming no invite.
+pub fn beyond_invite_limit<D: ReadDoc>(
+    doc: &D,
+    entry: &ObjId,
+    member: &str,
+    heads: Option<&[ChangeHash]>,
+) -> Option<i64> {
+    let scalar = |obj: &ObjId, key: &str| {
+        all(doc, obj, key, heads)
+            .pop()
+            .and_then(|(v, _)| v.into_scalar().ok())
+    };
+    let object = |obj: &ObjId, key: &str, ty: ObjType| {
+        all(doc, obj, key, heads)
+            .pop()
+            .and_then(|(v, id)| (v == Value::Object(ty)).then_some(id))
+    };
+    let int = |s: ScalarValue| match s {
+        ScalarValue::Int(i) | ScalarValue::Timestamp(i) => Some(i),
+        ScalarValue::Uint(u) => i64::try_from(u).ok(),
+        _ => None,
+    };
+    let invite = scalar(entry, field::INVITE)?;
+    let invite = invite.as_str()?;
+    let invites = object(&automerge::ROOT, crate::schema::INVITES, ObjType::Map)?;
+    let inv = object(&invites, invite, ObjType::Map)?;
+    let max_uses = scalar(&inv, field::MAX_USES).and_then(int)?;
+    let used = object(&inv, field::USED_BY, ObjType::List)?;
+    let len = match heads {
+        Some(h) => doc.length_at(&used, h),
+        None => doc.length(&used),
+    };
+    if i64::try_from(len).unwrap_or(i64::MAX) <= max_uses {
+        return None;
+    }
+    let at = |i: usize| match heads {
+        Some(h) => doc.get_at(&used, i, h),
+        None => doc.get(&used, i),
+    };
+    let first = (0..len).find(
+        |i| matches!(at(*i), Ok(Some((Value::Scalar(s), _))) if s.as_str() == Some(member)),
+    )?;
+    if i64::try_from(first).unwrap_or(i64::MAX) < max_uses {
+        return None;
+    }
+    Some(scalar(entry, field::JOINED_AT).and_then(int).unwrap_or(0))
 }

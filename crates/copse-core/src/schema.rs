@@ -117,6 +117,8 @@ pub mod field {
     pub const ID: &str = "id";
     /// `invited_by`.
     pub const INVITED_BY: &str = "invited_by";
+    /// `invite` (in a member entry: the invite that admitted them last).
+    pub const INVITE: &str = "invite";
     /// `joined_at`.
     pub const JOINED_AT: &str = "joined_at";
     /// `kind`.

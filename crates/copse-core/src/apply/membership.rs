@@ -270,6 +270,8 @@ pub(super) fn admit(
         field::CONSENT_SIG,
         AdmissionProof::text(&proof.consent_sig),
     )?;
+    // Which invite: of concurrent uses beyond its limit, readers count only the first.
+    tx.put(&written, field::INVITE, invite_id.as_str())?;
     let invites = root_map(tx, INVITES)?;
     let inv_obj = get_obj(tx, &invites, invite_id.as_str(), ObjType::Map)
         .ok_or_else(|| CommandError::UnknownInvite(invite_id.clone()))?;

@@ -78,14 +78,14 @@ impl Past<'_> {
     /// A member's standing; `None` if never admitted. A removal wins over a re-admission
     /// concurrent with it (`removal_wins`).
     pub(crate) fn standing(&self, id: &MemberId) -> Option<Standing> {
-        use crate::removal_wins::{entries, latest_removal};
+        use crate::removal_wins::{entries, removed_since};
         let members = self.obj(&ROOT, crate::schema::MEMBERS, ObjType::Map)?;
         let entries = entries(self.doc, &members, id.as_str(), Some(self.heads));
         // The one Automerge shows.
         let entry = entries.last()?;
         Some(Standing {
             coordinator: self.str(entry, field::ROLE).as_deref() == Some("coordinator"),
-            removed_at: latest_removal(self.doc, &entries, Some(self.heads)),
+            removed_at: removed_since(self.doc, &entries, id.as_str(), Some(self.heads)),
         })
     }
 

@@ -153,6 +153,11 @@ impl Rules<'_> {
                                 .is_some_and(|left| matches!(left, OpType::Put(ScalarValue::Null)));
                         }
                         (field::REMOVED_AT, _) => removed_is_null = false,
+                        // The invite it names is the one it uses (an entry may name none:
+                        // the first rules did not ask for it).
+                        (field::INVITE, OpType::Put(ScalarValue::Str(i)))
+                            if i.as_str() == invite => {}
+                        (field::INVITE, _) => return Err(bad()),
                         _ => {}
                     }
                 }

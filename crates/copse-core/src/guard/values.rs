@@ -111,6 +111,7 @@ fn shape(path: &[Option<&str>]) -> Option<Shape> {
             [Some(field::ROLE)] => Name(role),
             [Some(field::JOINED_AT)] => Int,
             [Some(field::INVITED_BY)] => StrOrNull(ID),
+            [Some(field::INVITE)] => Str(ID),
             [Some(field::ADDRS)] => List(Some(limits::ADDRS)),
             [Some(field::ADDRS), None] => Str(limits::URL),
             [Some(field::REMOVED_AT)] => IntOrNull,
