@@ -96,13 +96,16 @@ pub fn beyond_invite_limit<D: ReadDoc>(
     member: &str,
     heads: Option<&[ChangeHash]>,
 ) -> Option<i64> {
-    let scalar = |obj: &ObjId, key: &str| {
+    // The entry is read at `heads`; the invite as it stands (what is read of it never
+    // changes once written, and the entry's admission shows it existed at `heads`).
+    let scalar_at = |obj: &ObjId, key: &str, heads| {
         all(doc, obj, key, heads)
             .pop()
             .and_then(|(v, _)| v.into_scalar().ok())
     };
+    let scalar = |obj: &ObjId, key: &str| scalar_at(obj, key, None);
     let object = |obj: &ObjId, key: &str, ty: ObjType| {
-        all(doc, obj, key, heads)
+        all(doc, obj, key, None)
             .pop()
             .and_then(|(v, id)| (v == Value::Object(ty)).then_some(id))
     };
@@ -111,12 +114,18 @@ pub fn beyond_invite_limit<D: ReadDoc>(
         ScalarValue::Uint(u) => i64::try_from(u).ok(),
         _ => None,
     };
-    let invite = scalar(entry, field::INVITE)?;
+    let invite = scalar_at(entry, field::INVITE, heads)?;
     let invite = invite.as_str()?;
     let invites = object(&automerge::ROOT, crate::schema::INVITES, ObjType::Map)?;
     let inv = object(&invites, invite, ObjType::Map)?;
     let max_uses = scalar(&inv, field::MAX_USES).and_then(int)?;
     let used = object(&inv, field::USED_BY, ObjType::List)?;
+    // `used_by` only grows and `max_uses` never changes: within the limit in the whole
+    // document, within it at any heads. The common case reads only the entry's `invite`
+    // at the heads (reads at heads are the guard's dearest).
+    if i64::try_from(doc.length(&used)).unwrap_or(i64::MAX) <= max_uses {
+        return None;
+    }
     let len = match heads {
         Some(h) => doc.length_at(&used, h),
         None => doc.length(&used),
@@ -134,5 +143,9 @@ pub fn beyond_invite_limit<D: ReadDoc>(
     if i64::try_from(first).unwrap_or(i64::MAX) < max_uses {
         return None;
     }
-    Some(scalar(entry, field::JOINED_AT).and_then(int).unwrap_or(0))
+    Some(
+        scalar_at(entry, field::JOINED_AT, heads)
+            .and_then(int)
+            .unwrap_or(0),
+    )
 }
