@@ -103,6 +103,23 @@ pub fn beyond_invite_limit<D: ReadDoc>(
             .pop()
             .and_then(|(v, _)| v.into_scalar().ok())
     };
+    let invite = scalar_at(entry, field::INVITE, heads)?;
+    beyond_invite_limit_of(doc, entry, invite.as_str()?, member, heads)
+}
+
+/// [`beyond_invite_limit`] for an entry whose `invite` was read already.
+pub fn beyond_invite_limit_of<D: ReadDoc>(
+    doc: &D,
+    entry: &ObjId,
+    invite: &str,
+    member: &str,
+    heads: Option<&[ChangeHash]>,
+) -> Option<i64> {
+    let scalar_at = |obj: &ObjId, key: &str, heads| {
+        all(doc, obj, key, heads)
+            .pop()
+            .and_then(|(v, _)| v.into_scalar().ok())
+    };
     let scalar = |obj: &ObjId, key: &str| scalar_at(obj, key, None);
     let object = |obj: &ObjId, key: &str, ty: ObjType| {
         all(doc, obj, key, None)
@@ -114,8 +131,6 @@ pub fn beyond_invite_limit<D: ReadDoc>(
         ScalarValue::Uint(u) => i64::try_from(u).ok(),
         _ => None,
     };
-    let invite = scalar_at(entry, field::INVITE, heads)?;
-    let invite = invite.as_str()?;
     let invites = object(&automerge::ROOT, crate::schema::INVITES, ObjType::Map)?;
     let inv = object(&invites, invite, ObjType::Map)?;
     let max_uses = scalar(&inv, field::MAX_USES).and_then(int)?;

@@ -78,14 +78,44 @@ impl Past<'_> {
     /// A member's standing; `None` if never admitted. A removal wins over a re-admission
     /// concurrent with it (`removal_wins`).
     pub(crate) fn standing(&self, id: &MemberId) -> Option<Standing> {
-        use crate::removal_wins::{entries, removed_since};
+        use automerge::{ScalarValueRef, ValueRef};
+
+        use crate::removal_wins::{beyond_invite_limit_of, entries, latest_removal};
         let members = self.obj(&ROOT, crate::schema::MEMBERS, ObjType::Map)?;
         let entries = entries(self.doc, &members, id.as_str(), Some(self.heads));
-        // The one Automerge shows.
+        // The one Automerge shows, read in one pass (reads at heads are the guard's
+        // dearest): what concurrent writes left is read again only where they left any.
         let entry = entries.last()?;
+        let (mut coordinator, mut removed, mut invite) = (false, None, None);
+        let mut conflicted = entries.len() > 1;
+        for item in self.doc.map_range_at(entry, .., self.heads) {
+            let ValueRef::Scalar(v) = &item.value else {
+                continue;
+            };
+            match (item.key.as_ref(), v) {
+                (field::ROLE, ScalarValueRef::Str(r)) => coordinator = r == "coordinator",
+                (field::REMOVED_AT, ScalarValueRef::Int(t) | ScalarValueRef::Timestamp(t)) => {
+                    removed = Some(*t);
+                    conflicted |= item.conflict;
+                }
+                (field::REMOVED_AT, ScalarValueRef::Uint(t)) => {
+                    removed = i64::try_from(*t).ok();
+                    conflicted |= item.conflict;
+                }
+                (field::REMOVED_AT, _) => conflicted |= item.conflict,
+                (field::INVITE, ScalarValueRef::Str(i)) => invite = Some(i.to_string()),
+                _ => {}
+            }
+        }
+        let heads = Some(self.heads);
+        if conflicted {
+            removed = latest_removal(self.doc, &entries, heads);
+        }
+        let beyond =
+            invite.and_then(|i| beyond_invite_limit_of(self.doc, entry, &i, id.as_str(), heads));
         Some(Standing {
-            coordinator: self.str(entry, field::ROLE).as_deref() == Some("coordinator"),
-            removed_at: removed_since(self.doc, &entries, id.as_str(), Some(self.heads)),
+            coordinator,
+            removed_at: removed.max(beyond),
         })
     }
 
