@@ -17,12 +17,10 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use copse_core::Command;
-use copse_core::automerge::Automerge;
-use copse_core::guard::Signer;
 use copse_core::record::ThreadKind;
 use copse_peer::ask;
 use copse_scenarios::net::{TestPeer, converged, wait_for};
-use copse_scenarios::rogue::RoguePeer;
+use copse_scenarios::rogue::{RoguePeer, key_and_copy};
 use copse_testkit::bench_support::{cache_dir, machine, ms, percentile};
 use copse_testkit::malicious::Forger;
 use tokio::sync::Mutex;
@@ -81,16 +79,10 @@ async fn main() {
     converged(&[&a, &b, &m], &id).await;
 
     // Mallory's device goes rogue and makes her flood.
-    let seed: [u8; 32] = std::fs::read(m.dir.path().join("identity.key"))
-        .unwrap()
-        .try_into()
-        .unwrap();
-    let file = m.dir.path().join("copy.am");
-    m.handle.export(&id, file.clone()).await.unwrap();
-    let base = Automerge::load(&std::fs::read(&file).unwrap()).unwrap();
+    let (key, base) = key_and_copy(&m, &id).await;
     let heads = base.get_heads();
     let made = Instant::now();
-    let flood = Forger::new(Signer::from_seed(seed), base).flood(changes);
+    let flood = Forger::new(key, base).flood(changes);
     let pushes = batches(&flood, batch);
     let bytes: usize = pushes.iter().map(Vec::len).sum();
     eprintln!(

@@ -16,6 +16,22 @@ use crate::net::TestPeer;
 /// How long a rogue peer waits for an honest peer before the test fails.
 const DEADLINE: Duration = Duration::from_secs(60);
 
+/// What a member's device holds that a modified client would use: their key and their
+/// copy of `community`.
+pub async fn key_and_copy(
+    p: &TestPeer,
+    community: &CommunityId,
+) -> (copse_core::guard::Signer, copse_core::automerge::Automerge) {
+    let seed: [u8; 32] = std::fs::read(p.dir.path().join("identity.key"))
+        .unwrap()
+        .try_into()
+        .unwrap();
+    let file = p.dir.path().join("copy.am");
+    p.handle.export(community, file.clone()).await.unwrap();
+    let copy = copse_core::automerge::Automerge::load(&std::fs::read(&file).unwrap()).unwrap();
+    (copse_core::guard::Signer::from_seed(seed), copy)
+}
+
 /// Raw network access under a member's key.
 pub struct RoguePeer {
     net: NetHandle,
@@ -77,15 +93,7 @@ impl RoguePeer {
         to: &MemberId,
         request: SyncRequest,
     ) -> Result<SyncResponse, String> {
-        let tag = Tag(self.next_tag);
-        self.next_tag += 1;
-        self.net
-            .send(NetOp::SendSync {
-                peer: to.clone(),
-                tag,
-                request,
-            })
-            .await;
+        let tag = self.send(to, request).await;
         tokio::time::timeout(DEADLINE, async {
             loop {
                 if let Some(NetEvent::SyncResult { tag: t, result, .. }) = self.next_event().await
@@ -174,13 +182,18 @@ impl RoguePeer {
         heads: &[copse_core::automerge::ChangeHash],
         changes: &[u8],
     ) -> Tag {
-        let tag = Tag(self.next_tag);
-        self.next_tag += 1;
         let request = SyncRequest::Changes {
             community: community.clone(),
             heads: heads.to_vec(),
             changes: changes.to_vec(),
         };
+        self.send(to, request).await
+    }
+
+    /// Sends `request` to `to` without waiting; its tag.
+    async fn send(&mut self, to: &MemberId, request: SyncRequest) -> Tag {
+        let tag = Tag(self.next_tag);
+        self.next_tag += 1;
         self.net
             .send(NetOp::SendSync {
                 peer: to.clone(),

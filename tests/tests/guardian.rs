@@ -6,10 +6,8 @@
 #![allow(clippy::unwrap_used, clippy::panic)]
 
 use copse_core::ThreadId;
-use copse_core::automerge::Automerge;
-use copse_core::guard::Signer;
 use copse_scenarios::net::{TestPeer, converged, wait_for};
-use copse_scenarios::rogue::RoguePeer;
+use copse_scenarios::rogue::{RoguePeer, key_and_copy};
 use copse_testkit::malicious::Forger;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -27,15 +25,9 @@ async fn every_attack_is_refused_by_every_honest_peer_for_its_reason() {
     converged(&[&a, &b, &c, &m], &id).await;
 
     // Mallory's device goes rogue: her key, her copy, raw network access, no runtime.
-    let seed: [u8; 32] = std::fs::read(m.dir.path().join("identity.key"))
-        .unwrap()
-        .try_into()
-        .unwrap();
-    let file = m.dir.path().join("copy.am");
-    m.handle.export(&id, file.clone()).await.unwrap();
-    let base = Automerge::load(&std::fs::read(&file).unwrap()).unwrap();
+    let (key, base) = key_and_copy(&m, &id).await;
     let heads = base.get_heads();
-    let mut forger = Forger::new(Signer::from_seed(seed), base);
+    let mut forger = Forger::new(key, base);
     let attacks = forger.all(&a.member, Some(&thread));
     let mut rogue = RoguePeer::take_over(&m).await;
     for p in [&a, &b] {

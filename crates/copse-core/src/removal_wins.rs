@@ -52,6 +52,18 @@ pub fn entries<D: ReadDoc>(
         .collect()
 }
 
+/// The scalar `obj[key]` shows (at `heads`, or as the document stands).
+fn scalar_at<D: ReadDoc>(
+    doc: &D,
+    obj: &ObjId,
+    key: &str,
+    heads: Option<&[ChangeHash]>,
+) -> Option<ScalarValue> {
+    all(doc, obj, key, heads)
+        .pop()
+        .and_then(|(v, _)| v.into_scalar().ok())
+}
+
 fn all<'a, D: ReadDoc>(
     doc: &'a D,
     obj: &ObjId,
@@ -96,14 +108,7 @@ pub fn beyond_invite_limit<D: ReadDoc>(
     member: &str,
     heads: Option<&[ChangeHash]>,
 ) -> Option<i64> {
-    // The entry is read at `heads`; the invite as it stands (what is read of it never
-    // changes once written, and the entry's admission shows it existed at `heads`).
-    let scalar_at = |obj: &ObjId, key: &str, heads| {
-        all(doc, obj, key, heads)
-            .pop()
-            .and_then(|(v, _)| v.into_scalar().ok())
-    };
-    let invite = scalar_at(entry, field::INVITE, heads)?;
+    let invite = scalar_at(doc, entry, field::INVITE, heads)?;
     beyond_invite_limit_of(doc, entry, invite.as_str()?, member, heads)
 }
 
@@ -115,12 +120,9 @@ pub fn beyond_invite_limit_of<D: ReadDoc>(
     member: &str,
     heads: Option<&[ChangeHash]>,
 ) -> Option<i64> {
-    let scalar_at = |obj: &ObjId, key: &str, heads| {
-        all(doc, obj, key, heads)
-            .pop()
-            .and_then(|(v, _)| v.into_scalar().ok())
-    };
-    let scalar = |obj: &ObjId, key: &str| scalar_at(obj, key, None);
+    // The entry is read at `heads`; the invite as it stands (what is read of it never
+    // changes once written, and the entry's admission shows it existed at `heads`).
+    let scalar = |obj: &ObjId, key: &str| scalar_at(doc, obj, key, None);
     let object = |obj: &ObjId, key: &str, ty: ObjType| {
         all(doc, obj, key, None)
             .pop()
@@ -159,7 +161,7 @@ pub fn beyond_invite_limit_of<D: ReadDoc>(
         return None;
     }
     Some(
-        scalar_at(entry, field::JOINED_AT, heads)
+        scalar_at(doc, entry, field::JOINED_AT, heads)
             .and_then(int)
             .unwrap_or(0),
     )

@@ -10,11 +10,31 @@
 mod guard_world;
 
 use copse_core::admission_proof::AdmissionProof;
+use copse_core::automerge::Change;
 use copse_core::guard::Violation;
 use copse_core::record::Role;
 use copse_core::view::members::{all_members, current_member, member_count, read_member};
 use copse_core::{Command, Created};
-use guard_world::{T0, details, newcomer, world};
+use guard_world::{T0, World, details, newcomer, world};
+
+/// Ada makes an invite at `now` and admits Bob with it a moment later: what was created
+/// and the changes (the invite's and the admission's).
+fn readmit_bob(w: &mut World, now: i64) -> (Option<Created>, Vec<Change>) {
+    let (invite, secret, mut changes) = w.ada.invite(&mut w.rng, now, 1);
+    let proof = AdmissionProof::sign(&secret, &w.bob.signer, w.ada.copy.id(), &invite);
+    let (created, admitted) = w.ada.run(
+        &mut w.rng,
+        now + 1,
+        Command::Admit {
+            member: w.bob.me(),
+            details: details("Bob"),
+            proof: Box::new(proof),
+            invite,
+        },
+    );
+    changes.extend(admitted);
+    (created, changes)
+}
 
 #[test]
 fn a_removal_wins_over_a_re_admission_concurrent_with_it() {
@@ -39,23 +59,7 @@ fn a_removal_wins_over_a_re_admission_concurrent_with_it() {
             member: bob.clone(),
         },
     );
-    let (invite, secret, made) = w.ada.invite(&mut w.rng, T0 + 11, 1);
-    adas.extend(made);
-    let (_, back) = w.ada.run(
-        &mut w.rng,
-        T0 + 12,
-        Command::Admit {
-            member: bob.clone(),
-            details: details("Bob"),
-            proof: Box::new(AdmissionProof::sign(
-                &secret,
-                &w.bob.signer,
-                w.ada.copy.id(),
-                &invite,
-            )),
-            invite,
-        },
-    );
+    let (_, back) = readmit_bob(&mut w, T0 + 11);
     adas.extend(back);
     assert!(current_member(w.ada.copy.doc(), &bob).is_some());
 
@@ -99,22 +103,7 @@ fn a_removal_wins_over_a_re_admission_concurrent_with_it() {
     assert_eq!(got.refused[0].reason, Violation::Removed);
 
     // A re-admission that has seen both removals brings him back.
-    let (invite, secret, _) = w.ada.invite(&mut w.rng, T0 + 20, 1);
-    let (created, _) = w.ada.run(
-        &mut w.rng,
-        T0 + 21,
-        Command::Admit {
-            member: bob.clone(),
-            details: details("Bob"),
-            proof: Box::new(AdmissionProof::sign(
-                &secret,
-                &w.bob.signer,
-                w.ada.copy.id(),
-                &invite,
-            )),
-            invite,
-        },
-    );
+    let (created, _) = readmit_bob(&mut w, T0 + 20);
     assert!(
         matches!(created, None | Some(Created::Member(_))),
         "{created:?}"

@@ -266,6 +266,21 @@ impl Replica {
     /// The document, to admit received changes into, and what its guard refused before
     /// (what builds on those is refused too). What is applied goes out once durable (see
     /// [`Self::changed`]).
+    /// Runs `admit` on the document with the gate of its guard (what it refused before,
+    /// no unsigned history).
+    pub(crate) fn admit_with<T>(
+        &mut self,
+        admit: impl FnOnce(&mut Automerge, &copse_core::sync::Gate<'_>) -> T,
+    ) -> T {
+        let (doc, log) = self.admission();
+        let was_refused = |h: &ChangeHash| log.contains(h);
+        let gate = copse_core::sync::Gate {
+            was_refused: &was_refused,
+            legacy: &copse_core::guard::NoLegacy,
+        };
+        admit(doc, &gate)
+    }
+
     pub(crate) fn admission(&mut self) -> (&mut Automerge, &RefusedLog) {
         (self.community.doc_mut(), &self.refused)
     }

@@ -4,8 +4,7 @@
 
 use copse_core::automerge::ChangeHash;
 use copse_core::commit_meta::CommitMeta;
-use copse_core::guard::NoLegacy;
-use copse_core::sync::{Gate, InboundId, Refusal, SyncRequest, SyncResponse, Tag};
+use copse_core::sync::{InboundId, Refusal, SyncRequest, SyncResponse, Tag};
 use copse_core::{Community, CommunityId, MemberId};
 
 use copse_core::sync::Received;
@@ -51,17 +50,13 @@ impl Hub {
         }
         let now = self.now;
         let heads_before = r.community().doc().get_heads();
-        let (doc, log) = r.admission();
-        let was_refused = |h: &ChangeHash| log.contains(h);
-        let gate = Gate {
-            was_refused: &was_refused,
-            legacy: &NoLegacy,
-        };
-        let outcome = guarded_try(|| match request {
-            SyncRequest::Sync { message, .. } => s.sync.receive_sync(doc, &message, now, &gate),
-            SyncRequest::Changes { heads, changes, .. } => {
-                s.sync.receive_changes(doc, heads, &changes, now, &gate)
-            }
+        let outcome = r.admit_with(|doc, gate| {
+            guarded_try(|| match request {
+                SyncRequest::Sync { message, .. } => s.sync.receive_sync(doc, &message, now, gate),
+                SyncRequest::Changes { heads, changes, .. } => {
+                    s.sync.receive_changes(doc, heads, &changes, now, gate)
+                }
+            })
         });
         self.received(c, peer, inbound, heads_before, outcome);
     }
@@ -74,13 +69,7 @@ impl Hub {
             return;
         };
         let heads_before = r.community().doc().get_heads();
-        let (doc, log) = r.admission();
-        let was_refused = |h: &ChangeHash| log.contains(h);
-        let gate = Gate {
-            was_refused: &was_refused,
-            legacy: &NoLegacy,
-        };
-        let outcome = guarded_try(|| s.sync.admit_more(doc, &gate));
+        let outcome = r.admit_with(|doc, gate| guarded_try(|| s.sync.admit_more(doc, gate)));
         self.received(c, peer, inbound, heads_before, outcome);
     }
 

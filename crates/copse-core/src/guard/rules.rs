@@ -162,6 +162,21 @@ pub(crate) fn check_ops(
     })
 }
 
+/// A field of a member entry that only its member writes (what they say about themselves,
+/// where they are reachable, their stories).
+fn is_own_detail(f: &str) -> bool {
+    matches!(
+        f,
+        field::NAME
+            | field::ORGANISATION
+            | field::DEPARTMENT
+            | field::BIO
+            | field::SKILLS
+            | field::ADDRS
+            | field::STORIES
+    )
+}
+
 /// Whether a write at `target` may change how later changes are judged: who is a member
 /// with which role, the invites, the rules marker. A member's own details (name, bio,
 /// skills, addresses, stories) are read by no rule, so a run of them, such as a member's
@@ -169,16 +184,7 @@ pub(crate) fn check_ops(
 fn changes_standing(target: &[Seg]) -> bool {
     match target {
         [Seg::Key(s), ..] if s == INVITES || s == RULES_KEY => true,
-        [Seg::Key(s), _, Seg::Key(f), ..] if s == MEMBERS => !matches!(
-            f.as_str(),
-            field::NAME
-                | field::ORGANISATION
-                | field::DEPARTMENT
-                | field::BIO
-                | field::SKILLS
-                | field::ADDRS
-                | field::STORIES
-        ),
+        [Seg::Key(s), _, Seg::Key(f), ..] if s == MEMBERS => !is_own_detail(f),
         [Seg::Key(s), ..] => s == MEMBERS,
         _ => false,
     }
@@ -481,18 +487,7 @@ impl Rules<'_> {
         let a = &op.action;
         match rest {
             [] => Err(Violation::Malformed("member entry".into())),
-            [
-                Some(
-                    field::NAME
-                    | field::ORGANISATION
-                    | field::DEPARTMENT
-                    | field::BIO
-                    | field::SKILLS
-                    | field::ADDRS
-                    | field::STORIES,
-                ),
-                ..,
-            ] => {
+            [Some(f), ..] if is_own_detail(f) => {
                 if id == self.signer.as_str() {
                     Ok(())
                 } else {
