@@ -18,15 +18,20 @@ use copse_core::guard::{Violation, verify_document};
 use copse_core::schema::{MEMBERS, field};
 use guard_world::{T0, World, obj, world};
 
-/// Bob's honest change to his bio, renumbered to start at `start_op(of the original)` and
-/// signed again with his real key: what a modified client can send.
-fn renumbered(w: &mut World, start_op: impl FnOnce(u64) -> u64) -> Vec<Change> {
+/// Bob's honest change to his bio, signed: the change and its signature change.
+fn bobs_bio(w: &mut World) -> Vec<Change> {
     let bob = w.bob.me();
-    let honest = w.bob.raw("update_my_details", |tx| {
+    w.bob.raw("update_my_details", |tx| {
         let members = obj(tx, &ROOT, MEMBERS);
         let me = obj(tx, &members, bob.as_str());
         tx.put(&me, field::BIO, "beams").unwrap();
-    });
+    })
+}
+
+/// Bob's honest change to his bio, renumbered to start at `start_op(of the original)` and
+/// signed again with his real key: what a modified client can send.
+fn renumbered(w: &mut World, start_op: impl FnOnce(u64) -> u64) -> Vec<Change> {
+    let honest = bobs_bio(w);
     let mut expanded = honest[0].decode();
     expanded.start_op = NonZeroU64::new(start_op(honest[0].start_op().get())).unwrap();
     expanded.hash = None;
@@ -187,12 +192,7 @@ fn a_change_carrying_extra_bytes_is_refused() {
     // Automerge reads an author footer there, and refuses a whole batch for a second
     // author of one actor: nothing of the kind may get in.
     let mut w = world(37);
-    let bob = w.bob.me();
-    let honest = w.bob.raw("update_my_details", |tx| {
-        let members = obj(tx, &ROOT, MEMBERS);
-        let me = obj(tx, &members, bob.as_str());
-        tx.put(&me, field::BIO, "beams").unwrap();
-    });
+    let honest = bobs_bio(&mut w);
     let mut expanded = honest[0].decode();
     expanded.extra_bytes = vec![0xff; 16];
     expanded.hash = None;

@@ -12,7 +12,7 @@ use copse_core::automerge::{Change, ObjType, ROOT, ScalarValue};
 use copse_core::guard::{Violation, verify_document};
 use copse_core::schema::{RESOURCES, RULES_KEY, RULES_VERSION, field};
 use copse_core::{ResourceId, Timestamp};
-use guard_world::{T0, World, obj, world, world_under_first_rules};
+use guard_world::{T0, World, newcomer, obj, world, world_under_first_rules};
 
 /// A resource under an id Bob picked himself (not minted), written raw.
 fn resource_under_any_id(w: &mut World) -> Vec<Change> {
@@ -92,4 +92,30 @@ fn only_a_coordinator_writes_the_marker_and_only_once() {
     let got = w.bob.receive(again);
     assert_eq!(got.refused.len(), 1);
     assert_eq!(got.refused[0].reason, Violation::RootKey(RULES_KEY.into()));
+}
+
+/// The marker and a change built on it arrive in one batch: the change is judged by the
+/// current rules, never ahead of the marker by the first (the guard judges changes after
+/// a waiting one ahead only while nothing waiting changes how they are judged).
+#[test]
+fn a_change_built_on_the_marker_in_the_same_batch_is_judged_by_the_current_rules() {
+    let mut w = world_under_first_rules(82);
+    let mut cyd = newcomer(&mut w, "Cyd");
+    let upgraded = w
+        .ada
+        .copy
+        .upgrade_rules(Timestamp(T0 + 20), &mut w.rng)
+        .unwrap()
+        .expect("a coordinator writes the marker");
+    let marker = w.ada.copy.doc().get_changes(&upgraded.heads_before);
+    let all = w.ada.copy.doc().get_changes(&[]);
+    assert_eq!(w.bob.receive(all).refused, vec![]);
+    let mut batch = marker;
+    batch.extend(resource_under_any_id(&mut w));
+    let got = cyd.receive(batch);
+    assert_eq!(got.refused.len(), 1, "{:?}", got.refused);
+    assert_eq!(
+        got.refused[0].reason,
+        Violation::NotMinted("resource".into())
+    );
 }
