@@ -54,8 +54,24 @@ pub fn get_tags<D: ReadDoc>(doc: &D, obj: &ObjId) -> Vec<String> {
 }
 
 /// Anything both automerge and autosurgeon can read: a document or an open transaction.
-pub trait DocRead: ReadDoc + autosurgeon::ReadDoc {}
-impl<T: ReadDoc + autosurgeon::ReadDoc> DocRead for T {}
+pub trait DocRead: ReadDoc + autosurgeon::ReadDoc {
+    /// The document with its change graph, where the reader has it (not inside an open
+    /// transaction): what a removal leaves standing is read from it (`removal_frontier`).
+    fn history(&self) -> Option<&automerge::Automerge>;
+}
+
+impl DocRead for automerge::Automerge {
+    fn history(&self) -> Option<&automerge::Automerge> {
+        Some(self)
+    }
+}
+
+impl DocRead for automerge::transaction::Transaction<'_> {
+    fn history(&self) -> Option<&automerge::Automerge> {
+        // A command's own checks; the guard judges the change it makes at its deps.
+        None
+    }
+}
 
 /// A root map by key.
 pub fn root<D: ReadDoc>(doc: &D, key: &str) -> Option<ObjId> {
@@ -72,6 +88,42 @@ pub(crate) fn record<D: DocRead, H: autosurgeon::Hydrate>(
     autosurgeon::hydrate_prop::<_, Option<H>, _, _>(doc, &map, key)
         .ok()
         .flatten()
+}
+
+/// [`record`] for a record a member makes (a task, a resource): `None` if the change that
+/// made it does not stand (`removal_frontier`).
+pub(crate) fn made_record<D: DocRead, H: autosurgeon::Hydrate>(
+    doc: &D,
+    root_key: &str,
+    key: &str,
+) -> Option<H> {
+    let map = root(doc, root_key)?;
+    let obj = get_obj(doc, &map, key, ObjType::Map)?;
+    let stands = crate::removal_frontier::what_stands(doc);
+    if crate::removal_frontier::hidden(stands.as_ref(), &obj) {
+        return None;
+    }
+    record(doc, root_key, key)
+}
+
+/// [`records`] for records members make: those whose making change does not stand are
+/// left out (`removal_frontier`).
+pub(crate) fn made_records<D: DocRead, H: autosurgeon::Hydrate>(
+    doc: &D,
+    root_key: &str,
+) -> Vec<(String, H)> {
+    let Some(map) = root(doc, root_key) else {
+        return Vec::new();
+    };
+    let stands = crate::removal_frontier::what_stands(doc);
+    let mut out = records::<_, H>(doc, root_key);
+    if stands.is_some() {
+        out.retain(|(k, _)| {
+            get_obj(doc, &map, k, ObjType::Map)
+                .is_none_or(|o| !crate::removal_frontier::hidden(stands.as_ref(), &o))
+        });
+    }
+    out
 }
 
 /// Hydrates every well-formed record of the root map `root_key`, in key order.

@@ -42,6 +42,7 @@ pub mod log_cursor;
 pub mod record;
 pub mod record_key;
 pub mod record_mint;
+pub mod removal_frontier;
 pub mod removal_wins;
 pub mod schema;
 pub mod sync;

@@ -64,7 +64,7 @@ fn scalar_at<D: ReadDoc>(
         .and_then(|(v, _)| v.into_scalar().ok())
 }
 
-fn all<'a, D: ReadDoc>(
+pub(crate) fn all<'a, D: ReadDoc>(
     doc: &'a D,
     obj: &ObjId,
     key: &str,

@@ -80,13 +80,14 @@ impl Past<'_> {
     pub(crate) fn standing(&self, id: &MemberId) -> Option<Standing> {
         use automerge::{ScalarValueRef, ValueRef};
 
+        use crate::removal_frontier::{admission_void, standing_removals};
         use crate::removal_wins::{beyond_invite_limit_of, entries, latest_removal};
         let members = self.obj(&ROOT, crate::schema::MEMBERS, ObjType::Map)?;
         let entries = entries(self.doc, &members, id.as_str(), Some(self.heads));
         // The one Automerge shows, read in one pass (reads at heads are the guard's
         // dearest): what concurrent writes left is read again only where they left any.
         let entry = entries.last()?;
-        let (mut coordinator, mut removed, mut invite) = (false, None, None);
+        let (mut coordinator, mut removed, mut invite, mut joined) = (false, None, None, 0);
         let mut conflicted = entries.len() > 1;
         for item in self.doc.map_range_at(entry, .., self.heads) {
             let ValueRef::Scalar(v) = &item.value else {
@@ -104,6 +105,9 @@ impl Past<'_> {
                 }
                 (field::REMOVED_AT, _) => conflicted |= item.conflict,
                 (field::INVITE, ScalarValueRef::Str(i)) => invite = Some(i.to_string()),
+                (field::JOINED_AT, ScalarValueRef::Int(t) | ScalarValueRef::Timestamp(t)) => {
+                    joined = *t;
+                }
                 _ => {}
             }
         }
@@ -113,9 +117,20 @@ impl Past<'_> {
         }
         let beyond =
             invite.and_then(|i| beyond_invite_limit_of(self.doc, entry, &i, id.as_str(), heads));
+        if removed.is_some() {
+            // Only removals by someone validly admitted count (`removal_frontier`).
+            removed = standing_removals(self.doc, &members, &entries, heads)
+                .into_iter()
+                .map(|(t, _)| t)
+                .max();
+        }
+        let mut removed_at = removed.max(beyond);
+        if removed_at.is_none() && admission_void(self.doc, &members, id.as_str(), heads) {
+            removed_at = Some(joined);
+        }
         Some(Standing {
             coordinator,
-            removed_at: removed.max(beyond),
+            removed_at,
         })
     }
 

@@ -77,13 +77,14 @@ fn summary<D: ReadDoc>(doc: &D, id: ArticleId, obj: &ObjId) -> Option<ArticleSum
 }
 
 /// Every article, most recently updated first, optionally only those with `tag`.
-pub fn article_list<D: ReadDoc>(doc: &D, tag: Option<&str>) -> Vec<ArticleSummary> {
+pub fn article_list<D: crate::DocRead>(doc: &D, tag: Option<&str>) -> Vec<ArticleSummary> {
     let Some(articles) = root(doc, ARTICLES) else {
         return Vec::new();
     };
     let tag = tag.map(str::to_lowercase);
-    let mut out: Vec<ArticleSummary> = doc
-        .map_range(&articles, ..)
+    let stands = crate::removal_frontier::what_stands(doc);
+    let mut out: Vec<ArticleSummary> = ReadDoc::map_range(doc, &articles, ..)
+        .filter(|item| !crate::removal_frontier::hidden(stands.as_ref(), &item.id()))
         .filter_map(|item| {
             let id: ArticleId = item.key.parse().ok()?;
             summary(doc, id, &item.id())
@@ -99,10 +100,14 @@ pub fn article_list<D: ReadDoc>(doc: &D, tag: Option<&str>) -> Vec<ArticleSummar
 }
 
 /// One article with its current text.
-pub fn article<D: ReadDoc>(doc: &D, id: &ArticleId) -> Option<ArticleView> {
+pub fn article<D: crate::DocRead>(doc: &D, id: &ArticleId) -> Option<ArticleView> {
     let obj = article_obj(doc, id)?;
+    let stands = crate::removal_frontier::what_stands(doc);
+    if crate::removal_frontier::hidden(stands.as_ref(), &obj) {
+        return None;
+    }
     let body = get_obj(doc, &obj, field::BODY, ObjType::Text)
-        .and_then(|b| doc.text(&b).ok())
+        .and_then(|b| ReadDoc::text(doc, &b).ok())
         .unwrap_or_default();
     Some(ArticleView {
         summary: summary(doc, id.clone(), &obj)?,

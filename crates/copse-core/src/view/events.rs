@@ -101,11 +101,13 @@ fn read_event<D: ReadDoc>(doc: &D, id: EventId, e: &ObjId) -> Option<EventView> 
 
 /// Each event's id and times, without reading the rest (answers, notes): for finding the
 /// few a screen shows.
-fn event_times<D: ReadDoc>(doc: &D) -> Vec<(EventId, ObjId, Timestamp, Timestamp)> {
+fn event_times<D: crate::DocRead>(doc: &D) -> Vec<(EventId, ObjId, Timestamp, Timestamp)> {
     let Some(events) = root(doc, EVENTS) else {
         return Vec::new();
     };
-    doc.map_range(&events, ..)
+    let stands = crate::removal_frontier::what_stands(doc);
+    ReadDoc::map_range(doc, &events, ..)
+        .filter(|item| !crate::removal_frontier::hidden(stands.as_ref(), &item.id()))
         .filter_map(|item| {
             let e = item.id();
             Some((
@@ -119,7 +121,7 @@ fn event_times<D: ReadDoc>(doc: &D) -> Vec<(EventId, ObjId, Timestamp, Timestamp
 }
 
 /// The event, among those whose times `pick` chooses from, that `pick` returns; read whole.
-pub(crate) fn pick_event<D: ReadDoc>(
+pub(crate) fn pick_event<D: crate::DocRead>(
     doc: &D,
     pick: impl FnOnce(&[(EventId, Timestamp, Timestamp)]) -> Option<EventId>,
 ) -> Option<EventView> {
@@ -134,18 +136,23 @@ pub(crate) fn pick_event<D: ReadDoc>(
 }
 
 /// One event.
-pub fn event<D: ReadDoc>(doc: &D, id: &EventId) -> Option<EventView> {
+pub fn event<D: crate::DocRead>(doc: &D, id: &EventId) -> Option<EventView> {
     let e = get_obj(doc, &root(doc, EVENTS)?, id.as_str(), ObjType::Map)?;
+    let stands = crate::removal_frontier::what_stands(doc);
+    if crate::removal_frontier::hidden(stands.as_ref(), &e) {
+        return None;
+    }
     read_event(doc, id.clone(), &e)
 }
 
 /// Every event, by start time.
-pub fn all_events<D: ReadDoc>(doc: &D) -> Vec<EventView> {
+pub fn all_events<D: crate::DocRead>(doc: &D) -> Vec<EventView> {
     let Some(events) = root(doc, EVENTS) else {
         return Vec::new();
     };
-    let mut out: Vec<EventView> = doc
-        .map_range(&events, ..)
+    let stands = crate::removal_frontier::what_stands(doc);
+    let mut out: Vec<EventView> = ReadDoc::map_range(doc, &events, ..)
+        .filter(|item| !crate::removal_frontier::hidden(stands.as_ref(), &item.id()))
         .filter_map(|item| read_event(doc, item.key.parse().ok()?, &item.id()))
         .collect();
     out.sort_by(|a, b| a.starts_at.cmp(&b.starts_at).then_with(|| a.id.cmp(&b.id)));
@@ -153,7 +160,7 @@ pub fn all_events<D: ReadDoc>(doc: &D) -> Vec<EventView> {
 }
 
 /// Events not yet over at `now`, soonest first.
-pub fn upcoming_events<D: ReadDoc>(doc: &D, now: Timestamp) -> Vec<EventView> {
+pub fn upcoming_events<D: crate::DocRead>(doc: &D, now: Timestamp) -> Vec<EventView> {
     all_events(doc)
         .into_iter()
         .filter(|e| e.ends_at > now)
@@ -161,7 +168,7 @@ pub fn upcoming_events<D: ReadDoc>(doc: &D, now: Timestamp) -> Vec<EventView> {
 }
 
 /// Events over at `now`, most recent first.
-pub fn past_events<D: ReadDoc>(doc: &D, now: Timestamp) -> Vec<EventView> {
+pub fn past_events<D: crate::DocRead>(doc: &D, now: Timestamp) -> Vec<EventView> {
     let mut v: Vec<EventView> = all_events(doc)
         .into_iter()
         .filter(|e| e.ends_at <= now)

@@ -1,7 +1,6 @@
 //! Meetups as they happen and after: the event whose room is open now, and for members who
 //! were not there, what happened during the last one.
 
-use automerge::ReadDoc;
 use serde::{Deserialize, Serialize};
 
 use super::events::{EventView, MEETUP_MARGIN_MS, in_meetup_window, pick_event};
@@ -16,7 +15,7 @@ const DAY_MS: i64 = 86_400_000;
 
 /// The event whose meetup is on at `now` (its time, or an hour around it); of two that
 /// overlap, the one that started last.
-pub fn in_progress<D: ReadDoc>(doc: &D, now: Timestamp) -> Option<EventView> {
+pub fn in_progress<D: crate::DocRead>(doc: &D, now: Timestamp) -> Option<EventView> {
     pick_event(doc, |times| {
         times
             .iter()

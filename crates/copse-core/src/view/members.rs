@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::doc_read::{DocRead, record, records};
 use crate::record::{Invite, Member};
+use crate::removal_frontier::{admission_void, standing_removals};
 use crate::removal_wins::removed_at;
 use crate::schema::{INVITES, MEMBERS};
 use crate::{InviteId, MemberId, Timestamp};
@@ -54,8 +55,40 @@ impl MemberFilter {
 pub fn read_member<D: DocRead>(doc: &D, id: &MemberId) -> Option<Member> {
     let mut m: Member = record(doc, MEMBERS, id.as_str())?;
     let map = crate::doc_read::root(doc, MEMBERS)?;
-    m.removed_at = removed_at(doc, &map, id.as_str(), None).map(Timestamp);
+    m.removed_at = removed_since(doc, &map, id.as_str(), m.joined_at);
     Some(m)
+}
+
+/// Since when member `id` counts as removed: a removal (a removal wins over a concurrent
+/// re-admission, `removal_wins`), or, if they were never validly admitted
+/// (`removal_frontier`), since joining.
+fn removed_since<D: DocRead>(
+    doc: &D,
+    members: &automerge::ObjId,
+    id: &str,
+    joined_at: Timestamp,
+) -> Option<Timestamp> {
+    use crate::removal_wins::{beyond_invite_limit, entries};
+    let removed = removed_at(doc, members, id, None);
+    let Some(history) = doc.history() else {
+        return removed.map(Timestamp);
+    };
+    let (mut removal, mut beyond) = (None, None);
+    if removed.is_some() {
+        let entries = entries(doc, members, id, None);
+        // Only removals by someone validly admitted count.
+        removal = standing_removals(history, members, &entries, None)
+            .into_iter()
+            .map(|(t, _)| t)
+            .max();
+        beyond = entries
+            .last()
+            .and_then(|e| beyond_invite_limit(doc, e, id, None));
+    }
+    removal
+        .max(beyond)
+        .or_else(|| admission_void(history, members, id, None).then_some(joined_at.0))
+        .map(Timestamp)
 }
 
 /// A member's entry if they are a current member.
@@ -71,7 +104,7 @@ pub fn all_members<D: DocRead>(doc: &D) -> Vec<(MemberId, Member)> {
     records::<_, Member>(doc, MEMBERS)
         .into_iter()
         .filter_map(|(k, mut m)| {
-            m.removed_at = removed_at(doc, &map, &k, None).map(Timestamp);
+            m.removed_at = removed_since(doc, &map, &k, m.joined_at);
             Some((k.parse().ok()?, m))
         })
         .collect()
@@ -103,7 +136,7 @@ pub fn member_count<D: DocRead>(doc: &D) -> usize {
     ReadDoc::map_range(doc, &map, ..)
         .filter(|item| {
             matches!(item.value, automerge::ValueRef::Object(ObjType::Map))
-                && removed_at(doc, &map, &item.key, None).is_none()
+                && removed_since(doc, &map, &item.key, Timestamp(0)).is_none()
         })
         .count()
 }

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::ResourceId;
-use crate::doc_read::{DocRead, records};
+use crate::doc_read::DocRead;
 use crate::record::Resource;
 use crate::schema::RESOURCES;
 
@@ -19,13 +19,13 @@ pub struct ResourceEntry {
 
 /// One resource.
 pub fn resource<D: DocRead>(doc: &D, id: &ResourceId) -> Option<Resource> {
-    crate::doc_read::record(doc, RESOURCES, id.as_str())
+    crate::doc_read::made_record(doc, RESOURCES, id.as_str())
 }
 
 /// Every resource, newest first, optionally only those with `tag`.
 pub fn resources<D: DocRead>(doc: &D, tag: Option<&str>) -> Vec<ResourceEntry> {
     let tag = tag.map(str::to_lowercase);
-    let mut out: Vec<ResourceEntry> = records::<_, Resource>(doc, RESOURCES)
+    let mut out: Vec<ResourceEntry> = crate::doc_read::made_records::<_, Resource>(doc, RESOURCES)
         .into_iter()
         .filter(|(_, r)| tag.as_ref().is_none_or(|t| r.tags.contains(t)))
         .filter_map(|(k, resource)| {

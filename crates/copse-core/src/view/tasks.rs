@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::TaskId;
-use crate::doc_read::{DocRead, records};
+use crate::doc_read::DocRead;
 use crate::record::{Task, TaskStatus};
 use crate::schema::TASKS;
 
@@ -41,13 +41,13 @@ impl TaskBoard {
 
 /// One task.
 pub fn task<D: DocRead>(doc: &D, id: &TaskId) -> Option<Task> {
-    crate::doc_read::record(doc, TASKS, id.as_str())
+    crate::doc_read::made_record(doc, TASKS, id.as_str())
 }
 
 /// The whole board.
 pub fn task_board<D: DocRead>(doc: &D) -> TaskBoard {
     let mut board = TaskBoard::default();
-    let mut all: Vec<TaskEntry> = records::<_, Task>(doc, TASKS)
+    let mut all: Vec<TaskEntry> = crate::doc_read::made_records::<_, Task>(doc, TASKS)
         .into_iter()
         .filter_map(|(k, task)| {
             Some(TaskEntry {

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::doc_read::{DocRead, get_i64, get_obj, get_str, get_tags, root};
 use crate::record::{Post, Thread, ThreadKind};
+use crate::removal_frontier::{hidden, what_stands};
 use crate::schema::THREADS;
 use crate::schema::field;
 use crate::{MemberId, PostId, ThreadId, Timestamp};
@@ -121,7 +122,7 @@ fn summary<D: ReadDoc>(doc: &D, id: &str, obj: &ObjId) -> Option<ThreadSummary> 
 }
 
 /// A page of threads matching `q`, newest first.
-pub fn thread_page<D: ReadDoc>(doc: &D, q: &ThreadQuery) -> ThreadPage {
+pub fn thread_page<D: DocRead>(doc: &D, q: &ThreadQuery) -> ThreadPage {
     let Some(threads) = root(doc, THREADS) else {
         return ThreadPage::default();
     };
@@ -132,11 +133,15 @@ pub fn thread_page<D: ReadDoc>(doc: &D, q: &ThreadQuery) -> ThreadPage {
     let tag = q.tag.as_deref().map(str::to_lowercase);
     let mut out = Vec::new();
     let mut more = false;
-    for item in doc.map_range(&threads, (start, Bound::Unbounded)) {
+    let stands = what_stands(doc);
+    for item in ReadDoc::map_range(doc, &threads, (start, Bound::Unbounded)) {
         if !matches!(item.value, automerge::ValueRef::Object(ObjType::Map)) {
             continue;
         }
         let obj = item.id();
+        if hidden(stands.as_ref(), &obj) {
+            continue;
+        }
         if let Some(kind) = q.kind
             && get_str(doc, &obj, field::KIND).as_deref() != Some(kind.as_str())
         {
@@ -168,10 +173,19 @@ pub fn thread_page<D: ReadDoc>(doc: &D, q: &ThreadQuery) -> ThreadPage {
 pub fn thread<D: DocRead>(doc: &D, id: &ThreadId) -> Option<ThreadView> {
     let threads = root(doc, THREADS)?;
     let obj = get_obj(doc, &threads, id.as_str(), ObjType::Map)?;
+    let stands = what_stands(doc);
+    if hidden(stands.as_ref(), &obj) {
+        return None;
+    }
     let mut posts = Vec::new();
     let mut unreadable_posts = 0;
     if let Some(list) = get_obj(doc, &obj, field::POSTS, ObjType::List) {
         for i in 0..ReadDoc::length(doc, &list) {
+            if let Ok(Some((_, post))) = ReadDoc::get(doc, &list, i)
+                && hidden(stands.as_ref(), &post)
+            {
+                continue;
+            }
             match autosurgeon::hydrate_prop::<_, Post, _, _>(doc, &list, i) {
                 Ok(p) => posts.push(p),
                 Err(_) => unreadable_posts += 1,

@@ -1,0 +1,340 @@
+//! A removal fixes what stands of the removed member. Bob makes an invite and is removed
+//! by Ada; on his copy from before the removal he then admits a puppet with it, and the
+//! puppet admits another. Each change passes at its own deps (Bob was a member there),
+//! so every device applies them; but the removal had not seen the admission, so neither
+//! puppet was ever validly admitted: not a member in any view, and what they write on
+//! top of the merge is refused as a removed member's, in any order of arrival.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod guard_world;
+
+use copse_core::admission_proof::AdmissionProof;
+use copse_core::automerge::ROOT;
+use copse_core::automerge::transaction::Transactable;
+use copse_core::automerge::{Automerge, Change};
+use copse_core::guard::{Signer, Violation};
+use copse_core::view::members::{current_member, member_count, read_member};
+use copse_core::{Command, Community};
+use guard_world::{Device, T0, details, obj, world};
+
+/// `by` admits `who` with an invite `by` makes now: the invite's and the admission's
+/// changes.
+fn invite_and_admit(
+    by: &mut Device,
+    rng: &mut rand::rngs::StdRng,
+    now: i64,
+    who: &Signer,
+) -> Vec<Change> {
+    let (invite, secret, mut changes) = by.invite(rng, now, 1);
+    let proof = AdmissionProof::sign(&secret, who, by.copy.id(), &invite);
+    let (_, admitted) = by.run(
+        rng,
+        now + 1,
+        Command::Admit {
+            member: who.member().clone(),
+            details: details("Puppet"),
+            proof: Box::new(proof),
+            invite,
+        },
+    );
+    changes.extend(admitted);
+    changes
+}
+
+/// A device of `signer` starting from `doc`.
+fn device(doc: &Automerge, signer: &Signer, rng: &mut rand::rngs::StdRng) -> Device {
+    let mut copy = Community::from_doc(doc.fork()).unwrap();
+    copy.sign_as(signer.clone(), rng);
+    Device {
+        signer: signer.clone(),
+        copy,
+        refused: Default::default(),
+    }
+}
+
+/// `who` edits their own bio on their copy: the change, signed.
+fn own_bio(who: &mut Device, bio: &str) -> Vec<Change> {
+    let me = who.me();
+    who.raw("update_my_details", |tx| {
+        let members = obj(tx, &ROOT, "members");
+        let entry = obj(tx, &members, me.as_str());
+        tx.put(&entry, "bio", bio).unwrap();
+    })
+}
+
+#[test]
+fn what_a_removed_member_admits_on_a_fork_is_never_a_member() {
+    let mut w = world(303);
+    let bob = w.bob.me();
+    let puppets = [Signer::random(&mut w.rng), Signer::random(&mut w.rng)];
+    let mut cyd = guard_world::newcomer(&mut w, "Cyd");
+    let base = w.ada.copy.doc().get_changes(&[]);
+    assert_eq!(w.bob.receive(base).refused, vec![]);
+
+    // Ada removes Bob; Bob's copy has not seen it.
+    let (_, removal) = w.ada.run(
+        &mut w.rng,
+        T0 + 10,
+        Command::RemoveMember {
+            member: bob.clone(),
+        },
+    );
+
+    // On his copy from before the removal, Bob admits a puppet, which admits another.
+    let mut forked = invite_and_admit(&mut w.bob, &mut w.rng, T0 + 20, &puppets[0]);
+    let mut first = device(w.bob.copy.doc(), &puppets[0], &mut w.rng);
+    let second_admitted = invite_and_admit(&mut first, &mut w.rng, T0 + 30, &puppets[1]);
+    forked.extend(second_admitted);
+    let mut second = device(first.copy.doc(), &puppets[1], &mut w.rng);
+    forked.extend(own_bio(
+        &mut second,
+        "written before anyone saw the removal",
+    ));
+
+    // Ada takes the fork after her removal; Cyd the other way round. Each change passes
+    // at its own deps.
+    assert_eq!(w.ada.receive(forked.clone()).refused, vec![]);
+    assert_eq!(cyd.receive(forked).refused, vec![]);
+    assert_eq!(cyd.receive(removal).refused, vec![]);
+    let mut heads = [w.ada.copy.doc().get_heads(), cyd.copy.doc().get_heads()];
+    heads.iter_mut().for_each(|h| h.sort());
+    assert_eq!(heads[0], heads[1]);
+
+    for copy in [&w.ada.copy, &cyd.copy] {
+        for p in &puppets {
+            assert!(
+                current_member(copy.doc(), p.member()).is_none(),
+                "a puppet admitted beyond the removal is a member"
+            );
+            let entry = read_member(copy.doc(), p.member()).expect("its entry stays");
+            assert_eq!(entry.removed_at, Some(entry.joined_at));
+        }
+        assert!(current_member(copy.doc(), &bob).is_none());
+        assert_eq!(member_count(copy.doc()), 2, "Ada and Cyd");
+    }
+
+    // The rules read it the same way: what a puppet writes having seen the removal is a
+    // removed member's, refused, down the chain.
+    for p in &puppets {
+        let mut on_merge = device(w.ada.copy.doc(), p, &mut w.rng);
+        let written = own_bio(&mut on_merge, "in after all");
+        let got = cyd.receive(written);
+        assert_eq!(got.refused.len(), 1, "{:?}", got.refused);
+        assert_eq!(got.refused[0].reason, Violation::Removed);
+    }
+}
+
+#[test]
+fn an_admission_the_removal_had_seen_stands() {
+    let mut w = world(304);
+    let puppet = Signer::random(&mut w.rng);
+    let admitted = invite_and_admit(&mut w.bob, &mut w.rng, T0 + 5, &puppet);
+    assert_eq!(w.ada.receive(admitted).refused, vec![]);
+    let (_, _) = w.ada.run(
+        &mut w.rng,
+        T0 + 10,
+        Command::RemoveMember { member: w.bob.me() },
+    );
+    assert!(current_member(w.ada.copy.doc(), puppet.member()).is_some());
+    let mut on_merge = device(w.ada.copy.doc(), &puppet, &mut w.rng);
+    let written = own_bio(&mut on_merge, "still here");
+    assert_eq!(w.ada.receive(written).refused, vec![]);
+}
+
+#[test]
+fn what_a_removed_member_writes_beyond_the_removal_is_not_shown() {
+    use copse_core::Created;
+    use copse_core::record::ThreadKind;
+    use copse_core::view::threads::{ThreadQuery, thread, thread_page};
+
+    let mut w = world(305);
+    let question = w.thread.clone();
+    let reply = |body: &str| Command::Reply {
+        thread: question.clone(),
+        body: body.into(),
+    };
+    let start = |title: &str| Command::StartThread {
+        kind: ThreadKind::Discussion,
+        title: title.into(),
+        body: "body".into(),
+        tags: vec![],
+    };
+    // What Bob wrote before his removal, and Ada saw.
+    let (_, before) = w
+        .bob
+        .run(&mut w.rng, T0 + 5, reply("seen before the removal"));
+    let (made, opened) = w.bob.run(&mut w.rng, T0 + 6, start("Seen before"));
+    let Some(Created::Thread(kept)) = made else {
+        panic!("{made:?}")
+    };
+    let mut seen = before;
+    seen.extend(opened);
+    assert_eq!(w.ada.receive(seen).refused, vec![]);
+    let (_, _) = w.ada.run(
+        &mut w.rng,
+        T0 + 10,
+        Command::RemoveMember { member: w.bob.me() },
+    );
+
+    // On his copy from before the removal, Bob writes on.
+    let (_, mut fork) = w.bob.run(&mut w.rng, T0 + 20, reply("beyond the removal"));
+    let (made, opened) = w.bob.run(&mut w.rng, T0 + 21, start("Beyond"));
+    let Some(Created::Thread(beyond)) = made else {
+        panic!("{made:?}")
+    };
+    fork.extend(opened);
+    assert_eq!(w.ada.receive(fork).refused, vec![]);
+    // Ada replies in the thread he opened beyond it, having it on her copy.
+    let (_, _) = w.ada.run(
+        &mut w.rng,
+        T0 + 30,
+        Command::Reply {
+            thread: beyond.clone(),
+            body: "answered anyway".into(),
+        },
+    );
+
+    let doc = w.ada.copy.doc();
+    let bodies: Vec<String> = thread(doc, &question)
+        .expect("Ada's question")
+        .thread
+        .posts
+        .iter()
+        .map(|p| p.body.clone())
+        .collect();
+    assert!(
+        bodies.iter().any(|b| b == "seen before the removal"),
+        "{bodies:?}"
+    );
+    assert!(
+        !bodies.iter().any(|b| b == "beyond the removal"),
+        "{bodies:?}"
+    );
+    assert!(
+        thread(doc, &kept).is_some(),
+        "what the removal had seen stands"
+    );
+    assert!(
+        thread(doc, &beyond).is_none(),
+        "a thread made beyond the removal shows"
+    );
+    let listed: Vec<_> = thread_page(doc, &ThreadQuery::default())
+        .threads
+        .into_iter()
+        .map(|t| t.id)
+        .collect();
+    assert!(
+        listed.contains(&kept) && !listed.contains(&beyond),
+        "{listed:?}"
+    );
+}
+
+#[test]
+fn a_removal_written_by_someone_never_validly_admitted_removes_no_one() {
+    use copse_core::record::Role;
+    use copse_core::{Created, InviteSecret, Timestamp};
+
+    let mut w = world(306);
+    let bob = w.bob.me();
+    let (_, promoted) = w.ada.run(
+        &mut w.rng,
+        T0 + 2,
+        Command::SetRole {
+            member: bob.clone(),
+            role: Role::Coordinator,
+        },
+    );
+    assert_eq!(w.bob.receive(promoted).refused, vec![]);
+    w.ada.run(
+        &mut w.rng,
+        T0 + 10,
+        Command::RemoveMember {
+            member: bob.clone(),
+        },
+    );
+
+    // On his copy from before the removal, Bob makes a coordinator of a puppet, which
+    // removes Ada.
+    let puppet = Signer::random(&mut w.rng);
+    let secret = InviteSecret::random(&mut w.rng);
+    let (made, mut fork) = w.bob.run(
+        &mut w.rng,
+        T0 + 20,
+        Command::CreateInvite {
+            role: Role::Coordinator,
+            expires_at: Timestamp(T0 + 100_000_000),
+            max_uses: 1,
+            key: secret.public_key_hex(),
+        },
+    );
+    let Some(Created::Invite(invite)) = made else {
+        panic!("{made:?}")
+    };
+    let proof = AdmissionProof::sign(&secret, &puppet, w.bob.copy.id(), &invite);
+    let (_, admitted) = w.bob.run(
+        &mut w.rng,
+        T0 + 21,
+        Command::Admit {
+            member: puppet.member().clone(),
+            details: details("Puppet"),
+            proof: Box::new(proof),
+            invite,
+        },
+    );
+    fork.extend(admitted);
+    let mut p = device(w.bob.copy.doc(), &puppet, &mut w.rng);
+    let (_, ousted) = p.run(
+        &mut w.rng,
+        T0 + 22,
+        Command::RemoveMember { member: w.ada.me() },
+    );
+    fork.extend(ousted);
+
+    let mut cyd = device(w.ada.copy.doc(), &Signer::random(&mut w.rng), &mut w.rng);
+    assert_eq!(w.ada.receive(fork.clone()).refused, vec![]);
+    assert_eq!(cyd.receive(fork).refused, vec![]);
+    for copy in [&w.ada.copy, &cyd.copy] {
+        assert!(
+            current_member(copy.doc(), &w.ada.me()).is_some(),
+            "Ada ousted"
+        );
+        assert!(current_member(copy.doc(), puppet.member()).is_none());
+        assert!(current_member(copy.doc(), &bob).is_none());
+    }
+    // The rules read it the same way: what Ada writes on top of the merge is hers as a
+    // current member's.
+    let (_, on_merge) = w.ada.run(
+        &mut w.rng,
+        T0 + 30,
+        Command::Reply {
+            thread: w.thread.clone(),
+            body: "still here".into(),
+        },
+    );
+    assert_eq!(cyd.receive(on_merge).refused, vec![]);
+}
+
+#[test]
+fn an_admission_beyond_a_removal_beside_one_that_stands_takes_nobody_out() {
+    let mut w = world(307);
+    let newcomer = Signer::random(&mut w.rng);
+    w.ada.run(
+        &mut w.rng,
+        T0 + 10,
+        Command::RemoveMember { member: w.bob.me() },
+    );
+    // Ada admits the newcomer; Bob, on his copy from before his removal, admits them too.
+    let by_ada = invite_and_admit(&mut w.ada, &mut w.rng, T0 + 20, &newcomer);
+    let by_bob = invite_and_admit(&mut w.bob, &mut w.rng, T0 + 21, &newcomer);
+    assert_eq!(w.ada.receive(by_bob.clone()).refused, vec![]);
+    let mut cyd = device(w.ada.copy.doc(), &Signer::random(&mut w.rng), &mut w.rng);
+    assert_eq!(cyd.receive(by_ada).refused, vec![]);
+    assert_eq!(cyd.receive(by_bob).refused, vec![]);
+    for copy in [&w.ada.copy, &cyd.copy] {
+        assert!(current_member(copy.doc(), newcomer.member()).is_some());
+    }
+    let mut theirs = device(w.ada.copy.doc(), &newcomer, &mut w.rng);
+    let written = own_bio(&mut theirs, "admitted by Ada");
+    assert_eq!(w.ada.receive(written).refused, vec![]);
+}
