@@ -123,6 +123,37 @@ fn what_a_removed_member_admits_on_a_fork_is_never_a_member() {
         assert_eq!(got.refused.len(), 1, "{:?}", got.refused);
         assert_eq!(got.refused[0].reason, Violation::Removed);
     }
+
+    // What a puppet opens on the fork shows nowhere: the guard judges content by the
+    // signer's own entry, and the views leave out what someone never validly admitted
+    // made.
+    let open = |title: &str| Command::StartThread {
+        kind: copse_core::record::ThreadKind::Discussion,
+        title: title.into(),
+        body: "body".into(),
+        tags: vec![],
+    };
+    let (_, on_fork) = second.run(&mut w.rng, T0 + 40, open("On the fork"));
+    assert_eq!(cyd.receive(on_fork).refused, vec![]);
+    // A puppet's own (honest) client refuses once it has the merge.
+    let mut on_merge = device(w.ada.copy.doc(), &puppets[0], &mut w.rng);
+    assert!(
+        on_merge
+            .try_run(&mut w.rng, T0 + 41, open("On the merge"))
+            .is_none()
+    );
+    let listed = copse_core::view::threads::thread_page(
+        cyd.copy.doc(),
+        &copse_core::view::threads::ThreadQuery::default(),
+    );
+    assert!(
+        listed
+            .threads
+            .iter()
+            .all(|t| puppets.iter().all(|p| &t.author != p.member())),
+        "{:?}",
+        listed.threads
+    );
 }
 
 #[test]

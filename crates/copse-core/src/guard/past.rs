@@ -18,6 +18,8 @@ pub(crate) struct Standing {
     pub(crate) coordinator: bool,
     /// `removed_at`, if set.
     pub(crate) removed_at: Option<i64>,
+    /// `joined_at`.
+    pub(crate) joined_at: i64,
 }
 
 impl Standing {
@@ -76,11 +78,29 @@ impl Past<'_> {
     }
 
     /// A member's standing; `None` if never admitted. A removal wins over a re-admission
-    /// concurrent with it (`removal_wins`).
+    /// concurrent with it (`removal_wins`); a member never validly admitted
+    /// (`removal_frontier::admission_void`) counts as removed since joining.
     pub(crate) fn standing(&self, id: &MemberId) -> Option<Standing> {
+        let mut standing = self.entry_standing(id)?;
+        if standing.is_current() && self.admission_void(id) {
+            standing.removed_at = Some(standing.joined_at);
+        }
+        Some(standing)
+    }
+
+    fn admission_void(&self, id: &MemberId) -> bool {
+        let Some(members) = self.obj(&ROOT, crate::schema::MEMBERS, ObjType::Map) else {
+            return false;
+        };
+        crate::removal_frontier::admission_void(self.doc, &members, id.as_str(), Some(self.heads))
+    }
+
+    /// [`Past::standing`] as the member's own entry says, without walking up the chain of
+    /// those who admitted them.
+    pub(crate) fn entry_standing(&self, id: &MemberId) -> Option<Standing> {
         use automerge::{ScalarValueRef, ValueRef};
 
-        use crate::removal_frontier::{admission_void, standing_removals};
+        use crate::removal_frontier::standing_removals;
         use crate::removal_wins::{beyond_invite_limit_of, entries, latest_removal};
         let members = self.obj(&ROOT, crate::schema::MEMBERS, ObjType::Map)?;
         let entries = entries(self.doc, &members, id.as_str(), Some(self.heads));
@@ -124,13 +144,10 @@ impl Past<'_> {
                 .map(|(t, _)| t)
                 .max();
         }
-        let mut removed_at = removed.max(beyond);
-        if removed_at.is_none() && admission_void(self.doc, &members, id.as_str(), heads) {
-            removed_at = Some(joined);
-        }
         Some(Standing {
             coordinator,
-            removed_at,
+            removed_at: removed.max(beyond),
+            joined_at: joined,
         })
     }
 

@@ -58,12 +58,13 @@ pub(crate) struct Paths<'a> {
 /// Paths of objects in the document, kept between changes (and between batches: applying
 /// more changes never moves an object).
 #[derive(Default)]
-pub(crate) struct PathCache(
-    HashMap<OpId, Placed>,
-    /// Standings read ahead (see `rules::At`), by member and heads: a batch judged ahead
-    /// reads many changes at the same heads.
-    pub(crate) HashMap<(crate::MemberId, Vec<automerge::ChangeHash>), Option<super::past::Standing>>,
-);
+pub(crate) struct PathCache(HashMap<OpId, Placed>, pub(crate) StandingsAhead);
+
+/// Standings read ahead (see `rules::At`), by member, heads, and whether the chain of
+/// admitters was walked (`Past::standing`): a batch judged ahead reads many changes at the
+/// same heads.
+pub(crate) type StandingsAhead =
+    HashMap<(crate::MemberId, Vec<automerge::ChangeHash>, bool), Option<super::past::Standing>>;
 
 impl<'a> Paths<'a> {
     pub(crate) fn new(doc: &'a Automerge, known: &'a mut PathCache) -> Self {
@@ -79,11 +80,12 @@ impl<'a> Paths<'a> {
         &mut self,
         member: &crate::MemberId,
         heads: &[automerge::ChangeHash],
+        whole: bool,
         read: impl FnOnce() -> Option<super::past::Standing>,
     ) -> Option<super::past::Standing> {
         self.known
             .1
-            .entry((member.clone(), heads.to_vec()))
+            .entry((member.clone(), heads.to_vec(), whole))
             .or_insert_with(read)
             .clone()
     }

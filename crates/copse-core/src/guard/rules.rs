@@ -106,10 +106,24 @@ pub(crate) fn check_ops(
             made,
         });
     }
+    // A change that writes only content whose records the views leave out for a writer
+    // never validly admitted (`removal_frontier::WhatStands`) is judged by the signer's
+    // own entry; anything else also by their chain of admitters (reads at the deps are the
+    // guard's dearest, and posts are most of what it judges).
+    let whole = !targets.iter().all(|(_, t)| {
+        matches!(t.first(), Some(Seg::Key(k)) if [THREADS, ARTICLES, EVENTS, TASKS, RESOURCES].contains(&k.as_str()))
+    });
+    let read = || {
+        if whole {
+            past.standing(signer)
+        } else {
+            past.entry_standing(signer)
+        }
+    };
     let standing = if at.exact {
-        past.standing(signer)
+        read()
     } else {
-        paths.standing(signer, deps, || past.standing(signer))
+        paths.standing(signer, deps, whole, read)
     };
     let standing = match standing {
         None => return Err(Violation::NotAMember.into()),
