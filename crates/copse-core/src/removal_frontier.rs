@@ -274,6 +274,8 @@ pub struct WhatStands<'a> {
     doc: &'a Automerge,
     members: Option<ObjId>,
     writers: RefCell<HashMap<MemberId, Writer>>,
+    /// The member each actor seen writes for (naming one costs more than the lookup).
+    actors: RefCell<HashMap<ActorId, Option<MemberId>>>,
 }
 
 #[derive(Clone)]
@@ -294,16 +296,35 @@ impl<'a> WhatStands<'a> {
             doc,
             members,
             writers: RefCell::default(),
+            actors: RefCell::default(),
         }
     }
 
     /// Whether the object `made` (a record, a post) was made by a change that does not
     /// stand.
     pub fn hides(&self, made: &ObjId) -> bool {
-        let (ObjId::Id(_, actor, _), Some(members)) = (made, &self.members) else {
+        let ObjId::Id(_, actor, _) = made else {
             return false;
         };
-        let Some(writer) = member_named_by_actor(actor) else {
+        self.beyond(actor, || self.doc.hash_for_opid(made))
+    }
+
+    /// Whether the change `change` of `actor` does not stand.
+    pub fn leaves_out(&self, actor: &ActorId, change: &ChangeHash) -> bool {
+        self.beyond(actor, || Some(*change))
+    }
+
+    fn beyond(&self, actor: &ActorId, change: impl FnOnce() -> Option<ChangeHash>) -> bool {
+        let Some(members) = &self.members else {
+            return false;
+        };
+        let named = self.actors.borrow().get(actor).cloned();
+        let named = named.unwrap_or_else(|| {
+            let m = member_named_by_actor(actor);
+            self.actors.borrow_mut().insert(actor.clone(), m.clone());
+            m
+        });
+        let Some(writer) = named else {
             return false;
         };
         let known = self.writers.borrow().get(&writer).cloned();
@@ -332,9 +353,7 @@ impl<'a> WhatStands<'a> {
         match standing {
             Writer::Stands => false,
             Writer::Void => true,
-            Writer::Removed(removals) => self
-                .doc
-                .hash_for_opid(made)
+            Writer::Removed(removals) => change()
                 .is_some_and(|change| !removals.iter().any(|r| precedes(self.doc, &change, r))),
         }
     }

@@ -259,6 +259,15 @@ fn what_a_removed_member_writes_beyond_the_removal_is_not_shown() {
         listed.contains(&kept) && !listed.contains(&beyond),
         "{listed:?}"
     );
+    // Nor in what he contributed, or what is new for Ada (whose own reply is hers).
+    let his = copse_core::view::activity::contributions(doc, &w.bob.me(), 50);
+    assert_eq!(
+        (his.count("reply"), his.count("start_thread")),
+        (1, 1),
+        "{his:?}"
+    );
+    let new = copse_core::view::activity::whats_new(doc, &[], &w.ada.me(), 50);
+    assert_eq!(new.count("reply"), 1, "{new:?}");
 }
 
 #[test]
