@@ -53,6 +53,7 @@ fn shard(index: u64) {
                 total.crashes += o.crashes;
                 total.partitions += o.partitions;
                 total.forgeries += o.forgeries;
+                total.beyond_removal += o.beyond_removal;
                 total.settle_s = total.settle_s.max(o.settle_s);
             }
             Err(e) => panic!(
@@ -61,7 +62,7 @@ fn shard(index: u64) {
         }
     }
     eprintln!(
-        "simulation shard {index}: {} seeds in {:.1} s: {} edits acknowledged, {} joins, {} removals, {} crashes, {} partitions, {} forgeries refused; slowest settle {} s (virtual)",
+        "simulation shard {index}: {} seeds in {:.1} s: {} edits acknowledged, {} joins, {} removals, {} crashes, {} partitions, {} forgeries refused, {} threads written beyond a removal (none shown); slowest settle {} s (virtual)",
         seeds.len(),
         started.elapsed().as_secs_f64(),
         total.acked,
@@ -70,6 +71,7 @@ fn shard(index: u64) {
         total.crashes,
         total.partitions,
         total.forgeries,
+        total.beyond_removal,
         total.settle_s
     );
 }

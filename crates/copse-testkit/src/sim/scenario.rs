@@ -1,6 +1,7 @@
 //! Random scenarios: from one seed, 3 to 6 devices found a community, join it by ticket,
-//! edit, get removed, get partitioned and healed, crash and restart, fill their disks;
-//! then the network heals, everyone restarts, and the invariants are checked.
+//! edit, get removed (and write on, on a fork from before their removal), get partitioned
+//! and healed, crash and restart, fill their disks; then the network heals, everyone
+//! restarts, and the invariants are checked.
 
 use copse_core::automerge::{ChangeHash, ReadDoc};
 use copse_core::record::{Role, TaskStatus, ThreadKind};
@@ -33,6 +34,8 @@ pub struct Outcome {
     pub settle_s: i64,
     /// Forged changes pushed by modified clients (all refused).
     pub forgeries: usize,
+    /// Threads removed members wrote on forks from before their removal (none shown).
+    pub beyond_removal: usize,
 }
 
 /// Virtual milliseconds of random activity.
@@ -91,11 +94,16 @@ pub fn run(seed: u64) -> Result<Outcome, String> {
                 }
             }
             65..=66 => {
-                // A member's modified client pushes a forgery, signed with its real key.
+                // A member's modified client pushes a forgery, signed with its real key; or
+                // a removed member's writes on its history from before the removal.
                 let d = rng.gen_range(1..n);
                 let to = rng.gen_range(0..n);
                 if d != to && Some(d) != stranger && Some(to) != stranger && !crashed[d] {
-                    forge(&mut w, &mut rng, d, to, &c, &mut forged);
+                    if rng.gen_bool(0.5) {
+                        forge(&mut w, &mut rng, d, to, &c, &mut forged);
+                    } else {
+                        fork_beyond_removal(&mut w, &mut rng, d, to, &c, &mut out.beyond_removal);
+                    }
                 }
             }
             67..=69 => {
@@ -212,6 +220,7 @@ pub fn run(seed: u64) -> Result<Outcome, String> {
     out.settle_s = (w.now.0 - settle_start.0) / 1000;
     acked_edits_kept(&w)?;
     no_forgery_got_in(&w, &c, &forged)?;
+    nothing_beyond_a_removal_shown(&w, &c)?;
     out.forgeries = forged.len();
     if let Some(s) = stranger
         && w.devices[s]
@@ -287,6 +296,111 @@ fn forge(
             changes: attack.bytes(),
         },
     );
+}
+
+/// If device `d` is removed in the founder's copy, its modified client writes a thread on
+/// the history from before that removal (at the removal's deps, where it was a member),
+/// signed with its real key, and hands it to a current member, whose device pushes it to
+/// `to`. Any device may take it; no current member may show it.
+fn fork_beyond_removal(
+    w: &mut World,
+    rng: &mut ChaCha8Rng,
+    d: Dev,
+    to: Dev,
+    c: &CommunityId,
+    written: &mut usize,
+) {
+    let Some(doc) = w.devices[0]
+        .hub
+        .as_ref()
+        .and_then(|h| h.community(c))
+        .map(|x| x.doc().clone())
+    else {
+        return;
+    };
+    let member = w.devices[d].member.clone();
+    let Some(map) = copse_core::doc_read::root(&doc, copse_core::schema::MEMBERS) else {
+        return;
+    };
+    let entries = copse_core::removal_wins::entries(&doc, &map, member.as_str(), None);
+    let Some(removal) = copse_core::removal_frontier::removals(&doc, &entries, None)
+        .first()
+        .copied()
+    else {
+        return;
+    };
+    let Some(deps) = doc.get_change_meta_by_hash(&removal).map(|m| m.deps) else {
+        return;
+    };
+    let Some(mut copy) = doc
+        .fork_at(&deps)
+        .ok()
+        .and_then(|f| copse_core::Community::from_doc(f).ok())
+    else {
+        return;
+    };
+    copy.sign_as(w.devices[d].signer.clone(), rng);
+    let title = format!("beyond removal {written}");
+    let cmd = Command::StartThread {
+        kind: ThreadKind::Discussion,
+        title,
+        body: "written on a fork".into(),
+        tags: vec![],
+    };
+    let Ok(applied) = copy.apply(&member, w.now, rng, cmd) else {
+        return;
+    };
+    // She hands it over (a file); a current member's device pushes it on.
+    let relays: Vec<Dev> = current_members(w, c)
+        .into_iter()
+        .filter(|r| *r != to && *r != d)
+        .collect();
+    if relays.is_empty() {
+        return;
+    }
+    let via = relays[rng.gen_range(0..relays.len())];
+    *written += 1;
+    let changes: Vec<u8> = copy
+        .doc()
+        .get_changes(&applied.heads_before)
+        .iter()
+        .flat_map(|c| c.raw_bytes().to_vec())
+        .collect();
+    w.inject(
+        via,
+        to,
+        SyncRequest::Changes {
+            community: c.clone(),
+            heads: copy.doc().get_heads(),
+            changes,
+        },
+    );
+}
+
+/// No current member shows a thread a member still removed wrote beyond its removal.
+fn nothing_beyond_a_removal_shown(w: &World, c: &CommunityId) -> Result<(), String> {
+    for d in current_members(w, c) {
+        let Some(comm) = w.devices[d].hub.as_ref().and_then(|h| h.community(c)) else {
+            continue;
+        };
+        let all = threads::ThreadQuery {
+            limit: usize::MAX,
+            ..threads::ThreadQuery::default()
+        };
+        let page = threads::thread_page(comm.doc(), &all);
+        // A member let back in gets back what they wrote beyond the removal the
+        // re-admission cleared (docs/schema.md, "What survives a removal").
+        if let Some(t) = page.threads.iter().find(|t| {
+            t.title.starts_with("beyond removal")
+                && members::current_member(comm.doc(), &t.author).is_none()
+        }) {
+            return Err(format!(
+                "device {d} shows {:?}, written beyond a removal",
+                t.title
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// No forged change is in any device's copy.
