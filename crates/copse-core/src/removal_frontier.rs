@@ -12,7 +12,7 @@ use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex, OnceLock};
 
-use automerge::{ActorId, Automerge, ChangeHash, ObjId, ObjType, ScalarValue, Value};
+use automerge::{ActorId, Automerge, ChangeHash, ObjId, ObjType, ReadDoc, ScalarValue, Value};
 
 use crate::MemberId;
 
@@ -276,6 +276,8 @@ pub struct WhatStands<'a> {
     writers: RefCell<HashMap<MemberId, Writer>>,
     /// The member each actor seen writes for (naming one costs more than the lookup).
     actors: RefCell<HashMap<ActorId, Option<MemberId>>>,
+    /// Whether nothing can be hidden, once known.
+    nothing: std::cell::OnceCell<bool>,
 }
 
 #[derive(Clone)]
@@ -297,7 +299,37 @@ impl<'a> WhatStands<'a> {
             members,
             writers: RefCell::default(),
             actors: RefCell::default(),
+            nothing: std::cell::OnceCell::new(),
         }
+    }
+
+    /// Whether nothing can be hidden: no member holds a removal and no invite was used
+    /// beyond its limit (what does not stand always goes back to one of those). Cheap
+    /// next to asking of every post.
+    pub fn hides_nothing(&self) -> bool {
+        *self.nothing.get_or_init(|| {
+            let Some(members) = &self.members else {
+                return true;
+            };
+            let removal = self.doc.map_range(members, ..).any(|item| {
+                matches!(item.value, automerge::ValueRef::Object(_))
+                    && !removals(self.doc, &[item.id()], None).is_empty()
+            });
+            let over = all(self.doc, &automerge::ROOT, crate::schema::INVITES, None)
+                .pop()
+                .is_some_and(|(_, invites)| {
+                    self.doc.map_range(&invites, ..).any(|item| {
+                        let limit = all(self.doc, &item.id(), field::MAX_USES, None)
+                            .pop()
+                            .and_then(|(v, _)| int_of(&v));
+                        let used = all(self.doc, &item.id(), field::USED_BY, None)
+                            .pop()
+                            .map_or(0, |(_, list)| self.doc.length(&list));
+                        limit.is_some_and(|l| i64::try_from(used).unwrap_or(i64::MAX) > l)
+                    })
+                });
+            !removal && !over
+        })
     }
 
     /// Whether the object `made` (a record, a post) was made by a change that does not
@@ -367,4 +399,16 @@ pub fn what_stands<D: crate::DocRead>(doc: &D) -> Option<WhatStands<'_>> {
 /// Whether `stands` (if any) hides the object `made`.
 pub fn hidden(stands: Option<&WhatStands<'_>>, made: &ObjId) -> bool {
     stands.is_some_and(|s| s.hides(made))
+}
+
+/// An integer value (signed, unsigned or a timestamp).
+fn int_of(v: &Value<'_>) -> Option<i64> {
+    match v {
+        Value::Scalar(s) => match s.as_ref() {
+            ScalarValue::Int(i) | ScalarValue::Timestamp(i) => Some(*i),
+            ScalarValue::Uint(u) => i64::try_from(*u).ok(),
+            _ => None,
+        },
+        Value::Object(_) => None,
+    }
 }

@@ -250,11 +250,13 @@ fn what_a_removed_member_writes_beyond_the_removal_is_not_shown() {
         thread(doc, &beyond).is_none(),
         "a thread made beyond the removal shows"
     );
-    let listed: Vec<_> = thread_page(doc, &ThreadQuery::default())
-        .threads
-        .into_iter()
-        .map(|t| t.id)
-        .collect();
+    let page = thread_page(doc, &ThreadQuery::default());
+    let asked = page.threads.iter().find(|t| t.id == question).unwrap();
+    assert_eq!(
+        asked.replies, 1,
+        "the reply made beyond the removal is counted"
+    );
+    let listed: Vec<_> = page.threads.into_iter().map(|t| t.id).collect();
     assert!(
         listed.contains(&kept) && !listed.contains(&beyond),
         "{listed:?}"

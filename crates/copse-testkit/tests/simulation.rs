@@ -62,7 +62,7 @@ fn shard(index: u64) {
         }
     }
     eprintln!(
-        "simulation shard {index}: {} seeds in {:.1} s: {} edits acknowledged, {} joins, {} removals, {} crashes, {} partitions, {} forgeries refused, {} threads written beyond a removal (none shown); slowest settle {} s (virtual)",
+        "simulation shard {index}: {} seeds in {:.1} s: {} edits acknowledged, {} joins, {} removals, {} crashes, {} partitions, {} forgeries refused, {} threads written beyond a removal (none shown while it holds); slowest settle {} s (virtual)",
         seeds.len(),
         started.elapsed().as_secs_f64(),
         total.acked,

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::doc_read::{DocRead, get_i64, get_obj, get_str, get_tags, root};
 use crate::record::{Post, Thread, ThreadKind};
-use crate::removal_frontier::{hidden, what_stands};
+use crate::removal_frontier::{WhatStands, hidden, what_stands};
 use crate::schema::THREADS;
 use crate::schema::field;
 use crate::{MemberId, PostId, ThreadId, Timestamp};
@@ -94,19 +94,53 @@ impl ThreadView {
     }
 }
 
-fn summary<D: ReadDoc>(doc: &D, id: &str, obj: &ObjId) -> Option<ThreadSummary> {
+fn summary<D: ReadDoc>(
+    doc: &D,
+    id: &str,
+    obj: &ObjId,
+    stands: Option<&WhatStands<'_>>,
+) -> Option<ThreadSummary> {
     let kind = get_str(doc, obj, field::KIND)
         .and_then(|k| k.parse().ok())
         .unwrap_or_default();
     let created_at = Timestamp(get_i64(doc, obj, field::CREATED_AT).unwrap_or(0));
     let posts = get_obj(doc, obj, field::POSTS, ObjType::List)?;
-    let n = doc.length(&posts);
-    let last_activity = match doc.get(&posts, n.saturating_sub(1)).ok().flatten() {
-        Some((Value::Object(ObjType::Map), last)) => {
-            get_i64(doc, &last, field::CREATED_AT).map_or(created_at, Timestamp)
-        }
-        _ => created_at,
-    };
+    // The posts shown: those whose making change stands (`removal_frontier`); where
+    // nothing can be hidden, the count and the last post are read without asking of each.
+    let stands = stands.filter(|s| !s.hides_nothing());
+    if stands.is_none() {
+        let n = doc.length(&posts);
+        let last_activity = match doc.get(&posts, n.saturating_sub(1)).ok().flatten() {
+            Some((Value::Object(ObjType::Map), last)) => {
+                get_i64(doc, &last, field::CREATED_AT).map_or(created_at, Timestamp)
+            }
+            _ => created_at,
+        };
+        return finish(doc, id, obj, kind, created_at, n, last_activity);
+    }
+    let shown: Vec<ObjId> = (0..doc.length(&posts))
+        .filter_map(|i| match doc.get(&posts, i).ok().flatten() {
+            Some((Value::Object(ObjType::Map), post)) if !hidden(stands, &post) => Some(post),
+            _ => None,
+        })
+        .collect();
+    let last_activity = shown
+        .last()
+        .and_then(|last| get_i64(doc, last, field::CREATED_AT))
+        .map_or(created_at, Timestamp);
+    finish(doc, id, obj, kind, created_at, shown.len(), last_activity)
+}
+
+/// A summary of the thread `obj` with `n` posts shown (the opening one included).
+fn finish<D: ReadDoc>(
+    doc: &D,
+    id: &str,
+    obj: &ObjId,
+    kind: ThreadKind,
+    created_at: Timestamp,
+    n: usize,
+    last_activity: Timestamp,
+) -> Option<ThreadSummary> {
     let answered = get_str(doc, obj, field::ACCEPTED_POST).is_some_and(|s| !s.is_empty());
     Some(ThreadSummary {
         id: id.parse().ok()?,
@@ -156,7 +190,7 @@ pub fn thread_page<D: DocRead>(doc: &D, q: &ThreadQuery) -> ThreadPage {
             more = true;
             break;
         }
-        if let Some(s) = summary(doc, &item.key, &obj) {
+        if let Some(s) = summary(doc, &item.key, &obj, stands.as_ref()) {
             out.push(s);
         }
     }
