@@ -380,3 +380,84 @@ fn an_admission_beyond_a_removal_beside_one_that_stands_takes_nobody_out() {
     let written = own_bio(&mut theirs, "admitted by Ada");
     assert_eq!(w.ada.receive(written).refused, vec![]);
 }
+
+#[test]
+fn an_admission_replayed_on_a_fork_before_the_first_hides_no_edit_of_the_member() {
+    use copse_core::record::Role;
+    use copse_core::removal_wins::entries;
+
+    let mut w = world(308);
+    let vic = Signer::random(&mut w.rng);
+    let (invite, secret, mut made) = w.ada.invite(&mut w.rng, T0 + 5, 1);
+    let proof = AdmissionProof::sign(&secret, &vic, w.ada.copy.id(), &invite);
+    let admit = |details_name: &str| Command::Admit {
+        member: vic.member().clone(),
+        details: details(details_name),
+        proof: Box::new(proof.clone()),
+        invite: invite.clone(),
+    };
+    let before_admission = w.ada.copy.doc().get_heads();
+    let (_, admitted) = w.ada.run(&mut w.rng, T0 + 6, admit("Vic"));
+    made.extend(admitted);
+    let (_, promoted) = w.ada.run(
+        &mut w.rng,
+        T0 + 7,
+        Command::SetRole {
+            member: vic.member().clone(),
+            role: Role::Coordinator,
+        },
+    );
+    made.extend(promoted);
+    assert_eq!(w.bob.receive(made).refused, vec![]);
+
+    // Bob, on a fork from before Vic's admission, replays her consent under another name,
+    // after enough operations that Automerge would show his entry over hers.
+    let mut fork = device(
+        &w.bob.copy.doc().fork_at(&before_admission).unwrap(),
+        &w.bob.signer,
+        &mut w.rng,
+    );
+    fork.run(
+        &mut w.rng,
+        T0 + 8,
+        Command::Reply {
+            thread: w.thread.clone(),
+            body: "x".repeat(3000),
+        },
+    );
+    fork.run(&mut w.rng, T0 + 9, admit("Vic the impostor"));
+    let replayed = fork.copy.doc().get_changes(&before_admission);
+    assert_eq!(w.ada.receive(replayed).refused, vec![]);
+
+    let doc = w.ada.copy.doc();
+    let members = copse_core::doc_read::root(doc, "members").unwrap();
+    assert_eq!(entries(doc, &members, vic.member().as_str(), None).len(), 2);
+    let shown = read_member(doc, vic.member()).unwrap();
+    assert_eq!(
+        (shown.name.as_str(), shown.role),
+        ("Vic", Role::Coordinator)
+    );
+    // The rules read the same entry: Vic acts as the coordinator she is.
+    let mut vics = device(doc, &vic, &mut w.rng);
+    let (_, acted) = vics.run(
+        &mut w.rng,
+        T0 + 20,
+        Command::SetRole {
+            member: w.bob.me(),
+            role: Role::Coordinator,
+        },
+    );
+    assert_eq!(w.ada.receive(acted).refused, vec![]);
+    // Her own edits after the merge go to the same entry.
+    let (_, renamed) = vics.run(
+        &mut w.rng,
+        T0 + 21,
+        Command::UpdateMyDetails(details("Vic B.")),
+    );
+    assert_eq!(w.ada.receive(renamed).refused, vec![]);
+    let shown = read_member(w.ada.copy.doc(), vic.member()).unwrap();
+    assert_eq!(
+        (shown.name.as_str(), shown.role),
+        ("Vic B.", Role::Coordinator)
+    );
+}

@@ -10,6 +10,7 @@ use crate::command::Created;
 use crate::doc_read::get_obj;
 use crate::input::{bounded, required, tags};
 use crate::record::{Invite, Member, MemberDetails, Role};
+use crate::removal_frontier::member_entry;
 use crate::schema::field;
 use crate::schema::{COMMUNITY_ID_KEY, INVITES, MEMBERS, limits};
 use crate::view::members::{current_member, read_invite, read_member};
@@ -33,7 +34,7 @@ pub(super) fn update_details(
 ) -> Result<Effect, CommandError> {
     let d = checked_details(details)?;
     let members = root_map(tx, MEMBERS)?;
-    let entry = get_obj(tx, &members, ctx.me.as_str(), ObjType::Map)
+    let entry = member_entry(tx, &members, ctx.me.as_str())
         .ok_or_else(|| CommandError::UnknownMember(ctx.me.clone()))?;
     tx.put(&entry, field::NAME, d.name)?;
     tx.put(&entry, field::ORGANISATION, d.organisation)?;
@@ -62,7 +63,7 @@ pub(super) fn set_addrs(
         }
     }
     let members = root_map(tx, MEMBERS)?;
-    let entry = get_obj(tx, &members, ctx.me.as_str(), ObjType::Map)
+    let entry = member_entry(tx, &members, ctx.me.as_str())
         .ok_or_else(|| CommandError::UnknownMember(ctx.me.clone()))?;
     reconcile_prop(tx, &entry, field::ADDRS, &clean)?;
     Ok(Effect::on(ctx.me))
@@ -89,7 +90,7 @@ pub(super) fn set_role(
         return Err(CommandError::LastCoordinator);
     }
     let members = root_map(tx, MEMBERS)?;
-    let entry = get_obj(tx, &members, member.as_str(), ObjType::Map)
+    let entry = member_entry(tx, &members, member.as_str())
         .ok_or_else(|| CommandError::UnknownMember(member.clone()))?;
     tx.put(&entry, field::ROLE, role.as_str())?;
     Ok(Effect::on(member))
@@ -107,7 +108,7 @@ pub(super) fn remove(
         return Err(CommandError::LastCoordinator);
     }
     let members = root_map(tx, MEMBERS)?;
-    let entry = get_obj(tx, &members, member.as_str(), ObjType::Map)
+    let entry = member_entry(tx, &members, member.as_str())
         .ok_or_else(|| CommandError::UnknownMember(member.clone()))?;
     tx.put(&entry, field::REMOVED_AT, ScalarValue::Int(ctx.now.0))?;
     Ok(Effect::on(member))

@@ -67,8 +67,8 @@ pub(super) fn share(
         ));
     }
     let members = root_map(tx, MEMBERS)?;
-    let me =
-        get_obj(tx, &members, ctx.me.as_str(), ObjType::Map).ok_or(CommandError::NotAMember)?;
+    let me = crate::removal_frontier::member_entry(tx, &members, ctx.me.as_str())
+        .ok_or(CommandError::NotAMember)?;
     let stories = match get_obj(tx, &me, field::STORIES, ObjType::Map) {
         Some(s) => s,
         None => tx.put_object(&me, field::STORIES, ObjType::Map)?,

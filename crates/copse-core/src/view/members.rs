@@ -53,10 +53,24 @@ impl MemberFilter {
 /// A member's entry (current or removed). A removal wins over a re-admission concurrent
 /// with it (`removal_wins`).
 pub fn read_member<D: DocRead>(doc: &D, id: &MemberId) -> Option<Member> {
-    let mut m: Member = record(doc, MEMBERS, id.as_str())?;
     let map = crate::doc_read::root(doc, MEMBERS)?;
+    let mut m: Member =
+        chosen(doc, &map, id.as_str()).or_else(|| record(doc, MEMBERS, id.as_str()))?;
     m.removed_at = removed_since(doc, &map, id.as_str(), m.joined_at);
     Some(m)
+}
+
+/// Where concurrent admissions left several entries for `id`, the one to read
+/// (`removal_frontier::chosen_entry`), hydrated; `None` for one entry (read as Automerge
+/// shows it) or inside a transaction.
+fn chosen<D: DocRead>(doc: &D, members: &automerge::ObjId, id: &str) -> Option<Member> {
+    let history = doc.history()?;
+    let entries = crate::removal_wins::entries(doc, members, id, None);
+    if entries.len() < 2 {
+        return None;
+    }
+    let entry = crate::removal_frontier::chosen_entry(history, &entries, None)?;
+    <Member as autosurgeon::Hydrate>::hydrate_map(doc, &entry).ok()
 }
 
 /// Since when member `id` counts as removed: a removal (a removal wins over a concurrent
@@ -103,7 +117,8 @@ pub fn all_members<D: DocRead>(doc: &D) -> Vec<(MemberId, Member)> {
     };
     records::<_, Member>(doc, MEMBERS)
         .into_iter()
-        .filter_map(|(k, mut m)| {
+        .filter_map(|(k, m)| {
+            let mut m = chosen(doc, &map, &k).unwrap_or(m);
             m.removed_at = removed_since(doc, &map, &k, m.joined_at);
             Some((k.parse().ok()?, m))
         })
