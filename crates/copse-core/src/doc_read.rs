@@ -99,8 +99,8 @@ pub(crate) fn made_record<D: DocRead, H: autosurgeon::Hydrate>(
 ) -> Option<H> {
     let map = root(doc, root_key)?;
     let obj = get_obj(doc, &map, key, ObjType::Map)?;
-    let stands = crate::removal_frontier::what_stands(doc);
-    if crate::removal_frontier::hidden(stands.as_ref(), &obj) {
+    let stands = crate::what_stands::what_stands(doc);
+    if crate::what_stands::hidden(stands.as_ref(), &obj) {
         return None;
     }
     record(doc, root_key, key)
@@ -115,12 +115,12 @@ pub(crate) fn made_records<D: DocRead, H: autosurgeon::Hydrate>(
     let Some(map) = root(doc, root_key) else {
         return Vec::new();
     };
-    let stands = crate::removal_frontier::what_stands(doc);
+    let stands = crate::what_stands::what_stands(doc);
     let mut out = records::<_, H>(doc, root_key);
     if stands.is_some() {
         out.retain(|(k, _)| {
             get_obj(doc, &map, k, ObjType::Map)
-                .is_none_or(|o| !crate::removal_frontier::hidden(stands.as_ref(), &o))
+                .is_none_or(|o| !crate::what_stands::hidden(stands.as_ref(), &o))
         });
     }
     out

@@ -39,6 +39,7 @@ mod input;
 pub mod invite_secret;
 pub mod local_time;
 pub mod log_cursor;
+pub mod member_entry;
 pub mod record;
 pub mod record_key;
 pub mod record_mint;
@@ -49,6 +50,7 @@ pub mod sync;
 pub mod ticket;
 pub mod time;
 pub mod view;
+pub mod what_stands;
 
 pub use admission::Admission;
 pub use change_kind::{CommandKind, Touched};

@@ -83,18 +83,32 @@ pub fn latest_removal<D: ReadDoc>(
     entries: &[ObjId],
     heads: Option<&[ChangeHash]>,
 ) -> Option<i64> {
+    removal_values(doc, entries, heads).map(|(t, _)| t).max()
+}
+
+/// Every removal time among the values `removed_at` holds in `entries` (nulls and other
+/// types left out), each with the operation that wrote it.
+pub fn removal_values<'a, D: ReadDoc>(
+    doc: &'a D,
+    entries: &'a [ObjId],
+    heads: Option<&'a [ChangeHash]>,
+) -> impl Iterator<Item = (i64, ObjId)> + 'a {
     entries
         .iter()
-        .flat_map(|entry| all(doc, entry, field::REMOVED_AT, heads))
-        .filter_map(|(v, _)| match v {
-            Value::Scalar(s) => match s.as_ref() {
-                ScalarValue::Int(i) | ScalarValue::Timestamp(i) => Some(*i),
-                ScalarValue::Uint(u) => i64::try_from(*u).ok(),
-                _ => None,
-            },
-            Value::Object(_) => None,
-        })
-        .max()
+        .flat_map(move |entry| all(doc, entry, field::REMOVED_AT, heads))
+        .filter_map(|(v, op)| Some((int_value(&v)?, op)))
+}
+
+/// An integer value (signed, unsigned or a timestamp).
+pub(crate) fn int_value(v: &Value<'_>) -> Option<i64> {
+    match v {
+        Value::Scalar(s) => match s.as_ref() {
+            ScalarValue::Int(i) | ScalarValue::Timestamp(i) => Some(*i),
+            ScalarValue::Uint(u) => i64::try_from(*u).ok(),
+            _ => None,
+        },
+        Value::Object(_) => None,
+    }
 }
 
 /// When a member whose entry names the invite that admitted them (`invite`) was admitted

@@ -46,6 +46,12 @@ pub const ROOT_MAPS: [&str; 8] = [
     PROFILE, MEMBERS, INVITES, THREADS, ARTICLES, EVENTS, TASKS, RESOURCES,
 ];
 
+/// The root maps of what members make (posts and threads, articles, meetups, tasks,
+/// resources): the views leave out a record made by a change that does not stand
+/// (`removal_frontier`), so the guard judges a change that writes only here by its
+/// signer's own entry.
+pub const CONTENT_MAPS: [&str; 5] = [THREADS, ARTICLES, EVENTS, TASKS, RESOURCES];
+
 /// Limits on what a member may type, so one field cannot bloat every member's copy.
 pub mod limits {
     /// A title or name.

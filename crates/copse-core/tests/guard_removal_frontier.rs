@@ -461,3 +461,63 @@ fn an_admission_replayed_on_a_fork_before_the_first_hides_no_edit_of_the_member(
         ("Vic B.", Role::Coordinator)
     );
 }
+
+#[test]
+fn a_long_chain_of_puppets_on_a_fork_is_never_a_member_anywhere_down_it() {
+    let mut w = world(309);
+    w.ada.run(
+        &mut w.rng,
+        T0 + 10,
+        Command::RemoveMember { member: w.bob.me() },
+    );
+    // Each puppet, on the fork, admits the next: a chain as long as she cares to make.
+    let chain: Vec<Signer> = (0..40).map(|_| Signer::random(&mut w.rng)).collect();
+    let mut by = device(w.bob.copy.doc(), &w.bob.signer, &mut w.rng);
+    let mut fork = Vec::new();
+    for (i, next) in chain.iter().enumerate() {
+        fork.extend(invite_and_admit(
+            &mut by,
+            &mut w.rng,
+            T0 + 20 + 2 * i as i64,
+            next,
+        ));
+        by = device(by.copy.doc(), next, &mut w.rng);
+    }
+    assert_eq!(w.ada.receive(fork).refused, vec![]);
+    for p in [&chain[0], &chain[20], &chain[39]] {
+        assert!(current_member(w.ada.copy.doc(), p.member()).is_none());
+    }
+    let written = own_bio(&mut by, "the last of the chain");
+    let mut last = device(w.ada.copy.doc(), &chain[39], &mut w.rng);
+    let on_merge = own_bio(&mut last, "on the merge");
+    let got = w.ada.receive([written, on_merge].concat());
+    assert_eq!(got.refused.len(), 1, "{:?}", got.refused);
+    assert_eq!(got.refused[0].reason, Violation::Removed);
+}
+
+#[test]
+fn two_admissions_of_one_newcomer_on_concurrent_branches_read_as_one_entry_everywhere() {
+    use copse_core::record::Role;
+
+    let mut w = world(310);
+    let newcomer = Signer::random(&mut w.rng);
+    // Ada and Bob each admit the same newcomer (each with their own invite), unaware.
+    let by_ada = invite_and_admit(&mut w.ada, &mut w.rng, T0 + 5, &newcomer);
+    let by_bob = invite_and_admit(&mut w.bob, &mut w.rng, T0 + 6, &newcomer);
+    assert_eq!(w.ada.receive(by_bob).refused, vec![]);
+    assert_eq!(w.bob.receive(by_ada).refused, vec![]);
+    let read = |copy: &Community| {
+        let m = read_member(copy.doc(), newcomer.member()).unwrap();
+        (m.name, m.role, m.joined_at)
+    };
+    assert_eq!(read(&w.ada.copy), read(&w.bob.copy));
+    // The newcomer edits: the edit shows everywhere, in the entry every device reads.
+    let mut theirs = device(w.ada.copy.doc(), &newcomer, &mut w.rng);
+    let (_, edited) = theirs.run(&mut w.rng, T0 + 7, Command::UpdateMyDetails(details("Nia")));
+    assert_eq!(w.ada.receive(edited.clone()).refused, vec![]);
+    assert_eq!(w.bob.receive(edited).refused, vec![]);
+    for copy in [&w.ada.copy, &w.bob.copy] {
+        let (name, role, _) = read(copy);
+        assert_eq!((name.as_str(), role), ("Nia", Role::Member));
+    }
+}

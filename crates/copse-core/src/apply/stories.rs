@@ -67,7 +67,7 @@ pub(super) fn share(
         ));
     }
     let members = root_map(tx, MEMBERS)?;
-    let me = crate::removal_frontier::member_entry(tx, &members, ctx.me.as_str())
+    let me = crate::member_entry::member_entry(tx, &members, ctx.me.as_str())
         .ok_or(CommandError::NotAMember)?;
     let stories = match get_obj(tx, &me, field::STORIES, ObjType::Map) {
         Some(s) => s,

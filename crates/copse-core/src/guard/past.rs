@@ -104,11 +104,11 @@ impl Past<'_> {
         use crate::removal_wins::{beyond_invite_limit_of, entries, latest_removal};
         let members = self.obj(&ROOT, crate::schema::MEMBERS, ObjType::Map)?;
         let entries = entries(self.doc, &members, id.as_str(), Some(self.heads));
-        // The one to read (`removal_frontier::chosen_entry`; the one Automerge shows unless
+        // The one to read (`member_entry::chosen_entry`; the one Automerge shows unless
         // concurrent admissions left several), read in one pass (reads at heads are the
         // guard's dearest): what concurrent writes left is read again only where they left
         // any.
-        let chosen = crate::removal_frontier::chosen_entry(self.doc, &entries, Some(self.heads))?;
+        let chosen = crate::member_entry::chosen_entry(self.doc, &entries, Some(self.heads))?;
         let entry = &chosen;
         let (mut coordinator, mut removed, mut invite, mut joined) = (false, None, None, 0);
         let mut conflicted = entries.len() > 1;

@@ -19,8 +19,8 @@ use super::violation::Violation;
 use crate::MemberId;
 use crate::schema::field;
 use crate::schema::{
-    ARTICLES, EVENTS, INVITES, MEMBERS, PROFILE, RESOURCES, RULES_KEY, RULES_VERSION, TASKS,
-    THREADS,
+    ARTICLES, CONTENT_MAPS, EVENTS, INVITES, MEMBERS, PROFILE, RESOURCES, RULES_KEY, RULES_VERSION,
+    TASKS, THREADS,
 };
 
 /// Where a change is judged: at its deps (exact), or, for a change whose deps are still
@@ -107,12 +107,12 @@ pub(crate) fn check_ops(
         });
     }
     // A change that writes only content whose records the views leave out for a writer
-    // never validly admitted (`removal_frontier::WhatStands`) is judged by the signer's
+    // never validly admitted (`what_stands::WhatStands`) is judged by the signer's
     // own entry; anything else also by their chain of admitters (reads at the deps are the
     // guard's dearest, and posts are most of what it judges).
-    let whole = !targets.iter().all(|(_, t)| {
-        matches!(t.first(), Some(Seg::Key(k)) if [THREADS, ARTICLES, EVENTS, TASKS, RESOURCES].contains(&k.as_str()))
-    });
+    let whole = !targets
+        .iter()
+        .all(|(_, t)| matches!(t.first(), Some(Seg::Key(k)) if CONTENT_MAPS.contains(&k.as_str())));
     let read = || {
         if whole {
             past.standing(signer)

@@ -9,15 +9,13 @@ use super::paths::{Seg, show};
 use super::rules::Rules;
 use super::violation::Violation;
 use crate::record_mint::{is_minted_thread, minted_bytes};
-use crate::schema::{ARTICLES, EVENTS, INVITES, RESOURCES, TASKS, THREADS, field};
+use crate::schema::{ARTICLES, CONTENT_MAPS, EVENTS, INVITES, RESOURCES, TASKS, THREADS, field};
 use crate::{ArticleId, EventId, InviteId, PostId, ResourceId, TaskId, ThreadId};
 
 /// A record whose id is minted by the change that makes it.
 pub(super) fn is_minted_record(path: &[Seg]) -> bool {
     match path {
-        [Seg::Key(s), Seg::Key(_)] => {
-            [THREADS, ARTICLES, EVENTS, TASKS, RESOURCES, INVITES].contains(&s.as_str())
-        }
+        [Seg::Key(s), Seg::Key(_)] => s == INVITES || CONTENT_MAPS.contains(&s.as_str()),
         [Seg::Key(s), Seg::Key(_), Seg::Key(f), Seg::Elem] => s == THREADS && f == field::POSTS,
         _ => false,
     }

@@ -95,7 +95,7 @@ fn digest_of(doc: &Automerge, metas: Vec<(CommitMeta, Timestamp)>, limit: usize)
 /// The commit metadata of the changes after `since`, leaving out those that do not stand
 /// (`removal_frontier`).
 fn metas_since(doc: &Automerge, since: &[ChangeHash]) -> Vec<(CommitMeta, Timestamp)> {
-    let stands = crate::removal_frontier::WhatStands::new(doc);
+    let stands = crate::what_stands::WhatStands::new(doc);
     doc.get_changes_meta(since)
         .iter()
         .filter(|m| !stands.leaves_out(&m.actor, &m.hash))

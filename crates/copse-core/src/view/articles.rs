@@ -82,9 +82,9 @@ pub fn article_list<D: crate::DocRead>(doc: &D, tag: Option<&str>) -> Vec<Articl
         return Vec::new();
     };
     let tag = tag.map(str::to_lowercase);
-    let stands = crate::removal_frontier::what_stands(doc);
+    let stands = crate::what_stands::what_stands(doc);
     let mut out: Vec<ArticleSummary> = ReadDoc::map_range(doc, &articles, ..)
-        .filter(|item| !crate::removal_frontier::hidden(stands.as_ref(), &item.id()))
+        .filter(|item| !crate::what_stands::hidden(stands.as_ref(), &item.id()))
         .filter_map(|item| {
             let id: ArticleId = item.key.parse().ok()?;
             summary(doc, id, &item.id())
@@ -102,8 +102,8 @@ pub fn article_list<D: crate::DocRead>(doc: &D, tag: Option<&str>) -> Vec<Articl
 /// One article with its current text.
 pub fn article<D: crate::DocRead>(doc: &D, id: &ArticleId) -> Option<ArticleView> {
     let obj = article_obj(doc, id)?;
-    let stands = crate::removal_frontier::what_stands(doc);
-    if crate::removal_frontier::hidden(stands.as_ref(), &obj) {
+    let stands = crate::what_stands::what_stands(doc);
+    if crate::what_stands::hidden(stands.as_ref(), &obj) {
         return None;
     }
     let body = get_obj(doc, &obj, field::BODY, ObjType::Text)

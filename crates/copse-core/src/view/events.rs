@@ -105,9 +105,9 @@ fn event_times<D: crate::DocRead>(doc: &D) -> Vec<(EventId, ObjId, Timestamp, Ti
     let Some(events) = root(doc, EVENTS) else {
         return Vec::new();
     };
-    let stands = crate::removal_frontier::what_stands(doc);
+    let stands = crate::what_stands::what_stands(doc);
     ReadDoc::map_range(doc, &events, ..)
-        .filter(|item| !crate::removal_frontier::hidden(stands.as_ref(), &item.id()))
+        .filter(|item| !crate::what_stands::hidden(stands.as_ref(), &item.id()))
         .filter_map(|item| {
             let e = item.id();
             Some((
@@ -138,8 +138,8 @@ pub(crate) fn pick_event<D: crate::DocRead>(
 /// One event.
 pub fn event<D: crate::DocRead>(doc: &D, id: &EventId) -> Option<EventView> {
     let e = get_obj(doc, &root(doc, EVENTS)?, id.as_str(), ObjType::Map)?;
-    let stands = crate::removal_frontier::what_stands(doc);
-    if crate::removal_frontier::hidden(stands.as_ref(), &e) {
+    let stands = crate::what_stands::what_stands(doc);
+    if crate::what_stands::hidden(stands.as_ref(), &e) {
         return None;
     }
     read_event(doc, id.clone(), &e)
@@ -150,9 +150,9 @@ pub fn all_events<D: crate::DocRead>(doc: &D) -> Vec<EventView> {
     let Some(events) = root(doc, EVENTS) else {
         return Vec::new();
     };
-    let stands = crate::removal_frontier::what_stands(doc);
+    let stands = crate::what_stands::what_stands(doc);
     let mut out: Vec<EventView> = ReadDoc::map_range(doc, &events, ..)
-        .filter(|item| !crate::removal_frontier::hidden(stands.as_ref(), &item.id()))
+        .filter(|item| !crate::what_stands::hidden(stands.as_ref(), &item.id()))
         .filter_map(|item| read_event(doc, item.key.parse().ok()?, &item.id()))
         .collect();
     out.sort_by(|a, b| a.starts_at.cmp(&b.starts_at).then_with(|| a.id.cmp(&b.id)));

@@ -5,7 +5,6 @@ use serde::{Deserialize, Serialize};
 use crate::doc_read::{DocRead, record, records};
 use crate::record::{Invite, Member};
 use crate::removal_frontier::{admission_void, standing_removals};
-use crate::removal_wins::removed_at;
 use crate::schema::{INVITES, MEMBERS};
 use crate::{InviteId, MemberId, Timestamp};
 
@@ -61,7 +60,7 @@ pub fn read_member<D: DocRead>(doc: &D, id: &MemberId) -> Option<Member> {
 }
 
 /// Where concurrent admissions left several entries for `id`, the one to read
-/// (`removal_frontier::chosen_entry`), hydrated; `None` for one entry (read as Automerge
+/// (`member_entry::chosen_entry`), hydrated; `None` for one entry (read as Automerge
 /// shows it) or inside a transaction.
 fn chosen<D: DocRead>(doc: &D, members: &automerge::ObjId, id: &str) -> Option<Member> {
     let history = doc.history()?;
@@ -69,7 +68,7 @@ fn chosen<D: DocRead>(doc: &D, members: &automerge::ObjId, id: &str) -> Option<M
     if entries.len() < 2 {
         return None;
     }
-    let entry = crate::removal_frontier::chosen_entry(history, &entries, None)?;
+    let entry = crate::member_entry::chosen_entry(history, &entries, None)?;
     <Member as autosurgeon::Hydrate>::hydrate_map(doc, &entry).ok()
 }
 
@@ -83,22 +82,18 @@ fn removed_since<D: DocRead>(
     joined_at: Timestamp,
 ) -> Option<Timestamp> {
     use crate::removal_wins::{beyond_invite_limit, entries};
-    let removed = removed_at(doc, members, id, None);
+    let entries = entries(doc, members, id, None);
     let Some(history) = doc.history() else {
-        return removed.map(Timestamp);
+        return crate::removal_wins::removed_since(doc, &entries, id, None).map(Timestamp);
     };
-    let (mut removal, mut beyond) = (None, None);
-    if removed.is_some() {
-        let entries = entries(doc, members, id, None);
-        // Only removals by someone validly admitted count.
-        removal = standing_removals(history, members, &entries, None)
-            .into_iter()
-            .map(|(t, _)| t)
-            .max();
-        beyond = entries
-            .last()
-            .and_then(|e| beyond_invite_limit(doc, e, id, None));
-    }
+    // Only removals by someone validly admitted count.
+    let removal = standing_removals(history, members, &entries, None)
+        .into_iter()
+        .map(|(t, _)| t)
+        .max();
+    let beyond = entries
+        .last()
+        .and_then(|e| beyond_invite_limit(doc, e, id, None));
     removal
         .max(beyond)
         .or_else(|| admission_void(history, members, id, None).then_some(joined_at.0))

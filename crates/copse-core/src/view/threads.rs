@@ -8,9 +8,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::doc_read::{DocRead, get_i64, get_obj, get_str, get_tags, root};
 use crate::record::{Post, Thread, ThreadKind};
-use crate::removal_frontier::{WhatStands, hidden, what_stands};
 use crate::schema::THREADS;
 use crate::schema::field;
+use crate::what_stands::{WhatStands, hidden, what_stands};
 use crate::{MemberId, PostId, ThreadId, Timestamp};
 
 /// One line of a thread list.

@@ -265,6 +265,15 @@ pub fn run(seed: u64) -> Result<Outcome, String> {
     Ok(out)
 }
 
+/// Device `d`'s copy of `c`, if it holds it.
+fn copy_of(w: &World, d: Dev, c: &CommunityId) -> Option<copse_core::automerge::Automerge> {
+    w.devices[d]
+        .hub
+        .as_ref()
+        .and_then(|h| h.community(c))
+        .map(|x| x.doc().clone())
+}
+
 /// Device `d`'s modified client builds a random attack on its own copy and pushes it to
 /// `to`. The forged change must never enter any device's copy.
 fn forge(
@@ -275,12 +284,7 @@ fn forge(
     c: &CommunityId,
     forged: &mut Vec<ChangeHash>,
 ) {
-    let Some(doc) = w.devices[d]
-        .hub
-        .as_ref()
-        .and_then(|h| h.community(c))
-        .map(|x| x.doc().clone())
-    else {
+    let Some(doc) = copy_of(w, d, c) else {
         return;
     };
     let founder = w.devices[0].member.clone();
@@ -314,12 +318,7 @@ fn fork_beyond_removal(
     c: &CommunityId,
     forks: &mut Vec<(String, ChangeHash)>,
 ) {
-    let Some(doc) = w.devices[0]
-        .hub
-        .as_ref()
-        .and_then(|h| h.community(c))
-        .map(|x| x.doc().clone())
-    else {
+    let Some(doc) = copy_of(w, 0, c) else {
         return;
     };
     let member = w.devices[d].member.clone();
