@@ -105,7 +105,16 @@ impl AppState {
             PeerEvent::SyncState { .. } => self.room_changed(),
             // The Peers tab shows who is connected; a failed attempt changes nothing there.
             PeerEvent::DialFailed { .. } => {}
-            PeerEvent::Listening { .. } => self.invalidate([View::Status]),
+            PeerEvent::Listening { .. } | PeerEvent::RelayReserved { .. } => {
+                self.invalidate([View::Status]);
+            }
+            PeerEvent::RelayRefused { relay, error } => {
+                self.notify(
+                    format!("The relay {relay} does not carry this device's connections now: {error}. Members outside this network may not reach you until it does."),
+                    true,
+                );
+                self.invalidate([View::Status]);
+            }
             PeerEvent::Joined { .. } => self.invalidate([View::Communities]),
             PeerEvent::Removed { name, .. } => {
                 self.notify(format!("You were removed from {name}. You keep what you already had; nothing new will reach you."), true);

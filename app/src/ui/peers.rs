@@ -2,6 +2,7 @@
 //! everything; invitations (ticket text and QR code); export and import files; removal.
 
 use copse_core::record::Role;
+use copse_peer::Route;
 use egui::{RichText, Ui};
 
 use super::{qr, style};
@@ -18,10 +19,17 @@ pub(super) fn show(ui: &mut Ui, state: &AppState, out: &mut Vec<Intent>) {
     let status = state.status.as_ref();
     let community = status.and_then(|s| s.communities.iter().find(|x| &x.id == c));
     if let Some(s) = status {
+        // One line, whatever the network reports later: rows appearing above would move
+        // the buttons below between frames.
+        let reach = if s.online {
+            format!(" · {}", s.reach.summary())
+        } else {
+            String::new()
+        };
         style::muted(
             ui,
             format!(
-                "You: {} · listening on {}",
+                "You: {} · listening on {}{reach}",
                 crate::state::short_id(s.member.as_str()),
                 s.addrs
                     .first()
@@ -54,7 +62,17 @@ pub(super) fn show(ui: &mut Ui, state: &AppState, out: &mut Vec<Intent>) {
                             (true, false) => ("connected · syncing", style::MUTED),
                             (false, _) => ("offline", style::MUTED),
                         };
-                        ui.label(RichText::new(text).color(color));
+                        let route = match &p.route {
+                            Some(Route::Relayed { relay, hole_punch }) => {
+                                let punch = match hole_punch {
+                                    Some(Err(_)) => ", direct connection not possible",
+                                    _ => "",
+                                };
+                                format!(" · through relay {}{punch}", crate::state::short_id(relay))
+                            }
+                            Some(Route::Direct) | None => String::new(),
+                        };
+                        ui.label(RichText::new(format!("{text}{route}")).color(color));
                         ui.label(
                             p.last_sync
                                 .map_or_else(|| "never".to_owned(), |t| style::when(ui, t)),

@@ -52,6 +52,16 @@ impl Hub {
                 request,
             } => self.join_request(peer, inbound, request),
             NetEvent::JoinResult { peer, tag, result } => self.join_result(peer, tag, result),
+            NetEvent::ListenClosed { addr } => self.own.not_listening(&addr, self.now),
+            NetEvent::RelayReserved { relay } => self.relay_reserved(relay),
+            NetEvent::RelayRefused { relay, error } => self.relay_refused(relay, error),
+            NetEvent::Route { peer, addr } => {
+                if let Some(a) = self.connected.get_mut(&peer) {
+                    *a = addr;
+                }
+            }
+            NetEvent::HolePunch { peer, result } => self.hole_punch(peer, result),
+            NetEvent::External { addr, confirmed } => self.external(addr, confirmed),
             NetEvent::BadInbound { peer, error } => {
                 tracing::warn!(%peer, %error, "dropped a malformed message; closing that peer's sessions");
                 self.close_sessions(|_, m| m == &peer);

@@ -11,6 +11,18 @@ pub enum PeerEvent {
         /// Multiaddr.
         addr: String,
     },
+    /// A relay holds a reservation for us: members reach us through it.
+    RelayReserved {
+        /// The relay's id.
+        relay: String,
+    },
+    /// A relay refused or lost our reservation (full, members only, gone).
+    RelayRefused {
+        /// The relay.
+        relay: String,
+        /// Why.
+        error: String,
+    },
     /// A peer connected.
     PeerConnected {
         /// Who.

@@ -13,6 +13,7 @@
 //! | `adoption` | a community read in (a join's answer, a file) |
 //! | `syncing` | sync sessions: requests, answers, pushes, membership reactions |
 //! | `connections` | who is connected, who may sync what, strangers |
+//! | `reach` | relay reservations, confirmed addresses, hole punches |
 //! | `housekeeping` | the clock: redials, stalled sessions, addresses, caches |
 //! | `status` | what the device shows of all this |
 
@@ -32,6 +33,7 @@ use crate::housekeeping::Schedule;
 use crate::joiner::{Adopting, Joiner};
 use crate::local_state::LocalStates;
 use crate::own_addresses::OwnAddresses;
+use crate::reach::Reach;
 use crate::replica::{Phase, Replica, Step};
 use crate::session_table::SessionTable;
 use crate::{
@@ -89,6 +91,7 @@ pub struct Hub {
     pub(crate) backoff: Backoff,
     pub(crate) book: AddressBook,
     pub(crate) own: OwnAddresses,
+    pub(crate) reach: Reach,
     pub(crate) joiner: Joiner,
     /// Communities being created, and the request to answer.
     pub(crate) creating: BTreeMap<CommunityId, RequestId>,
@@ -137,6 +140,7 @@ impl Hub {
             backoff: Backoff::default(),
             book: AddressBook::load(loaded.address_book.as_deref()),
             own: OwnAddresses::default(),
+            reach: Reach::default(),
             joiner: Joiner::default(),
             creating: BTreeMap::new(),
             contacts: None,

@@ -3,6 +3,7 @@
 
 use copse_core::commit_meta::CommitMeta;
 use copse_core::record::Role;
+use copse_core::sync::net::relay_of;
 use copse_core::ticket::{Contact, Ticket};
 use copse_core::view::members::{self, MemberFilter};
 use copse_core::{Command, Community, CommunityId, Created, InviteSecret, NewCommunity};
@@ -13,6 +14,28 @@ use crate::{Done, EditApplied, Hub, Invitation, PeerError, RequestId, StoreOp};
 
 /// Up to this many other members go into a ticket, so any of them can admit the newcomer.
 const TICKET_CONTACTS: usize = 4;
+
+/// The inviter's addresses in a ticket: one direct (the first, which is not loopback when
+/// there is another) and one through a relay, so the ticket stays short enough to type
+/// and to scan.
+fn ticket_addrs(addrs: Vec<String>) -> Vec<String> {
+    let (relayed, direct): (Vec<String>, Vec<String>) =
+        addrs.into_iter().partition(|a| relay_of(a).is_some());
+    direct
+        .into_iter()
+        .take(1)
+        .chain(relayed.into_iter().take(1))
+        .collect()
+}
+
+/// Another member's address in a ticket: the one through a relay if they have one.
+fn one_addr(addrs: Vec<String>) -> Vec<String> {
+    let relayed = addrs.iter().find(|a| relay_of(a).is_some()).cloned();
+    relayed
+        .or_else(|| addrs.into_iter().next())
+        .into_iter()
+        .collect()
+}
 
 impl Hub {
     pub(crate) fn edit(&mut self, request: RequestId, c: &CommunityId, command: Command) {
@@ -122,14 +145,16 @@ impl Hub {
             .find(|m| m.id == me)
             .map(|m| m.member.addrs.clone())
             .unwrap_or_default();
+        // Others first by whether a relay reaches them: that works from any network.
         let mut others: Vec<Contact> = everyone
             .into_iter()
             .filter(|m| m.id != me && !m.member.addrs.is_empty())
             .map(|m| Contact {
                 member: m.id,
-                addrs: m.member.addrs,
+                addrs: one_addr(m.member.addrs),
             })
             .collect();
+        others.sort_by_key(|c| !c.addrs.iter().any(|a| relay_of(a).is_some()));
         others.truncate(TICKET_CONTACTS);
         let ticket = Ticket {
             v: 2,
@@ -139,7 +164,7 @@ impl Hub {
             secret,
             inviter: Contact {
                 member: me,
-                addrs: if mine.is_empty() { recorded } else { mine },
+                addrs: ticket_addrs(if mine.is_empty() { recorded } else { mine }),
             },
             others,
             expires_at,

@@ -13,6 +13,8 @@ use crate::bounded_map::BoundedMap;
 
 /// Addresses recorded per device.
 pub(crate) const MAX_RECORDED: usize = 4;
+/// Of those, addresses through a relay (a device keeps one or two reservations).
+const MAX_RECORDED_RELAYED: usize = 2;
 /// Members that must report an observed address before it is recorded.
 const CONFIRMATIONS: usize = 2;
 /// Observed candidates kept, and reporters kept per candidate.
@@ -45,6 +47,10 @@ fn is_unspecified(addr: &str) -> bool {
     addr.contains("/0.0.0.0/") || addr.contains("/::/")
 }
 
+fn is_relayed(addr: &str) -> bool {
+    addr.contains("/p2p-circuit")
+}
+
 fn is_loopback(addr: &str) -> bool {
     addr.contains("/127.0.0.1/") || addr.contains("/::1/")
 }
@@ -57,6 +63,15 @@ impl OwnAddresses {
         }
         self.listen.push(addr.to_owned());
         self.changed_at = Some(now);
+    }
+
+    /// We no longer listen on `addr` (a relay reservation ended).
+    pub(crate) fn not_listening(&mut self, addr: &str, now: Timestamp) {
+        let before = self.listen.len();
+        self.listen.retain(|a| a != addr);
+        if self.listen.len() != before {
+            self.changed_at = Some(now);
+        }
     }
 
     /// Member `reporter` sees us at `addr`.
@@ -75,16 +90,22 @@ impl OwnAddresses {
         }
     }
 
-    /// The addresses to record and to put in tickets: listen addresses (reachable ones
-    /// first, loopback last) and observed ones that enough members confirmed.
+    /// The addresses to record and to put in tickets: listen addresses and observed ones
+    /// that enough members confirmed; at most two direct ones (loopback last), then
+    /// those through a relay, so a device behind NAT always records how to reach it.
     pub(crate) fn recordable(&self) -> Vec<String> {
-        let mut out: Vec<String> = self.listen.clone();
+        let mut all: Vec<String> = self.listen.clone();
         for (addr, reporters) in self.observed.iter() {
-            if reporters.len() >= CONFIRMATIONS && !out.contains(addr) {
-                out.push(addr.clone());
+            if reporters.len() >= CONFIRMATIONS && !all.contains(addr) {
+                all.push(addr.clone());
             }
         }
-        out.sort_by_key(|a| is_loopback(a));
+        all.sort_by_key(|a| is_loopback(a));
+        let (relayed, direct): (Vec<String>, Vec<String>) =
+            all.into_iter().partition(|a| is_relayed(a));
+        let room_for_direct = MAX_RECORDED - relayed.len().min(MAX_RECORDED_RELAYED);
+        let mut out: Vec<String> = direct.into_iter().take(room_for_direct).collect();
+        out.extend(relayed.into_iter().take(MAX_RECORDED_RELAYED));
         out.truncate(MAX_RECORDED);
         out
     }
@@ -140,6 +161,28 @@ mod tests {
                 "/ip4/127.0.0.1/tcp/1".to_owned()
             ]
         );
+    }
+
+    #[test]
+    fn relayed_addresses_are_recorded_beside_the_direct_ones() {
+        let mut own = OwnAddresses::default();
+        let t = Timestamp(0);
+        for a in [
+            "/ip4/127.0.0.1/tcp/1",
+            "/ip4/10.1.0.2/tcp/1",
+            "/ip4/10.1.0.2/udp/1/quic-v1",
+            "/ip4/127.0.0.1/udp/1/quic-v1",
+        ] {
+            own.listening(a, t);
+        }
+        let circuit = "/ip4/10.9.0.2/tcp/4001/p2p/12D3KooWRelay/p2p-circuit";
+        own.listening(circuit, t);
+        let rec = own.recordable();
+        assert_eq!(rec.len(), MAX_RECORDED);
+        assert!(rec.contains(&circuit.to_owned()));
+        assert_eq!(rec[0], "/ip4/10.1.0.2/tcp/1");
+        own.not_listening(circuit, t);
+        assert!(!own.recordable().contains(&circuit.to_owned()));
     }
 
     #[test]

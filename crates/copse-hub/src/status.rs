@@ -5,7 +5,7 @@ use copse_core::view::members::{self, MemberFilter};
 use copse_core::{CommunityId, MemberId, Timestamp};
 use serde::{Deserialize, Serialize};
 
-use crate::Hub;
+use crate::{Hub, Reachability, Route};
 
 /// One member as seen from this device.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -20,6 +20,9 @@ pub struct PeerStatus {
     pub last_sync: Option<Timestamp>,
     /// Whether they have everything we have (as far as we know).
     pub up_to_date: bool,
+    /// How we reach them while connected.
+    #[serde(default)]
+    pub route: Option<Route>,
 }
 
 /// Sync state of one community.
@@ -44,6 +47,9 @@ pub struct Status {
     pub addrs: Vec<String>,
     /// Connected peers (any, members or not).
     pub connected: Vec<MemberId>,
+    /// How members reach this device.
+    #[serde(default)]
+    pub reach: Reachability,
     /// Per community.
     pub communities: Vec<CommunityStatus>,
 }
@@ -67,6 +73,7 @@ impl Hub {
             member: self.me.clone(),
             addrs,
             connected: self.connected.keys().cloned().collect(),
+            reach: self.reachability(),
             communities,
         }
     }
@@ -112,6 +119,7 @@ impl Hub {
         let session = self.sessions.get(c, &member);
         PeerStatus {
             connected: self.connected.contains_key(&member),
+            route: self.route(&member),
             last_sync: self.sessions.last_sync(c, &member),
             up_to_date: match (session, doc) {
                 (Some(s), Some(doc)) => s.sync.is_up_to_date(doc),

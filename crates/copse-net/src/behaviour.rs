@@ -1,4 +1,5 @@
-//! The composed libp2p behaviour: sync and join protocols, discovery, liveness, limits.
+//! The composed libp2p behaviour: sync and join protocols, discovery, liveness, limits,
+//! and the reach path (relay client and server, hole punching, reachability checks).
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -6,14 +7,16 @@ use std::time::Duration;
 use libp2p::swarm::NetworkBehaviour;
 use libp2p::swarm::behaviour::toggle::Toggle;
 use libp2p::{
-    allow_block_list, connection_limits, identify, identity, mdns, memory_connection_limits, ping,
-    request_response,
+    allow_block_list, autonat, connection_limits, dcutr, identify, identity, mdns,
+    memory_connection_limits, ping, relay, request_response,
 };
 
 use crate::access::SharedAccess;
 use crate::codec::{JOIN_PROTOCOL, JoinCodec, SYNC_PROTOCOL, SyncCodec, Traffic};
+use crate::config::RelayServer;
 use crate::gate::PeerAware;
 use crate::ip_limits::IpLimits;
+use crate::relay_limits::relay_config;
 
 pub(crate) type JoinBehaviour = request_response::Behaviour<JoinCodec>;
 
@@ -31,6 +34,11 @@ pub(crate) struct Behaviour {
     pub(crate) identify: identify::Behaviour,
     pub(crate) ping: ping::Behaviour,
     pub(crate) mdns: Toggle<mdns::tokio::Behaviour>,
+    pub(crate) relay_client: relay::client::Behaviour,
+    pub(crate) relay: Toggle<relay::Behaviour>,
+    pub(crate) dcutr: dcutr::Behaviour,
+    pub(crate) autonat: autonat::v2::client::Behaviour,
+    pub(crate) autonat_server: Toggle<autonat::v2::server::Behaviour>,
     pub(crate) sync: PeerAware,
     pub(crate) join: JoinBehaviour,
 }
@@ -38,7 +46,9 @@ pub(crate) struct Behaviour {
 impl Behaviour {
     pub(crate) fn new(
         key: &identity::Keypair,
+        relay_client: relay::client::Behaviour,
         use_mdns: bool,
+        relay_server: Option<&RelayServer>,
         traffic: Arc<Traffic>,
         access: SharedAccess,
     ) -> std::io::Result<Self> {
@@ -50,6 +60,9 @@ impl Behaviour {
         };
         let full = [(SYNC_PROTOCOL, request_response::ProtocolSupport::Full)];
         let join = [(JOIN_PROTOCOL, request_response::ProtocolSupport::Full)];
+        let relay = relay_server
+            .map(|server| relay::Behaviour::new(peer, relay_config(server, access.clone())));
+        let autonat_server = relay_server.map(|_| autonat::v2::server::Behaviour::default());
         let next_peer = Arc::new(Mutex::new(None));
         let sync = request_response::Behaviour::with_codec(
             SyncCodec::new(traffic.clone(), access, next_peer.clone()),
@@ -72,6 +85,11 @@ impl Behaviour {
             )),
             ping: ping::Behaviour::default(),
             mdns: mdns.into(),
+            relay_client,
+            relay: relay.into(),
+            dcutr: dcutr::Behaviour::new(peer),
+            autonat: autonat::v2::client::Behaviour::default(),
+            autonat_server: autonat_server.into(),
             sync: PeerAware::new(sync, next_peer),
             join: request_response::Behaviour::with_codec(
                 JoinCodec::new(traffic),

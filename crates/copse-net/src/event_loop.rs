@@ -12,17 +12,20 @@ use std::time::Duration;
 use copse_core::sync::wire::{JoinResponse, SyncResponse};
 use copse_core::sync::{InboundId, JoinRefusal, Refusal, Tag};
 use futures::StreamExt;
+use libp2p::core::ConnectedPoint;
 use libp2p::multiaddr::Protocol;
 use libp2p::request_response::{self, InboundRequestId, OutboundRequestId, ResponseChannel};
 use libp2p::swarm::SwarmEvent;
 use libp2p::swarm::dial_opts::{DialOpts, PeerCondition};
-use libp2p::{Multiaddr, PeerId, Swarm, identify, mdns, noise, tcp, yamux};
+use libp2p::{Multiaddr, PeerId, Swarm, dcutr, identify, mdns, noise, relay, tcp, yamux};
 use tokio::sync::mpsc;
 
 use crate::access::{self, Access, SharedAccess};
 use crate::behaviour::{Behaviour, BehaviourEvent};
 use crate::codec::{Gated, Traffic};
 use crate::identity::{keypair, member_id_of, peer_of};
+use crate::relay_reservations::{Reservations, relay_peer};
+use crate::routes::{self, Routes};
 use crate::{NetConfig, NetError, NetHandle};
 use copse_core::sync::{NetEvent, NetOp};
 
@@ -58,6 +61,10 @@ pub struct EventLoop {
     outbound_sync: HashMap<OutboundRequestId, (PeerId, Tag)>,
     outbound_join: HashMap<OutboundRequestId, (PeerId, Tag)>,
     listen_addrs: Vec<Multiaddr>,
+    /// The relays we keep a reservation on.
+    reservations: Reservations,
+    /// Which connection to each peer is relayed, and which one we use.
+    routes: Routes,
 }
 
 /// Which request-response protocol (their request ids are separate counters).
@@ -86,6 +93,18 @@ fn strip_peer(mut addr: Multiaddr) -> Multiaddr {
     addr
 }
 
+/// The peer's address on a connection, as the hub sees it. A connection that came to us
+/// through a relay has no address of the peer (only `/p2p/<peer>`): it is named by our
+/// address on the relay (`…/p2p/<relay>/p2p-circuit`), which says how the peer reached us.
+fn peer_addr(endpoint: &ConnectedPoint) -> Multiaddr {
+    match endpoint {
+        ConnectedPoint::Listener { local_addr, .. } if routes::is_relayed(local_addr) => {
+            strip_peer(local_addr.clone())
+        }
+        _ => strip_peer(endpoint.get_remote_address().clone()),
+    }
+}
+
 /// Starts the network: returns the handle, the event stream, and the loop to spawn.
 pub fn new(
     config: NetConfig,
@@ -96,6 +115,7 @@ pub fn new(
     let behaviour_traffic = traffic.clone();
     let behaviour_access = access.clone();
     let mdns = config.mdns;
+    let relay_server = config.relay_server.clone();
     let mut swarm = libp2p::SwarmBuilder::with_existing_identity(key)
         .with_tokio()
         .with_tcp(
@@ -107,9 +127,18 @@ pub fn new(
         .with_quic()
         .with_dns()
         .map_err(|e| NetError::Transport(e.to_string()))?
-        .with_behaviour(|key| {
-            Behaviour::new(key, mdns, behaviour_traffic, behaviour_access)
-                .map_err(|e| Box::new(e) as Box<dyn std::error::Error + Send + Sync>)
+        .with_relay_client(noise::Config::new, yamux::Config::default)
+        .map_err(|e| NetError::Transport(e.to_string()))?
+        .with_behaviour(|key, relay_client| {
+            Behaviour::new(
+                key,
+                relay_client,
+                mdns,
+                relay_server.as_ref(),
+                behaviour_traffic,
+                behaviour_access,
+            )
+            .map_err(|e| Box::new(e) as Box<dyn std::error::Error + Send + Sync>)
         })
         .map_err(|e| NetError::Transport(e.to_string()))?
         .with_swarm_config(|c| c.with_idle_connection_timeout(Duration::from_secs(600)))
@@ -122,6 +151,24 @@ pub fn new(
             .listen_on(ma)
             .map_err(|e| NetError::Listen(addr.clone(), e.to_string()))?;
     }
+    for addr in &config.external {
+        let ma: Multiaddr = addr
+            .parse()
+            .map_err(|_| NetError::BadAddress(addr.clone()))?;
+        swarm.add_external_address(ma);
+    }
+    let mut relays = Vec::new();
+    for addr in &config.relays {
+        let ma: Multiaddr = addr
+            .parse()
+            .map_err(|_| NetError::BadAddress(addr.clone()))?;
+        if relay_peer(&ma).is_none() {
+            return Err(NetError::NoRelayId(addr.clone()));
+        }
+        relays.push(ma);
+    }
+    let mut reservations = Reservations::default();
+    reservations.want(relays);
     let (cmd_tx, cmd_rx) = mpsc::channel(CHANNEL);
     let (ev_tx, ev_rx) = mpsc::channel(CHANNEL);
     let handle = NetHandle::new(cmd_tx, traffic, member_id_of(swarm.local_peer_id()));
@@ -145,6 +192,8 @@ pub fn new(
             outbound_sync: HashMap::new(),
             outbound_join: HashMap::new(),
             listen_addrs: Vec::new(),
+            reservations,
+            routes: Routes::default(),
         },
     ))
 }
@@ -153,11 +202,16 @@ impl EventLoop {
     /// Runs until shutdown.
     pub async fn run(mut self) {
         let events = self.events.clone();
+        self.reserve_due();
         loop {
             let next_close = self.closing.iter().map(|(t, _)| *t).min();
+            let next_reserve = self.reservations.next_retry();
             tokio::select! {
                 _ = tokio::time::sleep_until(next_close.unwrap_or_else(tokio::time::Instant::now)), if next_close.is_some() => {
                     self.close_due();
+                }
+                _ = tokio::time::sleep_until(next_reserve.unwrap_or_else(tokio::time::Instant::now)), if next_reserve.is_some() => {
+                    self.reserve_due();
                 }
                 event = self.swarm.select_next_some() => self.on_swarm_event(event),
                 cmd = self.commands.recv() => match cmd {
@@ -305,7 +359,31 @@ impl EventLoop {
                     a.set(list);
                 }
             }
+            NetOp::Relays(relays) => {
+                let relays = parse_addrs(&relays);
+                for listener in self.reservations.want(relays) {
+                    self.swarm.remove_listener(listener);
+                }
+                self.reserve_due();
+            }
             NetOp::Shutdown => {}
+        }
+    }
+
+    /// Asks the relays whose turn it is for a reservation.
+    fn reserve_due(&mut self) {
+        let now = tokio::time::Instant::now();
+        for relay in self.reservations.due(now) {
+            match self
+                .swarm
+                .listen_on(relay.clone().with(Protocol::P2pCircuit))
+            {
+                Ok(listener) => self.reservations.asked(listener, relay),
+                Err(e) => self.emit(NetEvent::RelayRefused {
+                    relay: relay.to_string(),
+                    error: e.to_string(),
+                }),
+            }
         }
     }
 
@@ -334,7 +412,46 @@ impl EventLoop {
             SwarmEvent::ExpiredListenAddr { address, .. } => {
                 let address = strip_peer(address);
                 self.listen_addrs.retain(|a| a != &address);
+                self.emit(NetEvent::ListenClosed {
+                    addr: address.to_string(),
+                });
             }
+            SwarmEvent::ListenerClosed {
+                listener_id,
+                reason,
+                addresses,
+            } if self.reservations.is_reservation(&listener_id) => {
+                for address in addresses {
+                    let address = strip_peer(address);
+                    self.listen_addrs.retain(|a| a != &address);
+                    self.emit(NetEvent::ListenClosed {
+                        addr: address.to_string(),
+                    });
+                }
+                if let Some(relay) = self
+                    .reservations
+                    .closed(listener_id, tokio::time::Instant::now())
+                {
+                    let error = match reason {
+                        Ok(()) => "the relay closed our reservation".to_owned(),
+                        Err(e) => e.to_string(),
+                    };
+                    tracing::info!(%relay, %error, "relay reservation ended");
+                    self.emit(NetEvent::RelayRefused {
+                        relay: relay.to_string(),
+                        error,
+                    });
+                }
+                self.reserve_due();
+            }
+            SwarmEvent::ExternalAddrConfirmed { address } => self.emit(NetEvent::External {
+                addr: address.to_string(),
+                confirmed: true,
+            }),
+            SwarmEvent::ExternalAddrExpired { address } => self.emit(NetEvent::External {
+                addr: address.to_string(),
+                confirmed: false,
+            }),
             SwarmEvent::ConnectionEstablished {
                 peer_id,
                 num_established,
@@ -346,27 +463,56 @@ impl EventLoop {
             }
             SwarmEvent::ConnectionEstablished {
                 peer_id,
+                connection_id,
                 endpoint,
                 num_established,
                 ..
-            } if num_established.get() == 1 => {
+            } => {
+                let addr = peer_addr(&endpoint);
+                let changed = self.routes.opened(peer_id, connection_id, addr.clone());
+                if num_established.get() > 1 {
+                    if let Some(addr) = changed
+                        && self.announced.contains(&peer_id)
+                    {
+                        self.emit(NetEvent::Route {
+                            peer: member_id_of(&peer_id),
+                            addr: addr.to_string(),
+                        });
+                    }
+                    return;
+                }
                 // Strangers' comings and goings are the first thing shed.
                 if self.shedding() && !self.is_member(&peer_id) {
                     return;
                 }
                 self.announced.insert(peer_id);
-                let addr = strip_peer(endpoint.get_remote_address().clone()).to_string();
                 self.emit(NetEvent::Connected {
                     peer: member_id_of(&peer_id),
-                    addr,
+                    addr: addr.to_string(),
                     outbound: endpoint.is_dialer(),
                 });
             }
             SwarmEvent::ConnectionClosed {
                 peer_id,
-                num_established: 0,
+                connection_id,
+                num_established,
+                ..
+            } if num_established > 0 => {
+                if let Some(addr) = self.routes.closed(peer_id, connection_id)
+                    && self.announced.contains(&peer_id)
+                {
+                    self.emit(NetEvent::Route {
+                        peer: member_id_of(&peer_id),
+                        addr: addr.to_string(),
+                    });
+                }
+            }
+            SwarmEvent::ConnectionClosed {
+                peer_id,
+                connection_id,
                 ..
             } => {
+                self.routes.closed(peer_id, connection_id);
                 self.responding.remove(&peer_id);
                 self.disconnect_after.remove(&peer_id);
                 self.cutting.remove(&peer_id);
@@ -426,6 +572,32 @@ impl EventLoop {
             }
             BehaviourEvent::Sync(ev) => self.on_sync_event(ev),
             BehaviourEvent::Join(ev) => self.on_join_event(ev),
+            BehaviourEvent::RelayClient(relay::client::Event::ReservationReqAccepted {
+                relay_peer_id,
+                renewal,
+                ..
+            }) => {
+                self.reservations.granted(&relay_peer_id);
+                if !renewal {
+                    tracing::info!(relay = %relay_peer_id, "relay reservation granted");
+                    self.emit(NetEvent::RelayReserved {
+                        relay: relay_peer_id.to_string(),
+                    });
+                }
+            }
+            BehaviourEvent::Dcutr(dcutr::Event {
+                remote_peer_id,
+                result,
+            }) => {
+                tracing::info!(peer = %remote_peer_id, ok = result.is_ok(), "hole punch");
+                if self.announced.contains(&remote_peer_id) {
+                    self.emit(NetEvent::HolePunch {
+                        peer: member_id_of(&remote_peer_id),
+                        result: result.map(|_| ()).map_err(|e| e.to_string()),
+                    });
+                }
+            }
+            BehaviourEvent::Relay(ev) => log_relay_event(&ev),
             _ => {}
         }
     }
@@ -662,5 +834,31 @@ impl EventLoop {
         } else {
             self.disconnect(peer);
         }
+    }
+}
+
+/// What a relay we serve did, for its operator's log.
+fn log_relay_event(ev: &relay::Event) {
+    match ev {
+        relay::Event::ReservationReqDenied { src_peer_id, .. } => {
+            tracing::info!(peer = %src_peer_id, "relay: refused a reservation");
+        }
+        relay::Event::CircuitReqDenied {
+            src_peer_id,
+            dst_peer_id,
+            ..
+        } => {
+            tracing::info!(from = %src_peer_id, to = %dst_peer_id, "relay: refused a circuit");
+        }
+        relay::Event::ReservationReqAccepted { src_peer_id, .. } => {
+            tracing::debug!(peer = %src_peer_id, "relay: reservation accepted");
+        }
+        relay::Event::CircuitReqAccepted {
+            src_peer_id,
+            dst_peer_id,
+        } => {
+            tracing::debug!(from = %src_peer_id, to = %dst_peer_id, "relay: circuit opened");
+        }
+        _ => {}
     }
 }

@@ -3,7 +3,8 @@
 //! ```text
 //! NetHandle ──NetOp───────▶ EventLoop (owns Swarm: TCP+QUIC, Noise, Yamux, Identify, Ping,
 //!     ▲                        mDNS, connection limits per peer, per IP and in memory,
-//!     │                        block list, /copse/sync/1 and /copse/join/1 request-response)
+//!     │                        block list, relay client (and server), DCUtR, AutoNAT v2,
+//!     │                        /copse/sync/1 and /copse/join/1 request-response)
 //!     └──────NetEvent─────────┘
 //! ```
 //! Both channels are bounded, and the loop never waits on either: events queue while the
@@ -23,9 +24,12 @@ mod gate;
 mod handle;
 pub mod identity;
 mod ip_limits;
+mod relay_limits;
+mod relay_reservations;
+mod routes;
 
 pub use codec::Traffic;
-pub use config::NetConfig;
+pub use config::{NetConfig, RelayLimits, RelayServer};
 pub use copse_core::sync::{AccessList, NetEvent, NetOp};
 pub use copse_core::sync::{InboundId, Tag};
 pub use event_loop::{EventLoop, new};
@@ -43,4 +47,7 @@ pub enum NetError {
     /// Listening failed.
     #[error("cannot listen on {0}: {1}")]
     Listen(String, String),
+    /// A relay's address lacks the relay's id.
+    #[error("{0:?} does not name its relay: it must end in /p2p/<the relay's id>")]
+    NoRelayId(String),
 }

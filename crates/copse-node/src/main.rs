@@ -56,9 +56,12 @@ fn run(cli: cli::Cli) -> anyhow::Result<()> {
         Cmd::Serve(args) => serve::serve(
             &dir,
             NetOptions {
+                relay_server: args.relay.server(),
                 listen: args.listen,
                 mdns: !args.net.no_mdns,
                 bootstrap: args.bootstrap,
+                relays: args.net.use_relay,
+                external: args.net.external,
             },
         ),
         Cmd::Init(details) => {
@@ -110,6 +113,9 @@ fn run(cli: cli::Cli) -> anyhow::Result<()> {
                             listen: args.listen,
                             mdns: !args.net.no_mdns,
                             bootstrap: Vec::new(),
+                            relays: args.net.use_relay,
+                            external: args.net.external,
+                            relay_server: None,
                         },
                     )?
                 }

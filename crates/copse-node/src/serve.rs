@@ -17,6 +17,9 @@ pub(crate) struct NetOptions {
     pub(crate) listen: Vec<String>,
     pub(crate) mdns: bool,
     pub(crate) bootstrap: Vec<String>,
+    pub(crate) relays: Vec<String>,
+    pub(crate) external: Vec<String>,
+    pub(crate) relay_server: Option<copse_peer::RelayServer>,
 }
 
 fn config(dir: &Path, net: NetOptions) -> PeerConfig {
@@ -24,6 +27,9 @@ fn config(dir: &Path, net: NetOptions) -> PeerConfig {
     c.listen = net.listen;
     c.mdns = net.mdns;
     c.bootstrap = net.bootstrap;
+    c.relays = net.relays;
+    c.external = net.external;
+    c.relay_server = net.relay_server;
     c
 }
 
@@ -46,6 +52,13 @@ pub(crate) fn serve(dir: &Path, net: NetOptions) -> anyhow::Result<()> {
                         std::io::stdout().flush()?;
                     }
                     Some(PeerEvent::Error { message }) => tracing::error!("{message}"),
+                    Some(PeerEvent::RelayReserved { relay }) => {
+                        println!("reachable through relay {relay}");
+                        std::io::stdout().flush()?;
+                    }
+                    Some(PeerEvent::RelayRefused { relay, error }) => {
+                        tracing::warn!("relay {relay} refused or lost our reservation: {error}");
+                    }
                     Some(PeerEvent::Removed { name, .. }) => {
                         tracing::warn!("you were removed from {name}; you keep what you already had");
                     }

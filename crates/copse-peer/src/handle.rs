@@ -38,6 +38,12 @@ pub struct PeerConfig {
     pub mdns: bool,
     /// Addresses to dial at start (e.g. an always-on peer), with or without `/p2p/<id>`.
     pub bootstrap: Vec<String>,
+    /// Relays to keep a reservation on (addresses ending in `/p2p/<relay id>`).
+    pub relays: Vec<String>,
+    /// Addresses this host knows it is reachable at from outside.
+    pub external: Vec<String>,
+    /// Serve as a circuit relay for others.
+    pub relay_server: Option<copse_net::RelayServer>,
 }
 
 impl PeerConfig {
@@ -51,6 +57,9 @@ impl PeerConfig {
             ],
             mdns: true,
             bootstrap: Vec::new(),
+            relays: Vec::new(),
+            external: Vec::new(),
+            relay_server: None,
         }
     }
 
@@ -60,7 +69,7 @@ impl PeerConfig {
             data_dir,
             listen: vec!["/ip4/127.0.0.1/tcp/0".into()],
             mdns: false,
-            bootstrap: Vec::new(),
+            ..Self::new(PathBuf::new())
         }
     }
 }
@@ -139,6 +148,9 @@ fn launch(config: PeerConfig, networked: bool) -> Result<(PeerHandle, PeerEvents
         let mut net_config = copse_net::NetConfig::new(identity.key.seed());
         net_config.listen = config.listen.clone();
         net_config.mdns = config.mdns;
+        net_config.relays = config.relays.clone();
+        net_config.external = config.external.clone();
+        net_config.relay_server = config.relay_server.clone();
         let (handle, events, event_loop) =
             copse_net::new(net_config).map_err(|e| PeerError::Invalid(e.to_string()))?;
         tokio::spawn(event_loop.run());

@@ -50,8 +50,9 @@ pub use ask::{Answered, Ask, Request};
 pub use clock::now;
 pub use copse_hub::{
     CommunityStatus, EditApplied, Imported, Invitation, JoinFailure, Joined, LocalState, Missing,
-    PeerError, PeerEvent, PeerStatus, Status,
+    PeerError, PeerEvent, PeerStatus, Reachability, RelayState, Route, Status,
 };
+pub use copse_net::{RelayLimits, RelayServer};
 pub use copse_participation as participation;
 pub use copse_search::{
     Expert, Highlighted, SearchHit, SearchKind, SearchQuery, SearchResults, SearchTarget, topics_of,

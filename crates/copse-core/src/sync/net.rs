@@ -72,6 +72,9 @@ pub enum NetOp {
     /// Who may sync which community with us now: the network refuses everyone else as soon
     /// as a request names its community, without reading the rest.
     Access(AccessList),
+    /// The relays to keep a reservation on (one or two of them, in this order), each a
+    /// multiaddr ending in `/p2p/<relay>`; replaces the previous list.
+    Relays(Vec<String>),
     /// Stop the network.
     Shutdown,
 }
@@ -183,4 +186,51 @@ pub enum NetEvent {
         /// Why.
         error: String,
     },
+    /// We no longer listen on an address (a relay reservation ended).
+    ListenClosed {
+        /// Multiaddr (without `/p2p/`).
+        addr: String,
+    },
+    /// A relay holds a reservation for us: members can reach us through it.
+    RelayReserved {
+        /// The relay's address.
+        relay: String,
+    },
+    /// A relay refused or lost our reservation (full, members only, gone).
+    RelayRefused {
+        /// The relay's address.
+        relay: String,
+        /// Why.
+        error: String,
+    },
+    /// The connection we use to a connected peer changed (a relayed one upgraded to a
+    /// direct one, or the direct one closed and the relayed one remains).
+    Route {
+        /// Who.
+        peer: MemberId,
+        /// Their address on the connection now used.
+        addr: String,
+    },
+    /// A hole punch to a peer we reach through a relay was tried.
+    HolePunch {
+        /// Who.
+        peer: MemberId,
+        /// Whether it made a direct connection, or why not.
+        result: Result<(), String>,
+    },
+    /// Whether an address of ours is confirmed reachable from outside (AutoNAT, or given).
+    External {
+        /// Multiaddr.
+        addr: String,
+        /// Confirmed (true) or no longer (false).
+        confirmed: bool,
+    },
+}
+
+/// Whether a peer's address is a relayed one (`…/p2p/<relay>/p2p-circuit`), and through
+/// which relay.
+pub fn relay_of(addr: &str) -> Option<&str> {
+    let (before, _) = addr.split_once("/p2p-circuit")?;
+    let (_, relay) = before.rsplit_once("/p2p/")?;
+    Some(relay)
 }

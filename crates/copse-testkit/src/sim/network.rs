@@ -148,8 +148,9 @@ impl World {
                 }
             }
             NetOp::Access(list) => self.devices[a].access = list,
-            // A device stopping: `crash`/`restart` take it off the network.
-            NetOp::Shutdown => {}
+            // A device stopping: `crash`/`restart` take it off the network. The simulated
+            // network has no relays: every device reaches every other directly.
+            NetOp::Relays(_) | NetOp::Shutdown => {}
         }
     }
 

@@ -1,0 +1,227 @@
+//! How this device is reached, and how it reaches each member: its relay reservations,
+//! the addresses confirmed reachable from outside, and the hole punches tried. Only what
+//! the network reports; what `status` and the Peers tab say is made from it.
+
+use copse_core::MemberId;
+use copse_core::sync::net::relay_of;
+use serde::{Deserialize, Serialize};
+
+use crate::bounded_map::BoundedMap;
+use crate::{Hub, PeerEvent};
+
+/// Hole-punch outcomes remembered (per peer).
+const PUNCHES: usize = 1024;
+/// Relays and confirmed addresses remembered.
+const KEPT: usize = 32;
+
+/// A relay this device asked for a reservation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RelayState {
+    /// The relay (its address as given, or its id once it granted one).
+    pub relay: String,
+    /// Whether it holds a reservation for us now.
+    pub reserved: bool,
+    /// Why not, if it said or failed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+/// This device's reachability.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Reachability {
+    /// Addresses confirmed reachable from outside (AutoNAT, or given with `--external`).
+    #[serde(default)]
+    pub public: Vec<String>,
+    /// Relays asked for a reservation.
+    #[serde(default)]
+    pub relays: Vec<RelayState>,
+    /// Addresses members reach us at through a relay.
+    #[serde(default)]
+    pub relayed: Vec<String>,
+}
+
+impl Reachability {
+    /// In a few words: public, reachable through a relay, or only on this network.
+    pub fn summary(&self) -> String {
+        if !self.public.is_empty() {
+            return "public: members can dial this device".into();
+        }
+        let reserved: Vec<&str> = self
+            .relays
+            .iter()
+            .filter(|r| r.reserved)
+            .map(|r| r.relay.as_str())
+            .collect();
+        if !reserved.is_empty() {
+            return format!(
+                "behind NAT or a firewall; reachable through relay {}",
+                reserved.join(", ")
+            );
+        }
+        "reachable only on this network (no public address, no relay)".into()
+    }
+}
+
+/// How a connected member is reached.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "kind")]
+pub enum Route {
+    /// A direct connection.
+    Direct,
+    /// Through a relay.
+    Relayed {
+        /// The relay's id.
+        relay: String,
+        /// Whether a hole punch to a direct connection was tried, and how it went.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        hole_punch: Option<Result<(), String>>,
+    },
+}
+
+/// What the network told us about reach.
+#[derive(Debug)]
+pub(crate) struct Reach {
+    public: Vec<String>,
+    relays: Vec<RelayState>,
+    punches: BoundedMap<MemberId, Result<(), String>>,
+}
+
+impl Default for Reach {
+    fn default() -> Self {
+        Self {
+            public: Vec::new(),
+            relays: Vec::new(),
+            punches: BoundedMap::new(PUNCHES),
+        }
+    }
+}
+
+fn set_relay(relays: &mut Vec<RelayState>, relay: &str, reserved: bool, error: Option<String>) {
+    // A relay is named by its address when asked and by its id when granted: one entry.
+    let same = |r: &RelayState| {
+        r.relay == relay || r.relay.ends_with(&format!("/p2p/{relay}")) || {
+            relay.ends_with(&format!("/p2p/{}", r.relay))
+        }
+    };
+    match relays.iter_mut().find(|r| same(r)) {
+        Some(r) => {
+            r.reserved = reserved;
+            r.error = error;
+        }
+        None => {
+            if relays.len() >= KEPT {
+                relays.remove(0);
+            }
+            relays.push(RelayState {
+                relay: relay.to_owned(),
+                reserved,
+                error,
+            });
+        }
+    }
+}
+
+impl Hub {
+    /// A relay holds a reservation for us.
+    pub(crate) fn relay_reserved(&mut self, relay: String) {
+        set_relay(&mut self.reach.relays, &relay, true, None);
+        self.event(PeerEvent::RelayReserved { relay });
+    }
+
+    /// A relay refused or lost our reservation: a notice, not silence; but once per
+    /// change, not on every retry.
+    pub(crate) fn relay_refused(&mut self, relay: String, error: String) {
+        let known = self
+            .reach
+            .relays
+            .iter()
+            .any(|r| r.relay == relay && !r.reserved && r.error.as_deref() == Some(&error));
+        set_relay(&mut self.reach.relays, &relay, false, Some(error.clone()));
+        if !known {
+            self.event(PeerEvent::RelayRefused { relay, error });
+        }
+    }
+
+    /// An address of ours is confirmed reachable from outside, or no longer.
+    pub(crate) fn external(&mut self, addr: String, confirmed: bool) {
+        // A relayed address is reachable through the relay, not in itself.
+        if relay_of(&addr).is_some() {
+            return;
+        }
+        self.reach.public.retain(|a| *a != addr);
+        if confirmed && self.reach.public.len() < KEPT {
+            self.reach.public.push(addr);
+        }
+    }
+
+    /// A hole punch to `peer` was tried. Concurrent attempts (both sides dialled through
+    /// the relay) end in one success and failures that found the direct connection made:
+    /// a failure counts only while the route is still relayed.
+    pub(crate) fn hole_punch(&mut self, peer: MemberId, result: Result<(), String>) {
+        if result.is_err() && matches!(self.route(&peer), Some(Route::Direct)) {
+            return;
+        }
+        self.reach.punches.insert(peer, result);
+    }
+
+    /// This device's reachability now.
+    pub fn reachability(&self) -> Reachability {
+        Reachability {
+            public: self.reach.public.clone(),
+            relays: self.reach.relays.clone(),
+            relayed: self
+                .own
+                .listen_addrs()
+                .iter()
+                .filter(|a| relay_of(a).is_some())
+                .cloned()
+                .collect(),
+        }
+    }
+
+    /// How a connected member is reached; `None` when not connected.
+    pub fn route(&self, member: &MemberId) -> Option<Route> {
+        let addr = self.connected.get(member)?;
+        Some(match relay_of(addr) {
+            None => Route::Direct,
+            Some(relay) => Route::Relayed {
+                relay: relay.to_owned(),
+                hole_punch: self.reach.punches.get(member).cloned(),
+            },
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_relay_asked_by_address_and_granted_by_id_is_one_entry() {
+        let mut relays = Vec::new();
+        set_relay(
+            &mut relays,
+            "/ip4/10.0.0.1/tcp/4001/p2p/12D3KooWRelay",
+            false,
+            Some("refused".into()),
+        );
+        set_relay(&mut relays, "12D3KooWRelay", true, None);
+        assert_eq!(relays.len(), 1);
+        assert!(relays[0].reserved);
+        assert_eq!(relays[0].error, None);
+    }
+
+    #[test]
+    fn the_summary_says_how_the_device_is_reached() {
+        let mut r = Reachability::default();
+        assert!(r.summary().starts_with("reachable only on this network"));
+        r.relays.push(RelayState {
+            relay: "12D3KooWRelay".into(),
+            reserved: true,
+            error: None,
+        });
+        assert!(r.summary().contains("through relay 12D3KooWRelay"));
+        r.public.push("/ip4/203.0.113.5/tcp/4001".into());
+        assert!(r.summary().starts_with("public"));
+    }
+}
