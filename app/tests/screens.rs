@@ -1450,3 +1450,29 @@ fn export_and_import_open_the_systems_dialogs() {
         "Timber Engineers.automerge"
     );
 }
+
+#[test]
+fn a_coordinator_adds_the_communitys_relay_on_the_peers_tab() {
+    let w = World::new();
+    let mut h = harness(loaded(&w, &w.ada, Tab::Peers));
+    h.run_steps(2);
+    h.state_mut().outbox.clear();
+    let relay = "/ip4/203.0.113.5/udp/4001/quic-v1/p2p/12D3KooWDpJ7As7BWAwRMfu1VU2WCqNjvq387JEYKDBj4kx6nXTN";
+    h.get_by_label("Relay address").focus();
+    h.run_steps(2);
+    h.get_by_label("Relay address").type_text(relay);
+    h.run_steps(2);
+    h.get_by_role_and_label(Role::Button, "Add relay").click();
+    h.run_steps(2);
+    let asked = requests(h.state());
+    assert!(
+        asked.iter().any(|r| matches!(
+            r,
+            Request::Edit(ask::Edit {
+                command: copse_core::Command::AddRelay { relay: r },
+                ..
+            }) if r == relay
+        )),
+        "{asked:?}"
+    );
+}

@@ -140,6 +140,8 @@ impl AppState {
             I::DismissStoryPrompt => self.dismiss_story_prompt(),
             I::ObjectiveStatus(id, status) => self.objective_status(id, status),
             I::AddObjective => self.submit_objective(),
+            I::AddRelay => self.submit_relay(),
+            I::RemoveRelay(relay) => self.command(Command::RemoveRelay { relay }),
             I::EditNorms => {
                 let norms = self
                     .view()

@@ -138,6 +138,8 @@ pub struct CommunityView {
     pub norms_draft: Option<String>,
     /// New objective text (coordinators).
     pub objective_draft: String,
+    /// A relay's address being added (coordinators).
+    pub relay_draft: String,
     /// Members' edits the guard refused, oldest first.
     pub refused: Vec<copse_core::guard::Refused>,
     /// The search box and its results.

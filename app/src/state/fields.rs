@@ -84,6 +84,7 @@ fn view_text_mut(v: &mut CommunityView, field: Field) -> Option<&mut String> {
         Field::MemberOrganisation => &mut v.member_filter.1,
         Field::Story => &mut v.story_draft,
         Field::Objective => &mut v.objective_draft,
+        Field::Relay => &mut v.relay_draft,
         Field::Norms => v.norms_draft.as_mut()?,
         Field::ResourceTitle => &mut v.resource_draft.title,
         Field::ResourceUrl => &mut v.resource_draft.url,

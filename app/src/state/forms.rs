@@ -185,6 +185,18 @@ impl AppState {
         self.command(Command::AddObjective { text });
     }
 
+    /// Adds the relay being typed (coordinators); the command checks the address.
+    pub(super) fn submit_relay(&mut self) {
+        let Some(relay) = self
+            .view()
+            .map(|v| v.relay_draft.trim().to_owned())
+            .filter(|t| !t.is_empty())
+        else {
+            return;
+        };
+        self.command(Command::AddRelay { relay });
+    }
+
     /// Saves the norms being edited (coordinators).
     pub(super) fn submit_norms(&mut self) {
         let Some(norms) = self.view().and_then(|v| v.norms_draft.clone()) else {

@@ -84,6 +84,8 @@ pub enum Field {
     Story,
     /// A new objective (coordinators).
     Objective,
+    /// A relay's address being added (coordinators).
+    Relay,
     /// The norms being edited (coordinators).
     Norms,
     /// A resource's title.
@@ -261,6 +263,10 @@ pub enum Intent {
     // Peers.
     /// Asked before removing this member.
     RemoveMember(MemberId),
+    /// Added the relay being typed (coordinators).
+    AddRelay,
+    /// Stopped using this relay (coordinators).
+    RemoveRelay(String),
     /// Chose how many may join with the next invite.
     InviteUses(u64),
     /// Made an invite for this role.

@@ -140,6 +140,7 @@ impl AppState {
             (Command::AddResource { .. }, true) => view.resource_draft = Default::default(),
             (Command::UpdateProfile { .. }, true) => view.norms_draft = None,
             (Command::AddObjective { .. }, true) => view.objective_draft.clear(),
+            (Command::AddRelay { .. }, true) => view.relay_draft.clear(),
             (Command::ShareStory { .. }, true) => view.story_draft.clear(),
             _ => {}
         }

@@ -7,7 +7,7 @@ use egui::{RichText, Ui};
 
 use super::{qr, style};
 use crate::file_dialog;
-use crate::state::{AppState, Field, Intent};
+use crate::state::{AppState, CommunityView, Field, Intent};
 
 pub(super) fn show(ui: &mut Ui, state: &AppState, out: &mut Vec<Intent>) {
     let (Some(c), Some(v)) = (&state.selected, state.view()) else {
@@ -89,6 +89,8 @@ pub(super) fn show(ui: &mut Ui, state: &AppState, out: &mut Vec<Intent>) {
                 });
         }
     }
+
+    relays(ui, v, coordinator, out);
 
     style::section(ui, "Invite someone");
     let community_name = v
@@ -185,5 +187,48 @@ pub(super) fn show(ui: &mut Ui, state: &AppState, out: &mut Vec<Intent>) {
                 out.push(Intent::ImportFromPath);
             }
         });
+    });
+}
+
+/// The community's relays: how members behind NATs at different organisations reach each
+/// other. Coordinators add and remove them.
+fn relays(ui: &mut Ui, v: &CommunityView, coordinator: bool, out: &mut Vec<Intent>) {
+    let list = v
+        .profile
+        .as_ref()
+        .map(|p| p.relays.as_slice())
+        .unwrap_or_default();
+    if list.is_empty() && !coordinator {
+        return;
+    }
+    style::section(ui, "Relays");
+    style::muted(
+        ui,
+        "Members behind office or home routers reach each other through a relay \
+         (copse-node serve --relay on any public host). It forwards encrypted traffic \
+         and keeps nothing.",
+    );
+    ui.push_id("relays", |ui| {
+        for r in list {
+            ui.horizontal_wrapped(|ui| {
+                ui.label(RichText::new(r.as_str()).monospace());
+                if coordinator && ui.small_button("Remove relay").clicked() {
+                    out.push(Intent::RemoveRelay(r.clone()));
+                }
+            });
+        }
+        if coordinator {
+            ui.horizontal_wrapped(|ui| {
+                let l = ui.label("Relay address");
+                style::text_edit(ui, l.id, &v.relay_draft, Field::Relay, out, |t| {
+                    egui::TextEdit::singleline(t)
+                        .hint_text("/ip4/203.0.113.5/udp/4001/quic-v1/p2p/12D3KooW…")
+                        .desired_width(360.0)
+                });
+                if ui.button("Add relay").clicked() {
+                    out.push(Intent::AddRelay);
+                }
+            });
+        }
     });
 }

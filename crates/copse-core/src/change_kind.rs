@@ -51,6 +51,8 @@ command_kinds! {
     AddObjective => "add_objective",
     SetObjective => "set_objective",
     SetLevelRule => "set_level_rule",
+    AddRelay => "add_relay",
+    RemoveRelay => "remove_relay",
     UpdateMyDetails => "update_my_details",
     SetMyAddrs => "set_my_addrs",
     SetRole => "set_role",
@@ -112,9 +114,12 @@ impl CommandKind {
     pub fn touches(self, obj: Option<&str>) -> Touched {
         use CommandKind as K;
         match self {
-            K::UpdateProfile | K::AddObjective | K::SetObjective | K::SetLevelRule => {
-                Touched::Profile
-            }
+            K::UpdateProfile
+            | K::AddObjective
+            | K::SetObjective
+            | K::SetLevelRule
+            | K::AddRelay
+            | K::RemoveRelay => Touched::Profile,
             K::SetRole | K::RemoveMember | K::Admit => Touched::Membership,
             K::UpdateMyDetails | K::SetMyAddrs | K::ShareStory => Touched::MemberDetails,
             K::CreateInvite | K::RevokeInvite => Touched::Invites,

@@ -42,6 +42,17 @@ pub enum Command {
     },
     /// Coordinators: how participation levels are read (window and thresholds).
     SetLevelRule(LevelRule),
+    /// Coordinators: add a relay the community's devices keep a reservation on and reach
+    /// each other through (a multiaddr ending in `/p2p/<relay id>`), after the others.
+    AddRelay {
+        /// Its address.
+        relay: String,
+    },
+    /// Coordinators: stop using a relay.
+    RemoveRelay {
+        /// Its address, as listed.
+        relay: String,
+    },
     /// Any member: update what they say about themselves.
     UpdateMyDetails(MemberDetails),
     /// Any member: record where their device can be reached.
@@ -310,6 +321,8 @@ impl Command {
             Command::AddObjective { .. } => K::AddObjective,
             Command::SetObjective { .. } => K::SetObjective,
             Command::SetLevelRule(_) => K::SetLevelRule,
+            Command::AddRelay { .. } => K::AddRelay,
+            Command::RemoveRelay { .. } => K::RemoveRelay,
             Command::UpdateMyDetails(_) => K::UpdateMyDetails,
             Command::SetMyAddrs { .. } => K::SetMyAddrs,
             Command::SetRole { .. } => K::SetRole,

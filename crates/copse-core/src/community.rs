@@ -119,6 +119,7 @@ impl Community {
             norms,
             created_at: now,
             created_by: founder.clone(),
+            relays: Vec::new(),
         };
         let founder_entry = Member::new(details, Role::Coordinator, now, None);
         let mut doc = Automerge::new();
@@ -419,6 +420,7 @@ impl Community {
             norms: String::new(),
             created_at: Timestamp(0),
             created_by: MemberId::placeholder(),
+            relays: Vec::new(),
         })
     }
 

@@ -105,6 +105,14 @@ pub enum CommandError {
     /// A URL that is not http(s) or similar.
     #[error("{0:?} is not a link (expected http://, https:// or similar)")]
     InvalidUrl(String),
+    /// A relay address that does not say where the relay is and who it is.
+    #[error(
+        "{0:?} is not a relay's address (expected e.g. /ip4/203.0.113.5/udp/4001/quic-v1/p2p/12D3KooW…, ending in the relay's id)"
+    )]
+    InvalidRelay(String),
+    /// A relay the community does not list.
+    #[error("{0:?} is not one of the community's relays")]
+    UnknownRelay(String),
     /// Already a member.
     #[error("{0} is already a member")]
     AlreadyMember(MemberId),

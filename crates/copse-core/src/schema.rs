@@ -72,6 +72,8 @@ pub mod limits {
     pub const STORY: usize = 2000;
     /// Addresses a member advertises.
     pub const ADDRS: usize = 16;
+    /// Relays a community lists.
+    pub const RELAYS: usize = 8;
 }
 
 /// Field names inside records (see `docs/schema.md`): every reader and writer, and the
@@ -147,6 +149,8 @@ pub mod field {
     pub const PLACE: &str = "place";
     /// `post`.
     pub const POST: &str = "post";
+    /// `relays` (the profile's: relays the community's devices use).
+    pub const RELAYS: &str = "relays";
     /// `posts`.
     pub const POSTS: &str = "posts";
     /// `removed_at`.

@@ -1041,3 +1041,97 @@ fn an_event_dated_to_end_in_the_far_future_is_no_meetup_for_ever() {
     assert!(meetups::in_progress(f.community.doc(), f.now).is_none());
     assert!(meetups::last_meetup(f.community.doc(), f.now).is_none());
 }
+
+#[test]
+fn relays_are_chosen_by_coordinators_and_must_name_the_relay() {
+    let mut f = Fixture::new(7);
+    let (bob, ada) = (f.bob.clone(), f.ada.clone());
+    let relay = "/ip4/203.0.113.5/udp/4001/quic-v1/p2p/12D3KooWDpJ7As7BWAwRMfu1VU2WCqNjvq387JEYKDBj4kx6nXTN";
+    assert!(matches!(
+        refused(
+            &mut f,
+            &bob,
+            Command::AddRelay {
+                relay: relay.into()
+            }
+        ),
+        CommandError::NotCoordinator { .. }
+    ));
+    // An address must say who the relay is, and must not itself go through a relay.
+    for bad in [
+        "/ip4/203.0.113.5/tcp/4001",
+        "not an address",
+        &format!("{relay}/p2p-circuit/p2p/12D3KooWDpJ7As7BWAwRMfu1VU2WCqNjvq387JEYKDBj4kx6nXTN"),
+    ] {
+        assert!(matches!(
+            refused(&mut f, &ada, Command::AddRelay { relay: bad.into() }),
+            CommandError::InvalidRelay(_)
+        ));
+    }
+    f.run(
+        &ada,
+        Command::AddRelay {
+            relay: format!(" {relay} "),
+        },
+    )
+    .unwrap();
+    let second =
+        "/ip4/198.51.100.7/tcp/4001/p2p/12D3KooWDpJ7As7BWAwRMfu1VU2WCqNjvq387JEYKDBj4kx6nXTN";
+    f.run(
+        &ada,
+        Command::AddRelay {
+            relay: second.into(),
+        },
+    )
+    .unwrap();
+    f.run(
+        &ada,
+        Command::AddRelay {
+            relay: relay.into(),
+        },
+    )
+    .unwrap();
+    assert_eq!(f.community.profile().relays, [relay, second]);
+    assert_eq!(
+        copse_core::view::profile::relays(f.community.doc()),
+        [relay, second]
+    );
+    f.run(
+        &ada,
+        Command::RemoveRelay {
+            relay: relay.into(),
+        },
+    )
+    .unwrap();
+    assert_eq!(f.community.profile().relays, [second]);
+    assert!(matches!(
+        refused(
+            &mut f,
+            &ada,
+            Command::RemoveRelay {
+                relay: relay.into()
+            }
+        ),
+        CommandError::UnknownRelay(_)
+    ));
+    // At most eight.
+    for i in 1..8 {
+        f.run(
+            &ada,
+            Command::AddRelay {
+                relay: format!("/ip4/198.51.100.{}/tcp/4001/p2p/12D3KooWDpJ7As7BWAwRMfu1VU2WCqNjvq387JEYKDBj4kx6nXTN", 10 + i),
+            },
+        )
+        .unwrap();
+    }
+    assert!(matches!(
+        refused(
+            &mut f,
+            &ada,
+            Command::AddRelay {
+                relay: "/ip4/198.51.100.99/tcp/4001/p2p/12D3KooWDpJ7As7BWAwRMfu1VU2WCqNjvq387JEYKDBj4kx6nXTN".into()
+            }
+        ),
+        CommandError::TooMany { .. }
+    ));
+}

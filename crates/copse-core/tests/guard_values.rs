@@ -170,3 +170,38 @@ fn a_counter_inside_a_new_record_is_refused() {
     });
     refused(&mut w, attack, malformed);
 }
+
+#[test]
+fn a_member_writing_the_communitys_relays_is_refused_and_so_is_a_coordinator_writing_too_many() {
+    let mut w = world(47);
+    let attack = w.bob.raw("add_relay", |tx| {
+        let profile = obj(tx, &ROOT, copse_core::schema::PROFILE);
+        let relays = obj(tx, &profile, field::RELAYS);
+        tx.insert(&relays, 0, "/ip4/203.0.113.66/tcp/1/p2p/12D3KooWMallory")
+            .unwrap();
+    });
+    refused(&mut w, attack, |v| {
+        matches!(v, Violation::CoordinatorsOnly(_))
+    });
+    let attack = w.ada.raw("add_relay", |tx| {
+        let profile = obj(tx, &ROOT, copse_core::schema::PROFILE);
+        let relays = obj(tx, &profile, field::RELAYS);
+        for i in 0..(limits::RELAYS + 1) {
+            tx.insert(
+                &relays,
+                0,
+                format!("/ip4/203.0.113.{i}/tcp/1/p2p/12D3KooWRelay"),
+            )
+            .unwrap();
+        }
+    });
+    let heads = w.bob.copy.doc().get_heads();
+    let got = w.bob.receive(attack);
+    assert!(got.applied.is_empty(), "applied {:?}", got.applied);
+    assert!(
+        matches!(got.refused[0].reason, Violation::TooLarge(_)),
+        "{:?}",
+        got.refused
+    );
+    assert_eq!(w.bob.copy.doc().get_heads(), heads);
+}

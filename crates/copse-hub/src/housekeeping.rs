@@ -59,6 +59,7 @@ impl Hub {
                 self.start_sessions_with(&p);
             }
             self.restart_stalled_sessions();
+            self.want_relays();
         }
         // Retry sessions whose last request failed.
         for (c, p) in self.sessions.matching(|_, _| true) {

@@ -55,6 +55,9 @@ pub struct HubConfig {
     pub details: MemberDetails,
     /// Whether a network runs (joining needs one).
     pub online: bool,
+    /// Relays this device was given (addresses ending in `/p2p/<relay id>`); the
+    /// communities' own lists follow them.
+    pub relays: Vec<String>,
 }
 
 /// What a hub starts from.
@@ -150,7 +153,9 @@ impl Hub {
             schedule: Schedule::starting_at(now),
             out: Vec::new(),
         };
+        hub.reach.given = config.relays;
         hub.refresh_access();
+        hub.want_relays();
         let first = std::mem::take(&mut hub.out);
         (hub, first)
     }

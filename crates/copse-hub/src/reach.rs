@@ -7,7 +7,7 @@ use copse_core::sync::net::relay_of;
 use serde::{Deserialize, Serialize};
 
 use crate::bounded_map::BoundedMap;
-use crate::{Hub, PeerEvent};
+use crate::{Hub, NetOp, PeerEvent};
 
 /// Hole-punch outcomes remembered (per peer).
 const PUNCHES: usize = 1024;
@@ -78,9 +78,13 @@ pub enum Route {
     },
 }
 
-/// What the network told us about reach.
+/// What the network told us about reach, and the relays we ask it to use.
 #[derive(Debug)]
 pub(crate) struct Reach {
+    /// Relays this device was given (command line, settings), before the communities'.
+    pub(crate) given: Vec<String>,
+    /// The list last sent to the network.
+    wanted: Option<Vec<String>>,
     public: Vec<String>,
     relays: Vec<RelayState>,
     punches: BoundedMap<MemberId, Result<(), String>>,
@@ -89,6 +93,8 @@ pub(crate) struct Reach {
 impl Default for Reach {
     fn default() -> Self {
         Self {
+            given: Vec::new(),
+            wanted: None,
             public: Vec::new(),
             relays: Vec::new(),
             punches: BoundedMap::new(PUNCHES),
@@ -122,6 +128,30 @@ fn set_relay(relays: &mut Vec<RelayState>, relay: &str, reserved: bool, error: O
 }
 
 impl Hub {
+    /// The relays to keep a reservation on: those this device was given, then those each
+    /// of our communities lists, in order. The network is told when the list changes.
+    pub(crate) fn want_relays(&mut self) {
+        if !self.is_online() {
+            return;
+        }
+        let mut wanted = self.reach.given.clone();
+        for r in self.replicas.values() {
+            let doc = r.community().doc();
+            if !r.community().is_member(&self.me) {
+                continue;
+            }
+            for relay in copse_core::view::profile::relays(doc) {
+                if !wanted.contains(&relay) {
+                    wanted.push(relay);
+                }
+            }
+        }
+        if self.reach.wanted.as_ref() != Some(&wanted) {
+            self.reach.wanted = Some(wanted.clone());
+            self.net(NetOp::Relays(wanted));
+        }
+    }
+
     /// A relay holds a reservation for us.
     pub(crate) fn relay_reserved(&mut self, relay: String) {
         set_relay(&mut self.reach.relays, &relay, true, None);
@@ -195,6 +225,42 @@ impl Hub {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::test_device::{Device, member};
+    use crate::{Input, Output, RequestId};
+
+    fn relays_sent(out: &[Output]) -> Option<Vec<String>> {
+        out.iter().rev().find_map(|o| match o {
+            Output::Net(NetOp::Relays(r)) => Some(r.clone()),
+            _ => None,
+        })
+    }
+
+    #[test]
+    fn the_network_gets_the_given_relays_then_the_communities_once_per_change() {
+        let mut a = Device::new(member(1));
+        a.hub.reach.given = vec!["/ip4/10.0.0.1/tcp/1/p2p/12D3KooWGiven".into()];
+        let c = a.create();
+        let relay = "/ip4/203.0.113.5/udp/4001/quic-v1/p2p/12D3KooWDpJ7As7BWAwRMfu1VU2WCqNjvq387JEYKDBj4kx6nXTN";
+        a.feed(Input::Edit {
+            request: RequestId(900),
+            community: c.clone(),
+            command: copse_core::Command::AddRelay {
+                relay: relay.into(),
+            },
+        });
+        a.now = a.now.plus_millis(3_000);
+        let out = a.feed(Input::Tick);
+        assert_eq!(
+            relays_sent(&out),
+            Some(vec![
+                "/ip4/10.0.0.1/tcp/1/p2p/12D3KooWGiven".to_owned(),
+                relay.to_owned()
+            ])
+        );
+        // Unchanged: not sent again.
+        a.now = a.now.plus_millis(3_000);
+        assert_eq!(relays_sent(&a.feed(Input::Tick)), None);
+    }
 
     #[test]
     fn a_relay_asked_by_address_and_granted_by_id_is_one_entry() {

@@ -47,6 +47,7 @@ impl Device {
                 ..MemberDetails::default()
             },
             online: true,
+            relays: Vec::new(),
         };
         let (hub, _) = Hub::new(config, Loaded::default(), now);
         Self {

@@ -226,20 +226,19 @@ impl Node {
         Self { child, id }
     }
 
-    /// A member device behind its router: every interface, TCP and QUIC, through `relay`.
-    fn member(ns: &str, dir: &Path, relay: &str) -> Self {
-        Self::start(
-            ns,
-            dir,
-            &[
-                "--listen",
-                "/ip4/0.0.0.0/tcp/0",
-                "--listen",
-                "/ip4/0.0.0.0/udp/0/quic-v1",
-                "--use-relay",
-                relay,
-            ],
-        )
+    /// A member device behind its router: every interface, TCP and QUIC; through `relay`
+    /// if given (else through the relays its communities list).
+    fn member(ns: &str, dir: &Path, relay: Option<&str>) -> Self {
+        let mut args = vec![
+            "--listen",
+            "/ip4/0.0.0.0/tcp/0",
+            "--listen",
+            "/ip4/0.0.0.0/udp/0/quic-v1",
+        ];
+        if let Some(r) = relay {
+            args.extend(["--use-relay", r]);
+        }
+        Self::start(ns, dir, &args)
     }
 
     fn stop(mut self) {
@@ -307,7 +306,9 @@ fn route(dir: &Path, member: &str) -> serde_json::Value {
 }
 
 /// Ada behind NAT1 with a community and a reservation on the relay; Cyd behind NAT2
-/// joined with her ticket through the relay and serving too.
+/// joined with her ticket through the relay and serving too. With `listed`, the relay is
+/// the community's (a coordinator added it) and no device is given one; else each device
+/// is given it.
 struct Pair {
     dirs: Vec<PathBuf>,
     community: String,
@@ -315,7 +316,7 @@ struct Pair {
     cyd: Node,
 }
 
-fn ada_and_cyd(t: &Topology, tmp: &Path, relay: &str) -> Pair {
+fn ada_and_cyd(t: &Topology, tmp: &Path, relay: &str, listed: bool) -> Pair {
     let dirs: Vec<PathBuf> = ["a", "c", "d"].iter().map(|n| tmp.join(n)).collect();
     ok(&dirs[0], &["init", "--name", "Ada"]);
     let community = ok(
@@ -329,7 +330,20 @@ fn ada_and_cyd(t: &Topology, tmp: &Path, relay: &str) -> Pair {
             "timber across organisations",
         ],
     );
-    let ada = Node::member(&t.ns("h1"), &dirs[0], relay);
+    let given = if listed {
+        ok(
+            &dirs[0],
+            &["community", "relays", "add", "-c", &community, relay],
+        );
+        assert_eq!(
+            ok(&dirs[0], &["community", "relays", "list", "-c", &community]),
+            relay
+        );
+        None
+    } else {
+        Some(relay)
+    };
+    let ada = Node::member(&t.ns("h1"), &dirs[0], given);
     until("Ada reserves on the relay", || reserved(&dirs[0]));
     until("Ada listens through the relay", || {
         ok(&dirs[0], &["status"]).contains("/p2p-circuit")
@@ -349,7 +363,7 @@ fn ada_and_cyd(t: &Topology, tmp: &Path, relay: &str) -> Pair {
             "/ip4/0.0.0.0/tcp/0",
         ],
     );
-    let cyd = Node::member(&t.ns("h2"), &dirs[1], relay);
+    let cyd = Node::member(&t.ns("h2"), &dirs[1], given);
     Pair {
         dirs,
         community,
@@ -399,7 +413,7 @@ fn members_behind_two_nats_join_and_sync_through_a_relay_and_punch_a_direct_conn
     let t = Topology::new(Mapping::KeepsPorts);
     let tmp = tempfile::tempdir().unwrap();
     let (_relay, relay) = start_relay(&t, &tmp.path().join("r"), &[]);
-    let p = ada_and_cyd(&t, tmp.path(), &relay);
+    let p = ada_and_cyd(&t, tmp.path(), &relay, true);
     let (a, c) = (&p.dirs[0], &p.dirs[1]);
     // (b) Posts both ways.
     post(a, &p.community, "From behind the first NAT");
@@ -423,6 +437,10 @@ fn members_behind_two_nats_join_and_sync_through_a_relay_and_punch_a_direct_conn
         records_relayed(a, &p.community, &p.cyd.id)
     });
     let ticket = ok(a, &["invite", "-c", &p.community]);
+    // Cyd must hold the invite before Ada goes.
+    until("Cyd holds Ada's invite", || {
+        ok(a, &["heads", "-c", &p.community]) == ok(c, &["heads", "-c", &p.community])
+    });
     p.ada.stop();
     ok_in(
         &t.ns("b"),
@@ -458,7 +476,7 @@ fn with_random_port_mapping_the_punch_fails_sync_stays_on_the_relay_and_survives
     let tmp = tempfile::tempdir().unwrap();
     let relay_dir = tmp.path().join("r");
     let (relay_node, relay) = start_relay(&t, &relay_dir, &[]);
-    let p = ada_and_cyd(&t, tmp.path(), &relay);
+    let p = ada_and_cyd(&t, tmp.path(), &relay, false);
     let (a, c) = (&p.dirs[0], &p.dirs[1]);
     // (d) The punch fails; the members stay connected through the relay.
     until("Ada tried to punch through to Cyd and could not", || {
@@ -476,7 +494,9 @@ fn with_random_port_mapping_the_punch_fails_sync_stays_on_the_relay_and_survives
     until("Cyd sees Ada's thread after the relay restarted", || {
         sees(c, &p.community, "After the relay came back")
     });
-    assert!(reserved(a) && reserved(c));
+    until("both reserve on the relay again", || {
+        reserved(a) && reserved(c)
+    });
     drop((p.ada, p.cyd));
 }
 
@@ -491,7 +511,7 @@ fn a_members_only_relay_refuses_a_stranger_reservation_and_says_why() {
     let (_relay, relay) = start_relay(&t, &tmp.path().join("r"), &["--relay-members-only"]);
     let a = tmp.path().join("a");
     ok(&a, &["init", "--name", "Ada"]);
-    let _ada = Node::member(&t.ns("h1"), &a, &relay);
+    let _ada = Node::member(&t.ns("h1"), &a, Some(&relay));
     until("the relay's refusal shows in Ada's status", || {
         let s = status(&a);
         let text = ok(&a, &["status"]);

@@ -140,6 +140,7 @@ fn launch(config: PeerConfig, networked: bool) -> Result<(PeerHandle, PeerEvents
             seed: rand::rngs::OsRng.next_u64(),
             details,
             online: networked,
+            relays: config.relays.clone(),
         },
         startup,
         clock.now(),
@@ -148,7 +149,6 @@ fn launch(config: PeerConfig, networked: bool) -> Result<(PeerHandle, PeerEvents
         let mut net_config = copse_net::NetConfig::new(identity.key.seed());
         net_config.listen = config.listen.clone();
         net_config.mdns = config.mdns;
-        net_config.relays = config.relays.clone();
         net_config.external = config.external.clone();
         net_config.relay_server = config.relay_server.clone();
         let (handle, events, event_loop) =

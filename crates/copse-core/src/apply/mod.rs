@@ -88,6 +88,8 @@ pub(crate) fn apply(
             profile::set_objective(tx, ctx, &id, text, status)
         }
         Command::SetLevelRule(rule) => profile::set_level_rule(tx, ctx, rule),
+        Command::AddRelay { relay } => profile::add_relay(tx, ctx, &relay),
+        Command::RemoveRelay { relay } => profile::remove_relay(tx, ctx, &relay),
         Command::UpdateMyDetails(details) => membership::update_details(tx, ctx, details),
         Command::SetMyAddrs { addrs } => membership::set_addrs(tx, ctx, &addrs),
         Command::SetRole { member, role } => membership::set_role(tx, ctx, &member, role),

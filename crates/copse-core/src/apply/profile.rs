@@ -121,3 +121,59 @@ pub(super) fn set_level_rule(
     }
     Ok(Effect::on(PROFILE))
 }
+
+/// Reads a relay's address: a multiaddr that ends in the relay's id (`/p2p/<id>`), so a
+/// device knows whom it reserves on.
+fn relay_addr(addr: &str) -> Result<String, CommandError> {
+    let trimmed = addr.trim();
+    let invalid = || CommandError::InvalidRelay(trimmed.to_owned());
+    let parsed: multiaddr::Multiaddr = trimmed.parse().map_err(|_| invalid())?;
+    let ends_in_id = matches!(parsed.iter().last(), Some(multiaddr::Protocol::P2p(_)));
+    let relayed = parsed
+        .iter()
+        .any(|p| matches!(p, multiaddr::Protocol::P2pCircuit));
+    if !ends_in_id || relayed || trimmed.len() > limits::URL {
+        return Err(invalid());
+    }
+    Ok(parsed.to_string())
+}
+
+pub(super) fn add_relay(
+    tx: &mut Transaction<'_>,
+    ctx: &Ctx<'_>,
+    relay: &str,
+) -> Result<Effect, CommandError> {
+    ctx.require_coordinator("choose the community's relays")?;
+    let relay = relay_addr(relay)?;
+    let mut relays = crate::view::profile::relays(tx);
+    if relays.contains(&relay) {
+        return Ok(Effect::on(PROFILE));
+    }
+    if relays.len() >= limits::RELAYS {
+        return Err(CommandError::TooMany {
+            field: "relays".into(),
+            max: limits::RELAYS,
+        });
+    }
+    relays.push(relay);
+    let profile = root_map(tx, PROFILE)?;
+    autosurgeon::reconcile_prop(tx, &profile, field::RELAYS, &relays)?;
+    Ok(Effect::on(PROFILE))
+}
+
+pub(super) fn remove_relay(
+    tx: &mut Transaction<'_>,
+    ctx: &Ctx<'_>,
+    relay: &str,
+) -> Result<Effect, CommandError> {
+    ctx.require_coordinator("choose the community's relays")?;
+    let mut relays = crate::view::profile::relays(tx);
+    let before = relays.len();
+    relays.retain(|r| r != relay.trim());
+    if relays.len() == before {
+        return Err(CommandError::UnknownRelay(relay.trim().to_owned()));
+    }
+    let profile = root_map(tx, PROFILE)?;
+    autosurgeon::reconcile_prop(tx, &profile, field::RELAYS, &relays)?;
+    Ok(Effect::on(PROFILE))
+}

@@ -96,6 +96,8 @@ fn shape(path: &[Option<&str>]) -> Option<Shape> {
             [Some(field::CREATED_AT)] => Int,
             [Some(field::CREATED_BY)] => Str(ID),
             [Some(k)] if LEVEL_KEYS.contains(k) => Int,
+            [Some(field::RELAYS)] => List(Some(limits::RELAYS)),
+            [Some(field::RELAYS), None] => Str(limits::URL),
             [Some(field::OBJECTIVES)] => List(None),
             [Some(field::OBJECTIVES), None] => Map,
             [Some(field::OBJECTIVES), None, Some(field::ID)] => Str(ID),

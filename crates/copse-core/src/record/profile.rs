@@ -30,4 +30,9 @@ pub struct Profile {
     pub created_at: Timestamp,
     /// Its founder.
     pub created_by: MemberId,
+    /// Relays the community's devices use, in order (communities from before relays have
+    /// none).
+    #[autosurgeon(missing = "Vec::new")]
+    #[serde(default)]
+    pub relays: Vec<String>,
 }

@@ -4,7 +4,7 @@ use automerge::ROOT;
 
 use crate::doc_read::{DocRead, get_i64, root};
 use crate::record::{LevelRule, Profile};
-use crate::schema::PROFILE;
+use crate::schema::{PROFILE, field, limits};
 
 /// The profile, or `None` if the document has none (not a community).
 pub fn profile<D: DocRead>(doc: &D) -> Option<Profile> {
@@ -12,6 +12,21 @@ pub fn profile<D: DocRead>(doc: &D) -> Option<Profile> {
     autosurgeon::hydrate_prop::<_, Option<Profile>, _, _>(doc, &ROOT, PROFILE)
         .ok()
         .flatten()
+}
+
+/// The relays the community's devices use, in order (what its coordinators listed; the
+/// network ignores an entry that does not name its relay).
+pub fn relays<D: DocRead>(doc: &D) -> Vec<String> {
+    let Some(profile) = root(doc, PROFILE) else {
+        return Vec::new();
+    };
+    autosurgeon::hydrate_prop::<_, Option<Vec<String>>, _, _>(doc, &profile, field::RELAYS)
+        .ok()
+        .flatten()
+        .unwrap_or_default()
+        .into_iter()
+        .take(limits::RELAYS)
+        .collect()
 }
 
 /// How the community reads participation: what its coordinators set, or the defaults

@@ -1,10 +1,10 @@
-//! `community create / list / update / add-objective / set-objective / set-levels`, `show`,
-//! `heads`.
+//! `community create / list / update / add-objective / set-objective / set-levels /
+//! relays`, `show`, `heads`.
 
 use anyhow::bail;
 use clap::Subcommand;
 use copse_core::automerge::ChangeHash;
-use copse_core::record::LevelRule;
+use copse_core::record::{LevelRule, Profile};
 use copse_core::view::snapshot::CommunitySnapshot;
 use copse_core::{Command, NewCommunity, ObjectiveId};
 use copse_peer::CommunitySummary;
@@ -84,6 +84,36 @@ pub(crate) enum CommunityCmd {
         #[arg(long, default_value_t = LevelRule::default().core_from)]
         core_from: u32,
     },
+    /// The relays the community's devices keep a reservation on and reach each other
+    /// through (coordinators add and remove them).
+    Relays {
+        #[command(subcommand)]
+        cmd: RelaysCmd,
+    },
+}
+
+/// `community relays ...`.
+#[derive(Debug, Subcommand)]
+pub(crate) enum RelaysCmd {
+    /// One relay a line, in the order devices try them.
+    List {
+        #[command(flatten)]
+        c: CommunityArg,
+    },
+    /// Coordinators: add a relay, e.g. /ip4/203.0.113.5/udp/4001/quic-v1/p2p/12D3KooW...
+    Add {
+        #[command(flatten)]
+        c: CommunityArg,
+        /// The relay's address, ending in /p2p/<its id> (`serve --relay` prints the id).
+        relay: String,
+    },
+    /// Coordinators: stop using a relay.
+    Remove {
+        #[command(flatten)]
+        c: CommunityArg,
+        /// The relay's address, as listed.
+        relay: String,
+    },
 }
 
 fn edit_in(c: CommunityArg, command: Command) -> Run {
@@ -143,6 +173,16 @@ impl CommunityCmd {
                     core_from,
                 }),
             ),
+            CommunityCmd::Relays { cmd } => match cmd {
+                RelaysCmd::List { c } => ask(
+                    ask::Profile {
+                        community: c.community,
+                    },
+                    print_relays,
+                ),
+                RelaysCmd::Add { c, relay } => edit_in(c, Command::AddRelay { relay }),
+                RelaysCmd::Remove { c, relay } => edit_in(c, Command::RemoveRelay { relay }),
+            },
             CommunityCmd::SetObjective {
                 c,
                 objective,
@@ -178,6 +218,13 @@ pub(crate) fn heads(c: CommunityArg) -> Run {
         },
         print_heads,
     )
+}
+
+fn print_relays(p: Profile) -> String {
+    if p.relays.is_empty() {
+        return "no relays yet: `copse-node community relays add -c ID ADDR` (coordinators)".into();
+    }
+    p.relays.join("\n")
 }
 
 fn print_list(list: Vec<CommunitySummary>) -> String {

@@ -245,6 +245,7 @@ impl World {
                 .wrapping_add((d as u64) << 32 | dev.epoch),
             details: details(d),
             online: true,
+            relays: Vec::new(),
         };
         let (hub, first) = Hub::new(config, dev.store.loaded(), self.now);
         dev.hub = Some(hub);
