@@ -32,6 +32,8 @@ fn start_app(dir: &std::path::Path) -> (Harness<'static, CopseApp>, Duration, Du
     let net = NetOptions {
         listen: vec!["/ip4/127.0.0.1/tcp/0".into()],
         mdns: false,
+        relays: Vec::new(),
+        upnp: false,
     };
     // Like a real window, a frame runs when the backend asks for a repaint (or egui does),
     // not in a busy loop that would compete with the loading runtime for the two cores.

@@ -26,6 +26,10 @@ pub struct NetOptions {
     pub listen: Vec<String>,
     /// Find members on the local network.
     pub mdns: bool,
+    /// Relays to keep a reservation on, before those the communities list.
+    pub relays: Vec<String>,
+    /// Ask the router for a port mapping (UPnP).
+    pub upnp: bool,
 }
 
 impl Default for NetOptions {
@@ -36,6 +40,8 @@ impl Default for NetOptions {
                 "/ip4/0.0.0.0/udp/0/quic-v1".into(),
             ],
             mdns: true,
+            relays: Vec::new(),
+            upnp: true,
         }
     }
 }
@@ -218,6 +224,8 @@ impl Backend {
             let mut config = PeerConfig::new(dir);
             config.listen = net.listen;
             config.mdns = net.mdns;
+            config.relays = net.relays;
+            config.upnp = net.upnp;
             let started = tokio::task::spawn_blocking(move || {
                 // Loading every community takes a while on a big one: keep it off the workers.
                 let rt = tokio::runtime::Handle::current();

@@ -20,6 +20,13 @@ struct Args {
     /// Do not look for members on the local network.
     #[arg(long)]
     no_mdns: bool,
+    /// A relay to keep a reservation on (its address ending in /p2p/<relay id>;
+    /// repeatable), besides those your communities list.
+    #[arg(long = "use-relay", value_name = "ADDR")]
+    use_relay: Vec<String>,
+    /// Do not ask the router for a port mapping (UPnP).
+    #[arg(long)]
+    no_upnp: bool,
 }
 
 fn main() -> anyhow::Result<()> {
@@ -37,6 +44,8 @@ fn main() -> anyhow::Result<()> {
         net.listen = args.listen;
     }
     net.mdns = !args.no_mdns;
+    net.relays = args.use_relay;
+    net.upnp = !args.no_upnp;
     let title = format!("Copse — {}", dir.display());
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()

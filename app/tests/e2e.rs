@@ -45,6 +45,8 @@ fn window(dir: &std::path::Path) -> Harness<'static, CopseApp> {
     let net = NetOptions {
         listen: vec!["/ip4/127.0.0.1/tcp/0".into()],
         mdns: false,
+        relays: Vec::new(),
+        upnp: false,
     };
     let app = CopseApp::new(Backend::start(dir.to_owned(), net, wake).unwrap());
     Harness::builder()

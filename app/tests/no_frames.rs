@@ -27,6 +27,8 @@ fn a_window_that_draws_nothing_never_blocks_the_runtime() {
     let net = NetOptions {
         listen: vec!["/ip4/127.0.0.1/tcp/0".into()],
         mdns: false,
+        relays: Vec::new(),
+        upnp: false,
     };
     // The backend asks for a repaint whenever it has news, the peer's start among them.
     let (woken, wakes) = std::sync::mpsc::channel();

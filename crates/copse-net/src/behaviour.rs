@@ -8,7 +8,7 @@ use libp2p::swarm::NetworkBehaviour;
 use libp2p::swarm::behaviour::toggle::Toggle;
 use libp2p::{
     allow_block_list, autonat, connection_limits, dcutr, identify, identity, mdns,
-    memory_connection_limits, ping, relay, request_response,
+    memory_connection_limits, ping, relay, request_response, upnp,
 };
 
 use crate::access::SharedAccess;
@@ -39,6 +39,7 @@ pub(crate) struct Behaviour {
     pub(crate) dcutr: dcutr::Behaviour,
     pub(crate) autonat: autonat::v2::client::Behaviour,
     pub(crate) autonat_server: Toggle<autonat::v2::server::Behaviour>,
+    pub(crate) upnp: Toggle<upnp::tokio::Behaviour>,
     pub(crate) sync: PeerAware,
     pub(crate) join: JoinBehaviour,
 }
@@ -48,6 +49,7 @@ impl Behaviour {
         key: &identity::Keypair,
         relay_client: relay::client::Behaviour,
         use_mdns: bool,
+        use_upnp: bool,
         relay_server: Option<&RelayServer>,
         traffic: Arc<Traffic>,
         access: SharedAccess,
@@ -90,6 +92,7 @@ impl Behaviour {
             dcutr: dcutr::Behaviour::new(peer),
             autonat: autonat::v2::client::Behaviour::default(),
             autonat_server: autonat_server.into(),
+            upnp: use_upnp.then(upnp::tokio::Behaviour::default).into(),
             sync: PeerAware::new(sync, next_peer),
             join: request_response::Behaviour::with_codec(
                 JoinCodec::new(traffic),

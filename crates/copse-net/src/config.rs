@@ -18,6 +18,8 @@ pub struct NetConfig {
     pub external: Vec<String>,
     /// Relay circuits for others (`copse-node serve --relay`).
     pub relay_server: Option<RelayServer>,
+    /// Ask the router for a port mapping (UPnP), where it offers one.
+    pub upnp: bool,
 }
 
 impl NetConfig {
@@ -33,14 +35,16 @@ impl NetConfig {
             relays: Vec::new(),
             external: Vec::new(),
             relay_server: None,
+            upnp: true,
         }
     }
 
-    /// Loopback only, TCP, no mDNS: for tests and benchmarks on one machine.
+    /// Loopback only, TCP, no mDNS, no UPnP: for tests and benchmarks on one machine.
     pub fn loopback(seed: [u8; 32]) -> Self {
         Self {
             listen: vec!["/ip4/127.0.0.1/tcp/0".into()],
             mdns: false,
+            upnp: false,
             ..Self::new(seed)
         }
     }

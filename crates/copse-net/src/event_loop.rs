@@ -116,6 +116,7 @@ pub fn new(
     let behaviour_access = access.clone();
     let mdns = config.mdns;
     let relay_server = config.relay_server.clone();
+    let upnp = config.upnp;
     let mut swarm = libp2p::SwarmBuilder::with_existing_identity(key)
         .with_tokio()
         .with_tcp(
@@ -134,6 +135,7 @@ pub fn new(
                 key,
                 relay_client,
                 mdns,
+                upnp,
                 relay_server.as_ref(),
                 behaviour_traffic,
                 behaviour_access,
@@ -598,6 +600,7 @@ impl EventLoop {
                 }
             }
             BehaviourEvent::Relay(ev) => log_relay_event(&ev),
+            BehaviourEvent::Upnp(ev) => tracing::info!(?ev, "UPnP"),
             _ => {}
         }
     }

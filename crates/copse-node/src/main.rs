@@ -62,6 +62,7 @@ fn run(cli: cli::Cli) -> anyhow::Result<()> {
                 bootstrap: args.bootstrap,
                 relays: args.net.use_relay,
                 external: args.net.external,
+                upnp: !args.net.no_upnp,
             },
         ),
         Cmd::Init(details) => {
@@ -116,6 +117,7 @@ fn run(cli: cli::Cli) -> anyhow::Result<()> {
                             relays: args.net.use_relay,
                             external: args.net.external,
                             relay_server: None,
+                            upnp: !args.net.no_upnp,
                         },
                     )?
                 }

@@ -20,6 +20,7 @@ pub(crate) struct NetOptions {
     pub(crate) relays: Vec<String>,
     pub(crate) external: Vec<String>,
     pub(crate) relay_server: Option<copse_peer::RelayServer>,
+    pub(crate) upnp: bool,
 }
 
 fn config(dir: &Path, net: NetOptions) -> PeerConfig {
@@ -30,6 +31,7 @@ fn config(dir: &Path, net: NetOptions) -> PeerConfig {
     c.relays = net.relays;
     c.external = net.external;
     c.relay_server = net.relay_server;
+    c.upnp = net.upnp;
     c
 }
 

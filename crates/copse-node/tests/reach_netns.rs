@@ -350,6 +350,8 @@ fn ada_and_cyd(t: &Topology, tmp: &Path, relay: &str, listed: bool) -> Pair {
     });
     // (a) Cyd, behind the other NAT, can reach Ada only through the relay.
     let ticket = ok(&dirs[0], &["invite", "-c", &community, "--uses", "2"]);
+    // One direct and one relayed address, still short enough to type or scan.
+    assert!(ticket.len() <= 300, "{} characters", ticket.len());
     ok_in(
         &t.ns("h2"),
         &dirs[1],

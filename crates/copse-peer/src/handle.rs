@@ -44,6 +44,8 @@ pub struct PeerConfig {
     pub external: Vec<String>,
     /// Serve as a circuit relay for others.
     pub relay_server: Option<copse_net::RelayServer>,
+    /// Ask the router for a port mapping (UPnP), where it offers one.
+    pub upnp: bool,
 }
 
 impl PeerConfig {
@@ -60,6 +62,7 @@ impl PeerConfig {
             relays: Vec::new(),
             external: Vec::new(),
             relay_server: None,
+            upnp: true,
         }
     }
 
@@ -69,6 +72,7 @@ impl PeerConfig {
             data_dir,
             listen: vec!["/ip4/127.0.0.1/tcp/0".into()],
             mdns: false,
+            upnp: false,
             ..Self::new(PathBuf::new())
         }
     }
@@ -149,6 +153,7 @@ fn launch(config: PeerConfig, networked: bool) -> Result<(PeerHandle, PeerEvents
         let mut net_config = copse_net::NetConfig::new(identity.key.seed());
         net_config.listen = config.listen.clone();
         net_config.mdns = config.mdns;
+        net_config.upnp = config.upnp;
         net_config.external = config.external.clone();
         net_config.relay_server = config.relay_server.clone();
         let (handle, events, event_loop) =

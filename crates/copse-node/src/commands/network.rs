@@ -51,6 +51,9 @@ pub(crate) struct NetArgs {
     /// Do not look for members on the local network (mDNS).
     #[arg(long)]
     pub(crate) no_mdns: bool,
+    /// Do not ask the router for a port mapping (UPnP).
+    #[arg(long)]
+    pub(crate) no_upnp: bool,
     /// A relay to keep a reservation on, so members reach this device through it when no
     /// direct address does: its address ending in /p2p/<relay id> (repeatable; one or two
     /// are used at a time).
