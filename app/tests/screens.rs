@@ -1476,3 +1476,81 @@ fn a_coordinator_adds_the_communitys_relay_on_the_peers_tab() {
         "{asked:?}"
     );
 }
+
+#[test]
+fn a_meetup_under_way_is_happening_now_not_upcoming() {
+    let mut w = World::new();
+    let now = copse_peer::now();
+    let ada = w.ada.clone();
+    w.run(
+        &ada,
+        Command::CreateEvent {
+            title: "Workshop under way".into(),
+            description: String::new(),
+            starts_at: now.plus_millis(-600_000),
+            ends_at: now.plus_millis(3_600_000),
+            place: "Bergen".into(),
+            zone: None,
+        },
+    );
+    let mut h = harness(loaded(&w, &w.bob, Tab::Events));
+    h.run_steps(2);
+    let happening = h.get_by_label("Happening now").rect().min.y;
+    let upcoming = h.get_by_label("Upcoming").rect().min.y;
+    let under_way: Vec<f32> = h
+        .get_all_by_label_contains("Workshop under way")
+        .map(|n| n.rect().min.y)
+        .collect();
+    assert!(
+        under_way.iter().any(|y| happening < *y && *y < upcoming),
+        "the meetup under way is listed between \"Happening now\" ({happening}) and \"Upcoming\" ({upcoming}): {under_way:?}"
+    );
+}
+
+#[test]
+fn enter_in_the_new_task_field_adds_the_task() {
+    let w = World::new();
+    let mut h = harness(loaded(&w, &w.ada, Tab::Tasks));
+    h.run_steps(2);
+    type_into(&mut h, "New task", "Order the glulam");
+    h.key_press(egui::Key::Enter);
+    h.run_steps(2);
+    assert_eq!(
+        commands(h.state()),
+        vec![Command::CreateTask {
+            title: "Order the glulam".into(),
+            description: String::new(),
+            assignee: None,
+            due: None,
+            good_first: false,
+        }]
+    );
+}
+
+#[test]
+fn copying_the_ticket_says_copied() {
+    let w = World::new();
+    let mut h = harness(loaded(&w, &w.ada, Tab::Peers));
+    h.run_steps(2);
+    h.get_by_role_and_label(Role::Button, "Create invite")
+        .click();
+    h.run_steps(2);
+    let Some(Request::Invite(invite)) = requests(h.state()).first().cloned() else {
+        panic!("no invite asked")
+    };
+    let mut state = h.into_state();
+    state.apply(AppEvent::Answered(Box::new(Answered::Invite(
+        invite,
+        Ok(Invitation {
+            ticket: "copse-invite:eyJ2IjoxfQ".into(),
+            invite: copse_core::InviteId::random(&mut rand::thread_rng()),
+            expires_at: copse_core::Timestamp(0),
+        }),
+    ))));
+    let mut h = harness(state);
+    h.run_steps(2);
+    assert!(h.query_by_label("Copied").is_none());
+    h.get_by_role_and_label(Role::Button, "Copy ticket").click();
+    h.run_steps(2);
+    assert!(h.query_by_label("Copied").is_some());
+}

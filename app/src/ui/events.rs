@@ -21,11 +21,18 @@ pub(super) fn show(ui: &mut Ui, state: &AppState, out: &mut Vec<Intent>) {
     if let Some(d) = &v.event_draft {
         plan(ui, d, out);
     }
+    let (now, coming) = happening_now(&v.upcoming, copse_peer::now());
+    if !now.is_empty() {
+        style::section(ui, "Happening now");
+        for e in now {
+            event_card(ui, state, e, false, out);
+        }
+    }
     style::section(ui, "Upcoming");
-    if v.upcoming.is_empty() {
+    if coming.is_empty() {
         ui.label("Nothing planned yet.");
     }
-    for e in &v.upcoming {
+    for e in coming {
         event_card(ui, state, e, false, out);
     }
     style::section(ui, "Past");
@@ -219,4 +226,13 @@ fn zone_picker(ui: &mut Ui, zone: &str, out: &mut Vec<Intent>) {
 fn zone_names() -> &'static [String] {
     static NAMES: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
     NAMES.get_or_init(local_time::zone_names)
+}
+
+/// Events not over yet, split into those under way at `now` and those still to come: one
+/// that started is not "upcoming", and its start reads "… ago".
+fn happening_now(
+    events: &[EventView],
+    now: copse_core::Timestamp,
+) -> (Vec<&EventView>, Vec<&EventView>) {
+    events.iter().partition(|e| e.starts_at <= now)
 }

@@ -110,13 +110,20 @@ fn levels_chart(ui: &mut Ui, p: &Participation) {
         });
 }
 
+/// How often meetups happen, in words: ", about one every 12 days"; "0 days" would say
+/// nothing (meetups on the same day), and "1 days" reads wrong.
+pub(crate) fn meetup_rhythm(days: u32) -> String {
+    match days {
+        0 => ", several on the same day".into(),
+        1 => ", about one a day".into(),
+        d => format!(", about one every {d} days"),
+    }
+}
+
 /// How often members meet: meetups per four weeks, the last and the next.
 fn meetups(ui: &mut Ui, p: &Participation) {
     let m = &p.health.meetups;
-    let gap = m
-        .mean_gap_days
-        .map(|d| format!(", about one every {d} days"))
-        .unwrap_or_default();
+    let gap = m.mean_gap_days.map(meetup_rhythm).unwrap_or_default();
     ui.label(RichText::new(format!("Meetups in the last year: {}{gap}", m.last_year)).strong());
     if let Some(l) = &m.last {
         style::muted(
@@ -190,5 +197,17 @@ fn rule_editor(ui: &mut Ui, state: &AppState, rule: LevelRule, out: &mut Vec<Int
         out.push(Intent::LevelRuleDraft(None));
     } else if save {
         out.push(Intent::SaveLevelRule);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::meetup_rhythm;
+
+    #[test]
+    fn the_meetup_rhythm_reads_as_words() {
+        assert_eq!(meetup_rhythm(0), ", several on the same day");
+        assert_eq!(meetup_rhythm(1), ", about one a day");
+        assert_eq!(meetup_rhythm(12), ", about one every 12 days");
     }
 }

@@ -157,8 +157,9 @@ pub(super) fn qr_window(ui: &mut Ui, state: &AppState, out: &mut Vec<Intent>) {
         .show(ui.ctx(), |ui| match ticket {
             Some(t) => {
                 ui.label(
-                    "Newcomers scan this with a phone's camera (or take the copied ticket) and \
-                     paste it into Copse under Join with an invite; any member here admits them.",
+                    "Newcomers scan this with a phone's camera, or you send them the ticket \
+                     (Copy ticket, below), and they paste it into Copse under Join with an \
+                     invite; any member here admits them.",
                 );
                 let side = ui
                     .ctx()
@@ -168,9 +169,7 @@ pub(super) fn qr_window(ui: &mut Ui, state: &AppState, out: &mut Vec<Intent>) {
                     * 0.6;
                 qr::show(ui, t, side.clamp(240.0, 520.0));
                 ui.horizontal(|ui| {
-                    if ui.button("Copy ticket").clicked() {
-                        ui.ctx().copy_text(t.clone());
-                    }
+                    style::copy_button(ui, "Copy ticket", t);
                     style::muted(
                         ui,
                         format!("Valid for a day, for up to {} newcomers.", MEETUP_INVITE.1),

@@ -133,9 +133,7 @@ pub(super) fn show(ui: &mut Ui, state: &AppState, out: &mut Vec<Intent>) {
         )
         .labelled_by(l.id);
         ui.horizontal(|ui| {
-            if ui.button("Copy ticket").clicked() {
-                ui.ctx().copy_text(ticket.clone());
-            }
+            style::copy_button(ui, "Copy ticket", ticket);
         });
         qr::show(ui, ticket, 220.0);
     }
@@ -220,12 +218,12 @@ fn relays(ui: &mut Ui, v: &CommunityView, coordinator: bool, out: &mut Vec<Inten
         if coordinator {
             ui.horizontal_wrapped(|ui| {
                 let l = ui.label("Relay address");
-                style::text_edit(ui, l.id, &v.relay_draft, Field::Relay, out, |t| {
+                let field = style::text_edit(ui, l.id, &v.relay_draft, Field::Relay, out, |t| {
                     egui::TextEdit::singleline(t)
                         .hint_text("/ip4/203.0.113.5/udp/4001/quic-v1/p2p/12D3KooW…")
                         .desired_width(360.0)
                 });
-                if ui.button("Add relay").clicked() {
+                if ui.button("Add relay").clicked() || style::entered(ui, &field) {
                     out.push(Intent::AddRelay);
                 }
             });

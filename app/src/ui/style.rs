@@ -123,6 +123,31 @@ pub(crate) fn text_edit<'v>(
     response
 }
 
+/// Whether Enter was pressed in this single-line field (egui then lets go of its focus).
+pub(crate) fn entered(ui: &Ui, r: &egui::Response) -> bool {
+    r.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter))
+}
+
+/// A button that copies `text`, saying "Copied" beside it for two seconds after.
+pub(crate) fn copy_button(ui: &mut Ui, label: &str, text: &str) {
+    let id = ui.id().with(("copied", label));
+    let now = ui.input(|i| i.time);
+    if ui.button(label).clicked() {
+        ui.ctx().copy_text(text.to_owned());
+        ui.ctx().data_mut(|d| d.insert_temp(id, now));
+    }
+    let copied_at: Option<f64> = ui.ctx().data(|d| d.get_temp(id));
+    if let Some(at) = copied_at {
+        if now - at < 2.0 {
+            ui.label(RichText::new("Copied").color(ACCENT));
+            ui.ctx()
+                .request_repaint_after(std::time::Duration::from_secs_f64(2.0 - (now - at)));
+        } else {
+            ui.ctx().data_mut(|d| d.remove::<f64>(id));
+        }
+    }
+}
+
 /// A labelled single-line field.
 pub(crate) fn field(
     ui: &mut Ui,

@@ -12,15 +12,18 @@ pub(super) fn show(ui: &mut Ui, state: &AppState, out: &mut Vec<Intent>) {
     let d = &v.task_draft;
     ui.horizontal(|ui| {
         let l = ui.label("New task");
-        style::text_edit(ui, l.id, &d.title, Field::TaskTitle, out, |t| {
+        let title = style::text_edit(ui, l.id, &d.title, Field::TaskTitle, out, |t| {
             egui::TextEdit::singleline(t).desired_width(260.0)
         });
         let l = ui.label("Due");
-        style::text_edit(ui, l.id, &d.due, Field::TaskDue, out, |t| {
+        let due = style::text_edit(ui, l.id, &d.due, Field::TaskDue, out, |t| {
             egui::TextEdit::singleline(t)
                 .hint_text("2026-12-31")
                 .desired_width(100.0)
         });
+        // Enter in either field adds the task, as the button does (the draft gets what was
+        // typed this frame first: `out` is applied in order).
+        let entered = style::entered(ui, &title) || style::entered(ui, &due);
         let mut good_first = d.good_first;
         if ui.checkbox(&mut good_first, "Good first task").changed() {
             out.push(Intent::DraftGoodFirst(good_first));
@@ -28,6 +31,7 @@ pub(super) fn show(ui: &mut Ui, state: &AppState, out: &mut Vec<Intent>) {
         if ui
             .add_enabled(d.ready(), egui::Button::new("Add task"))
             .clicked()
+            || entered
         {
             out.push(Intent::AddTask);
         }

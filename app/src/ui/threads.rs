@@ -57,11 +57,7 @@ pub(super) fn show(ui: &mut Ui, state: &AppState, out: &mut Vec<Intent>, kind: T
                         out.push(Intent::OpenThread(t.id.clone()));
                     }
                     if kind == ThreadKind::Question {
-                        if t.answered {
-                            ui.label(RichText::new("✔ answered").small().color(style::ACCENT));
-                        } else {
-                            ui.label(RichText::new("unanswered").small().color(style::MUTED));
-                        }
+                        ui.label(question_state(t.answered, t.replies));
                     }
                 });
                 ui.horizontal(|ui| {
@@ -136,4 +132,33 @@ fn compose(
             out.push(Intent::PostThread(kind));
         }
     });
+}
+
+/// A question's state in the list: answered (an answer was accepted), replied to but
+/// waiting for the asker to accept one, or unanswered (no reply at all).
+pub(crate) fn question_state(answered: bool, replies: usize) -> RichText {
+    if answered {
+        RichText::new("✔ answered").small().color(style::ACCENT)
+    } else if replies > 0 {
+        RichText::new("replied · no accepted answer yet")
+            .small()
+            .color(style::MUTED)
+    } else {
+        RichText::new("unanswered").small().color(style::MUTED)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::question_state;
+
+    #[test]
+    fn a_question_with_replies_is_not_called_unanswered() {
+        assert_eq!(question_state(false, 0).text(), "unanswered");
+        assert_eq!(
+            question_state(false, 2).text(),
+            "replied · no accepted answer yet"
+        );
+        assert_eq!(question_state(true, 2).text(), "✔ answered");
+    }
 }

@@ -35,6 +35,7 @@ impl Hub {
             Adopting::Import => Done::Imported(Ok(Imported {
                 id: id.clone(),
                 created: adopted.fresh,
+                refused: adopted.refused.len(),
             })),
         };
         if adopted.fresh {
@@ -75,7 +76,7 @@ impl Hub {
         request: RequestId,
         id: &CommunityId,
         adopted: Adopted,
-        done: Done,
+        mut done: Done,
         joined: bool,
     ) {
         let Some(r) = self.replicas.get_mut(id) else {
@@ -96,6 +97,9 @@ impl Hub {
         let merged = guarded_try(|| copse_core::guard::admit(doc, theirs, &was_refused, &NoLegacy));
         match merged {
             Ok(admitted) => {
+                if let Done::Imported(Ok(i)) = &mut done {
+                    i.refused += admitted.refused.len();
+                }
                 outs.extend(r.note_refusals(id, admitted.refused, &admitted.refused_hashes));
                 if !admitted.applied.is_empty() {
                     let metas = crate::syncing::metas_of(r.community(), &admitted.applied);
@@ -206,5 +210,49 @@ mod tests {
         );
         assert_eq!(b.heads(&c), a.heads(&c));
         assert_eq!(b.disk.community(&c).unwrap().doc().get_heads(), a.heads(&c));
+    }
+
+    /// A file with a change that breaks the rules: the rest is merged, the import says how
+    /// many changes were kept out.
+    #[test]
+    fn an_import_says_how_many_changes_were_refused() {
+        use copse_core::automerge::transaction::Transactable;
+        let mut a = Device::new(member(1));
+        let c = a.create();
+        let ticket = a.ticket(&c);
+        let mut b = Device::new(member(2));
+        joins_through(&mut a, &mut b, &ticket, RequestId(99));
+        edit(&mut a, &c, "published later");
+        let mut newer = a.hub.community(&c).unwrap().clone();
+        // An unsigned change on top, as a modified client might leave in a file.
+        let mut tx = newer.doc_mut().transaction();
+        tx.put(copse_core::automerge::ROOT, "forged", "x").unwrap();
+        tx.commit();
+        b.hub.handle(
+            b.now,
+            Input::Import {
+                request: RequestId(5),
+                path: "/media/usb/guild.automerge".into(),
+            },
+        );
+        let out = b.feed(Input::Stored(StoreResult::Adopted {
+            request: RequestId(5),
+            result: Ok(Adopted {
+                community: Box::new(newer),
+                fresh: false,
+                refused: Vec::new(),
+            }),
+        }));
+        assert!(
+            out.iter().any(|o| matches!(
+                o,
+                Output::Done {
+                    request: RequestId(5),
+                    done: Done::Imported(Ok(i))
+                } if i.refused == 1
+            )),
+            "{out:?}"
+        );
+        assert_eq!(b.heads(&c), a.heads(&c));
     }
 }

@@ -93,4 +93,7 @@ pub struct Imported {
     pub id: CommunityId,
     /// New on this device (else merged into the copy here).
     pub created: bool,
+    /// Changes in the file the guard refused (kept out; listed by `rejected`).
+    #[serde(default)]
+    pub refused: usize,
 }

@@ -48,9 +48,46 @@ fn print_export(e: Exported) -> String {
 }
 
 fn print_import(i: Imported) -> String {
-    format!(
+    let done = format!(
         "{} {}",
         if i.created { "added" } else { "merged into" },
         i.id
-    )
+    );
+    match i.refused {
+        0 => done,
+        n => format!(
+            "{done}; {n} change{} in the file broke the community's rules and {} kept out \
+             (see `copse-node rejected -c {}`)",
+            if n == 1 { "" } else { "s" },
+            if n == 1 { "was" } else { "were" },
+            i.id
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+
+    #[test]
+    fn an_import_names_the_changes_it_kept_out() {
+        let id: copse_core::CommunityId = "8oeb5mopa7l2cmvh3pj41pqn0o".parse().unwrap();
+        let merged = |refused| Imported {
+            id: id.clone(),
+            created: false,
+            refused,
+        };
+        assert_eq!(print_import(merged(0)), format!("merged into {id}"));
+        let told = print_import(merged(2));
+        assert!(
+            told.contains("2 changes in the file broke the community's rules"),
+            "{told}"
+        );
+        assert!(
+            told.contains(&format!("copse-node rejected -c {id}")),
+            "{told}"
+        );
+    }
 }
