@@ -109,10 +109,7 @@ impl AppState {
                 self.invalidate([View::Status]);
             }
             PeerEvent::RelayRefused { relay, error } => {
-                self.notify(
-                    format!("The relay {relay} does not carry this device's connections now: {error}. Members outside this network may not reach you until it does."),
-                    true,
-                );
+                self.notify(relay_notice(&relay, &error), true);
                 self.invalidate([View::Status]);
             }
             PeerEvent::Joined { .. } => self.invalidate([View::Communities]),
@@ -141,5 +138,48 @@ impl AppState {
             // Some events were missed: reload whatever is on screen.
             PeerEvent::Lagged { .. } => self.invalidate_all(),
         }
+    }
+}
+
+/// What a relay's refusal tells the member: which relay (its id, shortened: the address
+/// is long and says nothing to a person), why in a line, and what it means for them.
+pub(crate) fn relay_notice(relay: &str, error: &str) -> String {
+    let id = relay.rsplit("/p2p/").next().unwrap_or(relay);
+    let mut why: String = error
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .chars()
+        .take(120)
+        .collect();
+    if why.len() < error.len() {
+        why.push('…');
+    }
+    format!(
+        "No reservation on relay {}: {why}. Members at other organisations may not reach \
+         this device until a relay holds one.",
+        super::short_id(id)
+    )
+}
+
+#[cfg(test)]
+mod relay_notice_tests {
+    use super::relay_notice;
+
+    #[test]
+    fn a_relay_refusal_names_the_relay_shortly_and_says_why_in_a_line() {
+        let text = relay_notice(
+            "/ip4/10.0.0.1/udp/4001/quic-v1/p2p/12D3KooWDpJ7As7BWAwRMfu1VU2WCqNjvq387JEYKDBj4kx6nXTN",
+            &format!("{}\nsecond line", "x".repeat(300)),
+        );
+        assert!(
+            text.starts_with("No reservation on relay …x6nXTN: "),
+            "{text}"
+        );
+        assert!(
+            !text.contains("/ip4/") && !text.contains("second line"),
+            "{text}"
+        );
+        assert!(text.len() < 300, "{text}");
     }
 }

@@ -11,12 +11,14 @@ pub(super) fn show(ui: &mut Ui, state: &AppState, out: &mut Vec<Intent>) {
     }
     egui::Panel::bottom("notices").show(ui, |ui| {
         for (i, n) in state.notices.iter().enumerate() {
+            // The button first and the text wrapped in what is left: a long notice in a
+            // narrow window neither runs off the edge nor pushes its button out of reach.
             ui.horizontal(|ui| {
-                let color = if n.error { style::ERROR } else { style::ACCENT };
-                ui.label(RichText::new(&n.text).color(color));
                 if ui.small_button("Dismiss").clicked() {
                     out.push(Intent::DismissNotice(i));
                 }
+                let color = if n.error { style::ERROR } else { style::ACCENT };
+                ui.add(egui::Label::new(RichText::new(&n.text).color(color)).wrap());
             });
         }
     });

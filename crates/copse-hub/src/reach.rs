@@ -58,7 +58,11 @@ impl Reachability {
                 reserved.join(", ")
             );
         }
-        "reachable only on this network (no public address, no relay)".into()
+        if self.relays.is_empty() {
+            "reachable only on this network (no public address, no relay)".into()
+        } else {
+            "reachable only on this network: no relay holds a reservation for it yet".into()
+        }
     }
 }
 
@@ -280,12 +284,17 @@ mod tests {
     #[test]
     fn the_summary_says_how_the_device_is_reached() {
         let mut r = Reachability::default();
-        assert!(r.summary().starts_with("reachable only on this network"));
+        assert!(r.summary().ends_with("(no public address, no relay)"));
         r.relays.push(RelayState {
             relay: "12D3KooWRelay".into(),
-            reserved: true,
-            error: None,
+            reserved: false,
+            error: Some("refused".into()),
         });
+        assert!(
+            r.summary()
+                .ends_with("no relay holds a reservation for it yet")
+        );
+        r.relays[0].reserved = true;
         assert!(r.summary().contains("through relay 12D3KooWRelay"));
         r.public.push("/ip4/203.0.113.5/tcp/4001".into());
         assert!(r.summary().starts_with("public"));

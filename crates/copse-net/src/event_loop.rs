@@ -435,7 +435,9 @@ impl EventLoop {
                     .closed(listener_id, tokio::time::Instant::now())
                 {
                     let error = match reason {
-                        Ok(()) => "the relay closed our reservation".to_owned(),
+                        Ok(()) => {
+                            "the relay was not reached, or it ended the reservation".to_owned()
+                        }
                         Err(e) => e.to_string(),
                     };
                     tracing::info!(%relay, %error, "relay reservation ended");
