@@ -6,21 +6,13 @@
 
 mod common;
 
+use common::netns::sh;
 use common::{ok, ok_in};
 
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
-
-fn sh(args: &[&str]) {
-    let out = Command::new(args[0]).args(&args[1..]).output().unwrap();
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
 
 /// Network namespaces for this test, removed on drop.
 struct Lan {
@@ -148,15 +140,7 @@ impl Drop for Serve {
 }
 
 fn can_run() -> bool {
-    let root = Command::new("id")
-        .arg("-u")
-        .output()
-        .is_ok_and(|o| o.stdout.trim_ascii() == b"0");
-    let ip = Command::new("ip")
-        .args(["netns", "list"])
-        .output()
-        .is_ok_and(|o| o.status.success());
-    root && ip
+    common::netns::can_run(&[&["ip", "netns", "list"]])
 }
 
 #[test]

@@ -17,6 +17,7 @@
 
 mod common;
 
+use common::netns::{in_ns, sh};
 use common::{ok, ok_in};
 
 use std::io::{BufRead, BufReader};
@@ -25,33 +26,8 @@ use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
-fn sh(args: &[&str]) {
-    let out = Command::new(args[0]).args(&args[1..]).output().unwrap();
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
-fn in_ns(ns: &str, args: &[&str]) {
-    let mut all = vec!["ip", "netns", "exec", ns];
-    all.extend_from_slice(args);
-    sh(&all);
-}
-
 fn can_run() -> bool {
-    let root = Command::new("id")
-        .arg("-u")
-        .output()
-        .is_ok_and(|o| o.stdout.trim_ascii() == b"0");
-    let works = |cmd: &str, arg: &str| {
-        Command::new(cmd)
-            .arg(arg)
-            .output()
-            .is_ok_and(|o| o.status.success())
-    };
-    root && works("ip", "-V") && works("iptables", "--version")
+    common::netns::can_run(&[&["ip", "netns", "list"], &["iptables", "--version"]])
 }
 
 /// How the routers map ports.

@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used, dead_code)]
 
 pub(crate) mod activity;
+pub(crate) mod netns;
 pub(crate) mod serve_process;
 
 use std::path::Path;
