@@ -1554,3 +1554,26 @@ fn copying_the_ticket_says_copied() {
     h.run_steps(2);
     assert!(h.query_by_label("Copied").is_some());
 }
+
+#[test]
+fn ctrl_k_pressed_and_let_go_within_one_frame_still_focuses_search() {
+    let world = World::new();
+    let mut h = harness(loaded(&world, &world.ada, Tab::Overview));
+    h.run_steps(2);
+    // As a real keyboard delivers a quick Ctrl+K while nothing animates: Ctrl down, K
+    // down, Ctrl up, all before the next frame; the frame's modifiers are empty again.
+    for (key, pressed, modifiers) in [
+        (egui::Key::K, true, egui::Modifiers::COMMAND),
+        (egui::Key::K, false, egui::Modifiers::NONE),
+    ] {
+        h.event(egui::Event::Key {
+            key,
+            physical_key: Some(key),
+            pressed,
+            repeat: false,
+            modifiers,
+        });
+    }
+    h.run_steps(2);
+    assert!(h.get_by_label("Search").is_focused());
+}

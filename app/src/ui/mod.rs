@@ -83,7 +83,9 @@ fn main(ui: &mut Ui, state: &AppState, out: &mut Vec<Intent>) {
         egui::CentralPanel::default().show(ui, |ui| add_community::show(ui, state, out));
         return;
     }
-    if ui.input(|i| i.modifiers.command && i.key_pressed(egui::Key::K)) {
+    // The key event's own modifiers, not the frame's: Ctrl pressed and let go within one
+    // frame (a quick shortcut while nothing animates) leaves the frame's modifiers empty.
+    if ui.input_mut(|i| i.consume_key(egui::Modifiers::COMMAND, egui::Key::K)) {
         out.push(Intent::FocusSearch);
     }
     egui::Panel::top("tabs").show(ui, |ui| tabs(ui, state, out));
