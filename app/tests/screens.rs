@@ -1577,3 +1577,22 @@ fn ctrl_k_pressed_and_let_go_within_one_frame_still_focuses_search() {
     h.run_steps(2);
     assert!(h.get_by_label("Search").is_focused());
 }
+
+#[test]
+fn closing_search_leaves_an_empty_box() {
+    let world = World::new();
+    let mut h = harness(loaded(&world, &world.ada, Tab::Overview));
+    h.run_steps(2);
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::K);
+    h.run_steps(2);
+    h.get_by_label("Search").type_text("PUR panels");
+    h.run_steps(2);
+    h.get_by_role_and_label(Role::Button, "Close search")
+        .click();
+    h.run_steps(2);
+    assert_eq!(h.get_by_label("Search").value().as_deref(), Some(""));
+    assert!(
+        h.query_by_role_and_label(Role::Button, "Close search")
+            .is_none()
+    );
+}

@@ -176,9 +176,15 @@ impl AppState {
     }
 
     /// Closes the results (the words stay in the box).
+    /// Closes the results; the next search starts from an empty box (a query left in it
+    /// would read as still applied). The index's build progress stays.
     pub fn close_search(&mut self) {
         if let Some(v) = self.view_mut() {
-            v.search.open = false;
+            let indexing = v.search.indexing.take();
+            v.search = SearchState {
+                indexing,
+                ..SearchState::default()
+            };
         }
     }
 
