@@ -1596,3 +1596,51 @@ fn closing_search_leaves_an_empty_box() {
             .is_none()
     );
 }
+
+#[test]
+fn a_doing_cards_buttons_stay_in_their_column_in_a_narrow_window() {
+    let mut w = World::new();
+    let ada = w.ada.clone();
+    let Some(copse_core::Created::Task(task)) = w.run(
+        &ada,
+        Command::CreateTask {
+            title: "Check the moisture readings".into(),
+            description: String::new(),
+            assignee: None,
+            due: None,
+            good_first: false,
+        },
+    ) else {
+        panic!("no task made")
+    };
+    w.run(
+        &ada,
+        Command::MoveTask {
+            task,
+            status: TaskStatus::Doing,
+        },
+    );
+    let mut h = egui_kittest::Harness::builder()
+        .with_size(egui::vec2(800.0, 900.0))
+        .build_ui_state(
+            |ui, state: &mut AppState| copse_app::ui::frame(ui, state),
+            loaded(&w, &w.ada, Tab::Tasks),
+        );
+    h.run_steps(3);
+    let doing_column = h.get_by_label_contains("Doing (").rect().min.x;
+    let done_column = h.get_by_label_contains("Done (").rect().min.x;
+    for label in ["Mark as first task", "Back to todo", "Move to done"] {
+        // The Doing card's button (the To do card has one of the same name).
+        let right = h
+            .get_all_by_role_and_label(Role::Button, label)
+            .map(|n| n.rect())
+            .find(|r| r.min.x >= doing_column)
+            .unwrap_or_else(|| panic!("no {label} on the Doing card"))
+            .max
+            .x;
+        assert!(
+            right <= done_column,
+            "{label} ends at {right}, past the Done column at {done_column}"
+        );
+    }
+}

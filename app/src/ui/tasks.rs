@@ -83,7 +83,8 @@ pub(super) fn show(ui: &mut Ui, state: &AppState, out: &mut Vec<Intent>) {
                     if pick != current {
                         out.push(Intent::Assign(t.id.clone(), pick));
                     }
-                    ui.horizontal(|ui| {
+                    // Wrapped: three buttons do not fit a column of a narrow window.
+                    ui.horizontal_wrapped(|ui| {
                         let flag = if t.task.good_first {
                             "Not a first task"
                         } else {
