@@ -1644,3 +1644,37 @@ fn a_doing_cards_buttons_stay_in_their_column_in_a_narrow_window() {
         );
     }
 }
+
+#[test]
+fn enter_picks_the_only_time_zone_that_matches() {
+    let w = World::new();
+    let mut state = loaded(&w, &w.bob, Tab::Events);
+    state.reader_zone = copse_core::local_time::zone("Europe/Oslo");
+    let mut h = harness(state);
+    h.run_steps(2);
+    h.get_by_role_and_label(Role::Button, "Plan a meetup")
+        .click();
+    h.run_steps(2);
+    // The drop-down on the "Time zone" row.
+    let row = h.get_by_label("Time zone").rect().center().y;
+    h.get_all_by_role(Role::ComboBox)
+        .min_by(|a, b| {
+            (a.rect().center().y - row)
+                .abs()
+                .total_cmp(&(b.rect().center().y - row).abs())
+        })
+        .unwrap_or_else(|| panic!("no time-zone drop-down"))
+        .click();
+    h.run_steps(2);
+    // The list's search field has the focus while it is open.
+    h.event(egui::Event::Text("Tokyo".into()));
+    h.run_steps(2);
+    h.key_press(egui::Key::Enter);
+    h.run_steps(2);
+    let zone = h
+        .state()
+        .view()
+        .and_then(|v| v.event_draft.as_ref())
+        .map(|d| d.zone.clone());
+    assert_eq!(zone.as_deref(), Some("Asia/Tokyo"));
+}

@@ -208,11 +208,21 @@ fn zone_picker(ui: &mut Ui, zone: &str, out: &mut Vec<Intent>) {
                 ui.add(egui::TextEdit::singleline(&mut filter).hint_text("Search: Oslo, Tokyo…"))
                     .request_focus();
                 let needle = filter.to_lowercase().replace(' ', "_");
-                for name in zone_names()
+                let matches: Vec<&String> = zone_names()
                     .iter()
                     .filter(|n| n.to_lowercase().contains(&needle))
                     .take(200)
+                    .collect();
+                // Enter takes the only match, as a person who typed "Tokyo" expects.
+                if let [only] = matches.as_slice()
+                    && ui.input(|i| i.key_pressed(egui::Key::Enter))
                 {
+                    if zone != only.as_str() {
+                        out.push(Intent::Type(Field::EventZone, (*only).clone()));
+                    }
+                    ui.close();
+                }
+                for name in matches {
                     if ui.selectable_label(zone == name, name).clicked() && zone != name {
                         out.push(Intent::Type(Field::EventZone, name.clone()));
                     }
