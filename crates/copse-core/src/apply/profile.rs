@@ -122,20 +122,10 @@ pub(super) fn set_level_rule(
     Ok(Effect::on(PROFILE))
 }
 
-/// Reads a relay's address: a multiaddr that ends in the relay's id (`/p2p/<id>`), so a
-/// device knows whom it reserves on.
+/// A relay's address as the command takes it (see `view::profile::relay_address`).
 fn relay_addr(addr: &str) -> Result<String, CommandError> {
-    let trimmed = addr.trim();
-    let invalid = || CommandError::InvalidRelay(trimmed.to_owned());
-    let parsed: multiaddr::Multiaddr = trimmed.parse().map_err(|_| invalid())?;
-    let ends_in_id = matches!(parsed.iter().last(), Some(multiaddr::Protocol::P2p(_)));
-    let relayed = parsed
-        .iter()
-        .any(|p| matches!(p, multiaddr::Protocol::P2pCircuit));
-    if !ends_in_id || relayed || trimmed.len() > limits::URL {
-        return Err(invalid());
-    }
-    Ok(parsed.to_string())
+    crate::view::profile::relay_address(addr)
+        .ok_or_else(|| CommandError::InvalidRelay(addr.trim().to_owned()))
 }
 
 pub(super) fn add_relay(

@@ -1,32 +1,75 @@
 //! The community's profile.
 
-use automerge::ROOT;
+use automerge::{ObjType, ROOT, ReadDoc, Value};
 
 use crate::doc_read::{DocRead, get_i64, root};
 use crate::record::{LevelRule, Profile};
 use crate::schema::{PROFILE, field, limits};
+use crate::what_stands::{hidden, what_stands};
 
 /// The profile, or `None` if the document has none (not a community).
 pub fn profile<D: DocRead>(doc: &D) -> Option<Profile> {
     root(doc, PROFILE)?;
-    autosurgeon::hydrate_prop::<_, Option<Profile>, _, _>(doc, &ROOT, PROFILE)
+    let mut profile = autosurgeon::hydrate_prop::<_, Option<Profile>, _, _>(doc, &ROOT, PROFILE)
         .ok()
-        .flatten()
+        .flatten()?;
+    profile.relays = relays(doc);
+    Some(profile)
 }
 
-/// The relays the community's devices use, in order (what its coordinators listed; the
-/// network ignores an entry that does not name its relay).
+/// A relay's address as the community keeps it: a multiaddr that ends in the relay's id
+/// (`/p2p/<id>`), so a device knows whom it reserves on, and is not itself relayed.
+/// `None` for anything else.
+pub fn relay_address(addr: &str) -> Option<String> {
+    let addr = addr.trim();
+    if addr.len() > limits::URL {
+        return None;
+    }
+    let parsed: multiaddr::Multiaddr = addr.parse().ok()?;
+    let names_relay = matches!(parsed.iter().last(), Some(multiaddr::Protocol::P2p(_)));
+    let relayed = parsed
+        .iter()
+        .any(|p| matches!(p, multiaddr::Protocol::P2pCircuit));
+    (names_relay && !relayed).then(|| parsed.to_string())
+}
+
+/// The relays the community's devices use, in order, at most [`limits::RELAYS`]. What
+/// a coordinator's modified client may leave in the list is read away here, the same on
+/// every device: entries that are not relay addresses, an address listed twice (two
+/// coordinators adding it at once), entries beyond the bound (concurrent adds each
+/// within it), and entries written beyond their writer's removal (on a fork of older
+/// history), which the guard took at their own deps. Lists two devices made at once
+/// (a community from before relays) are read one after the other.
 pub fn relays<D: DocRead>(doc: &D) -> Vec<String> {
     let Some(profile) = root(doc, PROFILE) else {
         return Vec::new();
     };
-    autosurgeon::hydrate_prop::<_, Option<Vec<String>>, _, _>(doc, &profile, field::RELAYS)
-        .ok()
-        .flatten()
+    let stands = what_stands(doc);
+    let mut out: Vec<String> = Vec::new();
+    let lists = ReadDoc::get_all(doc, &profile, field::RELAYS)
         .unwrap_or_default()
         .into_iter()
-        .take(limits::RELAYS)
-        .collect()
+        .filter_map(|(v, id)| matches!(v, Value::Object(ObjType::List)).then_some(id));
+    for list in lists {
+        for item in ReadDoc::list_range(doc, &list, ..) {
+            if out.len() >= limits::RELAYS {
+                return out;
+            }
+            let automerge::ValueRef::Scalar(automerge::ScalarValueRef::Str(text)) = &item.value
+            else {
+                continue;
+            };
+            if hidden(stands.as_ref(), &item.id()) {
+                continue;
+            }
+            if let Some(addr) = relay_address(text)
+                && !out.contains(&addr)
+            {
+                out.push(addr);
+            }
+        }
+    }
+    out
 }
 
 /// How the community reads participation: what its coordinators set, or the defaults
