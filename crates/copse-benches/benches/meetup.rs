@@ -12,7 +12,6 @@ use std::time::{Duration, Instant};
 
 use copse_core::{Command, Community, CommunityId, Created, EventId, MemberId, Timestamp};
 use copse_peer::{PeerEvent, PeerHandle, ask};
-use copse_testkit::CommunitySpec;
 use copse_testkit::bench_support::{cache_dir, community_with_devices, machine, ms, percentile};
 
 const DEVICES: u8 = 5;
@@ -74,15 +73,7 @@ fn now() -> Timestamp {
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
-    // COPSE_BENCH_SMALL=1 runs the same steps on a small community (a quick check).
-    let spec = if std::env::var_os("COPSE_BENCH_SMALL").is_some() {
-        CommunitySpec {
-            threads: 200,
-            ..CommunitySpec::realistic()
-        }
-    } else {
-        CommunitySpec::realistic()
-    };
+    let spec = copse_testkit::bench_support::bench_spec();
     let bytes = community_with_devices(&spec, DEVICES);
     let id = Community::load(&bytes).unwrap().id().clone();
     eprintln!("[meetup bench] starting {DEVICES} devices");

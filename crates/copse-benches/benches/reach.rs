@@ -15,7 +15,6 @@ use std::time::{Duration, Instant};
 use copse_core::record::{Role, ThreadKind};
 use copse_core::{Command, Community, CommunityId};
 use copse_peer::{PeerConfig, PeerEvent, PeerEvents, PeerHandle, RelayLimits, RelayServer, ask};
-use copse_testkit::CommunitySpec;
 use copse_testkit::bench_support::{cache_dir, machine, ms, percentile, profile};
 
 /// A running device.
@@ -195,14 +194,7 @@ async fn measure(bytes: &[u8], id: &CommunityId, relay: Option<&str>, posts: usi
 
 #[tokio::main]
 async fn main() {
-    let spec = if std::env::var_os("COPSE_BENCH_SMALL").is_some() {
-        CommunitySpec {
-            threads: 200,
-            ..CommunitySpec::realistic()
-        }
-    } else {
-        CommunitySpec::realistic()
-    };
+    let spec = copse_testkit::bench_support::bench_spec();
     let bytes = copse_testkit::bench_support::community_with_devices(&spec, 2);
     let id = Community::load(&bytes).unwrap().id().clone();
     // Through the relay first: the direct run after it finds the files in the page cache,

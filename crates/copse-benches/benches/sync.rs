@@ -107,15 +107,7 @@ async fn main() {
             .with_writer(std::io::stderr)
             .try_init();
     }
-    // COPSE_BENCH_SMALL=1 runs the same steps on a small community (a quick check).
-    let spec = if std::env::var_os("COPSE_BENCH_SMALL").is_some() {
-        CommunitySpec {
-            threads: 200,
-            ..CommunitySpec::realistic()
-        }
-    } else {
-        CommunitySpec::realistic()
-    };
+    let spec = copse_testkit::bench_support::bench_spec();
     let bytes = community_with_devices(&spec, 2);
     let id = Community::load(&bytes).unwrap().id().clone();
     let mut out = String::new();

@@ -8,8 +8,8 @@
 
 mod guard_world;
 
-use copse_core::automerge::{ROOT, ReadDoc};
 use copse_core::automerge::transaction::Transactable;
+use copse_core::automerge::{ROOT, ReadDoc};
 use copse_core::record::Role;
 use copse_core::schema::{PROFILE, field, limits};
 use copse_core::view::profile::{relay_address, relays};

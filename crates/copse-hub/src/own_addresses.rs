@@ -48,7 +48,7 @@ fn is_unspecified(addr: &str) -> bool {
 }
 
 fn is_relayed(addr: &str) -> bool {
-    addr.contains("/p2p-circuit")
+    copse_core::sync::net::relay_of(addr).is_some()
 }
 
 fn is_loopback(addr: &str) -> bool {

@@ -89,6 +89,8 @@ pub(crate) struct Reach {
     pub(crate) given: Vec<String>,
     /// The list last sent to the network.
     wanted: Option<Vec<String>>,
+    /// The communities' heads it was read at: unchanged heads, unchanged lists.
+    read_at: Vec<Vec<copse_core::automerge::ChangeHash>>,
     public: Vec<String>,
     relays: Vec<RelayState>,
     punches: BoundedMap<MemberId, Result<(), String>>,
@@ -99,6 +101,7 @@ impl Default for Reach {
         Self {
             given: Vec::new(),
             wanted: None,
+            read_at: Vec::new(),
             public: Vec::new(),
             relays: Vec::new(),
             punches: BoundedMap::new(PUNCHES),
@@ -138,6 +141,15 @@ impl Hub {
         if !self.is_online() {
             return;
         }
+        let heads: Vec<_> = self
+            .replicas
+            .values()
+            .map(|r| r.community().doc().get_heads())
+            .collect();
+        if self.reach.wanted.is_some() && heads == self.reach.read_at {
+            return;
+        }
+        self.reach.read_at = heads;
         let mut wanted = self.reach.given.clone();
         for r in self.replicas.values() {
             let doc = r.community().doc();

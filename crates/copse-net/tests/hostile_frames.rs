@@ -4,6 +4,10 @@
 
 #![allow(clippy::unwrap_used)]
 
+mod common;
+
+use common::next_matching;
+
 use std::io;
 use std::time::Duration;
 
@@ -66,22 +70,6 @@ fn framed(payload: &[u8]) -> Vec<u8> {
     let mut v = (payload.len() as u32).to_be_bytes().to_vec();
     v.extend_from_slice(payload);
     v
-}
-
-async fn next_matching(
-    events: &mut tokio::sync::mpsc::Receiver<NetEvent>,
-    mut f: impl FnMut(&NetEvent) -> bool,
-) -> NetEvent {
-    tokio::time::timeout(Duration::from_secs(60), async {
-        loop {
-            let ev = events.recv().await.expect("network stopped");
-            if f(&ev) {
-                return ev;
-            }
-        }
-    })
-    .await
-    .expect("event never came")
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

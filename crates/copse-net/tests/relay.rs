@@ -5,29 +5,15 @@
 
 #![allow(clippy::unwrap_used)]
 
-use std::time::Duration;
+mod common;
+
+use common::next_matching;
 
 use copse_core::CommunityId;
 use copse_core::sync::{NetEvent, Refusal, SyncRequest, SyncResponse, Tag};
 use copse_net::{AccessList, NetConfig, NetHandle, NetOp, RelayLimits, RelayServer};
 use rand::SeedableRng;
 use tokio::sync::mpsc::Receiver;
-
-async fn next_matching(
-    events: &mut Receiver<NetEvent>,
-    mut f: impl FnMut(&NetEvent) -> bool,
-) -> NetEvent {
-    tokio::time::timeout(Duration::from_secs(60), async {
-        loop {
-            let ev = events.recv().await.expect("network stopped");
-            if f(&ev) {
-                return ev;
-            }
-        }
-    })
-    .await
-    .expect("timed out")
-}
 
 fn start(config: NetConfig) -> (NetHandle, Receiver<NetEvent>) {
     let (handle, events, event_loop) = copse_net::new(config).unwrap();

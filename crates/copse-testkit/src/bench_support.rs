@@ -8,6 +8,19 @@ use copse_core::Community;
 
 use crate::{CommunitySpec, generate};
 
+/// The community the network benches run on: the realistic one, or with
+/// `COPSE_BENCH_SMALL=1` the same with 200 threads (a quick check of the steps).
+pub fn bench_spec() -> CommunitySpec {
+    if std::env::var_os("COPSE_BENCH_SMALL").is_some() {
+        CommunitySpec {
+            threads: 200,
+            ..CommunitySpec::realistic()
+        }
+    } else {
+        CommunitySpec::realistic()
+    }
+}
+
 /// Where benchmarks keep generated documents between runs (under `target/`).
 pub fn cache_dir() -> PathBuf {
     let target = std::env::var_os("CARGO_TARGET_DIR")
