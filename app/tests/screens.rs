@@ -1678,3 +1678,21 @@ fn enter_picks_the_only_time_zone_that_matches() {
         .map(|d| d.zone.clone());
     assert_eq!(zone.as_deref(), Some("Asia/Tokyo"));
 }
+
+#[test]
+fn chart_legends_leave_the_newest_weeks_clear() {
+    let w = World::new();
+    let mut h = harness(loaded(&w, &w.ada, Tab::Overview));
+    h.run_steps(2);
+    // Time runs to the right: a legend there would cover the newest weeks, where a new
+    // community's data is.
+    let middle = 1200.0 / 2.0;
+    for level in ["core", "active", "peripheral"] {
+        let entry = h.get_by_role_and_label(Role::CheckBox, level).rect();
+        assert!(
+            entry.max.x < middle,
+            "the legend's {level} entry ends at {}, right of the middle",
+            entry.max.x
+        );
+    }
+}

@@ -21,7 +21,7 @@ pub(super) fn show(ui: &mut Ui, state: &AppState, out: &mut Vec<Intent>) {
             if ui
                 .add(
                     egui::Button::new(RichText::new(&c.action).color(egui::Color32::WHITE))
-                        .fill(style::ERROR),
+                        .fill(super::palette::DANGER_FILL),
                 )
                 .clicked()
             {

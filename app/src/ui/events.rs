@@ -86,7 +86,7 @@ fn plan(ui: &mut Ui, d: &EventDraft, out: &mut Vec<Intent>) {
         });
         if !d.starts.is_empty() && starts.is_none() {
             ui.label(
-                RichText::new("The start is not a date like 2026-12-03 18:00").color(style::ERROR),
+                RichText::new("The start is not a date like 2026-12-03 18:00").color(style::error(ui)),
             );
         }
     });

@@ -49,7 +49,12 @@ pub(super) fn show(ui: &mut Ui, state: &AppState, out: &mut Vec<Intent>) {
     for item in items.iter().take(SHOWN) {
         ui.horizontal_wrapped(|ui| {
             if item.new {
-                ui.label(RichText::new("new").small().strong().color(style::ACCENT));
+                ui.label(
+                    RichText::new("new")
+                        .small()
+                        .strong()
+                        .color(style::accent(ui)),
+                );
             }
             let text = line(ui, item, state);
             ui.label(if item.new {

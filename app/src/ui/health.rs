@@ -5,7 +5,7 @@
 use copse_core::record::LevelRule;
 use copse_peer::participation::{Level, Participation};
 use egui::{RichText, Ui};
-use egui_plot::{Bar, BarChart, Legend, Line, Plot, PlotPoints};
+use egui_plot::{Bar, BarChart, Line, Plot, PlotPoints};
 
 use super::{levels, style};
 use crate::state::{AppState, Intent, Tab};
@@ -82,6 +82,7 @@ fn levels_chart(ui: &mut Ui, p: &Participation) {
         return;
     };
     let weeks_ago = |at: i64| -((last.at.0 - at) as f64) / (7.0 * DAY_MS as f64);
+    let colours = super::palette::ui(ui);
     Plot::new("members-per-level")
         .height(150.0)
         .allow_drag(false)
@@ -92,7 +93,7 @@ fn levels_chart(ui: &mut Ui, p: &Participation) {
         .x_axis_formatter(|mark, _| format!("{}", -mark.value + 0.0))
         .y_axis_label("members")
         .y_axis_min_width(30.0)
-        .legend(Legend::default())
+        .legend(style::legend())
         .show(ui, |plot| {
             for level in Level::ALL.into_iter().rev() {
                 let points: PlotPoints = p
@@ -103,7 +104,7 @@ fn levels_chart(ui: &mut Ui, p: &Participation) {
                     .collect();
                 plot.line(
                     Line::new(level.as_str(), points)
-                        .color(levels::colour(level))
+                        .color(colours.level(level))
                         .width(2.0),
                 );
             }
@@ -152,6 +153,7 @@ fn meetups(ui: &mut Ui, p: &Participation) {
                 ))
         })
         .collect();
+    let colour = style::accent(ui);
     Plot::new("meetup-rhythm")
         .height(90.0)
         .allow_drag(false)
@@ -161,7 +163,7 @@ fn meetups(ui: &mut Ui, p: &Participation) {
         .x_axis_label("four-week stretches ago")
         .x_axis_formatter(|mark, _| format!("{}", -mark.value + 0.0))
         .show(ui, |plot| {
-            plot.bar_chart(BarChart::new("meetups", bars).color(style::ACCENT));
+            plot.bar_chart(BarChart::new("meetups", bars).color(colour));
         });
 }
 
@@ -188,7 +190,7 @@ fn rule_editor(ui: &mut Ui, state: &AppState, rule: LevelRule, out: &mut Vec<Int
         cancel = ui.button("Cancel").clicked();
     });
     if let Some(problem) = draft.problem() {
-        ui.label(RichText::new(problem).color(style::ERROR));
+        ui.label(RichText::new(problem).color(style::error(ui)));
     }
     if draft != before {
         out.push(Intent::LevelRuleDraft(Some(draft)));

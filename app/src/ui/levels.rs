@@ -3,17 +3,13 @@
 
 use copse_peer::participation::{KindCounts, Level, Trajectory};
 use egui::{Color32, RichText, Ui};
-use egui_plot::{HLine, Legend, Line, Plot, PlotPoints};
+use egui_plot::{HLine, Line, Plot, PlotPoints};
 
 use super::style;
 
-/// The colour of a level: grey at the periphery, blue when active, the accent at the core.
-pub(crate) fn colour(level: Level) -> Color32 {
-    match level {
-        Level::Peripheral => Color32::from_rgb(130, 130, 130),
-        Level::Active => Color32::from_rgb(40, 100, 170),
-        Level::Core => style::ACCENT,
-    }
+/// The colour of a level in `ui`'s theme.
+pub(crate) fn colour(ui: &Ui, level: Level) -> Color32 {
+    super::palette::ui(ui).level(level)
 }
 
 /// A small label naming `level`.
@@ -22,7 +18,7 @@ pub(crate) fn badge(ui: &mut Ui, level: Level) {
         RichText::new(level.as_str())
             .small()
             .strong()
-            .color(colour(level)),
+            .color(colour(ui, level)),
     );
 }
 
@@ -52,6 +48,9 @@ pub(crate) fn trajectory(ui: &mut Ui, t: &Trajectory) {
         .iter()
         .map(|w| [weeks_ago(w.at), f64::from(w.contributions)])
         .collect();
+    let colours = super::palette::ui(ui);
+    let (active, core) = (colours.level(Level::Active), colours.level(Level::Core));
+    let line = ui.visuals().strong_text_color();
     Plot::new(("trajectory", t.member.as_str()))
         .height(150.0)
         .allow_drag(false)
@@ -64,19 +63,10 @@ pub(crate) fn trajectory(ui: &mut Ui, t: &Trajectory) {
         .x_axis_label("weeks ago")
         .x_axis_formatter(|mark, _| format!("{}", -mark.value + 0.0))
         .y_axis_label(format!("in {} days", t.rule.window_days))
-        .legend(Legend::default())
+        .legend(style::legend())
         .show(ui, |plot| {
-            plot.hline(
-                HLine::new("active from", f64::from(t.rule.active_from))
-                    .color(colour(Level::Active)),
-            );
-            plot.hline(
-                HLine::new("core from", f64::from(t.rule.core_from)).color(colour(Level::Core)),
-            );
-            plot.line(
-                Line::new("contributions", points)
-                    .color(Color32::from_rgb(60, 60, 60))
-                    .width(2.0),
-            );
+            plot.hline(HLine::new("active from", f64::from(t.rule.active_from)).color(active));
+            plot.hline(HLine::new("core from", f64::from(t.rule.core_from)).color(core));
+            plot.line(Line::new("contributions", points).color(line).width(2.0));
         });
 }

@@ -25,10 +25,10 @@ pub(super) fn in_progress(ui: &mut Ui, state: &AppState, out: &mut Vec<Intent>) 
     };
     let may_confirm = state.is_coordinator() || me.0 == e.created_by;
     egui::Frame::group(ui.style())
-        .stroke(egui::Stroke::new(1.5, style::ACCENT))
+        .stroke(egui::Stroke::new(1.5, style::accent(ui)))
         .show(ui, |ui| {
             ui.set_width(ui.available_width());
-            ui.label(RichText::new("Meetup in progress").strong().color(style::ACCENT));
+            ui.label(RichText::new("Meetup in progress").strong().color(style::accent(ui)));
             ui.label(RichText::new(&e.title).heading());
             style::muted(ui, format!("{} · {}", style::event_time(ui, e), e.place));
             here_now(ui, now, &me);
@@ -76,7 +76,7 @@ fn sync_line(ui: &mut Ui, now: &MeetupNow) {
             RichText::new(format!(
                 "✔ All {all} devices here are up to date: anyone can leave with the whole community."
             ))
-            .color(style::ACCENT),
+            .color(style::accent(ui)),
         );
     } else {
         ui.horizontal(|ui| {
@@ -91,7 +91,7 @@ fn sync_line(ui: &mut Ui, now: &MeetupNow) {
 fn checkin(ui: &mut Ui, state: &AppState, e: &EventView, me: &MemberId, out: &mut Vec<Intent>) {
     ui.horizontal_wrapped(|ui| {
         if e.attended.contains(me) {
-            ui.label(RichText::new("✔ You are checked in").color(style::ACCENT));
+            ui.label(RichText::new("✔ You are checked in").color(style::accent(ui)));
             if ui.small_button("Not here after all").clicked() {
                 out.push(Intent::Attend(e.id.clone(), me.clone(), false));
             }

@@ -99,7 +99,11 @@ pub(super) fn show(ui: &mut Ui, state: &AppState, out: &mut Vec<Intent>) {
                     levels::badge(ui, level);
                 }
                 if m.member.role == copse_core::record::Role::Coordinator {
-                    ui.label(RichText::new("coordinator").small().color(style::ACCENT));
+                    ui.label(
+                        RichText::new("coordinator")
+                            .small()
+                            .color(style::accent(ui)),
+                    );
                 }
             });
             let org: Vec<&str> = [m.member.organisation.as_str(), m.member.department.as_str()]

@@ -15,6 +15,7 @@ mod meetup;
 mod members;
 mod notices;
 mod overview;
+mod palette;
 mod peers;
 mod qr;
 mod rail;
@@ -119,7 +120,7 @@ fn tabs(ui: &mut Ui, state: &AppState, out: &mut Vec<Intent>) {
         .map(|p| p.name.clone())
         .unwrap_or_default();
     ui.horizontal(|ui| {
-        ui.label(RichText::new(name).heading().color(style::ACCENT));
+        ui.label(RichText::new(name).heading().color(style::accent(ui)));
         ui.add_space(24.0);
         search::bar(ui, state, out);
     });

@@ -17,7 +17,11 @@ pub(super) fn show(ui: &mut Ui, state: &AppState, out: &mut Vec<Intent>) {
                 if ui.small_button("Dismiss").clicked() {
                     out.push(Intent::DismissNotice(i));
                 }
-                let color = if n.error { style::ERROR } else { style::ACCENT };
+                let color = if n.error {
+                    style::error(ui)
+                } else {
+                    style::accent(ui)
+                };
                 ui.add(egui::Label::new(RichText::new(&n.text).color(color)).wrap());
             });
         }

@@ -107,7 +107,7 @@ pub(super) fn show(ui: &mut Ui, state: &AppState, out: &mut Vec<Intent>) {
                     style::when(ui, copse_core::Timestamp(r.time)),
                     state.refusal_text(r)
                 ))
-                .color(style::ERROR),
+                .color(style::error(ui)),
             );
         }
     }

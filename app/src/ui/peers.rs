@@ -58,9 +58,9 @@ pub(super) fn show(ui: &mut Ui, state: &AppState, out: &mut Vec<Intent>) {
                     for p in &cs.peers {
                         ui.label(&p.name);
                         let (text, color) = match (p.connected, p.up_to_date) {
-                            (true, true) => ("connected · up to date", style::ACCENT),
-                            (true, false) => ("connected · syncing", style::MUTED),
-                            (false, _) => ("offline", style::MUTED),
+                            (true, true) => ("connected · up to date", style::accent(ui)),
+                            (true, false) => ("connected · syncing", style::muted_colour(ui)),
+                            (false, _) => ("offline", style::muted_colour(ui)),
                         };
                         let route = match &p.route {
                             Some(Route::Relayed { relay, hole_punch }) => {

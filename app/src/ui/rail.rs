@@ -11,7 +11,7 @@ pub(super) fn show(ui: &mut Ui, state: &AppState, out: &mut Vec<Intent>) {
         RichText::new("Copse")
             .size(24.0)
             .strong()
-            .color(style::ACCENT),
+            .color(style::accent(ui)),
     );
     ui.add_space(6.0);
     for entry in &state.rail {

@@ -9,9 +9,6 @@ use egui::{Color32, FontId, RichText, Ui};
 use super::style;
 use crate::state::{AppState, Field, Intent, Period};
 
-/// Matched words: on a soft yellow, like a highlighter.
-const MARK: Color32 = Color32::from_rgb(255, 236, 150);
-
 /// The search box (in the community's header).
 pub(super) fn bar(ui: &mut Ui, state: &AppState, out: &mut Vec<Intent>) {
     let Some(v) = state.view() else { return };
@@ -57,7 +54,9 @@ pub(super) fn show(ui: &mut Ui, state: &AppState, out: &mut Vec<Intent>) {
         return;
     };
     if let Some(e) = &s.error {
-        ui.label(RichText::new(format!("The search could not be run: {e}")).color(style::ERROR));
+        ui.label(
+            RichText::new(format!("The search could not be run: {e}")).color(style::error(ui)),
+        );
         return;
     }
     if results.hits.is_empty() {
@@ -193,7 +192,11 @@ fn marked(ui: &Ui, h: &Highlighted, size: f32, strong: bool) -> LayoutJob {
             TextFormat {
                 font_id: FontId::proportional(size),
                 color: if hit { Color32::BLACK } else { color },
-                background: if hit { MARK } else { Color32::TRANSPARENT },
+                background: if hit {
+                    super::palette::MARK
+                } else {
+                    Color32::TRANSPARENT
+                },
                 ..Default::default()
             },
         );

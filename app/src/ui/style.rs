@@ -7,14 +7,22 @@ use egui::{Color32, RichText, Ui};
 
 use crate::state::{Field, Intent};
 
-/// The accent colour (a copse: young woodland green).
-pub(crate) const ACCENT: Color32 = Color32::from_rgb(46, 125, 80);
-/// Muted text.
-pub(crate) const MUTED: Color32 = Color32::from_rgb(110, 110, 110);
-/// Errors.
-pub(crate) const ERROR: Color32 = Color32::from_rgb(180, 40, 40);
-/// What a search matched: a highlighter's yellow.
-pub(crate) const MARK: Color32 = Color32::from_rgb(240, 200, 60);
+use super::palette::{self, PRIMARY_FILL};
+
+/// The accent colour for text in `ui`'s theme (a copse: young woodland green).
+pub(crate) fn accent(ui: &Ui) -> Color32 {
+    palette::ui(ui).accent
+}
+
+/// Error text in `ui`'s theme.
+pub(crate) fn error(ui: &Ui) -> Color32 {
+    palette::ui(ui).error
+}
+
+/// Secondary text in `ui`'s theme.
+pub(crate) fn muted_colour(ui: &Ui) -> Color32 {
+    palette::ui(ui).muted
+}
 
 /// Sets the app's visuals: light, roomy, readable.
 pub fn apply_theme(ctx: &egui::Context) {
@@ -29,17 +37,10 @@ pub fn apply_theme(ctx: &egui::Context) {
     ctx.all_styles_mut(|style| {
         style.spacing.item_spacing = egui::vec2(8.0, 7.0);
         style.spacing.button_padding = egui::vec2(10.0, 5.0);
-        style.visuals.selection.bg_fill = if style.visuals.dark_mode {
-            Color32::from_rgb(30, 84, 54)
-        } else {
-            Color32::from_rgb(204, 230, 212)
-        };
-        style.visuals.selection.stroke.color = ACCENT;
-        style.visuals.hyperlink_color = if style.visuals.dark_mode {
-            Color32::from_rgb(110, 200, 140)
-        } else {
-            ACCENT
-        };
+        let colours = palette::of(&style.visuals);
+        style.visuals.selection.bg_fill = colours.selection_bg;
+        style.visuals.selection.stroke.color = colours.selection_text;
+        style.visuals.hyperlink_color = colours.link;
         for (text_style, size) in [
             (egui::TextStyle::Heading, 22.0),
             (egui::TextStyle::Body, 14.5),
@@ -139,7 +140,7 @@ pub(crate) fn copy_button(ui: &mut Ui, label: &str, text: &str) {
     let copied_at: Option<f64> = ui.ctx().data(|d| d.get_temp(id));
     if let Some(at) = copied_at {
         if now - at < 2.0 {
-            ui.label(RichText::new("Copied").color(ACCENT));
+            ui.label(RichText::new("Copied").color(accent(ui)));
             ui.ctx()
                 .request_repaint_after(std::time::Duration::from_secs_f64(2.0 - (now - at)));
         } else {
@@ -184,14 +185,20 @@ pub(crate) fn area(
 
 /// A prominent button (the main action of a form).
 pub(crate) fn primary(text: &str) -> egui::Button<'static> {
-    egui::Button::new(RichText::new(text).color(Color32::WHITE).strong()).fill(ACCENT)
+    egui::Button::new(RichText::new(text).color(Color32::WHITE).strong()).fill(PRIMARY_FILL)
 }
 
 /// Tags as small green chips.
 pub(crate) fn tags(ui: &mut Ui, tags: &[String]) {
     for t in tags {
-        ui.label(RichText::new(format!("#{t}")).small().color(ACCENT));
+        ui.label(RichText::new(format!("#{t}")).small().color(accent(ui)));
     }
+}
+
+/// A chart's legend, top left: time runs to the right, and the newest weeks, where a new
+/// community's data is, stay clear.
+pub(crate) fn legend() -> egui_plot::Legend {
+    egui_plot::Legend::default().position(egui_plot::Corner::LeftTop)
 }
 
 /// A section heading.
@@ -234,13 +241,13 @@ pub(crate) fn event_time(ui: &Ui, e: &copse_core::view::events::EventView) -> St
 /// A small filled circle (unread marker), painted: not every font has "●".
 pub(crate) fn dot(ui: &mut Ui) -> egui::Response {
     let (rect, response) = ui.allocate_exact_size(egui::vec2(10.0, 10.0), egui::Sense::hover());
-    ui.painter().circle_filled(rect.center(), 4.0, ACCENT);
+    ui.painter().circle_filled(rect.center(), 4.0, accent(ui));
     response
 }
 
 /// Muted small text.
 pub(crate) fn muted(ui: &mut Ui, text: impl Into<String>) {
-    ui.label(RichText::new(text.into()).small().color(MUTED));
+    ui.label(RichText::new(text.into()).small().color(muted_colour(ui)));
 }
 
 /// A member's initials ("Ada Lovelace" -> "AL", "bob" -> "B").
@@ -256,8 +263,9 @@ pub(crate) fn initials(name: &str) -> String {
 }
 
 /// A member's colour: a hue from their id (FNV-1a, then murmur3's finaliser so ids that
-/// share a prefix spread over the wheel; the same on every device and version), at a
-/// lightness that keeps white initials readable.
+/// share a prefix spread over the wheel; the same on every device and version), darkened
+/// until white initials on it read at 4.5:1 (yellows and greens need it, blues do not;
+/// `value` is linear light, hence the low floor).
 pub(crate) fn member_colour(id: &str) -> Color32 {
     let mut h = id.bytes().fold(0x811c_9dc5_u32, |h, b| {
         (h ^ u32::from(b)).wrapping_mul(0x0100_0193)
@@ -268,7 +276,14 @@ pub(crate) fn member_colour(id: &str) -> Color32 {
     h = h.wrapping_mul(0xc2b2_ae35);
     h ^= h >> 16;
     let hue = (h % 360) as f32 / 360.0;
-    egui::ecolor::Hsva::new(hue, 0.55, 0.62, 1.0).into()
+    let mut value = 0.62;
+    loop {
+        let colour: Color32 = egui::ecolor::Hsva::new(hue, 0.55, value, 1.0).into();
+        if value <= 0.05 || palette::contrast(Color32::WHITE, colour) >= 4.5 {
+            return colour;
+        }
+        value -= 0.01;
+    }
 }
 
 /// A round avatar: initials on the member's colour, `size` points wide; hover for the name.
@@ -337,5 +352,11 @@ mod tests {
         assert_ne!(member_colour(ada), member_colour(bob));
         let hue = |id: &str| egui::ecolor::Hsva::from(member_colour(id)).h * 360.0;
         assert!((hue(ada) - 88.0).abs() < 1.5, "{}", hue(ada));
+        // Initials read on every colour of the wheel.
+        for i in 0..2000 {
+            let c = member_colour(&format!("member-{i}"));
+            let ratio = palette::contrast(Color32::WHITE, c);
+            assert!(ratio >= 4.5, "member-{i}: {c:?} {ratio:.2}");
+        }
     }
 }

@@ -59,7 +59,7 @@ pub(super) fn show(ui: &mut Ui, state: &AppState, out: &mut Vec<Intent>) {
                             ui.label(
                                 RichText::new("good first task")
                                     .small()
-                                    .color(style::ACCENT),
+                                    .color(style::accent(ui)),
                             );
                         }
                     });

@@ -45,7 +45,7 @@ pub(super) fn show(ui: &mut Ui, state: &AppState, out: &mut Vec<Intent>) {
                 "{} post(s) in this thread could not be read (a malformed record) and are not shown.",
                 t.unreadable_posts
             ))
-            .color(style::ERROR),
+            .color(style::error(ui)),
         );
     }
     // A post opened from a search result: marked, and scrolled to once.
@@ -54,9 +54,9 @@ pub(super) fn show(ui: &mut Ui, state: &AppState, out: &mut Vec<Intent>) {
     for (i, p) in t.thread.posts.iter().enumerate() {
         let accepted = t.thread.accepted_post.as_ref() == Some(&p.id);
         let frame = if found.as_ref() == Some(&p.id) {
-            egui::Frame::group(ui.style()).stroke(egui::Stroke::new(2.0, style::MARK))
+            egui::Frame::group(ui.style()).stroke(egui::Stroke::new(2.0, super::palette::MARK))
         } else if accepted {
-            egui::Frame::group(ui.style()).stroke(egui::Stroke::new(2.0, style::ACCENT))
+            egui::Frame::group(ui.style()).stroke(egui::Stroke::new(2.0, style::accent(ui)))
         } else {
             egui::Frame::group(ui.style())
         };
@@ -73,7 +73,7 @@ pub(super) fn show(ui: &mut Ui, state: &AppState, out: &mut Vec<Intent>) {
                 if accepted {
                     ui.label(
                         RichText::new("✔ Accepted answer")
-                            .color(style::ACCENT)
+                            .color(style::accent(ui))
                             .strong(),
                     );
                 }

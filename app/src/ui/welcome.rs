@@ -8,7 +8,7 @@ use crate::state::{AppState, Field, Intent};
 pub(super) fn show(ui: &mut Ui, state: &AppState, out: &mut Vec<Intent>) {
     ui.add_space(30.0);
     ui.vertical_centered(|ui| {
-        ui.label(RichText::new("Welcome to Copse").size(30.0).color(style::ACCENT).strong());
+        ui.label(RichText::new("Welcome to Copse").size(30.0).color(style::accent(ui)).strong());
         ui.label("A home for your community of practice: discussions, questions, knowledge, meetups and tasks,");
         ui.label("kept on your own device and shared directly with the other members. No server.");
     });
