@@ -59,6 +59,7 @@ fn main() -> anyhow::Result<()> {
         options,
         Box::new(move |cc| {
             copse_app::ui::apply_theme(&cc.egui_ctx);
+            copse_app::ui::install_fonts(&cc.egui_ctx);
             let ctx = cc.egui_ctx.clone();
             let backend = Backend::start(dir, net, move || ctx.request_repaint())?;
             Ok(Box::new(CopseApp::new(backend)))

@@ -1696,3 +1696,69 @@ fn chart_legends_leave_the_newest_weeks_clear() {
         );
     }
 }
+
+#[test]
+fn chinese_japanese_korean_and_emoji_render_with_every_glyph() {
+    let mut w = World::new();
+    let ada = w.ada.clone();
+    let title = "苔の観察会 · 한국어 모임";
+    let body = "北京的苔藓很漂亮 🌱 ひらがな、カタカナ、한글";
+    w.run(
+        &ada,
+        Command::StartThread {
+            kind: ThreadKind::Discussion,
+            title: title.into(),
+            body: body.into(),
+            tags: vec!["苔".into()],
+        },
+    );
+    w.run(
+        &ada,
+        Command::UpdateMyDetails(MemberDetails {
+            name: "山田 花子".into(),
+            ..Default::default()
+        }),
+    );
+    let mut h = harness(loaded(&w, &w.ada, Tab::Discussions));
+    copse_app::ui::install_fonts(&h.ctx);
+    h.run_steps(2);
+    h.get_by_label(title).click();
+    h.run_steps(2);
+    settle(&w, h.state_mut());
+    h.run_steps(3);
+    let shown: Vec<String> = h
+        .query_all_by(|n| {
+            n.label()
+                .or_else(|| n.value())
+                .is_some_and(|l| !l.is_ascii())
+        })
+        .filter_map(|n| {
+            let node = egui_kittest::kittest::NodeT::accesskit_node(&n);
+            node.label().or_else(|| node.value())
+        })
+        .collect();
+    for text in [title, body, "山田 花子"] {
+        assert!(
+            shown.iter().any(|s| s.contains(text)),
+            "{text} is not on screen: {shown:?}"
+        );
+    }
+    // egui's own `has_glyph` says no for every character of the face that also holds its
+    // replacement glyph (emoji among them), so look each character up in the context's
+    // fonts as egui does: the first face of the family whose character map has it.
+    let fonts = h.ctx.fonts(|f| f.definitions().clone());
+    let faces: Vec<ttf_parser::Face<'_>> = fonts.families[&egui::FontFamily::Proportional]
+        .iter()
+        .map(|name| {
+            let data = &fonts.font_data[name];
+            ttf_parser::Face::parse(&data.font, data.index).unwrap()
+        })
+        .collect();
+    let missing: Vec<char> = shown
+        .iter()
+        .flat_map(|s| s.chars())
+        .filter(|c| !c.is_whitespace())
+        .filter(|c| faces.iter().all(|f| f.glyph_index(*c).is_none()))
+        .collect();
+    assert!(missing.is_empty(), "no glyph for {missing:?} in {shown:?}");
+}

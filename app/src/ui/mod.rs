@@ -5,6 +5,7 @@
 mod add_community;
 mod confirm;
 mod events;
+mod fonts;
 mod for_you;
 mod health;
 mod hints;
@@ -33,6 +34,7 @@ use egui::{RichText, Ui};
 
 use crate::state::{AppState, Intent, Screen, Tab};
 
+pub use fonts::{fallbacks as font_fallbacks, install as install_fonts};
 pub use style::apply_theme;
 
 /// Draws one frame and applies what the member did in it.
