@@ -14,7 +14,8 @@ use std::sync::{Arc, Mutex};
 use copse_core::record::MemberDetails;
 use copse_peer::{PeerConfig, PeerError, PeerEvent, PeerHandle, Profile, Request};
 
-use crate::state::{AppEvent, UiAction, View};
+use crate::file_dialog::Chosen;
+use crate::state::{AppEvent, FolderEntry, UiAction, View};
 
 /// Peer events kept unread before the oldest are dropped.
 const INBOX: usize = 4096;
@@ -276,10 +277,24 @@ impl Backend {
                     self.repaint.clone(),
                 );
                 self.rt.spawn(async move {
-                    if let Some(req) = crate::file_dialog::choose(choice).await {
-                        let handle = slot.lock().ok().and_then(|h| h.clone());
-                        answer(handle, req, None, &inbox, &*wake).await;
+                    match crate::file_dialog::choose(choice.clone()).await {
+                        Chosen::File(req) => {
+                            let handle = slot.lock().ok().and_then(|h| h.clone());
+                            answer(handle, req, None, &inbox, &*wake).await;
+                        }
+                        Chosen::Cancelled => {}
+                        Chosen::Unavailable => {
+                            let start = std::env::home_dir().unwrap_or_else(|| "/".into());
+                            deliver(&inbox, &*wake, AppEvent::NoFileDialog { choice, start });
+                        }
                     }
+                });
+            }
+            UiAction::ListFolder(dir) => {
+                let (inbox, wake) = (self.inbox.clone(), self.repaint.clone());
+                self.rt.spawn_blocking(move || {
+                    let entries = list_folder(&dir);
+                    deliver(&inbox, &*wake, AppEvent::FolderListed { dir, entries });
                 });
             }
             UiAction::SaveSettings(settings) => {
@@ -337,4 +352,18 @@ impl Backend {
     pub fn block_on<F: std::future::Future>(&self, f: F) -> F::Output {
         self.rt.block_on(f)
     }
+}
+
+/// A folder's entries for the app's own file chooser (sorted by the state).
+fn list_folder(dir: &std::path::Path) -> Result<Vec<FolderEntry>, String> {
+    let read =
+        std::fs::read_dir(dir).map_err(|e| format!("{} cannot be read: {e}", dir.display()))?;
+    Ok(read
+        .filter_map(Result::ok)
+        .map(|e| FolderEntry {
+            name: e.file_name().to_string_lossy().into_owned(),
+            // Links to folders open like folders.
+            folder: std::fs::metadata(e.path()).is_ok_and(|m| m.is_dir()),
+        })
+        .collect())
 }

@@ -1,5 +1,6 @@
-//! The system's own open and save dialogs (rfd, over the desktop portal on Linux) for
-//! exporting and importing a community file.
+//! The system's own open and save dialogs (rfd, over the desktop portal on Linux, else
+//! zenity) for exporting and importing a community file; where neither can be shown, the
+//! caller opens the app's own chooser ([`crate::state::FileChooser`]).
 
 use std::path::PathBuf;
 
@@ -43,9 +44,30 @@ pub fn suggested_file_name(community: &str) -> String {
     format!("{base}.{EXTENSION}")
 }
 
-/// Shows the dialog; the request to run once a file is chosen (none if cancelled, or if
-/// the desktop offers no dialog: the typed path fields remain).
-pub async fn choose(choice: FileChoice) -> Option<Request> {
+/// What came of showing the system's dialog.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Chosen {
+    /// A file was chosen: the request that exports or imports it.
+    File(Request),
+    /// The member closed the dialog.
+    Cancelled,
+    /// No dialog could be shown.
+    Unavailable,
+}
+
+/// Shows the system's dialog. rfd answers "nothing chosen" both when the member cancels
+/// and when no dialog could be shown; it reports the latter as an error in its log, which
+/// [`crate::dialog_failures`] counts.
+pub async fn choose(choice: FileChoice) -> Chosen {
+    let failures = crate::dialog_failures::count();
+    match show(choice).await {
+        Some(req) => Chosen::File(req),
+        None if crate::dialog_failures::count() != failures => Chosen::Unavailable,
+        None => Chosen::Cancelled,
+    }
+}
+
+async fn show(choice: FileChoice) -> Option<Request> {
     let dialog = rfd::AsyncFileDialog::new().add_filter("Copse community", &[EXTENSION]);
     match choice {
         FileChoice::Export { community, name } => {

@@ -10,6 +10,7 @@
 
 pub mod app;
 pub mod backend;
+pub mod dialog_failures;
 pub mod file_dialog;
 pub mod notifier;
 pub mod settings;

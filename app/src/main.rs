@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use clap::Parser;
 use copse_app::app::CopseApp;
 use copse_app::backend::{Backend, NetOptions};
+use tracing_subscriber::prelude::*;
 
 /// Copse: your community of practice, on your own device, shared peer to peer.
 #[derive(Debug, Parser)]
@@ -30,13 +31,16 @@ struct Args {
 }
 
 fn main() -> anyhow::Result<()> {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("COPSE_LOG")
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn,automerge=off")),
+    let filter = tracing_subscriber::EnvFilter::try_from_env("COPSE_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn,automerge=off"));
+    tracing_subscriber::registry()
+        .with(
+            tracing_subscriber::fmt::layer()
+                .with_writer(std::io::stderr)
+                .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+                .with_filter(filter),
         )
-        .with_writer(std::io::stderr)
-        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .with(copse_app::dialog_failures::layer())
         .init();
     let args = Args::parse();
     let dir = copse_peer::profile_path(args.data_dir.as_deref())?;

@@ -11,7 +11,7 @@ use copse_core::sync::JoinRefusal;
 use copse_core::{Command, NewCommunity};
 use copse_peer::{Answered, Invitation, JoinFailure, PeerError, Request, ask};
 use egui::accesskit::Role;
-use egui_kittest::kittest::Queryable;
+use egui_kittest::kittest::{NodeT, Queryable};
 use fixture::{World, commands, harness, load_requests, loaded, requests, settle, type_into};
 
 #[test]
@@ -1733,7 +1733,7 @@ fn chinese_japanese_korean_and_emoji_render_with_every_glyph() {
                 .is_some_and(|l| !l.is_ascii())
         })
         .filter_map(|n| {
-            let node = egui_kittest::kittest::NodeT::accesskit_node(&n);
+            let node = n.accesskit_node();
             node.label().or_else(|| node.value())
         })
         .collect();
@@ -1761,4 +1761,168 @@ fn chinese_japanese_korean_and_emoji_render_with_every_glyph() {
         .filter(|c| faces.iter().all(|f| f.glyph_index(*c).is_none()))
         .collect();
     assert!(missing.is_empty(), "no glyph for {missing:?} in {shown:?}");
+}
+
+/// The folders the backend listed for the chooser, as the state asked for them.
+fn listed_folders(state: &mut AppState) -> Vec<std::path::PathBuf> {
+    let asked = state
+        .outbox
+        .iter()
+        .filter_map(|a| match a {
+            UiAction::ListFolder(dir) => Some(dir.clone()),
+            _ => None,
+        })
+        .collect();
+    state.outbox.clear();
+    asked
+}
+
+fn entry(name: &str, folder: bool) -> copse_app::state::FolderEntry {
+    copse_app::state::FolderEntry {
+        name: name.into(),
+        folder,
+    }
+}
+
+#[test]
+fn without_a_system_dialog_the_apps_own_chooser_imports_from_the_start_screen() {
+    use copse_app::file_dialog::FileChoice;
+    let mut state = AppState::new();
+    state.apply(AppEvent::Ready {
+        member: "12D3KooWNewNewNew".parse().unwrap(),
+        details: Default::default(),
+    });
+    state.apply(AppEvent::Loaded {
+        view: View::Communities,
+        answered: Box::new(Answered::ListCommunities(ask::ListCommunities, Ok(vec![]))),
+    });
+    let mut h = harness(state);
+    h.run_steps(2);
+    // A person with no community yet looks for Import where they start or join one.
+    h.get_by_role_and_label(Role::Button, "Import a community file…")
+        .click();
+    h.run_steps(1);
+    assert!(
+        h.state()
+            .outbox
+            .contains(&UiAction::ChooseFile(FileChoice::Import))
+    );
+    // The system has no dialog: the app's own opens in its place, saying why.
+    let home = std::path::PathBuf::from("/home/grace");
+    h.state_mut().outbox.clear();
+    h.state_mut().apply(AppEvent::NoFileDialog {
+        choice: FileChoice::Import,
+        start: home.clone(),
+    });
+    h.run_steps(2);
+    h.get_by_label_contains("offers no file dialog");
+    h.get_by_label("Import a community file");
+    assert_eq!(listed_folders(h.state_mut()), std::slice::from_ref(&home));
+    h.state_mut().apply(AppEvent::FolderListed {
+        dir: home.clone(),
+        entries: Ok(vec![
+            entry("notes.txt", false),
+            entry("usb", true),
+            entry(".cache", true),
+        ]),
+    });
+    h.run_steps(2);
+    assert!(h.query_by_label_contains(".cache").is_none(), "hidden");
+    let import = h.get_by_role_and_label(Role::Button, "Import");
+    assert!(import.accesskit_node().is_disabled(), "nothing picked yet");
+    h.get_by_label_contains("usb").click();
+    h.run_steps(2);
+    let usb = home.join("usb");
+    assert_eq!(listed_folders(h.state_mut()), std::slice::from_ref(&usb));
+    h.state_mut().apply(AppEvent::FolderListed {
+        dir: usb.clone(),
+        entries: Ok(vec![entry("Timber Engineers.automerge", false)]),
+    });
+    h.run_steps(2);
+    h.get_by_label("Timber Engineers.automerge").click();
+    h.run_steps(2);
+    h.get_by_role_and_label(Role::Button, "Import").click();
+    h.run_steps(2);
+    assert_eq!(
+        requests(h.state()),
+        [Request::Import(ask::Import {
+            path: usb.join("Timber Engineers.automerge")
+        })]
+    );
+    assert!(h.state().file_chooser.is_none(), "closed once chosen");
+    // What came in is shown, with what the community's rules kept out.
+    let id = copse_core::CommunityId::from_bytes([3; 16]);
+    h.state_mut()
+        .apply(AppEvent::Answered(Box::new(Answered::Import(
+            ask::Import {
+                path: usb.join("Timber Engineers.automerge"),
+            },
+            Ok(copse_peer::Imported {
+                id: id.clone(),
+                created: true,
+                refused: 2,
+            }),
+        ))));
+    assert_eq!(h.state().selected, Some(id));
+    assert!(!h.state().adding);
+    assert!(h.state().notices.iter().any(|n| n.text
+        == "Added the community from the file. 2 changes in it broke the community's rules and were left out."));
+}
+
+#[test]
+fn the_apps_own_chooser_exports_under_a_name_and_says_what_is_wrong_with_one() {
+    use copse_app::file_dialog::FileChoice;
+    let w = World::new();
+    let mut h = harness(loaded(&w, &w.ada, Tab::Peers));
+    h.run_steps(2);
+    let community = h.state().selected.clone().unwrap();
+    let choice = FileChoice::Export {
+        community: community.clone(),
+        name: "Timber Engineers".into(),
+    };
+    let usb = std::path::PathBuf::from("/media/usb");
+    h.state_mut().apply(AppEvent::NoFileDialog {
+        choice,
+        start: usb.clone(),
+    });
+    h.state_mut().apply(AppEvent::FolderListed {
+        dir: usb.clone(),
+        entries: Ok(vec![entry("Timber Engineers.automerge", false)]),
+    });
+    h.run_steps(2);
+    // The suggested name is there; a file of that name would be replaced.
+    assert_eq!(
+        h.get_by_label("File name").value().as_deref(),
+        Some("Timber Engineers.automerge")
+    );
+    h.get_by_label_contains("exporting replaces it");
+    h.get_by_label("File name").focus();
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.get_by_label("File name")
+        .type_text("backups/timber.automerge");
+    h.run_steps(2);
+    h.get_by_label_contains("A file name, not a path");
+    assert!(
+        h.get_by_role_and_label(Role::Button, "Export here")
+            .accesskit_node()
+            .is_disabled()
+    );
+    h.get_by_label("File name").focus();
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.get_by_label("File name")
+        .type_text("timber-2026-12.automerge");
+    h.run_steps(2);
+    assert!(
+        h.query_by_label_contains("A file name, not a path")
+            .is_none()
+    );
+    h.get_by_role_and_label(Role::Button, "Export here").click();
+    h.run_steps(2);
+    assert_eq!(
+        requests(h.state()),
+        [Request::Export(ask::Export {
+            community,
+            out: usb.join("timber-2026-12.automerge")
+        })]
+    );
 }

@@ -5,6 +5,7 @@ use copse_core::record::{ObjectiveStatus, Role, ThreadKind};
 use copse_core::{Command, EventId, MemberId, PostId, Timestamp};
 use copse_peer::ask;
 
+use super::file_chooser::FileChooser;
 use super::intent::Intent;
 use super::loads::View;
 use super::{AppState, Confirm, EventDraft, MEETUP_INVITE, Screen, Tab, UiAction};
@@ -183,6 +184,25 @@ impl AppState {
                     self.request(ask::Import { path: path.into() });
                 }
             }
+            I::ChooserOpen(dir) => {
+                if let Some(chooser) = &mut self.file_chooser {
+                    chooser.open(dir.clone());
+                    self.outbox.push(UiAction::ListFolder(dir));
+                }
+            }
+            I::ChooserPick(name) => {
+                if let Some(chooser) = &mut self.file_chooser {
+                    chooser.name = name;
+                }
+            }
+            I::ChooserConfirm => {
+                let req = self.file_chooser.as_ref().and_then(FileChooser::request);
+                if let Some(req) = req {
+                    self.file_chooser = None;
+                    self.request(req);
+                }
+            }
+            I::ChooserCancel => self.file_chooser = None,
             I::RemoveResource(resource) => self.ask_to_remove_resource(resource),
             I::ShareResource => self.submit_resource(),
         }

@@ -5,7 +5,7 @@ use copse_peer::PeerEvent;
 
 use super::invalidation::views_touched;
 use super::loads::View;
-use super::{AppEvent, AppState, Screen};
+use super::{AppEvent, AppState, FileChooser, Screen, UiAction};
 
 impl AppState {
     /// Applies an event from the backend.
@@ -31,6 +31,22 @@ impl AppState {
                 }
             }
             AppEvent::Settings(settings) => self.settings = settings,
+            AppEvent::NoFileDialog { choice, start } => {
+                self.notify(
+                    "This desktop offers no file dialog (no desktop portal, no zenity): \
+                     choose the file in Copse's own instead.",
+                    false,
+                );
+                self.file_chooser = Some(FileChooser::new(choice, start.clone()));
+                self.outbox.push(UiAction::ListFolder(start));
+            }
+            AppEvent::FolderListed { dir, entries } => {
+                if let Some(chooser) = &mut self.file_chooser
+                    && chooser.dir == dir
+                {
+                    chooser.entries = Some(entries.map(super::sorted_folder));
+                }
+            }
             AppEvent::Tick => {
                 // Meetups come within a day, prompts fall due, questions wait longer.
                 let views: Vec<View> = self

@@ -51,6 +51,7 @@ impl AppState {
             Field::CommunityObjectives => &mut self.new_community.objectives,
             Field::CommunityNorms => &mut self.new_community.norms,
             Field::JoinTicket => &mut self.join_ticket,
+            Field::ChooserName => &mut self.file_chooser.as_mut()?.name,
             _ => return view_text_mut(self.view_mut()?, field),
         };
         Some(app)
@@ -103,6 +104,7 @@ fn view_text_mut(v: &mut CommunityView, field: Field) -> Option<&mut String> {
         | Field::CommunityDomain
         | Field::CommunityObjectives
         | Field::CommunityNorms
-        | Field::JoinTicket => return None,
+        | Field::JoinTicket
+        | Field::ChooserName => return None,
     })
 }

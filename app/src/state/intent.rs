@@ -100,6 +100,8 @@ pub enum Field {
     ExportPath,
     /// What to import from.
     ImportPath,
+    /// The file name in the app's own file chooser.
+    ChooserName,
     /// The words in the search box.
     SearchText,
     /// The search's tag filter.
@@ -279,6 +281,14 @@ pub enum Intent {
     ExportToPath,
     /// Imported from the typed path.
     ImportFromPath,
+    /// Opened this folder in the app's own file chooser.
+    ChooserOpen(std::path::PathBuf),
+    /// Clicked a file in the chooser (its name goes into the name field).
+    ChooserPick(String),
+    /// Exported or imported the file chosen in the chooser.
+    ChooserConfirm,
+    /// Closed the chooser without choosing.
+    ChooserCancel,
     /// Asked before removing a shared resource.
     RemoveResource(copse_core::ResourceId),
     /// Shared the new resource.

@@ -11,6 +11,7 @@ mod drafts;
 mod editor;
 mod experts;
 mod fields;
+mod file_chooser;
 mod for_you;
 mod forms;
 mod intent;
@@ -32,6 +33,7 @@ pub use drafts::{
 };
 pub use editor::TextEditor;
 pub use experts::{ExpertsAsked, topics_from};
+pub use file_chooser::{FileChooser, FolderEntry, sorted as sorted_folder};
 pub use intent::{Field, Intent};
 pub use loads::View;
 pub use search::{Period, SearchState};
@@ -60,8 +62,11 @@ pub enum UiAction {
     },
     /// Keep the app's settings.
     SaveSettings(crate::settings::AppSettings),
-    /// Show the system's open or save dialog, then export or import the chosen file.
+    /// Show the system's open or save dialog, then export or import the chosen file (or,
+    /// where the system has none, say so with [`AppEvent::NoFileDialog`]).
     ChooseFile(crate::file_dialog::FileChoice),
+    /// List a folder for the app's own file chooser ([`AppEvent::FolderListed`]).
+    ListFolder(std::path::PathBuf),
 }
 
 /// What the backend tells the state.
@@ -103,6 +108,20 @@ pub enum AppEvent {
     },
     /// The backend failed (e.g. the profile is in use).
     Fatal(String),
+    /// The system could show no file dialog: the app's own chooser opens instead.
+    NoFileDialog {
+        /// What the file was for.
+        choice: crate::file_dialog::FileChoice,
+        /// Where the chooser starts (the member's home folder).
+        start: std::path::PathBuf,
+    },
+    /// A folder's entries for the chooser, or why it could not be read.
+    FolderListed {
+        /// Which folder.
+        dir: std::path::PathBuf,
+        /// Its entries.
+        entries: Result<Vec<FolderEntry>, String>,
+    },
 }
 
 /// The top-level screens.
@@ -246,6 +265,8 @@ pub struct AppState {
     pub notices: Vec<Notice>,
     /// A destructive action asked about, until confirmed or cancelled.
     pub confirm: Option<Confirm>,
+    /// The app's own file chooser, open where the system has no file dialog.
+    pub file_chooser: Option<FileChooser>,
     /// Actions for the backend, drained every frame.
     pub outbox: Vec<UiAction>,
     /// This device's app settings.

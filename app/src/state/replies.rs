@@ -56,7 +56,21 @@ impl AppState {
             A::Import(_, Ok(i)) => {
                 self.invalidate([View::Communities]);
                 let what = if i.created { "Added" } else { "Merged" };
-                self.notify(format!("{what} the community from the file."), false);
+                let refused = match i.refused {
+                    0 => String::new(),
+                    1 => " One change in it broke the community's rules and was left out.".into(),
+                    n => {
+                        format!(" {n} changes in it broke the community's rules and were left out.")
+                    }
+                };
+                self.notify(
+                    format!("{what} the community from the file.{refused}"),
+                    false,
+                );
+                // Show what came in, unless it is the community already open.
+                if self.adding || self.selected.as_ref() != Some(&i.id) {
+                    self.select(i.id);
+                }
             }
             A::DismissStoryPrompt(q, Ok(())) => {
                 self.invalidate([View::StoryPrompts(q.community)]);

@@ -55,6 +55,16 @@ pub(super) fn show(ui: &mut Ui, state: &AppState, out: &mut Vec<Intent>) {
             join_progress(ui, state, out);
         }
     });
+    ui.add_space(16.0);
+    ui.separator();
+    ui.label(RichText::new("From a file").strong().size(17.0));
+    ui.horizontal_wrapped(|ui| {
+        ui.label("A member exported the community to a file (on a USB stick, say)?");
+        if ui.button("Import a community file…").clicked() {
+            out.push(Intent::ImportDialog);
+        }
+    });
+    style::muted(ui, "You can also drop the file onto this window.");
 }
 
 /// Where a join is: reaching a member, the community arriving, then loading it; with a

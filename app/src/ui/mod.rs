@@ -5,6 +5,7 @@
 mod add_community;
 mod confirm;
 mod events;
+mod file_chooser;
 mod fonts;
 mod for_you;
 mod health;
@@ -80,6 +81,7 @@ fn main(ui: &mut Ui, state: &AppState, out: &mut Vec<Intent>) {
         .show(ui, |ui| rail::show(ui, state, out));
     notices::show(ui, state, out);
     confirm::show(ui, state, out);
+    file_chooser::show(ui, state, out);
     meetup::qr_window(ui, state, out);
     dropped_files(ui, out);
     if state.adding || state.selected.is_none() {
