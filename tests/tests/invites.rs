@@ -14,6 +14,7 @@ async fn members(p: &TestPeer, id: &CommunityId) -> Vec<MemberEntry> {
         community: id.clone(),
         skill: None,
         organisation: None,
+        include_removed: false,
     })
     .await
 }

@@ -97,7 +97,8 @@ pub struct CommunityView {
     pub tasks: TaskBoard,
     /// New task form.
     pub task_draft: TaskDraft,
-    /// Members.
+    /// Members, removed ones too (so their posts and check-ins keep their names); see
+    /// [`CommunityView::current_members`].
     pub members: Vec<MemberEntry>,
     /// Directory filters (skill, organisation).
     pub member_filter: (String, String),
@@ -155,6 +156,11 @@ pub struct CommunityView {
 }
 
 impl CommunityView {
+    /// The members who are not removed.
+    pub fn current_members(&self) -> impl Iterator<Item = &MemberEntry> {
+        self.members.iter().filter(|m| m.member.is_current())
+    }
+
     /// The list for `kind`.
     pub fn list(&self, kind: ThreadKind) -> Option<&ThreadListView> {
         self.lists.get(&kind)

@@ -108,6 +108,7 @@ impl View {
                 community: community(c),
                 skill: None,
                 organisation: None,
+                include_removed: true,
             }
             .into(),
             View::ReadState(c) => ask::ReadState {

@@ -20,6 +20,7 @@ mod loaded;
 mod loads;
 mod navigation;
 mod replies;
+mod revision_groups;
 mod search;
 
 use copse_core::record::MemberDetails;
@@ -36,6 +37,7 @@ pub use experts::{ExpertsAsked, topics_from};
 pub use file_chooser::{FileChooser, FolderEntry, sorted as sorted_folder};
 pub use intent::{Field, Intent};
 pub use loads::View;
+pub use revision_groups::{RevisionGroup, group as group_revisions};
 pub use search::{Period, SearchState};
 
 /// What the UI asks the backend to do.
@@ -414,13 +416,24 @@ impl AppState {
         self.tab = Some(tab);
     }
 
+    /// Whether we may write in the open community: not once removed from it (it stays
+    /// readable as it was, and nothing is offered that the others would refuse).
+    pub fn can_write(&self) -> bool {
+        let (Some((me, _)), Some(v)) = (&self.me, self.view()) else {
+            return true;
+        };
+        v.members
+            .iter()
+            .find(|m| &m.id == me)
+            .is_none_or(|m| m.member.is_current())
+    }
+
     /// Whether we coordinate the open community.
     pub fn is_coordinator(&self) -> bool {
         let (Some((me, _)), Some(v)) = (&self.me, self.view()) else {
             return false;
         };
-        v.members
-            .iter()
+        v.current_members()
             .any(|m| &m.id == me && m.member.role == copse_core::record::Role::Coordinator)
     }
 
@@ -440,8 +453,7 @@ impl AppState {
     pub fn member_names(&self) -> Vec<(MemberId, String)> {
         self.view()
             .map(|v| {
-                v.members
-                    .iter()
+                v.current_members()
                     .map(|m| (m.id.clone(), m.member.name.clone()))
                     .collect()
             })
@@ -455,7 +467,13 @@ impl AppState {
         self.view()
             .and_then(in_view)
             .or_else(|| self.views.values().find_map(in_view))
-            .map(|m| m.member.name.clone())
+            .map(|m| {
+                if m.member.is_current() {
+                    m.member.name.clone()
+                } else {
+                    format!("{} (removed)", m.member.name)
+                }
+            })
             .unwrap_or_else(|| short_id(id.as_str()))
     }
 }

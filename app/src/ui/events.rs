@@ -15,7 +15,7 @@ pub(super) fn show(ui: &mut Ui, state: &AppState, out: &mut Vec<Intent>) {
         return;
     }
     super::meetup::in_progress(ui, state, out);
-    if ui.button("Plan a meetup").clicked() {
+    if state.can_write() && ui.button("Plan a meetup").clicked() {
         out.push(Intent::PlanMeetup(true));
     }
     if let Some(d) = &v.event_draft {
@@ -89,6 +89,17 @@ fn plan(ui: &mut Ui, d: &EventDraft, out: &mut Vec<Intent>) {
                 RichText::new("The start is not a date like 2026-12-03 18:00").color(style::error(ui)),
             );
         }
+        if let Some(s) = starts
+            && s < copse_peer::now()
+        {
+            ui.label(
+                RichText::new(format!(
+                    "That start is in the past ({}): members will find it among past meetups.",
+                    style::when(ui, s)
+                ))
+                .color(style::error(ui)),
+            );
+        }
     });
 }
 
@@ -144,11 +155,13 @@ fn event_card(ui: &mut Ui, state: &AppState, e: &EventView, past: bool, out: &mu
         if started && (coordinator || organiser) {
             ui.horizontal_wrapped(|ui| {
                 ui.label("Attendance:");
-                for m in state
-                    .view()
-                    .map(|v| v.members.as_slice())
-                    .unwrap_or_default()
-                {
+                // Who can attend now, and anyone marked before they were removed.
+                let members = state.view().into_iter().flat_map(|v| {
+                    v.members
+                        .iter()
+                        .filter(|m| m.member.is_current() || e.attended.contains(&m.id))
+                });
+                for m in members {
                     let was = e.attended.contains(&m.id);
                     let mut now = was;
                     ui.checkbox(&mut now, &m.member.name);

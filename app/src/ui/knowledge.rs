@@ -13,7 +13,7 @@ pub(super) fn show(ui: &mut Ui, state: &AppState, out: &mut Vec<Intent>) {
         return;
     }
     ui.horizontal(|ui| {
-        if ui.button("New article").clicked() {
+        if state.can_write() && ui.button("New article").clicked() {
             out.push(Intent::NewArticle(true));
         }
         let l = ui.label("Filter by tag");
@@ -85,7 +85,7 @@ fn editor(ui: &mut Ui, state: &AppState, v: &CommunityView, out: &mut Vec<Intent
         } else {
             "Edit"
         };
-        if ui.button(edit_label).clicked() {
+        if state.can_write() && ui.button(edit_label).clicked() {
             out.push(Intent::EditArticleText(!v.article_editing));
         }
         if ui.button("History").clicked() {
@@ -121,16 +121,21 @@ fn editor(ui: &mut Ui, state: &AppState, v: &CommunityView, out: &mut Vec<Intent
     }
     if let Some(history) = &v.history {
         style::section(ui, "Revisions");
-        for r in history.iter().rev() {
-            ui.horizontal(|ui| {
-                ui.label(format!(
-                    "{} · {} · {}",
-                    style::date_time(ui, r.at),
-                    name(&r.by),
-                    r.cmd.replace('_', " ")
-                ));
+        for g in crate::state::group_revisions(history).iter().rev() {
+            let (first, last) = (g.first(), g.last());
+            let when = if first.at == last.at {
+                style::date_time(ui, first.at)
+            } else {
+                format!(
+                    "{} – {}",
+                    style::date_time(ui, first.at),
+                    style::date_time(ui, last.at)
+                )
+            };
+            ui.horizontal_wrapped(|ui| {
+                ui.label(format!("{when} · {} · {}", name(&first.by), g.summary()));
                 if ui.small_button("Show this version").clicked() {
-                    out.push(Intent::ShowRevision(r.change.clone()));
+                    out.push(Intent::ShowRevision(last.change.clone()));
                 }
             });
         }

@@ -23,6 +23,10 @@ pub(super) fn in_progress(ui: &mut Ui, state: &AppState, out: &mut Vec<Intent>) 
     let Some(me) = state.me.as_ref().map(|(m, d)| (m.clone(), d.name.clone())) else {
         return;
     };
+    // Checking in and inviting are for members: a removed one's would be refused.
+    if !state.can_write() {
+        return;
+    }
     let may_confirm = state.is_coordinator() || me.0 == e.created_by;
     egui::Frame::group(ui.style())
         .stroke(egui::Stroke::new(1.5, style::accent(ui)))

@@ -10,7 +10,8 @@ use copse_peer::participation::Level;
 pub(super) fn show(ui: &mut Ui, state: &AppState, out: &mut Vec<Intent>) {
     let Some(v) = state.view() else { return };
     let asking = !v.member_filter.0.trim().is_empty();
-    ui.horizontal(|ui| {
+    // Wrapped: the three filters do not fit one line of a narrow window.
+    ui.horizontal_wrapped(|ui| {
         let l = ui.label("Who can help with");
         style::text_edit(ui, l.id, &v.member_filter.0, Field::MemberSkill, out, |t| {
             egui::TextEdit::singleline(t)
@@ -82,7 +83,7 @@ pub(super) fn show(ui: &mut Ui, state: &AppState, out: &mut Vec<Intent>) {
         .collect();
     style::muted(
         ui,
-        format!("{} of {} members", shown.len(), v.members.len()),
+        format!("{} of {} members", shown.len(), v.current_members().count()),
     );
     for m in shown {
         egui::Frame::group(ui.style()).show(ui, |ui| {

@@ -123,7 +123,8 @@ fn tabs(ui: &mut Ui, state: &AppState, out: &mut Vec<Intent>) {
         .and_then(|v| v.profile.as_ref())
         .map(|p| p.name.clone())
         .unwrap_or_default();
-    ui.horizontal(|ui| {
+    // Wrapped: in a narrow window the search box goes under the name, not off the edge.
+    ui.horizontal_wrapped(|ui| {
         ui.label(RichText::new(name).heading().color(style::accent(ui)));
         ui.add_space(24.0);
         search::bar(ui, state, out);
@@ -138,6 +139,19 @@ fn tabs(ui: &mut Ui, state: &AppState, out: &mut Vec<Intent>) {
             }
         }
     });
+    if !state.can_write() {
+        ui.add(
+            egui::Label::new(
+                RichText::new(
+                    "You were removed from this community. What you already had stays \
+                     readable here; nothing new reaches you, and nothing you wrote now would \
+                     be accepted, so nothing here asks you to write.",
+                )
+                .color(style::error(ui)),
+            )
+            .wrap(),
+        );
+    }
     ui.add_space(2.0);
 }
 

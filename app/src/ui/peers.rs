@@ -92,12 +92,15 @@ pub(super) fn show(ui: &mut Ui, state: &AppState, out: &mut Vec<Intent>) {
 
     relays(ui, v, coordinator, out);
 
+    if state.can_write() {
+        invite(ui, v, coordinator, out);
+    }
+    files(ui, v, out);
+}
+
+/// "Invite someone": the uses, the buttons, and the ticket made.
+fn invite(ui: &mut Ui, v: &CommunityView, coordinator: bool, out: &mut Vec<Intent>) {
     style::section(ui, "Invite someone");
-    let community_name = v
-        .profile
-        .as_ref()
-        .map(|p| p.name.as_str())
-        .unwrap_or_default();
     // Its own id scope: the buttons keep their ids whatever loads above them (a click sent
     // by accessibility tools names a widget's id, one frame later).
     ui.push_id("invite", |ui| {
@@ -137,7 +140,15 @@ pub(super) fn show(ui: &mut Ui, state: &AppState, out: &mut Vec<Intent>) {
         });
         qr::show(ui, ticket, 220.0);
     }
+}
 
+/// "Files": export and import, through a dialog or a typed path.
+fn files(ui: &mut Ui, v: &CommunityView, out: &mut Vec<Intent>) {
+    let community_name = v
+        .profile
+        .as_ref()
+        .map(|p| p.name.as_str())
+        .unwrap_or_default();
     style::section(ui, "Files (for a USB stick)");
     ui.horizontal(|ui| {
         if ui.button("Export…").clicked() {

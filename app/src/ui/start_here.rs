@@ -12,7 +12,9 @@ pub(super) fn show(ui: &mut Ui, state: &AppState, out: &mut Vec<Intent>) {
     let Some(s) = state.view().and_then(|v| v.start_here.as_deref()) else {
         return;
     };
-    if s.level != Level::Peripheral {
+    // Coordinators (the founder among them, at the edge of her own new community) lead
+    // the way rather than being shown in.
+    if s.level != Level::Peripheral || state.is_coordinator() {
         return;
     }
     style::section(ui, "Start here");

@@ -54,6 +54,9 @@ pub(super) fn overview(ui: &mut Ui, state: &AppState, out: &mut Vec<Intent>) {
 /// "Did you use this? What came of it?" for the oldest open prompt.
 fn prompt(ui: &mut Ui, state: &AppState, out: &mut Vec<Intent>) {
     let Some(v) = state.view() else { return };
+    if !state.can_write() {
+        return;
+    }
     let Some(p) = v.story_prompts.first() else {
         return;
     };

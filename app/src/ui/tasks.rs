@@ -8,34 +8,38 @@ use crate::state::{AppState, Field, Intent};
 
 pub(super) fn show(ui: &mut Ui, state: &AppState, out: &mut Vec<Intent>) {
     let Some(v) = state.view() else { return };
-    let members = &v.members;
+    let members: Vec<_> = v.current_members().collect();
     let d = &v.task_draft;
-    ui.horizontal(|ui| {
-        let l = ui.label("New task");
-        let title = style::text_edit(ui, l.id, &d.title, Field::TaskTitle, out, |t| {
-            egui::TextEdit::singleline(t).desired_width(260.0)
+    let writable = state.can_write();
+    if writable {
+        // Wrapped: the fields and the button do not fit one line of a narrow window.
+        ui.horizontal_wrapped(|ui| {
+            let l = ui.label("New task");
+            let title = style::text_edit(ui, l.id, &d.title, Field::TaskTitle, out, |t| {
+                egui::TextEdit::singleline(t).desired_width(260.0)
+            });
+            let l = ui.label("Due");
+            let due = style::text_edit(ui, l.id, &d.due, Field::TaskDue, out, |t| {
+                egui::TextEdit::singleline(t)
+                    .hint_text("2026-12-31")
+                    .desired_width(100.0)
+            });
+            // Enter in either field adds the task, as the button does (the draft gets what was
+            // typed this frame first: `out` is applied in order).
+            let entered = style::entered(ui, &title) || style::entered(ui, &due);
+            let mut good_first = d.good_first;
+            if ui.checkbox(&mut good_first, "Good first task").changed() {
+                out.push(Intent::DraftGoodFirst(good_first));
+            }
+            if ui
+                .add_enabled(d.ready(), egui::Button::new("Add task"))
+                .clicked()
+                || entered
+            {
+                out.push(Intent::AddTask);
+            }
         });
-        let l = ui.label("Due");
-        let due = style::text_edit(ui, l.id, &d.due, Field::TaskDue, out, |t| {
-            egui::TextEdit::singleline(t)
-                .hint_text("2026-12-31")
-                .desired_width(100.0)
-        });
-        // Enter in either field adds the task, as the button does (the draft gets what was
-        // typed this frame first: `out` is applied in order).
-        let entered = style::entered(ui, &title) || style::entered(ui, &due);
-        let mut good_first = d.good_first;
-        if ui.checkbox(&mut good_first, "Good first task").changed() {
-            out.push(Intent::DraftGoodFirst(good_first));
-        }
-        if ui
-            .add_enabled(d.ready(), egui::Button::new("Add task"))
-            .clicked()
-            || entered
-        {
-            out.push(Intent::AddTask);
-        }
-    });
+    }
     let board = &v.tasks;
     ui.columns(3, |cols| {
         for (i, status) in TaskStatus::ALL.iter().enumerate() {
@@ -66,17 +70,22 @@ pub(super) fn show(ui: &mut Ui, state: &AppState, out: &mut Vec<Intent>) {
                     if let Some(due) = t.task.due {
                         style::muted(ui, format!("due {}", style::when(ui, due)));
                     }
+                    if !writable {
+                        if let Some(a) = &t.task.assignee {
+                            style::muted(ui, format!("assigned to {}", state.name_of(a)));
+                        }
+                        return;
+                    }
                     let current = t.task.assignee.clone();
                     let shown = current
                         .as_ref()
-                        .and_then(|a| members.iter().find(|m| &m.id == a))
-                        .map_or("Unassigned".to_owned(), |m| m.member.name.clone());
+                        .map_or("Unassigned".to_owned(), |a| state.name_of(a));
                     let mut pick = current.clone();
                     egui::ComboBox::from_id_salt(("assignee", t.id.as_str()))
                         .selected_text(shown)
                         .show_ui(ui, |ui| {
                             ui.selectable_value(&mut pick, None, "Unassigned");
-                            for m in members {
+                            for m in &members {
                                 ui.selectable_value(&mut pick, Some(m.id.clone()), &m.member.name);
                             }
                         });

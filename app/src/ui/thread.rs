@@ -115,6 +115,9 @@ pub(super) fn show(ui: &mut Ui, state: &AppState, out: &mut Vec<Intent>) {
         out.push(Intent::ScrolledToPost { found });
     }
     super::stories::cited(ui, state, &t.id);
+    if !state.can_write() {
+        return;
+    }
     ui.add_space(6.0);
     let l = ui.label(if is_question {
         "Your answer"

@@ -20,7 +20,7 @@ pub(super) fn show(ui: &mut Ui, state: &AppState, out: &mut Vec<Intent>, kind: T
     let empty = ThreadListView::default();
     let list = view.list(kind).unwrap_or(&empty);
     ui.horizontal(|ui| {
-        if ui.button(new_label).clicked() {
+        if state.can_write() && ui.button(new_label).clicked() {
             out.push(Intent::Compose(kind, !list.composing));
         }
         let l = ui.label("Filter by tag");

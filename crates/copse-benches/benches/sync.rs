@@ -136,6 +136,7 @@ async fn main() {
                 community: id.clone(),
                 skill: None,
                 organisation: None,
+                include_removed: false,
             })
             .await
             .unwrap();

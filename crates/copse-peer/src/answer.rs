@@ -70,7 +70,7 @@ pub(crate) fn members(hub: &Hub, q: &ask::Members) -> Answer<Vec<members::Member
     let filter = members::MemberFilter {
         skill: q.skill.clone(),
         organisation: q.organisation.clone(),
-        include_removed: false,
+        include_removed: q.include_removed,
     };
     Ok(members::directory(
         community(hub, &q.community)?.doc(),

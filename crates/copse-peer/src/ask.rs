@@ -274,6 +274,10 @@ pub struct Members {
     pub skill: Option<String>,
     /// Organisation filter.
     pub organisation: Option<String>,
+    /// Removed members too (marked by their `removed_at`): the app names them where their
+    /// posts and check-ins still show.
+    #[serde(default)]
+    pub include_removed: bool,
 }
 
 /// Articles.

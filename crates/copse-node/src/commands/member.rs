@@ -88,6 +88,7 @@ impl MemberCmd {
                     community: c.community,
                     skill,
                     organisation,
+                    include_removed: false,
                 },
                 print_list,
             ),
