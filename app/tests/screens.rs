@@ -2081,3 +2081,83 @@ fn nothing_is_cut_off_in_an_800_pixel_window() {
     let close = h.get_by_role_and_label(Role::Button, "Close search").rect();
     assert!(close.max.x <= 800.5, "Close search ends at {}", close.max.x);
 }
+
+#[test]
+fn confirmations_fade_and_errors_sit_by_their_form_until_fixed() {
+    let w = World::new();
+    let mut h = egui_kittest::Harness::builder()
+        .with_size(egui::vec2(1200.0, 900.0))
+        .with_step_dt(0.5)
+        .build_ui_state(
+            |ui, state: &mut AppState| copse_app::ui::frame(ui, state),
+            loaded(&w, &w.ada, Tab::Peers),
+        );
+    h.run_steps(2);
+    // A confirmation shows, then fades away on its own.
+    h.state_mut().notify(
+        "Community created. Invite members from the Peers tab.",
+        false,
+    );
+    h.run_steps(4);
+    h.get_by_label_contains("Community created");
+    h.run_steps(20);
+    assert!(h.query_by_label_contains("Community created").is_none());
+    assert!(h.state().notices.is_empty());
+    // A refused relay: the error sits under the relay field, not at the bottom.
+    let community = h.state().selected.clone().unwrap();
+    let add = |relay: &str| ask::Edit {
+        community: community.clone(),
+        command: Command::AddRelay {
+            relay: relay.into(),
+        },
+    };
+    h.state_mut()
+        .apply(AppEvent::Answered(Box::new(Answered::Edit(
+            add("/ip4/1.2.3.4"),
+            Err(PeerError::Invalid(
+                "a relay address ends in /p2p/<relay id>".into(),
+            )),
+        ))));
+    h.run_steps(3);
+    let error = h.get_by_label_contains("ends in /p2p/").rect();
+    let field = h.get_by_label("Relay address").rect();
+    let invite = h.get_by_label("Invite someone").rect();
+    assert!(
+        error.min.y > field.min.y && error.max.y < invite.min.y,
+        "the error at {error:?} is not by the field at {field:?}"
+    );
+    assert_eq!(
+        h.get_all_by_label_contains("ends in /p2p/").count(),
+        1,
+        "shown once"
+    );
+    // Errors stay…
+    h.run_steps(20);
+    h.get_by_label_contains("ends in /p2p/");
+    // …until the same action succeeds.
+    h.state_mut()
+        .apply(AppEvent::Answered(Box::new(Answered::Edit(
+            add("/ip4/127.0.0.1/tcp/4001/p2p/12D3KooWRelay"),
+            Ok(copse_peer::EditApplied {
+                created: None,
+                change: None,
+            }),
+        ))));
+    h.run_steps(2);
+    assert!(h.query_by_label_contains("ends in /p2p/").is_none());
+    // An error no form shows stays at the bottom.
+    h.state_mut()
+        .apply(AppEvent::Answered(Box::new(Answered::Edit(
+            ask::Edit {
+                community: community.clone(),
+                command: Command::RemoveMember {
+                    member: w.bob.clone(),
+                },
+            },
+            Err(PeerError::Invalid(
+                "only coordinators remove members".into(),
+            )),
+        ))));
+    h.run_steps(3);
+    h.get_by_label_contains("only coordinators remove members");
+}

@@ -83,11 +83,7 @@ impl AppState {
                     self.outbox.push(UiAction::SaveSettings(settings));
                 }
             }
-            I::DismissNotice(i) => {
-                if i < self.notices.len() {
-                    self.notices.remove(i);
-                }
-            }
+            I::DismissNotice(id) => self.notices.retain(|n| n.id != id),
             I::Confirm(yes) => self.answer_confirm(yes),
             I::ImportFile(path) => {
                 self.notify(format!("Importing {}…", path.display()), false);

@@ -165,8 +165,8 @@ pub enum Intent {
     // The window.
     /// Changed this device's settings (text size, theme, notifications).
     Settings(AppSettings),
-    /// Dismissed the notice at this index.
-    DismissNotice(usize),
+    /// Dismissed the notice with this id (or it faded).
+    DismissNotice(u64),
     /// Answered the open "are you sure?" (`true`: do it).
     Confirm(bool),
     /// Dropped a file onto the window (or chose one): import it.

@@ -213,11 +213,30 @@ pub struct Confirm {
 /// A message for the user.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Notice {
+    /// Which (for dismissing and fading it: indexes shift).
+    pub id: u64,
     /// The text, in plain words.
     pub text: String,
-    /// An error (red) or information.
+    /// An error (red, stays until dismissed or fixed) or a confirmation (fades).
     pub error: bool,
+    /// The form an error is about: it shows by that form, not at the bottom, and goes when
+    /// the same action succeeds.
+    pub about: Option<About>,
 }
+
+/// What an error is about: the form that shows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum About {
+    /// An edit of this kind (a reply, a task, a relay, an event…).
+    Edit(copse_core::CommandKind),
+    /// Joining with a ticket.
+    Join,
+    /// Making an invite.
+    Invite,
+}
+
+/// How long a confirmation shows before it fades away (seconds).
+pub const CONFIRMATION_SECS: f64 = 8.0;
 
 /// A community in the left rail.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -265,6 +284,8 @@ pub struct AppState {
     pub adding: bool,
     /// Messages.
     pub notices: Vec<Notice>,
+    /// The last notice's id.
+    pub(crate) next_notice: u64,
     /// A destructive action asked about, until confirmed or cancelled.
     pub confirm: Option<Confirm>,
     /// The app's own file chooser, open where the system has no file dialog.
@@ -380,9 +401,32 @@ impl AppState {
 
     /// Shows a message.
     pub fn notify(&mut self, text: impl Into<String>, error: bool) {
+        self.push_notice(text.into(), error, None);
+    }
+
+    /// Shows an error by the form it is about (replacing that form's earlier error).
+    pub fn notify_about(&mut self, about: About, text: impl Into<String>) {
+        self.fixed(about);
+        self.push_notice(text.into(), true, Some(about));
+    }
+
+    /// The action `about` succeeded: its form's errors go.
+    pub fn fixed(&mut self, about: About) {
+        self.notices.retain(|n| n.about != Some(about));
+    }
+
+    /// The errors shown by the form `about`.
+    pub fn errors_about(&self, about: About) -> impl Iterator<Item = &Notice> {
+        self.notices.iter().filter(move |n| n.about == Some(about))
+    }
+
+    fn push_notice(&mut self, text: String, error: bool, about: Option<About>) {
+        self.next_notice += 1;
         self.notices.push(Notice {
-            text: text.into(),
+            id: self.next_notice,
+            text,
             error,
+            about,
         });
         if self.notices.len() > 5 {
             self.notices.remove(0);

@@ -5,7 +5,7 @@ use copse_core::{Command, CommunityId, Created};
 use copse_peer::{Answered, EditApplied, JoinFailure, PeerError};
 
 use super::loads::View;
-use super::{AppState, Tab};
+use super::{About, AppState, Tab};
 
 impl AppState {
     /// A request that was not a load finished.
@@ -26,6 +26,7 @@ impl AppState {
                 self.join_progress = None;
                 match result {
                     Ok(j) => {
+                        self.fixed(About::Join);
                         self.join_ticket.clear();
                         self.invalidate([View::Communities]);
                         self.select(j.community);
@@ -34,7 +35,7 @@ impl AppState {
                     Err(PeerError::Join(JoinFailure::Cancelled)) => {
                         self.notify("Joining was cancelled.", false)
                     }
-                    Err(e) => self.notify(format!("Could not join: {e}"), true),
+                    Err(e) => self.notify_about(About::Join, format!("Could not join: {e}")),
                 }
             }
             A::Invite(q, result) => {
@@ -42,12 +43,15 @@ impl AppState {
                 let for_meetup = v.meetup_qr && (q.valid_ms, q.uses) == super::MEETUP_INVITE;
                 match result {
                     Ok(i) if for_meetup => v.meetup_ticket = Some(i.ticket),
-                    Ok(i) => v.ticket = Some(i.ticket),
+                    Ok(i) => {
+                        v.ticket = Some(i.ticket);
+                        self.fixed(About::Invite);
+                    }
                     Err(e) => {
                         if for_meetup {
                             v.meetup_qr = false;
                         }
-                        self.notify(format!("Could not make an invite: {e}"), true);
+                        self.notify_about(About::Invite, format!("Could not make an invite: {e}"));
                     }
                 }
             }
@@ -158,8 +162,10 @@ impl AppState {
             (Command::ShareStory { .. }, true) => view.story_draft.clear(),
             _ => {}
         }
-        if let Err(e) = result {
-            self.notify(e.to_string(), true);
+        let about = About::Edit(command.kind());
+        match result {
+            Ok(_) => self.fixed(about),
+            Err(e) => self.notify_about(about, e.to_string()),
         }
     }
 }

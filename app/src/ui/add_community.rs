@@ -3,7 +3,7 @@
 use egui::{RichText, Ui};
 
 use super::style;
-use crate::state::{AppState, Field, Intent};
+use crate::state::{About, AppState, Field, Intent};
 
 pub(super) fn show(ui: &mut Ui, state: &AppState, out: &mut Vec<Intent>) {
     if !state.rail.is_empty() && ui.button("Back").clicked() {
@@ -51,6 +51,7 @@ pub(super) fn show(ui: &mut Ui, state: &AppState, out: &mut Vec<Intent>) {
         if ui.add_enabled(ready, style::primary("Join")).clicked() {
             out.push(Intent::Join);
         }
+        super::notices::form_errors(ui, state, About::Join, out);
         if state.joining {
             join_progress(ui, state, out);
         }

@@ -1,5 +1,7 @@
 //! Events: upcoming and past meetups, planning one, RSVP, attendance, shared notes.
 
+use crate::state::About;
+use copse_core::CommandKind;
 use copse_core::local_time;
 use copse_core::record::Rsvp;
 use copse_core::view::events::EventView;
@@ -19,7 +21,7 @@ pub(super) fn show(ui: &mut Ui, state: &AppState, out: &mut Vec<Intent>) {
         out.push(Intent::PlanMeetup(true));
     }
     if let Some(d) = &v.event_draft {
-        plan(ui, d, out);
+        plan(ui, state, d, out);
     }
     let (now, coming) = happening_now(&v.upcoming, copse_peer::now());
     if !now.is_empty() {
@@ -45,7 +47,7 @@ pub(super) fn show(ui: &mut Ui, state: &AppState, out: &mut Vec<Intent>) {
 }
 
 /// "Plan a meetup": times are typed in the meetup's own zone and shown in the reader's.
-fn plan(ui: &mut Ui, d: &EventDraft, out: &mut Vec<Intent>) {
+fn plan(ui: &mut Ui, state: &AppState, d: &EventDraft, out: &mut Vec<Intent>) {
     let reader = style::zone(ui);
     egui::Frame::group(ui.style()).show(ui, |ui| {
         style::field(ui, "Title", &d.title, Field::EventTitle, out);
@@ -84,6 +86,7 @@ fn plan(ui: &mut Ui, d: &EventDraft, out: &mut Vec<Intent>) {
                 out.push(Intent::PlanMeetup(false));
             }
         });
+        super::notices::form_errors(ui, state, About::Edit(CommandKind::CreateEvent), out);
         if !d.starts.is_empty() && starts.is_none() {
             ui.label(
                 RichText::new("The start is not a date like 2026-12-03 18:00").color(style::error(ui)),

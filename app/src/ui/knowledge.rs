@@ -1,6 +1,8 @@
 //! Knowledge: articles with tags, a collaborative editor (concurrent edits merge live), and
 //! the revision history with the text of any earlier revision.
 
+use crate::state::About;
+use copse_core::CommandKind;
 use egui::{RichText, Ui};
 
 use super::{markdown, style};
@@ -43,6 +45,7 @@ pub(super) fn show(ui: &mut Ui, state: &AppState, out: &mut Vec<Intent>) {
             if ready && style::submit_pressed(ui) {
                 out.push(Intent::PublishArticle);
             }
+            super::notices::form_errors(ui, state, About::Edit(CommandKind::CreateArticle), out);
         });
     }
     let tag = v.article_tag.trim().to_lowercase();

@@ -49,6 +49,7 @@ pub fn show(ui: &mut Ui, state: &AppState) -> Vec<Intent> {
     let mut out = Vec::new();
     style::set_zone(ui.ctx(), state.zone());
     style::note_typing(ui.ctx());
+    notices::begin_frame(ui.ctx());
     if let Some(settings) = style::keep_settings(ui.ctx(), &state.settings) {
         out.push(Intent::Settings(settings));
     }

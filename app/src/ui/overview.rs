@@ -1,5 +1,7 @@
 //! Overview: what the community is about, where it is going, and what is new.
 
+use crate::state::About;
+use copse_core::CommandKind;
 use copse_core::record::ObjectiveStatus;
 use egui::{RichText, Ui};
 
@@ -69,6 +71,7 @@ pub(super) fn show(ui: &mut Ui, state: &AppState, out: &mut Vec<Intent>) {
                 out.push(Intent::AddObjective);
             }
         });
+        super::notices::form_errors(ui, state, About::Edit(CommandKind::AddObjective), out);
     }
     style::section(ui, "Norms");
     match &v.norms_draft {
@@ -80,6 +83,7 @@ pub(super) fn show(ui: &mut Ui, state: &AppState, out: &mut Vec<Intent>) {
             if ui.button("Save norms").clicked() {
                 out.push(Intent::SaveNorms);
             }
+            super::notices::form_errors(ui, state, About::Edit(CommandKind::UpdateProfile), out);
         }
         None => {
             ui.label(if profile.norms.is_empty() {

@@ -1,6 +1,8 @@
 //! Peers: who is connected, and for each member when we last synced and whether they have
 //! everything; invitations (ticket text and QR code); export and import files; removal.
 
+use crate::state::About;
+use copse_core::CommandKind;
 use copse_core::record::Role;
 use copse_peer::Route;
 use egui::{RichText, Ui};
@@ -90,16 +92,22 @@ pub(super) fn show(ui: &mut Ui, state: &AppState, out: &mut Vec<Intent>) {
         }
     }
 
-    relays(ui, v, coordinator, out);
+    relays(ui, state, v, coordinator, out);
 
     if state.can_write() {
-        invite(ui, v, coordinator, out);
+        invite(ui, state, v, coordinator, out);
     }
     files(ui, v, out);
 }
 
 /// "Invite someone": the uses, the buttons, and the ticket made.
-fn invite(ui: &mut Ui, v: &CommunityView, coordinator: bool, out: &mut Vec<Intent>) {
+fn invite(
+    ui: &mut Ui,
+    state: &AppState,
+    v: &CommunityView,
+    coordinator: bool,
+    out: &mut Vec<Intent>,
+) {
     style::section(ui, "Invite someone");
     // Its own id scope: the buttons keep their ids whatever loads above them (a click sent
     // by accessibility tools names a widget's id, one frame later).
@@ -121,6 +129,7 @@ fn invite(ui: &mut Ui, v: &CommunityView, coordinator: bool, out: &mut Vec<Inten
             }
         });
     });
+    super::notices::form_errors(ui, state, About::Invite, out);
     style::muted(
         ui,
         "Valid for 7 days. The ticket lets whoever holds it join: send it privately.",
@@ -201,7 +210,13 @@ fn files(ui: &mut Ui, v: &CommunityView, out: &mut Vec<Intent>) {
 
 /// The community's relays: how members behind NATs at different organisations reach each
 /// other. Coordinators add and remove them.
-fn relays(ui: &mut Ui, v: &CommunityView, coordinator: bool, out: &mut Vec<Intent>) {
+fn relays(
+    ui: &mut Ui,
+    state: &AppState,
+    v: &CommunityView,
+    coordinator: bool,
+    out: &mut Vec<Intent>,
+) {
     let list = v
         .profile
         .as_ref()
@@ -238,6 +253,7 @@ fn relays(ui: &mut Ui, v: &CommunityView, coordinator: bool, out: &mut Vec<Inten
                     out.push(Intent::AddRelay);
                 }
             });
+            super::notices::form_errors(ui, state, About::Edit(CommandKind::AddRelay), out);
         }
     });
 }

@@ -1,5 +1,7 @@
 //! Shared resources: links with a description and tags.
 
+use crate::state::About;
+use copse_core::CommandKind;
 use egui::{RichText, Ui};
 
 use super::style;
@@ -11,7 +13,7 @@ pub(super) fn show(ui: &mut Ui, state: &AppState, out: &mut Vec<Intent>) {
     let Some(v) = state.view() else { return };
     let writable = state.can_write();
     if writable {
-        share(ui, v, out);
+        share(ui, state, v, out);
     }
     if v.resources.is_empty() {
         ui.label("No resources shared yet.");
@@ -59,7 +61,7 @@ pub(super) fn show(ui: &mut Ui, state: &AppState, out: &mut Vec<Intent>) {
 }
 
 /// "Share a resource": a collapsed form.
-fn share(ui: &mut Ui, v: &crate::state::CommunityView, out: &mut Vec<Intent>) {
+fn share(ui: &mut Ui, state: &AppState, v: &crate::state::CommunityView, out: &mut Vec<Intent>) {
     egui::CollapsingHeader::new("Share a resource").show(ui, |ui| {
         let d = &v.resource_draft;
         style::field(ui, "Title", &d.title, Field::ResourceTitle, out);
@@ -79,6 +81,7 @@ fn share(ui: &mut Ui, v: &crate::state::CommunityView, out: &mut Vec<Intent>) {
         {
             out.push(Intent::ShareResource);
         }
+        super::notices::form_errors(ui, state, About::Edit(CommandKind::AddResource), out);
     });
 }
 

@@ -2,6 +2,8 @@
 //! an accepted answer or an attended meetup, and the community's recent stories; under a
 //! thread (and the article made from it), the stories that cite it.
 
+use crate::state::About;
+use copse_core::CommandKind;
 use copse_core::ThreadId;
 use copse_core::view::stories::StoryView;
 use copse_peer::SearchTarget;
@@ -86,6 +88,7 @@ fn prompt(ui: &mut Ui, state: &AppState, out: &mut Vec<Intent>) {
                 out.push(Intent::DismissStoryPrompt);
             }
         });
+        super::notices::form_errors(ui, state, About::Edit(CommandKind::ShareStory), out);
         style::muted(
             ui,
             "Stories are shared with the community: its evidence of value.",

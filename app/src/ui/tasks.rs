@@ -1,5 +1,7 @@
 //! The task board: to do, doing, done; create, assign, set a due date, move.
 
+use crate::state::About;
+use copse_core::CommandKind;
 use copse_core::record::TaskStatus;
 use egui::{RichText, Ui};
 
@@ -39,6 +41,7 @@ pub(super) fn show(ui: &mut Ui, state: &AppState, out: &mut Vec<Intent>) {
                 out.push(Intent::AddTask);
             }
         });
+        super::notices::form_errors(ui, state, About::Edit(CommandKind::CreateTask), out);
     }
     let board = &v.tasks;
     ui.columns(3, |cols| {

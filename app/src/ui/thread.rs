@@ -1,6 +1,8 @@
 //! One thread: the question or opening post, replies, replying, editing one's own posts,
 //! accepting an answer, and promoting the thread to a knowledge article.
 
+use crate::state::About;
+use copse_core::CommandKind;
 use copse_core::record::ThreadKind;
 use egui::{RichText, Ui};
 
@@ -150,4 +152,5 @@ pub(super) fn show(ui: &mut Ui, state: &AppState, out: &mut Vec<Intent>) {
             out.push(Intent::Promote);
         }
     });
+    super::notices::form_errors(ui, state, About::Edit(CommandKind::Reply), out);
 }

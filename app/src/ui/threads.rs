@@ -1,6 +1,8 @@
 //! Discussions and Questions: a paged list with unread markers and a tag filter, and the
 //! form for a new thread. An open thread shows instead (see `thread`).
 
+use crate::state::About;
+use copse_core::CommandKind;
 use copse_core::record::ThreadKind;
 use egui::{RichText, Ui};
 
@@ -140,6 +142,7 @@ fn compose(
         {
             out.push(Intent::PostThread(kind));
         }
+        super::notices::form_errors(ui, state, About::Edit(CommandKind::StartThread), out);
     });
 }
 
