@@ -2161,3 +2161,27 @@ fn confirmations_fade_and_errors_sit_by_their_form_until_fixed() {
     h.run_steps(3);
     h.get_by_label_contains("only coordinators remove members");
 }
+
+#[test]
+fn a_used_up_invite_is_not_offered_again() {
+    let w = World::new();
+    // Bob joined with Ada's one-use invite; its ticket is the one this window made.
+    let used = copse_core::view::members::invites(w.community.doc())
+        .into_iter()
+        .find(|e| e.invite.used_by.contains(&w.bob))
+        .expect("Bob's invite");
+    let mut state = loaded(&w, &w.ada, Tab::Peers);
+    let v = state.view_mut().unwrap();
+    v.ticket = Some("copse-invite:eyJ2IjoxfQ".into());
+    v.ticket_invite = Some(used.id.clone());
+    let mut h = harness(state);
+    settle_loads(&w, &mut h);
+    h.get_by_label_contains("The invite you made has been used (Bob)");
+    assert!(h.query_by_label("Invite ticket").is_none());
+    assert!(
+        h.query_by_role_and_label(Role::Button, "Copy ticket")
+            .is_none()
+    );
+    // A fresh one is offered again.
+    h.get_by_role_and_label(Role::Button, "Create invite");
+}

@@ -129,6 +129,10 @@ pub struct CommunityView {
     pub resource_draft: ResourceDraft,
     /// The last invite ticket made here.
     pub ticket: Option<String>,
+    /// Its invite.
+    pub ticket_invite: Option<copse_core::InviteId>,
+    /// The community's invites (loaded while a ticket shows: is it used up?).
+    pub invites: Vec<copse_core::view::members::InviteEntry>,
     /// Invite options (uses, days).
     pub invite_uses: u64,
     /// Export path field.

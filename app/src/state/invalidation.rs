@@ -35,9 +35,13 @@ pub(crate) fn views_touched(c: &CommunityId, t: &Touched) -> Vec<View> {
         Touched::Resources => vec![View::Resources(c.clone())],
         Touched::Profile => vec![View::Profile(c.clone()), View::Communities],
         Touched::Membership | Touched::MemberDetails => {
-            vec![View::Members(c.clone()), View::Status]
+            vec![
+                View::Members(c.clone()),
+                View::Invites(c.clone()),
+                View::Status,
+            ]
         }
-        Touched::Invites => return vec![View::WhatsNew(c)],
+        Touched::Invites => return vec![View::WhatsNew(c.clone()), View::Invites(c)],
         Touched::Everything => vec![
             View::Communities,
             View::Profile(c.clone()),

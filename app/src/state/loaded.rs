@@ -54,6 +54,7 @@ impl AppState {
             A::Thread(q, Ok(t)) => self.thread_loaded(q, t),
             A::Profile(q, Ok(p)) => self.view_of(&q.community).profile = Some(p),
             A::Members(q, Ok(m)) => self.view_of(&q.community).members = m,
+            A::Invites(q, Ok(i)) => self.view_of(&q.community).invites = i,
             A::ReadState(q, Ok(r)) => self.view_of(&q.community).read = r,
             A::WhatsNew(q, Ok(d)) => self.view_of(&q.community).whats_new = Some(d),
             A::Threads(q, Ok(page)) => {

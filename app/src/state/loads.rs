@@ -22,6 +22,8 @@ pub enum View {
     Profile(CommunityId),
     /// Members.
     Members(CommunityId),
+    /// Invites (whether the ticket shown still admits anyone).
+    Invites(CommunityId),
     /// Read markers.
     ReadState(CommunityId),
     /// What's new.
@@ -69,6 +71,7 @@ impl View {
             View::Communities | View::Status => None,
             View::Profile(c)
             | View::Members(c)
+            | View::Invites(c)
             | View::ReadState(c)
             | View::WhatsNew(c)
             | View::Threads(c, _)
@@ -101,6 +104,10 @@ impl View {
             View::Communities => ask::ListCommunities.into(),
             View::Status => ask::Status.into(),
             View::Profile(c) => ask::Profile {
+                community: community(c),
+            }
+            .into(),
+            View::Invites(c) => ask::Invites {
                 community: community(c),
             }
             .into(),
@@ -296,7 +303,12 @@ impl AppState {
                 }
             }
             Tab::Resources => out.push(View::Resources(c.clone())),
-            Tab::Peers => out.push(View::Status),
+            Tab::Peers => {
+                out.push(View::Status);
+                if v.is_some_and(|v| v.ticket.is_some()) {
+                    out.push(View::Invites(c.clone()));
+                }
+            }
         }
         out
     }

@@ -39,12 +39,15 @@ impl AppState {
                 }
             }
             A::Invite(q, result) => {
+                // The new invite is one the list does not have yet.
+                self.invalidate([View::Invites(q.community.clone())]);
                 let v = self.views.entry(q.community).or_default();
                 let for_meetup = v.meetup_qr && (q.valid_ms, q.uses) == super::MEETUP_INVITE;
                 match result {
                     Ok(i) if for_meetup => v.meetup_ticket = Some(i.ticket),
                     Ok(i) => {
                         v.ticket = Some(i.ticket);
+                        v.ticket_invite = Some(i.invite);
                         self.fixed(About::Invite);
                     }
                     Err(e) => {

@@ -134,7 +134,29 @@ fn invite(
         ui,
         "Valid for 7 days. The ticket lets whoever holds it join: send it privately.",
     );
-    if let Some(ticket) = &v.ticket {
+    // A ticket whose invite admits nobody more (used up, expired, withdrawn) is not
+    // offered again.
+    let spent = v.ticket_invite.as_ref().and_then(|id| {
+        v.invites
+            .iter()
+            .find(|e| &e.id == id)
+            .filter(|e| !e.invite.admits_more(copse_peer::now()))
+    });
+    if let Some(spent) = spent {
+        let i = &spent.invite;
+        let why = if i.revoked {
+            "was withdrawn".to_owned()
+        } else if i.used_by.len() as u64 >= i.max_uses {
+            let who: Vec<String> = i.used_by.iter().map(|m| state.name_of(m)).collect();
+            format!("has been used ({})", who.join(", "))
+        } else {
+            "has expired".to_owned()
+        };
+        style::muted(
+            ui,
+            format!("The invite you made {why}: create another to invite someone else."),
+        );
+    } else if let Some(ticket) = &v.ticket {
         // Selectable to copy, never edited: a `&str` buffer is read-only.
         let mut shown = ticket.as_str();
         let l = ui.label("Invite ticket");

@@ -66,6 +66,10 @@ pub(crate) fn thread(hub: &Hub, q: &ask::Thread) -> Answer<threads::ThreadView> 
         .ok_or_else(|| Missing::Thread(q.thread.clone()).into())
 }
 
+pub(crate) fn invites(hub: &Hub, q: &ask::Invites) -> Answer<Vec<members::InviteEntry>> {
+    Ok(members::invites(community(hub, &q.community)?.doc()))
+}
+
 pub(crate) fn members(hub: &Hub, q: &ask::Members) -> Answer<Vec<members::MemberEntry>> {
     let filter = members::MemberFilter {
         skill: q.skill.clone(),

@@ -141,6 +141,8 @@ requests! {
     Thread => copse_core::view::threads::ThreadView,
     /// The member directory.
     Members => Vec<copse_core::view::members::MemberEntry>,
+    /// The community's invites (how many each admitted, whether it admits more).
+    Invites => Vec<copse_core::view::members::InviteEntry>,
     /// Articles.
     Articles => Vec<copse_core::view::articles::ArticleSummary>,
     /// One article as it is now, with the document's heads (the version an editor starts
@@ -278,6 +280,13 @@ pub struct Members {
     /// posts and check-ins still show.
     #[serde(default)]
     pub include_removed: bool,
+}
+
+/// The community's invites.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Invites {
+    /// Which community.
+    pub community: CommunityId,
 }
 
 /// Articles.

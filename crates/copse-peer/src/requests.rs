@@ -44,6 +44,7 @@ impl Runtime {
             Asked::Threads(q, reply) => read(reply, || answer::threads(hub, &q)),
             Asked::Thread(q, reply) => read(reply, || answer::thread(hub, &q)),
             Asked::Members(q, reply) => read(reply, || answer::members(hub, &q)),
+            Asked::Invites(q, reply) => read(reply, || answer::invites(hub, &q)),
             Asked::Articles(q, reply) => read(reply, || answer::articles(hub, &q)),
             Asked::Article(q, reply) => read(reply, || answer::article(hub, &q)),
             Asked::ArticleAt(q, reply) => read(reply, || answer::article_at(hub, &q)),

@@ -26,3 +26,10 @@ pub struct Invite {
     /// Withdrawn by a coordinator or its creator.
     pub revoked: bool,
 }
+
+impl Invite {
+    /// Whether it still admits someone at `now`: not withdrawn, not expired, uses left.
+    pub fn admits_more(&self, now: Timestamp) -> bool {
+        !self.revoked && now < self.expires_at && (self.used_by.len() as u64) < self.max_uses
+    }
+}

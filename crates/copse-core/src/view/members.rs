@@ -156,6 +156,24 @@ pub fn read_invite<D: DocRead>(doc: &D, id: &InviteId) -> Option<Invite> {
     record(doc, INVITES, id.as_str())
 }
 
+/// An invite with its id, as listed for the member who made it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InviteEntry {
+    /// Its id.
+    pub id: InviteId,
+    /// Its record.
+    #[serde(flatten)]
+    pub invite: Invite,
+}
+
+/// Every invite, as entries.
+pub fn invites<D: DocRead>(doc: &D) -> Vec<InviteEntry> {
+    all_invites(doc)
+        .into_iter()
+        .map(|(id, invite)| InviteEntry { id, invite })
+        .collect()
+}
+
 /// Every invite, by id.
 pub fn all_invites<D: DocRead>(doc: &D) -> Vec<(InviteId, Invite)> {
     records::<_, Invite>(doc, INVITES)
