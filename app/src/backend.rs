@@ -105,6 +105,7 @@ pub struct Backend {
     handle: Arc<Mutex<Option<PeerHandle>>>,
     inbox: SharedInbox,
     repaint: Arc<dyn Fn() + Send + Sync>,
+    drafts: Mutex<crate::drafts_file::DraftsWriter>,
 }
 
 fn deliver(inbox: &SharedInbox, wake: &(dyn Fn() + Send + Sync), ev: AppEvent) {
@@ -172,14 +173,18 @@ impl Backend {
             .thread_name("copse-peer")
             .enable_all()
             .build()?;
+        // What was being written at the last run: small, read before the first frame.
+        let kept = crate::drafts_file::read(&data_dir);
         let backend = Self {
             rt,
+            drafts: Mutex::new(crate::drafts_file::DraftsWriter::start(data_dir.clone())),
             data_dir,
             net,
             handle: Default::default(),
             inbox: Default::default(),
             repaint: Arc::new(repaint),
         };
+        deliver(&backend.inbox, &*backend.repaint, AppEvent::Drafts(kept));
         backend.boot(None);
         Ok(backend)
     }
@@ -290,6 +295,11 @@ impl Backend {
                     }
                 });
             }
+            UiAction::SaveDrafts(drafts) => {
+                if let Ok(w) = self.drafts.lock() {
+                    w.keep(drafts);
+                }
+            }
             UiAction::ListFolder(dir) => {
                 let (inbox, wake) = (self.inbox.clone(), self.repaint.clone());
                 self.rt.spawn_blocking(move || {
@@ -343,6 +353,9 @@ impl Backend {
 
     /// Saves and stops the peer (on window close).
     pub fn shutdown(&self) {
+        if let Ok(mut w) = self.drafts.lock() {
+            w.finish();
+        }
         if let Some(h) = self.peer() {
             self.rt.block_on(h.shutdown());
         }

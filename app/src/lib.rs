@@ -11,6 +11,7 @@
 pub mod app;
 pub mod backend;
 pub mod dialog_failures;
+pub mod drafts_file;
 pub mod file_dialog;
 pub mod notifier;
 pub mod settings;

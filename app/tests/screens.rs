@@ -2185,3 +2185,91 @@ fn a_used_up_invite_is_not_offered_again() {
     // A fresh one is offered again.
     h.get_by_role_and_label(Role::Button, "Create invite");
 }
+
+#[test]
+fn what_is_being_written_survives_switching_threads_and_a_restart() {
+    let w = World::new();
+    let mut h = harness(loaded(&w, &w.bob, Tab::Discussions));
+    h.run_steps(2);
+    h.get_by_label("Site visit in spring").click();
+    settle_loads(&w, &mut h);
+    type_into(&mut h, "Your reply", "I can bring the moisture meter");
+    h.run_steps(2);
+    // Another thread, and back: the reply waited.
+    h.get_by_role_and_label(Role::Button, "Back to threads")
+        .click();
+    h.run_steps(2);
+    h.get_by_role_and_label(Role::Button, "New discussion")
+        .click();
+    h.run_steps(2);
+    type_into(&mut h, "Title", "Glulam offcuts");
+    h.run_steps(2);
+    h.get_by_label("Site visit in spring").click();
+    settle_loads(&w, &mut h);
+    assert_eq!(
+        h.get_by_label("Your reply").value().as_deref(),
+        Some("I can bring the moisture meter")
+    );
+    // What the backend was given to keep, as the file holds it.
+    let kept = h
+        .state()
+        .outbox
+        .iter()
+        .rev()
+        .find_map(|a| match a {
+            UiAction::SaveDrafts(d) => Some(d.clone()),
+            _ => None,
+        })
+        .expect("drafts kept");
+    let file = serde_json::to_vec(&kept).unwrap();
+    // A new window after a restart (or kill -9) reads them back.
+    let mut state = loaded(&w, &w.bob, Tab::Discussions);
+    state.apply(AppEvent::Drafts(serde_json::from_slice(&file).unwrap()));
+    let mut h = harness(state);
+    h.run_steps(2);
+    assert_eq!(
+        h.get_by_label("Title").value().as_deref(),
+        Some("Glulam offcuts")
+    );
+    h.get_by_label("Site visit in spring").click();
+    settle_loads(&w, &mut h);
+    assert_eq!(
+        h.get_by_label("Your reply").value().as_deref(),
+        Some("I can bring the moisture meter")
+    );
+    // Sent, the reply is no draft any more.
+    let thread = h.state().view().unwrap().thread_id.clone().unwrap();
+    let community = h.state().selected.clone().unwrap();
+    h.get_by_role_and_label(Role::Button, "Reply").click();
+    h.run_steps(2);
+    let sent = requests(h.state())
+        .into_iter()
+        .find_map(|r| match r {
+            Request::Edit(e) if matches!(e.command, Command::Reply { .. }) => Some(e),
+            _ => None,
+        })
+        .expect("reply sent");
+    h.state_mut()
+        .apply(AppEvent::Answered(Box::new(Answered::Edit(
+            sent,
+            Ok(copse_peer::EditApplied {
+                created: None,
+                change: None,
+            }),
+        ))));
+    let kept = h
+        .state()
+        .outbox
+        .iter()
+        .rev()
+        .find_map(|a| match a {
+            UiAction::SaveDrafts(d) => Some(d.clone()),
+            _ => None,
+        })
+        .expect("drafts kept");
+    assert!(
+        kept.communities
+            .get(&community)
+            .is_none_or(|d| !d.replies.contains_key(&thread))
+    );
+}

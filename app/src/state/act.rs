@@ -18,8 +18,13 @@ impl AppState {
     /// Applies what the member did in a frame, in order, then asks for what the screen
     /// now shows (search results, who knows, suggestions; `now` for the date filter).
     pub fn act_all(&mut self, intents: impl IntoIterator<Item = Intent>, now: Timestamp) {
+        let mut any = false;
         for intent in intents {
+            any = true;
             self.act(intent);
+        }
+        if any {
+            self.keep_drafts();
         }
         self.ask_what_shows(now);
     }

@@ -10,6 +10,12 @@ use super::{AppEvent, AppState, FileChooser, Screen, UiAction};
 impl AppState {
     /// Applies an event from the backend.
     pub fn apply(&mut self, event: AppEvent) {
+        self.apply_event(event);
+        // A sent reply or a posted thread is no draft any more.
+        self.keep_drafts();
+    }
+
+    fn apply_event(&mut self, event: AppEvent) {
         match event {
             AppEvent::NeedsIdentity => self.screen = Some(Screen::Welcome),
             AppEvent::Cached(views) => self.show_cached(views),
@@ -31,6 +37,7 @@ impl AppState {
                 }
             }
             AppEvent::Settings(settings) => self.settings = settings,
+            AppEvent::Drafts(saved) => self.restore_drafts(saved),
             AppEvent::NoFileDialog { choice, start } => {
                 self.notify(
                     "This desktop offers no file dialog (no desktop portal, no zenity): \

@@ -59,6 +59,8 @@ pub struct CommunityView {
     pub thread: Option<ThreadView>,
     /// Reply being written in the open thread.
     pub reply: String,
+    /// Replies written in other threads, kept while another is open.
+    pub reply_drafts: std::collections::HashMap<ThreadId, String>,
     /// A post being edited (id, text).
     pub editing_post: Option<(PostId, String)>,
     /// Read markers.

@@ -76,7 +76,7 @@ impl NewCommunityDraft {
 }
 
 /// "New discussion" / "Ask a question".
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ThreadDraft {
     /// Title.
     pub title: String,
@@ -94,7 +94,7 @@ impl ThreadDraft {
 }
 
 /// "Plan a meetup".
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct EventDraft {
     /// Title.
     pub title: String,

@@ -21,6 +21,7 @@ mod loads;
 mod navigation;
 mod replies;
 mod revision_groups;
+mod saved_drafts;
 mod search;
 
 use copse_core::record::MemberDetails;
@@ -38,6 +39,7 @@ pub use file_chooser::{FileChooser, FolderEntry, sorted as sorted_folder};
 pub use intent::{Field, Intent};
 pub use loads::View;
 pub use revision_groups::{RevisionGroup, group as group_revisions};
+pub use saved_drafts::{CommunityDrafts, SavedDrafts};
 pub use search::{Period, SearchState};
 
 /// What the UI asks the backend to do.
@@ -69,6 +71,8 @@ pub enum UiAction {
     ChooseFile(crate::file_dialog::FileChoice),
     /// List a folder for the app's own file chooser ([`AppEvent::FolderListed`]).
     ListFolder(std::path::PathBuf),
+    /// Keep what is being written (`drafts.json`).
+    SaveDrafts(SavedDrafts),
 }
 
 /// What the backend tells the state.
@@ -110,6 +114,8 @@ pub enum AppEvent {
     },
     /// The backend failed (e.g. the profile is in use).
     Fatal(String),
+    /// The drafts kept at the last run.
+    Drafts(SavedDrafts),
     /// The system could show no file dialog: the app's own chooser opens instead.
     NoFileDialog {
         /// What the file was for.
@@ -286,6 +292,8 @@ pub struct AppState {
     pub notices: Vec<Notice>,
     /// The last notice's id.
     pub(crate) next_notice: u64,
+    /// The drafts last sent to be kept.
+    pub(crate) saved_drafts: SavedDrafts,
     /// A destructive action asked about, until confirmed or cancelled.
     pub confirm: Option<Confirm>,
     /// The app's own file chooser, open where the system has no file dialog.

@@ -61,9 +61,16 @@ impl AppState {
     /// Opens a thread (loaded when shown, marked read when it arrives).
     pub fn open_thread(&mut self, c: CommunityId, id: ThreadId) {
         let v = self.views.entry(c.clone()).or_default();
+        // The reply written in the thread left waits for a return to it.
+        let left = std::mem::take(&mut v.reply);
+        if let Some(t) = v.thread_id.take()
+            && !left.trim().is_empty()
+        {
+            v.reply_drafts.insert(t, left);
+        }
         v.thread = None;
         v.thread_id = Some(id.clone());
-        v.reply.clear();
+        v.reply = v.reply_drafts.remove(&id).unwrap_or_default();
         v.editing_post = None;
         v.scroll_to_post = None;
         v.found_post = None;
@@ -74,7 +81,12 @@ impl AppState {
     pub fn close_thread(&mut self) {
         if let Some(v) = self.view_mut() {
             v.thread = None;
-            v.thread_id = None;
+            let left = std::mem::take(&mut v.reply);
+            if let Some(t) = v.thread_id.take()
+                && !left.trim().is_empty()
+            {
+                v.reply_drafts.insert(t, left);
+            }
         }
     }
 
