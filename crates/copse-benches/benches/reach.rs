@@ -7,6 +7,9 @@
 //! address of their own (only on the relay): hole punching then has nothing to reach.
 //! Loopback has no round trip to speak of, so the figures are the relay's own overhead
 //! (one more hop, one more Noise and Yamux layer), not a WAN's.
+//!
+//! The relay under load runs in a process of its own (this binary, started again with
+//! `--relay-child`), so its memory and CPU are read from /proc apart from the members'.
 
 #![allow(clippy::unwrap_used)]
 
@@ -15,7 +18,9 @@ use std::time::{Duration, Instant};
 use copse_core::record::{Role, ThreadKind};
 use copse_core::{Command, Community, CommunityId};
 use copse_peer::{PeerConfig, PeerEvent, PeerEvents, PeerHandle, RelayLimits, RelayServer, ask};
-use copse_testkit::bench_support::{cache_dir, machine, ms, percentile, profile};
+use copse_testkit::bench_support::{
+    cache_dir, cpu_time_of, machine, ms, percentile, profile, rss_kib_of,
+};
 
 /// A running device.
 struct Peer {
@@ -192,8 +197,159 @@ async fn measure(bytes: &[u8], id: &CommunityId, relay: Option<&str>, posts: usi
     }
 }
 
+/// The relay process: prints its address, relays until its stdin closes.
+async fn relay_child() {
+    use std::io::Write as _;
+    let addr = format!("/ip4/127.0.0.1/tcp/{}", free_port());
+    let listen = addr.clone();
+    let mut r = start(9, None, |c| {
+        c.listen = vec![listen.clone()];
+        c.external = vec![listen];
+        c.relay_server = Some(RelayServer {
+            // Room for a full mesh of the members below (one circuit per pair).
+            limits: RelayLimits {
+                circuits: 512,
+                circuits_per_peer: 32,
+                ..RelayLimits::default()
+            },
+            members_only: false,
+        });
+    });
+    until(&mut r, |e| matches!(e, PeerEvent::Listening { .. })).await;
+    println!("{addr}/p2p/{}", r.handle.member_id());
+    std::io::stdout().flush().unwrap();
+    // Until the parent is done (it closes our stdin).
+    let _ = tokio::task::spawn_blocking(|| {
+        let mut sink = String::new();
+        while std::io::stdin().read_line(&mut sink).unwrap_or(0) > 0 {}
+    })
+    .await;
+    r.handle.shutdown().await;
+}
+
+/// What the relay process costs: idle, then with `n` members meshed through it.
+struct Load {
+    members: usize,
+    circuits: usize,
+    idle_rss_kib: u64,
+    loaded_rss_kib: u64,
+    peak_rss_kib: u64,
+    mesh_time: Duration,
+    mesh_cpu: Duration,
+    posts: usize,
+    burst_time: Duration,
+    burst_cpu: Duration,
+}
+
+/// Starts the relay process and `n` members of one small community, each listening only
+/// through the relay; every member dials every other's relayed address (one circuit per
+/// pair), then each posts `posts_each` and all wait until every member has every post.
+async fn relay_load(n: u8, posts_each: usize) -> Load {
+    use std::io::BufRead as _;
+    let mut child = std::process::Command::new(std::env::current_exe().unwrap())
+        .arg("--relay-child")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let pid = child.id().to_string();
+    let mut line = String::new();
+    std::io::BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let relay = line.trim().to_owned();
+    let spec = copse_testkit::CommunitySpec {
+        threads: 20,
+        ..copse_testkit::CommunitySpec::realistic()
+    };
+    let bytes = copse_testkit::bench_support::community_with_devices(&spec, n);
+    let id = Community::load(&bytes).unwrap().id().clone();
+    let (idle_rss_kib, _) = rss_kib_of(&pid);
+    let mut members = Vec::new();
+    for i in 0..n {
+        members.push(member(i, Some(&bytes), Some(&relay)).await);
+    }
+    let cpu0 = cpu_time_of(&pid);
+    let t = Instant::now();
+    for i in 0..members.len() {
+        let others: Vec<String> = members[i + 1..].iter().map(|(_, a)| a.clone()).collect();
+        members[i].0.handle.dial(others).await.unwrap();
+    }
+    let want = usize::from(n) - 1;
+    for (p, _) in &mut members {
+        loop {
+            let s = p.handle.status().await.unwrap();
+            if s.connected.len() >= want {
+                break;
+            }
+            until(p, |e| matches!(e, PeerEvent::PeerConnected { .. })).await;
+        }
+    }
+    let mesh_time = t.elapsed();
+    let mesh_cpu = cpu_time_of(&pid).saturating_sub(cpu0);
+    let (loaded_rss_kib, _) = rss_kib_of(&pid);
+    // Every member posts; every member ends with every post.
+    let cpu1 = cpu_time_of(&pid);
+    let t = Instant::now();
+    for (i, (p, _)) in members.iter().enumerate() {
+        for k in 0..posts_each {
+            p.handle
+                .edit(&id, post(format!("load {i}.{k}")))
+                .await
+                .unwrap();
+        }
+    }
+    // Polled (a bench, not a test): the wait ends within 20 ms of the last arrival.
+    let total = spec.threads + members.len() * posts_each;
+    'converged: loop {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        let first = heads(&members[0].0.handle, &id).await;
+        for (p, _) in &members {
+            if heads(&p.handle, &id).await != first {
+                continue 'converged;
+            }
+        }
+        if threads_on(&members[0].0.handle, &id).await >= total {
+            break;
+        }
+    }
+    let burst_time = t.elapsed();
+    let burst_cpu = cpu_time_of(&pid).saturating_sub(cpu1);
+    let (_, peak_rss_kib) = rss_kib_of(&pid);
+    for (p, _) in members {
+        p.handle.shutdown().await;
+    }
+    drop(child.stdin.take());
+    let _ = child.wait();
+    Load {
+        members: usize::from(n),
+        circuits: usize::from(n) * (usize::from(n) - 1) / 2,
+        idle_rss_kib,
+        loaded_rss_kib,
+        peak_rss_kib,
+        mesh_time,
+        mesh_cpu,
+        posts: usize::from(n) * posts_each,
+        burst_time,
+        burst_cpu,
+    }
+}
+
+/// How many threads member `p` has in the community.
+async fn threads_on(p: &PeerHandle, id: &CommunityId) -> usize {
+    p.ask(ask::Show {
+        community: id.clone(),
+    })
+    .await
+    .map(|s| s.threads.len())
+    .unwrap_or(0)
+}
+
 #[tokio::main]
 async fn main() {
+    if std::env::args().any(|a| a == "--relay-child") {
+        return relay_child().await;
+    }
     let spec = copse_testkit::bench_support::bench_spec();
     let bytes = copse_testkit::bench_support::community_with_devices(&spec, 2);
     let id = Community::load(&bytes).unwrap().id().clone();
@@ -243,6 +399,27 @@ async fn main() {
         direct.join,
         relayed.join,
         "<= 1.3x direct",
+    ));
+    eprintln!("[reach bench] the relay under load");
+    let load = relay_load(15, 10).await;
+    let mib = |kib: u64| format!("{:.1} MiB", kib as f64 / 1024.0);
+    out.push_str(&format!(
+        "\n### The relay under load\n\nThe relay in a process of its own; {} members of one community (20 threads), each listening only through it, every member dialling every other: {} circuits open at once. Then every member posts {} threads ({} in all) and waits until every member has all of them.\n\n| measure | value |\n| --- | --- |\n| relay resident memory, idle (baseline) | {} |\n| relay resident memory, {} circuits open | {} |\n| relay peak resident memory over the run | {} |\n| opening the {} circuits: time / relay CPU | {} / {} |\n| {} posts reaching all {} members: time / relay CPU | {} / {} |\n",
+        load.members,
+        load.circuits,
+        load.posts / load.members,
+        load.posts,
+        mib(load.idle_rss_kib),
+        load.circuits,
+        mib(load.loaded_rss_kib),
+        mib(load.peak_rss_kib),
+        load.circuits,
+        ms(load.mesh_time),
+        ms(load.mesh_cpu),
+        load.posts,
+        load.members,
+        ms(load.burst_time),
+        ms(load.burst_cpu),
     ));
     println!("{out}");
     let dir = cache_dir();

@@ -279,6 +279,7 @@ impl Hub {
                 key,
             } => self.dismiss_story_prompt(request, &community, key),
             Input::FirstLook { community } => self.first_look(&community),
+            Input::UseRelays { relays } => self.use_relays(relays),
             Input::Import { request, path } => {
                 self.joiner.adopting.insert(request, Adopting::Import);
                 self.store(StoreOp::Adopt {

@@ -101,6 +101,12 @@ pub enum Input {
         /// The prompt's key.
         key: String,
     },
+    /// The relays this device was given (besides its communities'), replacing the last
+    /// list: the app's settings changed.
+    UseRelays {
+        /// Relay addresses ending in `/p2p/<relay id>` (others are left out).
+        relays: Vec<String>,
+    },
     /// The member looks at what is new: on the first look, counting starts now.
     FirstLook {
         /// Which community.

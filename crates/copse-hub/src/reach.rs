@@ -137,6 +137,25 @@ fn set_relay(relays: &mut Vec<RelayState>, relay: &str, reserved: bool, error: O
 impl Hub {
     /// The relays to keep a reservation on: those this device was given, then those each
     /// of our communities lists, in order. The network is told when the list changes.
+    /// The relays this device was given changed: they come first in what it reserves on.
+    pub(crate) fn use_relays(&mut self, relays: Vec<String>) {
+        let mut given = Vec::new();
+        for r in relays
+            .iter()
+            .filter_map(|r| copse_core::view::profile::relay_address(r))
+        {
+            if !given.contains(&r) {
+                given.push(r);
+            }
+        }
+        if given != self.reach.given {
+            self.reach.given = given;
+            // Read again even though no community moved.
+            self.reach.wanted = None;
+            self.want_relays();
+        }
+    }
+
     pub(crate) fn want_relays(&mut self) {
         if !self.is_online() {
             return;
@@ -276,6 +295,33 @@ mod tests {
         // Unchanged: not sent again.
         a.now = a.now.plus_millis(3_000);
         assert_eq!(relays_sent(&a.feed(Input::Tick)), None);
+    }
+
+    #[test]
+    fn relays_given_in_settings_replace_the_last_ones_at_once() {
+        let mut a = Device::new(member(1));
+        let _ = a.create();
+        let one = "/ip4/10.0.0.1/tcp/1/p2p/12D3KooWOne";
+        let two = "/ip4/10.0.0.2/tcp/1/p2p/12D3KooWTwo";
+        let out = a.feed(Input::UseRelays {
+            relays: vec![one.into(), "not a relay".into(), one.into()],
+        });
+        assert_eq!(relays_sent(&out), Some(vec![one.to_owned()]));
+        // The same list again: nothing to tell the network.
+        assert_eq!(
+            relays_sent(&a.feed(Input::UseRelays {
+                relays: vec![one.into()]
+            })),
+            None
+        );
+        let out = a.feed(Input::UseRelays {
+            relays: vec![two.into()],
+        });
+        assert_eq!(relays_sent(&out), Some(vec![two.to_owned()]));
+        assert_eq!(
+            relays_sent(&a.feed(Input::UseRelays { relays: vec![] })),
+            Some(vec![])
+        );
     }
 
     #[test]

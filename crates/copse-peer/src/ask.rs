@@ -219,6 +219,8 @@ requests! {
     MarkSeen => (),
     /// Stop asking "What came of it?" about this (kept on this device only).
     DismissStoryPrompt => (),
+    /// Use these relays (the device's own, besides its communities'), from now on.
+    UseRelays => (),
 }
 
 /// This device's member id and details.
@@ -575,6 +577,13 @@ pub struct MarkRead {
 pub struct MarkSeen {
     /// Which community.
     pub community: CommunityId,
+}
+
+/// The relays this device was given (the app's settings), replacing the last list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UseRelays {
+    /// Relay addresses, each ending in `/p2p/<relay id>`.
+    pub relays: Vec<String>,
 }
 
 /// Stop asking "What came of it?" about a `StoryPrompt::key`.

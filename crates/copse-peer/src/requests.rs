@@ -193,6 +193,10 @@ impl Runtime {
                     community: q.community,
                 });
             }
+            Asked::UseRelays(q, reply) => {
+                self.feed(Input::UseRelays { relays: q.relays });
+                let _ = reply.send(Ok(()));
+            }
             Asked::DismissStoryPrompt(q, reply) => {
                 let request = self.waiters.wait(|w| &mut w.nothing, reply);
                 self.feed(Input::DismissStoryPrompt {
