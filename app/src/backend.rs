@@ -213,11 +213,17 @@ impl Backend {
             })
             .await;
             let dir3 = dir.clone();
-            if let Ok(settings) =
-                tokio::task::spawn_blocking(move || crate::settings::read(&dir3)).await
-            {
-                send(AppEvent::Settings(settings));
+            let settings = tokio::task::spawn_blocking(move || crate::settings::read(&dir3))
+                .await
+                .unwrap_or_default();
+            // Relays from the command line first, then the settings'.
+            let mut relays = net.relays.clone();
+            for r in &settings.relays {
+                if !relays.contains(r) {
+                    relays.push(r.clone());
+                }
             }
+            send(AppEvent::Settings(settings));
             let (details, cached) = match prepared {
                 Ok(Ok(Some(x))) => x,
                 Ok(Ok(None)) => return send(AppEvent::NeedsIdentity),
@@ -230,7 +236,7 @@ impl Backend {
             let mut config = PeerConfig::new(dir);
             config.listen = net.listen;
             config.mdns = net.mdns;
-            config.relays = net.relays;
+            config.relays = relays;
             config.upnp = net.upnp;
             let started = tokio::task::spawn_blocking(move || {
                 // Loading every community takes a while on a big one: keep it off the workers.

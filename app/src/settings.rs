@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 pub const FILE: &str = "app-settings.json";
 
 /// What the member chose.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AppSettings {
     /// Desktop notifications for what is "for you" (on unless turned off).
     #[serde(default = "on")]
@@ -20,6 +20,10 @@ pub struct AppSettings {
     /// Text size in percent of the default (80 to 160).
     #[serde(default = "hundred")]
     pub text_percent: u16,
+    /// Relays this device keeps a reservation on besides its communities' (each ends in
+    /// `/p2p/<relay id>`): a relay an organisation runs for its own people, say.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub relays: Vec<String>,
 }
 
 /// The window's colours.
@@ -66,6 +70,7 @@ impl Default for AppSettings {
             notifications: on(),
             theme: ThemeChoice::default(),
             text_percent: hundred(),
+            relays: Vec::new(),
         }
     }
 }

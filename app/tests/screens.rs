@@ -2273,3 +2273,47 @@ fn what_is_being_written_survives_switching_threads_and_a_restart() {
             .is_none_or(|d| !d.replies.contains_key(&thread))
     );
 }
+
+#[test]
+fn a_member_gives_this_device_its_own_relay_and_stops_using_it() {
+    let w = World::new();
+    let mut h = harness(loaded(&w, &w.bob, Tab::Peers));
+    h.run_steps(2);
+    // Not a relay's address: said by the field, nothing sent.
+    type_into(&mut h, "Relay for this device", "relay.example.org:4001");
+    h.get_by_role_and_label(Role::Button, "Use relay").click();
+    h.run_steps(3);
+    h.get_by_label_contains("That is not a relay's address");
+    assert!(h.state().settings.relays.is_empty());
+    // A relay's address: used at once, kept in the settings.
+    let relay = "/ip4/127.0.0.1/tcp/4001/p2p/12D3KooWDpJ7As7BWAwRMfu1VU2WCqNjvq387JEYKDBj4kx6nXTN";
+    h.get_by_label("Relay for this device").focus();
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.get_by_label("Relay for this device").type_text(relay);
+    h.run_steps(2);
+    h.state_mut().outbox.clear();
+    h.get_by_role_and_label(Role::Button, "Use relay").click();
+    h.run_steps(3);
+    assert!(
+        h.query_by_label_contains("That is not a relay's address")
+            .is_none()
+    );
+    assert_eq!(h.state().settings.relays, [relay]);
+    assert!(
+        requests(h.state()).contains(&Request::UseRelays(ask::UseRelays {
+            relays: vec![relay.into()]
+        }))
+    );
+    assert!(
+        h.state()
+            .outbox
+            .iter()
+            .any(|a| matches!(a, UiAction::SaveSettings(s) if s.relays == [relay]))
+    );
+    h.get_by_label(relay);
+    h.state_mut().outbox.clear();
+    h.get_by_role_and_label(Role::Button, "Stop using").click();
+    h.run_steps(3);
+    assert!(h.state().settings.relays.is_empty());
+    assert!(requests(h.state()).contains(&Request::UseRelays(ask::UseRelays { relays: vec![] })));
+}

@@ -82,11 +82,12 @@ impl AppState {
             I::SearchKind(kind) => self.with_view(|v| v.search.kind = kind),
             I::SearchAuthor(author) => self.with_view(|v| v.search.author = author),
             I::SearchPeriod(period) => self.with_view(|v| v.search.period = period),
-            I::Settings(settings) => {
-                if settings != self.settings {
-                    self.settings = settings;
-                    self.outbox.push(UiAction::SaveSettings(settings));
-                }
+            I::Settings(settings) => self.change_settings(settings),
+            I::AddDeviceRelay => self.add_device_relay(),
+            I::RemoveDeviceRelay(relay) => {
+                let mut settings = self.settings.clone();
+                settings.relays.retain(|r| r != &relay);
+                self.change_settings(settings);
             }
             I::DismissNotice(id) => self.notices.retain(|n| n.id != id),
             I::Confirm(yes) => self.answer_confirm(yes),
@@ -437,5 +438,41 @@ impl AppState {
             command: Command::RemoveResource { resource },
             community: None,
         });
+    }
+}
+
+impl AppState {
+    /// The member changed a setting: kept, and relays given to the network at once.
+    fn change_settings(&mut self, settings: crate::settings::AppSettings) {
+        if settings == self.settings {
+            return;
+        }
+        if settings.relays != self.settings.relays {
+            self.request(ask::UseRelays {
+                relays: settings.relays.clone(),
+            });
+        }
+        self.settings = settings.clone();
+        self.outbox.push(UiAction::SaveSettings(settings));
+    }
+
+    /// "Use relay" on this device: the address typed, if it is a relay's.
+    fn add_device_relay(&mut self) {
+        let typed = self.device_relay_draft.trim().to_owned();
+        let Some(relay) = copse_core::view::profile::relay_address(&typed) else {
+            self.notify_about(
+                super::About::DeviceRelay,
+                "That is not a relay's address: it ends in /p2p/ and the relay's id, \
+                 e.g. /ip4/198.51.100.7/tcp/4001/p2p/12D3KooW…",
+            );
+            return;
+        };
+        self.fixed(super::About::DeviceRelay);
+        self.device_relay_draft.clear();
+        if !self.settings.relays.contains(&relay) {
+            let mut settings = self.settings.clone();
+            settings.relays.push(relay);
+            self.change_settings(settings);
+        }
     }
 }

@@ -52,6 +52,7 @@ impl AppState {
             Field::CommunityNorms => &mut self.new_community.norms,
             Field::JoinTicket => &mut self.join_ticket,
             Field::ChooserName => &mut self.file_chooser.as_mut()?.name,
+            Field::DeviceRelay => &mut self.device_relay_draft,
             _ => return view_text_mut(self.view_mut()?, field),
         };
         Some(app)
@@ -105,6 +106,7 @@ fn view_text_mut(v: &mut CommunityView, field: Field) -> Option<&mut String> {
         | Field::CommunityObjectives
         | Field::CommunityNorms
         | Field::JoinTicket
-        | Field::ChooserName => return None,
+        | Field::ChooserName
+        | Field::DeviceRelay => return None,
     })
 }

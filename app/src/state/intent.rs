@@ -102,6 +102,8 @@ pub enum Field {
     ImportPath,
     /// The file name in the app's own file chooser.
     ChooserName,
+    /// A relay address for this device.
+    DeviceRelay,
     /// The words in the search box.
     SearchText,
     /// The search's tag filter.
@@ -281,6 +283,10 @@ pub enum Intent {
     ExportToPath,
     /// Imported from the typed path.
     ImportFromPath,
+    /// Added the relay typed to this device's own.
+    AddDeviceRelay,
+    /// Stopped using this relay of this device's own.
+    RemoveDeviceRelay(String),
     /// Opened this folder in the app's own file chooser.
     ChooserOpen(std::path::PathBuf),
     /// Clicked a file in the chooser (its name goes into the name field).

@@ -233,6 +233,15 @@ impl View {
 }
 
 impl AppState {
+    /// Loads asked and not answered yet, and views waiting to be reloaded (for a test's
+    /// report when a wait times out).
+    pub fn loads_pending(&self) -> (Vec<View>, Vec<View>) {
+        (
+            self.in_flight.iter().cloned().collect(),
+            self.dirty.iter().cloned().collect(),
+        )
+    }
+
     /// The views the current screen shows.
     pub fn visible_views(&self) -> Vec<View> {
         if self.screen() != Screen::Main || self.me.is_none() {

@@ -239,6 +239,8 @@ pub enum About {
     Join,
     /// Making an invite.
     Invite,
+    /// Adding a relay for this device.
+    DeviceRelay,
 }
 
 /// How long a confirmation shows before it fades away (seconds).
@@ -294,6 +296,8 @@ pub struct AppState {
     pub(crate) next_notice: u64,
     /// The drafts last sent to be kept.
     pub(crate) saved_drafts: SavedDrafts,
+    /// The relay address typed for this device.
+    pub device_relay_draft: String,
     /// A destructive action asked about, until confirmed or cancelled.
     pub confirm: Option<Confirm>,
     /// The app's own file chooser, open where the system has no file dialog.
@@ -351,6 +355,7 @@ impl AppState {
 
     /// Runs a command in the open community.
     pub fn command(&mut self, cmd: copse_core::Command) {
+        tracing::debug!(command = cmd.name(), "edit asked");
         if let Some(c) = self.selected.clone() {
             self.request(ask::Edit {
                 community: c,

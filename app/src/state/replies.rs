@@ -114,6 +114,11 @@ impl AppState {
         command: Command,
         result: Result<EditApplied, PeerError>,
     ) {
+        tracing::debug!(
+            command = command.name(),
+            ok = result.is_ok(),
+            "edit answered"
+        );
         let applied = result.as_ref().ok();
         let change = applied.and_then(|a| a.change.map(|h| h.to_string()));
         let created = applied.and_then(|a| a.created.clone());

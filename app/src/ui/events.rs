@@ -16,7 +16,9 @@ pub(super) fn show(ui: &mut Ui, state: &AppState, out: &mut Vec<Intent>) {
         notes(ui, state, out);
         return;
     }
-    super::meetup::in_progress(ui, state, out);
+    ui.push_id("meetup-now", |ui| {
+        super::meetup::in_progress(ui, state, out)
+    });
     if state.can_write() && ui.button("Plan a meetup").clicked() {
         out.push(Intent::PlanMeetup(true));
     }
@@ -109,78 +111,80 @@ fn plan(ui: &mut Ui, state: &AppState, d: &EventDraft, out: &mut Vec<Intent>) {
 fn event_card(ui: &mut Ui, state: &AppState, e: &EventView, past: bool, out: &mut Vec<Intent>) {
     let me = state.me.as_ref().map(|(m, _)| m);
     let coordinator = state.is_coordinator();
-    egui::Frame::group(ui.style()).show(ui, |ui| {
-        ui.set_width(ui.available_width());
-        ui.horizontal(|ui| {
-            ui.label(RichText::new(&e.title).strong().size(15.5));
-            // Saturating: a member's device may have written any time.
-            let soon = e
-                .starts_at
-                .0
-                .saturating_sub(copse_peer::now().0)
-                .unsigned_abs()
-                < 14 * 86_400_000;
-            let rel = if soon {
-                format!(" · {}", style::when(ui, e.starts_at))
-            } else {
-                String::new()
-            };
-            style::muted(
-                ui,
-                format!("{} · {}{rel}", style::event_time(ui, e), e.place),
-            );
-        });
-        if !e.description.is_empty() {
-            ui.label(&e.description);
-        }
-        let mine = me.and_then(|m| e.rsvp.get(m)).copied();
-        ui.horizontal(|ui| {
-            ui.label(format!("{} going", e.going()));
-            if !past {
-                for (answer, label) in [
-                    (Rsvp::Yes, "Going"),
-                    (Rsvp::Maybe, "Maybe"),
-                    (Rsvp::No, "Not going"),
-                ] {
-                    if ui.selectable_label(mine == Some(answer), label).clicked()
-                        && mine != Some(answer)
-                    {
-                        out.push(Intent::Rsvp(e.id.clone(), answer));
+    ui.push_id(e.id.as_str(), |ui| {
+        egui::Frame::group(ui.style()).show(ui, |ui| {
+            ui.set_width(ui.available_width());
+            ui.horizontal(|ui| {
+                ui.label(RichText::new(&e.title).strong().size(15.5));
+                // Saturating: a member's device may have written any time.
+                let soon = e
+                    .starts_at
+                    .0
+                    .saturating_sub(copse_peer::now().0)
+                    .unsigned_abs()
+                    < 14 * 86_400_000;
+                let rel = if soon {
+                    format!(" · {}", style::when(ui, e.starts_at))
+                } else {
+                    String::new()
+                };
+                style::muted(
+                    ui,
+                    format!("{} · {}{rel}", style::event_time(ui, e), e.place),
+                );
+            });
+            if !e.description.is_empty() {
+                ui.label(&e.description);
+            }
+            let mine = me.and_then(|m| e.rsvp.get(m)).copied();
+            ui.horizontal(|ui| {
+                ui.label(format!("{} going", e.going()));
+                if !past {
+                    for (answer, label) in [
+                        (Rsvp::Yes, "Going"),
+                        (Rsvp::Maybe, "Maybe"),
+                        (Rsvp::No, "Not going"),
+                    ] {
+                        if ui.selectable_label(mine == Some(answer), label).clicked()
+                            && mine != Some(answer)
+                        {
+                            out.push(Intent::Rsvp(e.id.clone(), answer));
+                        }
                     }
                 }
-            }
-            if ui.button("Notes").clicked() {
-                out.push(Intent::OpenNotes(e.id.clone()));
-            }
-        });
-        let started = e.starts_at <= copse_peer::now();
-        let organiser = me == Some(&e.created_by);
-        if started && (coordinator || organiser) {
-            ui.horizontal_wrapped(|ui| {
-                ui.label("Attendance:");
-                // Who can attend now, and anyone marked before they were removed.
-                let members = state.view().into_iter().flat_map(|v| {
-                    v.members
-                        .iter()
-                        .filter(|m| m.member.is_current() || e.attended.contains(&m.id))
-                });
-                for m in members {
-                    let was = e.attended.contains(&m.id);
-                    let mut now = was;
-                    ui.checkbox(&mut now, &m.member.name);
-                    if now != was {
-                        out.push(Intent::Attend(e.id.clone(), m.id.clone(), now));
-                    }
+                if ui.button("Notes").clicked() {
+                    out.push(Intent::OpenNotes(e.id.clone()));
                 }
             });
-        } else if started && let Some(m) = me {
-            let was = e.attended.contains(m);
-            let mut now = was;
-            ui.checkbox(&mut now, "I was there");
-            if now != was {
-                out.push(Intent::Attend(e.id.clone(), m.clone(), now));
+            let started = e.starts_at <= copse_peer::now();
+            let organiser = me == Some(&e.created_by);
+            if started && (coordinator || organiser) {
+                ui.horizontal_wrapped(|ui| {
+                    ui.label("Attendance:");
+                    // Who can attend now, and anyone marked before they were removed.
+                    let members = state.view().into_iter().flat_map(|v| {
+                        v.members
+                            .iter()
+                            .filter(|m| m.member.is_current() || e.attended.contains(&m.id))
+                    });
+                    for m in members {
+                        let was = e.attended.contains(&m.id);
+                        let mut now = was;
+                        ui.checkbox(&mut now, &m.member.name);
+                        if now != was {
+                            out.push(Intent::Attend(e.id.clone(), m.id.clone(), now));
+                        }
+                    }
+                });
+            } else if started && let Some(m) = me {
+                let was = e.attended.contains(m);
+                let mut now = was;
+                ui.checkbox(&mut now, "I was there");
+                if now != was {
+                    out.push(Intent::Attend(e.id.clone(), m.clone(), now));
+                }
             }
-        }
+        });
     });
 }
 

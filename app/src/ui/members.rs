@@ -86,66 +86,68 @@ pub(super) fn show(ui: &mut Ui, state: &AppState, out: &mut Vec<Intent>) {
         format!("{} of {} members", shown.len(), v.current_members().count()),
     );
     for m in shown {
-        egui::Frame::group(ui.style()).show(ui, |ui| {
-            ui.set_width(ui.available_width());
-            ui.horizontal(|ui| {
-                style::avatar(ui, &m.id, &m.member.name, 28.0);
-                if ui
-                    .link(RichText::new(&m.member.name).strong().size(15.5))
-                    .clicked()
-                {
-                    out.push(Intent::ToggleMember(m.id.clone()));
-                }
-                if let Some(level) = level_of(&m.id) {
-                    levels::badge(ui, level);
-                }
-                if m.member.role == copse_core::record::Role::Coordinator {
-                    ui.label(
-                        RichText::new("coordinator")
-                            .small()
-                            .color(style::accent(ui)),
-                    );
-                }
-            });
-            let org: Vec<&str> = [m.member.organisation.as_str(), m.member.department.as_str()]
-                .into_iter()
-                .filter(|s| !s.is_empty())
-                .collect();
-            if !org.is_empty() {
-                ui.label(org.join(" · "));
-            }
-            ui.horizontal_wrapped(|ui| style::tags(ui, &m.member.skills));
-            if !m.member.bio.is_empty() {
-                style::muted(ui, m.member.bio.clone());
-            }
-            if let Some((id, digest)) = &v.member_open
-                && id == &m.id
-            {
-                match digest {
-                    None => {
-                        ui.spinner();
+        ui.push_id(m.id.as_str(), |ui| {
+            egui::Frame::group(ui.style()).show(ui, |ui| {
+                ui.set_width(ui.available_width());
+                ui.horizontal(|ui| {
+                    style::avatar(ui, &m.id, &m.member.name, 28.0);
+                    if ui
+                        .link(RichText::new(&m.member.name).strong().size(15.5))
+                        .clicked()
+                    {
+                        out.push(Intent::ToggleMember(m.id.clone()));
                     }
-                    Some(d) => {
-                        match v.trajectory.as_ref().filter(|t| t.member == m.id) {
-                            Some(t) => levels::trajectory(ui, t),
-                            None => {
-                                ui.spinner();
+                    if let Some(level) = level_of(&m.id) {
+                        levels::badge(ui, level);
+                    }
+                    if m.member.role == copse_core::record::Role::Coordinator {
+                        ui.label(
+                            RichText::new("coordinator")
+                                .small()
+                                .color(style::accent(ui)),
+                        );
+                    }
+                });
+                let org: Vec<&str> = [m.member.organisation.as_str(), m.member.department.as_str()]
+                    .into_iter()
+                    .filter(|s| !s.is_empty())
+                    .collect();
+                if !org.is_empty() {
+                    ui.label(org.join(" · "));
+                }
+                ui.horizontal_wrapped(|ui| style::tags(ui, &m.member.skills));
+                if !m.member.bio.is_empty() {
+                    style::muted(ui, m.member.bio.clone());
+                }
+                if let Some((id, digest)) = &v.member_open
+                    && id == &m.id
+                {
+                    match digest {
+                        None => {
+                            ui.spinner();
+                        }
+                        Some(d) => {
+                            match v.trajectory.as_ref().filter(|t| t.member == m.id) {
+                                Some(t) => levels::trajectory(ui, t),
+                                None => {
+                                    ui.spinner();
+                                }
+                            }
+                            for h in &d.notable {
+                                style::muted(
+                                    ui,
+                                    format!(
+                                        "{} {} · {}",
+                                        h.cmd.replace('_', " "),
+                                        h.title.clone().unwrap_or_default(),
+                                        style::when(ui, h.at)
+                                    ),
+                                );
                             }
                         }
-                        for h in &d.notable {
-                            style::muted(
-                                ui,
-                                format!(
-                                    "{} {} · {}",
-                                    h.cmd.replace('_', " "),
-                                    h.title.clone().unwrap_or_default(),
-                                    style::when(ui, h.at)
-                                ),
-                            );
-                        }
                     }
                 }
-            }
+            });
         });
     }
 }

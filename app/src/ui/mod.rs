@@ -130,15 +130,17 @@ fn tabs(ui: &mut Ui, state: &AppState, out: &mut Vec<Intent>) {
         ui.add_space(24.0);
         search::bar(ui, state, out);
     });
-    ui.horizontal_wrapped(|ui| {
-        for tab in Tab::ALL {
-            if ui
-                .selectable_label(state.tab() == tab, tab.label())
-                .clicked()
-            {
-                out.push(Intent::SelectTab(tab));
+    ui.push_id("tabs", |ui| {
+        ui.horizontal_wrapped(|ui| {
+            for tab in Tab::ALL {
+                if ui
+                    .selectable_label(state.tab() == tab, tab.label())
+                    .clicked()
+                {
+                    out.push(Intent::SelectTab(tab));
+                }
             }
-        }
+        });
     });
     if !state.can_write() {
         ui.add(

@@ -28,12 +28,15 @@ pub(super) fn show(ui: &mut Ui, state: &AppState, out: &mut Vec<Intent>) {
         return;
     };
     ui.label(RichText::new(&profile.domain).size(17.0));
-    super::meetup::in_progress(ui, state, out);
-    super::start_here::show(ui, state, out);
-    super::for_you::show(ui, state, out);
-    super::meetup::digest(ui, state, out);
-    super::stories::overview(ui, state, out);
-    super::hints::show(ui, state, out);
+    // Sections that come and go keep what follows them at the same ids.
+    ui.push_id("meetup-now", |ui| {
+        super::meetup::in_progress(ui, state, out)
+    });
+    ui.push_id("start-here", |ui| super::start_here::show(ui, state, out));
+    ui.push_id("for-you", |ui| super::for_you::show(ui, state, out));
+    ui.push_id("digest", |ui| super::meetup::digest(ui, state, out));
+    ui.push_id("stories", |ui| super::stories::overview(ui, state, out));
+    ui.push_id("hints", |ui| super::hints::show(ui, state, out));
     style::section(ui, "Objectives");
     for o in &profile.objectives {
         ui.horizontal(|ui| {
@@ -180,5 +183,5 @@ pub(super) fn show(ui: &mut Ui, state: &AppState, out: &mut Vec<Intent>) {
         }
     }
 
-    super::health::show(ui, state, out);
+    ui.push_id("health", |ui| super::health::show(ui, state, out));
 }

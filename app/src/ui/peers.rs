@@ -97,7 +97,7 @@ pub(super) fn show(ui: &mut Ui, state: &AppState, out: &mut Vec<Intent>) {
     if state.can_write() {
         invite(ui, state, v, coordinator, out);
     }
-    files(ui, v, out);
+    ui.push_id("files", |ui| files(ui, v, out));
 }
 
 /// "Invite someone": the uses, the buttons, and the ticket made.
@@ -244,9 +244,6 @@ fn relays(
         .as_ref()
         .map(|p| p.relays.as_slice())
         .unwrap_or_default();
-    if list.is_empty() && !coordinator {
-        return;
-    }
     style::section(ui, "Relays");
     style::muted(
         ui,
@@ -255,6 +252,9 @@ fn relays(
          and keeps nothing.",
     );
     ui.push_id("relays", |ui| {
+        if list.is_empty() {
+            style::muted(ui, "The community lists no relay yet.");
+        }
         for r in list {
             ui.horizontal_wrapped(|ui| {
                 ui.label(RichText::new(r.as_str()).monospace());
@@ -277,5 +277,45 @@ fn relays(
             });
             super::notices::form_errors(ui, state, About::Edit(CommandKind::AddRelay), out);
         }
+    });
+    device_relays(ui, state, out);
+}
+
+/// Relays this device uses besides the communities' (kept in the app's settings; only
+/// this device uses them, the other members never see them).
+fn device_relays(ui: &mut Ui, state: &AppState, out: &mut Vec<Intent>) {
+    ui.push_id("device-relays", |ui| {
+        ui.label(RichText::new("This device's own relays").strong());
+        style::muted(
+            ui,
+            "Used by this device only, in every community (say, one your organisation runs).",
+        );
+        for r in &state.settings.relays {
+            ui.horizontal_wrapped(|ui| {
+                ui.label(RichText::new(r.as_str()).monospace());
+                if ui.small_button("Stop using").clicked() {
+                    out.push(Intent::RemoveDeviceRelay(r.clone()));
+                }
+            });
+        }
+        ui.horizontal_wrapped(|ui| {
+            let l = ui.label("Relay for this device");
+            let field = style::text_edit(
+                ui,
+                l.id,
+                &state.device_relay_draft,
+                Field::DeviceRelay,
+                out,
+                |t| {
+                    egui::TextEdit::singleline(t)
+                        .hint_text("/ip4/198.51.100.7/tcp/4001/p2p/12D3KooW…")
+                        .desired_width(360.0)
+                },
+            );
+            if ui.button("Use relay").clicked() || style::entered(ui, &field) {
+                out.push(Intent::AddDeviceRelay);
+            }
+        });
+        super::notices::form_errors(ui, state, About::DeviceRelay, out);
     });
 }

@@ -44,7 +44,7 @@ pub(super) fn show(ui: &mut Ui, state: &AppState, out: &mut Vec<Intent>) {
                 format!("{n} peers connected")
             },
         );
-        let mut settings = state.settings;
+        let mut settings = state.settings.clone();
         let s = &mut settings;
         ui.horizontal(|ui| {
             ui.label("Text size");

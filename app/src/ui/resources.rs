@@ -19,42 +19,44 @@ pub(super) fn show(ui: &mut Ui, state: &AppState, out: &mut Vec<Intent>) {
         ui.label("No resources shared yet.");
     }
     for r in &v.resources {
-        egui::Frame::group(ui.style()).show(ui, |ui| {
-            ui.set_width(ui.available_width());
-            ui.horizontal_wrapped(|ui| {
-                match r.resource.url.as_deref().filter(|u| opens_in_browser(u)) {
-                    Some(url) => {
-                        let title = RichText::new(&r.resource.title)
-                            .strong()
-                            .underline()
-                            .color(ui.visuals().hyperlink_color);
-                        ui.hyperlink_to(title, url).on_hover_text(url);
+        ui.push_id(r.id.as_str(), |ui| {
+            egui::Frame::group(ui.style()).show(ui, |ui| {
+                ui.set_width(ui.available_width());
+                ui.horizontal_wrapped(|ui| {
+                    match r.resource.url.as_deref().filter(|u| opens_in_browser(u)) {
+                        Some(url) => {
+                            let title = RichText::new(&r.resource.title)
+                                .strong()
+                                .underline()
+                                .color(ui.visuals().hyperlink_color);
+                            ui.hyperlink_to(title, url).on_hover_text(url);
+                        }
+                        None => {
+                            ui.label(RichText::new(&r.resource.title).strong());
+                        }
                     }
-                    None => {
-                        ui.label(RichText::new(&r.resource.title).strong());
+                    style::tags(ui, &r.resource.tags);
+                });
+                // The address itself, so a reader sees where the link goes before opening it
+                // (one that is not a web or mail address is shown, never opened).
+                if let Some(url) = &r.resource.url {
+                    ui.add(
+                        egui::Label::new(RichText::new(url).small().color(style::muted_colour(ui)))
+                            .truncate(),
+                    );
+                }
+                if !r.resource.description.is_empty() {
+                    ui.label(&r.resource.description);
+                }
+                ui.horizontal(|ui| {
+                    style::muted(ui, style::when(ui, r.resource.added_at));
+                    if writable
+                        && (me == Some(&r.resource.added_by) || coordinator)
+                        && ui.small_button("Remove").clicked()
+                    {
+                        out.push(Intent::RemoveResource(r.id.clone()));
                     }
-                }
-                style::tags(ui, &r.resource.tags);
-            });
-            // The address itself, so a reader sees where the link goes before opening it
-            // (one that is not a web or mail address is shown, never opened).
-            if let Some(url) = &r.resource.url {
-                ui.add(
-                    egui::Label::new(RichText::new(url).small().color(style::muted_colour(ui)))
-                        .truncate(),
-                );
-            }
-            if !r.resource.description.is_empty() {
-                ui.label(&r.resource.description);
-            }
-            ui.horizontal(|ui| {
-                style::muted(ui, style::when(ui, r.resource.added_at));
-                if writable
-                    && (me == Some(&r.resource.added_by) || coordinator)
-                    && ui.small_button("Remove").clicked()
-                {
-                    out.push(Intent::RemoveResource(r.id.clone()));
-                }
+                });
             });
         });
     }

@@ -82,7 +82,7 @@ pub(crate) fn keep_settings(
         if next != settings.text_percent {
             changed = Some(crate::settings::AppSettings {
                 text_percent: next,
-                ..*settings
+                ..settings.clone()
             });
         }
     }

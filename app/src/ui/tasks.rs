@@ -58,67 +58,73 @@ pub(super) fn show(ui: &mut Ui, state: &AppState, out: &mut Vec<Intent>) {
                     .size(16.0),
             );
             for t in board.column(*status) {
-                egui::Frame::group(ui.style()).show(ui, |ui| {
-                    ui.set_width(ui.available_width());
-                    ui.horizontal_wrapped(|ui| {
-                        ui.label(RichText::new(&t.task.title).strong());
-                        if t.task.good_first {
-                            ui.label(
-                                RichText::new("good first task")
-                                    .small()
-                                    .color(style::accent(ui)),
-                            );
-                        }
-                    });
-                    if let Some(due) = t.task.due {
-                        style::muted(ui, format!("due {}", style::when(ui, due)));
-                    }
-                    if !writable {
-                        if let Some(a) = &t.task.assignee {
-                            style::muted(ui, format!("assigned to {}", state.name_of(a)));
-                        }
-                        return;
-                    }
-                    let current = t.task.assignee.clone();
-                    let shown = current
-                        .as_ref()
-                        .map_or("Unassigned".to_owned(), |a| state.name_of(a));
-                    let mut pick = current.clone();
-                    egui::ComboBox::from_id_salt(("assignee", t.id.as_str()))
-                        .selected_text(shown)
-                        .show_ui(ui, |ui| {
-                            ui.selectable_value(&mut pick, None, "Unassigned");
-                            for m in &members {
-                                ui.selectable_value(&mut pick, Some(m.id.clone()), &m.member.name);
+                ui.push_id(t.id.as_str(), |ui| {
+                    egui::Frame::group(ui.style()).show(ui, |ui| {
+                        ui.set_width(ui.available_width());
+                        ui.horizontal_wrapped(|ui| {
+                            ui.label(RichText::new(&t.task.title).strong());
+                            if t.task.good_first {
+                                ui.label(
+                                    RichText::new("good first task")
+                                        .small()
+                                        .color(style::accent(ui)),
+                                );
                             }
                         });
-                    if pick != current {
-                        out.push(Intent::Assign(t.id.clone(), pick));
-                    }
-                    // Wrapped: three buttons do not fit a column of a narrow window.
-                    ui.horizontal_wrapped(|ui| {
-                        let flag = if t.task.good_first {
-                            "Not a first task"
-                        } else {
-                            "Mark as first task"
-                        };
-                        if status != &TaskStatus::Done && ui.small_button(flag).clicked() {
-                            out.push(Intent::MarkFirstTask(t.id.clone(), !t.task.good_first));
+                        if let Some(due) = t.task.due {
+                            style::muted(ui, format!("due {}", style::when(ui, due)));
                         }
-                        if i > 0
-                            && ui
-                                .small_button(format!("Back to {}", TaskStatus::ALL[i - 1]))
-                                .clicked()
-                        {
-                            out.push(Intent::MoveTask(t.id.clone(), TaskStatus::ALL[i - 1]));
+                        if !writable {
+                            if let Some(a) = &t.task.assignee {
+                                style::muted(ui, format!("assigned to {}", state.name_of(a)));
+                            }
+                            return;
                         }
-                        if i + 1 < TaskStatus::ALL.len()
-                            && ui
-                                .small_button(format!("Move to {}", TaskStatus::ALL[i + 1]))
-                                .clicked()
-                        {
-                            out.push(Intent::MoveTask(t.id.clone(), TaskStatus::ALL[i + 1]));
+                        let current = t.task.assignee.clone();
+                        let shown = current
+                            .as_ref()
+                            .map_or("Unassigned".to_owned(), |a| state.name_of(a));
+                        let mut pick = current.clone();
+                        egui::ComboBox::from_id_salt(("assignee", t.id.as_str()))
+                            .selected_text(shown)
+                            .show_ui(ui, |ui| {
+                                ui.selectable_value(&mut pick, None, "Unassigned");
+                                for m in &members {
+                                    ui.selectable_value(
+                                        &mut pick,
+                                        Some(m.id.clone()),
+                                        &m.member.name,
+                                    );
+                                }
+                            });
+                        if pick != current {
+                            out.push(Intent::Assign(t.id.clone(), pick));
                         }
+                        // Wrapped: three buttons do not fit a column of a narrow window.
+                        ui.horizontal_wrapped(|ui| {
+                            let flag = if t.task.good_first {
+                                "Not a first task"
+                            } else {
+                                "Mark as first task"
+                            };
+                            if status != &TaskStatus::Done && ui.small_button(flag).clicked() {
+                                out.push(Intent::MarkFirstTask(t.id.clone(), !t.task.good_first));
+                            }
+                            if i > 0
+                                && ui
+                                    .small_button(format!("Back to {}", TaskStatus::ALL[i - 1]))
+                                    .clicked()
+                            {
+                                out.push(Intent::MoveTask(t.id.clone(), TaskStatus::ALL[i - 1]));
+                            }
+                            if i + 1 < TaskStatus::ALL.len()
+                                && ui
+                                    .small_button(format!("Move to {}", TaskStatus::ALL[i + 1]))
+                                    .clicked()
+                            {
+                                out.push(Intent::MoveTask(t.id.clone(), TaskStatus::ALL[i + 1]));
+                            }
+                        });
                     });
                 });
             }

@@ -62,51 +62,63 @@ pub(super) fn show(ui: &mut Ui, state: &AppState, out: &mut Vec<Intent>) {
         } else {
             egui::Frame::group(ui.style())
         };
-        let shown = frame.show(ui, |ui| {
-            ui.set_width(ui.available_width());
-            ui.horizontal(|ui| {
-                let author = state.name_of(&p.author);
-                style::avatar(ui, &p.author, &author, 24.0);
-                ui.label(RichText::new(author).strong());
-                style::muted(ui, style::when(ui, p.created_at));
-                if p.edited_at.is_some() {
-                    style::muted(ui, "(edited)");
-                }
-                if accepted {
-                    ui.label(
-                        RichText::new("✔ Accepted answer")
-                            .color(style::accent(ui))
-                            .strong(),
-                    );
-                }
-            });
-            match editing {
-                Some((id, text)) if id == &p.id => {
-                    let l = ui.label("Edit post");
-                    style::text_edit(ui, l.id, text, Field::EditedPost, out, |t| {
-                        egui::TextEdit::multiline(t).desired_width(f32::INFINITY)
-                    });
+        // Each post in its own id scope: its buttons keep their ids (and clicks) whatever
+        // arrives above it.
+        let shown = ui
+            .push_id(p.id.as_str(), |ui| {
+                frame.show(ui, |ui| {
+                    ui.set_width(ui.available_width());
                     ui.horizontal(|ui| {
-                        if ui.button("Save").clicked() {
-                            out.push(Intent::SavePost);
+                        let author = state.name_of(&p.author);
+                        style::avatar(ui, &p.author, &author, 24.0);
+                        ui.label(RichText::new(author).strong());
+                        style::muted(ui, style::when(ui, p.created_at));
+                        if p.edited_at.is_some() {
+                            style::muted(ui, "(edited)");
                         }
-                        if ui.button("Cancel").clicked() {
-                            out.push(Intent::EditPost(None));
+                        if accepted {
+                            ui.label(
+                                RichText::new("✔ Accepted answer")
+                                    .color(style::accent(ui))
+                                    .strong(),
+                            );
                         }
                     });
-                }
-                _ => markdown::show(ui, &p.id, &p.body),
-            }
-            ui.horizontal(|ui| {
-                if me == Some(&p.author) && editing.is_none() && ui.small_button("Edit").clicked() {
-                    out.push(Intent::EditPost(Some(p.id.clone())));
-                }
-                if can_accept && i > 0 && !accepted && ui.small_button("Accept as answer").clicked()
-                {
-                    out.push(Intent::AcceptAnswer(p.id.clone()));
-                }
-            });
-        });
+                    match editing {
+                        Some((id, text)) if id == &p.id => {
+                            let l = ui.label("Edit post");
+                            style::text_edit(ui, l.id, text, Field::EditedPost, out, |t| {
+                                egui::TextEdit::multiline(t).desired_width(f32::INFINITY)
+                            });
+                            ui.horizontal(|ui| {
+                                if ui.button("Save").clicked() {
+                                    out.push(Intent::SavePost);
+                                }
+                                if ui.button("Cancel").clicked() {
+                                    out.push(Intent::EditPost(None));
+                                }
+                            });
+                        }
+                        _ => markdown::show(ui, &p.id, &p.body),
+                    }
+                    ui.horizontal(|ui| {
+                        if me == Some(&p.author)
+                            && editing.is_none()
+                            && ui.small_button("Edit").clicked()
+                        {
+                            out.push(Intent::EditPost(Some(p.id.clone())));
+                        }
+                        if can_accept
+                            && i > 0
+                            && !accepted
+                            && ui.small_button("Accept as answer").clicked()
+                        {
+                            out.push(Intent::AcceptAnswer(p.id.clone()));
+                        }
+                    });
+                })
+            })
+            .inner;
         if scroll_to.as_ref() == Some(&p.id) {
             shown.response.scroll_to_me(Some(egui::Align::TOP));
         }
@@ -120,6 +132,20 @@ pub(super) fn show(ui: &mut Ui, state: &AppState, out: &mut Vec<Intent>) {
     if !state.can_write() {
         return;
     }
+    // Its own id scope: the field keeps the keyboard and the buttons their clicks while
+    // posts arrive above it.
+    ui.push_id("reply-box", |ui| reply_box(ui, state, t, out));
+}
+
+/// The reply being written and its buttons.
+fn reply_box(
+    ui: &mut Ui,
+    state: &AppState,
+    t: &copse_core::view::threads::ThreadView,
+    out: &mut Vec<Intent>,
+) {
+    let Some(v) = state.view() else { return };
+    let is_question = t.thread.kind == ThreadKind::Question;
     ui.add_space(6.0);
     let l = ui.label(if is_question {
         "Your answer"

@@ -21,13 +21,15 @@ pub(super) fn show(ui: &mut Ui, state: &AppState, out: &mut Vec<Intent>, kind: T
     };
     let empty = ThreadListView::default();
     let list = view.list(kind).unwrap_or(&empty);
-    ui.horizontal(|ui| {
-        if state.can_write() && ui.button(new_label).clicked() {
-            out.push(Intent::Compose(kind, !list.composing));
-        }
-        let l = ui.label("Filter by tag");
-        style::text_edit(ui, l.id, &list.tag, Field::ThreadFilter(kind), out, |t| {
-            egui::TextEdit::singleline(t).desired_width(140.0)
+    ui.push_id("list-actions", |ui| {
+        ui.horizontal(|ui| {
+            if state.can_write() && ui.button(new_label).clicked() {
+                out.push(Intent::Compose(kind, !list.composing));
+            }
+            let l = ui.label("Filter by tag");
+            style::text_edit(ui, l.id, &list.tag, Field::ThreadFilter(kind), out, |t| {
+                egui::TextEdit::singleline(t).desired_width(140.0)
+            });
         });
     });
     if list.composing {
@@ -44,49 +46,51 @@ pub(super) fn show(ui: &mut Ui, state: &AppState, out: &mut Vec<Intent>, kind: T
     }
     for t in threads {
         let unread = view.unread(t);
-        egui::Frame::NONE
-            .inner_margin(egui::Margin::symmetric(4, 3))
-            .show(ui, |ui| {
-                ui.horizontal(|ui| {
-                    if unread > 0 {
-                        style::dot(ui).on_hover_text(format!("{unread} unread"));
-                    }
-                    let mut title = RichText::new(&t.title).size(15.5);
-                    if unread > 0 {
-                        title = title.strong();
-                    }
-                    if ui.link(title).clicked() {
-                        out.push(Intent::OpenThread(t.id.clone()));
-                    }
-                    if kind == ThreadKind::Question {
-                        let colour = if t.answered {
-                            style::accent(ui)
-                        } else {
-                            style::muted_colour(ui)
-                        };
-                        ui.label(
-                            RichText::new(question_state(t.answered, t.replies))
-                                .small()
-                                .color(colour),
+        ui.push_id(t.id.as_str(), |ui| {
+            egui::Frame::NONE
+                .inner_margin(egui::Margin::symmetric(4, 3))
+                .show(ui, |ui| {
+                    ui.horizontal(|ui| {
+                        if unread > 0 {
+                            style::dot(ui).on_hover_text(format!("{unread} unread"));
+                        }
+                        let mut title = RichText::new(&t.title).size(15.5);
+                        if unread > 0 {
+                            title = title.strong();
+                        }
+                        if ui.link(title).clicked() {
+                            out.push(Intent::OpenThread(t.id.clone()));
+                        }
+                        if kind == ThreadKind::Question {
+                            let colour = if t.answered {
+                                style::accent(ui)
+                            } else {
+                                style::muted_colour(ui)
+                            };
+                            ui.label(
+                                RichText::new(question_state(t.answered, t.replies))
+                                    .small()
+                                    .color(colour),
+                            );
+                        }
+                    });
+                    ui.horizontal(|ui| {
+                        let author = state.name_of(&t.author);
+                        style::avatar(ui, &t.author, &author, 16.0);
+                        style::muted(
+                            ui,
+                            format!(
+                                "{} · {} {} · {}",
+                                author,
+                                t.replies,
+                                if t.replies == 1 { "reply" } else { "replies" },
+                                style::when(ui, t.last_activity)
+                            ),
                         );
-                    }
+                        style::tags(ui, &t.tags);
+                    });
                 });
-                ui.horizontal(|ui| {
-                    let author = state.name_of(&t.author);
-                    style::avatar(ui, &t.author, &author, 16.0);
-                    style::muted(
-                        ui,
-                        format!(
-                            "{} · {} {} · {}",
-                            author,
-                            t.replies,
-                            if t.replies == 1 { "reply" } else { "replies" },
-                            style::when(ui, t.last_activity)
-                        ),
-                    );
-                    style::tags(ui, &t.tags);
-                });
-            });
+        });
         ui.separator();
     }
     if list.more && ui.button("Load more").clicked() {
