@@ -301,8 +301,8 @@ mod tests {
     fn relays_given_in_settings_replace_the_last_ones_at_once() {
         let mut a = Device::new(member(1));
         let _ = a.create();
-        let one = "/ip4/10.0.0.1/tcp/1/p2p/12D3KooWOne";
-        let two = "/ip4/10.0.0.2/tcp/1/p2p/12D3KooWTwo";
+        let one = "/ip4/10.0.0.1/tcp/1/p2p/12D3KooWKUyGXxvijdiBYCRfm9m5g6pMBey9i9qSyW2ogKeosEdu";
+        let two = "/ip4/10.0.0.2/tcp/1/p2p/12D3KooWN4zoWU3o9BRVjJPJ6FvuRK3vVDoUTXWhpMYavMHpf6FF";
         let out = a.feed(Input::UseRelays {
             relays: vec![one.into(), "not a relay".into(), one.into()],
         });
