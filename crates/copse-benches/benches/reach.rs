@@ -202,14 +202,19 @@ async fn relay_child() {
     use std::io::Write as _;
     let addr = format!("/ip4/127.0.0.1/tcp/{}", free_port());
     let listen = addr.clone();
-    let mut r = start(9, None, |c| {
+    // A device number no member of the load has (they are 0 to n-1).
+    let mut r = start(200, None, |c| {
         c.listen = vec![listen.clone()];
         c.external = vec![listen];
         c.relay_server = Some(RelayServer {
             // Room for a full mesh of the members below (one circuit per pair).
+            // Every member here comes from 127.0.0.1, as members behind one office NAT
+            // share an address: the per-IP rate (60 a minute by default) is raised, as
+            // `--relay-per-ip-per-minute` would be for such an office.
             limits: RelayLimits {
                 circuits: 512,
                 circuits_per_peer: 32,
+                per_ip_per_minute: 1000,
                 ..RelayLimits::default()
             },
             members_only: false,
@@ -345,11 +350,8 @@ async fn threads_on(p: &PeerHandle, id: &CommunityId) -> usize {
     .unwrap_or(0)
 }
 
-#[tokio::main]
-async fn main() {
-    if std::env::args().any(|a| a == "--relay-child") {
-        return relay_child().await;
-    }
+/// Direct beside relayed: first sync, post latency, a newcomer's join.
+async fn paths() -> String {
     let spec = copse_testkit::bench_support::bench_spec();
     let bytes = copse_testkit::bench_support::community_with_devices(&spec, 2);
     let id = Community::load(&bytes).unwrap().id().clone();
@@ -400,6 +402,24 @@ async fn main() {
         relayed.join,
         "<= 1.3x direct",
     ));
+    out
+}
+
+#[tokio::main]
+async fn main() {
+    if std::env::args().any(|a| a == "--relay-child") {
+        return relay_child().await;
+    }
+    // `--load-only`: only the relay under load (its own baseline is the idle relay).
+    let load_only = std::env::args().any(|a| a == "--load-only");
+    let mut out = if load_only {
+        format!(
+            "## Reach: the relay under load (copse-peer, copse-net)\n\nMachine: {}.\n",
+            machine()
+        )
+    } else {
+        paths().await
+    };
     eprintln!("[reach bench] the relay under load");
     let load = relay_load(15, 10).await;
     let mib = |kib: u64| format!("{:.1} MiB", kib as f64 / 1024.0);
