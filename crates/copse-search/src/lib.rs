@@ -10,6 +10,7 @@ mod record_key;
 mod record_text;
 mod search_index;
 mod search_query;
+mod word_tokenizer;
 
 pub use copse_core::record_key::RecordKey;
 pub use expertise::{Expert, topics_of};

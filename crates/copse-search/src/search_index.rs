@@ -15,9 +15,7 @@ use tantivy::schema::{
     TextOptions, Value,
 };
 use tantivy::snippet::{Snippet, SnippetGenerator};
-use tantivy::tokenizer::{
-    AsciiFoldingFilter, LowerCaser, RemoveLongFilter, SimpleTokenizer, TextAnalyzer,
-};
+use tantivy::tokenizer::{AsciiFoldingFilter, LowerCaser, RemoveLongFilter, TextAnalyzer};
 use tantivy::{
     Index, IndexReader, IndexSettings, IndexWriter, ReloadPolicy, TantivyDocument, Term,
 };
@@ -29,12 +27,14 @@ use copse_core::record_key::RecordKey;
 use crate::record_key::{SearchTarget, term};
 use crate::record_text::{Entry, all_records, entries};
 use crate::search_query::{Highlighted, SearchHit, SearchQuery, SearchResults};
+use crate::word_tokenizer::WordTokenizer;
 
 /// Bumped whenever the schema or what goes into it changes: an index of another version
 /// is rebuilt.
-pub const INDEX_VERSION: u32 = 3;
+pub const INDEX_VERSION: u32 = 4;
 
-/// Tokenizer: words split on non-alphanumerics, lowercased, accents folded (café = cafe).
+/// Tokenizer: words split on non-alphanumerics (each CJK character a word,
+/// `word_tokenizer`), lowercased, accents folded (café = cafe).
 const TOKENIZER: &str = "copse";
 
 /// Indexing memory: two threads for a first build of a large community.
@@ -204,7 +204,7 @@ impl SearchIndex {
     ) -> Result<Self, SearchError> {
         index.tokenizers().register(
             TOKENIZER,
-            TextAnalyzer::builder(SimpleTokenizer::default())
+            TextAnalyzer::builder(WordTokenizer::default())
                 .filter(RemoveLongFilter::limit(48))
                 .filter(LowerCaser)
                 .filter(AsciiFoldingFilter)

@@ -607,3 +607,47 @@ fn a_torn_index_is_noticed_not_trusted() {
         Err(e) => panic!("a torn index must not stop search: {e}"),
     }
 }
+
+#[test]
+fn chinese_japanese_and_korean_words_are_found_inside_sentences() {
+    let mut f = Fixture::new();
+    let bob = f.bob.clone();
+    f.question(
+        &bob,
+        "鞍馬山の苔: 今週末の観察会",
+        "北京的苔藓很漂亮。이끼 표본은 종이 봉투에 보관하나요?",
+        &[],
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let index = built(&f, dir.path());
+    let titles = |text: &str| -> Vec<String> {
+        index
+            .search(&q(text))
+            .unwrap()
+            .hits
+            .iter()
+            .map(|h| h.title.text.clone())
+            .collect()
+    };
+    let title = "鞍馬山の苔: 今週末の観察会".to_owned();
+    // One character (in the title and in the question's text), a word inside a
+    // sentence, and Korean inside a word with its particle (the question's text: a hit
+    // on the post, whose title is empty).
+    assert!(titles("苔").contains(&title));
+    assert_eq!(titles("観察会"), std::slice::from_ref(&title));
+    assert_eq!(titles("苔藓").len(), 1);
+    assert_eq!(titles("표본").len(), 1);
+    // Characters in another order are another word.
+    assert!(titles("察観").is_empty());
+    // The match is marked in the title.
+    let found = index.search(&q("観察会")).unwrap();
+    let hit = &found.hits[0];
+    let marked: String = hit
+        .title
+        .pieces()
+        .into_iter()
+        .filter(|(_, m)| *m)
+        .map(|(p, _)| p)
+        .collect();
+    assert_eq!(marked, "観察会");
+}
