@@ -520,10 +520,16 @@ impl AppState {
     /// A member's display name in the open community (their id if unknown).
     pub fn name_of(&self, id: &MemberId) -> String {
         // The open community first, then any other (a notification about another one).
-        let in_view = |v: &CommunityView| v.members.iter().find(|m| &m.id == id).cloned();
+        // Borrowed, not cloned: lists call this for every row of every frame.
+        fn in_view<'v>(
+            v: &'v CommunityView,
+            id: &MemberId,
+        ) -> Option<&'v copse_core::view::members::MemberEntry> {
+            v.members.iter().find(|m| &m.id == id)
+        }
         self.view()
-            .and_then(in_view)
-            .or_else(|| self.views.values().find_map(in_view))
+            .and_then(|v| in_view(v, id))
+            .or_else(|| self.views.values().find_map(|v| in_view(v, id)))
             .map(|m| {
                 if m.member.is_current() {
                     m.member.name.clone()
