@@ -10,7 +10,6 @@ mod guard_world;
 
 use copse_core::automerge::transaction::Transactable;
 use copse_core::automerge::{ROOT, ReadDoc};
-use copse_core::record::Role;
 use copse_core::schema::{PROFILE, field, limits};
 use copse_core::view::profile::{relay_address, relays};
 use copse_core::{Command, guard::Violation};
@@ -85,15 +84,7 @@ fn nine_relays_in_one_change_are_refused() {
 fn a_relay_a_removed_coordinator_lists_on_a_fork_from_before_the_removal_does_not_count() {
     let mut w = world(503);
     let bob = w.bob.me();
-    let (_, promoted) = w.ada.run(
-        &mut w.rng,
-        T0 + 2,
-        Command::SetRole {
-            member: bob.clone(),
-            role: Role::Coordinator,
-        },
-    );
-    assert_eq!(w.bob.receive(promoted).refused, vec![]);
+    w.bob_made_coordinator(T0 + 2);
     // What Bob listed while a coordinator stands.
     let (_, kept) = w
         .bob
@@ -117,4 +108,64 @@ fn a_relay_a_removed_coordinator_lists_on_a_fork_from_before_the_removal_does_no
     });
     assert_eq!(w.ada.receive(fork).refused, vec![]);
     assert_eq!(relays(w.ada.copy.doc()), vec![relay(1)]);
+}
+
+#[test]
+fn a_relay_entry_longer_than_the_bound_is_refused_and_one_at_it_is_read_away() {
+    let mut w = world(504);
+    let before = w.ada.copy.doc().get_heads();
+    // The largest the format allows, plus one: refused by the guard.
+    let too_long = format!(
+        "{}{}",
+        relay(1),
+        "/".repeat(limits::URL + 1 - relay(1).len())
+    );
+    assert_eq!(too_long.len(), limits::URL + 1);
+    let attack = w.ada.raw("add_relay", |tx| {
+        let profile = obj(tx, &ROOT, PROFILE);
+        let list = obj(tx, &profile, field::RELAYS);
+        tx.insert(&list, 0, too_long.as_str()).unwrap();
+    });
+    let got = w.bob.receive(attack);
+    assert!(got.applied.is_empty());
+    // The value table reads an over-long text as not the text that field holds.
+    assert!(
+        matches!(&got.refused[0].reason, Violation::Malformed(path) if path == "profile/relays/[]"),
+        "{:?}",
+        got.refused
+    );
+    // At the bound exactly: within the guard's bound, and no relay address, so the list
+    // the devices use leaves it out.
+    let at_bound = "x".repeat(limits::URL);
+    let written = w.ada.raw_at(&mut w.rng, &before, |tx, _| {
+        let profile = obj(tx, &ROOT, PROFILE);
+        let list = obj(tx, &profile, field::RELAYS);
+        tx.insert(&list, 0, at_bound.as_str()).unwrap();
+    });
+    assert_eq!(w.bob.receive(written).refused, vec![]);
+    assert!(relays(w.bob.copy.doc()).is_empty());
+    // The command refuses it before it is written.
+    assert!(
+        w.ada
+            .try_run(&mut w.rng, T0 + 20, Command::AddRelay { relay: too_long })
+            .is_none()
+    );
+}
+
+#[test]
+fn the_same_relay_change_received_twice_counts_once() {
+    let mut w = world(505);
+    let (_, changes) = w
+        .ada
+        .run(&mut w.rng, T0 + 10, Command::AddRelay { relay: relay(3) });
+    assert_eq!(w.bob.receive(changes.clone()).refused, vec![]);
+    let again = w.bob.receive(changes);
+    assert_eq!(again.refused, vec![]);
+    assert_eq!(relays(w.bob.copy.doc()), vec![relay(3)]);
+    // Added again by command: already there, nothing new.
+    let (_, same) = w
+        .ada
+        .run(&mut w.rng, T0 + 11, Command::AddRelay { relay: relay(3) });
+    assert_eq!(w.bob.receive(same).refused, vec![]);
+    assert_eq!(relays(w.bob.copy.doc()), vec![relay(3)]);
 }

@@ -138,12 +138,17 @@ impl Hub {
     /// The relays to keep a reservation on: those this device was given, then those each
     /// of our communities lists, in order. The network is told when the list changes.
     /// The relays this device was given changed: they come first in what it reserves on.
+    /// As many as a community may list (`limits::RELAYS`): a hand-edited settings file
+    /// with a million entries costs nothing more.
     pub(crate) fn use_relays(&mut self, relays: Vec<String>) {
         let mut given = Vec::new();
         for r in relays
             .iter()
             .filter_map(|r| copse_core::view::profile::relay_address(r))
         {
+            if given.len() == copse_core::schema::limits::RELAYS {
+                break;
+            }
             if !given.contains(&r) {
                 given.push(r);
             }
@@ -322,6 +327,23 @@ mod tests {
             relays_sent(&a.feed(Input::UseRelays { relays: vec![] })),
             Some(vec![])
         );
+        // As many as the format allows: the first ones, up to a community's bound.
+        let id = "12D3KooWKUyGXxvijdiBYCRfm9m5g6pMBey9i9qSyW2ogKeosEdu";
+        let many: Vec<String> = (0..100_000u32)
+            .map(|i| {
+                format!(
+                    "/ip4/10.{}.{}.{}/tcp/1/p2p/{id}",
+                    i >> 16,
+                    (i >> 8) & 255,
+                    i & 255
+                )
+            })
+            .collect();
+        let out = a.feed(Input::UseRelays {
+            relays: many.clone(),
+        });
+        let bound = copse_core::schema::limits::RELAYS;
+        assert_eq!(relays_sent(&out), Some(many[..bound].to_vec()));
     }
 
     #[test]
