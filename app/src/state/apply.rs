@@ -10,9 +10,13 @@ use super::{AppEvent, AppState, FileChooser, Screen, UiAction};
 impl AppState {
     /// Applies an event from the backend.
     pub fn apply(&mut self, event: AppEvent) {
+        // Only an answer ends a draft (a reply sent, a thread posted); peer events, which
+        // come by the thousand in a burst, never touch one.
+        let answer = matches!(event, AppEvent::Answered(_));
         self.apply_event(event);
-        // A sent reply or a posted thread is no draft any more.
-        self.keep_drafts();
+        if answer {
+            self.keep_drafts();
+        }
     }
 
     fn apply_event(&mut self, event: AppEvent) {
