@@ -38,8 +38,8 @@ fn welcome_creates_the_identity() {
     );
 }
 
-#[test]
-fn first_run_offers_create_and_join() {
+/// A member with an identity and no community yet: the "Start or join" screen.
+fn first_run() -> AppState {
     let mut state = AppState::new();
     state.apply(AppEvent::Ready {
         member: "12D3KooWNewNewNew".parse().unwrap(),
@@ -49,7 +49,12 @@ fn first_run_offers_create_and_join() {
         view: View::Communities,
         answered: Box::new(Answered::ListCommunities(ask::ListCommunities, Ok(vec![]))),
     });
-    let mut h = harness(state);
+    state
+}
+
+#[test]
+fn first_run_offers_create_and_join() {
+    let mut h = harness(first_run());
     h.run_steps(2);
     type_into(&mut h, "Name", "VFX Guild");
     type_into(&mut h, "Domain", "visual effects pipelines");
@@ -1823,16 +1828,7 @@ fn entry(name: &str, folder: bool) -> copse_app::state::FolderEntry {
 #[test]
 fn without_a_system_dialog_the_apps_own_chooser_imports_from_the_start_screen() {
     use copse_app::file_dialog::FileChoice;
-    let mut state = AppState::new();
-    state.apply(AppEvent::Ready {
-        member: "12D3KooWNewNewNew".parse().unwrap(),
-        details: Default::default(),
-    });
-    state.apply(AppEvent::Loaded {
-        view: View::Communities,
-        answered: Box::new(Answered::ListCommunities(ask::ListCommunities, Ok(vec![]))),
-    });
-    let mut h = harness(state);
+    let mut h = harness(first_run());
     h.run_steps(2);
     // A person with no community yet looks for Import where they start or join one.
     h.get_by_role_and_label(Role::Button, "Import a community file…")

@@ -67,21 +67,27 @@ fn free_port() -> u16 {
         .port()
 }
 
-/// The relay: no community, a relay server with the default limits.
-async fn relay() -> (Peer, String) {
+/// The relay: device `device`, no community, a relay server with `limits`; it and its
+/// full address.
+async fn relay_with(device: u8, limits: RelayLimits) -> (Peer, String) {
     let addr = format!("/ip4/127.0.0.1/tcp/{}", free_port());
     let listen = addr.clone();
-    let mut r = start(9, None, |c| {
+    let mut r = start(device, None, |c| {
         c.listen = vec![listen.clone()];
         c.external = vec![listen];
         c.relay_server = Some(RelayServer {
-            limits: RelayLimits::default(),
+            limits,
             members_only: false,
         });
     });
     until(&mut r, |e| matches!(e, PeerEvent::Listening { .. })).await;
     let full = format!("{addr}/p2p/{}", r.handle.member_id());
     (r, full)
+}
+
+/// The relay of the path measures: the default limits.
+async fn relay() -> (Peer, String) {
+    relay_with(9, RelayLimits::default()).await
 }
 
 /// Device `i` holding `community`: directly listening on loopback, or (with `relay`)
@@ -200,28 +206,21 @@ async fn measure(bytes: &[u8], id: &CommunityId, relay: Option<&str>, posts: usi
 /// The relay process: prints its address, relays until its stdin closes.
 async fn relay_child() {
     use std::io::Write as _;
-    let addr = format!("/ip4/127.0.0.1/tcp/{}", free_port());
-    let listen = addr.clone();
-    // A device number no member of the load has (they are 0 to n-1).
-    let mut r = start(200, None, |c| {
-        c.listen = vec![listen.clone()];
-        c.external = vec![listen];
-        c.relay_server = Some(RelayServer {
-            // Room for a full mesh of the members below (one circuit per pair).
-            // Every member here comes from 127.0.0.1, as members behind one office NAT
-            // share an address: the per-IP rate (60 a minute by default) is raised, as
-            // `--relay-per-ip-per-minute` would be for such an office.
-            limits: RelayLimits {
-                circuits: 512,
-                circuits_per_peer: 32,
-                per_ip_per_minute: 1000,
-                ..RelayLimits::default()
-            },
-            members_only: false,
-        });
-    });
-    until(&mut r, |e| matches!(e, PeerEvent::Listening { .. })).await;
-    println!("{addr}/p2p/{}", r.handle.member_id());
+    // A device number no member of the load has (they are 0 to n-1). Room for a full
+    // mesh of the members (one circuit per pair); every member here comes from
+    // 127.0.0.1, as members behind one office NAT share an address, so the per-IP rate
+    // (60 a minute by default) is raised, as `--relay-per-ip-per-minute` would be.
+    let (r, full) = relay_with(
+        200,
+        RelayLimits {
+            circuits: 512,
+            circuits_per_peer: 32,
+            per_ip_per_minute: 1000,
+            ..RelayLimits::default()
+        },
+    )
+    .await;
+    println!("{full}");
     std::io::stdout().flush().unwrap();
     // Until the parent is done (it closes our stdin).
     let _ = tokio::task::spawn_blocking(|| {

@@ -279,15 +279,7 @@ fn a_removal_written_by_someone_never_validly_admitted_removes_no_one() {
 
     let mut w = world(306);
     let bob = w.bob.me();
-    let (_, promoted) = w.ada.run(
-        &mut w.rng,
-        T0 + 2,
-        Command::SetRole {
-            member: bob.clone(),
-            role: Role::Coordinator,
-        },
-    );
-    assert_eq!(w.bob.receive(promoted).refused, vec![]);
+    w.bob_made_coordinator(T0 + 2);
     w.ada.run(
         &mut w.rng,
         T0 + 10,

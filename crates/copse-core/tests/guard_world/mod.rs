@@ -172,6 +172,21 @@ pub struct World {
     pub thread: ThreadId,
 }
 
+impl World {
+    /// Ada makes Bob a coordinator at `now`; Bob's copy takes it.
+    pub fn bob_made_coordinator(&mut self, now: i64) {
+        let (_, promoted) = self.ada.run(
+            &mut self.rng,
+            now,
+            Command::SetRole {
+                member: self.bob.me(),
+                role: copse_core::record::Role::Coordinator,
+            },
+        );
+        assert_eq!(self.bob.receive(promoted).refused, vec![]);
+    }
+}
+
 /// The posts list of thread `t`.
 pub fn posts_of(doc: &impl ReadDoc, t: &ThreadId) -> ObjId {
     let threads = obj(doc, &copse_core::automerge::ROOT, "threads");
