@@ -57,6 +57,7 @@ command_kinds! {
     SetMyAddrs => "set_my_addrs",
     SetRole => "set_role",
     RemoveMember => "remove_member",
+    ReportEquivocation => "report_equivocation",
     CreateInvite => "create_invite",
     RevokeInvite => "revoke_invite",
     Admit => "admit",
@@ -120,7 +121,7 @@ impl CommandKind {
             | K::SetLevelRule
             | K::AddRelay
             | K::RemoveRelay => Touched::Profile,
-            K::SetRole | K::RemoveMember | K::Admit => Touched::Membership,
+            K::SetRole | K::RemoveMember | K::ReportEquivocation | K::Admit => Touched::Membership,
             K::UpdateMyDetails | K::SetMyAddrs | K::ShareStory => Touched::MemberDetails,
             K::CreateInvite | K::RevokeInvite => Touched::Invites,
             K::StartThread | K::Reply | K::EditPost | K::AcceptAnswer => {

@@ -72,6 +72,15 @@ pub enum Command {
         /// Whom.
         member: MemberId,
     },
+    /// Any member: remove a member whose key signed two different changes at one place,
+    /// with the proof (`equivocation::Proof` bytes); coordinators may do it without one
+    /// (a proof too large to write).
+    ReportEquivocation {
+        /// Whom.
+        member: MemberId,
+        /// The proof.
+        proof: Option<Vec<u8>>,
+    },
     /// Any member: create an invitation (coordinators only for the coordinator role).
     CreateInvite {
         /// Role the newcomer gets.
@@ -327,6 +336,7 @@ impl Command {
             Command::SetMyAddrs { .. } => K::SetMyAddrs,
             Command::SetRole { .. } => K::SetRole,
             Command::RemoveMember { .. } => K::RemoveMember,
+            Command::ReportEquivocation { .. } => K::ReportEquivocation,
             Command::CreateInvite { .. } => K::CreateInvite,
             Command::RevokeInvite { .. } => K::RevokeInvite,
             Command::Admit { .. } => K::Admit,

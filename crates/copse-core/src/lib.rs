@@ -30,6 +30,7 @@ pub mod command;
 pub mod commit_meta;
 pub mod community;
 pub mod doc_read;
+pub mod equivocation;
 mod error;
 #[doc(hidden)]
 pub mod fuzz_entry;

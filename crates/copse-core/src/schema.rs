@@ -155,6 +155,9 @@ pub mod field {
     pub const POSTS: &str = "posts";
     /// `removed_at`.
     pub const REMOVED_AT: &str = "removed_at";
+    /// `equivocation`: the proof that the member's key signed two changes at one place
+    /// (`equivocation::Proof`), written with their removal.
+    pub const EQUIVOCATION: &str = "equivocation";
     /// `revoked`.
     pub const REVOKED: &str = "revoked";
     /// `role`.

@@ -77,3 +77,181 @@ fn a_second_change_at_the_same_place_is_refused_and_the_rest_of_the_batch_applie
         "the honest reply in the same batch applied"
     );
 }
+
+/// Bob's two changes at one place: `(told Ada, told Cyd)`, each signed.
+fn two_at_one_place(w: &mut guard_world::World) -> (Vec<Change>, Vec<Change>) {
+    let bob = w.bob.me();
+    let told = w.bob.raw("update_my_details", |tx| {
+        let members = obj(tx, &ROOT, MEMBERS);
+        let me = obj(tx, &members, bob.as_str());
+        tx.put(&me, field::BIO, "glulam").unwrap();
+    });
+    let mut fork = w.bob.copy.doc().fork_at(told[0].deps()).unwrap();
+    fork.set_actor(told[0].actor_id().clone());
+    let mut tx = fork.transaction();
+    let members = obj(&tx, &ROOT, MEMBERS);
+    let me = obj(&tx, &members, bob.as_str());
+    tx.put(&me, field::BIO, "steel").unwrap();
+    let meta = CommitMeta {
+        by: bob.clone(),
+        cmd: "update_my_details".into(),
+        obj: None,
+    };
+    let (hash, _) = tx.commit_with(
+        CommitOptions::default()
+            .with_message(meta.to_message())
+            .with_time(T0 + 50),
+    );
+    let hash = hash.unwrap();
+    let other: Change = fork.get_change_by_hash(&hash).unwrap();
+    let sig = signature_change(&other, &w.bob.signer.sign(&hash));
+    (told, vec![other, sig])
+}
+
+fn everything(d: &guard_world::Device) -> Vec<Change> {
+    d.copy.doc().get_changes(&[])
+}
+
+#[test]
+fn devices_told_different_changes_at_one_place_converge_on_the_same_one_and_keep_a_proof() {
+    let mut sides = std::collections::HashSet::new();
+    for seed in 92..100 {
+        let mut w = world(seed);
+        let mut cyd = newcomer(&mut w, "Cyd");
+        let bob = w.bob.me();
+        let (to_ada, to_cyd) = two_at_one_place(&mut w);
+        assert_eq!(w.ada.receive(to_ada.clone()).refused, vec![]);
+        assert_eq!(cyd.receive(to_cyd.clone()).refused, vec![]);
+        // Each writes on top of what it was told.
+        let (_, ada_reply) = w.ada.run(
+            &mut w.rng,
+            T0 + 70,
+            Command::Reply {
+                thread: w.thread.clone(),
+                body: "Glulam, then.".into(),
+            },
+        );
+        let (_, cyd_reply) = cyd.run(
+            &mut w.rng,
+            T0 + 71,
+            Command::Reply {
+                thread: w.thread.clone(),
+                body: "Steel, then.".into(),
+            },
+        );
+        // They meet: each gets all the other holds.
+        let from_cyd = everything(&cyd);
+        let from_ada = everything(&w.ada);
+        let at_ada = w.ada.receive(from_cyd);
+        let at_cyd = cyd.receive(from_ada);
+        let kept = to_ada[0].hash().min(to_cyd[0].hash());
+        sides.insert(kept == to_ada[0].hash());
+        let (loser_side, loser_reply) = if kept == to_ada[0].hash() {
+            (&at_cyd, &cyd_reply)
+        } else {
+            (&at_ada, &ada_reply)
+        };
+        assert!(
+            loser_side.rebuilt,
+            "seed {seed}: the side that held the other rebuilt"
+        );
+        assert!(
+            loser_side
+                .dropped
+                .iter()
+                .any(|c| c.hash() == loser_reply[0].hash()),
+            "seed {seed}: what built on the dropped change left with it"
+        );
+        for got in [&at_ada, &at_cyd] {
+            assert_eq!(got.equivocations.len(), 1, "seed {seed}");
+            assert_eq!(got.equivocations[0].kept, kept);
+        }
+        // Once each has what the other kept, they hold the same history.
+        let from_cyd = everything(&cyd);
+        let from_ada = everything(&w.ada);
+        w.ada.receive(from_cyd);
+        cyd.receive(from_ada);
+        assert_eq!(
+            w.ada.copy.doc().get_heads(),
+            cyd.copy.doc().get_heads(),
+            "seed {seed}"
+        );
+        for d in [&w.ada, &cyd] {
+            let proof = &at_ada.equivocations[0];
+            assert_eq!(proof.holds(d.copy.doc()).unwrap(), bob, "seed {seed}");
+            let bytes = proof.to_bytes();
+            let read = copse_core::equivocation::Proof::from_bytes(&bytes).unwrap();
+            assert_eq!(read.holds(d.copy.doc()).unwrap(), bob);
+        }
+        // The dropped changes stay refused: offered again, they do not come back.
+        let again = if kept == to_ada[0].hash() {
+            w.ada.receive(to_cyd.clone())
+        } else {
+            cyd.receive(to_ada.clone())
+        };
+        assert!(again.applied.is_empty() && !again.rebuilt, "seed {seed}");
+
+        // Cyd, no coordinator, removes Bob with the proof; Ada's guard checks it.
+        let proof = at_cyd.equivocations[0].to_bytes();
+        let (_, report) = cyd.run(
+            &mut w.rng,
+            T0 + 80,
+            Command::ReportEquivocation {
+                member: bob.clone(),
+                proof: Some(proof.clone()),
+            },
+        );
+        assert_eq!(w.ada.receive(report).refused, vec![], "seed {seed}");
+        assert!(!w.ada.copy.is_member(&bob), "seed {seed}: Bob is removed");
+        assert!(!cyd.copy.is_member(&bob));
+        assert_eq!(w.ada.copy.doc().get_heads(), cyd.copy.doc().get_heads());
+    }
+    assert_eq!(sides.len(), 2, "both sides lost in some seed");
+}
+
+#[test]
+fn a_removal_needs_a_proof_that_holds_against_that_member() {
+    let mut w = world(101);
+    let mut cyd = newcomer(&mut w, "Cyd");
+    let ada = w.ada.me();
+    let bob = w.bob.me();
+    let (to_ada, to_cyd) = two_at_one_place(&mut w);
+    w.ada.receive(to_ada);
+    let got = w.ada.receive(to_cyd);
+    let proof = got.equivocations[0].to_bytes();
+    let cyd_copy = everything(&w.ada);
+    cyd.receive(cyd_copy);
+    let write = |cyd: &mut guard_world::Device, whom: &str, proof: Option<&[u8]>| {
+        cyd.raw("report_equivocation", |tx| {
+            let members = obj(tx, &ROOT, MEMBERS);
+            let entry = obj(tx, &members, whom);
+            if let Some(p) = proof {
+                tx.put(&entry, field::EQUIVOCATION, p.to_vec()).unwrap();
+            }
+            tx.put(&entry, field::REMOVED_AT, T0 + 90).unwrap();
+        })
+    };
+    // Bob's proof does not remove Ada.
+    let framed = write(&mut cyd, ada.as_str(), Some(&proof));
+    let got = w.ada.receive(framed);
+    assert_eq!(got.refused.len(), 1, "{:?}", got.refused);
+    assert!(matches!(got.refused[0].reason, Violation::Malformed(_)));
+    // No proof, no coordinator: no removal.
+    let mut w2 = world(101);
+    let mut cyd2 = newcomer(&mut w2, "Cyd");
+    let bare = write(&mut cyd2, bob.as_str(), None);
+    let got = w2.ada.receive(bare);
+    assert!(matches!(
+        got.refused[0].reason,
+        Violation::CoordinatorsOnly(_)
+    ));
+    // A damaged proof: refused.
+    let mut w3 = world(101);
+    let mut cyd3 = newcomer(&mut w3, "Cyd");
+    let mut damaged = proof.clone();
+    let last = damaged.len() - 1;
+    damaged[last] ^= 1;
+    let bad = write(&mut cyd3, bob.as_str(), Some(&damaged));
+    let got = w3.ada.receive(bad);
+    assert!(matches!(got.refused[0].reason, Violation::Malformed(_)));
+}

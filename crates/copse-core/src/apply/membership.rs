@@ -114,6 +114,28 @@ pub(super) fn remove(
     Ok(Effect::on(member))
 }
 
+/// Removes a member whose equivocation `proof` shows (the guard checks it against what
+/// this copy holds); without a proof, as a coordinator's removal.
+pub(super) fn report_equivocation(
+    tx: &mut Transaction<'_>,
+    ctx: &Ctx<'_>,
+    member: &MemberId,
+    proof: Option<Vec<u8>>,
+) -> Result<Effect, CommandError> {
+    if proof.is_none() {
+        ctx.require_coordinator("remove members")?;
+    }
+    current_member(tx, member).ok_or_else(|| CommandError::UnknownMember(member.clone()))?;
+    let members = root_map(tx, MEMBERS)?;
+    let entry = member_entry(tx, &members, member.as_str())
+        .ok_or_else(|| CommandError::UnknownMember(member.clone()))?;
+    if let Some(proof) = proof {
+        tx.put(&entry, field::EQUIVOCATION, ScalarValue::Bytes(proof))?;
+    }
+    tx.put(&entry, field::REMOVED_AT, ScalarValue::Int(ctx.now.0))?;
+    Ok(Effect::on(member))
+}
+
 pub(super) fn create_invite(
     tx: &mut Transaction<'_>,
     ctx: &Ctx<'_>,

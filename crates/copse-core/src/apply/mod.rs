@@ -94,6 +94,9 @@ pub(crate) fn apply(
         Command::SetMyAddrs { addrs } => membership::set_addrs(tx, ctx, &addrs),
         Command::SetRole { member, role } => membership::set_role(tx, ctx, &member, role),
         Command::RemoveMember { member } => membership::remove(tx, ctx, &member),
+        Command::ReportEquivocation { member, proof } => {
+            membership::report_equivocation(tx, ctx, &member, proof)
+        }
         Command::CreateInvite {
             role,
             expires_at,

@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use automerge::legacy::OpId;
-use automerge::{Automerge, AutomergeError, Change, ChangeHash};
+use automerge::{Automerge, AutomergeError, Change, ChangeHash, ReadDoc};
 
 use super::bounds;
 use super::judge::{Actors, Judge};
@@ -15,6 +15,7 @@ use super::rules::At;
 use super::signature::{read_signature, verifies};
 use super::verdict::{Passed, Proof, Refused, Verdict, refusal};
 use super::violation::Violation;
+use crate::equivocation;
 
 /// What became of a batch of received changes.
 #[derive(Debug, Default)]
@@ -33,6 +34,14 @@ pub struct Admitted {
     pub membership: bool,
     /// The call stopped at its budget: some of `waiting` may be ready now.
     pub cut_short: bool,
+    /// Proofs of equivocation found (see `Ahead::apply`).
+    pub equivocations: Vec<equivocation::Proof>,
+    /// The document was rebuilt without changes it held (the losing side of an
+    /// equivocation and what built on it): these, in causal order.
+    pub dropped: Vec<Change>,
+    /// Whether the document was rebuilt (see `dropped`): it must be written anew, and
+    /// anything that remembered its heads must forget them.
+    pub rebuilt: bool,
 }
 
 /// A change set aside until what it needs arrives.
@@ -335,6 +344,9 @@ impl Batch {
                     None => {
                         self.ahead
                             .apply(doc, out, &mut self.refused, &mut self.actors)?;
+                        if std::mem::take(&mut self.ahead.paths_stale) {
+                            *cache = PathCache::default();
+                        }
                         self.top_op = bounds::held_max_op(doc);
                         let may_create = doc.get_heads().is_empty();
                         let none = HashSet::new();
@@ -402,6 +414,9 @@ impl Batch {
         }
         self.ahead
             .apply(doc, out, &mut self.refused, &mut self.actors)?;
+        if std::mem::take(&mut self.ahead.paths_stale) {
+            *cache = PathCache::default();
+        }
         self.top_op = bounds::held_max_op(doc);
         out.refused_hashes = self.refused.iter().copied().collect();
         Ok(())
@@ -496,6 +511,8 @@ struct Ahead {
     standing: bool,
     /// Records the waiting changes make.
     made: HashSet<(String, String)>,
+    /// The document was rebuilt: paths read before may name objects it no longer holds.
+    paths_stale: bool,
 }
 
 impl Ahead {
@@ -528,8 +545,11 @@ impl Ahead {
 
     /// Applies the waiting changes in one Automerge call. A change at a place (actor and
     /// sequence number) already written by a different change is its author's
-    /// equivocation: Automerge refuses the whole call for it, so it is taken out (with
-    /// its signature and what builds on it in the batch), refused, and the rest applied.
+    /// equivocation (Automerge refuses the whole call for it). Every device keeps the
+    /// change with the smaller hash (`equivocation::kept_of`): if that is the one arriving,
+    /// the document is rebuilt without the one it held and what builds on it; otherwise
+    /// the arriving one is taken out with its signature and what builds on it in the
+    /// batch. Either way the other is refused, a proof is kept, and the rest applied.
     fn apply(
         &mut self,
         doc: &mut Automerge,
@@ -558,28 +578,106 @@ impl Ahead {
                     else {
                         return Err(AutomergeError::DuplicateSeqNumber(seq, actor));
                     };
-                    let second = changes.remove(pos);
-                    let mut gone: HashSet<ChangeHash> = HashSet::from([second.hash()]);
-                    loop {
-                        let before = gone.len();
-                        changes.retain(|c| {
-                            let builds_on = c.deps().iter().any(|d| gone.contains(d));
-                            if builds_on {
-                                gone.insert(c.hash());
-                            }
-                            !builds_on
-                        });
-                        if gone.len() == before {
-                            break;
+                    let in_batch = changes[..pos]
+                        .iter()
+                        .position(|c| c.actor_id() == &actor && c.seq() == seq);
+                    let held = match in_batch {
+                        Some(_) => None,
+                        None => held_at(doc, &actor, seq),
+                    };
+                    let arriving = changes[pos].hash();
+                    let author = actors.of(&actor).map(|(_, m)| m);
+                    let (loser, loser_sig, kept) = match (in_batch, held) {
+                        (Some(i), _) => {
+                            let other = changes[i].hash();
+                            let kept = equivocation::kept_of(other, arriving);
+                            let lost = if kept == arriving { i } else { pos };
+                            let loser = changes.remove(lost);
+                            let sig = signature_in(&changes, &loser.hash());
+                            take_out(&mut changes, &loser, refused);
+                            (loser, sig, kept)
                         }
-                    }
-                    let author = actors.of(second.actor_id()).map(|(_, m)| m);
+                        (None, Some(held))
+                            if equivocation::kept_of(held.hash(), arriving) == arriving =>
+                        {
+                            let dropped =
+                                equivocation::built_on(doc, &HashSet::from([held.hash()]));
+                            let (rebuilt, gone) = equivocation::rebuilt_without(doc, &dropped)?;
+                            *doc = rebuilt;
+                            let sig = signature_in(&gone, &held.hash());
+                            out.applied.retain(|h| !dropped.contains(h));
+                            // What the batch built on the dropped changes goes with them.
+                            let mut gone_hashes = dropped;
+                            drop_builders(&mut changes, &mut gone_hashes);
+                            refused.extend(gone_hashes);
+                            out.dropped.extend(gone);
+                            out.rebuilt = true;
+                            self.paths_stale = true;
+                            (held, sig, arriving)
+                        }
+                        (None, held) => {
+                            let kept = held.map_or(arriving, |h| h.hash());
+                            let loser = changes.remove(pos);
+                            let sig = signature_in(&changes, &loser.hash());
+                            take_out(&mut changes, &loser, refused);
+                            (loser, sig, kept)
+                        }
+                    };
                     out.refused
-                        .push(refusal(&second, author, Violation::Equivocation));
-                    refused.extend(gone);
+                        .push(refusal(&loser, author, Violation::Equivocation));
+                    if let Some(signature) = loser_sig {
+                        out.equivocations.push(equivocation::Proof {
+                            kept,
+                            dropped: loser,
+                            signature,
+                        });
+                    }
                 }
                 Err(e) => return Err(e),
             }
         }
     }
+}
+
+/// Takes `loser` and what builds on it in the batch out of `changes`, as refused.
+fn take_out(changes: &mut Vec<Change>, loser: &Change, refused: &mut HashSet<ChangeHash>) {
+    let mut gone: HashSet<ChangeHash> = HashSet::from([loser.hash()]);
+    drop_builders(changes, &mut gone);
+    refused.extend(gone);
+}
+
+/// Removes from `changes` whatever builds on `gone`, adding it to `gone`.
+fn drop_builders(changes: &mut Vec<Change>, gone: &mut HashSet<ChangeHash>) {
+    loop {
+        let before = gone.len();
+        changes.retain(|c| {
+            let builds_on = c.deps().iter().any(|d| gone.contains(d));
+            if builds_on {
+                gone.insert(c.hash());
+            }
+            !builds_on
+        });
+        if gone.len() == before {
+            break;
+        }
+    }
+}
+
+/// The change `doc` holds at `actor`'s sequence number `seq`.
+fn held_at(doc: &Automerge, actor: &automerge::ActorId, seq: u64) -> Option<Change> {
+    let hash = doc
+        .get_changes_meta(&[])
+        .into_iter()
+        .find(|m| m.actor.as_ref() == actor && m.seq == seq)?
+        .hash;
+    doc.get_change_by_hash(&hash)
+}
+
+/// The signature of `target` carried by one of `changes`.
+fn signature_in(changes: &[Change], target: &ChangeHash) -> Option<[u8; 64]> {
+    changes
+        .iter()
+        .filter_map(read_signature)
+        .find(|s| &s.target == target)
+        .map(|s| s.signature)
 }

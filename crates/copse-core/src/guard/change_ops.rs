@@ -1,13 +1,13 @@
 //! A change's operations as the rules read them: the values it puts into objects it makes,
 //! the admissions it writes, and the shapes of values.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use automerge::ScalarValue;
 use automerge::legacy::{ObjectId, Op, OpId, OpType};
 
 use super::paths::{Placed, Seg};
-use crate::schema::{INVITES, field};
+use crate::schema::{INVITES, MEMBERS, field};
 
 /// A change's operations with their ids.
 pub(crate) struct ChangeOps<'a> {
@@ -56,6 +56,21 @@ pub(crate) fn admissions(ops: &[Op], targets: &[(Placed, Vec<Seg>)]) -> BTreeMap
         }
     }
     out
+}
+
+/// The members whose entries the change writes a proof of equivocation into.
+pub(crate) fn equivocation_reports(targets: &[(Placed, Vec<Seg>)]) -> BTreeSet<String> {
+    targets
+        .iter()
+        .filter_map(|(_, target)| match target.as_slice() {
+            [Seg::Key(s), Seg::Key(id), Seg::Key(f)]
+                if s == MEMBERS && f == field::EQUIVOCATION =>
+            {
+                Some(id.clone())
+            }
+            _ => None,
+        })
+        .collect()
 }
 
 pub(crate) fn key(seg: &Seg) -> Option<&str> {

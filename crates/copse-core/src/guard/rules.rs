@@ -8,7 +8,8 @@ use automerge::legacy::{ObjectId, Op, OpId, OpType};
 use automerge::{Change, ChangeHash, ObjType, ScalarValue};
 
 use super::change_ops::{
-    ChangeOps, admissions, is_bool, is_int_or_null, is_str, is_str_or_null, key,
+    ChangeOps, admissions, equivocation_reports, is_bool, is_int_or_null, is_str, is_str_or_null,
+    key,
 };
 use super::past::{Past, Standing};
 use super::paths::{Paths, Placed, Seg, show};
@@ -142,6 +143,7 @@ pub(crate) fn check_ops(
         time: change.timestamp(),
         ops: &change_ops,
         admitted: admissions(ops, &targets),
+        reports: equivocation_reports(&targets),
         exact: at.exact,
         made_ahead: at.made_ahead,
         ordinals,
@@ -272,6 +274,8 @@ pub(super) struct Rules<'a> {
     pub(super) ops: &'a ChangeOps<'a>,
     /// Member id -> invite id, for each admission in the change.
     pub(super) admitted: BTreeMap<String, String>,
+    /// Members whose entries the change writes a proof of equivocation into.
+    pub(super) reports: std::collections::BTreeSet<String>,
     /// Judged at the change's own deps (see [`At`]).
     pub(super) exact: bool,
     /// Records made by changes judged ahead in the same batch (not at these heads yet).
@@ -288,6 +292,35 @@ impl Rules<'_> {
         } else {
             Err(Violation::CoordinatorsOnly(what.to_owned()))
         }
+    }
+
+    /// A proof of equivocation against member `id`: it holds in the change's causal past
+    /// (the kept change is there). Judged only at the change's own deps.
+    fn equivocation_proof(&self, action: &OpType, id: &str) -> Result<(), Violation> {
+        let OpType::Put(ScalarValue::Bytes(bytes)) = action else {
+            return Err(Violation::Malformed("proof of equivocation".into()));
+        };
+        let false_proof =
+            |why: String| Violation::Malformed(format!("proof of equivocation: {why}"));
+        if !self.exact {
+            return Err(false_proof("judged at its own deps".into()));
+        }
+        let proof = crate::equivocation::Proof::from_bytes(bytes)
+            .map_err(|e| false_proof(e.to_string()))?;
+        let against = proof
+            .holds(self.past.doc)
+            .map_err(|e| false_proof(e.to_string()))?;
+        let seen = self
+            .past
+            .heads
+            .iter()
+            .any(|h| crate::removal_frontier::precedes(self.past.doc, &proof.kept, h));
+        if against.as_str() != id || !seen {
+            return Err(false_proof(
+                "not against this member in what the change saw".into(),
+            ));
+        }
+        Ok(())
     }
 
     pub(super) fn is_signer(&self, who: Option<&str>) -> bool {
@@ -518,6 +551,15 @@ impl Rules<'_> {
                 }
             }
             [Some(field::REMOVED_AT)] => {
+                if self.reports.contains(id) {
+                    // Any member removes one whose equivocation the change proves.
+                    return match a {
+                        OpType::Put(
+                            ScalarValue::Int(_) | ScalarValue::Uint(_) | ScalarValue::Timestamp(_),
+                        ) => Ok(()),
+                        _ => Err(Violation::Malformed("removal".into())),
+                    };
+                }
                 self.coordinator("remove members")?;
                 if is_int_or_null(a) {
                     Ok(())
@@ -525,6 +567,7 @@ impl Rules<'_> {
                     Err(Violation::Malformed("removal".into()))
                 }
             }
+            [Some(field::EQUIVOCATION)] => self.equivocation_proof(a, id),
             _ => Err(Violation::Immutable("a member's admission record".into())),
         }
     }

@@ -50,6 +50,8 @@ enum Shape {
     Text(usize),
     /// One character of a text.
     TextElement,
+    /// Bytes, at most this many.
+    Bytes(usize),
 }
 
 fn role(s: &str) -> bool {
@@ -117,6 +119,7 @@ fn shape(path: &[Option<&str>]) -> Option<Shape> {
             [Some(field::ADDRS)] => List(Some(limits::ADDRS)),
             [Some(field::ADDRS), None] => Str(limits::URL),
             [Some(field::REMOVED_AT)] => IntOrNull,
+            [Some(field::EQUIVOCATION)] => Bytes(crate::equivocation::MAX_PROOF_BYTES),
             [Some(field::INVITE_SIG | field::CONSENT_SIG)] => Str(SIGNATURE),
             [Some(field::STORIES)] => Map,
             [Some(field::STORIES), Some(_)] => Map,
@@ -227,6 +230,7 @@ fn fits(shape: Shape, action: &OpType) -> bool {
         (List(_), OpType::Make(ObjType::List)) => true,
         (Text(_), OpType::Make(ObjType::Text)) => true,
         (TextElement, OpType::Put(ScalarValue::Str(s))) => s.len() <= TEXT_ELEMENT_BYTES,
+        (Bytes(max), OpType::Put(ScalarValue::Bytes(b))) => b.len() <= max,
         _ => false,
     }
 }

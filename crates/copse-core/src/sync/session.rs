@@ -49,6 +49,13 @@ pub struct Received {
     /// Part of the message waits to be admitted ([`SyncSession::admit_more`]): it carried
     /// more changes than one step admits.
     pub more: bool,
+    /// Proofs of equivocation the guard found.
+    pub equivocations: Vec<crate::equivocation::Proof>,
+    /// The document was rebuilt without these changes it held (the losing side of an
+    /// equivocation, and what built on it), in causal order.
+    pub dropped: Vec<ChangeHash>,
+    /// Whether the document was rebuilt: written anew, heads remembered elsewhere stale.
+    pub rebuilt: bool,
 }
 
 impl Received {
@@ -61,6 +68,9 @@ impl Received {
             refused_hashes: Vec::new(),
             membership: false,
             more: false,
+            equivocations: Vec::new(),
+            dropped: Vec::new(),
+            rebuilt: false,
         }
     }
 
@@ -78,6 +88,13 @@ impl Received {
             refused_hashes: admitted.refused_hashes,
             membership: admitted.membership,
             more,
+            equivocations: admitted.equivocations,
+            dropped: admitted
+                .dropped
+                .iter()
+                .map(automerge::Change::hash)
+                .collect(),
+            rebuilt: admitted.rebuilt,
         }
     }
 }
