@@ -87,7 +87,7 @@ impl Hub {
         };
         let hashes = refused_hashes(&adopted.refused);
         let mut outs = r.note_refusals(id, adopted.refused, &hashes);
-        let heads_before = r.community().doc().get_heads();
+        let mut heads_before = r.community().doc().get_heads();
         let theirs = r
             .community()
             .doc()
@@ -96,9 +96,16 @@ impl Hub {
         let was_refused = |h: &ChangeHash| log.contains(h);
         let merged = guarded_try(|| copse_core::guard::admit(doc, theirs, &was_refused, &NoLegacy));
         match merged {
-            Ok(admitted) => {
+            Ok(mut admitted) => {
                 if let Done::Imported(Ok(i)) = &mut done {
                     i.refused += admitted.refused.len();
+                }
+                let dropped: Vec<ChangeHash> = admitted.dropped.iter().map(|c| c.hash()).collect();
+                let proofs = std::mem::take(&mut admitted.equivocations);
+                if admitted.rebuilt {
+                    r.rebuilt(&dropped);
+                    let doc = r.community().doc();
+                    heads_before.retain(|h| doc.get_change_meta_by_hash(h).is_some());
                 }
                 outs.extend(r.note_refusals(id, admitted.refused, &admitted.refused_hashes));
                 if !admitted.applied.is_empty() {
@@ -116,6 +123,12 @@ impl Hub {
                 }
                 r.defer(Deferred::Done(request, done));
                 self.emit(outs);
+                if admitted.rebuilt {
+                    self.after_rebuild(id, &dropped);
+                }
+                if !proofs.is_empty() {
+                    self.report_equivocations(id, proofs);
+                }
             }
             Err(failure) => {
                 let damaged =

@@ -28,6 +28,15 @@ impl Hub {
                 community: c.clone(),
                 inbound,
             }),
+            Deferred::OwnEdits => {
+                if let Some(r) = self.replicas.get(c) {
+                    let bytes = r.own_edits_bytes();
+                    self.store(StoreOp::OwnEdits {
+                        community: c.clone(),
+                        bytes,
+                    });
+                }
+            }
         }
     }
 
@@ -50,6 +59,7 @@ impl Hub {
                     inbound,
                     response: JoinResponse::Refused(JoinRefusal::Unavailable),
                 }),
+                Deferred::OwnEdits => {}
             }
         }
     }
@@ -120,9 +130,10 @@ impl Hub {
     /// `c` as it is on disk replaces the copy in memory.
     fn reloaded(&mut self, c: &CommunityId, mut community: copse_core::Community) {
         community.sign_as(self.signer.clone(), &mut self.rng);
-        if let Some(r) = self.replicas.get_mut(c) {
-            r.reset_to(community);
-        }
+        let dropped = match self.replicas.get_mut(c) {
+            Some(r) => r.reset_to(community),
+            None => Vec::new(),
+        };
         // Sessions may hold heads we no longer have: start them afresh.
         for (cc, m) in self.sessions.matching(|cc, _| cc == c) {
             self.sessions.drop_session(&cc, &m);
@@ -132,6 +143,9 @@ impl Hub {
         let peers: Vec<_> = self.connected.keys().cloned().collect();
         for p in peers {
             self.start_sessions_with(&p);
+        }
+        if !dropped.is_empty() {
+            self.write_again(c, &dropped);
         }
     }
 

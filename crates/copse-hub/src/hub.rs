@@ -71,6 +71,8 @@ pub struct Loaded {
     pub address_book: Option<Vec<u8>>,
     /// Each community's refused changes (`refused.json`), if any.
     pub refused: Vec<(CommunityId, Vec<u8>)>,
+    /// This device's last edits in each community (`own-edits.json`), if any.
+    pub own_edits: Vec<(CommunityId, Vec<u8>)>,
     /// Each community's local state (`local.json`), if any.
     pub locals: Vec<(CommunityId, LocalState)>,
 }
@@ -114,6 +116,7 @@ impl Hub {
     pub fn new(config: HubConfig, loaded: Loaded, now: Timestamp) -> (Self, Vec<Output>) {
         let mut rng = StdRng::seed_from_u64(config.seed);
         let mut refused: BTreeMap<CommunityId, Vec<u8>> = loaded.refused.into_iter().collect();
+        let mut own_edits: BTreeMap<CommunityId, Vec<u8>> = loaded.own_edits.into_iter().collect();
         let replicas = loaded
             .communities
             .into_iter()
@@ -123,6 +126,9 @@ impl Hub {
                 let mut r = Replica::new(c, Phase::Ready);
                 if let Some(bytes) = refused.remove(&id) {
                     r = r.with_refused(&bytes);
+                }
+                if let Some(bytes) = own_edits.remove(&id) {
+                    r = r.with_own_edits(&bytes);
                 }
                 (id, r)
             })
@@ -154,6 +160,18 @@ impl Hub {
             out: Vec::new(),
         };
         hub.reach.given = config.relays;
+        // A copy read back from a disk that a rebuild had not reached yet is rebuilt again.
+        let ids: Vec<CommunityId> = hub.replicas.keys().cloned().collect();
+        for c in ids {
+            let dropped = hub
+                .replicas
+                .get_mut(&c)
+                .map(Replica::drop_again)
+                .unwrap_or_default();
+            if !dropped.is_empty() {
+                hub.write_again(&c, &dropped);
+            }
+        }
         hub.refresh_access();
         hub.want_relays();
         let first = std::mem::take(&mut hub.out);
@@ -339,6 +357,14 @@ impl Hub {
                     self.store(StoreOp::Append {
                         community: c.clone(),
                         record,
+                    });
+                    return;
+                }
+                Step::Replace(saved, heads) => {
+                    self.store(StoreOp::Replace {
+                        community: c.clone(),
+                        saved,
+                        heads,
                     });
                     return;
                 }

@@ -61,6 +61,7 @@ impl Hub {
         let (me, now, rng) = (&self.me, self.now, &mut self.rng);
         // Our own command: what it writes is known from its kind.
         let membership = command.kind().writes_members_or_invites();
+        let noted = command.clone();
         let applied = match guarded(|| r.community_mut().apply(me, now, rng, command)) {
             Ok(Ok(a)) => a,
             Ok(Err(e)) => return Err(PeerError::Refused(e)),
@@ -73,6 +74,7 @@ impl Hub {
             }
         };
         if let Some(change) = applied.change {
+            r.own_edits().note(change, noted, applied.created.clone());
             let metas = r
                 .community()
                 .doc()
@@ -87,6 +89,7 @@ impl Hub {
                 metas,
                 membership,
             });
+            r.defer(Deferred::OwnEdits);
         }
         Ok(EditApplied {
             created: applied.created,

@@ -35,6 +35,8 @@ pub struct MemoryStore {
     sync_states: BTreeMap<(CommunityId, MemberId), Vec<u8>>,
     /// Each community's refused changes (a side file).
     refused: BTreeMap<CommunityId, Vec<u8>>,
+    /// Each community's last own edits (a side file).
+    own_edits: BTreeMap<CommunityId, Vec<u8>>,
     address_book: Option<Vec<u8>>,
     /// Make the next append fail (a full disk).
     pub fail_next_append: bool,
@@ -57,6 +59,11 @@ impl MemoryStore {
             address_book: self.address_book.clone(),
             refused: self
                 .refused
+                .iter()
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect(),
+            own_edits: self
+                .own_edits
                 .iter()
                 .map(|(k, v)| (k.clone(), v.clone()))
                 .collect(),
@@ -101,6 +108,23 @@ impl MemoryStore {
                     },
                 },
             ),
+            StoreOp::Replace {
+                community, saved, ..
+            } => Some(match self.communities.get_mut(&community) {
+                Some(f) => {
+                    f.snapshot = saved;
+                    f.records.clear();
+                    StoreResult::Appended { community }
+                }
+                None => StoreResult::AppendFailed {
+                    community,
+                    error: "no such community on disk".into(),
+                },
+            }),
+            StoreOp::OwnEdits { community, bytes } => {
+                self.own_edits.insert(community, bytes);
+                None
+            }
             StoreOp::Reload { community } => {
                 let result = self
                     .community(&community)

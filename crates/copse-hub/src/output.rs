@@ -3,6 +3,7 @@
 
 use std::path::PathBuf;
 
+use copse_core::automerge::ChangeHash;
 use copse_core::sync::{InboundId, NetOp};
 use copse_core::{CommunityId, MemberId};
 
@@ -47,6 +48,24 @@ pub enum StoreOp {
         community: CommunityId,
         /// The record's payload.
         record: Vec<u8>,
+    },
+    /// Replace everything on disk with this saved document (it was rebuilt without an
+    /// equivocation's losing side, which the log must not bring back) and fsync it; answer
+    /// `StoreResult::Appended` or `AppendFailed`.
+    Replace {
+        /// Which community.
+        community: CommunityId,
+        /// Its `Automerge::save()` bytes.
+        saved: Vec<u8>,
+        /// Its heads.
+        heads: Vec<ChangeHash>,
+    },
+    /// Replace this device's last edits in the community (`own-edits.json`; not fsynced).
+    OwnEdits {
+        /// Which community.
+        community: CommunityId,
+        /// Its JSON.
+        bytes: Vec<u8>,
     },
     /// Read the community back from disk (after a failed append or merge); answer
     /// `StoreResult::Reloaded`.

@@ -22,12 +22,20 @@ pub(crate) struct RefusedLog {
     shown: VecDeque<Refused>,
     hashes: HashSet<ChangeHash>,
     order: VecDeque<ChangeHash>,
+    /// Changes the document was rebuilt without (an equivocation's losing side): a copy
+    /// read back from disk that still holds one is rebuilt again.
+    dropped: VecDeque<ChangeHash>,
 }
+
+/// Dropped changes remembered.
+const DROPPED: usize = 10_000;
 
 #[derive(Serialize, Deserialize)]
 struct Saved {
     shown: Vec<Refused>,
     hashes: Vec<String>,
+    #[serde(default)]
+    dropped: Vec<String>,
 }
 
 /// Notes refusals in `community`'s `log`; if any is new, the outputs that keep it on disk
@@ -82,6 +90,19 @@ impl RefusedLog {
         new
     }
 
+    /// Notes changes the document was rebuilt without.
+    pub(crate) fn note_dropped(&mut self, hashes: &[ChangeHash]) {
+        self.dropped.extend(hashes.iter().copied());
+        while self.dropped.len() > DROPPED {
+            self.dropped.pop_front();
+        }
+    }
+
+    /// Changes the document was rebuilt without.
+    pub(crate) fn dropped(&self) -> impl Iterator<Item = &ChangeHash> {
+        self.dropped.iter()
+    }
+
     /// Whether `h` was refused.
     pub(crate) fn contains(&self, h: &ChangeHash) -> bool {
         self.hashes.contains(h)
@@ -97,6 +118,7 @@ impl RefusedLog {
         let saved = Saved {
             shown: self.shown(),
             hashes: self.order.iter().map(ToString::to_string).collect(),
+            dropped: self.dropped.iter().map(ToString::to_string).collect(),
         };
         serde_json::to_vec(&saved).unwrap_or_default()
     }
@@ -108,6 +130,12 @@ impl RefusedLog {
             let hashes: Vec<ChangeHash> =
                 saved.hashes.iter().filter_map(|h| h.parse().ok()).collect();
             log.note(&saved.shown, &hashes);
+            let dropped: Vec<ChangeHash> = saved
+                .dropped
+                .iter()
+                .filter_map(|h| h.parse().ok())
+                .collect();
+            log.note_dropped(&dropped);
         }
         log
     }

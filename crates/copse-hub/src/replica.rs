@@ -20,6 +20,7 @@ use copse_core::{Community, CommunityId, LogCursor, MemberId, Timestamp};
 use copse_core::sync::STEP_CHANGES;
 
 use crate::own_addresses::RECORD_EVERY_MS;
+use crate::own_edits::OwnEdits;
 use crate::refused_log::{RefusedLog, noted};
 use crate::{Done, Input, Output, RequestId};
 
@@ -33,6 +34,9 @@ pub(crate) enum Phase {
     Ready,
     /// A record bringing the disk to these heads is being appended.
     Appending(Vec<ChangeHash>),
+    /// Everything on disk is being replaced by the document at these heads (it was
+    /// rebuilt without changes the disk holds).
+    Replacing(Vec<ChangeHash>),
     /// Being read back from disk (a save or a merge failed).
     Reloading,
     /// Its folder is being created.
@@ -50,6 +54,8 @@ pub(crate) enum Deferred {
     Done(RequestId, Done),
     /// Send the community to a newcomer.
     ServeJoin(InboundId),
+    /// Keep this device's last edits on disk (once the changes they made are there).
+    OwnEdits,
 }
 
 /// Changes the document gained.
@@ -75,6 +81,9 @@ pub(crate) enum Step {
     Idle,
     /// Append this record; the replica waits until [`Replica::appended`].
     Append(Vec<u8>),
+    /// Replace everything on disk with this saved document; the replica waits until
+    /// [`Replica::appended`].
+    Replace(Vec<u8>, Vec<ChangeHash>),
     /// Everything applied is durable: let these out, in order.
     Release(Vec<Deferred>),
     /// Apply these inputs, which waited, in order (see [`Replica::ends_batch`]).
@@ -97,6 +106,10 @@ pub(crate) struct Replica {
     addrs_recorded_at: Option<Timestamp>,
     /// What its guard refused.
     refused: RefusedLog,
+    /// This device's last edits, to write again should they leave the document.
+    own: OwnEdits,
+    /// The document was rebuilt: the disk must be replaced, not appended to.
+    rewrite: bool,
 }
 
 impl Replica {
@@ -111,6 +124,62 @@ impl Replica {
             view_dirty: false,
             addrs_recorded_at: None,
             refused: RefusedLog::default(),
+            own: OwnEdits::default(),
+            rewrite: false,
+        }
+    }
+
+    /// With this device's last edits as kept on disk (`own-edits.json`).
+    pub(crate) fn with_own_edits(mut self, bytes: &[u8]) -> Self {
+        self.own = OwnEdits::from_bytes(bytes);
+        self
+    }
+
+    /// This device's last edits.
+    pub(crate) fn own_edits(&mut self) -> &mut OwnEdits {
+        &mut self.own
+    }
+
+    /// This device's last edits, as kept on disk.
+    pub(crate) fn own_edits_bytes(&self) -> Vec<u8> {
+        self.own.to_bytes()
+    }
+
+    /// The document was rebuilt without `dropped` (see `copse_core::equivocation`): the
+    /// disk is replaced before anything else is written, and a copy read back that still
+    /// holds them is rebuilt again.
+    pub(crate) fn rebuilt(&mut self, dropped: &[ChangeHash]) {
+        self.refused.note_dropped(dropped);
+        self.rewrite = true;
+        self.view_dirty = true;
+    }
+
+    /// If the document holds changes it was rebuilt without before (read back from a disk
+    /// the rebuild had not reached yet), rebuilds it again: the changes dropped, oldest
+    /// first.
+    pub(crate) fn drop_again(&mut self) -> Vec<ChangeHash> {
+        let doc = self.community.doc();
+        let held: std::collections::HashSet<ChangeHash> = self
+            .refused
+            .dropped()
+            .filter(|h| doc.get_change_meta_by_hash(h).is_some())
+            .copied()
+            .collect();
+        if held.is_empty() {
+            return Vec::new();
+        }
+        let all = copse_core::equivocation::built_on(doc, &held);
+        match copse_core::equivocation::rebuilt_without(doc, &all) {
+            Ok((rebuilt, gone)) => {
+                *self.community.doc_mut() = rebuilt;
+                let gone: Vec<ChangeHash> = gone.iter().map(|c| c.hash()).collect();
+                self.rebuilt(&gone);
+                gone
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "could not rebuild a community without an equivocation's losing side");
+                Vec::new()
+            }
         }
     }
 
@@ -143,6 +212,12 @@ impl Replica {
     pub(crate) fn step(&mut self) -> Step {
         if !self.is_ready() {
             return Step::Idle;
+        }
+        if std::mem::take(&mut self.rewrite) {
+            let doc = self.community.doc();
+            let heads = doc.get_heads();
+            self.phase = Phase::Replacing(heads.clone());
+            return Step::Replace(doc.save(), heads);
         }
         if let Some(record) = self.cursor.next(self.community.doc()) {
             self.phase = Phase::Appending(record.heads);
@@ -199,8 +274,10 @@ impl Replica {
 
     /// The record being appended is durable.
     pub(crate) fn appended(&mut self) {
-        if let Phase::Appending(heads) = std::mem::replace(&mut self.phase, Phase::Ready) {
-            self.cursor.confirm(heads);
+        match std::mem::replace(&mut self.phase, Phase::Ready) {
+            Phase::Appending(heads) => self.cursor.confirm(heads),
+            Phase::Replacing(heads) => self.cursor = LogCursor::at(heads),
+            _ => {}
         }
     }
 
@@ -211,6 +288,15 @@ impl Replica {
 
     /// To do once everything applied so far is durable.
     pub(crate) fn defer(&mut self, deferred: Deferred) {
+        if matches!(deferred, Deferred::OwnEdits)
+            && self
+                .deferred
+                .iter()
+                .any(|d| matches!(d, Deferred::OwnEdits))
+        {
+            // One write of the journal as it then stands covers both.
+            return;
+        }
         self.deferred.push(deferred);
     }
 
@@ -230,12 +316,14 @@ impl Replica {
         self.phase = Phase::Reloading;
     }
 
-    /// Replaces the document with what is on disk.
-    pub(crate) fn reset_to(&mut self, community: Community) {
+    /// Replaces the document with what is on disk (rebuilt again if the disk still held
+    /// changes it was rebuilt without: see [`Self::drop_again`]).
+    pub(crate) fn reset_to(&mut self, community: Community) -> Vec<ChangeHash> {
         self.cursor = LogCursor::at(community.doc().get_heads());
         self.community = community;
         self.phase = Phase::Ready;
         self.view_dirty = true;
+        self.drop_again()
     }
 
     /// The inputs still waiting (the replica is going away).

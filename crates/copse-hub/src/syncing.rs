@@ -87,7 +87,19 @@ impl Hub {
             return;
         };
         let failure = match outcome {
-            Ok(received) => {
+            Ok(mut received) => {
+                let rebuilt = received
+                    .rebuilt
+                    .then(|| std::mem::take(&mut received.dropped));
+                let proofs = std::mem::take(&mut received.equivocations);
+                if let Some(dropped) = &rebuilt {
+                    r.rebuilt(dropped);
+                    // Heads it no longer holds name nothing to push from.
+                    let doc = r.community().doc();
+                    received
+                        .heads_before
+                        .retain(|h| doc.get_change_meta_by_hash(h).is_some());
+                }
                 let outs = r.note_refusals(&c, received.refused, &received.refused_hashes);
                 if received.changed {
                     let metas = if received.hashes.is_empty() {
@@ -111,7 +123,7 @@ impl Hub {
                 if received.more {
                     // The rest after whatever else waits: the driver lets it in between.
                     self.continue_with(Input::AdmitMore {
-                        community: c,
+                        community: c.clone(),
                         peer,
                         inbound,
                     });
@@ -119,6 +131,12 @@ impl Hub {
                     r.defer(Deferred::Respond(inbound));
                 }
                 self.emit(outs);
+                if let Some(dropped) = rebuilt {
+                    self.after_rebuild(&c, &dropped);
+                }
+                if !proofs.is_empty() {
+                    self.report_equivocations(&c, proofs);
+                }
                 return;
             }
             Err(failure) => failure,

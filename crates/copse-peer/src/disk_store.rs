@@ -19,6 +19,8 @@ const CACHED_VIEW: &str = copse_store::files::CACHED_VIEW;
 const REFUSED_LOG: &str = copse_store::files::REFUSED_LOG;
 /// The side file holding what this member has read and seen.
 const LOCAL_STATE: &str = "local.json";
+/// The side file holding this device's last edits (`copse_hub`'s `own_edits`).
+const OWN_EDITS: &str = "own-edits.json";
 
 fn sync_state_file(member: &MemberId) -> String {
     format!("sync/{member}.state")
@@ -30,6 +32,9 @@ pub(crate) struct DiskStore {
     profile: ProfileDir,
     stores: BTreeMap<CommunityId, CommunityStore>,
     compacting: BTreeSet<CommunityId>,
+    /// Replaced while compacting: that compaction read what the replacement took out,
+    /// and is dropped.
+    replaced: BTreeSet<CommunityId>,
 }
 
 impl DiskStore {
@@ -62,6 +67,9 @@ impl DiskStore {
             if let Some(bytes) = open.store.read_side_file(REFUSED_LOG) {
                 startup.refused.push((id.clone(), bytes));
             }
+            if let Some(bytes) = open.store.read_side_file(OWN_EDITS) {
+                startup.own_edits.push((id.clone(), bytes));
+            }
             let local = LocalState::from_bytes(open.store.read_side_file(LOCAL_STATE).as_deref());
             startup.locals.push((id.clone(), local));
             startup.communities.push(open.community);
@@ -71,6 +79,7 @@ impl DiskStore {
             profile,
             stores,
             compacting: BTreeSet::new(),
+            replaced: BTreeSet::new(),
         };
         (store, startup)
     }
@@ -87,6 +96,27 @@ impl DiskStore {
                     Ok(()) => StoreResult::Appended { community },
                     Err(error) => StoreResult::AppendFailed { community, error },
                 })
+            }
+            StoreOp::Replace {
+                community,
+                saved,
+                heads,
+            } => {
+                if self.compacting.contains(&community) {
+                    self.replaced.insert(community.clone());
+                }
+                let result = match self.stores.get_mut(&community) {
+                    Some(s) => s.replace(&saved, heads).map_err(|e| e.to_string()),
+                    None => Err(format!("community {community} has no folder")),
+                };
+                Some(match result {
+                    Ok(()) => StoreResult::Appended { community },
+                    Err(error) => StoreResult::AppendFailed { community, error },
+                })
+            }
+            StoreOp::OwnEdits { community, bytes } => {
+                self.side_file(&community, OWN_EDITS, &bytes);
+                None
             }
             StoreOp::Reload { community } => {
                 let result = match self.stores.get_mut(&community) {
@@ -260,6 +290,10 @@ impl DiskStore {
         result: Result<Option<Compacted>, StoreError>,
     ) {
         self.compacting.remove(c);
+        if self.replaced.remove(c) {
+            tracing::info!(community = %c, "dropped a compaction the community was replaced during");
+            return;
+        }
         let outcome = match (result, self.stores.get_mut(c)) {
             (Ok(Some(compacted)), Some(s)) => s.install(compacted),
             (Ok(_), _) => Ok(()),

@@ -81,6 +81,8 @@ pub struct CompactionInput {
 pub struct Compacted {
     covered: u64,
     snapshot_len: u64,
+    /// Where the new snapshot waits to be renamed in.
+    aside: PathBuf,
 }
 
 fn open_log(path: &Path) -> Result<File, StoreError> {
@@ -286,7 +288,7 @@ impl CommunityStore {
     pub fn install(&mut self, compacted: Compacted) -> Result<(), StoreError> {
         let tail_len = self.log_len.saturating_sub(compacted.covered);
         let new_log = self.dir.join(LOG_NEW);
-        let snap_tmp = self.dir.join(format!("{SNAPSHOT}.tmp"));
+        let snap_tmp = compacted.aside.clone();
         let prepared = (|| {
             let mut tail = vec![0u8; usize::try_from(tail_len).unwrap_or(usize::MAX)];
             let log = self
@@ -342,6 +344,20 @@ impl CommunityStore {
         let compacted = write_snapshot_aside(&self.dir, &bytes, self.log_len)?;
         self.install(compacted)?;
         Ok(true)
+    }
+
+    /// Replaces everything on disk with `saved` (an `Automerge::save()`): the document was
+    /// rebuilt without changes it held (the losing side of an equivocation), which the
+    /// log must not bring back. Written aside under its own name (a compaction running
+    /// meanwhile writes its own, and must then be dropped: see the caller), then put in
+    /// place as a compaction covering the whole log.
+    /// `heads` are the document's (what [`Self::persist`] goes on from).
+    pub fn replace(&mut self, saved: &[u8], heads: Vec<ChangeHash>) -> Result<(), StoreError> {
+        let aside = self.dir.join(format!("{SNAPSHOT}.replace"));
+        let compacted = write_aside(aside, saved, self.log_len)?;
+        self.install(compacted)?;
+        self.cursor = LogCursor::at(heads);
+        Ok(())
     }
 
     /// Everything durable, as bytes that load as the community: the snapshot followed by
@@ -427,10 +443,15 @@ impl CompactionInput {
 }
 
 fn write_snapshot_aside(dir: &Path, bytes: &[u8], covered: u64) -> Result<Compacted, StoreError> {
-    write_new_file(&dir.join(format!("{SNAPSHOT}.tmp")), bytes)?;
+    write_aside(dir.join(format!("{SNAPSHOT}.tmp")), bytes, covered)
+}
+
+fn write_aside(aside: PathBuf, bytes: &[u8], covered: u64) -> Result<Compacted, StoreError> {
+    write_new_file(&aside, bytes)?;
     Ok(Compacted {
         covered,
         snapshot_len: bytes.len() as u64,
+        aside,
     })
 }
 

@@ -378,3 +378,32 @@ fn the_profile_is_owner_only_whatever_the_umask() {
         assert_eq!(mode(&f), 0o600, "{}", f.display());
     }
 }
+
+/// A document rebuilt without some changes (an equivocation's losing side) replaces
+/// everything on disk: reopened, the dropped changes do not come back from the log, and
+/// later appends go on from the replacement.
+#[test]
+fn a_replaced_document_is_what_reopens_and_later_appends_follow_it() {
+    let (dir, id, _) = setup(6);
+    let profile = ProfileDir::open(dir.path()).unwrap();
+    let mut open = profile.open_community(&id).unwrap();
+    let mut rng = StdRng::seed_from_u64(9);
+    // The last two posts leave.
+    let all = open.community.doc().get_changes(&[]);
+    let dropped: std::collections::HashSet<_> =
+        all[all.len() - 2..].iter().map(|c| c.hash()).collect();
+    let (rebuilt, gone) =
+        copse_core::equivocation::rebuilt_without(open.community.doc(), &dropped).unwrap();
+    assert_eq!(gone.len(), 2);
+    open.store
+        .replace(&rebuilt.save(), rebuilt.get_heads())
+        .unwrap();
+    *open.community.doc_mut() = rebuilt;
+    post(&mut open, &mut rng, 10).unwrap();
+    drop(open);
+    let open = profile.open_community(&id).unwrap();
+    assert!(open.report.is_clean(), "{:?}", open.report);
+    let mut want = expected(0..4);
+    want.push("post 10".into());
+    assert_eq!(titles(&open), want);
+}
