@@ -1,6 +1,8 @@
 //! Five replicas, honest and malicious edits (some written on forks from random earlier
-//! points of history, oversized, retyped or numbered far ahead), random delivery: every
-//! honest replica ends with the same heads, and no malicious change is in any of them.
+//! points of history, oversized, retyped or numbered far ahead, or two different changes
+//! at one place told to different replicas), random delivery: every honest replica ends
+//! with the same heads, and no malicious change is in any of them (of two at one place,
+//! none but the one every device keeps).
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -15,8 +17,8 @@ use copse_core::view::threads::thread;
 use copse_core::{Command, PostId, ThreadId};
 use guard_world::{Device, T0, World, newcomer, obj, posts_of, world};
 use proptest::prelude::*;
-use rand::Rng;
 use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
 
 /// An honest command that always applies.
 fn honest(rng: &mut StdRng, t: &ThreadId, step: usize) -> Command {
@@ -138,6 +140,29 @@ fn forked_attack(d: &Device, rng: &mut StdRng, t: &ThreadId) -> Vec<Change> {
     changes
 }
 
+/// Two different changes at one place (a fresh actor of the attacker's key, its first
+/// sequence number), each allowed by the rules: `(kept, dropped)` by hash.
+fn equivocation(d: &Device, rng: &mut StdRng) -> (Vec<Change>, Vec<Change>) {
+    let heads = d.copy.doc().get_heads();
+    let mut fork_rng = StdRng::from_seed(rng.r#gen());
+    let a = d.raw_at(&mut fork_rng.clone(), &heads, |tx, _| {
+        let members = obj(tx, &ROOT, "members");
+        let entry = obj(tx, &members, d.me().as_str());
+        tx.put(&entry, "bio", "one story").unwrap();
+    });
+    let b = d.raw_at(&mut fork_rng, &heads, |tx, _| {
+        let members = obj(tx, &ROOT, "members");
+        let entry = obj(tx, &members, d.me().as_str());
+        tx.put(&entry, "bio", "another story").unwrap();
+    });
+    assert_eq!((a[0].actor_id(), a[0].seq()), (b[0].actor_id(), b[0].seq()));
+    if a[0].hash() < b[0].hash() {
+        (a, b)
+    } else {
+        (b, a)
+    }
+}
+
 fn run(seed: u64) {
     let mut w: World = world(seed);
     let mut devices: Vec<Device> = (0..3).map(|i| newcomer(&mut w, &format!("M{i}"))).collect();
@@ -163,9 +188,24 @@ fn run(seed: u64) {
     let victim = devices[0].me().to_string();
     let mut forged: HashSet<ChangeHash> = HashSet::new();
     let mut outbox: Vec<Vec<Change>> = vec![Vec::new(); devices.len()];
+    let mut told: Vec<Vec<Change>> = vec![Vec::new(); devices.len()];
     for step in 0..40 {
         let d = rng.gen_range(0..devices.len());
-        if malicious.contains(&d) && rng.gen_bool(0.4) {
+        if malicious.contains(&d) && rng.gen_bool(0.15) {
+            // One version in its outbox, the other told straight to someone else.
+            let (kept, dropped) = equivocation(&devices[d], &mut rng);
+            let (here, there) = if rng.gen_bool(0.5) {
+                (kept, dropped.clone())
+            } else {
+                (dropped.clone(), kept)
+            };
+            forged.insert(dropped[0].hash());
+            outbox[d].extend(here);
+            let to = (d + rng.gen_range(1..devices.len())) % devices.len();
+            devices[to].receive(there.clone());
+            // Offered again later, as a session holds what waits for its deps.
+            told[to].extend(there);
+        } else if malicious.contains(&d) && rng.gen_bool(0.4) {
             let changes = if rng.gen_bool(0.5) {
                 attack(&mut devices[d], &mut rng, &t, &victim)
             } else {
@@ -195,8 +235,20 @@ fn run(seed: u64) {
             }
         }
     }
-    // Then everyone hears everything, relayed by whoever holds it, until nothing moves.
+    // Then everyone hears everything, relayed by whoever holds it, until nothing moves;
+    // the attackers push all they wrote each round (what is only in an outbox would reach
+    // no one, and a change whose deps have not arrived yet waits to be offered again).
     for _ in 0..4 {
+        for (d, told) in devices.iter_mut().zip(&told) {
+            d.receive(told.clone());
+        }
+        for &m in &malicious {
+            for (to, d) in devices.iter_mut().enumerate() {
+                if to != m {
+                    d.receive(outbox[m].clone());
+                }
+            }
+        }
         for from in 0..devices.len() {
             let all = devices[from].copy.doc().get_changes(&[]);
             for (to, d) in devices.iter_mut().enumerate() {
@@ -222,7 +274,7 @@ fn run(seed: u64) {
         for h in &forged {
             assert!(
                 d.copy.doc().get_change_by_hash(h).is_none(),
-                "seed {seed}: a forged change got in"
+                "seed {seed}: a forged change got in: {h}"
             );
         }
         let view = thread(d.copy.doc(), &t).expect("the thread shows");

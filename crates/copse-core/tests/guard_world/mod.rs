@@ -103,6 +103,13 @@ impl Device {
         )
         .unwrap();
         self.refused.extend(got.refused_hashes.iter().copied());
+        if got.rebuilt {
+            // As a device does: changes it wrote may have left, and their sequence numbers
+            // may be held elsewhere still.
+            let head = self.copy.doc().get_heads().first().map_or(0, |h| h.0[0]);
+            let mut rng = <StdRng as rand::SeedableRng>::seed_from_u64(u64::from(head) + 1);
+            self.copy.set_actor(&mut rng);
+        }
         got
     }
 
