@@ -85,9 +85,24 @@ pub(crate) fn record<D: DocRead, H: autosurgeon::Hydrate>(
     key: &str,
 ) -> Option<H> {
     let map = root(doc, root_key)?;
-    autosurgeon::hydrate_prop::<_, Option<H>, _, _>(doc, &map, key)
-        .ok()
-        .flatten()
+    let standing = doc.history().and_then(crate::what_stands::StandingDoc::new);
+    hydrate(doc, standing.as_ref(), &map, key)
+}
+
+/// Hydrates `map[key]`, through `standing` where what does not stand may hide
+/// (`what_stands::StandingDoc`).
+fn hydrate<D: DocRead, H: autosurgeon::Hydrate>(
+    doc: &D,
+    standing: Option<&crate::what_stands::StandingDoc<'_>>,
+    map: &ObjId,
+    key: &str,
+) -> Option<H> {
+    match standing {
+        Some(s) => autosurgeon::hydrate_prop::<_, Option<H>, _, _>(s, map, key),
+        None => autosurgeon::hydrate_prop::<_, Option<H>, _, _>(doc, map, key),
+    }
+    .ok()
+    .flatten()
 }
 
 /// [`record`] for a record a member makes (a task, a resource): `None` if the change that
@@ -135,11 +150,10 @@ pub(crate) fn records<D: DocRead, H: autosurgeon::Hydrate>(
         return Vec::new();
     };
     let keys: Vec<String> = ReadDoc::keys(doc, &map).collect();
+    let standing = doc.history().and_then(crate::what_stands::StandingDoc::new);
     keys.into_iter()
         .filter_map(|k| {
-            let v = autosurgeon::hydrate_prop::<_, Option<H>, _, _>(doc, &map, k.as_str())
-                .ok()
-                .flatten()?;
+            let v = hydrate(doc, standing.as_ref(), &map, k.as_str())?;
             Some((k, v))
         })
         .collect()

@@ -18,6 +18,8 @@ use crate::schema::field;
 /// beyond what stands of its writer, or by someone never validly admitted, is not shown.
 pub struct WhatStands<'a> {
     doc: &'a Automerge,
+    /// Read at these heads (`None`: as the document stands).
+    heads: Option<Vec<ChangeHash>>,
     members: Option<ObjId>,
     writers: RefCell<HashMap<MemberId, Writer>>,
     /// The member each actor seen writes for (naming one costs more than the lookup).
@@ -39,7 +41,24 @@ impl<'a> WhatStands<'a> {
     pub fn new(doc: &'a Automerge) -> Self {
         Self {
             doc,
+            heads: None,
             members: root(doc, crate::schema::MEMBERS),
+            writers: RefCell::default(),
+            actors: RefCell::default(),
+            nothing: std::cell::OnceCell::new(),
+        }
+    }
+
+    /// For the document at `heads` (what the guard reads at a change's deps).
+    pub fn at(doc: &'a Automerge, heads: &[ChangeHash]) -> Self {
+        let members = match doc.get_at(automerge::ROOT, crate::schema::MEMBERS, heads) {
+            Ok(Some((automerge::Value::Object(automerge::ObjType::Map), id))) => Some(id),
+            _ => None,
+        };
+        Self {
+            doc,
+            heads: Some(heads.to_vec()),
+            members,
             writers: RefCell::default(),
             actors: RefCell::default(),
             nothing: std::cell::OnceCell::new(),
@@ -54,6 +73,10 @@ impl<'a> WhatStands<'a> {
             let Some(members) = &self.members else {
                 return true;
             };
+            if self.heads.is_some() {
+                // Not worth reading every member at older heads: ask of each value.
+                return false;
+            }
             let removal = self.doc.map_range(members, ..).any(|item| {
                 matches!(item.value, automerge::ValueRef::Object(_))
                     && !removals(self.doc, &[item.id()], None).is_empty()
@@ -101,17 +124,18 @@ impl<'a> WhatStands<'a> {
             return false;
         };
         let known = self.writers.borrow().get(&writer).cloned();
+        let heads = self.heads.as_deref();
         let standing = known.unwrap_or_else(|| {
-            let entries = entries(self.doc, members, writer.as_str(), None);
-            let removals: Vec<ChangeHash> = standing_removals(self.doc, members, &entries, None)
+            let entries = entries(self.doc, members, writer.as_str(), heads);
+            let removals: Vec<ChangeHash> = standing_removals(self.doc, members, &entries, heads)
                 .into_iter()
                 .map(|(_, r)| r)
                 .collect();
             let w = if entries.is_empty() {
                 Writer::Stands
-            } else if admission_void(self.doc, members, writer.as_str(), None)
+            } else if admission_void(self.doc, members, writer.as_str(), heads)
                 || entries.last().is_some_and(|e| {
-                    beyond_invite_limit(self.doc, e, writer.as_str(), None).is_some()
+                    beyond_invite_limit(self.doc, e, writer.as_str(), heads).is_some()
                 })
             {
                 Writer::Void
@@ -132,6 +156,84 @@ impl<'a> WhatStands<'a> {
     }
 }
 
+/// Limits how far back [`standing_value`] looks for a value that stands.
+const STEPS_BACK: usize = 16;
+
+impl WhatStands<'_> {
+    /// The value at `obj[key]` as the views and the rules read it: of the values Automerge
+    /// holds there (concurrent writes leave several), the one it shows among those written
+    /// by changes that stand; if none stands (a removed member overwrote it on a fork of
+    /// history from before the removal, or someone never validly admitted did), the value
+    /// before those writes, read at their changes' deps, and so on. `None` where nothing
+    /// that stands was ever written. Only scalar values are judged: what the change that
+    /// made `obj` wrote into it goes with `obj`, and an object goes with itself (whether
+    /// those show is [`Self::hides`]'s to say where they are read).
+    pub fn standing_value(&self, obj: &ObjId, key: &str) -> Option<(automerge::Value<'_>, ObjId)> {
+        let made_by = match obj {
+            ObjId::Id(..) => self.doc.hash_for_opid(obj),
+            ObjId::Root => None,
+        };
+        let mut at = self.heads.clone();
+        for _ in 0..STEPS_BACK {
+            let all = match &at {
+                Some(h) => self.doc.get_all_at(obj, key, h),
+                None => self.doc.get_all(obj, key),
+            }
+            .ok()?;
+            let mut before: Vec<ChangeHash> = Vec::new();
+            let mut shown = None;
+            for (value, op) in all {
+                // An object (a record, a list) shows or not by `hides`, where it is read.
+                let scalar = matches!(value, automerge::Value::Scalar(_));
+                match self
+                    .written_beyond(&op)
+                    .filter(|c| scalar && Some(*c) != made_by)
+                {
+                    Some(change) => before.extend(self.doc.get_change_meta_by_hash(&change)?.deps),
+                    None => shown = Some((value, op)),
+                }
+            }
+            if shown.is_some() || before.is_empty() {
+                return shown;
+            }
+            before.sort();
+            before.dedup();
+            at = Some(before);
+        }
+        None
+    }
+
+    /// The change that wrote the value `op`, if it does not stand.
+    fn written_beyond(&self, op: &ObjId) -> Option<ChangeHash> {
+        let ObjId::Id(_, actor, _) = op else {
+            return None;
+        };
+        if self.hides_nothing() {
+            return None;
+        }
+        let change = self.doc.hash_for_opid(op)?;
+        self.leaves_out(actor, &change).then_some(change)
+    }
+}
+
+/// The string at `obj[key]` as it stands (see [`WhatStands::standing_value`]), or as the
+/// document shows it where nothing can be hidden.
+pub fn standing_str<D: ReadDoc>(
+    stands: Option<&WhatStands<'_>>,
+    doc: &D,
+    obj: &ObjId,
+    key: &str,
+) -> Option<String> {
+    match stands.filter(|s| !s.hides_nothing()) {
+        Some(s) => match s.standing_value(obj, key)? {
+            (automerge::Value::Scalar(v), _) => v.as_str().map(str::to_owned),
+            (automerge::Value::Object(automerge::ObjType::Text), id) => s.doc.text(&id).ok(),
+            _ => None,
+        },
+        None => crate::doc_read::get_str(doc, obj, key),
+    }
+}
+
 /// [`WhatStands`] for a reader that has the document's history (not a transaction).
 pub fn what_stands<D: crate::DocRead>(doc: &D) -> Option<WhatStands<'_>> {
     doc.history().map(WhatStands::new)
@@ -140,4 +242,84 @@ pub fn what_stands<D: crate::DocRead>(doc: &D) -> Option<WhatStands<'_>> {
 /// Whether `stands` (if any) hides the object `made`.
 pub fn hidden(stands: Option<&WhatStands<'_>>, made: &ObjId) -> bool {
     stands.is_some_and(|s| s.hides(made))
+}
+
+/// The document as the views read records: each map key shows its value that stands
+/// ([`WhatStands::standing_value`]), so what a removed member wrote into others' records
+/// on a fork from before the removal (a task's status, an article's title, a thread's
+/// accepted answer, the norms) does not show. Lists and the characters of texts are read
+/// as they are.
+pub(crate) struct StandingDoc<'a> {
+    doc: &'a Automerge,
+    stands: WhatStands<'a>,
+}
+
+impl<'a> StandingDoc<'a> {
+    /// `None` where nothing can be hidden: the document is read as it is.
+    pub(crate) fn new(doc: &'a Automerge) -> Option<Self> {
+        let stands = WhatStands::new(doc);
+        (!stands.hides_nothing()).then_some(Self { doc, stands })
+    }
+}
+
+impl autosurgeon::ReadDoc for StandingDoc<'_> {
+    type Parents<'b>
+        = automerge::Parents<'b>
+    where
+        Self: 'b;
+
+    fn get_heads(&self) -> Vec<ChangeHash> {
+        self.doc.get_heads()
+    }
+
+    fn get<P: Into<automerge::Prop>>(
+        &self,
+        obj: &ObjId,
+        prop: P,
+    ) -> Result<Option<(automerge::Value<'_>, ObjId)>, automerge::AutomergeError> {
+        match prop.into() {
+            automerge::Prop::Map(key) => Ok(self.stands.standing_value(obj, &key)),
+            seq => ReadDoc::get(self.doc, obj, seq),
+        }
+    }
+
+    fn object_type<O: AsRef<ObjId>>(&self, obj: O) -> Option<automerge::ObjType> {
+        ReadDoc::object_type(self.doc, obj).ok()
+    }
+
+    fn map_range<'b, O, R>(&'b self, obj: O, range: R) -> automerge::iter::MapRange<'b>
+    where
+        R: std::ops::RangeBounds<String> + 'b,
+        O: AsRef<ObjId>,
+        R: std::ops::RangeBounds<String>,
+    {
+        ReadDoc::map_range(self.doc, obj, range)
+    }
+
+    fn list_range<O: AsRef<ObjId>, R: std::ops::RangeBounds<usize>>(
+        &self,
+        obj: O,
+        range: R,
+    ) -> automerge::iter::ListRange<'_> {
+        ReadDoc::list_range(self.doc, obj, range)
+    }
+
+    fn length<O: AsRef<ObjId>>(&self, obj: O) -> usize {
+        ReadDoc::length(self.doc, obj)
+    }
+
+    fn text<O: AsRef<ObjId>>(&self, obj: O) -> Result<String, automerge::AutomergeError> {
+        ReadDoc::text(self.doc, obj)
+    }
+
+    fn parents<O: AsRef<ObjId>>(
+        &self,
+        obj: O,
+    ) -> Result<Self::Parents<'_>, automerge::AutomergeError> {
+        ReadDoc::parents(self.doc, obj)
+    }
+
+    fn is_empty(&self) -> bool {
+        autosurgeon::ReadDoc::is_empty(self.doc)
+    }
 }

@@ -110,14 +110,13 @@ impl Past<'_> {
         // any.
         let chosen = crate::member_entry::chosen_entry(self.doc, &entries, Some(self.heads))?;
         let entry = &chosen;
-        let (mut coordinator, mut removed, mut invite, mut joined) = (false, None, None, 0);
+        let (mut removed, mut invite, mut joined) = (None, None, 0);
         let mut conflicted = entries.len() > 1;
         for item in self.doc.map_range_at(entry, .., self.heads) {
             let ValueRef::Scalar(v) = &item.value else {
                 continue;
             };
             match (item.key.as_ref(), v) {
-                (field::ROLE, ScalarValueRef::Str(r)) => coordinator = r == "coordinator",
                 (field::REMOVED_AT, ScalarValueRef::Int(t) | ScalarValueRef::Timestamp(t)) => {
                     removed = Some(*t);
                     conflicted |= item.conflict;
@@ -138,6 +137,13 @@ impl Past<'_> {
         if conflicted {
             removed = latest_removal(self.doc, &entries, heads);
         }
+        // A role written beyond its writer's removal (a removed coordinator promoting or
+        // demoting on a fork from before the removal) does not count.
+        let stands = crate::what_stands::WhatStands::at(self.doc, self.heads);
+        let coordinator = matches!(
+            stands.standing_value(entry, field::ROLE),
+            Some((Value::Scalar(r), _)) if r.as_str() == Some("coordinator")
+        );
         let beyond =
             invite.and_then(|i| beyond_invite_limit_of(self.doc, entry, &i, id.as_str(), heads));
         if removed.is_some() {

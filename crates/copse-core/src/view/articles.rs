@@ -58,12 +58,18 @@ fn article_obj<D: ReadDoc>(doc: &D, id: &ArticleId) -> Option<ObjId> {
     get_obj(doc, &root(doc, ARTICLES)?, id.as_str(), ObjType::Map)
 }
 
-fn summary<D: ReadDoc>(doc: &D, id: ArticleId, obj: &ObjId) -> Option<ArticleSummary> {
+fn summary<D: ReadDoc>(
+    doc: &D,
+    stands: Option<&crate::what_stands::WhatStands<'_>>,
+    id: ArticleId,
+    obj: &ObjId,
+) -> Option<ArticleSummary> {
     let created_by: MemberId = get_str(doc, obj, field::CREATED_BY)?.parse().ok()?;
     let created_at = Timestamp(get_i64(doc, obj, field::CREATED_AT)?);
     Some(ArticleSummary {
         // A title written with the wrong type hides only the title.
-        title: get_str(doc, obj, field::TITLE).unwrap_or_default(),
+        // One written beyond its writer's removal reads as it stood.
+        title: crate::what_stands::standing_str(stands, doc, obj, field::TITLE).unwrap_or_default(),
         tags: get_tags(doc, obj),
         updated_at: get_i64(doc, obj, field::UPDATED_AT).map_or(created_at, Timestamp),
         updated_by: get_str(doc, obj, field::UPDATED_BY)
@@ -87,7 +93,7 @@ pub fn article_list<D: crate::DocRead>(doc: &D, tag: Option<&str>) -> Vec<Articl
         .filter(|item| !crate::what_stands::hidden(stands.as_ref(), &item.id()))
         .filter_map(|item| {
             let id: ArticleId = item.key.parse().ok()?;
-            summary(doc, id, &item.id())
+            summary(doc, stands.as_ref(), id, &item.id())
         })
         .filter(|a| tag.as_ref().is_none_or(|t| a.tags.contains(t)))
         .collect();
@@ -110,7 +116,7 @@ pub fn article<D: crate::DocRead>(doc: &D, id: &ArticleId) -> Option<ArticleView
         .and_then(|b| ReadDoc::text(doc, &b).ok())
         .unwrap_or_default();
     Some(ArticleView {
-        summary: summary(doc, id.clone(), &obj)?,
+        summary: summary(doc, stands.as_ref(), id.clone(), &obj)?,
         body,
     })
 }

@@ -69,7 +69,10 @@ fn chosen<D: DocRead>(doc: &D, members: &automerge::ObjId, id: &str) -> Option<M
         return None;
     }
     let entry = crate::member_entry::chosen_entry(history, &entries, None)?;
-    <Member as autosurgeon::Hydrate>::hydrate_map(doc, &entry).ok()
+    match crate::what_stands::StandingDoc::new(history) {
+        Some(standing) => <Member as autosurgeon::Hydrate>::hydrate_map(&standing, &entry).ok(),
+        None => <Member as autosurgeon::Hydrate>::hydrate_map(doc, &entry).ok(),
+    }
 }
 
 /// Since when member `id` counts as removed: a removal (a removal wins over a concurrent

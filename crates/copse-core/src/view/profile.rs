@@ -10,9 +10,14 @@ use crate::what_stands::{hidden, what_stands};
 /// The profile, or `None` if the document has none (not a community).
 pub fn profile<D: DocRead>(doc: &D) -> Option<Profile> {
     root(doc, PROFILE)?;
-    let mut profile = autosurgeon::hydrate_prop::<_, Option<Profile>, _, _>(doc, &ROOT, PROFILE)
-        .ok()
-        .flatten()?;
+    // What a removed coordinator wrote on a fork from before the removal does not count.
+    let standing = doc.history().and_then(crate::what_stands::StandingDoc::new);
+    let mut profile = match &standing {
+        Some(s) => autosurgeon::hydrate_prop::<_, Option<Profile>, _, _>(s, &ROOT, PROFILE),
+        None => autosurgeon::hydrate_prop::<_, Option<Profile>, _, _>(doc, &ROOT, PROFILE),
+    }
+    .ok()
+    .flatten()?;
     profile.relays = relays(doc);
     Some(profile)
 }

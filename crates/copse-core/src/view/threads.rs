@@ -213,6 +213,8 @@ pub fn thread<D: DocRead>(doc: &D, id: &ThreadId) -> Option<ThreadView> {
     }
     let mut posts = Vec::new();
     let mut unreadable_posts = 0;
+    // A post's words edited beyond its author's removal read as they stood.
+    let standing = doc.history().and_then(crate::what_stands::StandingDoc::new);
     if let Some(list) = get_obj(doc, &obj, field::POSTS, ObjType::List) {
         for i in 0..ReadDoc::length(doc, &list) {
             if let Ok(Some((_, post))) = ReadDoc::get(doc, &list, i)
@@ -220,7 +222,11 @@ pub fn thread<D: DocRead>(doc: &D, id: &ThreadId) -> Option<ThreadView> {
             {
                 continue;
             }
-            match autosurgeon::hydrate_prop::<_, Post, _, _>(doc, &list, i) {
+            let read = match &standing {
+                Some(s) => autosurgeon::hydrate_prop::<_, Post, _, _>(s, &list, i),
+                None => autosurgeon::hydrate_prop::<_, Post, _, _>(doc, &list, i),
+            };
+            match read {
                 Ok(p) => posts.push(p),
                 Err(_) => unreadable_posts += 1,
             }
@@ -235,7 +241,13 @@ pub fn thread<D: DocRead>(doc: &D, id: &ThreadId) -> Option<ThreadView> {
         tags: get_tags(doc, &obj),
         author: get_str(doc, &obj, field::AUTHOR)?.parse().ok()?,
         created_at: Timestamp(get_i64(doc, &obj, field::CREATED_AT).unwrap_or(0)),
-        accepted_post: get_str(doc, &obj, field::ACCEPTED_POST).and_then(|p| p.parse().ok()),
+        accepted_post: crate::what_stands::standing_str(
+            stands.as_ref(),
+            doc,
+            &obj,
+            field::ACCEPTED_POST,
+        )
+        .and_then(|p| p.parse().ok()),
         posts,
     };
     Some(ThreadView {
