@@ -16,7 +16,7 @@ use crate::input::{bounded, required};
 use crate::record::{Member, MemberDetails, Objective, ObjectiveStatus, Profile, Role};
 use crate::schema::field;
 use crate::schema::{self, SCHEMA_VERSION, limits};
-use crate::view::members::{current_member, read_member};
+use crate::view::members::current_member;
 use crate::view::profile::profile;
 use crate::view::snapshot::{CommunitySnapshot, snapshot};
 use crate::{CommandError, CommunityId, DocError, MemberId, ObjectiveId, Timestamp};
@@ -454,7 +454,7 @@ impl Community {
                     .into(),
             ));
         }
-        let acting = match read_member(&self.doc, me) {
+        let acting = match crate::view::members::read_member_for_command(&self.doc, me) {
             None => return Err(CommandError::NotAMember),
             Some(m) if !m.is_current() => return Err(CommandError::Removed),
             Some(m) => m,

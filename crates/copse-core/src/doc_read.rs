@@ -89,6 +89,17 @@ pub(crate) fn record<D: DocRead, H: autosurgeon::Hydrate>(
     hydrate(doc, standing.as_ref(), &map, key)
 }
 
+/// [`record`] as written, every value as Automerge shows it (for a command's own checks,
+/// which the guard judges again at the change's deps).
+pub(crate) fn record_as_written<D: DocRead, H: autosurgeon::Hydrate>(
+    doc: &D,
+    root_key: &str,
+    key: &str,
+) -> Option<H> {
+    let map = root(doc, root_key)?;
+    hydrate(doc, None, &map, key)
+}
+
 /// Hydrates `map[key]`, through `standing` where what does not stand may hide
 /// (`what_stands::StandingDoc`).
 fn hydrate<D: DocRead, H: autosurgeon::Hydrate>(

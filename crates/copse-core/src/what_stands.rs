@@ -77,6 +77,12 @@ impl<'a> WhatStands<'a> {
                 // Not worth reading every member at older heads: ask of each value.
                 return false;
             }
+            // Views ask many times of one version of the document (every record read):
+            // the answer is kept per version.
+            let heads = self.doc.get_heads();
+            if let Some(known) = known_nothing(&heads, None) {
+                return known;
+            }
             let removal = self.doc.map_range(members, ..).any(|item| {
                 matches!(item.value, automerge::ValueRef::Object(_))
                     && !removals(self.doc, &[item.id()], None).is_empty()
@@ -92,7 +98,9 @@ impl<'a> WhatStands<'a> {
                     limit.is_some_and(|l| i64::try_from(used).unwrap_or(i64::MAX) > l)
                 })
             });
-            !removal && !over
+            let nothing = !removal && !over;
+            known_nothing(&heads, Some(nothing));
+            nothing
         })
     }
 
@@ -153,6 +161,27 @@ impl<'a> WhatStands<'a> {
             Writer::Removed(removals) => change()
                 .is_some_and(|change| !removals.iter().any(|r| precedes(self.doc, &change, r))),
         }
+    }
+}
+
+/// Versions of documents whose [`WhatStands::hides_nothing`] is remembered.
+const NOTHING_KEPT: usize = 64;
+
+/// Whether the document at `heads` hides nothing, as remembered; with `note`, remembers it.
+/// Heads name one version of one document (change hashes cover their whole history).
+fn known_nothing(heads: &[ChangeHash], note: Option<bool>) -> Option<bool> {
+    use std::sync::{Mutex, OnceLock};
+    static KNOWN: OnceLock<Mutex<HashMap<Vec<ChangeHash>, bool>>> = OnceLock::new();
+    let mut known = KNOWN.get_or_init(Mutex::default).lock().ok()?;
+    match note {
+        Some(n) => {
+            if known.len() >= NOTHING_KEPT {
+                known.clear();
+            }
+            known.insert(heads.to_vec(), n);
+            Some(n)
+        }
+        None => known.get(heads).copied(),
     }
 }
 

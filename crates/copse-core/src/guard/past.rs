@@ -111,6 +111,7 @@ impl Past<'_> {
         let chosen = crate::member_entry::chosen_entry(self.doc, &entries, Some(self.heads))?;
         let entry = &chosen;
         let (mut removed, mut invite, mut joined) = (None, None, 0);
+        let (mut role_op, mut joined_op) = (None, None);
         let mut conflicted = entries.len() > 1;
         for item in self.doc.map_range_at(entry, .., self.heads) {
             let ValueRef::Scalar(v) = &item.value else {
@@ -129,6 +130,10 @@ impl Past<'_> {
                 (field::INVITE, ScalarValueRef::Str(i)) => invite = Some(i.to_string()),
                 (field::JOINED_AT, ScalarValueRef::Int(t) | ScalarValueRef::Timestamp(t)) => {
                     joined = *t;
+                    joined_op = Some(item.id());
+                }
+                (field::ROLE, ScalarValueRef::Str(r)) => {
+                    role_op = Some((item.id(), r == "coordinator", item.conflict));
                 }
                 _ => {}
             }
@@ -138,12 +143,26 @@ impl Past<'_> {
             removed = latest_removal(self.doc, &entries, heads);
         }
         // A role written beyond its writer's removal (a removed coordinator promoting or
-        // demoting on a fork from before the removal) does not count.
-        let stands = crate::what_stands::WhatStands::at(self.doc, self.heads);
-        let coordinator = matches!(
-            stands.standing_value(entry, field::ROLE),
-            Some((Value::Scalar(r), _)) if r.as_str() == Some("coordinator")
-        );
+        // demoting on a fork from before the removal) does not count. One written by the
+        // member's admission stands with it (`standing` reads that): only a role changed
+        // since is asked about.
+        let with_admission = match (&role_op, &joined_op) {
+            (Some((ObjId::Id(_, ra, _), _, false)), Some(ObjId::Id(_, ja, _))) if ra == ja => {
+                let (r, j) = (role_op.as_ref().map(|r| &r.0), joined_op.as_ref());
+                r.and_then(|r| self.doc.hash_for_opid(r))
+                    == j.and_then(|j| self.doc.hash_for_opid(j))
+            }
+            _ => false,
+        };
+        let coordinator = if with_admission {
+            role_op.as_ref().is_some_and(|r| r.1)
+        } else {
+            let stands = crate::what_stands::WhatStands::at(self.doc, self.heads);
+            matches!(
+                stands.standing_value(entry, field::ROLE),
+                Some((Value::Scalar(r), _)) if r.as_str() == Some("coordinator")
+            )
+        };
         let beyond =
             invite.and_then(|i| beyond_invite_limit_of(self.doc, entry, &i, id.as_str(), heads));
         if removed.is_some() {

@@ -59,6 +59,17 @@ pub fn read_member<D: DocRead>(doc: &D, id: &MemberId) -> Option<Member> {
     Some(m)
 }
 
+/// [`read_member`] for a command's own checks: the entry's values as written (what a
+/// removed member overwrote on a fork included), which spares reading what stands on
+/// every edit; the guard judges the change at its deps, by what stands, before it is kept.
+pub(crate) fn read_member_for_command<D: DocRead>(doc: &D, id: &MemberId) -> Option<Member> {
+    let map = crate::doc_read::root(doc, MEMBERS)?;
+    let mut m: Member = chosen(doc, &map, id.as_str())
+        .or_else(|| crate::doc_read::record_as_written(doc, MEMBERS, id.as_str()))?;
+    m.removed_at = removed_since(doc, &map, id.as_str(), m.joined_at);
+    Some(m)
+}
+
 /// Where concurrent admissions left several entries for `id`, the one to read
 /// (`member_entry::chosen_entry`), hydrated; `None` for one entry (read as Automerge
 /// shows it) or inside a transaction.
