@@ -59,15 +59,41 @@ pub fn read_member<D: DocRead>(doc: &D, id: &MemberId) -> Option<Member> {
     Some(m)
 }
 
-/// [`read_member`] for a command's own checks: the entry's values as written (what a
-/// removed member overwrote on a fork included), which spares reading what stands on
-/// every edit; the guard judges the change at its deps, by what stands, before it is kept.
+/// [`read_member`] for a command's own checks: the entry's values as written, which spares
+/// reading what stands on every edit, unless they would stop the command (a role a removed
+/// member overwrote on a fork may read less than it is): then as it stands. A role that
+/// reads more than it stands is refused by the guard, which judges the change at its deps
+/// before it is kept.
 pub(crate) fn read_member_for_command<D: DocRead>(doc: &D, id: &MemberId) -> Option<Member> {
     let map = crate::doc_read::root(doc, MEMBERS)?;
     let mut m: Member = chosen(doc, &map, id.as_str())
         .or_else(|| crate::doc_read::record_as_written(doc, MEMBERS, id.as_str()))?;
     m.removed_at = removed_since(doc, &map, id.as_str(), m.joined_at);
+    if m.is_current() && !m.is_coordinator() && role_changed_since_admission(doc, &map, id) {
+        return read_member(doc, id);
+    }
     Some(m)
+}
+
+/// Whether the role shown in `id`'s entry was written by another change than the one
+/// that admitted them (a promotion or demotion since).
+fn role_changed_since_admission<D: DocRead>(
+    doc: &D,
+    members: &automerge::ObjId,
+    id: &MemberId,
+) -> bool {
+    use automerge::ReadDoc as _;
+    let Some(history) = doc.history() else {
+        return false;
+    };
+    let Ok(Some((_, entry))) = history.get(members, id.as_str()) else {
+        return false;
+    };
+    let op = |key: &str| -> Option<automerge::ChangeHash> {
+        let (_, op) = history.get(&entry, key).ok()??;
+        history.hash_for_opid(&op)
+    };
+    op(crate::schema::field::ROLE) != op(crate::schema::field::JOINED_AT)
 }
 
 /// Where concurrent admissions left several entries for `id`, the one to read
