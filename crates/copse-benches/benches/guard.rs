@@ -143,6 +143,26 @@ fn main() {
         unchecked.apply_changes(changes).unwrap();
         apply_t.push(t.elapsed());
     }
+    // An equivocation met while holding the side every device drops (the first of the
+    // posts above, with the signature and the 299 posts built on it): the copy rebuilt
+    // without them, against loading the same document.
+    let first_post = writer
+        .doc()
+        .get_changes(&[])
+        .into_iter()
+        .rev()
+        .nth(2 * n as usize - 1)
+        .unwrap()
+        .hash();
+    let dropped = copse_core::equivocation::built_on(&checked, &[first_post].into());
+    assert_eq!(dropped.len(), 2 * n as usize);
+    let t = Instant::now();
+    let (rebuilt, _) = copse_core::equivocation::rebuilt_without(&checked, &dropped).unwrap();
+    let rebuild_t = t.elapsed();
+    assert_eq!(rebuilt.get_changes(&[]).len(), changes_s);
+    let t = Instant::now();
+    drop(Automerge::load(&signed).unwrap());
+    let reload_t = t.elapsed();
     let p = |v: &mut Vec<Duration>, q| percentile(v, q);
 
     let report = format!(
@@ -155,7 +175,8 @@ fn main() {
          | RSS after open (fresh process) | {} MiB | {} MiB | {:.2} | ≤ 1.15 |\n\
          | a newcomer's read of the join answer (load; load + every signature and rule) | {} | {} | {:.2} | ≤ 1.5 |\n\
          | pushed post taken in, p50 / p99 | {} / {} | {} / {} | | |\n\
-         | local post written (commit; commit + sign), p50 / p99 | {} / {} | {} / {} | | |\n",
+         | local post written (commit; commit + sign), p50 / p99 | {} / {} | {} / {} | | |\n\
+         | an equivocation's dropped side left (load of the same document; rebuild without it) | {} | {} | {:.2} | |\n",
         machine(),
         spec.members,
         spec.threads,
@@ -181,6 +202,9 @@ fn main() {
         ms(p(&mut plain_t, 99.0)),
         ms(p(&mut sign_t, 50.0)),
         ms(p(&mut sign_t, 99.0)),
+        ms(reload_t),
+        ms(rebuild_t),
+        rebuild_t.as_secs_f64() / reload_t.as_secs_f64(),
     );
     print!("{report}");
     let out = cache_dir().join("guard.md");
