@@ -232,6 +232,49 @@ impl WhatStands<'_> {
         None
     }
 
+    /// The text `obj` as it stands: without the characters inserted by changes that do not
+    /// stand (a removed member's words added on a fork from before the removal). What
+    /// such a change deleted stays deleted (docs/schema.md says so).
+    pub fn standing_text(&self, obj: &ObjId) -> Option<String> {
+        if self.hides_nothing() {
+            return self.doc.text(obj).ok();
+        }
+        let mut out = String::new();
+        // Whether each actor's writer could have written anything that does not stand.
+        let mut may_hide: HashMap<ActorId, bool> = HashMap::new();
+        for item in self.doc.list_range(obj, ..) {
+            let id = item.id();
+            let keep = match &id {
+                ObjId::Id(_, actor, _) => {
+                    let suspect = *may_hide
+                        .entry(actor.clone())
+                        .or_insert_with(|| self.writer_may_hide(actor));
+                    !suspect || self.written_beyond(&id).is_none()
+                }
+                ObjId::Root => true,
+            };
+            if keep
+                && let automerge::ValueRef::Scalar(automerge::ScalarValueRef::Str(s)) = item.value
+            {
+                out.push_str(&s);
+            }
+        }
+        Some(out)
+    }
+
+    /// Whether anything `actor` wrote may not stand (its writer was removed, or never
+    /// validly admitted).
+    fn writer_may_hide(&self, actor: &ActorId) -> bool {
+        // A change that no removal names never stands beyond one: ask with a hash no
+        // change has (`beyond` needs the change only for a removed writer).
+        let mut asked = false;
+        let beyond = self.beyond(actor, || {
+            asked = true;
+            None
+        });
+        beyond || asked
+    }
+
     /// The change that wrote the value `op`, if it does not stand.
     fn written_beyond(&self, op: &ObjId) -> Option<ChangeHash> {
         let ObjId::Id(_, actor, _) = op else {

@@ -83,7 +83,7 @@ fn roles_and_profile_a_removed_coordinator_writes_on_a_fork_do_not_count() {
 }
 
 /// The same for a removed member's edits inside others' records: a task's status, an
-/// article's title.
+/// article's title and the words he adds to it.
 #[test]
 fn fields_a_removed_member_overwrites_in_others_records_on_a_fork_read_as_they_stood() {
     use copse_core::record::TaskStatus;
@@ -135,6 +135,8 @@ fn fields_a_removed_member_overwrites_in_others_records_on_a_fork_read_as_they_s
         let articles = obj(tx, &ROOT, ARTICLES);
         let a = obj(tx, &articles, article_key.as_str());
         tx.put(&a, field::TITLE, "Bob was here").unwrap();
+        let body = obj(tx, &a, field::BODY);
+        tx.splice_text(&body, 0, 0, "BUY NOW ").unwrap();
     });
     assert_eq!(w.ada.receive(fork).refused, vec![]);
     let doc = w.ada.copy.doc();
@@ -142,6 +144,10 @@ fn fields_a_removed_member_overwrites_in_others_records_on_a_fork_read_as_they_s
     assert_eq!(t.status, TaskStatus::Todo);
     let a = copse_core::view::articles::article(doc, &article).unwrap();
     assert_eq!(a.summary.title, "Joinery");
+    assert_eq!(
+        a.body, "Dovetails first.",
+        "the words he added are left out"
+    );
     // What Ada writes later shows as usual.
     w.ada.run(
         &mut w.rng,

@@ -112,8 +112,12 @@ pub fn article<D: crate::DocRead>(doc: &D, id: &ArticleId) -> Option<ArticleView
     if crate::what_stands::hidden(stands.as_ref(), &obj) {
         return None;
     }
+    // Words a removed member added on a fork from before the removal are left out.
     let body = get_obj(doc, &obj, field::BODY, ObjType::Text)
-        .and_then(|b| ReadDoc::text(doc, &b).ok())
+        .and_then(|b| match &stands {
+            Some(s) => s.standing_text(&b),
+            None => ReadDoc::text(doc, &b).ok(),
+        })
         .unwrap_or_default();
     Some(ArticleView {
         summary: summary(doc, stands.as_ref(), id.clone(), &obj)?,

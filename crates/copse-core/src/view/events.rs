@@ -69,10 +69,10 @@ impl EventView {
     }
 }
 
-fn read_event<D: ReadDoc>(doc: &D, id: EventId, e: &ObjId) -> Option<EventView> {
+fn read_event<D: crate::DocRead>(doc: &D, id: EventId, e: &ObjId) -> Option<EventView> {
     let mut rsvp = BTreeMap::new();
     if let Some(r) = get_obj(doc, e, field::RSVP, ObjType::Map) {
-        for item in doc.map_range(&r, ..) {
+        for item in ReadDoc::map_range(doc, &r, ..) {
             if let (Ok(m), Some(Ok(a))) = (
                 item.key.parse::<MemberId>(),
                 get_str(doc, &r, &item.key).map(|s| s.parse::<Rsvp>()),
@@ -82,7 +82,11 @@ fn read_event<D: ReadDoc>(doc: &D, id: EventId, e: &ObjId) -> Option<EventView> 
         }
     }
     let attended = get_obj(doc, e, field::ATTENDED, ObjType::Map)
-        .map(|a| doc.keys(&a).filter_map(|k| k.parse().ok()).collect())
+        .map(|a| {
+            ReadDoc::keys(doc, &a)
+                .filter_map(|k| k.parse().ok())
+                .collect()
+        })
         .unwrap_or_default();
     Some(EventView {
         id,
@@ -95,8 +99,18 @@ fn read_event<D: ReadDoc>(doc: &D, id: EventId, e: &ObjId) -> Option<EventView> 
         created_by: get_str(doc, e, field::CREATED_BY)?.parse().ok()?,
         rsvp,
         attended,
-        notes: get_str(doc, e, field::NOTES).unwrap_or_default(),
+        notes: notes(doc, e).unwrap_or_default(),
     })
+}
+
+/// An event's notes, as they stand where the reader has the history (see
+/// `WhatStands::standing_text`).
+fn notes<D: crate::DocRead>(doc: &D, e: &ObjId) -> Option<String> {
+    let history = doc.history();
+    match (history, get_obj(doc, e, field::NOTES, ObjType::Text)) {
+        (Some(h), Some(text)) => crate::what_stands::WhatStands::new(h).standing_text(&text),
+        _ => get_str(doc, e, field::NOTES),
+    }
 }
 
 /// Each event's id and times, without reading the rest (answers, notes): for finding the
