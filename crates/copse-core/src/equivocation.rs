@@ -1,33 +1,31 @@
 //! Equivocation: two different changes signed by one key at one place (actor and sequence
 //! number). Automerge holds one change per place, so devices that received different ones
-//! could never merge again. Every device decides alike, from the two changes alone: the
-//! one with the smaller hash is kept; the other, and everything built on it, leaves every
-//! copy (a device holding it rebuilds its document without them, and its member writes
-//! again what of theirs was lost). The proof (the dropped change, its signature, and the
-//! kept change's hash) goes into the document with the equivocating member's removal, so
-//! that devices which only ever saw one side learn it too.
+//! could never merge again. Every device decides alike, whatever it saw first: no change
+//! at that place stays. A device holding one drops it and every change built on it
+//! (rebuilding its document without them, its member writing again what of theirs was
+//! lost), refuses the other, and from then on refuses any change at that place, so a
+//! member who makes more versions of one change costs each device one rebuild, not one
+//! per version. The proof (both changes with their signatures) goes into the document
+//! with the equivocating member's removal, so that devices which only ever saw one side
+//! learn it too, and drop the one they hold.
 
 use std::collections::HashSet;
 
-use automerge::{Automerge, AutomergeError, Change, ChangeHash};
+use automerge::{ActorId, Automerge, AutomergeError, Change, ChangeHash};
 use ed25519_dalek::Signature;
 
 use crate::MemberId;
 use crate::change_chunk::parse_changes;
-use crate::guard::bounds::MAX_CHANGE_BYTES;
+use crate::guard::bounds::{MAX_CHANGE_BYTES, MAX_CONTENT_BYTES};
 use crate::guard::identity::{key_of_actor, member_id_of_key};
 use crate::guard::signature::signed_bytes;
 
 /// The largest proof: it goes into one change with the removal, which must stay within
-/// the bound of a change. A dropped change too large to prove this way (it would have to
-/// be made incompressible on purpose) is still dropped everywhere; its author's removal
-/// then needs a coordinator.
-pub const MAX_PROOF_BYTES: usize = MAX_CHANGE_BYTES - (64 << 10);
+/// the bound of a change; two changes of the largest size content may have fit.
+pub const MAX_PROOF_BYTES: usize = MAX_CHANGE_BYTES - (32 << 10);
 
-/// Which of two changes at one place every device keeps: the smaller hash.
-pub fn kept_of(a: ChangeHash, b: ChangeHash) -> ChangeHash {
-    a.min(b)
-}
+/// A place: an actor and one of its sequence numbers.
+pub type Place = (ActorId, u64);
 
 /// `roots` and every change of `doc` built on one of them.
 pub fn built_on(doc: &Automerge, roots: &HashSet<ChangeHash>) -> HashSet<ChangeHash> {
@@ -70,88 +68,113 @@ pub enum ProofError {
     /// Not laid out as a proof.
     #[error("not a proof of equivocation: {0}")]
     Malformed(String),
-    /// Laid out as one, but it proves nothing against this member.
+    /// Laid out as one, but it proves nothing.
     #[error("the proof does not hold: {0}")]
     False(&'static str),
 }
 
-/// A proof that a member's key signed two different changes at one place.
+/// A proof that a member's key signed two different changes at one place: both changes
+/// with their signatures (in hash order, so one pair has one proof).
 #[derive(Debug, Clone)]
 pub struct Proof {
-    /// The change every device keeps (held in the document).
-    pub kept: ChangeHash,
-    /// The other one, which no device keeps.
-    pub dropped: Change,
-    /// The dropped change's signature (its signature change's).
-    pub signature: [u8; 64],
+    changes: [(Change, [u8; 64]); 2],
 }
 
 impl PartialEq for Proof {
     fn eq(&self, other: &Self) -> bool {
-        self.kept == other.kept
-            && self.dropped.hash() == other.dropped.hash()
-            && self.signature == other.signature
+        self.hashes() == other.hashes()
     }
 }
 
 impl Eq for Proof {}
 
 impl Proof {
-    /// The bytes written into the document: the kept change's hash, the signature, then
-    /// the dropped change's (compressed) chunk.
+    /// The proof of `a` and `b` with their signatures.
+    pub fn new(a: (Change, [u8; 64]), b: (Change, [u8; 64])) -> Self {
+        let changes = if a.0.hash() <= b.0.hash() {
+            [a, b]
+        } else {
+            [b, a]
+        };
+        Self { changes }
+    }
+
+    /// The two changes' hashes.
+    pub fn hashes(&self) -> [ChangeHash; 2] {
+        [self.changes[0].0.hash(), self.changes[1].0.hash()]
+    }
+
+    /// Where both were written.
+    pub fn place(&self) -> Place {
+        let c = &self.changes[0].0;
+        (c.actor_id().clone(), c.seq())
+    }
+
+    /// The bytes written into the document: for each change, its signature (64 bytes),
+    /// the length of its chunk (4 bytes, big-endian), then the chunk as it was hashed.
     pub fn to_bytes(&self) -> Vec<u8> {
-        let mut dropped = self.dropped.clone();
-        let chunk = dropped.bytes();
-        let mut out = Vec::with_capacity(96 + chunk.len());
-        out.extend_from_slice(&self.kept.0);
-        out.extend_from_slice(&self.signature);
-        out.extend_from_slice(&chunk);
+        let mut out = Vec::new();
+        for (c, sig) in &self.changes {
+            let chunk = c.raw_bytes();
+            out.extend_from_slice(sig);
+            out.extend_from_slice(&u32::try_from(chunk.len()).unwrap_or(u32::MAX).to_be_bytes());
+            out.extend_from_slice(chunk);
+        }
         out
     }
 
-    /// Reads a proof, decompressing its change only within the bound of a change.
+    /// Reads a proof, decompressing its changes only within the bound of a change.
     pub fn from_bytes(bytes: &[u8]) -> Result<Self, ProofError> {
         let bad = |why: &str| ProofError::Malformed(why.to_owned());
         if bytes.len() > MAX_PROOF_BYTES {
             return Err(bad("too large"));
         }
-        if bytes.len() < 96 {
-            return Err(bad("too short"));
+        let mut rest = bytes;
+        let mut read = || -> Result<(Change, [u8; 64]), ProofError> {
+            if rest.len() < 68 {
+                return Err(bad("too short"));
+            }
+            let sig: [u8; 64] = rest[..64].try_into().map_err(|_| bad("signature"))?;
+            let len = u32::from_be_bytes(rest[64..68].try_into().map_err(|_| bad("length"))?);
+            let len = usize::try_from(len).map_err(|_| bad("length"))?;
+            let end = 68usize
+                .checked_add(len)
+                .filter(|e| *e <= rest.len())
+                .ok_or_else(|| bad("runs past the end"))?;
+            let mut changes =
+                parse_changes(&rest[68..end]).map_err(|e| ProofError::Malformed(e.0))?;
+            rest = &rest[end..];
+            if changes.len() != 1 {
+                return Err(bad("not one change"));
+            }
+            Ok((changes.remove(0), sig))
+        };
+        let a = read()?;
+        let b = read()?;
+        if !rest.is_empty() {
+            return Err(bad("bytes after the second change"));
         }
-        let kept = ChangeHash(bytes[..32].try_into().map_err(|_| bad("hash"))?);
-        let signature: [u8; 64] = bytes[32..96].try_into().map_err(|_| bad("signature"))?;
-        let mut changes = parse_changes(&bytes[96..]).map_err(|e| ProofError::Malformed(e.0))?;
-        if changes.len() != 1 {
-            return Err(bad("not one change"));
-        }
-        let dropped = changes.remove(0);
-        Ok(Self {
-            kept,
-            dropped,
-            signature,
-        })
+        Ok(Self::new(a, b))
     }
 
-    /// The member the proof holds against, checked with what `doc` holds: the kept change
-    /// is in `doc`, at the dropped change's place, and differs from it; the dropped change
-    /// is signed by the key of its actor.
-    pub fn holds(&self, doc: &Automerge) -> Result<MemberId, ProofError> {
-        let d = &self.dropped;
-        if d.hash() == self.kept {
+    /// The member the proof holds against, from the proof alone: two different changes at
+    /// one place, each signed by the key of that place's actor.
+    pub fn holds(&self) -> Result<MemberId, ProofError> {
+        let [(a, a_sig), (b, b_sig)] = &self.changes;
+        if a.hash() == b.hash() {
             return Err(ProofError::False("the two changes are one"));
         }
-        let kept = doc
-            .get_change_meta_by_hash(&self.kept)
-            .ok_or(ProofError::False("the kept change is not held"))?;
-        if kept.actor.as_ref() != d.actor_id() || kept.seq != d.seq() {
+        if a.actor_id() != b.actor_id() || a.seq() != b.seq() {
             return Err(ProofError::False("the two changes are at different places"));
         }
-        let key = key_of_actor(d.actor_id()).ok_or(ProofError::False("an unsigned actor"))?;
-        key.verify_strict(
-            &signed_bytes(&d.hash()),
-            &Signature::from_bytes(&self.signature),
-        )
-        .map_err(|_| ProofError::False("the signature does not verify"))?;
+        let key = key_of_actor(a.actor_id()).ok_or(ProofError::False("an unsigned actor"))?;
+        for (c, sig) in [(a, a_sig), (b, b_sig)] {
+            if c.raw_bytes().len() > MAX_CONTENT_BYTES {
+                return Err(ProofError::False("a change larger than any that passes"));
+            }
+            key.verify_strict(&signed_bytes(&c.hash()), &Signature::from_bytes(sig))
+                .map_err(|_| ProofError::False("a signature does not verify"))?;
+        }
         Ok(member_id_of_key(&key))
     }
 }
@@ -205,17 +228,11 @@ mod tests {
     }
 
     #[test]
-    fn the_kept_change_is_the_same_whichever_side_decides() {
-        let a = doc_with(b"a", 1).get_heads()[0];
-        let b = doc_with(b"a", 2).get_heads()[0];
-        assert_eq!(kept_of(a, b), kept_of(b, a));
-    }
-
-    #[test]
     fn malformed_proofs_are_refused_before_anything_is_decompressed_past_the_bound() {
         assert!(Proof::from_bytes(&[0; 10]).is_err());
         assert!(Proof::from_bytes(&vec![0; MAX_PROOF_BYTES + 1]).is_err());
-        let mut bytes = vec![0u8; 96];
+        let mut bytes = vec![0u8; 64];
+        bytes.extend_from_slice(&12u32.to_be_bytes());
         bytes.extend_from_slice(b"not a change");
         assert!(matches!(
             Proof::from_bytes(&bytes),

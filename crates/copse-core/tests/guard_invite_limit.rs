@@ -70,6 +70,8 @@ fn uses_of_an_invite_beyond_its_limit_on_concurrent_branches_do_not_count() {
         signer: beyond.clone(),
         copy,
         refused: HashSet::new(),
+        banned: HashSet::new(),
+        rebuilds: 0,
     };
     let me = beyond.member().clone();
     let written = device.raw("update_my_details", |tx| {

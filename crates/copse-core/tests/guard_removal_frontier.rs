@@ -50,6 +50,8 @@ fn device(doc: &Automerge, signer: &Signer, rng: &mut rand::rngs::StdRng) -> Dev
         signer: signer.clone(),
         copy,
         refused: Default::default(),
+        banned: Default::default(),
+        rebuilds: 0,
     }
 }
 

@@ -17,6 +17,7 @@ use guard_world::{T0, World, world};
 fn gate() -> Gate<'static> {
     Gate {
         was_refused: &|_| false,
+        was_banned: &|_, _| false,
         legacy: &NoLegacy,
     }
 }

@@ -94,7 +94,14 @@ impl Hub {
             .get_changes_added(adopted.community.doc());
         let (doc, log) = r.admission();
         let was_refused = |h: &ChangeHash| log.contains(h);
-        let merged = guarded_try(|| copse_core::guard::admit(doc, theirs, &was_refused, &NoLegacy));
+        let was_banned = |a: &copse_core::automerge::ActorId, s: u64| log.is_banned(a, s);
+        let known = copse_core::guard::Known {
+            was_refused: &was_refused,
+            was_banned: &was_banned,
+        };
+        let merged = guarded_try(|| {
+            copse_core::guard::admit_held(doc, theirs, Vec::new(), usize::MAX, &known, &NoLegacy)
+        });
         match merged {
             Ok(mut admitted) => {
                 if let Done::Imported(Ok(i)) = &mut done {
@@ -102,6 +109,7 @@ impl Hub {
                 }
                 let dropped: Vec<ChangeHash> = admitted.dropped.iter().map(|c| c.hash()).collect();
                 let proofs = std::mem::take(&mut admitted.equivocations);
+                r.note_banned(&admitted.banned);
                 if admitted.rebuilt {
                     r.rebuilt(&dropped);
                     let doc = r.community().doc();

@@ -85,7 +85,7 @@ impl Hub {
                 return;
             };
             let community = r.community();
-            let Ok(member) = proof.holds(community.doc()) else {
+            let Ok(member) = proof.holds() else {
                 continue;
             };
             if member == self.me {
@@ -94,7 +94,9 @@ impl Hub {
                 tracing::error!(community = %c, "this member's key signed two different changes at one place");
                 continue;
             }
-            if !community.is_member(&member) || !community.is_member(&self.me) {
+            // An equivocator already removed still gets the proof written: devices holding
+            // one of these two changes learn from it to drop it.
+            if !community.is_member(&self.me) {
                 continue;
             }
             let bytes = proof.to_bytes();
@@ -181,9 +183,10 @@ mod tests {
     }
 
     /// Bob tells Ada one change, Ada writes on top of it, then Bob tells her another at the
-    /// same place that every device keeps: Ada's copy is rebuilt, her edit written again,
-    /// Bob removed with the proof, the disk replaced; and a copy read back from a disk the
-    /// replacement never reached is rebuilt the same way when the hub starts.
+    /// same place: neither stays, Ada's copy is rebuilt, her edit written again, Bob
+    /// removed with the proof, the disk replaced; a third version is refused at once; and
+    /// a copy read back from a disk the replacement never reached is rebuilt the same way
+    /// when the hub starts.
     #[test]
     fn a_rebuild_keeps_this_members_edit_removes_the_equivocator_and_reaches_the_disk() {
         let mut a = Device::new(member(0));
@@ -191,14 +194,8 @@ mod tests {
         let c = admitted_and_connected(&mut a, &b, |a, c| a.heads(c));
         let doc = a.hub.community(&c).unwrap().doc().clone();
         let actor = key(1).actor(&mut rand::rngs::StdRng::seed_from_u64(3));
-        let one = bio(&doc, 1, &actor, "one");
-        let two = bio(&doc, 1, &actor, "two");
-        // The one every device keeps comes second.
-        let (first, kept) = if one[0].hash() > two[0].hash() {
-            (one, two)
-        } else {
-            (two, one)
-        };
+        let first = bio(&doc, 1, &actor, "one");
+        let second = bio(&doc, 1, &actor, "two");
         push(&mut a, &b, &c, &first, 100);
         assert!(
             a.hub
@@ -210,12 +207,13 @@ mod tests {
         );
         edit(&mut a, &c, "mine, on top of the dropped change");
         let before_rebuild = a.disk.clone();
-        push(&mut a, &b, &c, &kept, 101);
+        push(&mut a, &b, &c, &second, 101);
 
         let community = a.hub.community(&c).unwrap();
         let doc = community.doc();
+        // Neither stays.
         assert!(doc.get_change_meta_by_hash(&first[0].hash()).is_none());
-        assert!(doc.get_change_meta_by_hash(&kept[0].hash()).is_some());
+        assert!(doc.get_change_meta_by_hash(&second[0].hash()).is_none());
         assert_eq!(
             objectives(&a, &c),
             vec!["mine, on top of the dropped change".to_owned()]
@@ -226,6 +224,10 @@ mod tests {
             a.heads(&c),
             "on disk"
         );
+        let heads = a.heads(&c);
+        let third = bio(&doc.clone(), 1, &actor, "three");
+        push(&mut a, &b, &c, &third, 102);
+        assert_eq!(a.heads(&c), heads, "a third version changes nothing");
 
         // A crash before the replacement: the old disk, with what the hub noted since.
         let after = a.disk.loaded();

@@ -56,10 +56,6 @@ impl OwnEdits {
 
     /// Notes an edit this device made.
     pub(crate) fn note(&mut self, change: ChangeHash, command: Command, created: Option<Created>) {
-        if matches!(command, Command::ReportEquivocation { .. }) {
-            // Written again from the proof, never from here.
-            return;
-        }
         self.push(Edit {
             change: change.to_string(),
             command,

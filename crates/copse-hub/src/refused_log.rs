@@ -5,7 +5,7 @@
 use std::collections::{HashSet, VecDeque};
 
 use copse_core::CommunityId;
-use copse_core::automerge::ChangeHash;
+use copse_core::automerge::{ActorId, ChangeHash};
 use copse_core::guard::Refused;
 
 use crate::{Output, PeerEvent, StoreOp};
@@ -25,10 +25,14 @@ pub(crate) struct RefusedLog {
     /// Changes the document was rebuilt without (an equivocation's losing side): a copy
     /// read back from disk that still holds one is rebuilt again.
     dropped: VecDeque<ChangeHash>,
+    /// Places found equivocated (actor, sequence number): no change at them is taken.
+    banned: HashSet<(ActorId, u64)>,
 }
 
 /// Dropped changes remembered.
 const DROPPED: usize = 10_000;
+/// Places found equivocated remembered (each is one version of one change too many).
+const BANNED: usize = 100_000;
 
 #[derive(Serialize, Deserialize)]
 struct Saved {
@@ -36,6 +40,9 @@ struct Saved {
     hashes: Vec<String>,
     #[serde(default)]
     dropped: Vec<String>,
+    /// `<actor hex>:<seq>`.
+    #[serde(default)]
+    banned: Vec<String>,
 }
 
 /// Notes refusals in `community`'s `log`; if any is new, the outputs that keep it on disk
@@ -98,6 +105,22 @@ impl RefusedLog {
         }
     }
 
+    /// Notes places found equivocated; whether any is new.
+    pub(crate) fn note_banned(&mut self, places: &[(ActorId, u64)]) -> bool {
+        let mut new = false;
+        for p in places {
+            if self.banned.len() < BANNED {
+                new |= self.banned.insert(p.clone());
+            }
+        }
+        new
+    }
+
+    /// Whether `actor`'s sequence number `seq` was found equivocated.
+    pub(crate) fn is_banned(&self, actor: &ActorId, seq: u64) -> bool {
+        !self.banned.is_empty() && self.banned.contains(&(actor.clone(), seq))
+    }
+
     /// Changes the document was rebuilt without.
     pub(crate) fn dropped(&self) -> impl Iterator<Item = &ChangeHash> {
         self.dropped.iter()
@@ -119,6 +142,11 @@ impl RefusedLog {
             shown: self.shown(),
             hashes: self.order.iter().map(ToString::to_string).collect(),
             dropped: self.dropped.iter().map(ToString::to_string).collect(),
+            banned: self
+                .banned
+                .iter()
+                .map(|(a, s)| format!("{}:{s}", a.to_hex_string()))
+                .collect(),
         };
         serde_json::to_vec(&saved).unwrap_or_default()
     }
@@ -136,6 +164,18 @@ impl RefusedLog {
                 .filter_map(|h| h.parse().ok())
                 .collect();
             log.note_dropped(&dropped);
+            let banned: Vec<(ActorId, u64)> = saved
+                .banned
+                .iter()
+                .filter_map(|p| {
+                    let (a, s) = p.split_once(':')?;
+                    Some((
+                        ActorId::from(data_encoding::HEXLOWER.decode(a.as_bytes()).ok()?),
+                        s.parse().ok()?,
+                    ))
+                })
+                .collect();
+            log.note_banned(&banned);
         }
         log
     }

@@ -148,6 +148,11 @@ impl Replica {
     /// The document was rebuilt without `dropped` (see `copse_core::equivocation`): the
     /// disk is replaced before anything else is written, and a copy read back that still
     /// holds them is rebuilt again.
+    /// Places found equivocated: no change at them is taken from now on.
+    pub(crate) fn note_banned(&mut self, places: &[copse_core::equivocation::Place]) {
+        self.refused.note_banned(places);
+    }
+
     pub(crate) fn rebuilt(&mut self, dropped: &[ChangeHash]) {
         self.refused.note_dropped(dropped);
         self.rewrite = true;
@@ -362,8 +367,10 @@ impl Replica {
     ) -> T {
         let (doc, log) = self.admission();
         let was_refused = |h: &ChangeHash| log.contains(h);
+        let was_banned = |a: &copse_core::automerge::ActorId, s: u64| log.is_banned(a, s);
         let gate = copse_core::sync::Gate {
             was_refused: &was_refused,
+            was_banned: &was_banned,
             legacy: &copse_core::guard::NoLegacy,
         };
         admit(doc, &gate)

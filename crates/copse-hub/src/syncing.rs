@@ -92,6 +92,7 @@ impl Hub {
                     .rebuilt
                     .then(|| std::mem::take(&mut received.dropped));
                 let proofs = std::mem::take(&mut received.equivocations);
+                r.note_banned(&received.banned);
                 if let Some(dropped) = &rebuilt {
                     r.rebuilt(dropped);
                     // Heads it no longer holds name nothing to push from.

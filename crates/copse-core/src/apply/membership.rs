@@ -125,14 +125,21 @@ pub(super) fn report_equivocation(
     if proof.is_none() {
         ctx.require_coordinator("remove members")?;
     }
-    current_member(tx, member).ok_or_else(|| CommandError::UnknownMember(member.clone()))?;
+    // Already removed (another of her equivocations was proven first): the proof still
+    // goes in, so devices that hold one of these two changes drop it.
+    let current = current_member(tx, member).is_some();
+    if !current && proof.is_none() {
+        return Err(CommandError::UnknownMember(member.clone()));
+    }
     let members = root_map(tx, MEMBERS)?;
     let entry = member_entry(tx, &members, member.as_str())
         .ok_or_else(|| CommandError::UnknownMember(member.clone()))?;
     if let Some(proof) = proof {
         tx.put(&entry, field::EQUIVOCATION, ScalarValue::Bytes(proof))?;
     }
-    tx.put(&entry, field::REMOVED_AT, ScalarValue::Int(ctx.now.0))?;
+    if current {
+        tx.put(&entry, field::REMOVED_AT, ScalarValue::Int(ctx.now.0))?;
+    }
     Ok(Effect::on(member))
 }
 

@@ -36,6 +36,9 @@ pub struct Admitted {
     pub cut_short: bool,
     /// Proofs of equivocation found (see `Ahead::apply`).
     pub equivocations: Vec<equivocation::Proof>,
+    /// Places found equivocated (by a second change, or a proof applied): no change at
+    /// them is taken from now on.
+    pub banned: Vec<equivocation::Place>,
     /// The document was rebuilt without changes it held (the losing side of an
     /// equivocation and what built on it): these, in causal order.
     pub dropped: Vec<Change>,
@@ -111,7 +114,29 @@ pub fn admit(
     was_refused: &dyn Fn(&ChangeHash) -> bool,
     legacy: &dyn LegacyPolicy,
 ) -> Result<Admitted, AutomergeError> {
-    admit_held(doc, incoming, Vec::new(), usize::MAX, was_refused, legacy)
+    admit_held(
+        doc,
+        incoming,
+        Vec::new(),
+        usize::MAX,
+        &Known {
+            was_refused,
+            was_banned: &|_, _| false,
+        },
+        legacy,
+    )
+}
+
+/// Whether an actor's sequence number was found equivocated before.
+pub type WasBanned<'a> = dyn Fn(&automerge::ActorId, u64) -> bool + 'a;
+
+/// What a copy found before: changes its guard refused (what builds on them is refused
+/// too) and places found equivocated (no change at them is taken).
+pub struct Known<'a> {
+    /// Whether a change was refused before.
+    pub was_refused: &'a dyn Fn(&ChangeHash) -> bool,
+    /// Whether an actor's sequence number was found equivocated before.
+    pub was_banned: &'a WasBanned<'a>,
 }
 
 /// Checks `incoming`, with the changes `held` from earlier batches, and applies what
@@ -133,10 +158,12 @@ pub fn admit_held(
     incoming: Vec<Change>,
     held: Vec<Held>,
     budget: usize,
-    was_refused: &dyn Fn(&ChangeHash) -> bool,
+    known: &Known<'_>,
     legacy: &dyn LegacyPolicy,
 ) -> Result<Admitted, AutomergeError> {
+    let was_refused = known.was_refused;
     let mut batch = Batch {
+        was_banned: Some(known.was_banned),
         top_op: bounds::held_max_op(doc),
         budget,
         ..Batch::default()
@@ -174,7 +201,9 @@ pub fn admit_held(
 
 /// One batch in progress.
 #[derive(Default)]
-struct Batch {
+struct Batch<'k> {
+    /// Places found equivocated before this call.
+    was_banned: Option<&'k WasBanned<'k>>,
     /// Signature changes that arrived, by the change they sign (any peer may send one:
     /// the canonical one that verifies counts).
     sigs: HashMap<ChangeHash, Vec<Change>>,
@@ -196,7 +225,7 @@ struct Batch {
     budget: usize,
 }
 
-impl Batch {
+impl Batch<'_> {
     fn offer(&mut self, doc: &Automerge, c: Change) {
         if doc.get_change_meta_by_hash(&c.hash()).is_some() {
             return;
@@ -293,9 +322,30 @@ impl Batch {
                     .iter()
                     .any(|d| self.refused.contains(d) || was_refused(d))
                 {
+                    // A proof of equivocation holds whatever it was written on: what it
+                    // names leaves this copy even if the change carrying it cannot come in.
+                    self.ahead.bans.extend(proven_in(&c));
                     let author = self.actors.of(c.actor_id()).map(|(_, m)| m);
                     out.refused
                         .push(refusal(&c, author, Violation::DependsOnRefused));
+                    for s in self.sigs.remove(&h).unwrap_or_default() {
+                        self.refused.insert(s.hash());
+                    }
+                    if let Some(s) = self.signature_of(&h) {
+                        self.refused.insert(s.hash());
+                    }
+                    self.refused.insert(h);
+                    progress = true;
+                    continue;
+                }
+                let place = (c.actor_id().clone(), c.seq());
+                if self.ahead.banned_now.contains(&place)
+                    || self.was_banned.is_some_and(|f| f(&place.0, place.1))
+                {
+                    // No change stays at a place found equivocated.
+                    let author = self.actors.of(c.actor_id()).map(|(_, m)| m);
+                    out.refused
+                        .push(refusal(&c, author, Violation::Equivocation));
                     for s in self.sigs.remove(&h).unwrap_or_default() {
                         self.refused.insert(s.hash());
                     }
@@ -392,6 +442,7 @@ impl Batch {
                         progress = true;
                     }
                     Verdict::Refuse(r) => {
+                        self.ahead.bans.extend(proven_in(&c));
                         // Refused for what it does: it, its signature and what builds on
                         // them stay out. Refused for want of a valid signature: another
                         // peer may still bring the right one, so only this attempt is
@@ -513,6 +564,10 @@ struct Ahead {
     made: HashSet<(String, String)>,
     /// The document was rebuilt: paths read before may name objects it no longer holds.
     paths_stale: bool,
+    /// Places the waiting changes' proofs of equivocation name.
+    bans: Vec<equivocation::Place>,
+    /// Places found equivocated during this call.
+    banned_now: HashSet<equivocation::Place>,
 }
 
 impl Ahead {
@@ -539,17 +594,19 @@ impl Ahead {
         }
         self.standing |= passed.standing;
         self.made.extend(passed.made);
+        self.bans.extend(passed.bans);
         self.changes.push(c);
         self.changes.extend(sig);
     }
 
     /// Applies the waiting changes in one Automerge call. A change at a place (actor and
     /// sequence number) already written by a different change is its author's
-    /// equivocation (Automerge refuses the whole call for it). Every device keeps the
-    /// change with the smaller hash (`equivocation::kept_of`): if that is the one arriving,
-    /// the document is rebuilt without the one it held and what builds on it; otherwise
-    /// the arriving one is taken out with its signature and what builds on it in the
-    /// batch. Either way the other is refused, a proof is kept, and the rest applied.
+    /// equivocation (Automerge refuses the whole call for it): no change stays at that
+    /// place (`equivocation`). The one arriving is taken out with its signature and what
+    /// builds on it in the batch; one the document held goes with everything built on it
+    /// (the document is rebuilt without them); both are refused, the place is banned, a
+    /// proof is kept, and the rest applied. Once applied, a proof of equivocation the
+    /// changes wrote drops whatever the document holds at the place it names.
     fn apply(
         &mut self,
         doc: &mut Automerge,
@@ -557,18 +614,16 @@ impl Ahead {
         refused: &mut HashSet<ChangeHash>,
         actors: &mut Actors,
     ) -> Result<(), AutomergeError> {
-        if self.changes.is_empty() {
-            return Ok(());
-        }
+        let bans = std::mem::take(&mut self.bans);
         let mut changes = std::mem::take(&mut self.changes);
         self.frontier.clear();
         self.standing = false;
         self.made.clear();
-        loop {
+        while !changes.is_empty() {
             match doc.apply_changes(changes.iter().cloned()) {
                 Ok(()) => {
                     out.applied.extend(changes.iter().map(Change::hash));
-                    return Ok(());
+                    break;
                 }
                 Err(AutomergeError::DuplicateSeqNumber(seq, actor)) => {
                     // Automerge checks before it applies anything: the copy is unchanged.
@@ -578,64 +633,80 @@ impl Ahead {
                     else {
                         return Err(AutomergeError::DuplicateSeqNumber(seq, actor));
                     };
-                    let in_batch = changes[..pos]
-                        .iter()
-                        .position(|c| c.actor_id() == &actor && c.seq() == seq);
-                    let held = match in_batch {
-                        Some(_) => None,
-                        None => held_at(doc, &actor, seq),
-                    };
-                    let arriving = changes[pos].hash();
                     let author = actors.of(&actor).map(|(_, m)| m);
-                    let (loser, loser_sig, kept) = match (in_batch, held) {
-                        (Some(i), _) => {
-                            let other = changes[i].hash();
-                            let kept = equivocation::kept_of(other, arriving);
-                            let lost = if kept == arriving { i } else { pos };
-                            let loser = changes.remove(lost);
-                            let sig = signature_in(&changes, &loser.hash());
-                            take_out(&mut changes, &loser, refused);
-                            (loser, sig, kept)
+                    let arriving = changes.remove(pos);
+                    self.banned_now.insert((actor.clone(), seq));
+                    let arriving_sig = signature_in(&changes, &arriving.hash());
+                    let other = match changes[..pos.min(changes.len())]
+                        .iter()
+                        .position(|c| c.actor_id() == &actor && c.seq() == seq)
+                    {
+                        Some(i) => {
+                            let other = changes.remove(i);
+                            let sig = signature_in(&changes, &other.hash());
+                            take_out(&mut changes, &other, refused);
+                            Some((other, sig))
                         }
-                        (None, Some(held))
-                            if equivocation::kept_of(held.hash(), arriving) == arriving =>
-                        {
-                            let dropped =
-                                equivocation::built_on(doc, &HashSet::from([held.hash()]));
-                            let (rebuilt, gone) = equivocation::rebuilt_without(doc, &dropped)?;
-                            *doc = rebuilt;
-                            let sig = signature_in(&gone, &held.hash());
-                            out.applied.retain(|h| !dropped.contains(h));
-                            // What the batch built on the dropped changes goes with them.
-                            let mut gone_hashes = dropped;
-                            drop_builders(&mut changes, &mut gone_hashes);
-                            refused.extend(gone_hashes);
-                            out.dropped.extend(gone);
-                            out.rebuilt = true;
-                            self.paths_stale = true;
-                            (held, sig, arriving)
-                        }
-                        (None, held) => {
-                            let kept = held.map_or(arriving, |h| h.hash());
-                            let loser = changes.remove(pos);
-                            let sig = signature_in(&changes, &loser.hash());
-                            take_out(&mut changes, &loser, refused);
-                            (loser, sig, kept)
-                        }
+                        None => match held_at(doc, &actor, seq) {
+                            Some(held) => {
+                                let gone = self.drop_held(doc, &held, out, refused)?;
+                                let sig = signature_in(&gone, &held.hash());
+                                drop_builders(&mut changes, refused);
+                                Some((held, sig))
+                            }
+                            None => None,
+                        },
                     };
+                    take_out(&mut changes, &arriving, refused);
                     out.refused
-                        .push(refusal(&loser, author, Violation::Equivocation));
-                    if let Some(signature) = loser_sig {
-                        out.equivocations.push(equivocation::Proof {
-                            kept,
-                            dropped: loser,
-                            signature,
-                        });
+                        .push(refusal(&arriving, author.clone(), Violation::Equivocation));
+                    out.banned.push((actor.clone(), seq));
+                    if let Some((other, other_sig)) = other {
+                        if let (Some(a), Some(b)) = (arriving_sig, other_sig) {
+                            out.equivocations.push(equivocation::Proof::new(
+                                (arriving.clone(), a),
+                                (other.clone(), b),
+                            ));
+                        }
+                        out.refused
+                            .push(refusal(&other, author, Violation::Equivocation));
                     }
                 }
                 Err(e) => return Err(e),
             }
         }
+        // A proof applied now: what the document holds at its place leaves.
+        for (actor, seq) in bans {
+            if let Some(held) = held_at(doc, &actor, seq) {
+                let author = actors.of(&actor).map(|(_, m)| m);
+                self.drop_held(doc, &held, out, refused)?;
+                out.refused
+                    .push(refusal(&held, author, Violation::Equivocation));
+            }
+            self.banned_now.insert((actor.clone(), seq));
+            out.banned.push((actor, seq));
+        }
+        Ok(())
+    }
+
+    /// Rebuilds `doc` without `held` and every change built on it, which join the refused;
+    /// the changes that left, in causal order.
+    fn drop_held(
+        &mut self,
+        doc: &mut Automerge,
+        held: &Change,
+        out: &mut Admitted,
+        refused: &mut HashSet<ChangeHash>,
+    ) -> Result<Vec<Change>, AutomergeError> {
+        let dropped = equivocation::built_on(doc, &HashSet::from([held.hash()]));
+        let (rebuilt, gone) = equivocation::rebuilt_without(doc, &dropped)?;
+        *doc = rebuilt;
+        out.applied.retain(|h| !dropped.contains(h));
+        refused.extend(dropped.iter().copied());
+        out.dropped.extend(gone.iter().cloned());
+        out.rebuilt = true;
+        self.paths_stale = true;
+        Ok(gone)
     }
 }
 
@@ -661,6 +732,26 @@ fn drop_builders(changes: &mut Vec<Change>, gone: &mut HashSet<ChangeHash>) {
             break;
         }
     }
+}
+
+/// The places named by proofs of equivocation that hold, among the values `c` writes
+/// under an `equivocation` key.
+fn proven_in(c: &Change) -> Vec<equivocation::Place> {
+    use automerge::legacy::{Key, OpType};
+    c.decode()
+        .operations
+        .iter()
+        .filter_map(|op| match (&op.key, &op.action) {
+            (Key::Map(k), OpType::Put(automerge::ScalarValue::Bytes(b)))
+                if k.as_str() == crate::schema::field::EQUIVOCATION =>
+            {
+                let proof = equivocation::Proof::from_bytes(b).ok()?;
+                proof.holds().ok()?;
+                Some(proof.place())
+            }
+            _ => None,
+        })
+        .collect()
 }
 
 /// The change `doc` holds at `actor`'s sequence number `seq`.

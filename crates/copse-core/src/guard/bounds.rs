@@ -12,6 +12,11 @@ use crate::schema::limits;
 /// below it, and so far below the 32 MiB a sync request carries.
 pub const MAX_CHANGE_BYTES: usize = 8 << 20;
 
+/// Bytes of one change once decompressed, unless it carries a proof of equivocation
+/// (`equivocation::Proof`: two changes, each within this bound, must fit in one change).
+/// The largest honest change stays far below it too.
+pub const MAX_CONTENT_BYTES: usize = (4 << 20) - (32 << 10);
+
 /// Operations in one change: replacing a whole article deletes and inserts one operation
 /// per character; everything else a command writes fits in the margin.
 pub const MAX_CHANGE_OPS: usize = 2 * limits::LONG_TEXT + 4096;

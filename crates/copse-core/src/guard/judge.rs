@@ -55,6 +55,7 @@ impl Judge<'_, '_> {
                     membership: true,
                     standing: true,
                     made: Vec::new(),
+                    bans: Vec::new(),
                 })
             } else {
                 Verdict::Refuse(refusal(change, None, Violation::Unsigned))

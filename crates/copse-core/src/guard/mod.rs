@@ -33,7 +33,7 @@ mod verdict;
 mod violation;
 mod whole_document;
 
-pub use admit::{Admitted, Held, admit, admit_held};
+pub use admit::{Admitted, Held, Known, WasBanned, admit, admit_held};
 pub use identity::{member_id_of_key, member_of_actor};
 pub use legacy::{AcceptUnsigned, LegacyPolicy, NoLegacy, SEAL_MESSAGE, SealedHistory};
 pub use own::judge_own;

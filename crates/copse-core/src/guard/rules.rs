@@ -78,6 +78,16 @@ pub(crate) fn check_ops(
         actor: &actor,
     };
 
+    if change.raw_bytes().len() > super::bounds::MAX_CONTENT_BYTES
+        && equivocation_reports(&targets).is_empty()
+    {
+        return Err(Violation::TooLarge(format!(
+            "{} bytes, at most {} (more only for a proof of equivocation)",
+            change.raw_bytes().len(),
+            super::bounds::MAX_CONTENT_BYTES
+        ))
+        .into());
+    }
     let membership = targets
         .iter()
         .any(|(_, t)| matches!(t.first(), Some(Seg::Key(k)) if k == MEMBERS || k == INVITES));
@@ -105,6 +115,7 @@ pub(crate) fn check_ops(
             membership,
             standing: judged_after,
             made,
+            bans: Vec::new(),
         });
     }
     // A change that writes only content whose records the views leave out for a writer
@@ -175,7 +186,25 @@ pub(crate) fn check_ops(
         membership,
         standing: judged_after,
         made,
+        bans: proven_places(ops, &targets),
     })
+}
+
+/// The places the proofs of equivocation `ops` write name (each already judged to hold).
+fn proven_places(ops: &[Op], targets: &[(Placed, Vec<Seg>)]) -> Vec<crate::equivocation::Place> {
+    ops.iter()
+        .zip(targets)
+        .filter_map(|(op, (_, t))| match (&op.action, t.as_slice()) {
+            (OpType::Put(ScalarValue::Bytes(b)), [Seg::Key(s), Seg::Key(_), Seg::Key(f)])
+                if s == MEMBERS && f == field::EQUIVOCATION =>
+            {
+                crate::equivocation::Proof::from_bytes(b)
+                    .ok()
+                    .map(|p| p.place())
+            }
+            _ => None,
+        })
+        .collect()
 }
 
 /// A field of a member entry that only its member writes (what they say about themselves,
@@ -294,31 +323,19 @@ impl Rules<'_> {
         }
     }
 
-    /// A proof of equivocation against member `id`: it holds in the change's causal past
-    /// (the kept change is there). Judged only at the change's own deps.
+    /// A proof of equivocation against member `id`: it holds on its own (both changes,
+    /// both signatures), whatever the change's deps hold.
     fn equivocation_proof(&self, action: &OpType, id: &str) -> Result<(), Violation> {
         let OpType::Put(ScalarValue::Bytes(bytes)) = action else {
             return Err(Violation::Malformed("proof of equivocation".into()));
         };
         let false_proof =
             |why: String| Violation::Malformed(format!("proof of equivocation: {why}"));
-        if !self.exact {
-            return Err(false_proof("judged at its own deps".into()));
-        }
         let proof = crate::equivocation::Proof::from_bytes(bytes)
             .map_err(|e| false_proof(e.to_string()))?;
-        let against = proof
-            .holds(self.past.doc)
-            .map_err(|e| false_proof(e.to_string()))?;
-        let seen = self
-            .past
-            .heads
-            .iter()
-            .any(|h| crate::removal_frontier::precedes(self.past.doc, &proof.kept, h));
-        if against.as_str() != id || !seen {
-            return Err(false_proof(
-                "not against this member in what the change saw".into(),
-            ));
+        let against = proof.holds().map_err(|e| false_proof(e.to_string()))?;
+        if against.as_str() != id {
+            return Err(false_proof("not against this member".into()));
         }
         Ok(())
     }

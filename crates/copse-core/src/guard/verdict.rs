@@ -46,6 +46,8 @@ pub(crate) struct Passed {
     pub(crate) standing: bool,
     /// The records (section, key) it makes.
     pub(crate) made: Vec<(String, String)>,
+    /// The places its proofs of equivocation name (no change stays at them).
+    pub(crate) bans: Vec<crate::equivocation::Place>,
 }
 
 /// Why the rule table did not pass a change.

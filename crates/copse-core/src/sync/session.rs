@@ -56,6 +56,8 @@ pub struct Received {
     pub dropped: Vec<ChangeHash>,
     /// Whether the document was rebuilt: written anew, heads remembered elsewhere stale.
     pub rebuilt: bool,
+    /// Places found equivocated: no change at them is taken from now on.
+    pub banned: Vec<crate::equivocation::Place>,
 }
 
 impl Received {
@@ -71,6 +73,7 @@ impl Received {
             equivocations: Vec::new(),
             dropped: Vec::new(),
             rebuilt: false,
+            banned: Vec::new(),
         }
     }
 
@@ -95,6 +98,7 @@ impl Received {
                 .map(automerge::Change::hash)
                 .collect(),
             rebuilt: admitted.rebuilt,
+            banned: admitted.banned,
         }
     }
 }
@@ -104,6 +108,8 @@ impl Received {
 pub struct Gate<'a> {
     /// Whether a change was refused before.
     pub was_refused: &'a dyn Fn(&ChangeHash) -> bool,
+    /// Whether an actor's sequence number was found equivocated before.
+    pub was_banned: &'a dyn Fn(&automerge::ActorId, u64) -> bool,
     /// Unsigned changes.
     pub legacy: &'a dyn LegacyPolicy,
 }
@@ -113,6 +119,7 @@ impl Gate<'static> {
     pub fn accepting_unsigned() -> Self {
         Gate {
             was_refused: &|_| false,
+            was_banned: &|_, _| false,
             legacy: &crate::guard::AcceptUnsigned,
         }
     }
@@ -131,7 +138,10 @@ impl Gate<'_> {
             changes,
             before,
             STEP_CHANGES,
-            self.was_refused,
+            &crate::guard::Known {
+                was_refused: self.was_refused,
+                was_banned: self.was_banned,
+            },
             self.legacy,
         )
         .map_err(|e| SessionError::BadChanges(e.to_string()))?;

@@ -16,7 +16,7 @@ use copse_core::automerge::transaction::{CommitOptions, Transaction};
 use copse_core::automerge::{Automerge, Change, ChangeHash, ObjId, ReadDoc};
 use copse_core::commit_meta::CommitMeta;
 use copse_core::guard::signature::signature_change;
-use copse_core::guard::{Admitted, NoLegacy, Refused, Signer, admit, verify_document};
+use copse_core::guard::{Admitted, NoLegacy, Refused, Signer, verify_document};
 use copse_core::record::{MemberDetails, Role, ThreadKind};
 use copse_core::{
     Command, Community, Created, InviteId, InviteSecret, MemberId, NewCommunity, ThreadId,
@@ -39,6 +39,10 @@ pub struct Device {
     pub signer: Signer,
     pub copy: Community,
     pub refused: HashSet<ChangeHash>,
+    /// Places found equivocated.
+    pub banned: HashSet<(copse_core::automerge::ActorId, u64)>,
+    /// Rebuilds so far (each takes a new actor).
+    pub rebuilds: u64,
 }
 
 impl Device {
@@ -95,19 +99,34 @@ impl Device {
     /// Takes what another device sends: the changes pass through the guard.
     pub fn receive(&mut self, changes: Vec<Change>) -> Admitted {
         let refused = self.refused.clone();
-        let got = admit(
+        let banned = self.banned.clone();
+        let got = copse_core::guard::admit_held(
             self.copy.doc_mut(),
             changes,
-            &|h| refused.contains(h),
+            Vec::new(),
+            usize::MAX,
+            &copse_core::guard::Known {
+                was_refused: &|h| refused.contains(h),
+                was_banned: &|a, s| banned.contains(&(a.clone(), s)),
+            },
             &NoLegacy,
         )
         .unwrap();
         self.refused.extend(got.refused_hashes.iter().copied());
+        self.banned.extend(got.banned.iter().cloned());
         if got.rebuilt {
             // As a device does: changes it wrote may have left, and their sequence numbers
             // may be held elsewhere still.
-            let head = self.copy.doc().get_heads().first().map_or(0, |h| h.0[0]);
-            let mut rng = <StdRng as rand::SeedableRng>::seed_from_u64(u64::from(head) + 1);
+            // A new actor each time: this key and how many rebuilds came before.
+            self.rebuilds += 1;
+            let key = self
+                .signer
+                .member()
+                .as_str()
+                .bytes()
+                .fold(0u64, |a, b| a.rotate_left(5) ^ u64::from(b));
+            let seed = key ^ (self.rebuilds << 48);
+            let mut rng = <StdRng as rand::SeedableRng>::seed_from_u64(seed);
             self.copy.set_actor(&mut rng);
         }
         got
@@ -245,6 +264,8 @@ fn world_under(seed: u64, current_rules: bool) -> World {
         signer: ada_key,
         copy,
         refused: HashSet::new(),
+        banned: HashSet::new(),
+        rebuilds: 0,
     };
     let (invite, secret, _) = ada.invite(&mut rng, T0 + 1, 2);
     ada.run(
@@ -283,6 +304,8 @@ fn world_under(seed: u64, current_rules: bool) -> World {
         signer: bob_key,
         copy,
         refused: HashSet::new(),
+        banned: HashSet::new(),
+        rebuilds: 0,
     };
     World {
         rng,
@@ -319,6 +342,8 @@ pub fn newcomer(w: &mut World, name: &str) -> Device {
         signer: key,
         copy,
         refused: HashSet::new(),
+        banned: HashSet::new(),
+        rebuilds: 0,
     }
 }
 
