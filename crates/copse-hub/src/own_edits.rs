@@ -56,6 +56,13 @@ impl OwnEdits {
 
     /// Notes an edit this device made.
     pub(crate) fn note(&mut self, change: ChangeHash, command: Command, created: Option<Created>) {
+        if let Command::ReportEquivocation { proof: Some(p), .. } = &command
+            && p.len() > KEPT_BYTES / 4
+        {
+            // A proof that large would push every other edit out; others who met the same
+            // two changes write it too.
+            return;
+        }
         self.push(Edit {
             change: change.to_string(),
             command,
