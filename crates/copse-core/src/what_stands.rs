@@ -306,6 +306,34 @@ pub fn standing_str<D: ReadDoc>(
     }
 }
 
+/// The tags at `obj` as they stand: without those added by changes that do not stand, at
+/// most `limits::TAGS` (see [`crate::doc_read::get_tags`]).
+pub fn standing_tags<D: ReadDoc>(
+    stands: Option<&WhatStands<'_>>,
+    doc: &D,
+    obj: &ObjId,
+) -> Vec<String> {
+    let Some(s) = stands.filter(|s| !s.hides_nothing()) else {
+        return crate::doc_read::get_tags(doc, obj);
+    };
+    let Some((automerge::Value::Object(automerge::ObjType::List), list)) =
+        s.standing_value(obj, field::TAGS)
+    else {
+        return Vec::new();
+    };
+    let mut tags: Vec<String> = s
+        .doc
+        .list_range(&list, ..)
+        .filter(|item| s.written_beyond(&item.id()).is_none())
+        .filter_map(|item| match item.value {
+            automerge::ValueRef::Scalar(automerge::ScalarValueRef::Str(t)) => Some(t.into_owned()),
+            _ => None,
+        })
+        .collect();
+    tags.truncate(crate::schema::limits::TAGS);
+    tags
+}
+
 /// [`WhatStands`] for a reader that has the document's history (not a transaction).
 pub fn what_stands<D: crate::DocRead>(doc: &D) -> Option<WhatStands<'_>> {
     doc.history().map(WhatStands::new)
@@ -319,18 +347,49 @@ pub fn hidden(stands: Option<&WhatStands<'_>>, made: &ObjId) -> bool {
 /// The document as the views read records: each map key shows its value that stands
 /// ([`WhatStands::standing_value`]), so what a removed member wrote into others' records
 /// on a fork from before the removal (a task's status, an article's title, a thread's
-/// accepted answer, the norms) does not show. Lists and the characters of texts are read
-/// as they are.
+/// accepted answer, the norms) does not show; a list shows only the items whose writing
+/// change stands (tags, skills; objectives and posts by [`WhatStands::hides`]), and a text
+/// only the characters ([`WhatStands::standing_text`]).
 pub(crate) struct StandingDoc<'a> {
     doc: &'a Automerge,
     stands: WhatStands<'a>,
+    /// For each list read: the indices of its items that stand.
+    items: RefCell<HashMap<ObjId, Vec<usize>>>,
 }
 
 impl<'a> StandingDoc<'a> {
     /// `None` where nothing can be hidden: the document is read as it is.
     pub(crate) fn new(doc: &'a Automerge) -> Option<Self> {
         let stands = WhatStands::new(doc);
-        (!stands.hides_nothing()).then_some(Self { doc, stands })
+        (!stands.hides_nothing()).then_some(Self {
+            doc,
+            stands,
+            items: RefCell::default(),
+        })
+    }
+
+    /// The indices of the items of list `obj` that stand; `None` for anything but a list.
+    fn standing_items(&self, obj: &ObjId) -> Option<Vec<usize>> {
+        if !matches!(
+            ReadDoc::object_type(self.doc, obj),
+            Ok(automerge::ObjType::List)
+        ) {
+            return None;
+        }
+        if let Some(known) = self.items.borrow().get(obj) {
+            return Some(known.clone());
+        }
+        let items: Vec<usize> = self
+            .doc
+            .list_range(obj, ..)
+            .filter(|item| match item.value {
+                automerge::ValueRef::Object(_) => !self.stands.hides(&item.id()),
+                automerge::ValueRef::Scalar(_) => self.stands.written_beyond(&item.id()).is_none(),
+            })
+            .map(|item| item.index)
+            .collect();
+        self.items.borrow_mut().insert(obj.clone(), items.clone());
+        Some(items)
     }
 }
 
@@ -351,7 +410,13 @@ impl autosurgeon::ReadDoc for StandingDoc<'_> {
     ) -> Result<Option<(automerge::Value<'_>, ObjId)>, automerge::AutomergeError> {
         match prop.into() {
             automerge::Prop::Map(key) => Ok(self.stands.standing_value(obj, &key)),
-            seq => ReadDoc::get(self.doc, obj, seq),
+            automerge::Prop::Seq(i) => match self.standing_items(obj) {
+                Some(items) => match items.get(i) {
+                    Some(&at) => ReadDoc::get(self.doc, obj, at),
+                    None => Ok(None),
+                },
+                None => ReadDoc::get(self.doc, obj, i),
+            },
         }
     }
 
@@ -377,11 +442,17 @@ impl autosurgeon::ReadDoc for StandingDoc<'_> {
     }
 
     fn length<O: AsRef<ObjId>>(&self, obj: O) -> usize {
-        ReadDoc::length(self.doc, obj)
+        match self.standing_items(obj.as_ref()) {
+            Some(items) => items.len(),
+            None => ReadDoc::length(self.doc, obj),
+        }
     }
 
     fn text<O: AsRef<ObjId>>(&self, obj: O) -> Result<String, automerge::AutomergeError> {
-        ReadDoc::text(self.doc, obj)
+        match self.stands.standing_text(obj.as_ref()) {
+            Some(text) => Ok(text),
+            None => ReadDoc::text(self.doc, obj),
+        }
     }
 
     fn parents<O: AsRef<ObjId>>(

@@ -43,6 +43,13 @@ fn roles_and_profile_a_removed_coordinator_writes_on_a_fork_do_not_count() {
         tx.put(&c, field::ROLE, "coordinator").unwrap();
         let profile = obj(tx, &ROOT, PROFILE);
         tx.put(&profile, field::NAME, "Bob's guild").unwrap();
+        let objectives = obj(tx, &profile, field::OBJECTIVES);
+        let o = tx
+            .insert_object(&objectives, 0, copse_core::automerge::ObjType::Map)
+            .unwrap();
+        tx.put(&o, field::ID, "bobs-objective").unwrap();
+        tx.put(&o, field::TEXT, "Follow Bob").unwrap();
+        tx.put(&o, field::STATUS, "active").unwrap();
     });
     let cyd_id = cyd.me();
     for d in [&mut w.ada, &mut cyd] {
@@ -51,6 +58,14 @@ fn roles_and_profile_a_removed_coordinator_writes_on_a_fork_do_not_count() {
         assert_eq!(read_member(doc, &ada).unwrap().role, Role::Coordinator);
         assert_eq!(read_member(doc, &cyd_id).unwrap().role, Role::Member);
         assert_ne!(d.copy.profile().name, "Bob's guild");
+        assert!(
+            !d.copy
+                .profile()
+                .objectives
+                .iter()
+                .any(|o| o.text == "Follow Bob"),
+            "the objective he added is left out"
+        );
     }
     // The rules read the same: Cyd cannot act as a coordinator, Ada still can.
     let takeover = cyd.raw("remove_member", |tx| {
@@ -137,6 +152,8 @@ fn fields_a_removed_member_overwrites_in_others_records_on_a_fork_read_as_they_s
         tx.put(&a, field::TITLE, "Bob was here").unwrap();
         let body = obj(tx, &a, field::BODY);
         tx.splice_text(&body, 0, 0, "BUY NOW ").unwrap();
+        let tags = obj(tx, &a, field::TAGS);
+        tx.insert(&tags, 0, "spam").unwrap();
     });
     assert_eq!(w.ada.receive(fork).refused, vec![]);
     let doc = w.ada.copy.doc();

@@ -5,7 +5,7 @@ use automerge::{ChangeHash, ObjId, ObjType, ReadDoc};
 use serde::{Deserialize, Serialize};
 
 use crate::commit_meta::CommitMeta;
-use crate::doc_read::{get_i64, get_obj, get_str, get_tags, root};
+use crate::doc_read::{get_i64, get_obj, get_str, root};
 use crate::schema::ARTICLES;
 use crate::schema::field;
 use crate::{ArticleId, CommandKind, MemberId, ThreadId, Timestamp};
@@ -70,7 +70,7 @@ fn summary<D: ReadDoc>(
         // A title written with the wrong type hides only the title.
         // One written beyond its writer's removal reads as it stood.
         title: crate::what_stands::standing_str(stands, doc, obj, field::TITLE).unwrap_or_default(),
-        tags: get_tags(doc, obj),
+        tags: crate::what_stands::standing_tags(stands, doc, obj),
         updated_at: get_i64(doc, obj, field::UPDATED_AT).map_or(created_at, Timestamp),
         updated_by: get_str(doc, obj, field::UPDATED_BY)
             .and_then(|s| s.parse().ok())

@@ -216,8 +216,14 @@ pub fn thread<D: DocRead>(doc: &D, id: &ThreadId) -> Option<ThreadView> {
     // A post's words edited beyond its author's removal read as they stood.
     let standing = doc.history().and_then(crate::what_stands::StandingDoc::new);
     if let Some(list) = get_obj(doc, &obj, field::POSTS, ObjType::List) {
-        for i in 0..ReadDoc::length(doc, &list) {
-            if let Ok(Some((_, post))) = ReadDoc::get(doc, &list, i)
+        // Through `standing`, the list holds only the posts that stand.
+        let n = match &standing {
+            Some(s) => autosurgeon::ReadDoc::length(s, &list),
+            None => ReadDoc::length(doc, &list),
+        };
+        for i in 0..n {
+            if standing.is_none()
+                && let Ok(Some((_, post))) = ReadDoc::get(doc, &list, i)
                 && hidden(stands.as_ref(), &post)
             {
                 continue;
