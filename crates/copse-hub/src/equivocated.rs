@@ -1,8 +1,9 @@
 //! What a device does about an equivocation its guard found (`copse_core::equivocation`):
-//! when its document was rebuilt without the losing side, it writes the disk anew, starts
-//! every session of that community afresh (their heads may name dropped changes), and
-//! writes again this member's own edits that left with the losing side; and it removes the
-//! equivocating member with the proof, so devices that only saw one side learn it too.
+//! when its document was rebuilt without the change it held at an equivocated place (and
+//! what built on it), it writes the disk anew, starts every session of that community
+//! afresh (their heads may name dropped changes), and writes again this member's own edits
+//! that left; and it writes the proof with the equivocating member's removal, so devices
+//! that only saw one of the two changes learn to drop it too.
 
 use std::collections::HashMap;
 
