@@ -163,6 +163,37 @@ fn main() {
     let t = Instant::now();
     drop(Automerge::load(&signed).unwrap());
     let reload_t = t.elapsed();
+    // What the views cost once the community holds a removal (every value they read is
+    // then asked whether it stands): the same reads before and after one.
+    let views = |doc: &Automerge| {
+        let mut times = Vec::new();
+        for _ in 0..15 {
+            let t = Instant::now();
+            let page = thread_page(doc, &ThreadQuery::default());
+            let one = copse_core::view::threads::thread(doc, &page.threads[0].id);
+            let people = copse_core::view::members::all_members(doc);
+            let board = copse_core::view::tasks::task_board(doc);
+            times.push(t.elapsed());
+            assert!(one.is_some() && !people.is_empty());
+            drop(board);
+        }
+        median(times)
+    };
+    let views_before = views(writer.doc());
+    let someone = copse_core::view::members::all_members(writer.doc())
+        .into_iter()
+        .map(|(id, _)| id)
+        .find(|id| id != &founder)
+        .unwrap();
+    writer
+        .apply(
+            &founder,
+            Timestamp(1_800_000_100_000),
+            &mut rng,
+            Command::RemoveMember { member: someone },
+        )
+        .unwrap();
+    let views_after = views(writer.doc());
     let p = |v: &mut Vec<Duration>, q| percentile(v, q);
 
     let report = format!(
@@ -176,7 +207,8 @@ fn main() {
          | a newcomer's read of the join answer (load; load + every signature and rule) | {} | {} | {:.2} | ≤ 1.5 |\n\
          | pushed post taken in, p50 / p99 | {} / {} | {} / {} | | |\n\
          | local post written (commit; commit + sign), p50 / p99 | {} / {} | {} / {} | | |\n\
-         | an equivocation's dropped side left (load of the same document; rebuild without it) | {} | {} | {:.2} | |\n",
+         | an equivocation's dropped side left (load of the same document; rebuild without it) | {} | {} | {:.2} | |\n\
+         | views read: first thread page, one thread, the members, the task board (no removal; one removal) | {} | {} | {:.2} | |\n",
         machine(),
         spec.members,
         spec.threads,
@@ -205,6 +237,9 @@ fn main() {
         ms(reload_t),
         ms(rebuild_t),
         rebuild_t.as_secs_f64() / reload_t.as_secs_f64(),
+        ms(views_before),
+        ms(views_after),
+        views_after.as_secs_f64() / views_before.as_secs_f64(),
     );
     print!("{report}");
     let out = cache_dir().join("guard.md");

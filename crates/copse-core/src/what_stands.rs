@@ -198,9 +198,13 @@ impl WhatStands<'_> {
     /// made `obj` wrote into it goes with `obj`, and an object goes with itself (whether
     /// those show is [`Self::hides`]'s to say where they are read).
     pub fn standing_value(&self, obj: &ObjId, key: &str) -> Option<(automerge::Value<'_>, ObjId)> {
-        let made_by = match obj {
-            ObjId::Id(..) => self.doc.hash_for_opid(obj),
-            ObjId::Root => None,
+        // Read only if some value does not stand (most reads find every writer standing).
+        let made_by = std::cell::OnceCell::new();
+        let made_by = || {
+            *made_by.get_or_init(|| match obj {
+                ObjId::Id(..) => self.doc.hash_for_opid(obj),
+                ObjId::Root => None,
+            })
         };
         let mut at = self.heads.clone();
         for _ in 0..STEPS_BACK {
@@ -216,7 +220,7 @@ impl WhatStands<'_> {
                 let scalar = matches!(value, automerge::Value::Scalar(_));
                 match self
                     .written_beyond(&op)
-                    .filter(|c| scalar && Some(*c) != made_by)
+                    .filter(|c| scalar && Some(*c) != made_by())
                 {
                     Some(change) => before.extend(self.doc.get_change_meta_by_hash(&change)?.deps),
                     None => shown = Some((value, op)),
@@ -283,8 +287,18 @@ impl WhatStands<'_> {
         if self.hides_nothing() {
             return None;
         }
-        let change = self.doc.hash_for_opid(op)?;
-        self.leaves_out(actor, &change).then_some(change)
+        // The writer's standing first (remembered per writer): the change is looked up
+        // only for a writer who may not stand.
+        let mut change = None;
+        let beyond = self.beyond(actor, || {
+            change = self.doc.hash_for_opid(op);
+            change
+        });
+        if beyond {
+            change.or_else(|| self.doc.hash_for_opid(op))
+        } else {
+            None
+        }
     }
 }
 
