@@ -23,37 +23,9 @@ fn a_second_change_at_the_same_place_is_refused_and_the_rest_of_the_batch_applie
     let mut w = world(91);
     let mut cyd = newcomer(&mut w, "Cyd");
     let bob = w.bob.me();
-    // Bob's change, told to Ada.
-    let told = w.bob.raw("update_my_details", |tx| {
-        let members = obj(tx, &ROOT, MEMBERS);
-        let me = obj(tx, &members, bob.as_str());
-        tx.put(&me, field::BIO, "glulam").unwrap();
-    });
-    assert_eq!(w.ada.receive(told.clone()).refused, vec![]);
-    // Another at the same place (same actor, same sequence number), for someone else.
-    let mut fork = w.bob.copy.doc().fork_at(told[0].deps()).unwrap();
-    fork.set_actor(told[0].actor_id().clone());
-    let mut tx = fork.transaction();
-    let members = obj(&tx, &ROOT, MEMBERS);
-    let me = obj(&tx, &members, bob.as_str());
-    tx.put(&me, field::BIO, "steel").unwrap();
-    let meta = CommitMeta {
-        by: bob.clone(),
-        cmd: "update_my_details".into(),
-        obj: None,
-    };
-    let (hash, _) = tx.commit_with(
-        CommitOptions::default()
-            .with_message(meta.to_message())
-            .with_time(T0 + 50),
-    );
-    let hash = hash.unwrap();
-    let other: Change = fork.get_change_by_hash(&hash).unwrap();
-    assert_eq!(
-        (other.actor_id(), other.seq()),
-        (told[0].actor_id(), told[0].seq())
-    );
-    let sig = signature_change(&other, &w.bob.signer.sign(&hash));
+    // Bob's change told to Ada, and another at the same place for someone else.
+    let (told, other) = two_at_one_place(&mut w);
+    assert_eq!(w.ada.receive(told).refused, vec![]);
     // Cyd's honest reply travels in the same batch.
     let (_, reply) = cyd.run(
         &mut w.rng,
@@ -63,7 +35,7 @@ fn a_second_change_at_the_same_place_is_refused_and_the_rest_of_the_batch_applie
             body: "Spruce.".into(),
         },
     );
-    let mut batch = vec![other, sig];
+    let mut batch = other;
     batch.extend(reply.clone());
     let got = w.ada.receive(batch);
     // Neither stays: the one arriving and the one held.
@@ -295,4 +267,114 @@ fn a_removal_needs_a_proof_that_holds_against_that_member() {
     let bad = write(&mut cyd3, bob.as_str(), Some(&damaged));
     let got = w3.ada.receive(bad);
     assert!(matches!(got.refused[0].reason, Violation::Malformed(_)));
+}
+
+/// The same change received twice (relayed by two peers, or pushed again) is one change,
+/// not two at one place: nothing is banned and nobody is removed.
+#[test]
+fn the_same_change_twice_is_no_equivocation() {
+    let mut w = world(102);
+    let (told, _) = two_at_one_place(&mut w);
+    assert_eq!(w.ada.receive(told.clone()).refused, vec![]);
+    let again = w.ada.receive(told.clone());
+    assert!(again.refused.is_empty() && again.banned.is_empty() && !again.rebuilt);
+    let both = w.ada.receive([told.clone(), told].concat());
+    assert!(both.refused.is_empty() && both.banned.is_empty());
+}
+
+/// A proof written on a fork from before either of the two changes (it holds on its own)
+/// drops what it names; the same proof written twice changes nothing more.
+#[test]
+fn a_proof_on_an_old_fork_drops_what_it_names_and_twice_changes_nothing_more() {
+    let mut w = world(103);
+    let mut cyd = newcomer(&mut w, "Cyd");
+    let bob = w.bob.me();
+    cyd.receive(everything(&w.ada));
+    let before_both = cyd.copy.doc().get_heads();
+    let (to_ada, to_cyd) = two_at_one_place(&mut w);
+    assert_eq!(w.ada.receive(to_ada).refused, vec![]);
+    let proof = w.ada.receive(to_cyd.clone()).equivocations[0].to_bytes();
+    // Cyd holds one of the two; the proof reaches her written on a fork from before both.
+    assert_eq!(cyd.receive(to_cyd.clone()).refused, vec![]);
+    let report = |d: &guard_world::Device,
+                  at: &[copse_core::automerge::ChangeHash],
+                  rng: &mut rand::rngs::StdRng| {
+        d.raw_at(rng, at, |tx, _| {
+            let members = obj(tx, &ROOT, MEMBERS);
+            let entry = obj(tx, &members, bob.as_str());
+            tx.put(&entry, field::EQUIVOCATION, proof.clone()).unwrap();
+        })
+    };
+    let on_old_fork = report(&w.ada, &before_both, &mut w.rng);
+    let got = cyd.receive(on_old_fork);
+    assert_eq!(
+        got.refused
+            .iter()
+            .filter(|r| r.reason != Violation::Equivocation)
+            .count(),
+        0
+    );
+    assert!(got.rebuilt, "the change it held at that place left");
+    assert!(
+        cyd.copy
+            .doc()
+            .get_change_meta_by_hash(&to_cyd[0].hash())
+            .is_none()
+    );
+    // The same proof again, on top of everything: taken, nothing more to drop.
+    let heads = cyd.copy.doc().get_heads();
+    let again = report(&cyd, &heads, &mut w.rng);
+    let got = cyd.receive(again);
+    assert_eq!(got.refused, vec![]);
+    assert!(!got.rebuilt);
+}
+
+/// The largest values the format allows: a proof one byte past its bound is refused by
+/// the value table before it is read; a change past the bound of content (without a
+/// proof) is refused as too large.
+#[test]
+fn a_proof_past_its_bound_and_content_past_its_bound_are_refused() {
+    use copse_core::equivocation::MAX_PROOF_BYTES;
+    use copse_core::guard::bounds::MAX_CONTENT_BYTES;
+    let mut w = world(104);
+    let ada = w.ada.me();
+    let big = w.bob.raw("report_equivocation", |tx| {
+        let members = obj(tx, &ROOT, MEMBERS);
+        let entry = obj(tx, &members, ada.as_str());
+        tx.put(&entry, field::EQUIVOCATION, vec![7u8; MAX_PROOF_BYTES + 1])
+            .unwrap();
+    });
+    let got = w.ada.receive(big);
+    assert!(
+        matches!(
+            got.refused.first().map(|r| &r.reason),
+            Some(Violation::Malformed(_))
+        ),
+        "{:?}",
+        got.refused
+    );
+    // Content of the largest size a proof change may have, but no proof: too large.
+    let mut w = world(105);
+    let bob = w.bob.me();
+    let text: String = (0..MAX_CONTENT_BYTES / 60_000 + 1)
+        .map(|i| format!("{i:0>60000}"))
+        .collect();
+    let bloated = w.bob.raw("update_my_details", |tx| {
+        let members = obj(tx, &ROOT, MEMBERS);
+        let me = obj(tx, &members, bob.as_str());
+        for (i, chunk) in text.as_bytes().chunks(60_000).enumerate() {
+            let s = std::str::from_utf8(chunk).unwrap();
+            tx.put(&me, field::BIO, format!("{i}{s}")).unwrap();
+        }
+    });
+    assert!(bloated[0].raw_bytes().len() > MAX_CONTENT_BYTES);
+    let got = w.ada.receive(bloated);
+    assert!(
+        matches!(
+            got.refused.first().map(|r| &r.reason),
+            Some(Violation::TooLarge(_))
+        ),
+        "{:?}",
+        got.refused
+    );
 }

@@ -67,6 +67,17 @@ fn roles_and_profile_a_removed_coordinator_writes_on_a_fork_do_not_count() {
             "the objective he added is left out"
         );
     }
+    // Twice, on a second fork from the same point: still nothing.
+    let again = w.bob.raw_at(&mut w.rng, &before_removal, |tx, _| {
+        let members = obj(tx, &ROOT, MEMBERS);
+        let a = obj(tx, &members, ada.as_str());
+        tx.put(&a, field::ROLE, "member").unwrap();
+    });
+    assert_eq!(w.ada.receive(again).refused, vec![]);
+    assert_eq!(
+        read_member(w.ada.copy.doc(), &ada).unwrap().role,
+        Role::Coordinator
+    );
     // The rules read the same: Cyd cannot act as a coordinator, Ada still can.
     let takeover = cyd.raw("remove_member", |tx| {
         let members = obj(tx, &ROOT, MEMBERS);

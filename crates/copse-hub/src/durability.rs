@@ -127,14 +127,9 @@ impl Hub {
         }
     }
 
-    /// `c` as it is on disk replaces the copy in memory.
-    fn reloaded(&mut self, c: &CommunityId, mut community: copse_core::Community) {
-        community.sign_as(self.signer.clone(), &mut self.rng);
-        let dropped = match self.replicas.get_mut(c) {
-            Some(r) => r.reset_to(community),
-            None => Vec::new(),
-        };
-        // Sessions may hold heads we no longer have: start them afresh.
+    /// Starts every session of `c` afresh, forgetting saved sync states: they may hold
+    /// heads the document no longer has (read back from disk, or rebuilt).
+    pub(crate) fn restart_sessions(&mut self, c: &CommunityId) {
         for (cc, m) in self.sessions.matching(|cc, _| cc == c) {
             self.sessions.drop_session(&cc, &m);
         }
@@ -144,6 +139,16 @@ impl Hub {
         for p in peers {
             self.start_sessions_with(&p);
         }
+    }
+
+    /// `c` as it is on disk replaces the copy in memory.
+    fn reloaded(&mut self, c: &CommunityId, mut community: copse_core::Community) {
+        community.sign_as(self.signer.clone(), &mut self.rng);
+        let dropped = match self.replicas.get_mut(c) {
+            Some(r) => r.reset_to(community),
+            None => Vec::new(),
+        };
+        self.restart_sessions(c);
         if !dropped.is_empty() {
             self.write_again(c, &dropped);
         }

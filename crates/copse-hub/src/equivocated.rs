@@ -23,15 +23,7 @@ impl Hub {
             // still, and writing other changes at them would be equivocating.
             r.community_mut().set_actor(&mut self.rng);
         }
-        for (cc, m) in self.sessions.matching(|cc, _| cc == c) {
-            self.sessions.drop_session(&cc, &m);
-        }
-        self.sessions.forget_saved(c);
-        self.membership_dirty = true;
-        let peers: Vec<_> = self.connected.keys().cloned().collect();
-        for p in peers {
-            self.start_sessions_with(&p);
-        }
+        self.restart_sessions(c);
         self.write_again(c, dropped);
     }
 

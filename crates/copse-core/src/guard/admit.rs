@@ -292,6 +292,21 @@ impl Batch<'_> {
             .unwrap_or(0)
     }
 
+    /// Refuses `c` before its rules are read, for `why`: it, every signature change of it
+    /// that arrived, and (through `refused`) what builds on them stay out.
+    fn refuse_unjudged(&mut self, c: &Change, why: Violation, out: &mut Admitted) {
+        let h = c.hash();
+        let author = self.actors.of(c.actor_id()).map(|(_, m)| m);
+        out.refused.push(refusal(c, author, why));
+        for s in self.sigs.remove(&h).unwrap_or_default() {
+            self.refused.insert(s.hash());
+        }
+        if let Some(s) = self.signature_of(&h) {
+            self.refused.insert(s.hash());
+        }
+        self.refused.insert(h);
+    }
+
     /// The signature change that verified `h`, if any.
     fn signature_of(&mut self, h: &ChangeHash) -> Option<Change> {
         self.proven.get_mut(h).and_then(|(_, s)| s.take())
@@ -325,16 +340,7 @@ impl Batch<'_> {
                     // A proof of equivocation holds whatever it was written on: what it
                     // names leaves this copy even if the change carrying it cannot come in.
                     self.ahead.bans.extend(proven_in(&c));
-                    let author = self.actors.of(c.actor_id()).map(|(_, m)| m);
-                    out.refused
-                        .push(refusal(&c, author, Violation::DependsOnRefused));
-                    for s in self.sigs.remove(&h).unwrap_or_default() {
-                        self.refused.insert(s.hash());
-                    }
-                    if let Some(s) = self.signature_of(&h) {
-                        self.refused.insert(s.hash());
-                    }
-                    self.refused.insert(h);
+                    self.refuse_unjudged(&c, Violation::DependsOnRefused, out);
                     progress = true;
                     continue;
                 }
@@ -343,16 +349,7 @@ impl Batch<'_> {
                     || self.was_banned.is_some_and(|f| f(&place.0, place.1))
                 {
                     // No change stays at a place found equivocated.
-                    let author = self.actors.of(c.actor_id()).map(|(_, m)| m);
-                    out.refused
-                        .push(refusal(&c, author, Violation::Equivocation));
-                    for s in self.sigs.remove(&h).unwrap_or_default() {
-                        self.refused.insert(s.hash());
-                    }
-                    if let Some(s) = self.signature_of(&h) {
-                        self.refused.insert(s.hash());
-                    }
-                    self.refused.insert(h);
+                    self.refuse_unjudged(&c, Violation::Equivocation, out);
                     progress = true;
                     continue;
                 }
