@@ -179,6 +179,33 @@ impl Proof {
     }
 }
 
+/// The places named by proofs of equivocation that hold, among the values `c` writes
+/// under an `equivocation` key: what a change carrying them (taken or refused: a proof is
+/// evidence whoever carries it) tells a device to drop and refuse.
+pub(crate) fn proven_by(c: &Change) -> Vec<Place> {
+    use automerge::legacy::{Key, OpType};
+    // Keys are stored as they are: a change that names no such key is not decoded (a
+    // flood of refused changes costs a scan, not a decode each).
+    let key = crate::schema::field::EQUIVOCATION.as_bytes();
+    if !c.raw_bytes().windows(key.len()).any(|w| w == key) {
+        return Vec::new();
+    }
+    c.decode()
+        .operations
+        .iter()
+        .filter_map(|op| match (&op.key, &op.action) {
+            (Key::Map(k), OpType::Put(automerge::ScalarValue::Bytes(b)))
+                if k.as_str() == crate::schema::field::EQUIVOCATION =>
+            {
+                let proof = Proof::from_bytes(b).ok()?;
+                proof.holds().ok()?;
+                Some(proof.place())
+            }
+            _ => None,
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]

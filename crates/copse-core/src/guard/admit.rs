@@ -339,7 +339,7 @@ impl Batch<'_> {
                 {
                     // A proof of equivocation holds whatever it was written on: what it
                     // names leaves this copy even if the change carrying it cannot come in.
-                    self.ahead.bans.extend(proven_in(&c));
+                    self.ahead.bans.extend(equivocation::proven_by(&c));
                     self.refuse_unjudged(&c, Violation::DependsOnRefused, out);
                     progress = true;
                     continue;
@@ -439,7 +439,7 @@ impl Batch<'_> {
                         progress = true;
                     }
                     Verdict::Refuse(r) => {
-                        self.ahead.bans.extend(proven_in(&c));
+                        self.ahead.bans.extend(equivocation::proven_by(&c));
                         // Refused for what it does: it, its signature and what builds on
                         // them stay out. Refused for want of a valid signature: another
                         // peer may still bring the right one, so only this attempt is
@@ -729,32 +729,6 @@ fn drop_builders(changes: &mut Vec<Change>, gone: &mut HashSet<ChangeHash>) {
             break;
         }
     }
-}
-
-/// The places named by proofs of equivocation that hold, among the values `c` writes
-/// under an `equivocation` key.
-fn proven_in(c: &Change) -> Vec<equivocation::Place> {
-    use automerge::legacy::{Key, OpType};
-    // Keys are stored as they are: a change that names no such key is not decoded (a
-    // flood of refused changes costs a scan, not a decode each).
-    let key = crate::schema::field::EQUIVOCATION.as_bytes();
-    if !c.raw_bytes().windows(key.len()).any(|w| w == key) {
-        return Vec::new();
-    }
-    c.decode()
-        .operations
-        .iter()
-        .filter_map(|op| match (&op.key, &op.action) {
-            (Key::Map(k), OpType::Put(automerge::ScalarValue::Bytes(b)))
-                if k.as_str() == crate::schema::field::EQUIVOCATION =>
-            {
-                let proof = equivocation::Proof::from_bytes(b).ok()?;
-                proof.holds().ok()?;
-                Some(proof.place())
-            }
-            _ => None,
-        })
-        .collect()
 }
 
 /// The change `doc` holds at `actor`'s sequence number `seq`.

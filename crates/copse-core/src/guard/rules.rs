@@ -186,25 +186,8 @@ pub(crate) fn check_ops(
         membership,
         standing: judged_after,
         made,
-        bans: proven_places(ops, &targets),
+        bans: crate::equivocation::proven_by(change),
     })
-}
-
-/// The places the proofs of equivocation `ops` write name (each already judged to hold).
-fn proven_places(ops: &[Op], targets: &[(Placed, Vec<Seg>)]) -> Vec<crate::equivocation::Place> {
-    ops.iter()
-        .zip(targets)
-        .filter_map(|(op, (_, t))| match (&op.action, t.as_slice()) {
-            (OpType::Put(ScalarValue::Bytes(b)), [Seg::Key(s), Seg::Key(_), Seg::Key(f)])
-                if s == MEMBERS && f == field::EQUIVOCATION =>
-            {
-                crate::equivocation::Proof::from_bytes(b)
-                    .ok()
-                    .map(|p| p.place())
-            }
-            _ => None,
-        })
-        .collect()
 }
 
 /// A field of a member entry that only its member writes (what they say about themselves,
